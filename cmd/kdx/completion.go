@@ -1,0 +1,42 @@
+package main
+
+import (
+	"fmt"
+
+	"github.com/spf13/cobra"
+)
+
+func init() { register(newCompletionCommand) }
+
+func newCompletionCommand(f *factory) *cobra.Command {
+	return &cobra.Command{
+		Use:   "completion bash|zsh|fish|powershell",
+		Short: "Print the shell completion script",
+		Long: `Print a completion script for bash, zsh, fish or PowerShell. Resource names
+complete from the discovery cache; object names from a quick list.`,
+		Example: `  # bash, for the current shell
+  source <(kdx completion bash)
+
+  # zsh, installed for every shell
+  kdx completion zsh > "${fpath[1]}/_kdx"
+
+  # fish
+  kdx completion fish > ~/.config/fish/completions/kdx.fish`,
+		Args:      cobra.ExactArgs(1),
+		ValidArgs: []string{"bash", "zsh", "fish", "powershell"},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			root, out := cmd.Root(), f.streams.Out
+			switch args[0] {
+			case "bash":
+				return root.GenBashCompletionV2(out, true)
+			case "zsh":
+				return root.GenZshCompletion(out)
+			case "fish":
+				return root.GenFishCompletion(out, true)
+			case "powershell":
+				return root.GenPowerShellCompletionWithDesc(out)
+			}
+			return fmt.Errorf("unsupported shell %q: use bash, zsh, fish or powershell", args[0])
+		},
+	}
+}

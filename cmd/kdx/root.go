@@ -1,0 +1,72 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"strings"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+	"k8s.io/cli-runtime/pkg/genericclioptions"
+	"k8s.io/cli-runtime/pkg/genericiooptions"
+	"k8s.io/klog/v2"
+)
+
+// NewRootCommand builds the kdx command tree. name is the binary's name:
+// installed as kubectl-kdx, kdx presents itself as the plugin `kubectl kdx`.
+func NewRootCommand(name string, streams genericiooptions.IOStreams) *cobra.Command {
+	f := newFactory(streams)
+	root := &cobra.Command{
+		Use:   "kdx",
+		Short: "kdx explores every resource a Kubernetes API server serves",
+		Long: `kdx asks the API server what exists instead of compiling types in: built-in
+resources, CustomResourceDefinitions and aggregated APIs are all listed, resolved
+and read the same way. Flags for reaching a cluster are kubectl's.`,
+		Example: `  # Show the client and server versions
+  kdx version
+
+  # Use another kubeconfig context
+  kdx --context staging version`,
+		SilenceErrors: true,
+		SilenceUsage:  true,
+		// No command given: show help rather than an error, as kubectl does.
+		Run: func(cmd *cobra.Command, _ []string) { _ = cmd.Help() },
+	}
+	if strings.HasPrefix(name, "kubectl-") {
+		root.Annotations = map[string]string{cobra.CommandDisplayNameAnnotation: "kubectl " + strings.TrimPrefix(name, "kubectl-")}
+	}
+	root.SetOut(streams.Out)
+	root.SetErr(streams.ErrOut)
+	root.SetFlagErrorFunc(flagError)
+	f.AddFlags(root.PersistentFlags())
+	addKlogFlags(root.PersistentFlags())
+	for _, add := range subcommands {
+		root.AddCommand(add(f))
+	}
+	return root
+}
+
+// subcommands lists the constructors of kdx's commands; each command's file
+// registers itself in init so that adding one touches no other file.
+var subcommands []func(*factory) *cobra.Command
+
+func register(c func(*factory) *cobra.Command) { subcommands = append(subcommands, c) }
+
+func flagError(cmd *cobra.Command, err error) error {
+	return fmt.Errorf("%w\nSee '%s --help' for usage", err, cmd.CommandPath())
+}
+
+// addKlogFlags adds kubectl's -v/--v for client-go's log verbosity.
+func addKlogFlags(fs *pflag.FlagSet) {
+	gofs := flag.NewFlagSet("klog", flag.ContinueOnError)
+	klog.InitFlags(gofs)
+	v := pflag.PFlagFromGoFlag(gofs.Lookup("v"))
+	v.Shorthand = "v"
+	v.Usage = "number for the log level verbosity (client-go's request logs from 6; secrets are masked)"
+	fs.AddFlag(v)
+}
+
+// configFlags are kubectl's connection flags, from cli-runtime.
+func configFlags() *genericclioptions.ConfigFlags {
+	return genericclioptions.NewConfigFlags(false)
+}

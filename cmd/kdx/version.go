@@ -1,0 +1,100 @@
+package main
+
+import (
+	"fmt"
+
+	"github.com/spf13/cobra"
+	apiversion "k8s.io/apimachinery/pkg/version"
+	"k8s.io/client-go/discovery"
+
+	"github.com/kdxproject/kdx/internal/version"
+	"github.com/kdxproject/kdx/render"
+)
+
+func init() { register(newVersionCommand) }
+
+// versionOptions are the flags and inputs of `kdx version`.
+type versionOptions struct {
+	f          *factory
+	clientOnly bool
+	output     string
+}
+
+type versionDocument struct {
+	ClientVersion version.Info     `json:"clientVersion"`
+	ServerVersion *apiversion.Info `json:"serverVersion,omitempty"`
+}
+
+func newVersionCommand(f *factory) *cobra.Command {
+	o := &versionOptions{f: f}
+	cmd := &cobra.Command{
+		Use:   "version",
+		Short: "Print the client and server versions",
+		Example: `  # Client and server versions
+  kdx version
+
+  # Only the client, without contacting a server
+  kdx version --client
+
+  # As JSON, for scripts
+  kdx version -o json`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := o.Validate(); err != nil {
+				return err
+			}
+			return o.Run(cmd)
+		},
+	}
+	cmd.Flags().BoolVar(&o.clientOnly, "client", false, "print the client version only (no server needed)")
+	cmd.Flags().StringVarP(&o.output, "output", "o", "", "output format: json or yaml")
+	return cmd
+}
+
+// Validate checks the output format.
+func (o *versionOptions) Validate() error {
+	switch o.output {
+	case "", "json", "yaml":
+		return nil
+	}
+	return fmt.Errorf("--output must be 'yaml' or 'json', not %q", o.output)
+}
+
+// Run prints the versions; the client version is printed even if the server
+// cannot be reached.
+func (o *versionOptions) Run(cmd *cobra.Command) error {
+	doc := versionDocument{ClientVersion: version.Get()}
+	var serverErr error
+	if !o.clientOnly {
+		doc.ServerVersion, serverErr = o.serverVersion()
+	}
+	out := o.f.streams.Out
+	switch o.output {
+	case "json":
+		if err := render.JSON(out, doc); err != nil {
+			return err
+		}
+	case "yaml":
+		if err := render.YAML(out, doc); err != nil {
+			return err
+		}
+	default:
+		fmt.Fprintf(out, "Client Version: %s\n", doc.ClientVersion.GitVersion)
+		if doc.ServerVersion != nil {
+			fmt.Fprintf(out, "Server Version: %s\n", doc.ServerVersion.GitVersion)
+		}
+	}
+	return serverErr
+}
+
+func (o *versionOptions) serverVersion() (*apiversion.Info, error) {
+	cfg, err := o.f.Config()
+	if err != nil {
+		return nil, err
+	}
+	dc, err := discovery.NewDiscoveryClientForConfig(cfg.REST)
+	if err != nil {
+		return nil, err
+	}
+	return dc.ServerVersion()
+}

@@ -1,0 +1,118 @@
+package cliutil
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/url"
+	"strings"
+	"syscall"
+
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+)
+
+// ExitError carries an exit code with an error that was already reported
+// (for example, failures listed one per object): Message returns "" for it.
+type ExitError struct {
+	Code int
+	Err  error
+}
+
+func (e *ExitError) Error() string {
+	if e.Err == nil {
+		return fmt.Sprintf("exit status %d", e.Code)
+	}
+	return e.Err.Error()
+}
+
+func (e *ExitError) Unwrap() error { return e.Err }
+
+// ExitCode is the process exit code for err: 0 for nil, ExitError's code, else 1.
+func ExitCode(err error) int {
+	if err == nil {
+		return 0
+	}
+	var ee *ExitError
+	if errors.As(err, &ee) {
+		return ee.Code
+	}
+	return 1
+}
+
+// Message is the single line printed after "error: " for err; "" means that
+// nothing more is to be printed.
+func Message(err error) string {
+	if err == nil {
+		return ""
+	}
+	var ee *ExitError
+	if errors.As(err, &ee) && ee.Err == nil {
+		return ""
+	}
+	return strings.TrimSpace(describe(err))
+}
+
+func describe(err error) string {
+	if msg, ok := transportMessage(err); ok {
+		return msg
+	}
+	var status apierrors.APIStatus
+	if errors.As(err, &status) {
+		return statusMessage(err, status.Status())
+	}
+	return err.Error()
+}
+
+// statusMessage words the API errors people meet most.
+func statusMessage(err error, s metav1.Status) string {
+	switch {
+	case apierrors.IsUnauthorized(err):
+		return "the server rejected the credentials (401 Unauthorized): the token, client certificate or exec plugin of this context is not valid for this server"
+	case apierrors.IsForbidden(err):
+		return "forbidden: " + strings.TrimPrefix(s.Message, "forbidden: ")
+	}
+	return err.Error()
+}
+
+// transportMessage explains errors from reaching the server at all, naming
+// the URL that could not be reached.
+func transportMessage(err error) (string, bool) {
+	var uerr *url.Error
+	if !errors.As(err, &uerr) {
+		return "", false
+	}
+	server := serverOf(uerr.URL)
+	var dnsErr *net.DNSError
+	switch {
+	case errors.Is(err, syscall.ECONNREFUSED):
+		return fmt.Sprintf("cannot reach the server at %s: connection refused (is the API server running, and is this the right context?)", server), true
+	case errors.As(err, &dnsErr):
+		return fmt.Sprintf("cannot reach the server at %s: no such host %q", server, dnsErr.Name), true
+	case errors.Is(err, context.DeadlineExceeded) || uerr.Timeout():
+		return fmt.Sprintf("cannot reach the server at %s: timed out", server), true
+	case strings.Contains(err.Error(), "x509:") || strings.Contains(err.Error(), "tls:"):
+		return fmt.Sprintf("cannot verify the server at %s: %s", server, tlsCause(err)), true
+	}
+	return fmt.Sprintf("cannot reach the server at %s: %v", server, uerr.Err), true
+}
+
+func tlsCause(err error) string {
+	msg := err.Error()
+	if i := strings.Index(msg, "tls:"); i >= 0 {
+		return msg[i:]
+	}
+	if i := strings.Index(msg, "x509:"); i >= 0 {
+		return msg[i:]
+	}
+	return msg
+}
+
+func serverOf(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil || u.Host == "" {
+		return raw
+	}
+	return u.Scheme + "://" + u.Host
+}
