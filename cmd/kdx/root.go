@@ -53,7 +53,7 @@ var subcommands []func(*factory) *cobra.Command
 func register(c func(*factory) *cobra.Command) { subcommands = append(subcommands, c) }
 
 func flagError(cmd *cobra.Command, err error) error {
-	return fmt.Errorf("%w\nSee '%s --help' for usage", err, cmd.CommandPath())
+	return fmt.Errorf("%w (see '%s --help')", err, cmd.CommandPath())
 }
 
 // addKlogFlags adds kubectl's -v/--v for client-go's log verbosity.

@@ -1,0 +1,42 @@
+# kdx — see README.md. `make demo` and `make test` are the two commands a newcomer needs.
+SHELL := /usr/bin/env bash
+GO ?= go
+BIN := $(CURDIR)/bin
+KDX := $(BIN)/kdx
+VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo v0.0.0-dev)
+LDFLAGS := -X github.com/kdxproject/kdx/internal/version.Version=$(VERSION)
+# A warm run of the whole suite stays well under this; the first run also builds the control plane.
+TEST_TIMEOUT ?= 40m
+
+.PHONY: all build test test-short vet fmt-check demo bench clean
+
+all: build
+
+build:
+	$(GO) build -ldflags "$(LDFLAGS)" -o $(KDX) ./cmd/kdx
+
+vet:
+	$(GO) vet ./...
+
+fmt-check:
+	@out=$$(gofmt -l $$(git ls-files '*.go' | grep -v '^testdata/') 2>/dev/null); \
+	if [ -n "$$out" ]; then echo "gofmt needed on:"; echo "$$out"; exit 1; fi
+
+# The end-to-end tests need the control plane binaries: build them first (cached).
+test: vet fmt-check controlplane
+	$(GO) test -race -timeout $(TEST_TIMEOUT) ./...
+
+# Unit tests only, no control plane.
+test-short:
+	$(GO) test -short ./...
+
+demo: build controlplane
+	@bash scripts/demo.sh "$(KDX)"
+
+bench: build controlplane
+	@bash scripts/bench.sh "$(KDX)"
+
+clean:
+	rm -rf $(BIN)
+
+include mk/controlplane.mk
