@@ -1,0 +1,66 @@
+package main
+
+import (
+	"context"
+	"sync"
+
+	"github.com/kdxproject/kdx/discovery"
+)
+
+// factoryDiscovery is what a factory built for discovery, once.
+type factoryDiscovery struct {
+	once     sync.Once // guards client and err
+	client   *discovery.Client
+	err      error
+	rOnce    sync.Once // guards resolver and rErr
+	resolver *discovery.Resolver
+	rErr     error
+}
+
+// discoveryState maps each factory to its discovery state; factory.go
+// belongs to the command skeleton, so the state lives beside it.
+var discoveryState sync.Map // *factory -> *factoryDiscovery
+
+func (f *factory) discoveryState() *factoryDiscovery {
+	v, _ := discoveryState.LoadOrStore(f, &factoryDiscovery{})
+	return v.(*factoryDiscovery)
+}
+
+// Discovery returns the discovery client of the current server, caching in
+// CacheDir()/discovery and warning on stderr. Without options it is built
+// once and shared; options (for --refresh, --cached) build a new one.
+func (f *factory) Discovery(opts ...func(*discovery.Options)) (*discovery.Client, error) {
+	if len(opts) == 0 {
+		st := f.discoveryState()
+		st.once.Do(func() { st.client, st.err = f.newDiscovery() })
+		return st.client, st.err
+	}
+	return f.newDiscovery(opts...)
+}
+
+func (f *factory) newDiscovery(opts ...func(*discovery.Options)) (*discovery.Client, error) {
+	cfg, err := f.Config()
+	if err != nil {
+		return nil, err
+	}
+	o := discovery.Options{CacheDir: f.CacheDir(), Warnings: f.streams.ErrOut}
+	for _, opt := range opts {
+		opt(&o)
+	}
+	return discovery.NewClient(cfg.REST, o)
+}
+
+// Resolver returns the resolver of what the user types into resources,
+// built once over the shared discovery client.
+func (f *factory) Resolver(ctx context.Context) (*discovery.Resolver, error) {
+	st := f.discoveryState()
+	st.rOnce.Do(func() {
+		c, err := f.Discovery()
+		if err != nil {
+			st.rErr = err
+			return
+		}
+		st.resolver, st.rErr = c.Resolver(ctx)
+	})
+	return st.resolver, st.rErr
+}

@@ -1,0 +1,147 @@
+package discovery
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"sync"
+	"time"
+
+	"k8s.io/client-go/rest"
+)
+
+// DefaultTTL is how long cached discovery is used without asking the server.
+const DefaultTTL = 6 * time.Hour
+
+// Options configure a Client.
+type Options struct {
+	// CacheDir is the root of kdx's caches; discovery is cached in
+	// CacheDir/discovery/<host_port>/. Empty disables the disk cache.
+	CacheDir string
+	// TTL is how long cached data is used without asking the server;
+	// 0 means DefaultTTL.
+	TTL time.Duration
+	// Refresh ignores the cache and fetches everything.
+	Refresh bool
+	// CachedOnly never asks the server: the cache or an error.
+	CachedOnly bool
+	// Warnings receives warnings (a skipped group, a stale cache), once
+	// each; nil discards them.
+	Warnings io.Writer
+}
+
+// Client discovers what a server serves, through a disk cache that it
+// revalidates with ETags. It is safe for concurrent use.
+type Client struct {
+	opts   Options
+	cfg    *rest.Config
+	http   *http.Client // the configured transport: auth, TLS, user agent, -v logs
+	server *url.URL     // the server's base URL, path prefix included
+	dir    string       // this server's cache directory; "" without a cache
+
+	mu     sync.Mutex   // guards snap, rec and warned
+	snap   *Snapshot    // the snapshot this client produced last
+	rec    *cacheRecord // the data behind snap
+	warned map[string]bool
+}
+
+// NewClient builds a Client for the server of cfg.
+func NewClient(cfg *rest.Config, opts Options) (*Client, error) {
+	if opts.TTL <= 0 {
+		opts.TTL = DefaultTTL
+	}
+	hc, err := rest.HTTPClientFor(cfg)
+	if err != nil {
+		return nil, fmt.Errorf("failed to build the HTTP client: %w", err)
+	}
+	server, _, err := rest.DefaultServerUrlFor(cfg)
+	if err != nil {
+		return nil, fmt.Errorf("invalid server address %q: %w", cfg.Host, err)
+	}
+	c := &Client{opts: opts, cfg: rest.CopyConfig(cfg), http: hc, server: server, warned: map[string]bool{}}
+	if opts.CacheDir != "" {
+		c.dir = ServerCacheDir(opts.CacheDir, server)
+	}
+	return c, nil
+}
+
+// CacheDir is this server's discovery cache directory ("" without a cache).
+func (c *Client) CacheDir() string { return c.dir }
+
+// Snapshot returns what the server serves: the cache when it is younger than
+// the TTL, else the server's answer (a 304 when the cache is current). When
+// the server cannot be reached, an older cache is used with a warning.
+func (c *Client) Snapshot(ctx context.Context) (*Snapshot, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.snap != nil {
+		return c.snap, nil
+	}
+	var rec *cacheRecord
+	if !c.opts.Refresh {
+		rec = c.load()
+	}
+	switch {
+	case c.opts.CachedOnly && rec == nil:
+		return nil, fmt.Errorf("no cached discovery for %s in %s: run without --cached", c.server.Host, c.dir)
+	case c.opts.CachedOnly, rec != nil && time.Since(rec.FetchedAt) < c.opts.TTL:
+		return c.use(rec, true), nil
+	}
+	return c.revalidate(ctx, rec)
+}
+
+// Refresh asks the server now, revalidating cached data with its ETags
+// (ignoring the TTL), and returns the current snapshot.
+func (c *Client) Refresh(ctx context.Context) (*Snapshot, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.opts.CachedOnly {
+		if c.snap != nil {
+			return c.snap, nil
+		}
+		return nil, fmt.Errorf("no cached discovery for %s in %s: run without --cached", c.server.Host, c.dir)
+	}
+	rec := c.rec
+	if rec == nil && !c.opts.Refresh {
+		rec = c.load()
+	}
+	return c.revalidate(ctx, rec)
+}
+
+// revalidate fetches from the server, conditionally on prev; on failure it
+// falls back to prev with a warning. c.mu is held.
+func (c *Client) revalidate(ctx context.Context, prev *cacheRecord) (*Snapshot, error) {
+	rec, changed, err := c.fetch(ctx, prev)
+	if err != nil {
+		if prev == nil || ctx.Err() != nil {
+			return nil, err
+		}
+		c.warn(fmt.Sprintf("warning: could not refresh discovery (%v); using the cache from %s", err, prev.FetchedAt.Format(time.RFC3339)))
+		return c.use(prev, true), nil
+	}
+	c.store(rec, changed)
+	return c.use(rec, false), nil
+}
+
+// use makes rec the client's current data and warns about its failures.
+// c.mu is held.
+func (c *Client) use(rec *cacheRecord, fromCache bool) *Snapshot {
+	s := rec.snapshot()
+	s.FromCache = fromCache
+	c.rec, c.snap = rec, s
+	for _, f := range s.Failures {
+		c.warn(fmt.Sprintf("warning: %s skipped: %s", f.GroupVersion, f.Reason))
+	}
+	return s
+}
+
+// warn writes msg once per client. c.mu is held.
+func (c *Client) warn(msg string) {
+	if c.opts.Warnings == nil || c.warned[msg] {
+		return
+	}
+	c.warned[msg] = true
+	fmt.Fprintln(c.opts.Warnings, msg)
+}
