@@ -1,0 +1,11 @@
+package bench_test
+
+import (
+	"testing"
+
+	"github.com/kdxproject/kdx/internal/testenv"
+)
+
+func TestMain(m *testing.M) {
+	testenv.Main(m, testenv.Options{})
+}
