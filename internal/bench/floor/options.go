@@ -1,0 +1,105 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"time"
+
+	"github.com/spf13/pflag"
+	"k8s.io/client-go/rest"
+	"k8s.io/client-go/tools/clientcmd"
+)
+
+// Accept headers of the three modes, as kubectl sends them.
+const (
+	acceptTable    = "application/json;as=Table;v=v1;g=meta.k8s.io,application/json;as=Table;v=v1beta1;g=meta.k8s.io,application/json"
+	acceptJSON     = "application/json"
+	acceptMetadata = "application/json;as=PartialObjectMetadataList;v=v1;g=meta.k8s.io,application/json"
+)
+
+// Options are the flags and arguments of floor.
+type Options struct {
+	// Kubeconfig overrides KUBECONFIG when set.
+	Kubeconfig string
+	// ChunkSize is the limit of each list request; 0 asks for everything at once.
+	ChunkSize int
+	// Concurrency bounds the resources listed at once in metadata mode.
+	Concurrency int
+	// Mode is table, json or metadata.
+	Mode string
+	// Path is the list path of the table and json modes.
+	Path string
+
+	// config is the client config, set by Complete.
+	config *rest.Config
+	// Out receives the summary line.
+	Out io.Writer
+}
+
+// NewOptions returns the defaults, reporting to out.
+func NewOptions(out io.Writer) *Options {
+	return &Options{ChunkSize: 500, Concurrency: 16, Path: "/api/v1/configmaps", Out: out}
+}
+
+// AddFlags registers the flags.
+func (o *Options) AddFlags(flags *pflag.FlagSet) {
+	flags.StringVar(&o.Kubeconfig, "kubeconfig", o.Kubeconfig, "kubeconfig file (default: KUBECONFIG, then ~/.kube/config)")
+	flags.IntVar(&o.ChunkSize, "chunk-size", o.ChunkSize, "objects per list request (0: no paging)")
+	flags.IntVar(&o.Concurrency, "concurrency", o.Concurrency, "resources listed at once in metadata mode")
+}
+
+// Complete reads the mode and path and loads the client config.
+func (o *Options) Complete(args []string) error {
+	if len(args) < 1 || len(args) > 2 {
+		return fmt.Errorf("usage: floor [flags] table|json [PATH] | metadata")
+	}
+	o.Mode = args[0]
+	if len(args) == 2 {
+		o.Path = args[1]
+	}
+	if o.Mode != "table" && o.Mode != "json" && o.Mode != "metadata" {
+		return fmt.Errorf("unknown mode %q: want table, json or metadata", o.Mode)
+	}
+	rules := clientcmd.NewDefaultClientConfigLoadingRules()
+	rules.ExplicitPath = o.Kubeconfig
+	config, err := clientcmd.NewNonInteractiveDeferredLoadingClientConfig(rules, &clientcmd.ConfigOverrides{}).ClientConfig()
+	if err != nil {
+		return fmt.Errorf("failed to load kubeconfig: %w", err)
+	}
+	config.QPS = -1
+	o.config = config
+	return nil
+}
+
+// Run sends the requests of the mode and prints a summary.
+func (o *Options) Run(ctx context.Context) error {
+	client, err := rest.HTTPClientFor(o.config)
+	if err != nil {
+		return fmt.Errorf("failed to create HTTP client: %w", err)
+	}
+	f := &fetcher{client: client, host: o.config.Host, chunkSize: o.ChunkSize}
+	start := time.Now()
+	var stats Stats
+	switch o.Mode {
+	case "table":
+		stats, err = f.list(ctx, o.Path, acceptTable)
+	case "json":
+		stats, err = f.list(ctx, o.Path, acceptJSON)
+	default:
+		stats, err = o.listAll(ctx, f)
+	}
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(o.Out, "floor %s: %s in %.3fs\n", o.Mode, stats, time.Since(start).Seconds())
+	return nil
+}
+
+// fetcher sends list requests over one HTTP client.
+type fetcher struct {
+	client    *http.Client
+	host      string
+	chunkSize int
+}

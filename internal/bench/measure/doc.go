@@ -1,0 +1,11 @@
+// Command measure runs a command several times with its output discarded and
+// prints the median wall time and the median peak RSS (the rusage Maxrss of
+// the command and its descendants) on one line, for scripts/bench-lib.sh:
+//
+//	measure [--runs 5] [--warmup 1] [--setup 'shell command'] [--timeout 10m] -- COMMAND [ARG...]
+//
+// prints "ok MEDIAN_SECONDS MEDIAN_RSS_MB MIN_SECONDS MAX_SECONDS" and exits 0,
+// or, when a run fails, "error FIRST_LINE_OF_ITS_STDERR" and exits 1. Each
+// "{fresh}" in the arguments becomes a new empty directory for every run (a
+// cold cache); --setup runs before every run, untimed.
+package main

@@ -1,0 +1,117 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/spf13/pflag"
+)
+
+// freshPlaceholder in an argument becomes a new empty directory per run.
+const freshPlaceholder = "{fresh}"
+
+// Options are the flags and the command of measure.
+type Options struct {
+	// Runs is the number of measured runs.
+	Runs int
+	// Warmup is the number of runs before them that are not measured.
+	Warmup int
+	// Setup is a shell command run before every run, untimed.
+	Setup string
+	// Timeout bounds each run.
+	Timeout time.Duration
+	// Verbose prints every sample to ErrOut.
+	Verbose bool
+	// Command is the command and its arguments.
+	Command []string
+
+	// ErrOut receives the samples with Verbose.
+	ErrOut io.Writer
+}
+
+// NewOptions returns the defaults, printing samples to errOut.
+func NewOptions(errOut io.Writer) *Options {
+	return &Options{Runs: 5, Warmup: 1, Timeout: 10 * time.Minute, ErrOut: errOut}
+}
+
+// AddFlags registers the flags.
+func (o *Options) AddFlags(flags *pflag.FlagSet) {
+	flags.IntVar(&o.Runs, "runs", o.Runs, "measured runs")
+	flags.IntVar(&o.Warmup, "warmup", o.Warmup, "unmeasured runs before them")
+	flags.StringVar(&o.Setup, "setup", o.Setup, "shell command to run before every run, untimed")
+	flags.DurationVar(&o.Timeout, "timeout", o.Timeout, "limit for each run")
+	flags.BoolVarP(&o.Verbose, "verbose", "v", o.Verbose, "print every sample on stderr")
+}
+
+// Validate checks the flags and that a command was given.
+func (o *Options) Validate() error {
+	switch {
+	case len(o.Command) == 0:
+		return errors.New("no command given (usage: measure [flags] -- COMMAND [ARG...])")
+	case o.Runs < 1:
+		return errors.New("--runs must be at least 1")
+	case o.Warmup < 0:
+		return errors.New("--warmup must not be negative")
+	case o.Timeout <= 0:
+		return errors.New("--timeout must be positive")
+	}
+	return nil
+}
+
+// Run does the warm-up and measured runs and summarizes the measured ones.
+func (o *Options) Run(ctx context.Context) (Result, error) {
+	samples := make([]Sample, 0, o.Runs)
+	for i := range o.Warmup + o.Runs {
+		s, err := o.runOnce(ctx)
+		if err != nil {
+			return Result{}, err
+		}
+		if i < o.Warmup {
+			continue
+		}
+		if o.Verbose {
+			fmt.Fprintf(o.ErrOut, "run %d: %.3fs %.1fMB\n", i-o.Warmup+1, s.Wall.Seconds(), s.RSSMB())
+		}
+		samples = append(samples, s)
+	}
+	return Summarize(samples), nil
+}
+
+// runOnce runs the setup and then the command once, with fresh directories.
+func (o *Options) runOnce(ctx context.Context) (Sample, error) {
+	args, cleanup, err := freshArgs(o.Command)
+	if err != nil {
+		return Sample{}, err
+	}
+	defer cleanup()
+	ctx, cancel := context.WithTimeout(ctx, o.Timeout)
+	defer cancel()
+	if o.Setup != "" {
+		if _, err := Measure(ctx, []string{"bash", "-c", o.Setup}); err != nil {
+			return Sample{}, fmt.Errorf("setup: %w", err)
+		}
+	}
+	return Measure(ctx, args)
+}
+
+// freshArgs replaces freshPlaceholder in args with one new temporary
+// directory and returns a function that removes it.
+func freshArgs(args []string) ([]string, func(), error) {
+	if !strings.Contains(strings.Join(args, "\x00"), freshPlaceholder) {
+		return args, func() {}, nil
+	}
+	dir, err := os.MkdirTemp("", "kdx-measure-")
+	if err != nil {
+		return nil, nil, fmt.Errorf("failed to create a fresh directory: %w", err)
+	}
+	out := make([]string, len(args))
+	for i, a := range args {
+		out[i] = strings.ReplaceAll(a, freshPlaceholder, dir)
+	}
+	return out, func() { _ = os.RemoveAll(dir) }, nil
+}
