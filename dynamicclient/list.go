@@ -85,27 +85,64 @@ func (c *Client) MetadataPages(ctx context.Context, m discovery.Mapping, namespa
 // metav1.Table whose rows carry the object as include asks (None, Metadata
 // or Object; "" leaves the server's default, Metadata). Row objects stay raw
 // (RawExtension.Raw). When the server cannot make a table, the page holds
-// NAME and AGE columns built from the objects.
+// NAME and AGE columns built from the objects (see NameAgeTable).
 func (c *Client) TablePages(ctx context.Context, m discovery.Mapping, namespace string, opts metav1.ListOptions, include metav1.IncludeObjectPolicy, fn func(*metav1.Table) error) error {
+	return c.PrintablePages(ctx, m, namespace, opts, include, func(obj runtime.Object) error {
+		if t, ok := obj.(*metav1.Table); ok {
+			return fn(t)
+		}
+		return fn(NameAgeTable(obj, time.Now()))
+	})
+}
+
+// PrintablePages is TablePages that hands on what the server sent: a
+// *metav1.Table, or the *unstructured.UnstructuredList of a server that
+// cannot make tables (which kubectl prints as NAME and AGE).
+func (c *Client) PrintablePages(ctx context.Context, m discovery.Mapping, namespace string, opts metav1.ListOptions, include metav1.IncludeObjectPolicy, fn func(runtime.Object) error) error {
 	path := resourcePath(m.GVR, m.Namespaced, namespace, "", "")
-	fetch := func(ctx context.Context, o metav1.ListOptions) (*metav1.Table, string, error) {
-		t, err := c.table(ctx, path, listParams(o, include))
+	fetch := func(ctx context.Context, o metav1.ListOptions) (runtime.Object, string, error) {
+		obj, err := c.printable(ctx, path, listParams(o, include))
 		if err != nil {
 			return nil, "", err
 		}
-		return t, t.Continue, nil
+		return obj, continueOf(obj), nil
 	}
 	return pages(ctx, opts, fetch, fn)
 }
 
-// GetTable gets one object (or its subresource) as a server-side table.
-func (c *Client) GetTable(ctx context.Context, m discovery.Mapping, namespace, name, subresource string, include metav1.IncludeObjectPolicy) (*metav1.Table, error) {
-	path := resourcePath(m.GVR, m.Namespaced, namespace, name, subresource)
-	return c.table(ctx, path, listParams(metav1.ListOptions{}, include))
+// continueOf is the continue token of a table or list.
+func continueOf(obj runtime.Object) string {
+	switch o := obj.(type) {
+	case *metav1.Table:
+		return o.Continue
+	case *unstructured.UnstructuredList:
+		return o.GetContinue()
+	}
+	return ""
 }
 
-// table requests path as a Table and decodes it.
-func (c *Client) table(ctx context.Context, path string, params url.Values) (*metav1.Table, error) {
+// GetTable gets one object (or its subresource) as a server-side table
+// (or NAME and AGE when the server cannot make one).
+func (c *Client) GetTable(ctx context.Context, m discovery.Mapping, namespace, name, subresource string, include metav1.IncludeObjectPolicy) (*metav1.Table, error) {
+	obj, err := c.GetPrintable(ctx, m, namespace, name, subresource, include)
+	if err != nil {
+		return nil, err
+	}
+	if t, ok := obj.(*metav1.Table); ok {
+		return t, nil
+	}
+	return NameAgeTable(obj, time.Now()), nil
+}
+
+// GetPrintable is GetTable handing on what the server sent: a *metav1.Table
+// or, from a server that cannot make tables, the *unstructured.Unstructured.
+func (c *Client) GetPrintable(ctx context.Context, m discovery.Mapping, namespace, name, subresource string, include metav1.IncludeObjectPolicy) (runtime.Object, error) {
+	path := resourcePath(m.GVR, m.Namespaced, namespace, name, subresource)
+	return c.printable(ctx, path, listParams(metav1.ListOptions{}, include))
+}
+
+// printable requests path as a Table and decodes the answer.
+func (c *Client) printable(ctx context.Context, path string, params url.Values) (runtime.Object, error) {
 	req := c.rest.Get().AbsPath(path).SetHeader("Accept", TableAccept)
 	for k, vs := range params {
 		for _, v := range vs {
@@ -116,7 +153,7 @@ func (c *Client) table(ctx context.Context, path string, params url.Values) (*me
 	if err != nil {
 		return nil, err
 	}
-	return DecodeTable(body, time.Now())
+	return DecodePrintable(body)
 }
 
 // listParams are the query parameters of a list request.
@@ -143,10 +180,10 @@ func listParams(o metav1.ListOptions, include metav1.IncludeObjectPolicy) url.Va
 	return v
 }
 
-// DecodeTable decodes a server response asked for as a Table. A response
-// that is not a Table (a server without table support) becomes a table of
-// NAME and AGE, ages relative to now, as kubectl prints such objects.
-func DecodeTable(body []byte, now time.Time) (*metav1.Table, error) {
+// DecodePrintable decodes a server response asked for as a Table: a
+// *metav1.Table (row objects left raw), or the object or list of a server
+// without table support, as *unstructured.Unstructured(List).
+func DecodePrintable(body []byte) (runtime.Object, error) {
 	var probe metav1.TypeMeta
 	if err := utiljson.Unmarshal(body, &probe); err != nil {
 		return nil, fmt.Errorf("failed to decode server response: %w", err)
@@ -162,12 +199,12 @@ func DecodeTable(body []byte, now time.Time) (*metav1.Table, error) {
 	if err != nil {
 		return nil, fmt.Errorf("failed to decode server response: %w", err)
 	}
-	return fallbackTable(obj, now), nil
+	return obj, nil
 }
 
-// fallbackTable builds kubectl's NAME and AGE table for objects the server
-// cannot print; rows hold the objects.
-func fallbackTable(obj runtime.Object, now time.Time) *metav1.Table {
+// NameAgeTable builds kubectl's NAME and AGE table of an object or list the
+// server did not print; ages are relative to now and rows hold the objects.
+func NameAgeTable(obj runtime.Object, now time.Time) *metav1.Table {
 	t := &metav1.Table{ColumnDefinitions: []metav1.TableColumnDefinition{
 		{Name: "Name", Type: "string", Format: "name"},
 		{Name: "Age", Type: "string"},

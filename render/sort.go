@@ -112,7 +112,7 @@ func sortBy(expr string, n int, obj func(i int) map[string]any, swap func(i, j i
 // SortItems sorts items in place by the JSONPath expression expr, as
 // kubectl's --sort-by does.
 func SortItems(items []unstructured.Unstructured, expr string) error {
-	if len(items) < 2 {
+	if len(items) == 0 {
 		return nil
 	}
 	return sortBy(expr, len(items),
@@ -139,8 +139,15 @@ type tableSorter struct {
 }
 
 func (s *tableSorter) PrintObj(obj runtime.Object, w io.Writer) error {
-	if t, ok := obj.(*metav1.Table); ok && len(t.Rows) > 0 {
-		if err := SortTable(t, s.field); err != nil {
+	switch o := obj.(type) {
+	case *metav1.Table:
+		if len(o.Rows) > 0 {
+			if err := SortTable(o, s.field); err != nil {
+				return err
+			}
+		}
+	case *unstructured.UnstructuredList:
+		if err := SortItems(o.Items, s.field); err != nil {
 			return err
 		}
 	}

@@ -1,0 +1,220 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"net/url"
+	"strings"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+
+	"github.com/kdxproject/kdx/render"
+)
+
+func init() { register(newGetCommand) }
+
+// getOptions are the flags and inputs of `kdx get`.
+type getOptions struct {
+	f *factory
+
+	output            string
+	template          string
+	allowMissingKeys  bool
+	showManagedFields bool
+	showLabels        bool
+	showKind          bool
+	labelColumns      []string
+	sortBy            string
+	noHeaders         bool
+	serverPrint       bool
+
+	allNamespaces  bool
+	selector       string
+	fieldSelector  string
+	chunkSize      int64
+	ignoreNotFound bool
+	subresource    string
+	raw            string
+
+	allTypes      bool
+	includeEvents bool
+	exclude       []string
+	concurrency   int
+
+	// Set by Complete.
+	args    []string
+	format  render.Format
+	printer render.Printer
+}
+
+func newGetOptions(f *factory) *getOptions {
+	return &getOptions{f: f, allowMissingKeys: true, serverPrint: true, chunkSize: 500, concurrency: 16}
+}
+
+func newGetCommand(f *factory) *cobra.Command {
+	o := newGetOptions(f)
+	cmd := &cobra.Command{
+		Use:   "get [(-o|--output=)FORMAT] (TYPE[.VERSION][.GROUP] [NAME | -l label] | TYPE[.VERSION][.GROUP]/NAME ... | --all-types) [flags]",
+		Short: "Display one or many resources",
+		Long: `Display one or many resources of any type the server serves: built-in, custom
+(CRDs) or aggregated. Tables are the server's own (kubectl's columns for built-ins,
+additionalPrinterColumns for CRDs); pages are printed as they arrive.
+
+'kdx get all' lists the 'all' category, as kubectl does; 'kdx get --all-types'
+lists every listable resource of the server, reporting forbidden and unavailable
+types in one warning at the end.`,
+		Example: `  # Pods of the current namespace, then of every namespace
+  kdx get pods
+  kdx get pods -A -o wide
+
+  # A CRD in a version other than the preferred one
+  kdx get gadgets.v1.multi.example.org
+
+  # Several types, or objects by TYPE/NAME
+  kdx get deployments,services -l app=web
+  kdx get configmap/app secret/app -o yaml
+
+  # Everything the server has in a namespace, as names
+  kdx get --all-types -n prod -o name
+
+  # One JSON object per line, for jq or other tools
+  kdx get configmaps -A -o jsonl
+
+  # What the server returns for any path
+  kdx get --raw /apis/apps/v1`,
+		SuggestFor:        []string{"list", "ls"},
+		ValidArgsFunction: o.completeArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := o.Complete(cmd, args); err != nil {
+				return err
+			}
+			if err := o.Validate(); err != nil {
+				return err
+			}
+			return o.Run(cmd.Context())
+		},
+	}
+	o.AddFlags(cmd.Flags())
+	_ = cmd.RegisterFlagCompletionFunc("output", completeOutput)
+	return cmd
+}
+
+// AddFlags adds get's flags: kubectl's, and --all-types and its companions.
+func (o *getOptions) AddFlags(fs *pflag.FlagSet) {
+	fs.StringVarP(&o.output, "output", "o", o.output, "output format: one of ("+strings.Join(render.AllowedFormats(), ", ")+")")
+	fs.StringVar(&o.template, "template", o.template, "template string or path to a template file, for -o go-template, -o go-template-file, -o jsonpath...")
+	fs.BoolVar(&o.allowMissingKeys, "allow-missing-template-keys", o.allowMissingKeys, "ignore errors in templates when a field or map key is missing (go-template and jsonpath)")
+	fs.BoolVar(&o.showManagedFields, "show-managed-fields", o.showManagedFields, "keep metadata.managedFields in JSON and YAML output")
+	fs.BoolVar(&o.showLabels, "show-labels", o.showLabels, "show all labels as the last column")
+	fs.BoolVar(&o.showKind, "show-kind", o.showKind, "show the resource type of the objects in tables")
+	fs.StringSliceVarP(&o.labelColumns, "label-columns", "L", o.labelColumns, "labels to show as columns (comma separated, or repeated -L)")
+	fs.StringVar(&o.sortBy, "sort-by", o.sortBy, "sort by a JSONPath expression (e.g. '{.metadata.name}'); the whole list is read first")
+	fs.BoolVar(&o.noHeaders, "no-headers", o.noHeaders, "don't print headers (tables and custom columns)")
+	fs.BoolVar(&o.serverPrint, "server-print", o.serverPrint, "ask the server for its table (columns); false prints NAME and AGE only")
+	fs.BoolVarP(&o.allNamespaces, "all-namespaces", "A", o.allNamespaces, "list the objects of every namespace")
+	fs.StringVarP(&o.selector, "selector", "l", o.selector, "label selector (e.g. -l key1=value1,key2=value2, or 'key in (a,b)')")
+	fs.StringVar(&o.fieldSelector, "field-selector", o.fieldSelector, "field selector (e.g. --field-selector metadata.name=web); the server supports few fields per type")
+	fs.Int64Var(&o.chunkSize, "chunk-size", o.chunkSize, "list in pages of this many objects; 0 for one request")
+	fs.BoolVar(&o.ignoreNotFound, "ignore-not-found", o.ignoreNotFound, "don't fail for named objects that do not exist")
+	fs.StringVar(&o.subresource, "subresource", o.subresource, "get this subresource of the named objects: status or scale")
+	fs.StringVar(&o.raw, "raw", o.raw, "print what the server returns for this URL path, e.g. /apis/apps/v1")
+	fs.BoolVar(&o.allTypes, "all-types", o.allTypes, "list every listable resource type of the server (CRDs and aggregated APIs included)")
+	fs.BoolVar(&o.includeEvents, "include-events", o.includeEvents, "with --all-types, list events too")
+	fs.StringSliceVar(&o.exclude, "exclude", o.exclude, "with --all-types, types to leave out (comma separated, e.g. secrets,leases.coordination.k8s.io)")
+	fs.IntVar(&o.concurrency, "concurrency", o.concurrency, "with --all-types, how many types are listed at the same time")
+}
+
+// Complete resolves the output format into a printer.
+func (o *getOptions) Complete(cmd *cobra.Command, args []string) error {
+	o.args = args
+	if o.raw != "" {
+		return nil
+	}
+	if !cmd.Flags().Changed("allow-missing-template-keys") {
+		o.allowMissingKeys = true
+	}
+	format, err := render.ParseFormat(o.output, o.template)
+	if err != nil {
+		return err
+	}
+	o.format = format
+	o.printer, err = render.NewPrinter(o.output, render.Options{
+		NoHeaders:                o.noHeaders,
+		ShowLabels:               o.showLabels,
+		LabelColumns:             o.labelColumns,
+		ShowKind:                 o.showKind,
+		ShowManagedFields:        o.showManagedFields,
+		SortBy:                   o.sortBy,
+		Template:                 o.template,
+		AllowMissingTemplateKeys: o.allowMissingKeys,
+	})
+	return err
+}
+
+// Validate checks the flags against each other, with kubectl's messages.
+func (o *getOptions) Validate() error {
+	if o.raw != "" {
+		return o.validateRaw()
+	}
+	if len(o.args) == 0 && !o.allTypes {
+		return errors.New("you must specify the type of resource to get (e.g. 'kdx get pods'), or --all-types; 'kdx api-resources' lists the types")
+	}
+	if o.allTypes && len(o.args) > 0 {
+		return errors.New("--all-types lists every type: give no TYPE or NAME with it")
+	}
+	if !o.allTypes && (o.includeEvents || len(o.exclude) > 0) {
+		return errors.New("--include-events and --exclude only apply with --all-types")
+	}
+	if o.concurrency < 1 {
+		return fmt.Errorf("--concurrency must be at least 1, not %d", o.concurrency)
+	}
+	if o.chunkSize < 0 {
+		return fmt.Errorf("--chunk-size must be 0 or more, not %d", o.chunkSize)
+	}
+	if o.subresource != "" && o.subresource != "status" && o.subresource != "scale" {
+		return fmt.Errorf("invalid subresource value: %q. Must be one of [status scale]", o.subresource)
+	}
+	return o.validateOutput()
+}
+
+func (o *getOptions) validateRaw() error {
+	if len(o.args) > 0 {
+		return errors.New("arguments may not be passed when --raw is specified")
+	}
+	if o.selector != "" || o.fieldSelector != "" || o.allTypes || o.allNamespaces {
+		return errors.New("--raw may not be specified with other flags that filter the server request or alter the output")
+	}
+	if o.output != "" {
+		return errors.New("--raw and --output are mutually exclusive")
+	}
+	if _, err := url.ParseRequestURI(o.raw); err != nil {
+		return fmt.Errorf("--raw must be a valid URL path: %v", err)
+	}
+	return nil
+}
+
+func (o *getOptions) validateOutput() error {
+	if o.showLabels && o.output != "" && o.output != "wide" {
+		return fmt.Errorf("--show-labels option cannot be used with %s printer", o.output)
+	}
+	if len(o.labelColumns) > 0 && strings.HasPrefix(o.output, "custom-columns") {
+		return fmt.Errorf("--label-columns option cannot be used with %s printer", o.output)
+	}
+	return nil
+}
+
+// human reports whether the output is a table (server-side or NAME/AGE).
+func (o *getOptions) human() bool {
+	return o.format == render.FormatTable || o.format == render.FormatWide
+}
+
+func completeOutput(_ *cobra.Command, _ []string, toComplete string) ([]string, cobra.ShellCompDirective) {
+	var out []string
+	for _, f := range render.AllowedFormats() {
+		if strings.HasPrefix(f, toComplete) {
+			out = append(out, f)
+		}
+	}
+	return out, cobra.ShellCompDirectiveNoFileComp
+}
