@@ -1,0 +1,211 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+	"k8s.io/client-go/metadata"
+	"k8s.io/client-go/rest"
+
+	"github.com/kdxproject/kdx/discovery"
+	"github.com/kdxproject/kdx/render"
+)
+
+func init() { register(newAPIResourcesCommand) }
+
+// countParallel bounds the concurrent lists of --count.
+const countParallel = 16
+
+// apiResourcesOptions are the flags and inputs of `kdx api-resources`.
+type apiResourcesOptions struct {
+	f *factory
+
+	output     string
+	noHeaders  bool
+	apiGroup   string
+	namespaced bool
+	verbs      []string
+	categories []string
+	sortBy     string
+	cached     bool
+	refresh    bool
+	strict     bool
+	count      bool
+
+	filter discovery.Filter // built by Complete from the flags that were set
+}
+
+func newAPIResourcesOptions(f *factory) *apiResourcesOptions {
+	return &apiResourcesOptions{f: f, namespaced: true}
+}
+
+func newAPIResourcesCommand(f *factory) *cobra.Command {
+	o := newAPIResourcesOptions(f)
+	cmd := &cobra.Command{
+		Use:   "api-resources",
+		Short: "Print the resources the server serves",
+		Long: `Print the resources the server serves: built-in, CustomResourceDefinitions and
+aggregated APIs, with the same rows and order as kubectl api-resources.
+
+Discovery is cached per server (6 hours) and revalidated with one small
+request; a group that cannot be read is named in a warning and skipped.`,
+		Example: `  # Every resource
+  kdx api-resources
+
+  # With verbs, categories and all served versions
+  kdx api-resources -o wide
+
+  # Namespaced resources that can be listed and watched, with object counts in "demo"
+  kdx api-resources --namespaced=true --verbs=list,watch --count -n demo
+
+  # Names only, for scripts; fail if any group could not be read
+  kdx api-resources -o name --strict`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			o.Complete(cmd.Flags())
+			if err := o.Validate(); err != nil {
+				return err
+			}
+			return o.Run(cmd.Context())
+		},
+	}
+	o.AddFlags(cmd.Flags())
+	_ = cmd.RegisterFlagCompletionFunc("output", cobra.FixedCompletions([]string{"wide", "name", "json", "yaml"}, cobra.ShellCompDirectiveNoFileComp))
+	_ = cmd.RegisterFlagCompletionFunc("sort-by", cobra.FixedCompletions([]string{"name", "kind"}, cobra.ShellCompDirectiveNoFileComp))
+	_ = cmd.RegisterFlagCompletionFunc("api-group", completeAPIGroups(f))
+	return cmd
+}
+
+// AddFlags adds kubectl api-resources' flags and kdx's.
+func (o *apiResourcesOptions) AddFlags(fs *pflag.FlagSet) {
+	fs.StringVarP(&o.output, "output", "o", o.output, "output format: wide, name, json or yaml")
+	fs.BoolVar(&o.noHeaders, "no-headers", o.noHeaders, "don't print the header line")
+	fs.StringVar(&o.apiGroup, "api-group", o.apiGroup, "limit to resources in this API group ('' for the core group)")
+	fs.BoolVar(&o.namespaced, "namespaced", o.namespaced, "limit to namespaced (true) or cluster-scoped (false) resources")
+	fs.StringSliceVar(&o.verbs, "verbs", o.verbs, "limit to resources that support all these verbs")
+	fs.StringSliceVar(&o.categories, "categories", o.categories, "limit to resources in all these categories")
+	fs.StringVar(&o.sortBy, "sort-by", o.sortBy, "sort by 'name' or 'kind' (default: by group, then name)")
+	fs.BoolVar(&o.cached, "cached", o.cached, "use the discovery cache only, without asking the server")
+	fs.BoolVar(&o.refresh, "refresh", o.refresh, "ignore the discovery cache and read everything from the server")
+	fs.BoolVar(&o.strict, "strict", o.strict, "fail (exit 1) if any group/version could not be discovered")
+	fs.BoolVar(&o.count, "count", o.count, "add a COUNT column: the number of objects of each listable resource (in -n's namespace when given)")
+}
+
+// Complete turns the flags that were set into a filter.
+func (o *apiResourcesOptions) Complete(fs *pflag.FlagSet) {
+	if fs.Changed("api-group") {
+		o.filter.APIGroup = &o.apiGroup
+	}
+	if fs.Changed("namespaced") {
+		o.filter.Namespaced = &o.namespaced
+	}
+	o.filter.Verbs, o.filter.Categories = o.verbs, o.categories
+}
+
+// Validate checks flag values and combinations.
+func (o *apiResourcesOptions) Validate() error {
+	switch o.output {
+	case "", "wide", "name", "json", "yaml":
+	default:
+		return fmt.Errorf("unable to match a printer suitable for the output format %q, allowed formats are: json,yaml,name,wide", o.output)
+	}
+	switch o.sortBy {
+	case discovery.SortByGroup, discovery.SortByName, discovery.SortByKind:
+	default:
+		return fmt.Errorf("--sort-by accepts only name or kind")
+	}
+	if o.cached && o.refresh {
+		return fmt.Errorf("--cached and --refresh cannot be used together")
+	}
+	if o.count && o.cached {
+		return fmt.Errorf("--count asks the server: it cannot be used with --cached")
+	}
+	return nil
+}
+
+// Run discovers, filters, counts and prints.
+func (o *apiResourcesOptions) Run(ctx context.Context) error {
+	snap, err := o.snapshot(ctx)
+	if err != nil {
+		return err
+	}
+	if o.strict && len(snap.Failures) > 0 {
+		return strictError(snap.Failures)
+	}
+	resources := snap.Select(o.filter, o.sortBy)
+	var counts []discovery.Count
+	if o.count {
+		if counts, err = o.countObjects(ctx, resources); err != nil {
+			return err
+		}
+	}
+	return o.print(resources, counts, snap.Failures)
+}
+
+// snapshot reads discovery as the flags say: by default the server is
+// asked (a 304 when the cache is current), as kubectl api-resources does.
+func (o *apiResourcesOptions) snapshot(ctx context.Context) (*discovery.Snapshot, error) {
+	c, err := o.f.Discovery(func(opts *discovery.Options) {
+		opts.CachedOnly, opts.Refresh = o.cached, o.refresh
+	})
+	if err != nil {
+		return nil, err
+	}
+	if o.cached || o.refresh {
+		return c.Snapshot(ctx)
+	}
+	return c.Refresh(ctx)
+}
+
+// strictError names the group/versions that --strict refuses to skip.
+func strictError(fs []discovery.Failure) error {
+	names := make([]string, len(fs))
+	for i, f := range fs {
+		names[i] = f.GroupVersion
+	}
+	return fmt.Errorf("discovery is incomplete (--strict): %s could not be read", strings.Join(names, ", "))
+}
+
+// countObjects counts objects in -n's namespace when given, else everywhere.
+func (o *apiResourcesOptions) countObjects(ctx context.Context, resources []discovery.APIResource) ([]discovery.Count, error) {
+	cfg, err := o.f.Config()
+	if err != nil {
+		return nil, err
+	}
+	rc := rest.CopyConfig(cfg.REST)
+	rc.WarningHandler = rest.NoWarnings{} // deprecation notices of every listed resource are noise here
+	client, err := metadata.NewForConfig(rc)
+	if err != nil {
+		return nil, fmt.Errorf("failed to build the metadata client: %w", err)
+	}
+	ns := ""
+	if cfg.ExplicitNamespace {
+		ns = cfg.Namespace
+	}
+	counts := discovery.CountObjects(ctx, client, resources, ns, countParallel)
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	for i, c := range counts {
+		if c.Err != nil && !c.Forbidden {
+			fmt.Fprintf(o.f.streams.ErrOut, "warning: failed to count %s: %v\n", resources[i].QualifiedName(), c.Err)
+		}
+	}
+	return counts, nil
+}
+
+func (o *apiResourcesOptions) print(resources []discovery.APIResource, counts []discovery.Count, failures []discovery.Failure) error {
+	out := o.f.streams.Out
+	switch o.output {
+	case "name":
+		return discovery.PrintNames(out, resources)
+	case "json":
+		return render.JSON(out, discovery.NewResourceList(resources, counts, failures))
+	case "yaml":
+		return render.YAML(out, discovery.NewResourceList(resources, counts, failures))
+	}
+	return discovery.PrintTable(out, resources, discovery.TableOptions{Wide: o.output == "wide", NoHeaders: o.noHeaders, Counts: counts})
+}

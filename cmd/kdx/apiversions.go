@@ -1,0 +1,48 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/spf13/cobra"
+)
+
+func init() { register(newAPIVersionsCommand) }
+
+// apiVersionsOptions are the inputs of `kdx api-versions`.
+type apiVersionsOptions struct {
+	f *factory
+}
+
+func newAPIVersionsCommand(f *factory) *cobra.Command {
+	o := &apiVersionsOptions{f: f}
+	return &cobra.Command{
+		Use:   "api-versions",
+		Short: "Print the group/versions the server serves",
+		Long: `Print the group/versions the server serves, one "group/version" per line,
+sorted, as kubectl api-versions does.`,
+		Example: `  # Every served group/version
+  kdx api-versions`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error { return o.Run(cmd.Context()) },
+	}
+}
+
+// Run prints the sorted group/versions, asking the server (a 304 when the
+// cache is current).
+func (o *apiVersionsOptions) Run(ctx context.Context) error {
+	c, err := o.f.Discovery()
+	if err != nil {
+		return err
+	}
+	snap, err := c.Refresh(ctx)
+	if err != nil {
+		return err
+	}
+	gvs := snap.GroupVersions()
+	sort.Strings(gvs)
+	_, err = fmt.Fprint(o.f.streams.Out, strings.Join(gvs, "\n")+"\n")
+	return err
+}
