@@ -1,0 +1,60 @@
+package main
+
+import (
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+
+	"github.com/kdxproject/kdx/write"
+)
+
+func init() { register(newCreateCommand) }
+
+// createOptions are the flags and inputs of `kdx create`.
+type createOptions struct {
+	fileWrite
+}
+
+// newCreateOptions returns the defaults of `kdx create`.
+func newCreateOptions(f *factory) *createOptions {
+	return &createOptions{fileWrite: fileWrite{f: f}}
+}
+
+func newCreateCommand(f *factory) *cobra.Command {
+	o := newCreateOptions(f)
+	cmd := &cobra.Command{
+		Use:   "create -f FILENAME",
+		Short: "Create objects from files",
+		Long: `Create the objects of files, directories or stdin. An object that exists
+already is an error (use apply or replace to change it). Namespaces and
+CustomResourceDefinitions go first, then every other object concurrently;
+results are printed in input order and failures listed at the end.`,
+		Example: `  # Create the objects of a file
+  kdx create -f app.yaml
+
+  # From stdin, checked by the server but not stored
+  cat app.yaml | kdx create -f - --dry-run=server`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := o.Complete(); err != nil {
+				return err
+			}
+			return o.Run(cmd)
+		},
+	}
+	o.AddFlags(cmd.Flags())
+	return cmd
+}
+
+// AddFlags adds create's flags.
+func (o *createOptions) AddFlags(fs *pflag.FlagSet) {
+	o.files.addFlags(fs, "create")
+	o.flags.addFlags(fs, "kdx-create")
+}
+
+// Complete reads the input.
+func (o *createOptions) Complete() error { return o.complete("create") }
+
+// Run creates every object.
+func (o *createOptions) Run(cmd *cobra.Command) error {
+	return o.run(cmd.Context(), "create", func(w *write.Writer) write.Op { return w.Create }, false)
+}

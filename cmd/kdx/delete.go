@@ -1,0 +1,231 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"github.com/kdxproject/kdx/discovery"
+	"github.com/kdxproject/kdx/write"
+)
+
+func init() { register(newDeleteCommand) }
+
+// deleteOptions are the flags and inputs of `kdx delete`.
+type deleteOptions struct {
+	fileWrite
+	labelSelector  string
+	fieldSelector  string
+	all            bool
+	allNamespaces  bool
+	cascade        string
+	gracePeriod    int
+	now            bool
+	force          bool
+	ignoreNotFound bool
+	wait           bool
+	timeout        time.Duration
+
+	// Set by Complete.
+	args []string
+	del  write.DeleteOptions
+}
+
+// newDeleteOptions returns the defaults of `kdx delete`, kubectl's.
+func newDeleteOptions(f *factory) *deleteOptions {
+	return &deleteOptions{fileWrite: fileWrite{f: f}, cascade: "background", gracePeriod: -1, wait: true}
+}
+
+func newDeleteCommand(f *factory) *cobra.Command {
+	o := newDeleteOptions(f)
+	cmd := &cobra.Command{
+		Use:   "delete (-f FILENAME | TYPE [NAME...] | TYPE/NAME... | TYPE -l SELECTOR | TYPE --all)",
+		Short: "Delete objects by file, name, label selector or all of a type",
+		Long: `Delete objects. With -l or --all, kdx lists the names first and deletes each
+object on its own, concurrently, printing a line per object (a delete of the
+collection reports nothing and needs an RBAC verb few users have). With --wait
+(the default), kdx returns once objects held by finalizers or a grace period are gone.`,
+		Example: `  # Delete the objects of a file (other objects first, CRDs and namespaces last)
+  kdx delete -f app.yaml
+
+  # Delete by name, and by label in every namespace
+  kdx delete configmap a b
+  kdx delete gadgets -l team=blue -A
+
+  # Delete every gadget of the namespace, without waiting
+  kdx delete gadgets --all --wait=false`,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := o.Complete(args); err != nil {
+				return err
+			}
+			if err := o.Validate(); err != nil {
+				return err
+			}
+			return o.Run(cmd.Context())
+		},
+	}
+	o.AddFlags(cmd.Flags())
+	return cmd
+}
+
+// AddFlags adds delete's flags.
+func (o *deleteOptions) AddFlags(fs *pflag.FlagSet) {
+	o.files.addFlags(fs, "delete")
+	fs.StringVar(&o.flags.dryRun, "dry-run", "none", `"server" checks the deletes with the server without deleting; "none" deletes`)
+	fs.Lookup("dry-run").NoOptDefVal = "server"
+	fs.StringVarP(&o.flags.output, "output", "o", "", "output format: name")
+	fs.StringVarP(&o.labelSelector, "selector", "l", "", "delete the objects matching this label selector")
+	fs.StringVar(&o.fieldSelector, "field-selector", "", "delete the objects matching this field selector")
+	fs.BoolVar(&o.all, "all", false, "delete every object of the types given, in the namespace")
+	fs.BoolVarP(&o.allNamespaces, "all-namespaces", "A", false, "with -l or --all, in every namespace")
+	fs.StringVar(&o.cascade, "cascade", o.cascade, "dependents: background, foreground (wait for them) or orphan (keep them)")
+	fs.IntVar(&o.gracePeriod, "grace-period", o.gracePeriod, "seconds given to the object to terminate; -1 for its default, 0 only with --force")
+	fs.BoolVar(&o.now, "now", false, "terminate at once (--grace-period=1)")
+	fs.BoolVar(&o.force, "force", false, "with --grace-period=0, delete at once without waiting for termination")
+	fs.BoolVar(&o.ignoreNotFound, "ignore-not-found", false, "a missing object is not an error")
+	fs.BoolVar(&o.wait, "wait", o.wait, "wait until objects held by finalizers or a grace period are gone")
+	fs.DurationVar(&o.timeout, "timeout", 0, "give up after this long (0: no limit)")
+}
+
+// Complete reads -f and turns the flags into options.
+func (o *deleteOptions) Complete(args []string) error {
+	o.args = args
+	opts, err := o.flags.options()
+	if err != nil {
+		return err
+	}
+	o.opts = write.Options{DryRun: opts.DryRun}
+	if o.del, err = o.deleteOptions(); err != nil {
+		return err
+	}
+	if len(o.files.filenames) > 0 {
+		o.objs, err = o.files.read(o.f.streams.In, "delete")
+	}
+	return err
+}
+
+// deleteOptions applies kubectl's rules to --cascade, --grace-period, --now and --force.
+func (o *deleteOptions) deleteOptions() (write.DeleteOptions, error) {
+	d := write.DeleteOptions{IgnoreNotFound: o.ignoreNotFound, Wait: o.wait}
+	switch strings.ToLower(o.cascade) {
+	case "background", "true":
+		d.Propagation = metav1.DeletePropagationBackground
+	case "foreground":
+		d.Propagation = metav1.DeletePropagationForeground
+	case "orphan", "false":
+		d.Propagation = metav1.DeletePropagationOrphan
+	default:
+		return d, fmt.Errorf(`--cascade must be background, foreground or orphan, not %q`, o.cascade)
+	}
+	grace := o.gracePeriod
+	switch {
+	case o.now && grace >= 0:
+		return d, errors.New("--now and --grace-period cannot both be given")
+	case o.now:
+		grace = 1
+	case o.force && grace < 0:
+		grace = 0
+	case grace == 0 && !o.force:
+		grace = 1 // as kubectl: immediate deletion needs --force
+	}
+	if grace >= 0 {
+		g := int64(grace)
+		d.GracePeriod = &g
+	}
+	return d, nil
+}
+
+// Validate checks that the objects are named one way only.
+func (o *deleteOptions) Validate() error {
+	bySelector := o.labelSelector != "" || o.fieldSelector != "" || o.all
+	switch {
+	case o.flags.output != "" && o.flags.output != "name":
+		return fmt.Errorf(`--output must be "name" for delete, not %q`, o.flags.output)
+	case len(o.files.filenames) > 0 && len(o.args) > 0:
+		return errors.New("give either -f or resource arguments, not both")
+	case len(o.files.filenames) == 0 && len(o.args) == 0:
+		return errors.New("you must provide one or more resources by argument or filename (-f)")
+	case o.all && (o.labelSelector != "" || o.fieldSelector != ""):
+		return errors.New("--all and a selector (-l, --field-selector) cannot both be given")
+	case o.allNamespaces && !bySelector:
+		return errors.New("--all-namespaces (-A) needs -l, --field-selector or --all")
+	case len(o.files.filenames) > 0 && bySelector:
+		return errors.New("-l, --field-selector and --all select objects by type: they do not go with -f")
+	}
+	return nil
+}
+
+// Run deletes the objects.
+func (o *deleteOptions) Run(ctx context.Context) error {
+	if o.timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, o.timeout)
+		defer cancel()
+	}
+	op := func(w *write.Writer) write.Op {
+		return func(ctx context.Context, t write.Task) write.Result { return w.Delete(ctx, t, o.del) }
+	}
+	if o.force && o.del.GracePeriod != nil && *o.del.GracePeriod == 0 {
+		fmt.Fprintln(o.f.streams.ErrOut, "warning: immediate deletion does not wait for confirmation that the running resource has been terminated; it may continue to run on the cluster indefinitely")
+	}
+	if len(o.objs) > 0 {
+		return o.run(ctx, "delete", op, true)
+	}
+	return o.runArgs(ctx, op)
+}
+
+// runArgs deletes the objects named by arguments and selectors.
+func (o *deleteOptions) runArgs(ctx context.Context, op func(*write.Writer) write.Op) error {
+	env, err := newWriteEnv(ctx, o.f, o.opts)
+	if err != nil {
+		return err
+	}
+	targets, err := env.resolver.ResolveArgs(ctx, o.args)
+	if err != nil {
+		return err
+	}
+	tasks, err := o.tasks(ctx, env, targets)
+	if err != nil {
+		return err
+	}
+	if len(tasks) == 0 {
+		fmt.Fprintln(o.f.streams.ErrOut, "No resources found")
+		return nil
+	}
+	rep := &reporter{out: o.f.streams.Out, errOut: o.f.streams.ErrOut, output: o.flags.output}
+	write.RunOrdered(ctx, tasks, 0, op(env.writer), rep.emit)
+	return rep.finish()
+}
+
+// tasks lists the objects of each target: its names, or the objects the
+// selector or --all matches.
+func (o *deleteOptions) tasks(ctx context.Context, env *writeEnv, targets []discovery.Target) ([]write.Task, error) {
+	bySelector := o.labelSelector != "" || o.fieldSelector != "" || o.all
+	if !bySelector {
+		return namedTasks(targets, env.namespace)
+	}
+	var tasks []write.Task
+	for _, t := range targets {
+		if len(t.Names) > 0 {
+			return nil, errors.New("names cannot be given together with -l, --field-selector or --all")
+		}
+		coll := write.Ref{GVR: t.GVR, GVK: t.GVK, Namespaced: t.Namespaced}
+		if t.Namespaced && !o.allNamespaces {
+			coll.Namespace = env.namespace
+		}
+		refs, err := env.writer.Client.ListNames(ctx, coll, write.Selector{Label: o.labelSelector, Field: o.fieldSelector})
+		if err != nil {
+			return nil, fmt.Errorf("failed to list %s: %s", t.Resource.QualifiedName(), write.Cause(err))
+		}
+		for _, r := range refs {
+			tasks = append(tasks, write.Task{Ref: r})
+		}
+	}
+	return tasks, nil
+}

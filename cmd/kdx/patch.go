@@ -1,0 +1,199 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"os"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/types"
+	"sigs.k8s.io/yaml"
+
+	"github.com/kdxproject/kdx/discovery"
+	"github.com/kdxproject/kdx/write"
+)
+
+func init() { register(newPatchCommand) }
+
+// patchTypes maps --type values to patch types.
+var patchTypes = map[string]types.PatchType{
+	"strategic": types.StrategicMergePatchType,
+	"merge":     types.MergePatchType,
+	"json":      types.JSONPatchType,
+	"apply":     types.ApplyPatchType,
+}
+
+// patchOptions are the flags and inputs of `kdx patch`.
+type patchOptions struct {
+	f           *factory
+	flags       writeFlags
+	patch       string
+	patchFile   string
+	typ         string
+	subresource string
+
+	// Set by Complete.
+	args      []string
+	opts      write.Options
+	patchType types.PatchType
+	body      []byte
+	// typeGiven says that --type was set; otherwise a 415 for a strategic
+	// merge patch falls back to a merge patch.
+	typeGiven bool
+}
+
+// newPatchOptions returns the defaults of `kdx patch`.
+func newPatchOptions(f *factory) *patchOptions {
+	return &patchOptions{f: f, typ: "strategic"}
+}
+
+func newPatchCommand(f *factory) *cobra.Command {
+	o := newPatchOptions(f)
+	cmd := &cobra.Command{
+		Use:   "patch TYPE NAME | TYPE/NAME (-p PATCH | --patch-file FILE)",
+		Short: "Patch objects by name",
+		Long: `Patch objects with a strategic merge patch (the default), a JSON merge patch,
+a JSON patch or an apply patch. Custom resources support no strategic merge
+patch: when --type is not given, kdx then sends the patch as a merge patch and
+says so.`,
+		Example: `  # Scale a deployment through its scale subresource
+  kdx patch deployment web --subresource scale --type merge -p '{"spec":{"replicas":3}}'
+
+  # Set a custom object's status
+  kdx patch gadget g1 --subresource status --type merge -p '{"status":{"phase":"Ready"}}'
+
+  # A JSON patch from a file
+  kdx patch configmap/app --type json --patch-file fix.json`,
+		Args: cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := o.Complete(cmd, args); err != nil {
+				return err
+			}
+			if err := o.Validate(); err != nil {
+				return err
+			}
+			return o.Run(cmd.Context())
+		},
+	}
+	o.AddFlags(cmd.Flags())
+	return cmd
+}
+
+// AddFlags adds patch's flags.
+func (o *patchOptions) AddFlags(fs *pflag.FlagSet) {
+	o.flags.addFlags(fs, "kdx-patch")
+	fs.StringVarP(&o.patch, "patch", "p", "", "the patch, as JSON or YAML")
+	fs.StringVar(&o.patchFile, "patch-file", "", "a file holding the patch")
+	fs.StringVar(&o.typ, "type", o.typ, "patch type: strategic, merge, json or apply")
+	fs.StringVar(&o.subresource, "subresource", "", "patch a subresource: status or scale")
+}
+
+// Complete reads the patch and turns the flags into options.
+func (o *patchOptions) Complete(cmd *cobra.Command, args []string) error {
+	o.args = args
+	o.typeGiven = cmd.Flags().Changed("type")
+	opts, err := o.flags.options()
+	if err != nil {
+		return err
+	}
+	o.opts = opts
+	o.opts.Subresource = o.subresource
+	pt, ok := patchTypes[o.typ]
+	if !ok {
+		return fmt.Errorf(`--type must be strategic, merge, json or apply, not %q`, o.typ)
+	}
+	o.patchType = pt
+	return o.readPatch()
+}
+
+// readPatch reads -p or --patch-file, as JSON (YAML is converted).
+func (o *patchOptions) readPatch() error {
+	raw := []byte(o.patch)
+	switch {
+	case o.patch != "" && o.patchFile != "":
+		return errors.New("use either --patch or --patch-file, not both")
+	case o.patchFile != "":
+		b, err := os.ReadFile(o.patchFile)
+		if err != nil {
+			return fmt.Errorf("failed to read the patch file: %w", err)
+		}
+		raw = b
+	case o.patch == "":
+		return errors.New("a patch is required: use --patch (-p) or --patch-file")
+	}
+	if o.patchType == types.ApplyPatchType {
+		o.body = raw
+		return nil
+	}
+	js, err := yaml.YAMLToJSON(raw)
+	if err != nil {
+		return fmt.Errorf("failed to parse the patch: %w", err)
+	}
+	o.body = js
+	return nil
+}
+
+// Validate checks the flags.
+func (o *patchOptions) Validate() error {
+	return validSubresource(o.subresource)
+}
+
+// Run patches every object named.
+func (o *patchOptions) Run(ctx context.Context) error {
+	env, err := newWriteEnv(ctx, o.f, o.opts)
+	if err != nil {
+		return err
+	}
+	targets, err := env.resolver.ResolveArgs(ctx, o.args)
+	if err != nil {
+		return err
+	}
+	tasks, err := namedTasks(targets, env.namespace)
+	if err != nil {
+		return err
+	}
+	rep := &reporter{out: o.f.streams.Out, errOut: o.f.streams.ErrOut, output: o.flags.output}
+	write.RunOrdered(ctx, tasks, 0, o.op(env.writer), rep.emit)
+	return rep.finish()
+}
+
+// op patches one object, falling back to a merge patch where strategic
+// merge is not supported and --type was not given.
+func (o *patchOptions) op(w *write.Writer) write.Op {
+	return func(ctx context.Context, t write.Task) write.Result {
+		r := w.Patch(ctx, t, o.patchType, o.body)
+		if o.typeGiven || o.patchType != types.StrategicMergePatchType || !unsupportedMediaType(r.Err) {
+			return r
+		}
+		r = w.Patch(ctx, t, types.MergePatchType, o.body)
+		r.Warnings = append(r.Warnings, fmt.Sprintf("%s does not support strategic merge patch (custom resources never do): sent the patch as a JSON merge patch (--type merge)", t.Ref.GVR.GroupResource()))
+		return r
+	}
+}
+
+func unsupportedMediaType(err error) bool {
+	var status apierrors.APIStatus
+	return errors.As(err, &status) && status.Status().Code == http.StatusUnsupportedMediaType
+}
+
+// namedTasks turns resolved arguments into one task per name.
+func namedTasks(targets []discovery.Target, namespace string) ([]write.Task, error) {
+	var tasks []write.Task
+	for _, t := range targets {
+		if len(t.Names) == 0 {
+			return nil, fmt.Errorf("an object name is required: TYPE NAME or TYPE/NAME (%s given without a name)", t.Resource.QualifiedName())
+		}
+		for _, name := range t.Names {
+			ref := write.Ref{GVR: t.GVR, GVK: t.GVK, Namespaced: t.Namespaced, Name: name}
+			if t.Namespaced {
+				ref.Namespace = namespace
+			}
+			tasks = append(tasks, write.Task{Ref: ref})
+		}
+	}
+	return tasks, nil
+}

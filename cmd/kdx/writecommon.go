@@ -1,0 +1,242 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/spf13/pflag"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+
+	"github.com/kdxproject/kdx/discovery"
+	"github.com/kdxproject/kdx/internal/cliutil"
+	"github.com/kdxproject/kdx/manifest"
+	"github.com/kdxproject/kdx/render"
+	"github.com/kdxproject/kdx/write"
+)
+
+// fileFlags are -f and -R of the write verbs.
+type fileFlags struct {
+	filenames []string
+	recursive bool
+}
+
+func (ff *fileFlags) addFlags(fs *pflag.FlagSet, what string) {
+	fs.StringSliceVarP(&ff.filenames, "filename", "f", nil, "file, directory or - (stdin) with the objects to "+what+"; repeatable")
+	fs.BoolVarP(&ff.recursive, "recursive", "R", false, "read directories given with -f recursively")
+}
+
+// read decodes the objects of the -f inputs.
+func (ff *fileFlags) read(stdin io.Reader, verb string) ([]manifest.Object, error) {
+	objs, err := manifest.Read(manifest.Options{Filenames: ff.filenames, Recursive: ff.recursive, Stdin: stdin})
+	if errors.Is(err, manifest.ErrNoObjects) {
+		return nil, fmt.Errorf("no objects passed to %s", verb)
+	}
+	return objs, err
+}
+
+// writeFlags are the flags the write verbs share.
+type writeFlags struct {
+	dryRun       string
+	output       string
+	fieldManager string
+	validate     string
+}
+
+func (wf *writeFlags) addFlags(fs *pflag.FlagSet, manager string) {
+	fs.StringVar(&wf.dryRun, "dry-run", "none", `"server" sends the request to be checked, admitted and not stored; "none" writes`)
+	fs.Lookup("dry-run").NoOptDefVal = "server"
+	fs.StringVarP(&wf.output, "output", "o", "", "output format: name, json or yaml (of what the server returned)")
+	fs.StringVar(&wf.fieldManager, "field-manager", manager, "name of the manager of the written fields")
+	fs.StringVar(&wf.validate, "validate", "strict", "unknown or duplicate fields: strict (refuse), warn, or ignore")
+}
+
+// options turns the flags into write.Options.
+func (wf *writeFlags) options() (write.Options, error) {
+	var o write.Options
+	switch wf.dryRun {
+	case "none", "false", "":
+	case "server":
+		o.DryRun = true
+	case "client", "true":
+		return o, errors.New(`--dry-run=client is not supported: a client-side dry run only guesses; use --dry-run=server, which runs validation and admission without storing`)
+	default:
+		return o, fmt.Errorf(`invalid --dry-run value %q: use "server" or "none"`, wf.dryRun)
+	}
+	switch wf.output {
+	case "", "name", "json", "yaml":
+	default:
+		return o, fmt.Errorf("--output must be one of name, json or yaml, not %q", wf.output)
+	}
+	v, err := validation(wf.validate)
+	if err != nil {
+		return o, err
+	}
+	o.FieldValidation, o.FieldManager = v, wf.fieldManager
+	if o.FieldManager == "" {
+		return o, errors.New("--field-manager must not be empty")
+	}
+	return o, nil
+}
+
+func validation(v string) (string, error) {
+	switch strings.ToLower(v) {
+	case "strict", "true":
+		return "Strict", nil
+	case "warn":
+		return "Warn", nil
+	case "ignore", "false":
+		return "Ignore", nil
+	}
+	return "", fmt.Errorf(`invalid --validate value %q: use strict, warn or ignore`, v)
+}
+
+// writeEnv is what a write verb needs of the cluster.
+type writeEnv struct {
+	writer    *write.Writer
+	resolver  *discovery.Resolver
+	namespace string
+	explicit  bool
+	refresh   func(context.Context) (write.Mapper, error)
+}
+
+func newWriteEnv(ctx context.Context, f *factory, opts write.Options) (*writeEnv, error) {
+	cfg, err := f.Config()
+	if err != nil {
+		return nil, err
+	}
+	client, err := write.NewClient(cfg.REST)
+	if err != nil {
+		return nil, err
+	}
+	resolver, err := f.Resolver(ctx)
+	if err != nil {
+		return nil, err
+	}
+	refresh := func(ctx context.Context) (write.Mapper, error) {
+		dc, err := f.Discovery(func(o *discovery.Options) { o.Refresh = true })
+		if err != nil {
+			return nil, err
+		}
+		r, err := dc.Resolver(ctx)
+		if err != nil {
+			return nil, err
+		}
+		return r.RESTMapper(), nil
+	}
+	return &writeEnv{writer: &write.Writer{Client: client, Options: opts}, resolver: resolver,
+		namespace: cfg.Namespace, explicit: cfg.ExplicitNamespace, refresh: refresh}, nil
+}
+
+// batch writes file objects with verb's mapping and namespace rules.
+func (e *writeEnv) batch(verb string) *write.Batch {
+	return &write.Batch{Writer: e.writer, Mapper: e.resolver.RESTMapper(), Refresh: e.refresh,
+		Namespace: e.namespace, EnforceNamespace: e.explicit, Verb: verb}
+}
+
+// reporter prints results as they come, in input order, and the failures at
+// the end.
+type reporter struct {
+	out, errOut io.Writer
+	output      string
+	objects     []unstructured.Unstructured
+	failures    []write.Result
+	count       int
+}
+
+func (r *reporter) emit(res write.Result) {
+	r.count++
+	for _, w := range res.Warnings {
+		fmt.Fprintf(r.errOut, "warning: %s\n", w)
+	}
+	switch {
+	case res.Err != nil:
+		r.failures = append(r.failures, res)
+	case res.Action == write.ActionDeletedNotPresent:
+	case r.output == "name":
+		fmt.Fprintln(r.out, res.Task.Ref.KindName())
+	case r.output == "json" || r.output == "yaml":
+		if res.Object != nil {
+			r.objects = append(r.objects, *res.Object)
+		}
+	default:
+		fmt.Fprintln(r.out, write.Line(res))
+	}
+}
+
+// finish prints the collected objects and the failures; the error makes
+// the exit code 1 when anything failed.
+func (r *reporter) finish() error {
+	if err := r.printObjects(); err != nil {
+		return err
+	}
+	for _, f := range r.failures {
+		fmt.Fprintf(r.errOut, "error: %s\n", write.Explain(f))
+	}
+	if len(r.failures) == 0 {
+		return nil
+	}
+	return &cliutil.ExitError{Code: 1}
+}
+
+func (r *reporter) printObjects() error {
+	if len(r.objects) == 0 {
+		return nil
+	}
+	p, err := render.NewPrinter(r.output, render.Options{})
+	if err != nil {
+		return err
+	}
+	if len(r.objects) == 1 {
+		return p.PrintObj(&r.objects[0], r.out)
+	}
+	list := &unstructured.UnstructuredList{Object: map[string]any{"apiVersion": "v1", "kind": "List", "metadata": map[string]any{"resourceVersion": ""}}}
+	list.Items = r.objects
+	return p.PrintObj(list, r.out)
+}
+
+// fileWrite is what create, apply, replace and delete -f share: the
+// objects of -f and the write flags.
+type fileWrite struct {
+	f     *factory
+	files fileFlags
+	flags writeFlags
+	// opts and objs are set by complete.
+	opts write.Options
+	objs []manifest.Object
+}
+
+// complete reads the input and turns the flags into options.
+func (fw *fileWrite) complete(verb string) error {
+	opts, err := fw.flags.options()
+	if err != nil {
+		return err
+	}
+	fw.opts = opts
+	fw.objs, err = fw.files.read(fw.f.streams.In, verb)
+	return err
+}
+
+// run writes every object with the operation op picks from the writer.
+func (fw *fileWrite) run(ctx context.Context, verb string, op func(*write.Writer) write.Op, reverse bool) error {
+	env, err := newWriteEnv(ctx, fw.f, fw.opts)
+	if err != nil {
+		return err
+	}
+	b := env.batch(verb)
+	b.Reverse = reverse
+	rep := &reporter{out: fw.f.streams.Out, errOut: fw.f.streams.ErrOut, output: fw.flags.output}
+	b.Run(ctx, fw.objs, op(env.writer), rep.emit)
+	return rep.finish()
+}
+
+// validSubresource checks --subresource.
+func validSubresource(s string) error {
+	switch s {
+	case "", "status", "scale":
+		return nil
+	}
+	return fmt.Errorf(`--subresource must be "status" or "scale", not %q`, s)
+}

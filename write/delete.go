@@ -1,0 +1,93 @@
+package write
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/types"
+)
+
+// DeleteOptions are the settings of a delete.
+type DeleteOptions struct {
+	// Propagation is Background, Foreground or Orphan ("" for the server's default).
+	Propagation metav1.DeletionPropagation
+	// GracePeriod is the grace period in seconds; nil for the object's default.
+	GracePeriod *int64
+	// IgnoreNotFound makes a missing object a success with no line.
+	IgnoreNotFound bool
+	// Wait waits until the object is gone when the server answers that it is going.
+	Wait bool
+	// PollInterval is the first interval of Wait's polls (it doubles up to a second); 0 means 100ms.
+	PollInterval time.Duration
+}
+
+// Delete deletes the object, then with Wait polls until it is gone: an
+// answer 200 says it is gone already, a 202 that finalizers or a grace
+// period hold it.
+func (w *Writer) Delete(ctx context.Context, t Task, o DeleteOptions) Result {
+	r := w.result(t, "delete")
+	opts := metav1.DeleteOptions{PropagationPolicy: policy(o.Propagation), GracePeriodSeconds: o.GracePeriod}
+	if w.Options.DryRun {
+		opts.DryRun = []string{metav1.DryRunAll}
+	}
+	resp, err := w.Client.Delete(ctx, t.Ref, opts)
+	if apierrors.IsNotFound(err) && o.IgnoreNotFound {
+		r.Action = ActionDeletedNotPresent
+		return r
+	}
+	if err != nil {
+		return r.fail(err)
+	}
+	r.Action = ActionDeleted
+	if o.GracePeriod != nil && *o.GracePeriod == 0 {
+		r.Action = ActionForceDeleted
+	}
+	if o.Wait && !w.Options.DryRun && resp.Code == 202 && resp.Object != nil {
+		if err := w.waitGone(ctx, t.Ref, resp.Object.GetUID(), o.PollInterval); err != nil {
+			return r.fail(err)
+		}
+	}
+	return r
+}
+
+func policy(p metav1.DeletionPropagation) *metav1.DeletionPropagation {
+	if p == "" {
+		return nil
+	}
+	return &p
+}
+
+// waitGone polls until the object with uid is gone (or replaced by another
+// object of the same name).
+func (w *Writer) waitGone(ctx context.Context, ref Ref, uid types.UID, interval time.Duration) error {
+	if interval <= 0 {
+		interval = 100 * time.Millisecond
+	}
+	for {
+		resp, err := w.Client.Get(ctx, ref, "")
+		switch {
+		case apierrors.IsNotFound(err):
+			return nil
+		case err != nil:
+			return fmt.Errorf("failed to wait for the deletion: %w", err)
+		case resp.Object == nil || resp.Object.GetUID() != uid:
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("gave up waiting for the deletion (%s): %w", finalizerNote(resp.Object.GetFinalizers()), ctx.Err())
+		case <-time.After(interval):
+		}
+		interval = min(2*interval, time.Second)
+	}
+}
+
+func finalizerNote(finalizers []string) string {
+	if len(finalizers) == 0 {
+		return "no finalizers left"
+	}
+	return fmt.Sprintf("finalizers still set: %v", finalizers)
+}

@@ -1,0 +1,113 @@
+package write
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+)
+
+// Explain is the message of a failed result: "failed to <verb> <kind/name>
+// from <source>: <cause>", the cause in words a user can act on; field paths
+// of validation errors and apply conflicts come one per line, indented.
+func Explain(r Result) string {
+	head := fmt.Sprintf("failed to %s %s", r.Verb, r.Task.Ref.KindName())
+	if r.Task.Ref.Name == "" {
+		head = fmt.Sprintf("failed to %s %s", r.Verb, r.Task.Ref.Kind())
+	}
+	if r.Task.Source != "" {
+		head += " from " + r.Task.Source
+	}
+	return head + ": " + Cause(r.Err)
+}
+
+// Cause words err for a user.
+func Cause(err error) string {
+	var status apierrors.APIStatus
+	if !errors.As(err, &status) {
+		return err.Error()
+	}
+	s := status.Status()
+	switch {
+	case apierrors.IsInvalid(err):
+		return invalid(s)
+	case apierrors.IsConflict(err) && hasCause(s, metav1.CauseTypeFieldManagerConflict):
+		return applyConflict(s)
+	case apierrors.IsConflict(err):
+		return conflict(err, s)
+	case apierrors.IsAlreadyExists(err):
+		return s.Message + " (use kdx apply or kdx replace to change it)"
+	case apierrors.IsNotFound(err) && s.Details != nil && s.Details.Kind == "namespaces":
+		return fmt.Sprintf("namespace %q does not exist: create it first, or put the Namespace in the same input", s.Details.Name)
+	case s.Code == http.StatusUnsupportedMediaType:
+		return unsupportedPatch(s)
+	case apierrors.IsMethodNotSupported(err):
+		return s.Message + " (the resource does not support this verb)"
+	}
+	return strings.TrimSpace(s.Message)
+}
+
+func hasCause(s metav1.Status, t metav1.CauseType) bool {
+	if s.Details == nil {
+		return false
+	}
+	for _, c := range s.Details.Causes {
+		if c.Type == t {
+			return true
+		}
+	}
+	return false
+}
+
+// invalid lists the fields a validation error names, one per line.
+func invalid(s metav1.Status) string {
+	if s.Details == nil || len(s.Details.Causes) == 0 {
+		return s.Message
+	}
+	var b strings.Builder
+	b.WriteString("the object is invalid:")
+	immutable := false
+	for _, c := range s.Details.Causes {
+		b.WriteString("\n  ")
+		if c.Field != "" && !strings.HasPrefix(c.Message, c.Field+":") {
+			b.WriteString(c.Field + ": ")
+		}
+		b.WriteString(c.Message)
+		immutable = immutable || strings.Contains(c.Message, "immutable")
+	}
+	if immutable {
+		b.WriteString("\n  (an immutable field cannot change: delete the object and create it again to change it)")
+	}
+	return b.String()
+}
+
+// applyConflict lists the fields other managers own, one per line.
+func applyConflict(s metav1.Status) string {
+	var b strings.Builder
+	b.WriteString("the apply conflicts with fields other field managers own:")
+	for _, c := range s.Details.Causes {
+		if c.Type != metav1.CauseTypeFieldManagerConflict {
+			continue
+		}
+		fmt.Fprintf(&b, "\n  %s: %s", c.Field, c.Message)
+	}
+	b.WriteString("\n  take them over with --force-conflicts, drop them from the input, or set them to the current values to share them")
+	return b.String()
+}
+
+// conflict explains an optimistic concurrency failure; a *ConflictError
+// from Replace carries who changed the object.
+func conflict(err error, s metav1.Status) string {
+	var ce *ConflictError
+	if errors.As(err, &ce) {
+		return ce.describe()
+	}
+	return s.Message
+}
+
+func unsupportedPatch(s metav1.Status) string {
+	return "the server does not accept this patch type here: custom resources support no strategic merge patch; use --type merge, --type json or --type apply (" + s.Message + ")"
+}

@@ -1,0 +1,53 @@
+package write
+
+import (
+	"strings"
+
+	"k8s.io/apimachinery/pkg/runtime/schema"
+)
+
+// Ref names one object of one resource.
+type Ref struct {
+	// GVR is the resource in the version to talk to.
+	GVR schema.GroupVersionResource
+	// GVK is the kind in that version.
+	GVK schema.GroupVersionKind
+	// Namespaced says whether the resource lives in namespaces.
+	Namespaced bool
+	// Namespace is the object's namespace ("" for cluster-scoped objects).
+	Namespace string
+	// Name is the object's name.
+	Name string
+}
+
+// KindName is "kind.group/name" in kubectl's lower case, as `-o name` prints.
+func (r Ref) KindName() string { return r.Kind() + "/" + r.Name }
+
+// Kind is the lower case kind with its group: "configmap", "deployment.apps".
+func (r Ref) Kind() string {
+	k := strings.ToLower(r.GVK.Kind)
+	if r.GVK.Group != "" {
+		k += "." + r.GVK.Group
+	}
+	return k
+}
+
+// path is the URL path of the object, or of its collection when Name is
+// empty, with an optional subresource.
+func (r Ref) path(subresource string) []string {
+	p := []string{"/apis", r.GVR.Group, r.GVR.Version}
+	if r.GVR.Group == "" {
+		p = []string{"/api", r.GVR.Version}
+	}
+	if r.Namespaced && r.Namespace != "" {
+		p = append(p, "namespaces", r.Namespace)
+	}
+	p = append(p, r.GVR.Resource)
+	if r.Name != "" {
+		p = append(p, r.Name)
+	}
+	if subresource != "" {
+		p = append(p, subresource)
+	}
+	return p
+}

@@ -1,0 +1,204 @@
+package write
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/types"
+)
+
+// The actions of results, as kubectl prints them.
+const (
+	ActionCreated           = "created"
+	ActionApplied           = "serverside-applied"
+	ActionUnchanged         = "unchanged"
+	ActionReplaced          = "replaced"
+	ActionPatched           = "patched"
+	ActionPatchedNoChange   = "patched (no change)"
+	ActionDeleted           = "deleted"
+	ActionForceDeleted      = "force deleted"
+	ActionDeletedNotPresent = "not found" // --ignore-not-found: nothing to delete
+)
+
+// staleAfter is how much older than the server's Date of the answer a
+// manager's managedFields time must be for kdx to call a write a no-op: the
+// server sets the time only when the write changed something, and both
+// times have a precision of one second.
+const staleAfter = 2 * time.Second
+
+// Task is one object to write.
+type Task struct {
+	// Ref says which object.
+	Ref Ref
+	// Object is the body to send; nil for deletes and patches.
+	Object *unstructured.Unstructured
+	// Source says where the object came from ("" for names typed).
+	Source string
+}
+
+// Result is what happened to one Task.
+type Result struct {
+	// Task is the task.
+	Task Task
+	// Object is what the server returned (nil for deletes and failures).
+	Object *unstructured.Unstructured
+	// Action is what was done: one of the Action constants.
+	Action string
+	// DryRun says that the server did not store anything.
+	DryRun bool
+	// Err is the failure, with the server's error wrapped.
+	Err error
+	// Verb is the verb tried, for messages: "create", "apply", ...
+	Verb string
+	// Warnings are notes about the result, printed to stderr.
+	Warnings []string
+}
+
+// errNoName is the error of an object without a name where one is needed.
+var errNoName = errors.New("metadata.name is not set (generateName works only with create)")
+
+// Options are the settings shared by the write verbs.
+type Options struct {
+	// DryRun runs the writes on the server without storing them.
+	DryRun bool
+	// FieldManager names kdx in managedFields.
+	FieldManager string
+	// FieldValidation is Strict, Warn or Ignore ("" for the server's default).
+	FieldValidation string
+	// ForceConflicts takes over fields other managers own, in apply.
+	ForceConflicts bool
+	// Subresource is "status", "scale" or "".
+	Subresource string
+}
+
+// Writer runs the write verbs on single objects.
+type Writer struct {
+	// Client sends the requests.
+	Client *Client
+	// Options apply to every request.
+	Options Options
+}
+
+func (w *Writer) request() RequestOptions {
+	o := w.Options
+	return RequestOptions{DryRun: o.DryRun, FieldManager: o.FieldManager, FieldValidation: o.FieldValidation,
+		Force: o.ForceConflicts, Subresource: o.Subresource}
+}
+
+func (w *Writer) result(t Task, verb string) Result {
+	return Result{Task: t, Verb: verb, DryRun: w.Options.DryRun}
+}
+
+// Create creates the object.
+func (w *Writer) Create(ctx context.Context, t Task) Result {
+	r := w.result(t, "create")
+	body, err := t.Object.MarshalJSON()
+	if err != nil {
+		return r.fail(err)
+	}
+	resp, err := w.Client.Create(ctx, t.Ref, body, w.request())
+	if err != nil {
+		return r.fail(err)
+	}
+	r.Object, r.Action = resp.Object, ActionCreated
+	r.Task.Ref.Name = nameOf(resp.Object, t.Ref.Name) // generateName
+	return r
+}
+
+// Apply server-side applies the object: created on a 201, unchanged when
+// kdx's managedFields time shows the server changed nothing, else
+// serverside-applied.
+func (w *Writer) Apply(ctx context.Context, t Task) Result {
+	r := w.result(t, "apply")
+	if t.Ref.Name == "" {
+		return r.fail(errNoName)
+	}
+	obj := t.Object.DeepCopy()
+	unstructured.RemoveNestedField(obj.Object, "metadata", "managedFields")
+	body, err := obj.MarshalJSON()
+	if err != nil {
+		return r.fail(err)
+	}
+	resp, err := w.Client.Apply(ctx, t.Ref, body, w.request())
+	if err != nil {
+		return r.fail(err)
+	}
+	r.Object, r.Action = resp.Object, ActionApplied
+	switch {
+	case resp.Code == 201:
+		r.Action = ActionCreated
+	case noOp(resp, w.Options.FieldManager, metav1.ManagedFieldsOperationApply, w.Options.Subresource):
+		r.Action = ActionUnchanged
+	}
+	return r
+}
+
+// Replace updates the object with the body as given, resourceVersion
+// included: a conflict means someone changed the object since.
+func (w *Writer) Replace(ctx context.Context, t Task) Result {
+	r := w.result(t, "replace")
+	if t.Ref.Name == "" {
+		return r.fail(errNoName)
+	}
+	body, err := t.Object.MarshalJSON()
+	if err != nil {
+		return r.fail(err)
+	}
+	resp, err := w.Client.Update(ctx, t.Ref, body, w.request())
+	if apierrors.IsConflict(err) && t.Object.GetResourceVersion() != "" {
+		return r.fail(w.conflictError(ctx, t, err))
+	}
+	if err != nil {
+		return r.fail(err)
+	}
+	r.Object, r.Action = resp.Object, ActionReplaced
+	return r
+}
+
+// Patch patches the object with a patch of type pt.
+func (w *Writer) Patch(ctx context.Context, t Task, pt types.PatchType, patch []byte) Result {
+	r := w.result(t, "patch")
+	resp, err := w.Client.Patch(ctx, t.Ref, pt, patch, w.request())
+	if err != nil {
+		return r.fail(err)
+	}
+	r.Object, r.Action = resp.Object, ActionPatched
+	op := metav1.ManagedFieldsOperationUpdate
+	if pt == types.ApplyPatchType {
+		op = metav1.ManagedFieldsOperationApply
+	}
+	if noOp(resp, w.Options.FieldManager, op, w.Options.Subresource) {
+		r.Action = ActionPatchedNoChange
+	}
+	return r
+}
+
+func (r Result) fail(err error) Result {
+	r.Err = err
+	return r
+}
+
+func nameOf(obj *unstructured.Unstructured, fallback string) string {
+	if obj == nil || obj.GetName() == "" {
+		return fallback
+	}
+	return obj.GetName()
+}
+
+// noOp reports whether the managedFields entry of manager shows that the
+// write changed nothing: its time is older than the answer by staleAfter.
+func noOp(resp Response, manager string, op metav1.ManagedFieldsOperationType, subresource string) bool {
+	if resp.Object == nil || resp.Date.IsZero() {
+		return false
+	}
+	for _, e := range resp.Object.GetManagedFields() {
+		if e.Manager == manager && e.Operation == op && e.Subresource == subresource && e.Time != nil {
+			return resp.Date.Sub(e.Time.Time) >= staleAfter
+		}
+	}
+	return false
+}
