@@ -1,0 +1,191 @@
+package export
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+)
+
+// File modes of exported files: Secrets are readable by their owner only.
+const (
+	FileMode   fs.FileMode = 0o644
+	SecretMode fs.FileMode = 0o600
+	dirMode    fs.FileMode = 0o755
+)
+
+// tempPrefix starts the names of the temporary files a DirSink renames into
+// place; a leftover one (from a killed run) is removed by Prune.
+const tempPrefix = ".kdx-tmp-"
+
+// DirSink writes each object to its own file under a root directory (see
+// RelPath), atomically: a temporary file renamed over the old one. A file
+// whose content and mode are already right is left alone, so that a run
+// over an existing tree touches only what changed. Close makes it all
+// durable with one sync.
+type DirSink struct {
+	// root is the export directory.
+	root string
+	// ext is the file extension, the format's name.
+	ext string
+	// encode encodes one object.
+	encode func(map[string]any) ([]byte, error)
+
+	// mu guards written and dirs.
+	mu sync.Mutex
+	// written are the relative paths of the files of this run, with the
+	// object that claimed each ("Kind namespace/name").
+	written map[string]string
+	// dirs are the directories known to exist.
+	dirs map[string]bool
+	// changed are the files and directories written, for syncs where
+	// syncfs is not available.
+	changed []string
+}
+
+var _ Sink = (*DirSink)(nil)
+
+// NewDirSink returns a sink writing files in format f (yaml or json) under
+// root, which it creates if needed.
+func NewDirSink(root string, f Format) (*DirSink, error) {
+	encode, err := fileEncoder(f)
+	if err != nil {
+		return nil, err
+	}
+	if err := os.MkdirAll(root, dirMode); err != nil {
+		return nil, fmt.Errorf("failed to create directory %s: %w", root, err)
+	}
+	return &DirSink{root: root, ext: string(f), encode: encode, written: map[string]string{}, dirs: map[string]bool{}}, nil
+}
+
+// Write writes obj to its file, with SecretMode for a Secret.
+func (d *DirSink) Write(ctx context.Context, obj *unstructured.Unstructured) error {
+	gvk := obj.GroupVersionKind()
+	rel := RelPath(obj.GetNamespace(), gvk.Group, gvk.Kind, obj.GetName(), d.ext)
+	if err := d.claim(rel, obj); err != nil {
+		return err
+	}
+	data, err := d.encode(obj.Object)
+	if err != nil {
+		return err
+	}
+	mode := FileMode
+	if gvk.GroupKind() == kindSecret {
+		mode = SecretMode
+	}
+	dir := filepath.Join(d.root, filepath.Dir(rel))
+	if err := d.mkdir(dir); err != nil {
+		return err
+	}
+	changed, err := writeAtomic(ctx, filepath.Join(d.root, rel), data, mode)
+	if changed {
+		d.mu.Lock()
+		d.changed = append(d.changed, filepath.Join(d.root, rel))
+		d.mu.Unlock()
+	}
+	return err
+}
+
+// claim records that obj owns rel, failing if another object did.
+func (d *DirSink) claim(rel string, obj *unstructured.Unstructured) error {
+	who := obj.GetKind() + " " + obj.GetNamespace() + "/" + obj.GetName()
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if other, ok := d.written[rel]; ok {
+		return fmt.Errorf("failed to write %s: %s was written to the same file %s", who, other, rel)
+	}
+	d.written[rel] = who
+	return nil
+}
+
+// mkdir creates dir and its parents once.
+func (d *DirSink) mkdir(dir string) error {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.dirs[dir] {
+		return nil
+	}
+	if info, err := os.Stat(dir); err == nil && info.IsDir() {
+		d.dirs[dir] = true
+		return nil
+	}
+	if err := os.MkdirAll(dir, dirMode); err != nil {
+		return fmt.Errorf("failed to create directory %s: %w", dir, err)
+	}
+	d.dirs[dir] = true
+	d.changed = append(d.changed, dir)
+	return nil
+}
+
+// writeAtomic puts data in path with mode unless it is there already; it
+// reports whether it wrote. On error or cancellation no temporary file
+// stays and the old file, if any, is untouched.
+func writeAtomic(ctx context.Context, path string, data []byte, mode fs.FileMode) (bool, error) {
+	if unchanged(path, data, mode) {
+		return false, nil
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(path), tempPrefix+"*")
+	if err != nil {
+		return false, fmt.Errorf("failed to create a file in %s: %w", filepath.Dir(path), err)
+	}
+	err = fillTemp(tmp, data, mode)
+	if err == nil {
+		err = ctx.Err()
+	}
+	if err == nil {
+		err = os.Rename(tmp.Name(), path)
+	}
+	if err != nil {
+		_ = os.Remove(tmp.Name())
+		return false, fmt.Errorf("failed to write %s: %w", path, err)
+	}
+	return true, nil
+}
+
+// fillTemp writes data to the new temporary file f, sets its mode and closes it.
+func fillTemp(f *os.File, data []byte, mode fs.FileMode) error {
+	_, err := f.Write(data)
+	if err == nil {
+		err = f.Chmod(mode)
+	}
+	return errors.Join(err, f.Close())
+}
+
+// unchanged reports whether the file at path has exactly data and mode.
+func unchanged(path string, data []byte, mode fs.FileMode) bool {
+	info, err := os.Lstat(path)
+	if err != nil || !info.Mode().IsRegular() || info.Mode().Perm() != mode || info.Size() != int64(len(data)) {
+		return false
+	}
+	old, err := os.ReadFile(path)
+	return err == nil && bytes.Equal(old, data)
+}
+
+// Close makes the written files durable with one sync.
+func (d *DirSink) Close(context.Context) error {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if err := syncTree(d.root, d.changed); err != nil {
+		return fmt.Errorf("failed to sync %s: %w", d.root, err)
+	}
+	return nil
+}
+
+// Written returns the number of files claimed by this run.
+func (d *DirSink) Written() int {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return len(d.written)
+}
+
+// isLayoutFile reports whether name is an object file of an export tree.
+func isLayoutFile(name string) bool {
+	return !strings.HasPrefix(name, ".") && (strings.HasSuffix(name, ".yaml") || strings.HasSuffix(name, ".json"))
+}

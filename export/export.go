@@ -1,0 +1,198 @@
+package export
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"golang.org/x/sync/errgroup"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+)
+
+// DefaultPageSize is the number of objects asked for per list request, as kubectl's --chunk-size.
+const DefaultPageSize = 500
+
+// DefaultConcurrency is the number of types exported at once to a directory.
+const DefaultConcurrency = 4
+
+// Type is one resource to export.
+type Type struct {
+	// GVR is the group, version and plural to list.
+	GVR schema.GroupVersionResource
+	// GVK is the kind of its objects in that version.
+	GVK schema.GroupVersionKind
+	// Namespaced says whether objects live in a namespace.
+	Namespaced bool
+	// ReadOnly says that clients cannot create objects of this type.
+	ReadOnly bool
+	// Names, when not empty, are the only objects to export.
+	Names []string
+}
+
+// String is the type as kubectl names it: plural.group.
+func (t Type) String() string {
+	if t.GVR.Group == "" {
+		return t.GVR.Resource
+	}
+	return t.GVR.Resource + "." + t.GVR.Group
+}
+
+// Key is the type's place in an export tree.
+func (t Type) Key() TypeKey {
+	return TypeKey{Group: t.GVK.Group, Kind: t.GVK.Kind, Namespaced: t.Namespaced}
+}
+
+// Lister lists the objects of a type page by page, calling fn for each page.
+type Lister interface {
+	ListPages(ctx context.Context, t Type, namespace string, opts metav1.ListOptions, fn func(*unstructured.UnstructuredList) error) error
+}
+
+// Options are the inputs of Run.
+type Options struct {
+	// Types are the types to export, in output order.
+	Types []Type
+	// Namespace limits namespaced types to one namespace; "" means all.
+	Namespace string
+	// LabelSelector and FieldSelector filter the objects listed.
+	LabelSelector, FieldSelector string
+	// PageSize is the number of objects per list request (0: DefaultPageSize).
+	PageSize int64
+	// Concurrency is the number of types exported at once; use 1 for a
+	// stream, whose order must follow Types. 0 means 1.
+	Concurrency int
+	// Cleaner leaves objects out and cleans the others.
+	Cleaner *Cleaner
+	// Sink receives the cleaned objects.
+	Sink Sink
+	// Progress, if not nil, is told of each type done and object written.
+	Progress *Progress
+}
+
+// Run exports the objects of opts.Types to opts.Sink. A type that cannot be
+// listed is recorded in the summary and the others go on; an error writing
+// the output or a cancelled ctx stops everything and is returned.
+func Run(ctx context.Context, lister Lister, opts Options) (*Summary, error) {
+	sum := &Summary{Types: make([]TypeResult, len(opts.Types))}
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(max(opts.Concurrency, 1))
+	for i, t := range opts.Types {
+		g.Go(func() error {
+			sum.Types[i] = exportType(gctx, lister, opts, t)
+			opts.Progress.typeDone()
+			return sum.Types[i].fatal
+		})
+	}
+	err := g.Wait()
+	if err == nil {
+		err = ctx.Err()
+	}
+	return sum, err
+}
+
+// exportType exports the objects of one type.
+func exportType(ctx context.Context, lister Lister, opts Options, t Type) TypeResult {
+	res := TypeResult{Type: t, Skipped: map[*SkipRule]int{}}
+	page := func(list *unstructured.UnstructuredList) error {
+		return res.page(ctx, opts, t, list)
+	}
+	for _, sel := range fieldSelectors(t, opts.FieldSelector) {
+		before := res.Exported + res.skippedCount()
+		lo := metav1.ListOptions{LabelSelector: opts.LabelSelector, FieldSelector: sel.selector, Limit: opts.PageSize}
+		if lo.Limit == 0 {
+			lo.Limit = DefaultPageSize
+		}
+		err := lister.ListPages(ctx, t, listNamespace(t, opts.Namespace), lo, page)
+		switch {
+		case res.fatal != nil:
+			return res
+		case ctx.Err() != nil:
+			res.fatal = ctx.Err()
+			return res
+		case err != nil:
+			res.Errs = append(res.Errs, err)
+		case sel.name != "" && res.Exported+res.skippedCount() == before:
+			res.Errs = append(res.Errs, fmt.Errorf("%s %q not found", t, sel.name))
+		}
+	}
+	return res
+}
+
+// page cleans and writes the objects of one page; an error from the sink
+// is fatal.
+func (res *TypeResult) page(ctx context.Context, opts Options, t Type, list *unstructured.UnstructuredList) error {
+	for i := range list.Items {
+		obj := &list.Items[i]
+		if obj.GetKind() == "" {
+			obj.SetGroupVersionKind(t.GVK)
+		}
+		if rule := opts.Cleaner.Skip(obj, t.ReadOnly); rule != nil {
+			res.Skipped[rule]++
+			continue
+		}
+		opts.Cleaner.Clean(obj)
+		if err := opts.Sink.Write(ctx, obj); err != nil {
+			res.fatal = err
+			return err
+		}
+		res.Exported++
+		opts.Progress.objectWritten()
+	}
+	return nil
+}
+
+// selector is one list request's field selector, for one name or for all.
+type selector struct {
+	// name is the object asked for, "" for all objects.
+	name string
+	// selector is the field selector to send.
+	selector string
+}
+
+// fieldSelectors returns one selector per name of t, or one for all objects.
+func fieldSelectors(t Type, user string) []selector {
+	if len(t.Names) == 0 {
+		return []selector{{selector: user}}
+	}
+	out := make([]selector, 0, len(t.Names))
+	for _, name := range t.Names {
+		parts := []string{"metadata.name=" + name}
+		if user != "" {
+			parts = append(parts, user)
+		}
+		out = append(out, selector{name: name, selector: strings.Join(parts, ",")})
+	}
+	return out
+}
+
+// listNamespace is the namespace to list t in.
+func listNamespace(t Type, namespace string) string {
+	if !t.Namespaced {
+		return ""
+	}
+	return namespace
+}
+
+// PruneScope returns the scope of a run that listed opts.Types, for Prune.
+func (s *Summary) PruneScope(opts Options, allTypes bool) PruneScope {
+	scope := PruneScope{Namespace: opts.Namespace, AllTypes: allTypes}
+	for _, r := range s.Types {
+		if len(r.Errs) > 0 || r.fatal != nil {
+			scope.Failed = append(scope.Failed, r.Type.Key())
+		} else {
+			scope.Types = append(scope.Types, r.Type.Key())
+		}
+	}
+	return scope
+}
+
+// Err returns the listing errors of all types joined, or nil.
+func (s *Summary) Err() error {
+	var errs []error
+	for _, r := range s.Types {
+		errs = append(errs, r.Errs...)
+	}
+	return errors.Join(errs...)
+}

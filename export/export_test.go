@@ -1,0 +1,203 @@
+package export
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+)
+
+// fakeLister serves objects per resource, in pages of opts.Limit.
+type fakeLister struct {
+	objects map[string][]string // resource -> YAML objects
+	fail    map[string]error
+	// onPage, if set, runs before each page is handed over.
+	onPage func()
+	t      *testing.T
+}
+
+func (f *fakeLister) ListPages(ctx context.Context, typ Type, ns string, opts metav1.ListOptions, fn func(*unstructured.UnstructuredList) error) error {
+	if err := f.fail[typ.GVR.Resource]; err != nil {
+		return err
+	}
+	var items []unstructured.Unstructured
+	for _, doc := range f.objects[typ.GVR.Resource] {
+		u := obj(f.t, doc)
+		if (ns == "" || u.GetNamespace() == ns) && (opts.FieldSelector == "" || opts.FieldSelector == "metadata.name="+u.GetName()) {
+			items = append(items, *u)
+		}
+	}
+	for len(items) > 0 {
+		n := min(int(opts.Limit), len(items))
+		if f.onPage != nil {
+			f.onPage()
+		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if err := fn(&unstructured.UnstructuredList{Items: items[:n]}); err != nil {
+			return err
+		}
+		items = items[n:]
+	}
+	return nil
+}
+
+var (
+	typeCM     = Type{GVR: schema.GroupVersionResource{Version: "v1", Resource: "configmaps"}, GVK: schema.GroupVersionKind{Version: "v1", Kind: "ConfigMap"}, Namespaced: true}
+	typeSecret = Type{GVR: schema.GroupVersionResource{Version: "v1", Resource: "secrets"}, GVK: schema.GroupVersionKind{Version: "v1", Kind: "Secret"}, Namespaced: true}
+	typeCS     = Type{GVR: schema.GroupVersionResource{Version: "v1", Resource: "componentstatuses"}, GVK: schema.GroupVersionKind{Version: "v1", Kind: "ComponentStatus"}, ReadOnly: true}
+)
+
+func newFake(t *testing.T) *fakeLister {
+	return &fakeLister{t: t, objects: map[string][]string{
+		"configmaps":        {cmA, cmB, "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: kube-root-ca.crt, namespace: shop, uid: x}\n"},
+		"secrets":           {secret, "apiVersion: v1\nkind: Secret\nmetadata: {name: tok, namespace: shop}\ntype: kubernetes.io/service-account-token\n"},
+		"componentstatuses": {"apiVersion: v1\nkind: ComponentStatus\nmetadata: {name: etcd-0}\n"},
+	}}
+}
+
+func TestRunStreamFormats(t *testing.T) {
+	for _, f := range Formats {
+		t.Run(string(f), func(t *testing.T) {
+			var out bytes.Buffer
+			sink := NewStreamSink(&out, f)
+			opts := Options{Types: []Type{typeCM, typeSecret, typeCS}, PageSize: 1, Cleaner: NewCleaner(CleanOptions{}), Sink: sink}
+			sum, err := Run(context.Background(), newFake(t), opts)
+			if err == nil {
+				err = sink.Close(context.Background())
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			checkGolden(t, filepath.Join("stream", string(f)), out.Bytes())
+			var text bytes.Buffer
+			if err := sum.Write(&text); err != nil {
+				t.Fatal(err)
+			}
+			checkGolden(t, "summary.txt", text.Bytes())
+		})
+	}
+}
+
+func TestRunEmptyJSONList(t *testing.T) {
+	var out bytes.Buffer
+	sink := NewStreamSink(&out, FormatJSON)
+	if _, err := Run(context.Background(), newFake(t), Options{Cleaner: NewCleaner(CleanOptions{}), Sink: sink}); err != nil {
+		t.Fatal(err)
+	}
+	_ = sink.Close(context.Background())
+	want := "{\n    \"apiVersion\": \"v1\",\n    \"items\": [],\n    \"kind\": \"List\",\n    \"metadata\": {\n        \"resourceVersion\": \"\"\n    }\n}\n"
+	if out.String() != want {
+		t.Errorf("got %q, want %q", out.String(), want)
+	}
+}
+
+func TestRunNamesAndFailures(t *testing.T) {
+	lister := newFake(t)
+	lister.fail = map[string]error{"secrets": errors.New("forbidden")}
+	cm := typeCM
+	cm.Names = []string{"a", "missing"}
+	var out bytes.Buffer
+	sum, err := Run(context.Background(), lister, Options{Types: []Type{cm, typeSecret}, Cleaner: NewCleaner(CleanOptions{}), Sink: NewStreamSink(&out, FormatJSONL)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Exported() != 1 || !strings.Contains(out.String(), `"name":"a"`) {
+		t.Errorf("exported %d: %s", sum.Exported(), out.String())
+	}
+	want := "configmaps \"missing\" not found\nforbidden"
+	if got := sum.Err(); got == nil || got.Error() != want {
+		t.Errorf("Err() = %v, want %q", got, want)
+	}
+	scope := sum.PruneScope(Options{}, false)
+	if len(scope.Failed) != 2 || len(scope.Types) != 0 {
+		t.Errorf("scope = %+v, want both types failed", scope)
+	}
+}
+
+// TestRunCancelledLeavesNoPartialFiles cancels an export to a directory in
+// the middle of a type: no temporary file stays, and every file that is
+// there is complete.
+func TestRunCancelledLeavesNoPartialFiles(t *testing.T) {
+	lister := &fakeLister{t: t, objects: map[string][]string{}}
+	for i := range 50 {
+		lister.objects["configmaps"] = append(lister.objects["configmaps"],
+			fmt.Sprintf("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c%d, namespace: shop}\ndata: {k: v}\n", i))
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	pages := 0
+	lister.onPage = func() {
+		if pages++; pages == 3 {
+			cancel()
+		}
+	}
+	root := t.TempDir()
+	sink, _ := NewDirSink(root, FormatYAML)
+	_, err := Run(ctx, lister, Options{Types: []Type{typeCM}, PageSize: 10, Cleaner: NewCleaner(CleanOptions{}), Sink: sink})
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("err = %v, want context.Canceled", err)
+	}
+	files := tree(t, root)
+	if len(files) != 20 {
+		t.Errorf("%d files, want the 20 of the first two pages", len(files))
+	}
+	for p := range files {
+		data, _ := os.ReadFile(filepath.Join(root, p))
+		if strings.Contains(p, tempPrefix) || !strings.HasSuffix(string(data), "namespace: shop\n") {
+			t.Errorf("partial or temporary file %s: %q", p, data)
+		}
+	}
+}
+
+// checkGolden compares got with testdata/export/<name>, rewriting it under -update.
+func checkGolden(t *testing.T, name string, got []byte) {
+	t.Helper()
+	path := filepath.Join("..", "testdata", "export", name)
+	if *update {
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test ./export -update to create it)", err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("%s differs (go test ./export -update rewrites it):\ngot:\n%s\nwant:\n%s", path, got, want)
+	}
+}
+
+func TestRulesDoc(t *testing.T) {
+	var b bytes.Buffer
+	if err := WriteRulesDoc(&b, DefaultRules(), DefaultSkipRules()); err != nil {
+		t.Fatal(err)
+	}
+	if *update {
+		if err := os.WriteFile("RULES.md", b.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile("RULES.md")
+	if err != nil || !bytes.Equal(b.Bytes(), want) {
+		t.Errorf("export/RULES.md does not match the rules (go test ./export -update rewrites it): %v", err)
+	}
+	for _, r := range DefaultRules() {
+		if !bytes.Contains(want, []byte("| `"+r.ID+"` |")) {
+			t.Errorf("RULES.md lacks rule %s", r.ID)
+		}
+	}
+}

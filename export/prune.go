@@ -1,0 +1,146 @@
+package export
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+)
+
+// TypeKey names a type's place in an export tree.
+type TypeKey struct {
+	// Group is the API group, "" for the core group.
+	Group string
+	// Kind is the kind of the objects.
+	Kind string
+	// Namespaced says whether objects live in a namespace.
+	Namespaced bool
+}
+
+// dirs returns the group and kind directory names of k.
+func (k TypeKey) dirs() [2]string {
+	group := k.Group
+	if group == "" {
+		group = CoreGroupDir
+	}
+	return [2]string{SafeName(group), kindDir(k.Kind)}
+}
+
+// PruneScope says which files of an export tree a run answers for: the
+// files it would have written had their objects still existed.
+type PruneScope struct {
+	// Namespace limits the scope to one namespace ("" means all).
+	Namespace string
+	// AllTypes extends the scope to types the run did not list, such as the
+	// kinds of CRDs that were deleted (in scope namespaces only).
+	AllTypes bool
+	// Types are the types listed completely.
+	Types []TypeKey
+	// Failed are types whose listing failed: their files are never pruned.
+	Failed []TypeKey
+}
+
+// covers reports whether the file of a type in the directories ns/group/kind
+// is in scope.
+func (s PruneScope) covers(ns string, typeDirs [2]string) bool {
+	if slices.ContainsFunc(s.Failed, func(k TypeKey) bool { return k.dirs() == typeDirs }) {
+		return false
+	}
+	inNamespace := s.Namespace == "" || ns == SafeName(s.Namespace)
+	for _, k := range s.Types {
+		if k.dirs() != typeDirs {
+			continue
+		}
+		if !k.Namespaced {
+			return ns == ClusterDir
+		}
+		return ns != ClusterDir && inNamespace
+	}
+	if ns == ClusterDir {
+		return s.AllTypes && s.Namespace == ""
+	}
+	return s.AllTypes && inNamespace
+}
+
+// Prune removes the files in scope that this run did not write, temporary
+// files left by a killed run, and the directories that this emptied. Files
+// that are not object files (README.md, .git) are never touched. It
+// returns the removed files' paths relative to the root, sorted. Call it
+// after the last Write and before Close.
+func (d *DirSink) Prune(s PruneScope) ([]string, error) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	var removed []string
+	err := d.walkKindDirs(func(ns string, typeDirs [2]string) error {
+		rel := filepath.Join(ns, typeDirs[0], typeDirs[1])
+		gone, err := d.pruneKindDir(rel, s.covers(ns, typeDirs))
+		removed = append(removed, gone...)
+		return err
+	})
+	slices.Sort(removed)
+	return removed, err
+}
+
+// walkKindDirs calls fn for each <namespace>/<group>/<kind> directory.
+func (d *DirSink) walkKindDirs(fn func(ns string, typeDirs [2]string) error) error {
+	for _, ns := range subdirs(d.root) {
+		for _, group := range subdirs(filepath.Join(d.root, ns)) {
+			for _, kind := range subdirs(filepath.Join(d.root, ns, group)) {
+				if err := fn(ns, [2]string{group, kind}); err != nil {
+					return err
+				}
+			}
+			removeIfEmpty(filepath.Join(d.root, ns, group))
+		}
+		removeIfEmpty(filepath.Join(d.root, ns))
+	}
+	return nil
+}
+
+// pruneKindDir removes the temporary files in the directory rel and, if
+// inScope, the object files this run did not write.
+func (d *DirSink) pruneKindDir(rel string, inScope bool) ([]string, error) {
+	entries, err := os.ReadDir(filepath.Join(d.root, rel))
+	if err != nil {
+		return nil, fmt.Errorf("failed to read directory %s: %w", filepath.Join(d.root, rel), err)
+	}
+	var removed []string
+	for _, e := range entries {
+		name, file := e.Name(), filepath.Join(rel, e.Name())
+		stale := inScope && isLayoutFile(name) && d.written[file] == ""
+		if e.IsDir() || !(stale || strings.HasPrefix(name, tempPrefix)) {
+			continue
+		}
+		if err := os.Remove(filepath.Join(d.root, file)); err != nil {
+			return removed, fmt.Errorf("failed to remove %s: %w", filepath.Join(d.root, file), err)
+		}
+		d.changed = append(d.changed, filepath.Join(d.root, rel))
+		if stale {
+			removed = append(removed, file)
+		}
+	}
+	if len(removed) > 0 {
+		removeIfEmpty(filepath.Join(d.root, rel))
+	}
+	return removed, nil
+}
+
+// subdirs lists the directories in dir whose names do not start with a dot.
+func subdirs(dir string) []string {
+	entries, _ := os.ReadDir(dir)
+	var out []string
+	for _, e := range entries {
+		if e.IsDir() && !strings.HasPrefix(e.Name(), ".") {
+			out = append(out, e.Name())
+		}
+	}
+	return out
+}
+
+// removeIfEmpty removes dir if it is empty.
+func removeIfEmpty(dir string) {
+	if entries, err := os.ReadDir(dir); err == nil && len(entries) == 0 {
+		_ = os.Remove(dir)
+	}
+}

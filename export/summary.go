@@ -1,0 +1,130 @@
+package export
+
+import (
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+	"text/tabwriter"
+)
+
+// Summary is what an export did, type by type.
+type Summary struct {
+	// Types are the results per type, in the order of Options.Types.
+	Types []TypeResult
+	// Pruned are the files --prune removed, relative to the directory.
+	Pruned []string
+}
+
+// TypeResult is what the export of one type did.
+type TypeResult struct {
+	// Type is the type exported.
+	Type Type
+	// Exported is the number of objects written.
+	Exported int
+	// Skipped counts the objects left out, per rule.
+	Skipped map[*SkipRule]int
+	// Errs are the errors listing the type (or a name not found).
+	Errs []error
+
+	// fatal is an error that stops the whole export.
+	fatal error
+}
+
+func (r *TypeResult) skippedCount() int {
+	n := 0
+	for _, c := range r.Skipped {
+		n += c
+	}
+	return n
+}
+
+// Exported is the number of objects written.
+func (s *Summary) Exported() int {
+	n := 0
+	for _, r := range s.Types {
+		n += r.Exported
+	}
+	return n
+}
+
+// Skipped is the number of objects left out.
+func (s *Summary) Skipped() int {
+	n := 0
+	for _, r := range s.Types {
+		n += r.skippedCount()
+	}
+	return n
+}
+
+// SkippedByRule counts the objects left out per rule ID.
+func (s *Summary) SkippedByRule() map[string]int {
+	out := map[string]int{}
+	for _, r := range s.Types {
+		for rule, n := range r.Skipped {
+			out[rule.ID] += n
+		}
+	}
+	return out
+}
+
+// Write prints the summary: objects written per type, objects skipped per
+// type and reason (with the flag that keeps them), the types that failed
+// and the files pruned.
+func (s *Summary) Write(w io.Writer) error {
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintf(tw, "Exported %s.\n", plural(s.Exported(), "object"))
+	for _, r := range s.Types {
+		if r.Exported > 0 {
+			fmt.Fprintf(tw, "  %6d  %s\n", r.Exported, r.Type)
+		}
+	}
+	if n := s.Skipped(); n > 0 {
+		fmt.Fprintf(tw, "Skipped %s:\n", plural(n, "object"))
+		s.writeSkipped(tw)
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	s.writeFailed(w)
+	if len(s.Pruned) > 0 {
+		fmt.Fprintf(w, "Pruned %s.\n", plural(len(s.Pruned), "file"))
+	}
+	return nil
+}
+
+// writeSkipped prints one line per type and rule, types in order, rules in
+// the order of the rule table.
+func (s *Summary) writeSkipped(w io.Writer) {
+	for _, r := range s.Types {
+		rules := make([]*SkipRule, 0, len(r.Skipped))
+		for rule := range r.Skipped {
+			rules = append(rules, rule)
+		}
+		slices.SortFunc(rules, func(a, b *SkipRule) int { return strings.Compare(a.ID, b.ID) })
+		for _, rule := range rules {
+			fmt.Fprintf(w, "  %6d  %s\t%s (%s)\n", r.Skipped[rule], r.Type, rule.Reason, rule.KeptBy)
+		}
+	}
+}
+
+// writeFailed prints the types that could not be exported, one line per error.
+func (s *Summary) writeFailed(w io.Writer) {
+	var lines []string
+	for _, r := range s.Types {
+		for _, err := range r.Errs {
+			lines = append(lines, fmt.Sprintf("  %s: %v", r.Type, err))
+		}
+	}
+	if len(lines) == 0 {
+		return
+	}
+	fmt.Fprintf(w, "Failed %s:\n%s\n", plural(len(lines), "type"), strings.Join(lines, "\n"))
+}
+
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
+}
