@@ -184,3 +184,14 @@ bench_emit_row() {
   fi
   bench_print_row "$name" "$_bk_time" "$_bc_time" "$_bf_time" "$tx" "$_bk_rss" "$_bc_rss" "$_bf_rss" "$rx" "$budget" "$result"
 }
+
+# bench_manifest FILE [SEED_FLAGS...] writes seeded-style objects as one
+# multi-document YAML file (namespaces and CRDs first, then custom objects and
+# ConfigMaps interleaved) for write benches, e.g. 1,000 of each under other
+# names than the seed's:
+#   bench_manifest "$BENCH_WORK/apply.yaml" --crds 20 --custom-objects 1000 --configmaps 1000 --name-prefix apply-
+bench_manifest() {
+  local file=$1
+  shift
+  "$BENCH_SEED_BIN" --manifest "$file" "$@"
+}

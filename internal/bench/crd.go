@@ -124,7 +124,7 @@ func (p Plan) CustomObject(i int) *unstructured.Unstructured {
 	if c.Namespaced {
 		namespace = NamespaceName((i / p.CRDs) % p.Namespaces)
 	}
-	obj := newObject(c.Group+"/"+c.Versions[0], c.Kind, namespace, fmt.Sprintf("obj-%05d", i))
+	obj := newObject(c.Group+"/"+c.Versions[0], c.Kind, namespace, fmt.Sprintf("%sobj-%05d", p.NamePrefix, i))
 	obj.Object["spec"] = map[string]any{
 		"color":    colors[i%len(colors)],
 		"size":     int64(i),

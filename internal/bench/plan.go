@@ -40,6 +40,9 @@ type Plan struct {
 	ConfigMaps int
 	// ConfigMapSize is the number of data bytes in each ConfigMap.
 	ConfigMapSize int
+	// NamePrefix starts the names of the ConfigMaps and custom objects, so
+	// that a second set (for an apply bench) does not collide with the seed.
+	NamePrefix string
 }
 
 // DefaultPlan returns the seed of `make bench`: 20 namespaces, 200 CRDs,
@@ -78,7 +81,7 @@ func (p Plan) Namespace(i int) *unstructured.Unstructured {
 // ConfigMap returns ConfigMap i, in namespace i mod Namespaces, whose data
 // holds exactly ConfigMapSize bytes.
 func (p Plan) ConfigMap(i int) *unstructured.Unstructured {
-	obj := newObject("v1", "ConfigMap", NamespaceName(i%p.Namespaces), fmt.Sprintf("cm-%05d", i))
+	obj := newObject("v1", "ConfigMap", NamespaceName(i%p.Namespaces), fmt.Sprintf("%scm-%05d", p.NamePrefix, i))
 	obj.Object["data"] = map[string]any{"payload": payload(i, p.ConfigMapSize)}
 	return obj
 }

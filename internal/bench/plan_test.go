@@ -2,9 +2,11 @@ package bench
 
 import (
 	"reflect"
+	"strings"
 	"testing"
 
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"sigs.k8s.io/yaml"
 )
 
 func TestObjectNames(t *testing.T) {
@@ -149,5 +151,34 @@ func BenchmarkCustomObject(b *testing.B) {
 	p := DefaultPlan()
 	for i := 0; b.Loop(); i++ {
 		_ = p.CustomObject(i % p.CustomObjects)
+	}
+}
+
+func TestNamePrefix(t *testing.T) {
+	p := Plan{Namespaces: 2, CRDs: 3, NamePrefix: "apply-"}
+	got := []string{p.ConfigMap(1).GetName(), p.CustomObject(2).GetName(), p.Namespace(1).GetName(), p.CRD(0).GetName()}
+	want := []string{"apply-cm-00001", "apply-obj-00002", "kdx-bench-01", "widget0000s.g00.bench.kdx.example"}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("names: got %v, want %v", got, want)
+	}
+}
+
+func TestWriteManifest(t *testing.T) {
+	p := Plan{Namespaces: 1, CRDs: 1, CustomObjects: 2, ConfigMaps: 1, ConfigMapSize: 4}
+	var b strings.Builder
+	if err := WriteManifest(&b, p); err != nil {
+		t.Fatal(err)
+	}
+	var kinds []string
+	for _, doc := range strings.Split(b.String(), "---\n")[1:] {
+		obj := map[string]any{}
+		if err := yaml.Unmarshal([]byte(doc), &obj); err != nil {
+			t.Fatalf("document %q: %v", doc, err)
+		}
+		kinds = append(kinds, obj["kind"].(string))
+	}
+	want := []string{"Namespace", "CustomResourceDefinition", "Widget0000", "ConfigMap", "Widget0000"}
+	if !reflect.DeepEqual(kinds, want) {
+		t.Errorf("kinds in order: got %v, want %v", kinds, want)
 	}
 }

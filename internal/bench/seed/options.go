@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"os"
 
 	"github.com/spf13/pflag"
 	"k8s.io/client-go/dynamic"
@@ -21,6 +22,9 @@ type Options struct {
 	Workers int
 	// Kubeconfig overrides KUBECONFIG when set.
 	Kubeconfig string
+	// Manifest, when set, is a file ("-" for stdout) that receives the objects
+	// as multi-document YAML instead of the server.
+	Manifest string
 
 	// config is the client config, set by Complete.
 	config *rest.Config
@@ -41,11 +45,17 @@ func (o *Options) AddFlags(flags *pflag.FlagSet) {
 	flags.IntVar(&o.Plan.ConfigMaps, "configmaps", o.Plan.ConfigMaps, "number of ConfigMaps, spread over the namespaces")
 	flags.IntVar(&o.Plan.ConfigMapSize, "configmap-size", o.Plan.ConfigMapSize, "data bytes per ConfigMap")
 	flags.IntVar(&o.Workers, "workers", o.Workers, "concurrent create requests")
+	flags.StringVar(&o.Plan.NamePrefix, "name-prefix", o.Plan.NamePrefix, "prefix of the ConfigMap and custom object names")
+	flags.StringVar(&o.Manifest, "manifest", o.Manifest, "write the objects as multi-document YAML to this file (- for stdout) instead of creating them")
 	flags.StringVar(&o.Kubeconfig, "kubeconfig", o.Kubeconfig, "kubeconfig file (default: KUBECONFIG, then ~/.kube/config)")
 }
 
-// Complete loads the client config, with client-side rate limiting off.
+// Complete loads the client config, with client-side rate limiting off,
+// unless the objects go to a manifest.
 func (o *Options) Complete() error {
+	if o.Manifest != "" {
+		return nil
+	}
 	rules := clientcmd.NewDefaultClientConfigLoadingRules()
 	rules.ExplicitPath = o.Kubeconfig
 	config, err := clientcmd.NewNonInteractiveDeferredLoadingClientConfig(rules, &clientcmd.ConfigOverrides{}).ClientConfig()
@@ -65,8 +75,11 @@ func (o *Options) Validate() error {
 	return o.Plan.Validate()
 }
 
-// Run seeds the server and prints the report.
+// Run seeds the server and prints the report, or writes the manifest.
 func (o *Options) Run(ctx context.Context) error {
+	if o.Manifest != "" {
+		return o.writeManifest()
+	}
 	client, err := dynamic.NewForConfig(o.config)
 	if err != nil {
 		return fmt.Errorf("failed to create client: %w", err)
@@ -79,4 +92,23 @@ func (o *Options) Run(ctx context.Context) error {
 		return err
 	}
 	return report.Print(o.Out)
+}
+
+// writeManifest writes the plan's objects to the Manifest file.
+func (o *Options) writeManifest() error {
+	if o.Manifest == "-" {
+		return bench.WriteManifest(o.Out, o.Plan)
+	}
+	f, err := os.Create(o.Manifest)
+	if err != nil {
+		return fmt.Errorf("failed to create --manifest file: %w", err)
+	}
+	if err := bench.WriteManifest(f, o.Plan); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("failed to write --manifest file: %w", err)
+	}
+	return nil
 }
