@@ -1,0 +1,184 @@
+package render
+
+import (
+	"bufio"
+	"encoding/json"
+	"fmt"
+	"io"
+
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+	"sigs.k8s.io/yaml"
+)
+
+// WatchEvent is one watch event to print.
+type WatchEvent struct {
+	// Type is ADDED, MODIFIED or DELETED.
+	Type string
+	// Object is the object (for tables, at least its metadata).
+	Object *unstructured.Unstructured
+	// Columns and Cells are the object's server-side table row, if any.
+	Columns []metav1.TableColumnDefinition
+	Cells   []any
+}
+
+// WatchOptions configure a WatchPrinter.
+type WatchOptions struct {
+	// Events prints the event type: an EVENT column in tables, and
+	// {"type": ..., "object": ...} documents for json, jsonl and yaml
+	// (kubectl's --output-watch-events).
+	Events bool
+	// MultiKind says that several kinds share the stream: table names are
+	// kind.group/name and a kind's header is printed again when it changes.
+	MultiKind bool
+	// WithNamespace adds the NAMESPACE column to tables (-A).
+	WithNamespace bool
+	// ShowManagedFields keeps metadata.managedFields in event documents.
+	ShowManagedFields bool
+}
+
+// WatchPrinter prints watch events as they arrive with a printer from
+// NewPrinter: table rows through the TablePrinter (widths remembered, as
+// kubectl's watch does), objects through the other printers. Output is
+// buffered until Flush.
+type WatchPrinter struct {
+	printer Printer
+	opts    WatchOptions
+	out     *bufio.Writer
+
+	// table state: the writer shared by every row, the printer of the
+	// current kind and that kind.
+	tables   *TableWriter
+	kindRows Printer
+	lastKind schema.GroupKind
+	started  bool
+	// count is the number of objects printed (for YAML's separators).
+	count int
+}
+
+// NewWatchPrinter returns a printer of watch events to w.
+func NewWatchPrinter(p Printer, w io.Writer, opts WatchOptions) *WatchPrinter {
+	wp := &WatchPrinter{printer: p, opts: opts, out: bufio.NewWriterSize(w, 64<<10)}
+	if _, ok := p.(*TablePrinter); ok {
+		wp.tables = NewTableWriter(wp.out)
+	}
+	return wp
+}
+
+// IsTable reports whether events are printed as table rows (and so want
+// server-side table rows).
+func (p *WatchPrinter) IsTable() bool { return p.tables != nil }
+
+// Print prints one event.
+func (p *WatchPrinter) Print(ev WatchEvent) error {
+	if p.tables != nil {
+		return p.printRow(ev)
+	}
+	defer func() { p.count++ }()
+	if lp, ok := p.printer.(*ListPrinter); ok {
+		return p.printEncoded(lp, ev)
+	}
+	if cc, ok := p.printer.(*CustomColumnsPrinter); ok && p.count > 0 {
+		quiet := *cc
+		quiet.NoHeaders = true
+		return quiet.PrintObj(ev.Object, p.out)
+	}
+	var obj runtime.Object = ev.Object
+	if p.opts.Events {
+		if _, isName := p.printer.(*NamePrinter); !isName {
+			obj = &unstructured.Unstructured{Object: map[string]any{"type": ev.Type, "object": ev.Object.Object}}
+		}
+	}
+	return p.printer.PrintObj(obj, p.out)
+}
+
+// printEncoded prints an event as JSON, JSON lines or YAML.
+func (p *WatchPrinter) printEncoded(lp *ListPrinter, ev WatchEvent) error {
+	if lp.Encoding == YAMLEncoding && p.count > 0 {
+		if _, err := io.WriteString(p.out, "---\n"); err != nil {
+			return err
+		}
+	}
+	if !p.opts.Events {
+		return lp.PrintObj(ev.Object, p.out)
+	}
+	doc := watchDocument{Type: ev.Type, Object: p.eventObject(ev.Object)}
+	var b []byte
+	var err error
+	if lp.Encoding == YAMLEncoding {
+		b, err = yaml.Marshal(doc)
+	} else {
+		b, err = json.Marshal(doc)
+		b = append(b, '\n')
+	}
+	if err != nil {
+		return fmt.Errorf("failed to encode %s event of %s: %w", ev.Type, ev.Object.GetName(), err)
+	}
+	_, err = p.out.Write(b)
+	return err
+}
+
+// watchDocument is kubectl's metav1.WatchEvent as printed: type, then object.
+type watchDocument struct {
+	Type   string         `json:"type"`
+	Object map[string]any `json:"object"`
+}
+
+// eventObject is the object of an event document, without managed fields
+// unless asked for.
+func (p *WatchPrinter) eventObject(u *unstructured.Unstructured) map[string]any {
+	if p.opts.ShowManagedFields {
+		return u.Object
+	}
+	if _, found, _ := unstructured.NestedFieldNoCopy(u.Object, "metadata", "managedFields"); !found {
+		return u.Object
+	}
+	c := u.DeepCopy()
+	unstructured.RemoveNestedField(c.Object, "metadata", "managedFields")
+	return c.Object
+}
+
+// printRow prints an event as a table row, with its kind's header first
+// when the kind changes in a multi-kind stream.
+func (p *WatchPrinter) printRow(ev WatchEvent) error {
+	gk := ev.Object.GroupVersionKind().GroupKind()
+	if !p.started || (p.opts.MultiKind && gk != p.lastKind) {
+		if err := p.startKind(gk); err != nil {
+			return err
+		}
+	}
+	var obj runtime.Object = ev.Object
+	if len(ev.Columns) > 0 {
+		obj = &metav1.Table{
+			ColumnDefinitions: ev.Columns,
+			Rows:              []metav1.TableRow{{Cells: ev.Cells, Object: runtime.RawExtension{Object: ev.Object}}},
+		}
+	}
+	if p.opts.Events {
+		obj = &metav1.WatchEvent{Type: ev.Type, Object: runtime.RawExtension{Object: obj}}
+	}
+	return p.kindRows.PrintObj(obj, p.tables.Writer())
+}
+
+// startKind starts the rows of another kind: a blank line and its header.
+func (p *WatchPrinter) startKind(gk schema.GroupKind) error {
+	tp := p.printer.(*TablePrinter)
+	if err := p.tables.StartType(tp.Options().NoHeaders); err != nil {
+		return err
+	}
+	p.kindRows = tp.ForType(gk, p.opts.WithNamespace, p.opts.MultiKind)
+	p.lastKind, p.started = gk, true
+	return nil
+}
+
+// Flush writes what is buffered; call it when no event is waiting.
+func (p *WatchPrinter) Flush() error {
+	if p.tables != nil {
+		if err := p.tables.Flush(); err != nil {
+			return err
+		}
+	}
+	return p.out.Flush()
+}
