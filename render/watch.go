@@ -56,6 +56,8 @@ type WatchPrinter struct {
 	started  bool
 	// count is the number of objects printed (for YAML's separators).
 	count int
+	// columns is the custom columns batch being collected, nil between batches.
+	columns Stream
 }
 
 // NewWatchPrinter returns a printer of watch events to w.
@@ -80,10 +82,8 @@ func (p *WatchPrinter) Print(ev WatchEvent) error {
 	if lp, ok := p.printer.(*ListPrinter); ok {
 		return p.printEncoded(lp, ev)
 	}
-	if cc, ok := p.printer.(*CustomColumnsPrinter); ok && p.count > 0 {
-		quiet := *cc
-		quiet.NoHeaders = true
-		return quiet.PrintObj(ev.Object, p.out)
+	if cc, ok := p.printer.(*CustomColumnsPrinter); ok {
+		return p.printColumns(cc, ev)
 	}
 	var obj runtime.Object = ev.Object
 	if p.opts.Events {
@@ -101,10 +101,13 @@ func (p *WatchPrinter) printEncoded(lp *ListPrinter, ev WatchEvent) error {
 			return err
 		}
 	}
-	if !p.opts.Events {
+	if !p.opts.Events && lp.Encoding != JSONLinesEncoding {
 		return lp.PrintObj(ev.Object, p.out)
 	}
-	doc := watchDocument{Type: ev.Type, Object: p.eventObject(ev.Object)}
+	var doc any = p.eventObject(ev.Object)
+	if p.opts.Events {
+		doc = watchDocument{Type: ev.Type, Object: p.eventObject(ev.Object)}
+	}
 	var b []byte
 	var err error
 	if lp.Encoding == YAMLEncoding {
@@ -126,8 +129,19 @@ type watchDocument struct {
 	Object map[string]any `json:"object"`
 }
 
-// eventObject is the object of an event document, without managed fields
-// unless asked for.
+// printColumns adds an event to the custom columns of the current batch,
+// which are aligned and written at Flush; only the first batch has a header.
+func (p *WatchPrinter) printColumns(cc *CustomColumnsPrinter, ev WatchEvent) error {
+	if p.columns == nil {
+		batch := *cc
+		batch.NoHeaders = cc.NoHeaders || p.count > 0
+		p.columns = batch.NewStream(p.out, false)
+	}
+	return p.columns.Add([]unstructured.Unstructured{*ev.Object})
+}
+
+// eventObject is the object of a document (JSON lines, or an event),
+// without managed fields unless asked for.
 func (p *WatchPrinter) eventObject(u *unstructured.Unstructured) map[string]any {
 	if p.opts.ShowManagedFields {
 		return u.Object
@@ -175,6 +189,13 @@ func (p *WatchPrinter) startKind(gk schema.GroupKind) error {
 
 // Flush writes what is buffered; call it when no event is waiting.
 func (p *WatchPrinter) Flush() error {
+	if p.columns != nil {
+		err := p.columns.Close()
+		p.columns = nil
+		if err != nil {
+			return err
+		}
+	}
 	if p.tables != nil {
 		if err := p.tables.Flush(); err != nil {
 			return err

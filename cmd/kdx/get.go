@@ -42,6 +42,9 @@ type getOptions struct {
 	exclude       []string
 	concurrency   int
 
+	// watch holds -w, --watch-only and --output-watch-events (see watch_run.go).
+	watch watchFlags
+
 	// Set by Complete.
 	args    []string
 	format  render.Format
@@ -123,6 +126,7 @@ func (o *getOptions) AddFlags(fs *pflag.FlagSet) {
 	fs.BoolVar(&o.includeEvents, "include-events", o.includeEvents, "with --all-types, list events too")
 	fs.StringSliceVar(&o.exclude, "exclude", o.exclude, "with --all-types, types to leave out (comma separated, e.g. secrets,leases.coordination.k8s.io)")
 	fs.IntVar(&o.concurrency, "concurrency", o.concurrency, "with --all-types, how many types are listed at the same time")
+	o.watch.AddFlags(fs, true)
 }
 
 // Complete resolves the output format into a printer.

@@ -53,6 +53,9 @@ func (o *getOptions) Run(ctx context.Context) error {
 	if o.allNamespaces {
 		r.namespace = ""
 	}
+	if o.watch.on() {
+		return r.watch(ctx, resolver) // watch_get.go
+	}
 	if o.allTypes {
 		return r.allTypes(ctx, resolver.Snapshot(), out)
 	}
