@@ -1,0 +1,149 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+
+	"github.com/kdxproject/kdx/export"
+)
+
+func init() { register(newExportCommand) }
+
+// exportOptions are the flags and inputs of `kdx export`.
+type exportOptions struct {
+	f *factory
+
+	output        string
+	dir           string
+	allNamespaces bool
+	selector      string
+	fieldSelector string
+	allTypes      bool
+	exclude       []string
+	keepStatus    bool
+	includeOwned  bool
+	includeSystem bool
+	redactSecrets bool
+	prune         bool
+	concurrency   int
+	chunkSize     int64
+	quiet         bool
+
+	// Set by Complete.
+	args   []string
+	format export.Format
+}
+
+// NewExportOptions returns the options of `kdx export` with their defaults.
+func NewExportOptions(f *factory) *exportOptions {
+	return &exportOptions{f: f, output: string(export.FormatYAML), concurrency: export.DefaultConcurrency, chunkSize: export.DefaultPageSize}
+}
+
+func newExportCommand(f *factory) *cobra.Command {
+	o := NewExportOptions(f)
+	cmd := &cobra.Command{
+		Use:   "export [TYPE[,TYPE...] [NAME...] | TYPE/NAME ...] | --all-types",
+		Short: "Write clean manifests of live objects, to re-apply to another cluster",
+		Long: `Export objects as manifests that re-apply to another cluster: what the server
+and controllers wrote (status, uid, resourceVersion, managedFields, allocated
+cluster IPs, controller annotations, ...) is removed, and objects a controller
+owns or the cluster makes by itself (kube-root-ca.crt, default service
+accounts, bootstrap RBAC, leases, events, ...) are skipped. export/RULES.md lists
+every rule. The output is YAML documents, a JSON List or JSON lines on stdout,
+or, with --dir, one file per object: DIR/<namespace>/<group>/<Kind>/<name>.yaml,
+cluster-scoped objects under DIR/_cluster and the core group as "core".
+A summary on stderr counts what was written, skipped and why, and what failed.`,
+		Example: `  # The ConfigMaps and Secrets of the current namespace, as YAML
+  kdx export configmaps,secrets
+
+  # Everything the user made in the cluster, one file per object, in a git tree
+  kdx export --all-types -A --dir ./cluster --prune
+
+  # Re-create it elsewhere
+  kdx --context other apply -f ./cluster -R
+
+  # One namespace for a GitOps repository, without Secret values
+  kdx export --all-types -n shop --dir ./shop --redact-secrets`,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := o.Complete(args); err != nil {
+				return err
+			}
+			if err := o.Validate(); err != nil {
+				return err
+			}
+			return o.Run(cmd.Context())
+		},
+		ValidArgsFunction: func(cmd *cobra.Command, args []string, toComplete string) ([]string, cobra.ShellCompDirective) {
+			return (&getOptions{f: f}).completeArgs(cmd, args, toComplete)
+		},
+	}
+	o.AddFlags(cmd.Flags())
+	return cmd
+}
+
+// AddFlags adds export's flags.
+func (o *exportOptions) AddFlags(fs *pflag.FlagSet) {
+	fs.StringVarP(&o.output, "output", "o", o.output, "output format: yaml (documents separated by ---), json (a List) or jsonl; with --dir, yaml or json files")
+	fs.StringVar(&o.dir, "dir", o.dir, "write one file per object under this directory instead of stdout")
+	fs.BoolVarP(&o.allNamespaces, "all-namespaces", "A", false, "export from all namespaces (with --all-types, cluster-scoped types too)")
+	fs.StringVarP(&o.selector, "selector", "l", "", "label selector to filter on (e.g. -l key1=value1,key2=value2)")
+	fs.StringVar(&o.fieldSelector, "field-selector", "", "field selector to filter on (e.g. --field-selector metadata.name=web)")
+	fs.BoolVar(&o.allTypes, "all-types", false, "export every type that can be listed (without -A, the namespaced ones)")
+	fs.StringSliceVar(&o.exclude, "exclude", nil, "with --all-types, types to leave out (e.g. --exclude pods,replicasets.apps)")
+	fs.BoolVar(&o.keepStatus, "keep-status", false, "keep the status of objects")
+	fs.BoolVar(&o.includeOwned, "include-owned", false, "keep objects a controller owns (pods of a ReplicaSet, ReplicaSets of a Deployment, ...)")
+	fs.BoolVar(&o.includeSystem, "include-system", false, "keep objects the cluster makes by itself (kube-root-ca.crt, default service accounts, bootstrap RBAC, leases, events, ...)")
+	fs.BoolVar(&o.redactSecrets, "redact-secrets", false, "replace every value of Secrets with "+export.RedactedMarker)
+	fs.BoolVar(&o.prune, "prune", false, "with --dir, remove the files of objects that no longer exist")
+	fs.IntVar(&o.concurrency, "concurrency", o.concurrency, "number of types exported at once to --dir")
+	fs.Int64Var(&o.chunkSize, "chunk-size", o.chunkSize, "objects per list request")
+	fs.BoolVarP(&o.quiet, "quiet", "q", false, "print no summary")
+}
+
+// Complete parses the output format.
+func (o *exportOptions) Complete(args []string) error {
+	o.args = args
+	f, err := export.ParseFormat(o.output)
+	if err != nil {
+		return err
+	}
+	o.format = f
+	return nil
+}
+
+// Validate checks that the flags go together.
+func (o *exportOptions) Validate() error {
+	switch {
+	case len(o.args) == 0 && !o.allTypes:
+		return errors.New("you must specify the type of resource to export, or --all-types")
+	case len(o.args) > 0 && o.allTypes:
+		return errors.New("--all-types exports every type: give no TYPE or NAME with it")
+	case len(o.exclude) > 0 && !o.allTypes:
+		return errors.New("--exclude needs --all-types")
+	case o.dir != "" && o.format == export.FormatJSONL:
+		return errors.New("--output jsonl cannot be written to --dir: use yaml or json")
+	case o.prune && o.dir == "":
+		return errors.New("--prune needs --dir")
+	case o.prune && (o.selector != "" || o.fieldSelector != "" || hasNames(o.args)):
+		return errors.New("--prune cannot be used with --selector, --field-selector or object names: kdx could not tell which files they leave out")
+	case o.concurrency < 1:
+		return fmt.Errorf("--concurrency must be at least 1, not %d", o.concurrency)
+	case o.chunkSize < 0:
+		return fmt.Errorf("--chunk-size must not be negative, not %d", o.chunkSize)
+	}
+	return nil
+}
+
+// hasNames reports whether the arguments name objects (TYPE NAME or TYPE/NAME).
+func hasNames(args []string) bool {
+	return len(args) > 1 || (len(args) == 1 && strings.Contains(args[0], "/"))
+}
+
+// cleanOptions are the cleaning flags for the export package.
+func (o *exportOptions) cleanOptions() export.CleanOptions {
+	return export.CleanOptions{KeepStatus: o.keepStatus, IncludeOwned: o.includeOwned, IncludeSystem: o.includeSystem, RedactSecrets: o.redactSecrets}
+}

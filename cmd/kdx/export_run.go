@@ -1,0 +1,162 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"os"
+
+	"golang.org/x/term"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/client-go/rest"
+
+	"github.com/kdxproject/kdx/discovery"
+	"github.com/kdxproject/kdx/dynamicclient"
+	"github.com/kdxproject/kdx/export"
+	"github.com/kdxproject/kdx/internal/cliutil"
+)
+
+// exportLister lists for the export package through the dynamic client.
+type exportLister struct {
+	client *dynamicclient.Client
+	// mappings are the discovery mappings of the types, by resource.
+	mappings map[string]discovery.Mapping
+}
+
+var _ export.Lister = exportLister{}
+
+func (l exportLister) ListPages(ctx context.Context, t export.Type, ns string, opts metav1.ListOptions, fn func(*unstructured.UnstructuredList) error) error {
+	return l.client.ListPages(ctx, l.mappings[t.String()], ns, opts, fn)
+}
+
+// Run exports what was asked and prints the summary.
+func (o *exportOptions) Run(ctx context.Context) error {
+	cfg, err := o.f.Config()
+	if err != nil {
+		return err
+	}
+	restCfg := cfg.REST
+	if o.allTypes {
+		// Listing every type would print a deprecation warning per old type.
+		restCfg = rest.CopyConfig(cfg.REST)
+		restCfg.WarningHandler = rest.NoWarnings{}
+	}
+	client, err := dynamicclient.New(restCfg)
+	if err != nil {
+		return err
+	}
+	targets, err := o.targets(ctx)
+	if err != nil {
+		return err
+	}
+	lister := exportLister{client: client, mappings: map[string]discovery.Mapping{}}
+	opts := export.Options{Namespace: cfg.Namespace, LabelSelector: o.selector, FieldSelector: o.fieldSelector,
+		PageSize: o.chunkSize, Concurrency: 1, Cleaner: export.NewCleaner(o.cleanOptions())}
+	if o.allNamespaces {
+		opts.Namespace = ""
+	}
+	for _, t := range targets {
+		typ := exportType(t)
+		lister.mappings[typ.String()] = t.Mapping
+		opts.Types = append(opts.Types, typ)
+	}
+	if o.dir != "" {
+		return o.runDir(ctx, lister, opts)
+	}
+	return o.runStream(ctx, lister, opts)
+}
+
+// targets are the types to export: every listable one with --all-types
+// (the selection of `kdx get --all-types`, events included so that the
+// summary counts them, from discovery revalidated now so that no type
+// created since the cache was written is missed), else those the
+// arguments name.
+func (o *exportOptions) targets(ctx context.Context) ([]discovery.Target, error) {
+	if !o.allTypes {
+		resolver, err := o.f.Resolver(ctx)
+		if err != nil {
+			return nil, err
+		}
+		return resolver.ResolveArgs(ctx, o.args)
+	}
+	disc, err := o.f.Discovery()
+	if err != nil {
+		return nil, err
+	}
+	snap, err := disc.Refresh(ctx)
+	if err != nil {
+		return nil, err
+	}
+	g := &getRun{o: &getOptions{f: o.f, allNamespaces: o.allNamespaces, includeEvents: true, exclude: o.exclude}}
+	return g.allTypeTargets(ctx, snap)
+}
+
+// exportType is what the export package needs of a target.
+func exportType(t discovery.Target) export.Type {
+	return export.Type{GVR: t.GVR, GVK: t.GVK, Namespaced: t.Namespaced, ReadOnly: !t.Resource.Supports("create"), Names: t.Names}
+}
+
+// runStream exports to stdout, type after type so that the order is stable.
+func (o *exportOptions) runStream(ctx context.Context, lister export.Lister, opts export.Options) error {
+	out := bufio.NewWriterSize(o.f.streams.Out, 64<<10)
+	sink := export.NewStreamSink(out, o.format)
+	opts.Sink = sink
+	sum, err := o.runWithProgress(ctx, lister, opts)
+	if err == nil {
+		err = sink.Close(ctx)
+	}
+	if ferr := out.Flush(); err == nil && ferr != nil {
+		err = fmt.Errorf("failed to write output: %w", ferr)
+	}
+	return o.finish(sum, err)
+}
+
+// runDir exports to --dir, --concurrency types at once, prunes and syncs.
+func (o *exportOptions) runDir(ctx context.Context, lister export.Lister, opts export.Options) error {
+	sink, err := export.NewDirSink(o.dir, o.format)
+	if err != nil {
+		return err
+	}
+	opts.Sink, opts.Concurrency = sink, o.concurrency
+	sum, err := o.runWithProgress(ctx, lister, opts)
+	if err == nil && o.prune {
+		sum.Pruned, err = sink.Prune(sum.PruneScope(opts, o.allTypes))
+	}
+	if cerr := sink.Close(ctx); err == nil {
+		err = cerr
+	}
+	return o.finish(sum, err)
+}
+
+// runWithProgress runs the export with a progress line when stderr is a terminal.
+func (o *exportOptions) runWithProgress(ctx context.Context, lister export.Lister, opts export.Options) (*export.Summary, error) {
+	if f, ok := o.f.streams.ErrOut.(*os.File); ok && term.IsTerminal(int(f.Fd())) && !o.quiet {
+		opts.Progress = export.StartProgress(f, len(opts.Types))
+		defer opts.Progress.Stop()
+	}
+	return export.Run(ctx, lister, opts)
+}
+
+// finish prints the summary and turns the outcome into the command's error.
+func (o *exportOptions) finish(sum *export.Summary, err error) error {
+	if !o.quiet && sum != nil {
+		if werr := sum.Write(o.f.streams.ErrOut); werr != nil && err == nil {
+			err = werr
+		}
+	}
+	switch {
+	case errors.Is(err, context.Canceled) && o.dir != "":
+		return errors.New("export interrupted: the files written are complete, none was left half-written")
+	case errors.Is(err, context.Canceled):
+		return errors.New("export interrupted")
+	case err != nil:
+		return err
+	case sum.Err() != nil && o.quiet:
+		return fmt.Errorf("failed to export some types: %w", sum.Err())
+	case sum.Err() != nil:
+		return &cliutil.ExitError{Code: 1}
+	}
+	return nil
+}
