@@ -124,8 +124,11 @@ func (c *Client) do(ctx context.Context, req *rest.Request) (Response, error) {
 	ctx = context.WithValue(ctx, dateKey{}, &date)
 	var resp Response
 	res := req.Do(ctx).StatusCode(&resp.Code)
-	raw, err := res.Raw()
 	resp.Date = date
+	if err := res.Error(); err != nil {
+		return resp, err // Error, unlike Raw, decodes the server's Status
+	}
+	raw, err := res.Raw()
 	if err != nil {
 		return resp, err
 	}

@@ -38,7 +38,7 @@ func (e *UnknownKindError) Error() string {
 	apiVersion, kind := e.GVK.GroupVersion().String(), e.GVK.Kind
 	switch {
 	case e.Reason != "":
-		return fmt.Sprintf("the server does not serve kind %q of %q yet: %s", kind, apiVersion, e.Reason)
+		return fmt.Sprintf("the server does not serve kind %q of %q: %s", kind, apiVersion, e.Reason)
 	case len(e.Versions) > 0:
 		return fmt.Sprintf("the server does not serve kind %q in version %q; it serves: %s", kind, e.GVK.Version, strings.Join(qualify(e.GVK.Group, e.Versions), ", "))
 	}

@@ -70,7 +70,11 @@ func (c *Client) listPage(ctx context.Context, ref Ref, sel Selector, cont strin
 	if cont != "" {
 		req = req.Param("continue", cont)
 	}
-	raw, err := req.Do(ctx).Raw()
+	res := req.Do(ctx)
+	if err := res.Error(); err != nil {
+		return nil, err
+	}
+	raw, err := res.Raw()
 	if err != nil {
 		return nil, err
 	}

@@ -96,11 +96,11 @@ func (o *deleteOptions) AddFlags(fs *pflag.FlagSet) {
 // Complete reads -f and turns the flags into options.
 func (o *deleteOptions) Complete(args []string) error {
 	o.args = args
-	opts, err := o.flags.options()
+	dryRun, err := parseDryRun(o.flags.dryRun)
 	if err != nil {
 		return err
 	}
-	o.opts = write.Options{DryRun: opts.DryRun}
+	o.opts = write.Options{DryRun: dryRun}
 	if o.del, err = o.deleteOptions(); err != nil {
 		return err
 	}

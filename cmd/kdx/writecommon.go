@@ -56,14 +56,9 @@ func (wf *writeFlags) addFlags(fs *pflag.FlagSet, manager string) {
 // options turns the flags into write.Options.
 func (wf *writeFlags) options() (write.Options, error) {
 	var o write.Options
-	switch wf.dryRun {
-	case "none", "false", "":
-	case "server":
-		o.DryRun = true
-	case "client", "true":
-		return o, errors.New(`--dry-run=client is not supported: a client-side dry run only guesses; use --dry-run=server, which runs validation and admission without storing`)
-	default:
-		return o, fmt.Errorf(`invalid --dry-run value %q: use "server" or "none"`, wf.dryRun)
+	dryRun, err := parseDryRun(wf.dryRun)
+	if err != nil {
+		return o, err
 	}
 	switch wf.output {
 	case "", "name", "json", "yaml":
@@ -74,11 +69,24 @@ func (wf *writeFlags) options() (write.Options, error) {
 	if err != nil {
 		return o, err
 	}
-	o.FieldValidation, o.FieldManager = v, wf.fieldManager
+	o.DryRun, o.FieldValidation, o.FieldManager = dryRun, v, wf.fieldManager
 	if o.FieldManager == "" {
 		return o, errors.New("--field-manager must not be empty")
 	}
 	return o, nil
+}
+
+// parseDryRun reads --dry-run: server or none; client is refused.
+func parseDryRun(v string) (bool, error) {
+	switch v {
+	case "none", "false", "":
+		return false, nil
+	case "server":
+		return true, nil
+	case "client", "true":
+		return false, errors.New(`--dry-run=client is not supported: a client-side dry run only guesses; use --dry-run=server, which runs validation and admission without storing`)
+	}
+	return false, fmt.Errorf(`invalid --dry-run value %q: use "server" or "none"`, v)
 }
 
 func validation(v string) (string, error) {
