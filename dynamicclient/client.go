@@ -4,7 +4,10 @@ import (
 	"fmt"
 	"strings"
 
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/schema"
+	"k8s.io/apimachinery/pkg/runtime/serializer"
 	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/metadata"
 	"k8s.io/client-go/rest"
@@ -37,6 +40,10 @@ func New(cfg *rest.Config) (*Client, error) {
 	rc := dynamic.ConfigFor(cfg)
 	rc.GroupVersion = nil
 	rc.APIPath = "/"
+	// Errors are metav1.Status documents: decode them with a scheme that knows
+	// metav1 so that a 403 says who may not do what (the dynamic client's
+	// unstructured serializer cannot, and reports "unknown").
+	rc.NegotiatedSerializer = metav1Codecs
 	rest, err := rest.UnversionedRESTClientForConfigAndClient(rc, hc)
 	if err != nil {
 		return nil, fmt.Errorf("failed to create REST client: %w", err)
@@ -71,4 +78,21 @@ func resourcePath(gvr schema.GroupVersionResource, namespaced bool, namespace, n
 		}
 	}
 	return strings.Join(parts, "/")
+}
+
+// metav1Codecs decodes metav1 types (Status, Table, PartialObjectMetadataList)
+// without pulling in the scheme of every built-in API type.
+var metav1Codecs = func() serializer.CodecFactory {
+	s := runtime.NewScheme()
+	metav1.AddToGroupVersion(s, schema.GroupVersion{Version: "v1"})
+	return serializer.NewCodecFactory(s)
+}().WithoutConversion()
+
+// rawBody is the body of res, or its error as the server's Status (which
+// Result.Raw does not decode: a 403 would read "unknown").
+func rawBody(res rest.Result) ([]byte, error) {
+	if err := res.Error(); err != nil {
+		return nil, err
+	}
+	return res.Raw()
 }

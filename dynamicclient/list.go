@@ -149,7 +149,7 @@ func (c *Client) printable(ctx context.Context, path string, params url.Values) 
 			req.Param(k, v)
 		}
 	}
-	body, err := req.Do(ctx).Raw()
+	body, err := rawBody(req.Do(ctx))
 	if err != nil {
 		return nil, err
 	}

@@ -112,7 +112,7 @@ func (l *sourceListWatch) tableRequest(opts metav1.ListOptions) *rest.Request {
 
 // listTable lists one page as a Table and turns it into a rowList.
 func (l *sourceListWatch) listTable(ctx context.Context, opts metav1.ListOptions) (runtime.Object, error) {
-	body, err := l.tableRequest(opts).Do(ctx).Raw()
+	body, err := rawBody(l.tableRequest(opts).Do(ctx))
 	if err != nil {
 		return nil, err
 	}

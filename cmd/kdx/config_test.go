@@ -89,7 +89,7 @@ func TestKubeconfigSources(t *testing.T) {
 func TestRestrictedUser(t *testing.T) {
 	env := testenv.Require(t)
 	res := env.Kdx(t, "--context", "restricted", "get", "configmaps", "-n", "default")
-	want := `error: forbidden: User "restricted" cannot list resource "configmaps" in API group "" in the namespace "default"`
+	want := `error: configmaps is forbidden: User "restricted" cannot list resource "configmaps" in API group "" in the namespace "default"`
 	if res.ExitCode != 1 || !strings.HasPrefix(res.Stderr, want) {
 		t.Fatalf("exit %d, stderr %q\nwant exit 1 and %q", res.ExitCode, res.Stderr, want)
 	}

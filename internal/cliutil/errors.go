@@ -71,7 +71,10 @@ func statusMessage(err error, s metav1.Status) string {
 	case apierrors.IsUnauthorized(err):
 		return "the server rejected the credentials (401 Unauthorized): the token, client certificate or exec plugin of this context is not valid for this server"
 	case apierrors.IsForbidden(err):
-		return "forbidden: " + strings.TrimPrefix(s.Message, "forbidden: ")
+		if s.Message == "" {
+			return "forbidden"
+		}
+		return s.Message
 	}
 	return err.Error()
 }
