@@ -35,6 +35,9 @@ type sourceListWatch struct {
 	failing bool
 	// dropped says that the last watch stream ended before its timeout.
 	dropped bool
+	// resumedAt is the resourceVersion a reconnected watch resumed from,
+	// until its first event.
+	resumedAt string
 }
 
 var _ cache.ListerWatcherWithContext = (*sourceListWatch)(nil)
@@ -197,6 +200,20 @@ func (l *sourceListWatch) connected(rv string) {
 	l.failing, l.dropped = false, false
 	l.mu.Unlock()
 	if resumed && rv != "" && rv != "0" {
+		l.mu.Lock()
+		l.resumedAt = rv
+		l.mu.Unlock()
+	}
+}
+
+// received reports a resumed watch once it delivered an event other than an
+// error (an expired resourceVersion is reported as a relist instead).
+func (l *sourceListWatch) received(ev watch.Event) {
+	l.mu.Lock()
+	rv := l.resumedAt
+	l.resumedAt = ""
+	l.mu.Unlock()
+	if rv != "" && ev.Type != watch.Error {
 		l.notify(Notice{Kind: NoticeReconnected, ResourceVersion: rv})
 	}
 }
@@ -237,6 +254,7 @@ func (p *proxyWatch) forward(ctx context.Context, l *sourceListWatch, deadline t
 	defer close(p.result)
 	expired := false
 	for ev := range p.inner.ResultChan() {
+		l.received(ev)
 		if ev.Type == watch.Error {
 			expired = true // the reflector relists and says so
 		} else if l.table {

@@ -182,8 +182,11 @@ func (w *warner) notice(n dynamicclient.Notice) {
 		return
 	}
 	msg := n.String()
-	if n.Kind == dynamicclient.NoticeStopped {
+	switch n.Kind {
+	case dynamicclient.NoticeStopped:
 		msg = fmt.Sprintf("stopped watching %s: %s", n.Resource, cliutil.Message(n.Err))
+	case dynamicclient.NoticeDisconnected:
+		msg = fmt.Sprintf("lost the watch of %s, retrying: %s", n.Resource, cliutil.Message(n.Err))
 	}
 	w.mu.Lock()
 	defer w.mu.Unlock()

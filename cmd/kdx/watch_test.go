@@ -1,0 +1,406 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+	"k8s.io/client-go/dynamic"
+	"k8s.io/client-go/rest"
+
+	"github.com/kdxproject/kdx/internal/testenv"
+)
+
+// watchTimeout bounds how long a test waits for one expected event; a
+// restarted apiserver is retried with the reflector's backoff.
+const watchTimeout = 90 * time.Second
+
+var (
+	configMapsGVR = schema.GroupVersionResource{Version: "v1", Resource: "configmaps"}
+	gadgetsGVR    = schema.GroupVersionResource{Group: "multi.example.org", Version: "v1", Resource: "gadgets"}
+)
+
+// watchEvent is one line of `-o jsonl --output-watch-events`.
+type watchEvent struct {
+	Type   string                     `json:"type"`
+	Object *unstructured.Unstructured `json:"object"`
+}
+
+func (e watchEvent) key() string {
+	return fmt.Sprintf("%s %s/%s", e.Type, strings.ToLower(e.Object.GetKind()), e.Object.GetName())
+}
+
+// watchProc is a running `kdx watch` whose stdout is read line by line.
+type watchProc struct {
+	cmd   *exec.Cmd
+	lines chan string
+	done  chan struct{}
+	// mu guards stderr and all.
+	mu     sync.Mutex
+	stderr bytes.Buffer
+	all    []string
+}
+
+// startKdx starts kdx with args against env, as env.Kdx would run it.
+func startKdx(t *testing.T, env *testenv.Env, kubeconfig string, args ...string) *watchProc {
+	t.Helper()
+	home := t.TempDir()
+	cmd := exec.Command(testenv.KdxBinary(t), args...)
+	cmd.Env = append(os.Environ(), "KUBECONFIG="+kubeconfig, "HOME="+home, "XDG_CACHE_HOME="+filepath.Join(home, ".cache"))
+	p := &watchProc{cmd: cmd, lines: make(chan string, 10000), done: make(chan struct{})}
+	cmd.Stderr = lockedWriter{p}
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatalf("failed to start kdx: %v", err)
+	}
+	go func() {
+		defer close(p.done)
+		sc := bufio.NewScanner(stdout)
+		sc.Buffer(make([]byte, 1<<20), 1<<24)
+		for sc.Scan() {
+			p.mu.Lock()
+			p.all = append(p.all, sc.Text())
+			p.mu.Unlock()
+			p.lines <- sc.Text()
+		}
+	}()
+	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
+	return p
+}
+
+type lockedWriter struct{ p *watchProc }
+
+func (w lockedWriter) Write(b []byte) (int, error) {
+	w.p.mu.Lock()
+	defer w.p.mu.Unlock()
+	return w.p.stderr.Write(b)
+}
+
+func (p *watchProc) errText() string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.stderr.String()
+}
+
+func (p *watchProc) output() string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return strings.Join(p.all, "\n")
+}
+
+// waitFor reads lines until want returns true for one, failing t after timeout.
+func (p *watchProc) waitFor(t *testing.T, what string, want func(string) bool) {
+	t.Helper()
+	timer := time.NewTimer(watchTimeout)
+	defer timer.Stop()
+	for {
+		select {
+		case line := <-p.lines:
+			if want(line) {
+				return
+			}
+		case <-timer.C:
+			t.Fatalf("timed out waiting for %s\nstdout:\n%s\nstderr:\n%s", what, p.output(), p.errText())
+		}
+	}
+}
+
+// events tracks the event lines of a watch.
+type events struct {
+	p    *watchProc
+	seen []watchEvent
+}
+
+// waitEvents waits until every one of keys ("ADDED configmap/a") was seen.
+func (e *events) waitEvents(t *testing.T, keys ...string) {
+	t.Helper()
+	for _, key := range keys {
+		if e.has(key) {
+			continue
+		}
+		e.p.waitFor(t, key, func(line string) bool {
+			var ev watchEvent
+			if err := json.Unmarshal([]byte(line), &ev); err != nil || ev.Object == nil {
+				t.Fatalf("not an event line: %q (%v)", line, err)
+			}
+			e.seen = append(e.seen, ev)
+			return ev.key() == key
+		})
+	}
+}
+
+func (e *events) has(key string) bool {
+	for _, ev := range e.seen {
+		if ev.key() == key {
+			return true
+		}
+	}
+	return false
+}
+
+// checkNoDuplicates fails t if an object's version was shown twice, or an
+// event is out of place in its object's life (ADDED, MODIFIED..., DELETED).
+func (e *events) checkNoDuplicates(t *testing.T) {
+	t.Helper()
+	versions := map[string]bool{}
+	alive := map[string]bool{}
+	for _, ev := range e.seen {
+		id := strings.ToLower(ev.Object.GetKind()) + "/" + ev.Object.GetName()
+		v := id + "@" + ev.Object.GetResourceVersion() + " " + ev.Type
+		if versions[v] {
+			t.Errorf("event shown twice: %s", v)
+		}
+		versions[v] = true
+		switch ev.Type {
+		case "ADDED":
+			if alive[id] {
+				t.Errorf("%s ADDED while it exists", id)
+			}
+			alive[id] = true
+		case "MODIFIED", "DELETED":
+			if !alive[id] {
+				t.Errorf("%s %s without ADDED first", id, ev.Type)
+			}
+			alive[id] = ev.Type == "MODIFIED"
+		}
+	}
+}
+
+// objects writes configmaps and gadgets through a config.
+type objects struct {
+	t  *testing.T
+	dc dynamic.Interface
+	ns string
+}
+
+func newObjects(t *testing.T, cfg *rest.Config, ns string) *objects {
+	dc, err := dynamic.NewForConfig(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &objects{t: t, dc: dc, ns: ns}
+}
+
+func (o *objects) resource(gvr schema.GroupVersionResource) dynamic.ResourceInterface {
+	return o.dc.Resource(gvr).Namespace(o.ns)
+}
+
+func (o *objects) create(gvr schema.GroupVersionResource, name string) {
+	o.t.Helper()
+	u := &unstructured.Unstructured{Object: map[string]any{"metadata": map[string]any{"name": name}}}
+	if gvr == configMapsGVR {
+		u.SetAPIVersion("v1")
+		u.SetKind("ConfigMap")
+		u.Object["data"] = map[string]any{"v": "1"}
+	} else {
+		u.SetAPIVersion("multi.example.org/v1")
+		u.SetKind("Gadget")
+		u.Object["spec"] = map[string]any{"color": "red", "size": int64(1)}
+	}
+	if _, err := o.resource(gvr).Create(context.Background(), u, metav1.CreateOptions{}); err != nil {
+		o.t.Fatalf("failed to create %s %s: %v", gvr.Resource, name, err)
+	}
+}
+
+func (o *objects) modify(gvr schema.GroupVersionResource, name string) {
+	o.t.Helper()
+	patch := []byte(`{"metadata":{"labels":{"changed":"yes"}}}`)
+	if _, err := o.resource(gvr).Patch(context.Background(), name, "application/merge-patch+json", patch, metav1.PatchOptions{}); err != nil {
+		o.t.Fatalf("failed to modify %s %s: %v", gvr.Resource, name, err)
+	}
+}
+
+func (o *objects) delete(gvr schema.GroupVersionResource, name string) {
+	o.t.Helper()
+	if err := o.resource(gvr).Delete(context.Background(), name, metav1.DeleteOptions{}); err != nil {
+		o.t.Fatalf("failed to delete %s %s: %v", gvr.Resource, name, err)
+	}
+}
+
+// watchDemoCRDs installs the demo CRDs (gadgets) once per test.
+func watchDemoCRDs(t *testing.T, env *testenv.Env) {
+	t.Helper()
+	root, err := testenv.ModuleRoot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	env.ApplyFile(t, filepath.Join(root, "testdata", "demo", "10-crds.yaml"))
+}
+
+// interrupt sends SIGINT and returns the exit code once kdx exited.
+func (p *watchProc) interrupt(t *testing.T) int {
+	t.Helper()
+	if err := p.cmd.Process.Signal(syscall.SIGINT); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-p.done:
+	case <-time.After(30 * time.Second):
+		t.Fatalf("kdx did not stop on SIGINT\nstderr:\n%s", p.errText())
+	}
+	_ = p.cmd.Wait()
+	return p.cmd.ProcessState.ExitCode()
+}
+
+func TestWatchSingleKindBuiltIn(t *testing.T) {
+	env := testenv.Require(t)
+	ns := env.Namespace(t)
+	p := startKdx(t, env, env.Kubeconfig, "watch", "configmaps", "-n", ns, "-o", "jsonl", "--output-watch-events")
+	ev := &events{p: p}
+	ev.waitEvents(t, "ADDED configmap/kube-root-ca.crt")
+	obj := newObjects(t, env.Config, ns)
+	obj.create(configMapsGVR, "a")
+	ev.waitEvents(t, "ADDED configmap/a")
+	obj.modify(configMapsGVR, "a")
+	ev.waitEvents(t, "MODIFIED configmap/a")
+	obj.delete(configMapsGVR, "a")
+	ev.waitEvents(t, "DELETED configmap/a")
+	if code := p.interrupt(t); code != interruptedExitCode {
+		t.Errorf("exit code after SIGINT = %d, want kubectl's %d", code, interruptedExitCode)
+	}
+	ev.checkNoDuplicates(t)
+}
+
+func TestWatchMultiKindWithGet(t *testing.T) {
+	env := testenv.Require(t)
+	watchDemoCRDs(t, env)
+	ns := env.Namespace(t)
+	p := startKdx(t, env, env.Kubeconfig, "get", "configmaps,gadgets", "-w", "-n", ns, "-o", "jsonl", "--output-watch-events")
+	ev := &events{p: p}
+	ev.waitEvents(t, "ADDED configmap/kube-root-ca.crt")
+	obj := newObjects(t, env.Config, ns)
+	for _, gvr := range []schema.GroupVersionResource{gadgetsGVR, configMapsGVR} {
+		obj.create(gvr, "m")
+		obj.modify(gvr, "m")
+		obj.delete(gvr, "m")
+	}
+	ev.waitEvents(t, "ADDED gadget/m", "MODIFIED gadget/m", "DELETED gadget/m",
+		"ADDED configmap/m", "MODIFIED configmap/m", "DELETED configmap/m")
+	p.interrupt(t)
+	ev.checkNoDuplicates(t)
+}
+
+func TestWatchMultiKindTable(t *testing.T) {
+	env := testenv.Require(t)
+	watchDemoCRDs(t, env)
+	ns := env.Namespace(t)
+	obj := newObjects(t, env.Config, ns)
+	obj.create(gadgetsGVR, "g1")
+	p := startKdx(t, env, env.Kubeconfig, "watch", "gadgets,configmaps", "-n", ns, "--output-watch-events", "--timeout", "20s")
+	p.waitFor(t, "the gadget row", func(l string) bool {
+		return strings.HasPrefix(l, "ADDED") && strings.Contains(l, "gadget.multi.example.org/g1") && strings.Contains(l, "red")
+	})
+	obj.modify(configMapsGVR, "kube-root-ca.crt")
+	p.waitFor(t, "the configmap row", func(l string) bool {
+		return strings.HasPrefix(l, "MODIFIED") && strings.Contains(l, "configmap/kube-root-ca.crt")
+	})
+	<-p.done
+	_ = p.cmd.Wait()
+	if code := p.cmd.ProcessState.ExitCode(); code != 0 {
+		t.Errorf("exit code after --timeout = %d, want 0\nstderr:\n%s", code, p.errText())
+	}
+	out := p.output()
+	for _, want := range []string{"EVENT", "COLOR", "DATA"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output has no %s column:\n%s", want, out)
+		}
+	}
+}
+
+func TestWatchForbiddenKindWarnsAndGoesOn(t *testing.T) {
+	env := testenv.Require(t)
+	ns := env.Namespace(t)
+	env.Apply(t, fmt.Sprintf(`apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata: {name: watch-configmaps, namespace: %[1]s}
+rules:
+- {apiGroups: [""], resources: [configmaps], verbs: [get, list, watch]}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: watch-configmaps, namespace: %[1]s}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: watch-configmaps}
+subjects:
+- {apiGroup: rbac.authorization.k8s.io, kind: User, name: restricted}
+`, ns))
+	p := startKdx(t, env, env.Kubeconfig, "--context", "restricted", "watch", "secrets,configmaps", "-n", ns, "-o", "jsonl", "--output-watch-events")
+	ev := &events{p: p}
+	newObjects(t, env.Config, ns).create(configMapsGVR, "after")
+	ev.waitEvents(t, "ADDED configmap/after")
+	if stderr := p.errText(); !strings.Contains(stderr, "Warning: stopped watching secrets: forbidden") {
+		t.Errorf("stderr has no warning about secrets:\n%s", stderr)
+	}
+	p.interrupt(t)
+}
+
+func TestWatchSurvivesAPIServerRestart(t *testing.T) {
+	env := testenv.Require(t)
+	watchDemoCRDs(t, env)
+	ns := env.Namespace(t)
+	obj := newObjects(t, env.Config, ns)
+	kinds := []schema.GroupVersionResource{configMapsGVR, gadgetsGVR}
+	for _, gvr := range kinds {
+		obj.create(gvr, "keep")
+		obj.create(gvr, "change")
+		obj.create(gvr, "remove")
+	}
+	p := startKdx(t, env, env.Kubeconfig, "watch", "configmaps,gadgets", "-n", ns, "-o", "jsonl", "--output-watch-events")
+	ev := &events{p: p}
+	ev.waitEvents(t, "ADDED configmap/remove", "ADDED gadget/remove")
+
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	extra, stopExtra, err := env.StartExtraAPIServer(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer stopExtra()
+	env.StopAPIServer()
+	restarted := false
+	defer func() {
+		if !restarted {
+			_ = env.StartAPIServer(context.Background())
+		}
+	}()
+	down := newObjects(t, extra, ns)
+	for _, gvr := range kinds {
+		down.create(gvr, "new")
+		down.modify(gvr, "change")
+		down.delete(gvr, "remove")
+	}
+	if err := env.StartAPIServer(ctx); err != nil {
+		t.Fatalf("failed to restart kube-apiserver: %v", err)
+	}
+	restarted = true
+	ev.waitEvents(t, "ADDED configmap/new", "MODIFIED configmap/change", "DELETED configmap/remove",
+		"ADDED gadget/new", "MODIFIED gadget/change", "DELETED gadget/remove")
+	obj.create(configMapsGVR, "later")
+	ev.waitEvents(t, "ADDED configmap/later")
+	p.interrupt(t)
+	ev.checkNoDuplicates(t)
+	for _, k := range []string{"MODIFIED configmap/keep", "MODIFIED gadget/keep"} {
+		if ev.has(k) {
+			t.Errorf("unchanged object shown again: %s", k)
+		}
+	}
+	if stderr := p.errText(); !strings.Contains(stderr, "Warning: ") {
+		t.Errorf("no warning about the reconnection or relist on stderr:\n%s", stderr)
+	}
+	t.Logf("stderr:\n%s", p.errText())
+}
