@@ -58,14 +58,16 @@ bench_build_helpers() {
 # bench_measure PREFIX [MEASURE_FLAGS...] -- COMMAND [ARG...]
 # runs COMMAND BENCH_RUNS times (after one warm-up run; stdout to /dev/null)
 # and sets PREFIX_ok (1 or 0), PREFIX_time (median seconds), PREFIX_rss
-# (median peak RSS in MB) and PREFIX_err (the first stderr line of a failed
-# run, without "error: "). "{fresh}" in an argument is a new directory per run;
+# (median peak RSS in MB), PREFIX_bytes (output size of the warm-up run, -1
+# when unknown) and PREFIX_err (the first stderr line of a failed run,
+# without "error: "). "{fresh}" in an argument is a new directory per run;
 # --setup 'shell command' runs untimed before every run; --warmup N.
 bench_measure() {
-  local prefix=$1 line status time rss
+  local prefix=$1 line status time rss bytes
   shift
   line=$("$BENCH_MEASURE" --runs "$BENCH_RUNS" "$@" 2>&1 | tail -n 1)
-  read -r status time rss _ <<<"$line"
+  read -r status time rss _ _ bytes <<<"$line"
+  printf -v "${prefix}_bytes" %s "${bytes:--1}"
   if [ "$status" = ok ]; then
     printf -v "${prefix}_ok" 1
     printf -v "${prefix}_time" %s "$time"
@@ -136,6 +138,16 @@ bench_verdict() {
   if [ -n "$missed" ]; then printf 'FAIL (%s)\n' "$missed"; else printf 'PASS\n'; fi
 }
 
+# bench_output_note KDX_BYTES KUBECTL_BYTES prints a warning to append to the
+# result when the two commands printed very different amounts (a sign that
+# they did not do the same work), and nothing otherwise.
+bench_output_note() {
+  awk -v k="$1" -v c="$2" 'BEGIN {
+    if (k < 0 || c < 0) exit
+    if (k == c || (k >= c / 2 && k <= c * 2 && k > 0)) exit
+    printf " [output: kdx %d B, kubectl %d B]", k, c }'
+}
+
 # bench_row [--setup CMD] [--warmup N] [--floor "FLOOR_ARGS"] NAME TIME_BUDGET RSS_BUDGET KDX_CMD... --vs KUBECTL_CMD...
 # measures both commands the same way and prints a row with the medians, the
 # kdx/kubectl ratios and PASS or FAIL against the budgets (maximum ratios, "-"
@@ -180,7 +192,7 @@ bench_emit_row() {
   elif [ "$_bc_ok" != 1 ]; then
     result="n/a (kubectl: $_bc_err)"
   else
-    result=$(bench_verdict "$tx" "$rx" "$tbudget" "$rbudget")
+    result="$(bench_verdict "$tx" "$rx" "$tbudget" "$rbudget")$(bench_output_note "$_bk_bytes" "$_bc_bytes")"
   fi
   bench_print_row "$name" "$_bk_time" "$_bc_time" "$_bf_time" "$tx" "$_bk_rss" "$_bc_rss" "$_bf_rss" "$rx" "$budget" "$result"
 }

@@ -4,7 +4,9 @@
 //
 //	measure [--runs 5] [--warmup 1] [--setup 'shell command'] [--timeout 10m] -- COMMAND [ARG...]
 //
-// prints "ok MEDIAN_SECONDS MEDIAN_RSS_MB MIN_SECONDS MAX_SECONDS" and exits 0,
+// prints "ok MEDIAN_SECONDS MEDIAN_RSS_MB MIN_SECONDS MAX_SECONDS OUTPUT_BYTES"
+// and exits 0 (OUTPUT_BYTES is the size of the first warm-up run's output,
+// which is counted instead of going to /dev/null; -1 without warm-up),
 // or, when a run fails, "error FIRST_LINE_OF_ITS_STDERR" and exits 1. Each
 // "{fresh}" in the arguments becomes a new empty directory for every run (a
 // cold cache); --setup runs before every run, untimed.

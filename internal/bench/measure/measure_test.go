@@ -33,7 +33,8 @@ func TestResultString(t *testing.T) {
 		{Wall: 1 * time.Second, MaxRSS: 10 << 20},
 		{Wall: 2 * time.Second, MaxRSS: 20 << 20},
 	})
-	if got, want := r.String(), "ok 2.000 20.0 1.000 3.000"; got != want {
+	r.OutputBytes = 12
+	if got, want := r.String(), "ok 2.000 20.0 1.000 3.000 12"; got != want {
 		t.Errorf("got %q, want %q", got, want)
 	}
 }
@@ -64,11 +65,32 @@ func TestRun(t *testing.T) {
 }
 
 func TestMeasureReportsPeakRSS(t *testing.T) {
-	s, err := Measure(context.Background(), []string{"sh", "-c", "true"})
+	s, err := Measure(context.Background(), []string{"sh", "-c", "true"}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if s.MaxRSS <= 0 || s.Wall <= 0 {
 		t.Errorf("got %+v, want a positive wall time and peak RSS", s)
+	}
+}
+
+func TestOutputBytes(t *testing.T) {
+	tests := []struct {
+		name   string
+		warmup int
+		want   int64
+	}{
+		{"counted in the warm-up run", 1, 5},
+		{"unknown without one", 0, -1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			o := NewOptions(nil)
+			o.Runs, o.Warmup, o.Command = 1, tt.warmup, []string{"printf", "12345"}
+			r, err := o.Run(context.Background())
+			if err != nil || r.OutputBytes != tt.want {
+				t.Errorf("got %d bytes, %v; want %d, nil", r.OutputBytes, err, tt.want)
+			}
+		})
 	}
 }

@@ -64,10 +64,18 @@ func (o *Options) Validate() error {
 }
 
 // Run does the warm-up and measured runs and summarizes the measured ones.
+// The first warm-up run's output is counted, not timed; the others go to
+// /dev/null.
 func (o *Options) Run(ctx context.Context) (Result, error) {
 	samples := make([]Sample, 0, o.Runs)
+	var output *byteCounter
 	for i := range o.Warmup + o.Runs {
-		s, err := o.runOnce(ctx)
+		var stdout io.Writer
+		if i == 0 && o.Warmup > 0 {
+			output = &byteCounter{}
+			stdout = output
+		}
+		s, err := o.runOnce(ctx, stdout)
 		if err != nil {
 			return Result{}, err
 		}
@@ -79,11 +87,17 @@ func (o *Options) Run(ctx context.Context) (Result, error) {
 		}
 		samples = append(samples, s)
 	}
-	return Summarize(samples), nil
+	r := Summarize(samples)
+	r.OutputBytes = -1
+	if output != nil {
+		r.OutputBytes = output.n
+	}
+	return r, nil
 }
 
-// runOnce runs the setup and then the command once, with fresh directories.
-func (o *Options) runOnce(ctx context.Context) (Sample, error) {
+// runOnce runs the setup and then the command once, with fresh directories
+// and its output on stdout (nil for /dev/null).
+func (o *Options) runOnce(ctx context.Context, stdout io.Writer) (Sample, error) {
 	args, cleanup, err := freshArgs(o.Command)
 	if err != nil {
 		return Sample{}, err
@@ -92,11 +106,11 @@ func (o *Options) runOnce(ctx context.Context) (Sample, error) {
 	ctx, cancel := context.WithTimeout(ctx, o.Timeout)
 	defer cancel()
 	if o.Setup != "" {
-		if _, err := Measure(ctx, []string{"bash", "-c", o.Setup}); err != nil {
+		if _, err := Measure(ctx, []string{"bash", "-c", o.Setup}, nil); err != nil {
 			return Sample{}, fmt.Errorf("setup: %w", err)
 		}
 	}
-	return Measure(ctx, args)
+	return Measure(ctx, args, stdout)
 }
 
 // freshArgs replaces freshPlaceholder in args with one new temporary

@@ -12,11 +12,14 @@ type Result struct {
 	Median, Min, Max time.Duration
 	// MedianRSS is the median peak RSS in bytes.
 	MedianRSS int64
+	// OutputBytes is the size of the first warm-up run's output, -1 without one.
+	OutputBytes int64
 }
 
-// String returns the result line: "ok MEDIAN_S MEDIAN_RSS_MB MIN_S MAX_S".
+// String returns the result line:
+// "ok MEDIAN_S MEDIAN_RSS_MB MIN_S MAX_S OUTPUT_BYTES".
 func (r Result) String() string {
-	return fmt.Sprintf("ok %.3f %.1f %.3f %.3f", r.Median.Seconds(), float64(r.MedianRSS)/(1<<20), r.Min.Seconds(), r.Max.Seconds())
+	return fmt.Sprintf("ok %.3f %.1f %.3f %.3f %d", r.Median.Seconds(), float64(r.MedianRSS)/(1<<20), r.Min.Seconds(), r.Max.Seconds(), r.OutputBytes)
 }
 
 // Summarize returns the medians and extremes of samples, which must not be empty.

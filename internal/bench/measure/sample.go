@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"strings"
@@ -29,20 +30,23 @@ func (s Sample) RSSMB() float64 {
 	return float64(s.MaxRSS) / (1 << 20)
 }
 
-// Measure runs args once with stdout on /dev/null and returns its wall time
-// and peak RSS. A failed run returns an error holding the first line of its
-// stderr.
-func Measure(ctx context.Context, args []string) (Sample, error) {
-	devNull, err := os.OpenFile(os.DevNull, os.O_WRONLY, 0)
-	if err != nil {
-		return Sample{}, fmt.Errorf("failed to open %s: %w", os.DevNull, err)
+// Measure runs args once with stdout on stdout, or on /dev/null when stdout
+// is nil, and returns its wall time and peak RSS. A failed run returns an
+// error holding the first line of its stderr.
+func Measure(ctx context.Context, args []string, stdout io.Writer) (Sample, error) {
+	if stdout == nil {
+		devNull, err := os.OpenFile(os.DevNull, os.O_WRONLY, 0)
+		if err != nil {
+			return Sample{}, fmt.Errorf("failed to open %s: %w", os.DevNull, err)
+		}
+		defer devNull.Close()
+		stdout = devNull
 	}
-	defer devNull.Close()
 	stderr := &limitedBuffer{limit: stderrLimit}
 	cmd := exec.CommandContext(ctx, args[0], args[1:]...)
-	cmd.Stdout, cmd.Stderr = devNull, stderr
+	cmd.Stdout, cmd.Stderr = stdout, stderr
 	start := time.Now()
-	err = cmd.Run()
+	err := cmd.Run()
 	wall := time.Since(start)
 	if err != nil {
 		return Sample{}, runError(ctx, args[0], err, stderr.String())
@@ -74,6 +78,17 @@ func maxRSS(state *os.ProcessState) int64 {
 		return ru.Maxrss * 1024
 	}
 	return 0
+}
+
+// byteCounter counts the bytes written to it and drops them.
+type byteCounter struct {
+	n int64
+}
+
+// Write counts p.
+func (c *byteCounter) Write(p []byte) (int, error) {
+	c.n += int64(len(p))
+	return len(p), nil
 }
 
 // limitedBuffer keeps the first limit bytes written to it and drops the rest.
