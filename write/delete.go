@@ -24,9 +24,8 @@ type DeleteOptions struct {
 	PollInterval time.Duration
 }
 
-// Delete deletes the object, then with Wait polls until it is gone: an
-// answer 200 says it is gone already, a 202 that finalizers or a grace
-// period hold it.
+// Delete deletes the object, then with Wait polls until it is gone when the
+// answer shows finalizers or a deletion timestamp (a grace period).
 func (w *Writer) Delete(ctx context.Context, t Task, o DeleteOptions) Result {
 	r := w.result(t, "delete")
 	opts := metav1.DeleteOptions{PropagationPolicy: policy(o.Propagation), GracePeriodSeconds: o.GracePeriod}
@@ -45,12 +44,20 @@ func (w *Writer) Delete(ctx context.Context, t Task, o DeleteOptions) Result {
 	if o.GracePeriod != nil && *o.GracePeriod == 0 {
 		r.Action = ActionForceDeleted
 	}
-	if o.Wait && !w.Options.DryRun && resp.Code == 202 && resp.Object != nil {
+	if o.Wait && !w.Options.DryRun && pending(resp) {
 		if err := w.waitGone(ctx, t.Ref, resp.Object.GetUID(), o.PollInterval); err != nil {
 			return r.fail(err)
 		}
 	}
 	return r
+}
+
+// pending reports whether the deleted object is still there: the server
+// returned it with finalizers or a deletion timestamp rather than as it was
+// when removed.
+func pending(resp Response) bool {
+	obj := resp.Object
+	return obj != nil && (len(obj.GetFinalizers()) > 0 || obj.GetDeletionTimestamp() != nil)
 }
 
 func policy(p metav1.DeletionPropagation) *metav1.DeletionPropagation {

@@ -44,6 +44,8 @@ func Cause(err error) string {
 		return fmt.Sprintf("namespace %q does not exist: create it first, or put the Namespace in the same input", s.Details.Name)
 	case s.Code == http.StatusUnsupportedMediaType:
 		return unsupportedPatch(s)
+	case strings.Contains(s.Message, typedPatchPrefix):
+		return typedPatch(s.Message)
 	case apierrors.IsMethodNotSupported(err):
 		return s.Message + " (the resource does not support this verb)"
 	}
@@ -110,4 +112,25 @@ func conflict(err error, s metav1.Status) string {
 
 func unsupportedPatch(s metav1.Status) string {
 	return "the server does not accept this patch type here: custom resources support no strategic merge patch; use --type merge, --type json or --type apply (" + s.Message + ")"
+}
+
+// typedPatchPrefix starts the server's error for an apply whose fields do not
+// fit the schema (a type mismatch, an undeclared field).
+const typedPatchPrefix = "failed to create typed patch object ("
+
+// typedPatch lists the fields of a typed patch error, one per line.
+func typedPatch(msg string) string {
+	_, rest, _ := strings.Cut(msg, typedPatchPrefix)
+	if _, after, ok := strings.Cut(rest, "): "); ok {
+		rest = after
+	}
+	rest = strings.TrimPrefix(strings.TrimSpace(rest), "errors:")
+	var b strings.Builder
+	b.WriteString("the object does not fit the resource's schema:")
+	for _, l := range strings.Split(rest, "\n") {
+		if l = strings.TrimSpace(l); l != "" {
+			b.WriteString("\n  " + l)
+		}
+	}
+	return b.String()
 }
