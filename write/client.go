@@ -14,6 +14,9 @@ import (
 	"k8s.io/client-go/rest"
 )
 
+// jsonType is the content type of JSON bodies.
+const jsonType = "application/json"
+
 // Client sends the requests of the write verbs for any resource, and tells
 // its callers the status code and the server's Date of each answer, which
 // the dynamic client does not.
@@ -65,7 +68,7 @@ func NewClientFor(rc rest.Interface) *Client { return &Client{rest: rc} }
 func (c *Client) Create(ctx context.Context, ref Ref, body []byte, o RequestOptions) (Response, error) {
 	coll := ref
 	coll.Name = ""
-	req := c.rest.Post().AbsPath(coll.path("")...).Body(body)
+	req := c.rest.Post().AbsPath(coll.path("")...).SetHeader("Content-Type", jsonType).Body(body)
 	return c.do(ctx, withParams(req, o, false))
 }
 
@@ -77,7 +80,7 @@ func (c *Client) Apply(ctx context.Context, ref Ref, body []byte, o RequestOptio
 
 // Update puts body in place of the object (or its subresource).
 func (c *Client) Update(ctx context.Context, ref Ref, body []byte, o RequestOptions) (Response, error) {
-	req := c.rest.Put().AbsPath(ref.path(o.Subresource)...).Body(body)
+	req := c.rest.Put().AbsPath(ref.path(o.Subresource)...).SetHeader("Content-Type", jsonType).Body(body)
 	return c.do(ctx, withParams(req, o, false))
 }
 
@@ -93,7 +96,7 @@ func (c *Client) Delete(ctx context.Context, ref Ref, opts metav1.DeleteOptions)
 	if err != nil {
 		return Response{}, fmt.Errorf("failed to encode delete options: %w", err)
 	}
-	return c.do(ctx, c.rest.Delete().AbsPath(ref.path("")...).Body(body))
+	return c.do(ctx, c.rest.Delete().AbsPath(ref.path("")...).SetHeader("Content-Type", jsonType).Body(body))
 }
 
 // Get reads the object (or its subresource).
