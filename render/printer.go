@@ -3,12 +3,12 @@ package render
 import (
 	"fmt"
 	"io"
+	"os"
 	"sort"
 	"strings"
 
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime"
-	"k8s.io/cli-runtime/pkg/genericclioptions"
 	"k8s.io/cli-runtime/pkg/printers"
 )
 
@@ -97,7 +97,7 @@ func ParseFormat(output, template string) (Format, error) {
 	if contains(columnFormats, name) {
 		return FormatCustomColumns, nil
 	}
-	return 0, genericclioptions.NoCompatiblePrinterError{OutputFormat: &output, AllowedFormats: AllowedFormats()}
+	return 0, noPrinterError(output)
 }
 
 func contains(list []string, s string) bool {
@@ -143,26 +143,48 @@ func omitManagedFields(p Printer, show bool) Printer {
 	return &printers.OmitManagedFieldsPrinter{Delegate: p}
 }
 
-// newTemplatePrinter builds cli-runtime's go-template or JSONPath printer.
+// noPrinterError is kubectl's error for an unknown -o value, allowed formats sorted.
+func noPrinterError(output string) error {
+	allowed := AllowedFormats()
+	sort.Strings(allowed)
+	return fmt.Errorf("unable to match a printer suitable for the output format %q, allowed formats are: %s", output, strings.Join(allowed, ","))
+}
+
+// newTemplatePrinter builds cli-runtime's go-template or JSONPath printer for
+// go-template[-file]=, template[file]=, jsonpath[-file|-as-json]=, or -o ""
+// with --template, as kubectl's template print flags do.
 func newTemplatePrinter(output string, opts Options) (Printer, error) {
-	allow, tmpl := opts.AllowMissingTemplateKeys, opts.Template
-	flags := genericclioptions.NewKubeTemplatePrintFlags()
-	flags.AllowMissingKeys = &allow
-	flags.TemplateArgument = &tmpl
-	flags.GoTemplatePrintFlags.AllowMissingKeys = &allow
-	flags.GoTemplatePrintFlags.TemplateArgument = &tmpl
-	flags.JSONPathPrintFlags.AllowMissingKeys = &allow
-	flags.JSONPathPrintFlags.TemplateArgument = &tmpl
-	if output == "" {
-		output = "go-template"
+	format, value, _ := strings.Cut(output, "=")
+	if format == "" {
+		format = "go-template"
 	}
-	p, err := flags.ToPrinter(output)
-	if err != nil {
-		if genericclioptions.IsNoCompatiblePrinterError(err) {
-			return nil, genericclioptions.NoCompatiblePrinterError{OutputFormat: &output, AllowedFormats: AllowedFormats()}
+	if value == "" {
+		value = opts.Template
+	}
+	if value == "" {
+		return nil, fmt.Errorf("template format specified but no template given")
+	}
+	if strings.HasSuffix(format, "-file") || format == "templatefile" {
+		data, err := os.ReadFile(value)
+		if err != nil {
+			return nil, fmt.Errorf("error reading --template %s, %v", value, err)
 		}
-		return nil, err
+		value = string(data)
 	}
+	if strings.HasPrefix(format, "jsonpath") {
+		p, err := printers.NewJSONPathPrinter(value)
+		if err != nil {
+			return nil, fmt.Errorf("error parsing jsonpath %s, %v", value, err)
+		}
+		p.AllowMissingKeys(opts.AllowMissingTemplateKeys)
+		p.EnableJSONOutput(format == "jsonpath-as-json")
+		return p, nil
+	}
+	p, err := printers.NewGoTemplatePrinter([]byte(value))
+	if err != nil {
+		return nil, fmt.Errorf("error parsing template %s, %v", value, err)
+	}
+	p.AllowMissingKeys(opts.AllowMissingTemplateKeys)
 	return p, nil
 }
 

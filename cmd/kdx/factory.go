@@ -4,7 +4,6 @@ import (
 	"sync"
 
 	"github.com/spf13/pflag"
-	"k8s.io/cli-runtime/pkg/genericclioptions"
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 	"k8s.io/client-go/rest"
 
@@ -15,9 +14,8 @@ import (
 // reach the cluster. Commands read it in Complete, never in flag parsing.
 type factory struct {
 	streams genericiooptions.IOStreams
-	flags   *genericclioptions.ConfigFlags
+	flags   *clientconfig.Flags
 	opts    clientconfig.Options
-	fs      *pflag.FlagSet // the global flags, to tell set ones from defaults
 
 	once sync.Once // guards cfg and err
 	cfg  *clientconfig.Config
@@ -25,12 +23,11 @@ type factory struct {
 }
 
 func newFactory(streams genericiooptions.IOStreams) *factory {
-	return &factory{streams: streams, flags: configFlags(), opts: clientconfig.Options{QPS: -1, Burst: 300}}
+	return &factory{streams: streams, flags: clientconfig.NewFlags(), opts: clientconfig.Options{QPS: -1, Burst: 300}}
 }
 
 // AddFlags adds the global flags: kubectl's connection flags and --qps/--burst.
 func (f *factory) AddFlags(fs *pflag.FlagSet) {
-	f.fs = fs
 	f.flags.AddFlags(fs)
 	fs.Float32Var(&f.opts.QPS, "qps", f.opts.QPS, "client-side requests per second; negative (the default) leaves pacing to the server's priority and fairness")
 	fs.IntVar(&f.opts.Burst, "burst", f.opts.Burst, "client-side burst, used when --qps is positive")
@@ -50,8 +47,5 @@ func (f *factory) Config() (*clientconfig.Config, error) {
 // CacheDir is the root of kdx's caches: --cache-dir when given, else
 // ${XDG_CACHE_HOME:-~/.cache}/kdx. Discovery lives in CacheDir()/discovery/<host_port>.
 func (f *factory) CacheDir() string {
-	if f.fs != nil && f.fs.Changed("cache-dir") && f.flags.CacheDir != nil {
-		return *f.flags.CacheDir
-	}
-	return clientconfig.DefaultCacheDir()
+	return f.flags.CacheDir
 }

@@ -7,7 +7,6 @@ import (
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
-	"k8s.io/cli-runtime/pkg/genericclioptions"
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 	"k8s.io/klog/v2"
 )
@@ -64,9 +63,4 @@ func addKlogFlags(fs *pflag.FlagSet) {
 	v.Shorthand = "v"
 	v.Usage = "number for the log level verbosity (client-go's request logs from 6; secrets are masked)"
 	fs.AddFlag(v)
-}
-
-// configFlags are kubectl's connection flags, from cli-runtime.
-func configFlags() *genericclioptions.ConfigFlags {
-	return genericclioptions.NewConfigFlags(false)
 }

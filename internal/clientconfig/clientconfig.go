@@ -8,7 +8,6 @@ import (
 	"sort"
 	"strings"
 
-	"k8s.io/cli-runtime/pkg/genericclioptions"
 	"k8s.io/client-go/rest"
 	"k8s.io/client-go/tools/clientcmd"
 	clientcmdapi "k8s.io/client-go/tools/clientcmd/api"
@@ -70,7 +69,7 @@ type Config struct {
 }
 
 // Load resolves flags and kubeconfig into a Config.
-func Load(flags *genericclioptions.ConfigFlags, opts Options) (*Config, error) {
+func Load(flags *Flags, opts Options) (*Config, error) {
 	loader := flags.ToRawKubeConfigLoader()
 	raw, err := loader.RawConfig()
 	if err != nil {
@@ -80,7 +79,7 @@ func Load(flags *genericclioptions.ConfigFlags, opts Options) (*Config, error) {
 	if err != nil {
 		return nil, err
 	}
-	if len(raw.Clusters) == 0 && stringFlag(flags.APIServer) == "" && !inCluster() {
+	if len(raw.Clusters) == 0 && flags.APIServer == "" && !inCluster() {
 		return nil, ErrNoConfig
 	}
 	cfg, err := loader.ClientConfig()
@@ -100,16 +99,16 @@ func Load(flags *genericclioptions.ConfigFlags, opts Options) (*Config, error) {
 	return &Config{REST: cfg, Namespace: ns, ExplicitNamespace: explicit, Context: ctxName}, nil
 }
 
-func kubeconfigError(flags *genericclioptions.ConfigFlags, err error) error {
-	path := stringFlag(flags.KubeConfig)
+func kubeconfigError(flags *Flags, err error) error {
+	path := flags.KubeConfig
 	if path != "" && os.IsNotExist(err) {
 		return &KubeconfigError{Path: path, Missing: true, Err: err}
 	}
 	return &KubeconfigError{Path: path, Err: err}
 }
 
-func contextName(flags *genericclioptions.ConfigFlags, raw clientcmdapi.Config) (string, error) {
-	name := stringFlag(flags.Context)
+func contextName(flags *Flags, raw clientcmdapi.Config) (string, error) {
+	name := flags.Context
 	if name == "" {
 		return raw.CurrentContext, nil
 	}
@@ -127,13 +126,6 @@ func contextName(flags *genericclioptions.ConfigFlags, raw clientcmdapi.Config) 
 func inCluster() bool {
 	_, err := rest.InClusterConfig()
 	return err == nil
-}
-
-func stringFlag(p *string) string {
-	if p == nil {
-		return ""
-	}
-	return *p
 }
 
 // IsConfigError reports whether err comes from loading the configuration
