@@ -1,11 +1,14 @@
 package main
 
 import (
+	"bytes"
+	"context"
+	"encoding/json"
 	"fmt"
 
+	"github.com/kdxproject/kdx/dynamicclient"
 	"github.com/spf13/cobra"
 	apiversion "k8s.io/apimachinery/pkg/version"
-	"k8s.io/client-go/discovery"
 
 	"github.com/kdxproject/kdx/internal/version"
 	"github.com/kdxproject/kdx/render"
@@ -66,7 +69,7 @@ func (o *versionOptions) Run(cmd *cobra.Command) error {
 	doc := versionDocument{ClientVersion: version.Get()}
 	var serverErr error
 	if !o.clientOnly {
-		doc.ServerVersion, serverErr = o.serverVersion()
+		doc.ServerVersion, serverErr = o.serverVersion(cmd.Context())
 	}
 	out := o.f.streams.Out
 	switch o.output {
@@ -87,14 +90,22 @@ func (o *versionOptions) Run(cmd *cobra.Command) error {
 	return serverErr
 }
 
-func (o *versionOptions) serverVersion() (*apiversion.Info, error) {
+func (o *versionOptions) serverVersion(ctx context.Context) (*apiversion.Info, error) {
 	cfg, err := o.f.Config()
 	if err != nil {
 		return nil, err
 	}
-	dc, err := discovery.NewDiscoveryClientForConfig(cfg.REST)
+	c, err := dynamicclient.New(cfg.REST)
 	if err != nil {
 		return nil, err
 	}
-	return dc.ServerVersion()
+	var body bytes.Buffer
+	if err := c.Raw(ctx, "/version", &body); err != nil {
+		return nil, err
+	}
+	var info apiversion.Info
+	if err := json.Unmarshal(body.Bytes(), &info); err != nil {
+		return nil, fmt.Errorf("failed to decode the server version: %w", err)
+	}
+	return &info, nil
 }
