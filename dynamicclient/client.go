@@ -1,13 +1,13 @@
 package dynamicclient
 
 import (
+	"encoding/json"
 	"fmt"
 	"strings"
 
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/schema"
-	"k8s.io/apimachinery/pkg/runtime/serializer"
 	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/metadata"
 	"k8s.io/client-go/rest"
@@ -40,10 +40,6 @@ func New(cfg *rest.Config) (*Client, error) {
 	rc := dynamic.ConfigFor(cfg)
 	rc.GroupVersion = nil
 	rc.APIPath = "/"
-	// Errors are metav1.Status documents: decode them with a scheme that knows
-	// metav1 so that a 403 says who may not do what (the dynamic client's
-	// unstructured serializer cannot, and reports "unknown").
-	rc.NegotiatedSerializer = metav1Codecs
 	rest, err := rest.UnversionedRESTClientForConfigAndClient(rc, hc)
 	if err != nil {
 		return nil, fmt.Errorf("failed to create REST client: %w", err)
@@ -80,19 +76,16 @@ func resourcePath(gvr schema.GroupVersionResource, namespaced bool, namespace, n
 	return strings.Join(parts, "/")
 }
 
-// metav1Codecs decodes metav1 types (Status, Table, PartialObjectMetadataList)
-// without pulling in the scheme of every built-in API type.
-var metav1Codecs = func() serializer.CodecFactory {
-	s := runtime.NewScheme()
-	metav1.AddToGroupVersion(s, schema.GroupVersion{Version: "v1"})
-	return serializer.NewCodecFactory(s)
-}().WithoutConversion()
-
 // rawBody is the body of res, or its error as the server's Status (which
 // Result.Raw does not decode: a 403 would read "unknown").
 func rawBody(res rest.Result) ([]byte, error) {
-	if err := res.Error(); err != nil {
-		return nil, err
+	body, err := res.Raw()
+	if err == nil {
+		return body, nil
 	}
-	return res.Raw()
+	var status metav1.Status
+	if len(body) > 0 && json.Unmarshal(body, &status) == nil && status.Kind == "Status" && status.Status == metav1.StatusFailure {
+		return nil, &apierrors.StatusError{ErrStatus: status}
+	}
+	return nil, err
 }
