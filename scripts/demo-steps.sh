@@ -16,7 +16,22 @@ say "Everything that exists, really (not just kubectl's 'all' category)"
 run get --all-types -n demo
 
 say "Exporting clean objects that re-apply to another cluster"
-run export -n demo
+run export --all-types -n demo
 
-say "Watching several kinds at once while objects change"
-run watch gadgets,configmaps -n demo --watch-only --timeout 3s
+say "Watching several kinds at once while objects change (kubectl refuses this)"
+printf '\033[36m$ kdx watch gadgets,configmaps -n demo --watch-only --output-watch-events --timeout 8s\033[0m\n'
+"$KDX" watch gadgets,configmaps -n demo --watch-only --output-watch-events --timeout 8s &
+watcher=$!
+sleep 2
+"$KDX" create -f - -n demo >/dev/null 2>&1 <<'YAML' || true
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: demo-watch
+data:
+  step: "1"
+YAML
+"$KDX" patch gadget sprocket -n demo --type merge -p '{"spec":{"size":9}}' >/dev/null
+"$KDX" patch configmap demo-watch -n demo --type merge -p '{"data":{"step":"2"}}' >/dev/null
+"$KDX" delete configmap demo-watch -n demo >/dev/null
+wait $watcher || failures=$((failures + 1))
