@@ -17,6 +17,10 @@ import (
 // jsonType is the content type of JSON bodies.
 const jsonType = "application/json"
 
+// metadataObjectAccept asks for an object's metadata only, falling back to
+// the whole object.
+const metadataObjectAccept = "application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1,application/json"
+
 // Client sends the requests of the write verbs for any resource, and tells
 // its callers the status code and the server's Date of each answer, which
 // the dynamic client does not.
@@ -47,6 +51,9 @@ type RequestOptions struct {
 	Force bool
 	// Subresource is "status", "scale" or "" for the object itself.
 	Subresource string
+	// MetadataOnly asks the server to answer with the object's metadata
+	// only, which is cheaper to encode, send and decode.
+	MetadataOnly bool
 }
 
 // NewClient builds a Client for cfg (which it does not modify).
@@ -106,6 +113,9 @@ func (c *Client) Get(ctx context.Context, ref Ref, subresource string) (Response
 
 // withParams adds the query parameters of o.
 func withParams(req *rest.Request, o RequestOptions, apply bool) *rest.Request {
+	if o.MetadataOnly && o.Subresource != "scale" {
+		req = req.SetHeader("Accept", metadataObjectAccept)
+	}
 	if o.DryRun {
 		req = req.Param("dryRun", metav1.DryRunAll)
 	}

@@ -73,6 +73,9 @@ type Options struct {
 	ForceConflicts bool
 	// Subresource is "status", "scale" or "".
 	Subresource string
+	// MetadataOnly has the server return metadata only: Result.Object then
+	// holds a PartialObjectMetadata, enough for result lines and names.
+	MetadataOnly bool
 }
 
 // Writer runs the write verbs on single objects.
@@ -86,7 +89,7 @@ type Writer struct {
 func (w *Writer) request() RequestOptions {
 	o := w.Options
 	return RequestOptions{DryRun: o.DryRun, FieldManager: o.FieldManager, FieldValidation: o.FieldValidation,
-		Force: o.ForceConflicts, Subresource: o.Subresource}
+		Force: o.ForceConflicts, Subresource: o.Subresource, MetadataOnly: o.MetadataOnly}
 }
 
 func (w *Writer) result(t Task, verb string) Result {

@@ -435,3 +435,28 @@ func writeTestFile(t *testing.T, p, content string) {
 		t.Fatal(err)
 	}
 }
+
+func TestApplyStatusSubresource(t *testing.T) {
+	env := testenv.Require(t)
+	demoCRDs(t, env)
+	ns := env.Namespace(t)
+	obj := func(phase string) string {
+		return fmt.Sprintf("apiVersion: multi.example.org/v2\nkind: Gadget\nmetadata: {name: g, namespace: %s}\nspec: {size: 1, color: red}\nstatus: {phase: %s}\n", ns, phase)
+	}
+	res := env.KdxIn(t, strings.NewReader(obj("Pending")), nil, "apply", "-f", "-")
+	wantResult(t, res, 0)
+	status := func() string {
+		return env.RunKubectl(t, "get", "gadget", "g", "-n", ns, "-o", "jsonpath={.status.phase}").Stdout
+	}
+	if got := status(); got != "" {
+		t.Errorf("apply of the object wrote its status: %q", got)
+	}
+	res = env.KdxIn(t, strings.NewReader(obj("Ready")), nil, "apply", "-f", "-", "--subresource", "status", "--field-manager", "controller")
+	wantResult(t, res, 0)
+	if res.Stdout != "gadget.multi.example.org/g serverside-applied\n" || status() != "Ready" {
+		t.Errorf("apply --subresource status: %q, phase %q", res.Stdout, status())
+	}
+	// The status belongs to "controller" now: another manager conflicts on it.
+	res = env.KdxIn(t, strings.NewReader(obj("Failed")), nil, "apply", "-f", "-", "--subresource", "status")
+	wantResult(t, res, 1, "\n  .status.phase: conflict with \"controller\"")
+}

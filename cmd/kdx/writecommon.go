@@ -70,6 +70,7 @@ func (wf *writeFlags) options() (write.Options, error) {
 		return o, err
 	}
 	o.DryRun, o.FieldValidation, o.FieldManager = dryRun, v, wf.fieldManager
+	o.MetadataOnly = wf.output == "" || wf.output == "name"
 	if o.FieldManager == "" {
 		return o, errors.New("--field-manager must not be empty")
 	}
