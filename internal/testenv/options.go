@@ -1,0 +1,47 @@
+package testenv
+
+import (
+	"io"
+	"os"
+	"time"
+)
+
+// Version is the Kubernetes version of the control plane and of kubectl.
+const Version = "v1.37.2"
+
+// defaultStartTimeout bounds how long Start waits for the control plane when
+// Options.StartTimeout is zero. Building missing binaries is not counted.
+const defaultStartTimeout = 3 * time.Minute
+
+// Options configures Start.
+type Options struct {
+	// BinDir holds the etcd, kube-apiserver, kube-controller-manager and kubectl
+	// binaries; empty means DefaultBinDir(). Missing binaries are built into it.
+	BinDir string
+	// Dir is where the temporary state directory is created; empty means the
+	// system temporary directory.
+	Dir string
+	// NoControllerManager skips kube-controller-manager: no namespace cleanup,
+	// no service accounts, no deployments turning into pods.
+	NoControllerManager bool
+	// StartTimeout bounds how long Start waits for the components to be ready;
+	// zero means three minutes.
+	StartTimeout time.Duration
+	// BuildOutput receives the progress of testdata/controlplane/build.sh when
+	// binaries have to be built; nil means os.Stderr.
+	BuildOutput io.Writer
+}
+
+// withDefaults returns o with its zero fields filled in.
+func (o Options) withDefaults() Options {
+	if o.BinDir == "" {
+		o.BinDir = DefaultBinDir()
+	}
+	if o.StartTimeout == 0 {
+		o.StartTimeout = defaultStartTimeout
+	}
+	if o.BuildOutput == nil {
+		o.BuildOutput = os.Stderr
+	}
+	return o
+}

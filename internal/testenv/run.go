@@ -1,0 +1,164 @@
+package testenv
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// commandTimeout bounds one run of kdx or kubectl.
+const commandTimeout = 2 * time.Minute
+
+// kdxBuild is the kdx binary built once per test binary by KdxBinary.
+var kdxBuild struct {
+	once sync.Once
+	// dir is the temporary directory holding the binary, removed by Main.
+	dir string
+	// path is the binary, err why it could not be built.
+	path string
+	err  error
+}
+
+// Result is what a run of kdx or kubectl printed and how it exited.
+type Result struct {
+	Stdout, Stderr string
+	// ExitCode is the process's exit code.
+	ExitCode int
+}
+
+// KdxBinary builds ./cmd/kdx once per test binary and returns its path.
+func KdxBinary(t testing.TB) string {
+	t.Helper()
+	kdxBuild.once.Do(buildKdx)
+	if kdxBuild.err != nil {
+		t.Fatalf("failed to build kdx: %v", kdxBuild.err)
+	}
+	return kdxBuild.path
+}
+
+// buildKdx runs go build for cmd/kdx into a new temporary directory.
+func buildKdx() {
+	root, err := ModuleRoot()
+	if err != nil {
+		kdxBuild.err = err
+		return
+	}
+	if kdxBuild.dir, err = makeOwnedTemp("", "kdx-bin-"); err != nil {
+		kdxBuild.err = err
+		return
+	}
+	path := filepath.Join(kdxBuild.dir, "kdx")
+	cmd := exec.Command("go", "build", "-o", path, modulePath+"/cmd/kdx")
+	cmd.Dir = root
+	if out, err := cmd.CombinedOutput(); err != nil {
+		kdxBuild.err = errors.Join(err, errors.New(strings.TrimSpace(string(out))))
+		return
+	}
+	kdxBuild.path = path
+}
+
+// removeKdxBinary removes the directory of the binary KdxBinary built.
+func removeKdxBinary() {
+	if kdxBuild.dir != "" {
+		_ = os.RemoveAll(kdxBuild.dir)
+	}
+}
+
+// Kdx runs the kdx binary with args against e; see KdxIn.
+func (e *Env) Kdx(t testing.TB, args ...string) Result {
+	t.Helper()
+	return e.KdxIn(t, nil, nil, args...)
+}
+
+// KdxIn runs the kdx binary with args and stdin (nil for none) against e:
+// KUBECONFIG is e.Kubeconfig, and HOME and XDG_CACHE_HOME point into a
+// directory private to t, shared by all runs of the test. Variables in env
+// ("NAME=value") are set last, so they override those. A run that cannot
+// start or outlives its timeout fails t; a non-zero exit does not.
+func (e *Env) KdxIn(t testing.TB, stdin io.Reader, env []string, args ...string) Result {
+	t.Helper()
+	return e.run(t, KdxBinary(t), stdin, env, args)
+}
+
+// RunKubectl runs the kubectl binary with args against e, with the same
+// environment as Kdx (its cache goes under the test's HOME).
+func (e *Env) RunKubectl(t testing.TB, args ...string) Result {
+	t.Helper()
+	return e.RunKubectlIn(t, nil, nil, args...)
+}
+
+// RunKubectlIn is RunKubectl with stdin and extra environment, as in KdxIn.
+func (e *Env) RunKubectlIn(t testing.TB, stdin io.Reader, env []string, args ...string) Result {
+	t.Helper()
+	return e.run(t, e.Kubectl(), stdin, env, args)
+}
+
+// Kubectl runs kubectl with args against the shared Env (see Require).
+func Kubectl(t testing.TB, args ...string) Result {
+	t.Helper()
+	return Require(t).RunKubectl(t, args...)
+}
+
+// run runs bin with args in t's environment and returns what it printed.
+func (e *Env) run(t testing.TB, bin string, stdin io.Reader, env []string, args []string) Result {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), commandTimeout)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, bin, args...)
+	cmd.Env = append(e.commandEnv(t), env...)
+	cmd.Stdin = stdin
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	cmd.WaitDelay = 5 * time.Second
+	err := cmd.Run()
+	res := Result{Stdout: stdout.String(), Stderr: stderr.String(), ExitCode: cmd.ProcessState.ExitCode()}
+	var exitErr *exec.ExitError
+	if ctx.Err() != nil || (err != nil && !errors.As(err, &exitErr)) {
+		t.Fatalf("failed to run %s %s: %v\nstdout:\n%s\nstderr:\n%s",
+			filepath.Base(bin), strings.Join(args, " "), errors.Join(err, ctx.Err()), res.Stdout, res.Stderr)
+	}
+	return res
+}
+
+// commandEnv returns the environment of a command run for t.
+func (e *Env) commandEnv(t testing.TB) []string {
+	home := e.home(t)
+	env := make([]string, 0, len(os.Environ())+4)
+	for _, kv := range os.Environ() {
+		switch strings.SplitN(kv, "=", 2)[0] {
+		case "KUBECONFIG", "HOME", "XDG_CACHE_HOME", "XDG_CONFIG_HOME", "KUBECACHEDIR":
+			continue
+		}
+		env = append(env, kv)
+	}
+	return append(env,
+		"KUBECONFIG="+e.Kubeconfig,
+		"HOME="+home,
+		"XDG_CACHE_HOME="+filepath.Join(home, ".cache"),
+		"KUBECACHEDIR="+filepath.Join(home, ".kube", "cache"))
+}
+
+// home returns the HOME directory private to t, created on first use.
+func (e *Env) home(t testing.TB) string {
+	e.homesMu.Lock()
+	defer e.homesMu.Unlock()
+	if home, ok := e.homes[t]; ok {
+		return home
+	}
+	home := t.TempDir()
+	e.homes[t] = home
+	t.Cleanup(func() {
+		e.homesMu.Lock()
+		defer e.homesMu.Unlock()
+		delete(e.homes, t)
+	})
+	return home
+}
