@@ -181,8 +181,16 @@ func (r *reporter) finish() error {
 	if err := r.printObjects(); err != nil {
 		return err
 	}
+	interrupted := 0
 	for _, f := range r.failures {
+		if errors.Is(f.Err, context.Canceled) {
+			interrupted++
+			continue
+		}
 		fmt.Fprintf(r.errOut, "error: %s\n", write.Explain(f))
+	}
+	if interrupted > 0 {
+		fmt.Fprintf(r.errOut, "error: interrupted: %d of %d objects were not written (or their results not read)\n", interrupted, r.count)
 	}
 	if len(r.failures) == 0 {
 		return nil
