@@ -9,6 +9,9 @@ import (
 // res is a compact resource entry: "plural singular Kind ns|cluster short,short cat,cat".
 func res(spec string) metav1.APIResource {
 	f := strings.Fields(spec)
+	if f[1] == "-" {
+		f[1] = ""
+	}
 	r := metav1.APIResource{Name: f[0], SingularName: f[1], Kind: f[2], Namespaced: f[3] == "ns",
 		Verbs: []string{"create", "delete", "get", "list", "patch", "update", "watch"}}
 	if len(f) > 4 && f[4] != "-" {
@@ -52,6 +55,7 @@ func fakeSnapshot() *Snapshot {
 		group("multi.example.org", "v2", "v1"),
 		group("shadow.example.org", "v1"),
 		group("other.example.org", "v1"),
+		group("metrics.k8s.io", "v1beta1"),
 	}
 	lists := []*metav1.APIResourceList{
 		list("v1",
@@ -78,6 +82,7 @@ func fakeSnapshot() *Snapshot {
 		),
 		list("shadow.example.org/v1", res("deployments deployment Deployment ns - kdxdemo")),
 		list("other.example.org/v1", res("gizmos gizmo Gizmo ns gd")),
+		list("metrics.k8s.io/v1beta1", res("pods - PodMetrics ns"), res("nodes - NodeMetrics cluster")),
 	}
 	return NewSnapshot(groups, lists, nil)
 }

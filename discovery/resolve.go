@@ -125,8 +125,8 @@ func (r *Resolver) Resolve(ctx context.Context, typ string) ([]Mapping, error) {
 func (r *Resolver) resolveList(ctx context.Context, typ string) ([]Mapping, error) {
 	var out []Mapping
 	seen := map[schema.GroupVersionResource]bool{}
-	for _, name := range r.expandCategories(ctx, typ) {
-		m, err := r.resolveOne(ctx, name)
+	for _, n := range r.expandCategories(ctx, typ) {
+		m, err := r.resolveOne(ctx, n.name, !n.fromCategory)
 		if err != nil {
 			return nil, err
 		}
@@ -141,11 +141,17 @@ func (r *Resolver) resolveList(ctx context.Context, typ string) ([]Mapping, erro
 	return out, nil
 }
 
+// typedName is one name of a comma list, after category expansion.
+type typedName struct {
+	name         string
+	fromCategory bool // the user typed a category, not this name
+}
+
 // expandCategories splits a comma list and replaces categories by their
 // resources ("resource.group"), as kubectl's ReplaceAliases does.
-func (r *Resolver) expandCategories(ctx context.Context, typ string) []string {
+func (r *Resolver) expandCategories(ctx context.Context, typ string) []typedName {
 	_, _, cats := r.state()
-	var out []string
+	var out []typedName
 	for _, part := range strings.Split(typ, ",") {
 		part = strings.TrimSpace(part)
 		if part == "" {
@@ -153,11 +159,11 @@ func (r *Resolver) expandCategories(ctx context.Context, typ string) []string {
 		}
 		grs, ok := cats.ExpandWithContext(ctx, part)
 		if !ok {
-			out = append(out, part)
+			out = append(out, typedName{name: part})
 			continue
 		}
 		for _, gr := range grs {
-			out = append(out, qualified(gr))
+			out = append(out, typedName{name: qualified(gr), fromCategory: true})
 		}
 	}
 	return out
@@ -170,10 +176,11 @@ func qualified(gr schema.GroupResource) string {
 	return gr.Resource + "." + gr.Group
 }
 
-// resolveOne resolves a single name (no commas, no categories).
-func (r *Resolver) resolveOne(ctx context.Context, name string) (Mapping, error) {
+// resolveOne resolves a single name (no commas, no categories), warning
+// about other matches when the user typed it.
+func (r *Resolver) resolveOne(ctx context.Context, name string, typed bool) (Mapping, error) {
 	m, err := r.mappingFor(ctx, name)
-	if err == nil {
+	if err == nil && typed {
 		r.warnAmbiguous(name, m)
 	}
 	return m, err
@@ -263,7 +270,7 @@ func (r *Resolver) resolveTuples(ctx context.Context, tuples [][2]string) ([]Tar
 	var out []Target
 	index := map[schema.GroupVersionResource]int{}
 	for _, t := range tuples {
-		m, err := r.resolveOne(ctx, t[0])
+		m, err := r.resolveOne(ctx, t[0], true)
 		if err != nil {
 			return nil, err
 		}

@@ -13,7 +13,8 @@ func TestResolve(t *testing.T) {
 		want      []string // "group/version/resource"
 		warn      string   // substring of the warning, "" for none
 	}{
-		{"plural", "pods", []string{"/v1/pods"}, ""},
+		{"plural", "pods", []string{"/v1/pods"}, "pods.metrics.k8s.io"},
+		{"aggregated API by group", "pods.metrics.k8s.io", []string{"metrics.k8s.io/v1beta1/pods"}, ""},
 		{"singular", "pod", []string{"/v1/pods"}, ""},
 		{"kind", "Pod", []string{"/v1/pods"}, ""},
 		{"kind lower case", "pod", []string{"/v1/pods"}, ""},
@@ -32,7 +33,7 @@ func TestResolve(t *testing.T) {
 		{"crd by group", "deployments.shadow.example.org", []string{"shadow.example.org/v1/deployments"}, ""},
 		{"short name in two groups", "gd", []string{"multi.example.org/v2/gadgets"}, "gizmos.other.example.org"},
 		{"comma list", "cm,secrets", []string{"/v1/configmaps", "/v1/secrets"}, ""},
-		{"comma list deduplicated", "pods,po,pod", []string{"/v1/pods"}, ""},
+		{"comma list deduplicated", "pods,po,pod", []string{"/v1/pods"}, "pods.metrics.k8s.io"},
 		{"category all", "all", []string{"/v1/pods", "/v1/services", "apps/v1/deployments", "apps/v1/replicasets", "autoscaling/v2/horizontalpodautoscalers"}, ""},
 		{"crd category", "kdxdemo", []string{"multi.example.org/v2/gadgets", "multi.example.org/v2/widgetclasses", "shadow.example.org/v1/deployments"}, ""},
 		{"category and name", "kdxdemo,cm", []string{"multi.example.org/v2/gadgets", "multi.example.org/v2/widgetclasses", "shadow.example.org/v1/deployments", "/v1/configmaps"}, ""},

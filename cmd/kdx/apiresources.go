@@ -17,7 +17,7 @@ import (
 func init() { register(newAPIResourcesCommand) }
 
 // countParallel bounds the concurrent lists of --count.
-const countParallel = 16
+const countParallel = 32
 
 // apiResourcesOptions are the flags and inputs of `kdx api-resources`.
 type apiResourcesOptions struct {
