@@ -54,7 +54,7 @@ func TestAPIResourcesCompletion(t *testing.T) {
 	env := testenv.Require(t)
 	t.Setenv("XDG_CACHE_HOME", t.TempDir())
 	f := newFactory(testStreams())
-	*f.flags.KubeConfig = env.Kubeconfig
+	f.flags.KubeConfig = env.Kubeconfig
 	cmd := &cobra.Command{}
 	cmd.SetContext(context.Background())
 
