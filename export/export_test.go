@@ -201,3 +201,31 @@ func TestRulesDoc(t *testing.T) {
 		}
 	}
 }
+
+// TestReadmeRulesTable checks that the README shows the rules as they are.
+func TestReadmeRulesTable(t *testing.T) {
+	const begin, end = "<!-- BEGIN export rules -->\n", "<!-- END export rules -->"
+	var b bytes.Buffer
+	if err := WriteRulesDoc(&b, DefaultRules(), DefaultSkipRules()); err != nil {
+		t.Fatal(err)
+	}
+	readme, err := os.ReadFile("../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	i, j := bytes.Index(readme, []byte(begin)), bytes.Index(readme, []byte(end))
+	if i < 0 || j < i {
+		t.Fatalf("README.md lacks the %q ... %q section", begin, end)
+	}
+	section := readme[i+len(begin) : j]
+	if bytes.Equal(section, b.Bytes()) {
+		return
+	}
+	if !*update {
+		t.Fatal("README.md's export rules differ from the rules (go test ./export -update rewrites them)")
+	}
+	out := append(append(append([]byte{}, readme[:i+len(begin)]...), b.Bytes()...), readme[j:]...)
+	if err := os.WriteFile("../README.md", out, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
