@@ -28,6 +28,9 @@ type DeleteOptions struct {
 // answer shows finalizers or a deletion timestamp (a grace period).
 func (w *Writer) Delete(ctx context.Context, t Task, o DeleteOptions) Result {
 	r := w.result(t, "delete")
+	if t.Ref.Name == "" {
+		return r.fail(errNoName) // never a DELETE of the whole collection
+	}
 	opts := metav1.DeleteOptions{PropagationPolicy: policy(o.Propagation), GracePeriodSeconds: o.GracePeriod}
 	if w.Options.DryRun {
 		opts.DryRun = []string{metav1.DryRunAll}

@@ -239,3 +239,29 @@ func TestWriterRequests(t *testing.T) {
 		}
 	}
 }
+
+func TestNoNameNoCollectionRequest(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		t.Errorf("unexpected request %s %s", r.Method, r.URL.Path)
+	}))
+	defer srv.Close()
+	c, err := NewClient(&rest.Config{Host: srv.URL})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := &Writer{Client: c}
+	ref := cmRef
+	ref.Name = ""
+	obj := &unstructured.Unstructured{Object: map[string]any{"apiVersion": "v1", "kind": "ConfigMap"}}
+	ctx := context.Background()
+	for _, r := range []Result{
+		w.Delete(ctx, Task{Ref: ref}, DeleteOptions{}),
+		w.Apply(ctx, Task{Ref: ref, Object: obj}),
+		w.Replace(ctx, Task{Ref: ref, Object: obj}),
+		w.Patch(ctx, Task{Ref: ref}, "application/merge-patch+json", []byte("{}")),
+	} {
+		if !errors.Is(r.Err, errNoName) {
+			t.Errorf("%s without a name: %v, want errNoName", r.Verb, r.Err)
+		}
+	}
+}

@@ -165,6 +165,9 @@ func (w *Writer) Replace(ctx context.Context, t Task) Result {
 // Patch patches the object with a patch of type pt.
 func (w *Writer) Patch(ctx context.Context, t Task, pt types.PatchType, patch []byte) Result {
 	r := w.result(t, "patch")
+	if t.Ref.Name == "" {
+		return r.fail(errNoName)
+	}
 	resp, err := w.Client.Patch(ctx, t.Ref, pt, patch, w.request())
 	if err != nil {
 		return r.fail(err)
