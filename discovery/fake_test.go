@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime/schema"
 )
 
 // res is a compact resource entry: "plural singular Kind ns|cluster short,short cat,cat".
@@ -85,4 +86,8 @@ func fakeSnapshot() *Snapshot {
 		list("metrics.k8s.io/v1beta1", res("pods - PodMetrics ns"), res("nodes - NodeMetrics cluster")),
 	}
 	return NewSnapshot(groups, lists, nil)
+}
+
+func schemaGR(group, resource string) schema.GroupResource {
+	return schema.GroupResource{Group: group, Resource: resource}
 }

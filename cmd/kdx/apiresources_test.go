@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"slices"
 	"strings"
@@ -69,8 +70,12 @@ func TestAPIResourcesCompletion(t *testing.T) {
 	if got, _ = completeResourceTypes(f)(cmd, []string{"pods"}, ""); got != nil {
 		t.Errorf("object names are not completed here: %v", got)
 	}
-	res := env.Kdx(t, "__complete", "api-resources", "--api-group", "rbac")
-	if !strings.HasPrefix(res.Stdout, "rbac.authorization.k8s.io\n") {
-		t.Errorf("api-group completion:\n%s", res.Stdout)
+	streams := testStreams()
+	root := NewRootCommand("kdx", streams)
+	if code := run(context.Background(), root, []string{"__complete", "--kubeconfig", env.Kubeconfig, "api-resources", "--api-group", "rbac"}, streams.ErrOut); code != 0 {
+		t.Fatalf("__complete: exit %d: %s", code, streams.ErrOut)
+	}
+	if out := streams.Out.(*bytes.Buffer).String(); !strings.HasPrefix(out, "rbac.authorization.k8s.io\n") {
+		t.Errorf("api-group completion:\n%s", out)
 	}
 }
