@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"io"
 	"sync"
 
 	"github.com/kdxproject/kdx/discovery"
@@ -15,6 +16,28 @@ type factoryDiscovery struct {
 	rOnce    sync.Once // guards resolver and rErr
 	resolver *discovery.Resolver
 	rErr     error
+	warnings onceWriter // stderr, each line once across all clients of the factory
+}
+
+// onceWriter writes each distinct line once; the discovery clients of one
+// command share it so that a skipped group is reported once.
+type onceWriter struct {
+	mu   sync.Mutex // guards seen
+	w    io.Writer
+	seen map[string]bool
+}
+
+func (o *onceWriter) Write(p []byte) (int, error) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if o.seen[string(p)] {
+		return len(p), nil
+	}
+	if o.seen == nil {
+		o.seen = map[string]bool{}
+	}
+	o.seen[string(p)] = true
+	return o.w.Write(p)
 }
 
 // discoveryState maps each factory to its discovery state; factory.go
@@ -22,7 +45,7 @@ type factoryDiscovery struct {
 var discoveryState sync.Map // *factory -> *factoryDiscovery
 
 func (f *factory) discoveryState() *factoryDiscovery {
-	v, _ := discoveryState.LoadOrStore(f, &factoryDiscovery{})
+	v, _ := discoveryState.LoadOrStore(f, &factoryDiscovery{warnings: onceWriter{w: f.streams.ErrOut}})
 	return v.(*factoryDiscovery)
 }
 
@@ -43,7 +66,7 @@ func (f *factory) newDiscovery(opts ...func(*discovery.Options)) (*discovery.Cli
 	if err != nil {
 		return nil, err
 	}
-	o := discovery.Options{CacheDir: f.CacheDir(), Warnings: f.streams.ErrOut}
+	o := discovery.Options{CacheDir: f.CacheDir(), Warnings: &f.discoveryState().warnings}
 	for _, opt := range opts {
 		opt(&o)
 	}
