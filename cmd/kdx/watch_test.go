@@ -343,7 +343,7 @@ subjects:
 	ev := &events{p: p}
 	newObjects(t, env.Config, ns).create(configMapsGVR, "after")
 	ev.waitEvents(t, "ADDED configmap/after")
-	if stderr := p.errText(); !strings.Contains(stderr, "Warning: stopped watching secrets: forbidden") {
+	if stderr := p.errText(); !strings.Contains(stderr, "Warning: stopped watching secrets: secrets is forbidden: User \"restricted\"") {
 		t.Errorf("stderr has no warning about secrets:\n%s", stderr)
 	}
 	p.interrupt(t)
