@@ -21,10 +21,22 @@ func NewRootCommand(name string, streams genericiooptions.IOStreams) *cobra.Comm
 		Long: `kdx asks the API server what exists instead of compiling types in: built-in
 resources, CustomResourceDefinitions and aggregated APIs are all listed, resolved
 and read the same way. Flags for reaching a cluster are kubectl's.`,
-		Example: `  # Show the client and server versions
-  kdx version
+		Example: `  # Every resource the server serves, with the number of objects of each
+  kdx api-resources --count
 
-  # Use another kubeconfig context
+  # Custom resources with their printer columns, no generated types needed
+  kdx get certificates.cert-manager.io -A
+
+  # Every listable object of the server, not just the "all" category
+  kdx get --all-types -A -o name
+
+  # Several kinds in one watch
+  kdx watch deployments,gadgets -n team-a
+
+  # Clean manifests of a namespace, one file per object
+  kdx export --all-types -n team-a --dir backup/
+
+  # Another kubeconfig context, as with kubectl
   kdx --context staging version`,
 		SilenceErrors: true,
 		SilenceUsage:  true,
