@@ -3,7 +3,6 @@ package discovery
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -17,11 +16,11 @@ import (
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime/schema"
-	"k8s.io/client-go/discovery"
 )
 
-// acceptAggregated asks for aggregated discovery, or the legacy list.
-const acceptAggregated = discovery.AcceptV2 + ",application/json"
+// acceptAggregated asks for aggregated discovery (apidiscovery.k8s.io/v2),
+// or the legacy list.
+const acceptAggregated = "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList,application/json"
 
 // fetch asks the server for discovery, revalidating prev's documents with
 // their ETags. changed is false when the server confirmed prev as it is.
@@ -104,51 +103,8 @@ func responseError(p string, code int, body []byte) error {
 	return fmt.Errorf("failed to get %s: %w", p, apierrors.NewGenericServerResponse(code, http.MethodGet, schema.GroupResource{}, "", strings.TrimSpace(string(body)), 0, true))
 }
 
-// fromAggregated converts an aggregated document to legacy-shaped data;
-// stale group/versions become failures (their reasons filled in later).
-func fromAggregated(list apidiscoveryv2.APIGroupDiscoveryList) *document {
-	groups, byGV, failed := discovery.SplitGroupsAndResources(list)
-	doc := &document{Groups: groups.Groups}
-	lists := make([]*metav1.APIResourceList, 0, len(byGV))
-	for _, l := range byGV {
-		lists = append(lists, l)
-	}
-	doc.Lists = orderLists(doc.Groups, lists)
-	for gv := range failed {
-		doc.Failures = append(doc.Failures, Failure{GroupVersion: gv.String(), Reason: staleReason})
-	}
-	sortFailures(doc.Failures)
-	return doc
-}
-
 func sortFailures(fs []Failure) {
 	sort.Slice(fs, func(i, j int) bool { return fs[i].GroupVersion < fs[j].GroupVersion })
-}
-
-// fetchLegacy reads discovery group/version by group/version, in parallel,
-// for servers without aggregated discovery.
-func (c *Client) fetchLegacy(ctx context.Context) (*cacheRecord, error) {
-	dc, err := discovery.NewDiscoveryClientForConfig(c.cfg)
-	if err != nil {
-		return nil, fmt.Errorf("failed to build the discovery client: %w", err)
-	}
-	legacy := dc.WithLegacyWithContext(ctx)
-	groups, lists, err := discovery.ServerGroupsAndResourcesWithContext(ctx, legacy)
-	var failed *discovery.ErrGroupDiscoveryFailed
-	if err != nil && !errors.As(err, &failed) {
-		return nil, fmt.Errorf("failed to discover the server's resources: %w", err)
-	}
-	doc := document{Lists: lists}
-	for _, g := range groups {
-		doc.Groups = append(doc.Groups, *g)
-	}
-	if failed != nil {
-		for gv, gerr := range failed.Groups {
-			doc.Failures = append(doc.Failures, Failure{GroupVersion: gv.String(), Reason: failureReason(gerr)})
-		}
-		sortFailures(doc.Failures)
-	}
-	return &cacheRecord{Format: cacheFormat, Server: c.server.String(), FetchedAt: time.Now(), APIs: doc}, nil
 }
 
 // failureReason words why one group/version could not be read.

@@ -10,7 +10,6 @@ import (
 
 	"k8s.io/apimachinery/pkg/api/meta"
 	"k8s.io/apimachinery/pkg/runtime/schema"
-	"k8s.io/client-go/restmapper"
 )
 
 // Mapping is one resource a type expression resolved to. GVR and GVK carry
@@ -45,9 +44,9 @@ type Resolver struct {
 	mu        sync.Mutex // guards the fields below
 	snap      *Snapshot
 	mapper    meta.RESTMapperWithContext // shortcut expander over the discovery mapper
-	cats      restmapper.CategoryExpanderWithContext
-	refreshed bool            // the one automatic refresh has been used
-	warned    map[string]bool // ambiguity warnings already printed, by text
+	cats      categories                 // the snapshot's categories
+	refreshed bool                       // the one automatic refresh has been used
+	warned    map[string]bool            // ambiguity warnings already printed, by text
 }
 
 // NewResolver resolves over a fixed snapshot, never refreshing; warnings
@@ -79,15 +78,13 @@ func (r *Resolver) Snapshot() *Snapshot {
 }
 
 func (r *Resolver) setSnapshot(s *Snapshot) {
-	disc := &snapshotDiscovery{snap: s}
-	base := restmapper.NewDiscoveryRESTMapperWithContext(s.groupResources())
 	r.snap = s
-	r.mapper = restmapper.NewShortcutExpanderWithContext(base, disc, nil)
-	r.cats = restmapper.NewDiscoveryCategoryExpanderWithContext(disc)
+	r.mapper = newShortcutMapper(newDiscoveryMapper(s), s)
+	r.cats = newCategories(s.lists)
 }
 
 // state returns the current snapshot and mappers.
-func (r *Resolver) state() (*Snapshot, meta.RESTMapperWithContext, restmapper.CategoryExpanderWithContext) {
+func (r *Resolver) state() (*Snapshot, meta.RESTMapperWithContext, categories) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	return r.snap, r.mapper, r.cats
@@ -125,7 +122,7 @@ func (r *Resolver) Resolve(ctx context.Context, typ string) ([]Mapping, error) {
 func (r *Resolver) resolveList(ctx context.Context, typ string) ([]Mapping, error) {
 	var out []Mapping
 	seen := map[schema.GroupVersionResource]bool{}
-	for _, n := range r.expandCategories(ctx, typ) {
+	for _, n := range r.expandCategories(typ) {
 		m, err := r.resolveOne(ctx, n.name, !n.fromCategory)
 		if err != nil {
 			return nil, err
@@ -149,7 +146,7 @@ type typedName struct {
 
 // expandCategories splits a comma list and replaces categories by their
 // resources ("resource.group"), as kubectl's ReplaceAliases does.
-func (r *Resolver) expandCategories(ctx context.Context, typ string) []typedName {
+func (r *Resolver) expandCategories(typ string) []typedName {
 	_, _, cats := r.state()
 	var out []typedName
 	for _, part := range strings.Split(typ, ",") {
@@ -157,7 +154,7 @@ func (r *Resolver) expandCategories(ctx context.Context, typ string) []typedName
 		if part == "" {
 			continue
 		}
-		grs, ok := cats.ExpandWithContext(ctx, part)
+		grs, ok := cats.expand(part)
 		if !ok {
 			out = append(out, typedName{name: part})
 			continue

@@ -136,6 +136,16 @@ func (s *Snapshot) Lookup(gr schema.GroupResource) (APIResource, bool) {
 	return APIResource{}, false
 }
 
+// lookupVersion returns the resource of gvr with Version set to gvr's version.
+func (s *Snapshot) lookupVersion(gvr schema.GroupVersionResource) (APIResource, bool) {
+	r, ok := s.Lookup(gvr.GroupResource())
+	if !ok {
+		return r, false
+	}
+	r.Version = gvr.Version
+	return r, true
+}
+
 // orderLists keeps the lists of the served group/versions, in group/version order.
 func orderLists(groups []metav1.APIGroup, lists []*metav1.APIResourceList) []*metav1.APIResourceList {
 	byGV := make(map[string]*metav1.APIResourceList, len(lists))
