@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"slices"
 
-	"sigs.k8s.io/yaml"
+	"github.com/kdxproject/kdx/render"
 )
 
 // Format is how objects are written.
@@ -33,7 +33,7 @@ func ParseFormat(s string) (Format, error) {
 
 // encodeYAML encodes obj as YAML with sorted keys, as kubectl does.
 func encodeYAML(obj map[string]any) ([]byte, error) {
-	b, err := yaml.Marshal(obj)
+	b, err := render.MarshalYAML(obj)
 	if err != nil {
 		return nil, fmt.Errorf("failed to encode YAML: %w", err)
 	}

@@ -288,3 +288,7 @@ func jsonSafe(v any) bool {
 	}
 	return true
 }
+
+// MarshalYAML encodes v (JSON data: maps, slices, strings, int64, float64,
+// bools, nil) as YAML with the bytes of sigs.k8s.io/yaml.Marshal, faster.
+func MarshalYAML(v any) ([]byte, error) { return marshalYAML(v) }

@@ -15,7 +15,9 @@ import (
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	streams := genericiooptions.IOStreams{In: os.Stdin, Out: os.Stdout, ErrOut: os.Stderr}
+	stopProfile := startProfile()
 	code := run(ctx, NewRootCommand(filepath.Base(os.Args[0]), streams), os.Args[1:], streams.ErrOut)
 	stop()
+	stopProfile()
 	os.Exit(code)
 }
