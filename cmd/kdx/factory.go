@@ -17,13 +17,17 @@ type factory struct {
 	flags   *clientconfig.Flags
 	opts    clientconfig.Options
 
+	discovery factoryDiscovery // discovery client and resolver, built once
+
 	once sync.Once // guards cfg and err
 	cfg  *clientconfig.Config
 	err  error
 }
 
 func newFactory(streams genericiooptions.IOStreams) *factory {
-	return &factory{streams: streams, flags: clientconfig.NewFlags(), opts: clientconfig.Options{QPS: -1, Burst: 300}}
+	f := &factory{streams: streams, flags: clientconfig.NewFlags(), opts: clientconfig.Options{QPS: -1, Burst: 300}}
+	f.discovery.warnings.w = streams.ErrOut
+	return f
 }
 
 // AddFlags adds the global flags: kubectl's connection flags and --qps/--burst.

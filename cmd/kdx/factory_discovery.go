@@ -40,14 +40,8 @@ func (o *onceWriter) Write(p []byte) (int, error) {
 	return o.w.Write(p)
 }
 
-// discoveryState maps each factory to its discovery state; factory.go
-// belongs to the command skeleton, so the state lives beside it.
-var discoveryState sync.Map // *factory -> *factoryDiscovery
-
-func (f *factory) discoveryState() *factoryDiscovery {
-	v, _ := discoveryState.LoadOrStore(f, &factoryDiscovery{warnings: onceWriter{w: f.streams.ErrOut}})
-	return v.(*factoryDiscovery)
-}
+// discoveryState is the factory's discovery state.
+func (f *factory) discoveryState() *factoryDiscovery { return &f.discovery }
 
 // Discovery returns the discovery client of the current server, caching in
 // CacheDir()/discovery and warning on stderr. Without options it is built
