@@ -24,7 +24,7 @@ fmt-check:
 
 # The end-to-end tests need the control plane binaries: build them first (cached).
 test: vet fmt-check controlplane
-	$(GO) test -race -timeout $(TEST_TIMEOUT) ./...
+	$(GO) test -race -count=1 -timeout $(TEST_TIMEOUT) ./...
 
 # Unit tests only, no control plane.
 test-short:
