@@ -17,17 +17,11 @@ func init() { register(newGetCommand) }
 // getOptions are the flags and inputs of `kdx get`.
 type getOptions struct {
 	f *factory
+	printFlags
 
-	output            string
-	template          string
-	allowMissingKeys  bool
-	showManagedFields bool
-	showLabels        bool
-	showKind          bool
-	labelColumns      []string
-	sortBy            string
-	noHeaders         bool
-	serverPrint       bool
+	allowMissingKeys bool
+	sortBy           string
+	serverPrint      bool
 
 	allNamespaces  bool
 	selector       string
@@ -105,15 +99,9 @@ types in one warning at the end.`,
 
 // AddFlags adds get's flags: kubectl's, and --all-types and its companions.
 func (o *getOptions) AddFlags(fs *pflag.FlagSet) {
-	fs.StringVarP(&o.output, "output", "o", o.output, "output format: one of ("+strings.Join(render.AllowedFormats(), ", ")+")")
-	fs.StringVar(&o.template, "template", o.template, "template string or path to a template file, for -o go-template, -o go-template-file, -o jsonpath...")
+	o.printFlags.AddFlags(fs)
 	fs.BoolVar(&o.allowMissingKeys, "allow-missing-template-keys", o.allowMissingKeys, "ignore errors in templates when a field or map key is missing (go-template and jsonpath)")
-	fs.BoolVar(&o.showManagedFields, "show-managed-fields", o.showManagedFields, "keep metadata.managedFields in JSON and YAML output")
-	fs.BoolVar(&o.showLabels, "show-labels", o.showLabels, "show all labels as the last column")
-	fs.BoolVar(&o.showKind, "show-kind", o.showKind, "show the resource type of the objects in tables")
-	fs.StringSliceVarP(&o.labelColumns, "label-columns", "L", o.labelColumns, "labels to show as columns (comma separated, or repeated -L)")
 	fs.StringVar(&o.sortBy, "sort-by", o.sortBy, "sort by a JSONPath expression (e.g. '{.metadata.name}'); the whole list is read first")
-	fs.BoolVar(&o.noHeaders, "no-headers", o.noHeaders, "don't print headers (tables and custom columns)")
 	fs.BoolVar(&o.serverPrint, "server-print", o.serverPrint, "ask the server for its table (columns); false prints NAME and AGE only")
 	fs.BoolVarP(&o.allNamespaces, "all-namespaces", "A", o.allNamespaces, "list the objects of every namespace")
 	fs.StringVarP(&o.selector, "selector", "l", o.selector, "label selector (e.g. -l key1=value1,key2=value2, or 'key in (a,b)')")
@@ -143,16 +131,9 @@ func (o *getOptions) Complete(cmd *cobra.Command, args []string) error {
 		return err
 	}
 	o.format = format
-	o.printer, err = render.NewPrinter(o.output, render.Options{
-		NoHeaders:                o.noHeaders,
-		ShowLabels:               o.showLabels,
-		LabelColumns:             o.labelColumns,
-		ShowKind:                 o.showKind,
-		ShowManagedFields:        o.showManagedFields,
-		SortBy:                   o.sortBy,
-		Template:                 o.template,
-		AllowMissingTemplateKeys: o.allowMissingKeys,
-	})
+	opts := o.renderOptions(o.allowMissingKeys)
+	opts.SortBy = o.sortBy
+	o.printer, err = render.NewPrinter(o.output, opts)
 	return err
 }
 

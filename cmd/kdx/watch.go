@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -19,14 +18,7 @@ func init() { register(newWatchCommand) }
 // watchOptions are the flags and inputs of `kdx watch`.
 type watchOptions struct {
 	f *factory
-
-	output            string
-	template          string
-	noHeaders         bool
-	showLabels        bool
-	showKind          bool
-	labelColumns      []string
-	showManagedFields bool
+	printFlags
 
 	allNamespaces bool
 	selector      string
@@ -84,13 +76,7 @@ no longer has it (after a restart), kdx lists again and prints the difference
 
 // AddFlags adds watch's flags: get's output and selection flags, and --timeout.
 func (o *watchOptions) AddFlags(fs *pflag.FlagSet) {
-	fs.StringVarP(&o.output, "output", "o", o.output, "output format: one of ("+strings.Join(render.AllowedFormats(), ", ")+")")
-	fs.StringVar(&o.template, "template", o.template, "template string or path to a template file, for -o go-template, -o jsonpath...")
-	fs.BoolVar(&o.noHeaders, "no-headers", o.noHeaders, "don't print headers (tables and custom columns)")
-	fs.BoolVar(&o.showLabels, "show-labels", o.showLabels, "show all labels as the last column")
-	fs.BoolVar(&o.showKind, "show-kind", o.showKind, "show the resource type of the objects in tables")
-	fs.StringSliceVarP(&o.labelColumns, "label-columns", "L", o.labelColumns, "labels to show as columns (comma separated, or repeated -L)")
-	fs.BoolVar(&o.showManagedFields, "show-managed-fields", o.showManagedFields, "keep metadata.managedFields in JSON and YAML output")
+	o.printFlags.AddFlags(fs)
 	fs.BoolVarP(&o.allNamespaces, "all-namespaces", "A", o.allNamespaces, "watch the objects of every namespace")
 	fs.StringVarP(&o.selector, "selector", "l", o.selector, "label selector (e.g. -l key1=value1,key2=value2)")
 	fs.StringVar(&o.fieldSelector, "field-selector", o.fieldSelector, "field selector (e.g. --field-selector status.phase=Running)")
@@ -106,11 +92,7 @@ func (o *watchOptions) AddFlags(fs *pflag.FlagSet) {
 func (o *watchOptions) Complete(args []string) error {
 	o.args = args
 	var err error
-	o.printer, err = render.NewPrinter(o.output, render.Options{
-		NoHeaders: o.noHeaders, ShowLabels: o.showLabels, LabelColumns: o.labelColumns,
-		ShowKind: o.showKind, ShowManagedFields: o.showManagedFields,
-		Template: o.template, AllowMissingTemplateKeys: true,
-	})
+	o.printer, err = render.NewPrinter(o.output, o.renderOptions(true))
 	return err
 }
 
