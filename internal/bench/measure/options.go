@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/spf13/pflag"
@@ -110,6 +111,10 @@ func (o *Options) runOnce(ctx context.Context, stdout io.Writer) (Sample, error)
 			return Sample{}, fmt.Errorf("setup: %w", err)
 		}
 	}
+	// Flush what earlier runs left dirty (their outputs, the removal of
+	// their fresh directories) outside the timing: a command that syncs its
+	// own writes (kdx export) must not pay for another's.
+	syscall.Sync()
 	return Measure(ctx, args, stdout)
 }
 
