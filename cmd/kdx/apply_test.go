@@ -146,7 +146,7 @@ metadata: {name: %[1]s}
 
 func TestApplyOrderAndResults(t *testing.T) {
 	env := testenv.Require(t)
-	demoCRDs(t, env)
+	applyDemoCRDs(t, env)
 	ns := env.Namespace(t) + "-own" // created by the apply itself
 	t.Cleanup(func() { env.RunKubectl(t, "delete", "namespace", ns, "--wait=false", "--ignore-not-found") })
 	crd, group := uniqueCRD(ns)
@@ -187,7 +187,7 @@ func TestApplyOrderAndResults(t *testing.T) {
 
 func TestApplyDryRunLeavesServerUnchanged(t *testing.T) {
 	env := testenv.Require(t)
-	demoCRDs(t, env)
+	applyDemoCRDs(t, env)
 	ns := env.Namespace(t)
 	file := manifestFile(t, "dry.yaml", fmt.Sprintf(`apiVersion: v1
 kind: ConfigMap
@@ -241,7 +241,7 @@ func TestApplyConflict(t *testing.T) {
 
 func TestApplyErrors(t *testing.T) {
 	env := testenv.Require(t)
-	demoCRDs(t, env)
+	applyDemoCRDs(t, env)
 	ns := env.Namespace(t)
 	invalidYAML := manifestFile(t, "broken.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: ok}\n---\n# second\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: [broken\n")
 	mixed := manifestFile(t, "mixed.yaml", fmt.Sprintf(`apiVersion: v1
@@ -316,7 +316,7 @@ metadata: {name: Bad_Name}
 
 func TestApplyWaitsForCRDNotEstablished(t *testing.T) {
 	env := testenv.Require(t)
-	demoCRDs(t, env)
+	applyDemoCRDs(t, env)
 	ns := env.Namespace(t)
 	// Its short name is taken by gadgets: NamesAccepted stays False and the
 	// CRD is never Established.
@@ -415,16 +415,6 @@ status: {conditions: [{type: Ready, status: "True", reason: Issued, message: ok}
 	wantResult(t, env.Kdx(t, "delete", "-f", cert), 0)
 }
 
-// demoCRDs applies the demo CRDs of testdata/demo (idempotent).
-func demoCRDs(t *testing.T, env *testenv.Env) {
-	t.Helper()
-	root, err := testenv.ModuleRoot()
-	if err != nil {
-		t.Fatal(err)
-	}
-	env.ApplyFile(t, filepath.Join(root, "testdata", "demo", "10-crds.yaml"))
-}
-
 // writeTestFile writes content to p, creating its directory.
 func writeTestFile(t *testing.T, p, content string) {
 	t.Helper()
@@ -438,7 +428,7 @@ func writeTestFile(t *testing.T, p, content string) {
 
 func TestApplyStatusSubresource(t *testing.T) {
 	env := testenv.Require(t)
-	demoCRDs(t, env)
+	applyDemoCRDs(t, env)
 	ns := env.Namespace(t)
 	obj := func(phase string) string {
 		return fmt.Sprintf("apiVersion: multi.example.org/v2\nkind: Gadget\nmetadata: {name: g, namespace: %s}\nspec: {size: 1, color: red}\nstatus: {phase: %s}\n", ns, phase)

@@ -11,7 +11,7 @@ import (
 
 func TestCreate(t *testing.T) {
 	env := testenv.Require(t)
-	demoCRDs(t, env)
+	applyDemoCRDs(t, env)
 	ns := env.Namespace(t)
 	crd, group := uniqueCRD(ns)
 	deleteCRDAtEnd(t, env, "things."+group)

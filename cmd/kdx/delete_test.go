@@ -27,7 +27,7 @@ func deleteFixture(ns string) string {
 
 func TestDelete(t *testing.T) {
 	env := testenv.Require(t)
-	demoCRDs(t, env)
+	applyDemoCRDs(t, env)
 	ns := env.Namespace(t)
 	env.Apply(t, deleteFixture(ns))
 	names := func(types string) string {

@@ -11,7 +11,7 @@ import (
 
 func TestPatch(t *testing.T) {
 	env := testenv.Require(t)
-	demoCRDs(t, env)
+	applyDemoCRDs(t, env)
 	ns := env.Namespace(t)
 	env.Apply(t, fmt.Sprintf(`apiVersion: v1
 kind: ConfigMap

@@ -233,16 +233,6 @@ func (o *objects) delete(gvr schema.GroupVersionResource, name string) {
 	}
 }
 
-// watchDemoCRDs installs the demo CRDs (gadgets) once per test.
-func watchDemoCRDs(t *testing.T, env *testenv.Env) {
-	t.Helper()
-	root, err := testenv.ModuleRoot()
-	if err != nil {
-		t.Fatal(err)
-	}
-	env.ApplyFile(t, filepath.Join(root, "testdata", "demo", "10-crds.yaml"))
-}
-
 // interrupt sends SIGINT and returns the exit code once kdx exited.
 func (p *watchProc) interrupt(t *testing.T) int {
 	t.Helper()
@@ -279,7 +269,7 @@ func TestWatchSingleKindBuiltIn(t *testing.T) {
 
 func TestWatchMultiKindWithGet(t *testing.T) {
 	env := testenv.Require(t)
-	watchDemoCRDs(t, env)
+	applyDemoCRDs(t, env)
 	ns := env.Namespace(t)
 	p := startKdx(t, env, env.Kubeconfig, "get", "configmaps,gadgets", "-w", "-n", ns, "-o", "jsonl", "--output-watch-events")
 	ev := &events{p: p}
@@ -298,7 +288,7 @@ func TestWatchMultiKindWithGet(t *testing.T) {
 
 func TestWatchMultiKindTable(t *testing.T) {
 	env := testenv.Require(t)
-	watchDemoCRDs(t, env)
+	applyDemoCRDs(t, env)
 	ns := env.Namespace(t)
 	obj := newObjects(t, env.Config, ns)
 	obj.create(gadgetsGVR, "g1")
@@ -351,7 +341,7 @@ subjects:
 
 func TestWatchSurvivesAPIServerRestart(t *testing.T) {
 	env := testenv.Require(t)
-	watchDemoCRDs(t, env)
+	applyDemoCRDs(t, env)
 	ns := env.Namespace(t)
 	obj := newObjects(t, env.Config, ns)
 	kinds := []schema.GroupVersionResource{configMapsGVR, gadgetsGVR}
