@@ -381,14 +381,7 @@ spec:
 
 func TestApplySharedCRDs(t *testing.T) {
 	env := testenv.Require(t)
-	root, err := testenv.ModuleRoot()
-	if err != nil {
-		t.Fatal(err)
-	}
-	dir := filepath.Join(root, "..", "shared", "crds", "cert-manager")
-	if _, err := os.Stat(dir); err != nil {
-		t.Skipf("real-world CRDs not found at %s: %v", dir, err)
-	}
+	dir := filepath.Join(sharedCRDsDir(t), "cert-manager")
 	ns := env.Namespace(t)
 	crd := filepath.Join(dir, "cert-manager.io_certificates.yaml")
 	cert := manifestFile(t, "cert.yaml", fmt.Sprintf(`apiVersion: cert-manager.io/v1

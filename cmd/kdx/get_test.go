@@ -166,8 +166,10 @@ func TestGetPagesParity(t *testing.T) {
 	}
 }
 
-func TestGetSharedCRDs(t *testing.T) {
-	env := testenv.Require(t)
+// sharedCRDsDir is ../shared/crds beside the repository; a test that needs
+// those real-world CRDs skips, saying so, in a clone outside the workplace.
+func sharedCRDsDir(t *testing.T) string {
+	t.Helper()
 	root, err := testenv.ModuleRoot()
 	if err != nil {
 		t.Fatal(err)
@@ -176,6 +178,12 @@ func TestGetSharedCRDs(t *testing.T) {
 	if _, err := os.Stat(dir); err != nil {
 		t.Skipf("real-world CRDs not found at %s (a clone outside the workplace): %v", dir, err)
 	}
+	return dir
+}
+
+func TestGetSharedCRDs(t *testing.T) {
+	env := testenv.Require(t)
+	dir := sharedCRDsDir(t)
 	for _, f := range []string{"cert-manager/cert-manager.io_certificates.yaml", "cert-manager/cert-manager.io_issuers.yaml", "prometheus-operator/monitoring.coreos.com_servicemonitors.yaml", "prometheus-operator/monitoring.coreos.com_prometheuses.yaml"} {
 		env.ApplyFile(t, filepath.Join(dir, f))
 	}
