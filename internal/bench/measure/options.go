@@ -33,6 +33,9 @@ type Options struct {
 
 	// ErrOut receives the samples with Verbose.
 	ErrOut io.Writer
+
+	// fresh are the fresh directories made so far, removed at the end of Run.
+	fresh []string
 }
 
 // NewOptions returns the defaults, printing samples to errOut.
@@ -68,6 +71,7 @@ func (o *Options) Validate() error {
 // The first warm-up run's output is counted, not timed; the others go to
 // /dev/null.
 func (o *Options) Run(ctx context.Context) (Result, error) {
+	defer o.removeFresh()
 	samples := make([]Sample, 0, o.Runs)
 	var output *byteCounter
 	for i := range o.Warmup + o.Runs {
@@ -99,11 +103,10 @@ func (o *Options) Run(ctx context.Context) (Result, error) {
 // runOnce runs the setup and then the command once, with fresh directories
 // and its output on stdout (nil for /dev/null).
 func (o *Options) runOnce(ctx context.Context, stdout io.Writer) (Sample, error) {
-	args, cleanup, err := freshArgs(o.Command)
+	args, err := o.freshArgs(o.Command)
 	if err != nil {
 		return Sample{}, err
 	}
-	defer cleanup()
 	ctx, cancel := context.WithTimeout(ctx, o.Timeout)
 	defer cancel()
 	if o.Setup != "" {
@@ -119,18 +122,32 @@ func (o *Options) runOnce(ctx context.Context, stdout io.Writer) (Sample, error)
 }
 
 // freshArgs replaces freshPlaceholder in args with one new temporary
-// directory and returns a function that removes it.
-func freshArgs(args []string) ([]string, func(), error) {
+// directory, removed at the end of Run. Removing it right after its run
+// would slow the next one down on some file systems: ext4 without a journal
+// (as on the bench machines) skips, one by one, the inodes freed in the last
+// minute when it allocates new ones, so creating 20,000 files just after
+// removing 20,000 costs several times as much as creating them at any other
+// moment.
+func (o *Options) freshArgs(args []string) ([]string, error) {
 	if !strings.Contains(strings.Join(args, "\x00"), freshPlaceholder) {
-		return args, func() {}, nil
+		return args, nil
 	}
 	dir, err := os.MkdirTemp("", "kdx-measure-")
 	if err != nil {
-		return nil, nil, fmt.Errorf("failed to create a fresh directory: %w", err)
+		return nil, fmt.Errorf("failed to create a fresh directory: %w", err)
 	}
+	o.fresh = append(o.fresh, dir)
 	out := make([]string, len(args))
 	for i, a := range args {
 		out[i] = strings.ReplaceAll(a, freshPlaceholder, dir)
 	}
-	return out, func() { _ = os.RemoveAll(dir) }, nil
+	return out, nil
+}
+
+// removeFresh removes the fresh directories of the runs.
+func (o *Options) removeFresh() {
+	for _, dir := range o.fresh {
+		_ = os.RemoveAll(dir)
+	}
+	o.fresh = nil
 }
