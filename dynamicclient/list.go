@@ -37,9 +37,13 @@ func (c *Client) resourceClient(m discovery.Mapping, namespace string) dynamic.R
 // resource is cluster-scoped). fn must not keep the list after it returns
 // unless it owns it: each page is a new list.
 func (c *Client) ListPages(ctx context.Context, m discovery.Mapping, namespace string, opts metav1.ListOptions, fn func(*unstructured.UnstructuredList) error) error {
-	rc := c.resourceClient(m, namespace)
+	path := resourcePath(m.GVR, m.Namespaced, namespace, "", "")
 	fetch := func(ctx context.Context, o metav1.ListOptions) (*unstructured.UnstructuredList, string, error) {
-		l, err := rc.List(ctx, o)
+		body, err := c.get(ctx, path, "application/json", listParams(o, ""))
+		if err != nil {
+			return nil, "", err
+		}
+		l, err := DecodeList(body)
 		if err != nil {
 			return nil, "", err
 		}
@@ -143,17 +147,23 @@ func (c *Client) GetPrintable(ctx context.Context, m discovery.Mapping, namespac
 
 // printable requests path as a Table and decodes the answer.
 func (c *Client) printable(ctx context.Context, path string, params url.Values) (runtime.Object, error) {
-	req := c.rest.Get().AbsPath(path).SetHeader("Accept", TableAccept)
+	body, err := c.get(ctx, path, TableAccept, params)
+	if err != nil {
+		return nil, err
+	}
+	return DecodePrintable(body)
+}
+
+// get GETs path with the query params, asking for accept, and returns the
+// body (see rawBody).
+func (c *Client) get(ctx context.Context, path, accept string, params url.Values) ([]byte, error) {
+	req := c.rest.Get().AbsPath(path).SetHeader("Accept", accept)
 	for k, vs := range params {
 		for _, v := range vs {
 			req.Param(k, v)
 		}
 	}
-	body, err := rawBody(req.Do(ctx))
-	if err != nil {
-		return nil, err
-	}
-	return DecodePrintable(body)
+	return rawBody(req.Do(ctx))
 }
 
 // listParams are the query parameters of a list request.
@@ -173,6 +183,9 @@ func listParams(o metav1.ListOptions, include metav1.IncludeObjectPolicy) url.Va
 	}
 	if o.ResourceVersion != "" {
 		v.Set("resourceVersion", o.ResourceVersion)
+	}
+	if o.ResourceVersionMatch != "" {
+		v.Set("resourceVersionMatch", string(o.ResourceVersionMatch))
 	}
 	if include != "" {
 		v.Set("includeObject", string(include))
