@@ -20,8 +20,14 @@ type document struct {
 	line int // 1-based line of its first byte
 }
 
-// Decode decodes the objects of one file's content, named file in errors.
+// Decode decodes the objects of one file's content, named file in errors,
+// keeping the last value of a duplicate field.
 func Decode(file string, data []byte) ([]Object, error) {
+	return Options{}.decode(file, data)
+}
+
+// decode is Decode with o's handling of duplicate fields.
+func (o Options) decode(file string, data []byte) ([]Object, error) {
 	docs, err := split(data)
 	if err != nil {
 		return nil, &Error{Source: Source{File: file}, Err: err}
@@ -35,7 +41,7 @@ func Decode(file string, data []byte) ([]Object, error) {
 		}
 		n++
 		src := Source{File: file, Doc: n, Line: d.line}
-		got, err := decodeDocument(src, d.data)
+		got, err := o.decodeDocument(src, d.data)
 		objs, errs = append(objs, got...), appendErr(errs, err)
 	}
 	return objs, errors.Join(errs...)
@@ -128,10 +134,10 @@ func isBlank(data []byte) bool {
 var yamlLine = regexp.MustCompile(`line (\d+)`)
 
 // decodeDocument decodes one document, expanding a List.
-func decodeDocument(src Source, data []byte) ([]Object, error) {
-	js, err := yaml.YAMLToJSON(data)
+func (o Options) decodeDocument(src Source, data []byte) ([]Object, error) {
+	js, err := o.toJSON(src, data)
 	if err != nil {
-		return nil, yamlError(src, err)
+		return nil, err
 	}
 	var v any
 	if err := utiljson.Unmarshal(js, &v); err != nil {
@@ -142,6 +148,59 @@ func decodeDocument(src Source, data []byte) ([]Object, error) {
 		return nil, &Error{Source: src, Err: fmt.Errorf("the document is a %s, not an object with apiVersion and kind", jsonType(v))}
 	}
 	return expand(src, m)
+}
+
+// toJSON converts a YAML (or JSON) document to JSON, looking for duplicate
+// fields unless o ignores them. Only a document the strict parser refuses is
+// parsed twice: once more to tell a duplicate from a syntax error.
+func (o Options) toJSON(src Source, data []byte) ([]byte, error) {
+	if o.Duplicates == DuplicatesIgnore {
+		js, err := yaml.YAMLToJSON(data)
+		if err != nil {
+			return nil, yamlError(src, err)
+		}
+		return js, nil
+	}
+	js, strictErr := yaml.YAMLToJSONStrict(data)
+	if strictErr == nil {
+		return js, nil
+	}
+	js, err := yaml.YAMLToJSON(data)
+	if err != nil {
+		return nil, yamlError(src, err)
+	}
+	dup := duplicateError(src, strictErr)
+	if o.Duplicates == DuplicatesRefuse {
+		return nil, dup
+	}
+	if o.Warn != nil {
+		o.Warn(fmt.Errorf("%w (the last value is used)", dup))
+	}
+	return js, nil
+}
+
+// duplicateError turns the strict parser's complaint ("line 8: key "a"
+// already set in map", one line per duplicate) into an error at the
+// absolute line of the first duplicate.
+func duplicateError(src Source, err error) error {
+	msg := err.Error()
+	if i := strings.Index(msg, "unmarshal errors:"); i >= 0 {
+		msg = msg[i+len("unmarshal errors:"):]
+	}
+	lines := strings.Split(strings.TrimSpace(msg), "\n")
+	first := strings.TrimSpace(lines[0])
+	if m := yamlLine.FindStringSubmatchIndex(first); m != nil {
+		n, _ := strconv.Atoi(first[m[2]:m[3]])
+		src.Line += n - 1
+		first = strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(first[m[1]:]), ":"))
+	}
+	if k, ok := strings.CutSuffix(first, " already set in map"); ok {
+		first = "duplicate field " + strings.TrimPrefix(k, "key ")
+	}
+	if len(lines) > 1 {
+		first += fmt.Sprintf(" (and %d more)", len(lines)-1)
+	}
+	return &Error{Source: src, Err: errors.New(first)}
 }
 
 // yamlError makes a parser error name the absolute line of the file.

@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 )
 
 func TestDecode(t *testing.T) {
@@ -118,5 +120,42 @@ func TestRead(t *testing.T) {
 	}
 	if _, err := Read(Options{Filenames: []string{"-"}, Stdin: strings.NewReader("")}); !errors.Is(err, ErrNoObjects) {
 		t.Errorf("empty stdin: %v, want ErrNoObjects", err)
+	}
+}
+
+func TestDuplicateFields(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "dup.yaml")
+	data := "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: b\ndata:\n  k: one\n  k: two\n"
+	if err := os.WriteFile(file, []byte(data), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	read := func(d Duplicates) ([]Object, []error, error) {
+		var warnings []error
+		objs, err := Read(Options{Filenames: []string{file}, Duplicates: d, Warn: func(err error) { warnings = append(warnings, err) }})
+		return objs, warnings, err
+	}
+	want := file + ` document 2 (line 12): duplicate field "k"`
+
+	if _, _, err := read(DuplicatesRefuse); err == nil || err.Error() != want {
+		t.Errorf("refuse: got %v, want %q", err, want)
+	}
+	objs, warnings, err := read(DuplicatesWarn)
+	if err != nil || len(objs) != 2 || len(warnings) != 1 || warnings[0].Error() != want+" (the last value is used)" {
+		t.Errorf("warn: %d objects, warnings %v, error %v", len(objs), warnings, err)
+	}
+	objs, warnings, err = read(DuplicatesIgnore)
+	if err != nil || len(objs) != 2 || len(warnings) != 0 {
+		t.Fatalf("ignore: %d objects, warnings %v, error %v", len(objs), warnings, err)
+	}
+	if v, _, _ := unstructured.NestedString(objs[1].Object.Object, "data", "k"); v != "two" {
+		t.Errorf("the last value should win, got %q", v)
+	}
+	// A syntax error stays a syntax error when duplicates are looked for.
+	if err := os.WriteFile(file, []byte("apiVersion: v1\nkind: [\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := read(DuplicatesRefuse); err == nil || !strings.Contains(err.Error(), "invalid YAML") {
+		t.Errorf("syntax error: got %v", err)
 	}
 }

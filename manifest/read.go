@@ -24,7 +24,25 @@ type Options struct {
 	Recursive bool
 	// Stdin is read for "-".
 	Stdin io.Reader
+	// Duplicates says what a field given twice in one object is.
+	Duplicates Duplicates
+	// Warn, if not nil, is told of duplicate fields with DuplicatesWarn.
+	Warn func(error)
 }
+
+// Duplicates says what to do with a field given twice in one object. kdx
+// sends objects it encodes itself, so a duplicate can only be seen here:
+// the server never gets one to refuse.
+type Duplicates int
+
+const (
+	// DuplicatesIgnore keeps the last value silently, as kubectl does.
+	DuplicatesIgnore Duplicates = iota
+	// DuplicatesWarn keeps the last value and tells Options.Warn.
+	DuplicatesWarn
+	// DuplicatesRefuse makes the document an error (--validate=strict).
+	DuplicatesRefuse
+)
 
 // Read decodes every object of the inputs, in the order given (a directory's
 // files in lexical order). It returns all the problems found, joined, rather
@@ -42,11 +60,11 @@ func Read(opts Options) ([]Object, error) {
 				continue
 			}
 			stdinRead = true
-			got, err := readStdin(opts.Stdin)
+			got, err := opts.readStdin()
 			objs, errs = append(objs, got...), appendErr(errs, err)
 			continue
 		}
-		got, err := readPath(name, opts.Recursive)
+		got, err := opts.readPath(name)
 		objs, errs = append(objs, got...), appendErr(errs, err)
 	}
 	if len(errs) > 0 {
@@ -65,45 +83,45 @@ func appendErr(errs []error, err error) []error {
 	return append(errs, err)
 }
 
-func readStdin(r io.Reader) ([]Object, error) {
-	if r == nil {
+func (o Options) readStdin() ([]Object, error) {
+	if o.Stdin == nil {
 		return nil, errors.New("failed to read stdin: no standard input")
 	}
-	data, err := io.ReadAll(r)
+	data, err := io.ReadAll(o.Stdin)
 	if err != nil {
 		return nil, fmt.Errorf("failed to read stdin: %w", err)
 	}
-	return Decode(StdinName, data)
+	return o.decode(StdinName, data)
 }
 
 // readPath reads a file, or the files of a directory.
-func readPath(path string, recursive bool) ([]Object, error) {
+func (o Options) readPath(path string) ([]Object, error) {
 	info, err := os.Stat(path)
 	if err != nil {
 		return nil, fmt.Errorf("failed to read %s: %w", path, unwrapPathError(err))
 	}
 	if !info.IsDir() {
-		return readFile(path)
+		return o.readFile(path)
 	}
-	files, err := dirFiles(path, recursive)
+	files, err := dirFiles(path, o.Recursive)
 	if err != nil {
 		return nil, err
 	}
 	var objs []Object
 	var errs []error
 	for _, f := range files {
-		got, err := readFile(f)
+		got, err := o.readFile(f)
 		objs, errs = append(objs, got...), appendErr(errs, err)
 	}
 	return objs, errors.Join(errs...)
 }
 
-func readFile(path string) ([]Object, error) {
+func (o Options) readFile(path string) ([]Object, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("failed to read %s: %w", path, unwrapPathError(err))
 	}
-	return Decode(path, data)
+	return o.decode(path, data)
 }
 
 // dirFiles lists the manifest files of dir, descending only when recursive.

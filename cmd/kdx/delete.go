@@ -12,6 +12,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/kdxproject/kdx/discovery"
+	"github.com/kdxproject/kdx/manifest"
 	"github.com/kdxproject/kdx/write"
 )
 
@@ -105,7 +106,7 @@ func (o *deleteOptions) Complete(args []string) error {
 		return err
 	}
 	if len(o.files.filenames) > 0 {
-		o.objs, err = o.files.read(o.f.streams.In, "delete")
+		o.objs, err = o.files.read(o.f.streams.In, o.f.streams.ErrOut, "delete", manifest.DuplicatesIgnore)
 	}
 	return err
 }

@@ -28,9 +28,12 @@ func (ff *fileFlags) addFlags(fs *pflag.FlagSet, what string) {
 	fs.BoolVarP(&ff.recursive, "recursive", "R", false, "read directories given with -f recursively")
 }
 
-// read decodes the objects of the -f inputs.
-func (ff *fileFlags) read(stdin io.Reader, verb string) ([]manifest.Object, error) {
-	objs, err := manifest.Read(manifest.Options{Filenames: ff.filenames, Recursive: ff.recursive, Stdin: stdin})
+// read decodes the objects of the -f inputs, handling duplicate fields as
+// dup says, with warnings on errOut.
+func (ff *fileFlags) read(stdin io.Reader, errOut io.Writer, verb string, dup manifest.Duplicates) ([]manifest.Object, error) {
+	warn := func(err error) { fmt.Fprintf(errOut, "warning: %v\n", err) }
+	objs, err := manifest.Read(manifest.Options{Filenames: ff.filenames, Recursive: ff.recursive, Stdin: stdin,
+		Duplicates: dup, Warn: warn})
 	if errors.Is(err, manifest.ErrNoObjects) {
 		return nil, fmt.Errorf("no objects passed to %s", verb)
 	}
@@ -232,7 +235,8 @@ func (fw *fileWrite) complete(verb string) error {
 		return err
 	}
 	fw.opts = opts
-	fw.objs, err = fw.files.read(fw.f.streams.In, verb)
+	dup := map[string]manifest.Duplicates{"Strict": manifest.DuplicatesRefuse, "Warn": manifest.DuplicatesWarn}[opts.FieldValidation]
+	fw.objs, err = fw.files.read(fw.f.streams.In, fw.f.streams.ErrOut, verb, dup)
 	return err
 }
 
