@@ -224,7 +224,7 @@ func TestWriterRequests(t *testing.T) {
 	w.Options.Subresource = ""
 	results = append(results, w.Create(ctx, Task{Ref: gadgetRef, Object: obj}))
 	want := []string{
-		"PATCH /apis/multi.example.org/v2/namespaces/ns/gadgets/g/status?dryRun=All&fieldManager=kdx&fieldValidation=Strict&force=true application/apply-patch+yaml",
+		"PATCH /apis/multi.example.org/v2/namespaces/ns/gadgets/g/status?dryRun=All&fieldManager=kdx&fieldValidation=Ignore&force=true application/apply-patch+yaml",
 		"PUT /apis/multi.example.org/v2/namespaces/ns/gadgets/g/status?dryRun=All&fieldManager=kdx&fieldValidation=Strict application/json",
 		"DELETE /apis/multi.example.org/v2/namespaces/ns/gadgets/g? application/json",
 		"POST /apis/multi.example.org/v2/namespaces/ns/gadgets?dryRun=All&fieldManager=kdx&fieldValidation=Strict application/json",

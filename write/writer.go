@@ -9,6 +9,8 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/types"
+
+	"github.com/kdxproject/kdx/render"
 )
 
 // The actions of results, as kubectl prints them.
@@ -122,11 +124,13 @@ func (w *Writer) Apply(ctx context.Context, t Task) Result {
 	}
 	obj := t.Object.DeepCopy()
 	unstructured.RemoveNestedField(obj.Object, "metadata", "managedFields")
-	body, err := obj.MarshalJSON()
+	// Block YAML, which the server parses faster than the same object in
+	// JSON (an apply body goes through its YAML parser either way).
+	body, err := render.MarshalYAML(obj.Object)
 	if err != nil {
 		return r.fail(err)
 	}
-	resp, err := w.Client.Apply(ctx, t.Ref, body, w.request())
+	resp, err := w.Client.Apply(ctx, t.Ref, body, applyRequest(w.request()))
 	if err != nil {
 		return r.fail(err)
 	}
@@ -138,6 +142,17 @@ func (w *Writer) Apply(ctx context.Context, t Task) Result {
 		r.Action = ActionUnchanged
 	}
 	return r
+}
+
+// applyRequest is o for an apply of a body kdx encoded: fieldValidation
+// Ignore instead of Strict or Warn. For an apply those only make the server
+// parse the body a second time, strictly, to find duplicate fields, which
+// an object kdx encoded cannot have (duplicates in the input are found when
+// it is read, see manifest.Duplicates); unknown fields fail the apply's
+// schema conversion whatever fieldValidation says.
+func applyRequest(o RequestOptions) RequestOptions {
+	o.FieldValidation = metav1.FieldValidationIgnore
+	return o
 }
 
 // Replace updates the object with the body as given, resourceVersion
