@@ -261,6 +261,9 @@ func marshalYAML(v any) ([]byte, error) {
 	if !jsonSafe(v) {
 		return yaml.Marshal(v)
 	}
+	if out, ok := fastYAML(v); ok {
+		return out, nil
+	}
 	return yamlv2.Marshal(v)
 }
 
