@@ -43,8 +43,14 @@ type DirSink struct {
 	// written are the relative paths of the files of this run, with the
 	// object that claimed each ("Kind namespace/name").
 	written map[string]string
-	// dirs are the directories known to exist.
+	// dirs are the directories known to exist, true for those this run
+	// created: no file can be in the way there, so none is looked for.
 	dirs map[string]bool
+	// temps names temporary files: a prefix unique to the run and a counter.
+	temps tempNamer
+	// umask is the process's umask, or -1 when it cannot be read: files
+	// are created with their mode and changed only when it took bits away.
+	umask int
 	// changed are the files and directories written, for syncs where
 	// syncfs is not available.
 	changed []string
@@ -62,7 +68,8 @@ func NewDirSink(root string, f Format) (*DirSink, error) {
 	if err := os.MkdirAll(root, dirMode); err != nil {
 		return nil, fmt.Errorf("failed to create directory %s: %w", root, err)
 	}
-	return &DirSink{root: root, ext: string(f), encode: encode, written: map[string]string{}, dirs: map[string]bool{}}, nil
+	return &DirSink{root: root, ext: string(f), encode: encode, written: map[string]string{}, dirs: map[string]bool{},
+		temps: newTempNamer(), umask: readUmask()}, nil
 }
 
 // Write writes obj to its file, with SecretMode for a Secret.
@@ -81,10 +88,15 @@ func (d *DirSink) Write(ctx context.Context, obj *unstructured.Unstructured) err
 		mode = SecretMode
 	}
 	dir := filepath.Join(d.root, filepath.Dir(rel))
-	if err := d.mkdir(dir); err != nil {
+	created, err := d.mkdir(dir)
+	if err != nil {
 		return err
 	}
-	changed, err := writeAtomic(ctx, filepath.Join(d.root, rel), data, mode)
+	path := filepath.Join(d.root, rel)
+	if !created && unchanged(path, data, mode) {
+		return nil
+	}
+	changed, err := d.writeAtomic(ctx, path, data, mode)
 	if changed {
 		d.mu.Lock()
 		d.changed = append(d.changed, filepath.Join(d.root, rel))
@@ -105,37 +117,36 @@ func (d *DirSink) claim(rel string, obj *unstructured.Unstructured) error {
 	return nil
 }
 
-// mkdir creates dir and its parents once.
-func (d *DirSink) mkdir(dir string) error {
+// mkdir creates dir and its parents once; it reports whether this run
+// created dir.
+func (d *DirSink) mkdir(dir string) (bool, error) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	if d.dirs[dir] {
-		return nil
+	if created, ok := d.dirs[dir]; ok {
+		return created, nil
 	}
 	if info, err := os.Stat(dir); err == nil && info.IsDir() {
-		d.dirs[dir] = true
-		return nil
+		d.dirs[dir] = false
+		return false, nil
 	}
 	if err := os.MkdirAll(dir, dirMode); err != nil {
-		return fmt.Errorf("failed to create directory %s: %w", dir, err)
+		return false, fmt.Errorf("failed to create directory %s: %w", dir, err)
 	}
 	d.dirs[dir] = true
 	d.changed = append(d.changed, dir)
-	return nil
+	return true, nil
 }
 
-// writeAtomic puts data in path with mode unless it is there already; it
-// reports whether it wrote. On error or cancellation no temporary file
-// stays and the old file, if any, is untouched.
-func writeAtomic(ctx context.Context, path string, data []byte, mode fs.FileMode) (bool, error) {
-	if unchanged(path, data, mode) {
-		return false, nil
-	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), tempPrefix+"*")
+// writeAtomic puts data in path with mode through a temporary file renamed
+// over it; it reports whether it wrote. On error or cancellation no
+// temporary file stays and the old file, if any, is untouched.
+func (d *DirSink) writeAtomic(ctx context.Context, path string, data []byte, mode fs.FileMode) (bool, error) {
+	dir := filepath.Dir(path)
+	tmp, err := d.temps.create(dir, mode)
 	if err != nil {
-		return false, fmt.Errorf("failed to create a file in %s: %w", filepath.Dir(path), err)
+		return false, fmt.Errorf("failed to create a file in %s: %w", dir, err)
 	}
-	err = fillTemp(tmp, data, mode)
+	err = d.fill(tmp, data, mode)
 	if err == nil {
 		err = ctx.Err()
 	}
@@ -149,10 +160,11 @@ func writeAtomic(ctx context.Context, path string, data []byte, mode fs.FileMode
 	return true, nil
 }
 
-// fillTemp writes data to the new temporary file f, sets its mode and closes it.
-func fillTemp(f *os.File, data []byte, mode fs.FileMode) error {
+// fill writes data to the new temporary file f, gives it mode if the umask
+// took bits away, and closes it.
+func (d *DirSink) fill(f *os.File, data []byte, mode fs.FileMode) error {
 	_, err := f.Write(data)
-	if err == nil {
+	if err == nil && (d.umask < 0 || fs.FileMode(d.umask)&mode != 0) {
 		err = f.Chmod(mode)
 	}
 	return errors.Join(err, f.Close())

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 
 	"golang.org/x/sync/errgroup"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -17,6 +18,11 @@ const DefaultPageSize = 500
 
 // DefaultConcurrency is the number of types exported at once to a directory.
 const DefaultConcurrency = 4
+
+// DefaultWriters is the number of objects written at once to a directory:
+// enough to keep the cores busy encoding while others wait on the file
+// system.
+const DefaultWriters = 8
 
 // Type is one resource to export.
 type Type struct {
@@ -63,12 +69,20 @@ type Options struct {
 	// Concurrency is the number of types exported at once; use 1 for a
 	// stream, whose order must follow Types. 0 means 1.
 	Concurrency int
+	// Writers, when above 1, is the number of objects written at once,
+	// across all types: a page's objects are then written in parallel (so
+	// the Sink must not care about order). 0 or 1 writes each object in
+	// the goroutine that listed it, in order.
+	Writers int
 	// Cleaner leaves objects out and cleans the others.
 	Cleaner *Cleaner
 	// Sink receives the cleaned objects.
 	Sink Sink
 	// Progress, if not nil, is told of each type done and object written.
 	Progress *Progress
+
+	// writeSlots bounds the parallel writes when Writers > 1.
+	writeSlots chan struct{}
 }
 
 // Run exports the objects of opts.Types to opts.Sink. A type that cannot be
@@ -76,6 +90,9 @@ type Options struct {
 // the output or a cancelled ctx stops everything and is returned.
 func Run(ctx context.Context, lister Lister, opts Options) (*Summary, error) {
 	sum := &Summary{Types: make([]TypeResult, len(opts.Types))}
+	if opts.Writers > 1 {
+		opts.writeSlots = make(chan struct{}, opts.Writers)
+	}
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(max(opts.Concurrency, 1))
 	for i, t := range opts.Types {
@@ -120,9 +137,10 @@ func exportType(ctx context.Context, lister Lister, opts Options, t Type) TypeRe
 	return res
 }
 
-// page cleans and writes the objects of one page; an error from the sink
-// is fatal.
+// page cleans and writes the objects of one page, in order or, with
+// opts.writeSlots, in parallel; an error from the sink is fatal.
 func (res *TypeResult) page(ctx context.Context, opts Options, t Type, list *unstructured.UnstructuredList) error {
+	w := pageWriter{ctx: ctx, opts: opts}
 	for i := range list.Items {
 		obj := &list.Items[i]
 		if obj.GetKind() == "" {
@@ -133,14 +151,74 @@ func (res *TypeResult) page(ctx context.Context, opts Options, t Type, list *uns
 			continue
 		}
 		opts.Cleaner.Clean(obj)
-		if err := opts.Sink.Write(ctx, obj); err != nil {
-			res.fatal = err
-			return err
+		if !w.write(obj) {
+			break
 		}
-		res.Exported++
-		opts.Progress.objectWritten()
 	}
-	return nil
+	n, err := w.wait()
+	res.Exported += n
+	if err != nil {
+		res.fatal = err
+	}
+	return err
+}
+
+// pageWriter writes the objects of one page to the sink, each in its own
+// goroutine holding one of opts.writeSlots, or in the caller's without.
+type pageWriter struct {
+	ctx  context.Context
+	opts Options
+
+	wg sync.WaitGroup
+	// mu guards written and err.
+	mu      sync.Mutex
+	written int
+	err     error
+}
+
+// write writes obj or starts writing it; it reports false once a write
+// failed or ctx is done, when the page should stop.
+func (w *pageWriter) write(obj *unstructured.Unstructured) bool {
+	if w.opts.writeSlots == nil {
+		w.done(w.opts.Sink.Write(w.ctx, obj))
+		return w.err == nil
+	}
+	select {
+	case w.opts.writeSlots <- struct{}{}:
+	case <-w.ctx.Done():
+		w.done(w.ctx.Err())
+		return false
+	}
+	w.wg.Add(1)
+	go func() {
+		defer w.wg.Done()
+		err := w.opts.Sink.Write(w.ctx, obj)
+		<-w.opts.writeSlots
+		w.done(err)
+	}()
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.err == nil
+}
+
+// done records the outcome of one write.
+func (w *pageWriter) done(err error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	switch {
+	case err == nil:
+		w.written++
+		w.opts.Progress.objectWritten()
+	case w.err == nil:
+		w.err = err
+	}
+}
+
+// wait waits for the writes started and returns how many succeeded and the
+// first error.
+func (w *pageWriter) wait() (int, error) {
+	w.wg.Wait()
+	return w.written, w.err
 }
 
 // selector is one list request's field selector, for one name or for all.

@@ -119,7 +119,7 @@ func (o *exportOptions) runDir(ctx context.Context, lister export.Lister, opts e
 	if err != nil {
 		return err
 	}
-	opts.Sink, opts.Concurrency = sink, o.concurrency
+	opts.Sink, opts.Concurrency, opts.Writers = sink, o.concurrency, export.DefaultWriters
 	sum, err := o.runWithProgress(ctx, lister, opts)
 	if err == nil && o.prune {
 		sum.Pruned, err = sink.Prune(sum.PruneScope(opts, o.allTypes))

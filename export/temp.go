@@ -1,0 +1,61 @@
+package export
+
+import (
+	"bufio"
+	"errors"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"time"
+)
+
+// tempNamer creates the temporary files of a run: tempPrefix, a part unique
+// to the run (process id and start time) and a counter, so that names are
+// made without random numbers and hardly ever collide.
+type tempNamer struct {
+	// run is the part of the names unique to the run.
+	run string
+	// seq counts the files created.
+	seq *atomic.Uint64
+}
+
+func newTempNamer() tempNamer {
+	run := strconv.Itoa(os.Getpid()) + "-" + strconv.FormatInt(time.Now().UnixNano()%1e9, 36) + "-"
+	return tempNamer{run: tempPrefix + run, seq: new(atomic.Uint64)}
+}
+
+// create creates a new file in dir, which nothing else had, with mode (less
+// the umask).
+func (t tempNamer) create(dir string, mode fs.FileMode) (*os.File, error) {
+	for range 100 {
+		name := filepath.Join(dir, t.run+strconv.FormatUint(t.seq.Add(1), 36))
+		f, err := os.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, mode)
+		if !errors.Is(err, fs.ErrExist) {
+			return f, err
+		}
+	}
+	return nil, &fs.PathError{Op: "create", Path: filepath.Join(dir, t.run+"*"), Err: fs.ErrExist}
+}
+
+// readUmask returns the process's umask from /proc (Linux 4.7 and later),
+// or -1. Reading it with umask(2) would change it for a moment for every
+// goroutine.
+func readUmask() int {
+	f, err := os.Open("/proc/self/status")
+	if err != nil {
+		return -1
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		if v, ok := strings.CutPrefix(sc.Text(), "Umask:"); ok {
+			if n, err := strconv.ParseUint(strings.TrimSpace(v), 8, 32); err == nil {
+				return int(n)
+			}
+		}
+	}
+	return -1
+}
