@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -227,5 +228,55 @@ func TestReadmeRulesTable(t *testing.T) {
 	out := append(append(append([]byte{}, readme[:i+len(begin)]...), b.Bytes()...), readme[j:]...)
 	if err := os.WriteFile("../README.md", out, 0o644); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// failingSink fails the write of one object and counts the others.
+type failingSink struct {
+	failName string
+	mu       sync.Mutex
+	written  int
+}
+
+func (s *failingSink) Write(_ context.Context, obj *unstructured.Unstructured) error {
+	if obj.GetName() == s.failName {
+		return errors.New("disk full")
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.written++
+	return nil
+}
+
+func (s *failingSink) Close(context.Context) error { return nil }
+
+// TestRunParallelWriters writes pages with several writers: every object
+// is written once and counted, and a failed write stops the export with its
+// error.
+func TestRunParallelWriters(t *testing.T) {
+	lister := &fakeLister{t: t, objects: map[string][]string{}}
+	for i := range 95 {
+		lister.objects["configmaps"] = append(lister.objects["configmaps"],
+			fmt.Sprintf("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c%02d, namespace: ns%d}\ndata: {k: v}\n", i, i%3))
+	}
+	root := t.TempDir()
+	sink, _ := NewDirSink(root, FormatYAML)
+	opts := Options{Types: []Type{typeCM, typeSecret}, PageSize: 10, Writers: 4, Cleaner: NewCleaner(CleanOptions{}), Sink: sink}
+	sum, err := Run(context.Background(), lister, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if files := tree(t, root); len(files) != 95 || sum.Exported() != 95 || sum.Types[0].Exported != 95 {
+		t.Errorf("%d files, %d exported (%d configmaps), want 95", len(files), sum.Exported(), sum.Types[0].Exported)
+	}
+
+	failing := &failingSink{failName: "c42"}
+	opts.Sink = failing
+	sum, err = Run(context.Background(), lister, opts)
+	if err == nil || err.Error() != "disk full" {
+		t.Fatalf("err = %v, want the sink's error", err)
+	}
+	if sum.Types[0].Exported != failing.written || failing.written >= 95 {
+		t.Errorf("counted %d exported, the sink wrote %d of 95", sum.Types[0].Exported, failing.written)
 	}
 }
