@@ -152,8 +152,9 @@ bench_output_note() {
 # measures both commands the same way and prints a row with the medians, the
 # kdx/kubectl ratios and PASS or FAIL against the budgets (maximum ratios, "-"
 # for none). --floor runs the floor helper with FLOOR_ARGS (split on spaces)
-# for the FLOOR column. A command that fails shows as n/a with its first
-# error line. Missing a budget never fails the bench: it returns 0.
+# for the FLOOR column, with the same --setup and --warmup as the commands. A
+# command that fails shows as n/a with its first error line. Missing a budget
+# never fails the bench: it returns 0.
 bench_row() {
   local -a opts=() kdx=() kubectl=()
   local floor_args=""
@@ -175,7 +176,8 @@ bench_row() {
   _bf_time=- _bf_rss=-
   if [ -n "$floor_args" ]; then
     # shellcheck disable=SC2086
-    bench_measure _bf -- "$BENCH_FLOOR" --kubeconfig "$KUBECONFIG" $floor_args || true
+    bench_measure _bf "${opts[@]}" -- "$BENCH_FLOOR" --kubeconfig "$KUBECONFIG" $floor_args ||
+      bench_log "floor failed: $_bf_err"
   fi
   bench_emit_row "$name" "$tbudget" "$rbudget"
 }

@@ -12,10 +12,11 @@ import (
 
 // Stats counts what the requests fetched.
 type Stats struct {
-	// Resources, Requests and Bytes count the lists, the requests and the
-	// response bytes (after transport decompression).
+	// Resources, Requests and Bytes count the lists (the objects in apply
+	// mode), the requests and the response bytes (after transport
+	// decompression).
 	Resources, Requests, Bytes int64
-	// Failed counts the resources whose list failed.
+	// Failed counts the resources whose list (or apply) failed.
 	Failed int64
 }
 

@@ -25,12 +25,15 @@ type Options struct {
 	Kubeconfig string
 	// ChunkSize is the limit of each list request; 0 asks for everything at once.
 	ChunkSize int
-	// Concurrency bounds the resources listed at once in metadata mode.
+	// Concurrency bounds the resources listed at once in metadata mode, and
+	// the apply requests in flight in apply mode.
 	Concurrency int
-	// Mode is table, json or metadata.
+	// Mode is table, json, metadata or apply.
 	Mode string
 	// Path is the list path of the table and json modes.
 	Path string
+	// File is the manifest of apply mode.
+	File string
 
 	// config is the client config, set by Complete.
 	config *rest.Config
@@ -47,20 +50,27 @@ func NewOptions(out io.Writer) *Options {
 func (o *Options) AddFlags(flags *pflag.FlagSet) {
 	flags.StringVar(&o.Kubeconfig, "kubeconfig", o.Kubeconfig, "kubeconfig file (default: KUBECONFIG, then ~/.kube/config)")
 	flags.IntVar(&o.ChunkSize, "chunk-size", o.ChunkSize, "objects per list request (0: no paging)")
-	flags.IntVar(&o.Concurrency, "concurrency", o.Concurrency, "resources listed at once in metadata mode")
+	flags.IntVar(&o.Concurrency, "concurrency", o.Concurrency, "resources listed at once in metadata mode, requests in flight in apply mode")
 }
 
-// Complete reads the mode and path and loads the client config.
+// Complete reads the mode and path (or file) and loads the client config.
 func (o *Options) Complete(args []string) error {
 	if len(args) < 1 || len(args) > 2 {
-		return fmt.Errorf("usage: floor [flags] table|json [PATH] | metadata")
+		return fmt.Errorf("usage: floor [flags] table|json [PATH] | metadata | apply FILE")
 	}
 	o.Mode = args[0]
-	if len(args) == 2 {
+	switch {
+	case o.Mode == "apply" && len(args) == 2:
+		o.File = args[1]
+	case o.Mode == "apply":
+		return fmt.Errorf("apply mode needs a manifest file: floor [flags] apply FILE")
+	case o.Mode != "table" && o.Mode != "json" && o.Mode != "metadata":
+		return fmt.Errorf("unknown mode %q: want table, json, metadata or apply", o.Mode)
+	case len(args) == 2:
 		o.Path = args[1]
 	}
-	if o.Mode != "table" && o.Mode != "json" && o.Mode != "metadata" {
-		return fmt.Errorf("unknown mode %q: want table, json or metadata", o.Mode)
+	if o.Concurrency < 1 {
+		return fmt.Errorf("--concurrency must be at least 1, got %d", o.Concurrency)
 	}
 	rules := clientcmd.NewDefaultClientConfigLoadingRules()
 	rules.ExplicitPath = o.Kubeconfig
@@ -87,6 +97,8 @@ func (o *Options) Run(ctx context.Context) error {
 		stats, err = f.list(ctx, o.Path, acceptTable)
 	case "json":
 		stats, err = f.list(ctx, o.Path, acceptJSON)
+	case "apply":
+		stats, err = o.applyFile(ctx, f)
 	default:
 		stats, err = o.listAll(ctx, f)
 	}
@@ -97,7 +109,7 @@ func (o *Options) Run(ctx context.Context) error {
 	return nil
 }
 
-// fetcher sends list requests over one HTTP client.
+// fetcher sends list and apply requests over one HTTP client.
 type fetcher struct {
 	client    *http.Client
 	host      string
