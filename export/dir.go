@@ -3,7 +3,6 @@ package export
 import (
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"io/fs"
 	"os"
@@ -49,7 +48,7 @@ type DirSink struct {
 	// temps names temporary files: a prefix unique to the run and a counter.
 	temps tempNamer
 	// umask is the process's umask, or -1 when it cannot be read: files
-	// are created with their mode and changed only when it took bits away.
+	// are created with their mode and changed only when it takes bits away.
 	umask int
 	// changed are the files and directories written, for syncs where
 	// syncfs is not available.
@@ -141,33 +140,20 @@ func (d *DirSink) mkdir(dir string) (bool, error) {
 // over it; it reports whether it wrote. On error or cancellation no
 // temporary file stays and the old file, if any, is untouched.
 func (d *DirSink) writeAtomic(ctx context.Context, path string, data []byte, mode fs.FileMode) (bool, error) {
-	dir := filepath.Dir(path)
-	tmp, err := d.temps.create(dir, mode)
+	chmod := d.umask < 0 || fs.FileMode(d.umask)&mode != 0
+	tmp, err := d.temps.write(filepath.Dir(path), data, mode, chmod)
 	if err != nil {
-		return false, fmt.Errorf("failed to create a file in %s: %w", dir, err)
+		return false, fmt.Errorf("failed to write %s: %w", path, err)
 	}
-	err = d.fill(tmp, data, mode)
+	err = ctx.Err()
 	if err == nil {
-		err = ctx.Err()
-	}
-	if err == nil {
-		err = os.Rename(tmp.Name(), path)
+		err = renameFile(tmp, path)
 	}
 	if err != nil {
-		_ = os.Remove(tmp.Name())
+		_ = os.Remove(tmp)
 		return false, fmt.Errorf("failed to write %s: %w", path, err)
 	}
 	return true, nil
-}
-
-// fill writes data to the new temporary file f, gives it mode if the umask
-// took bits away, and closes it.
-func (d *DirSink) fill(f *os.File, data []byte, mode fs.FileMode) error {
-	_, err := f.Write(data)
-	if err == nil && (d.umask < 0 || fs.FileMode(d.umask)&mode != 0) {
-		err = f.Chmod(mode)
-	}
-	return errors.Join(err, f.Close())
 }
 
 // unchanged reports whether the file at path has exactly data and mode.

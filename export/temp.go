@@ -27,17 +27,18 @@ func newTempNamer() tempNamer {
 	return tempNamer{run: tempPrefix + run, seq: new(atomic.Uint64)}
 }
 
-// create creates a new file in dir, which nothing else had, with mode (less
-// the umask).
-func (t tempNamer) create(dir string, mode fs.FileMode) (*os.File, error) {
+// write creates a new temporary file in dir with mode (less the umask;
+// with chmod, exactly mode), writes data to it and closes it, returning its
+// name. On error no file stays.
+func (t tempNamer) write(dir string, data []byte, mode fs.FileMode, chmod bool) (string, error) {
 	for range 100 {
 		name := filepath.Join(dir, t.run+strconv.FormatUint(t.seq.Add(1), 36))
-		f, err := os.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, mode)
+		err := writeNewFile(name, data, mode, chmod)
 		if !errors.Is(err, fs.ErrExist) {
-			return f, err
+			return name, err
 		}
 	}
-	return nil, &fs.PathError{Op: "create", Path: filepath.Join(dir, t.run+"*"), Err: fs.ErrExist}
+	return "", &fs.PathError{Op: "create", Path: filepath.Join(dir, t.run+"*"), Err: fs.ErrExist}
 }
 
 // readUmask returns the process's umask from /proc (Linux 4.7 and later),
