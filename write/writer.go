@@ -78,6 +78,9 @@ type Options struct {
 	// MetadataOnly has the server return metadata only: Result.Object then
 	// holds a PartialObjectMetadata, enough for result lines and names.
 	MetadataOnly bool
+	// Concurrency bounds the requests in flight of a verb on several
+	// objects (0: DefaultConcurrency).
+	Concurrency int
 }
 
 // Writer runs the write verbs on single objects.

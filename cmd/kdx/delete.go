@@ -92,6 +92,7 @@ func (o *deleteOptions) AddFlags(fs *pflag.FlagSet) {
 	fs.BoolVar(&o.ignoreNotFound, "ignore-not-found", false, "a missing object is not an error")
 	fs.BoolVar(&o.wait, "wait", o.wait, "wait until objects held by finalizers or a grace period are gone")
 	fs.DurationVar(&o.timeout, "timeout", 0, "give up after this long (0: no limit)")
+	addConcurrencyFlag(fs, &o.flags.concurrency)
 }
 
 // Complete reads -f and turns the flags into options.
@@ -101,7 +102,10 @@ func (o *deleteOptions) Complete(args []string) error {
 	if err != nil {
 		return err
 	}
-	o.opts = write.Options{DryRun: dryRun}
+	if err := checkConcurrency(o.flags.concurrency); err != nil {
+		return err
+	}
+	o.opts = write.Options{DryRun: dryRun, Concurrency: o.flags.concurrency}
 	if o.del, err = o.deleteOptions(); err != nil {
 		return err
 	}
@@ -200,7 +204,7 @@ func (o *deleteOptions) runArgs(ctx context.Context, op func(*write.Writer) writ
 		return nil
 	}
 	rep := &reporter{out: o.f.streams.Out, errOut: o.f.streams.ErrOut, output: o.flags.output}
-	write.RunOrdered(ctx, tasks, 0, op(env.writer), rep.emit)
+	write.RunOrdered(ctx, tasks, o.opts.Concurrency, op(env.writer), rep.emit)
 	return rep.finish()
 }
 

@@ -157,7 +157,7 @@ func (o *patchOptions) Run(ctx context.Context) error {
 		return err
 	}
 	rep := &reporter{out: o.f.streams.Out, errOut: o.f.streams.ErrOut, output: o.flags.output}
-	write.RunOrdered(ctx, tasks, 0, o.op(env.writer), rep.emit)
+	write.RunOrdered(ctx, tasks, o.opts.Concurrency, o.op(env.writer), rep.emit)
 	return rep.finish()
 }
 

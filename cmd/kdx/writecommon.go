@@ -46,6 +46,7 @@ type writeFlags struct {
 	output       string
 	fieldManager string
 	validate     string
+	concurrency  int
 }
 
 func (wf *writeFlags) addFlags(fs *pflag.FlagSet, manager string) {
@@ -54,6 +55,21 @@ func (wf *writeFlags) addFlags(fs *pflag.FlagSet, manager string) {
 	fs.StringVarP(&wf.output, "output", "o", "", "output format: name, json or yaml (of what the server returned)")
 	fs.StringVar(&wf.fieldManager, "field-manager", manager, "name of the manager of the written fields")
 	fs.StringVar(&wf.validate, "validate", "strict", "unknown or duplicate fields: strict (refuse), warn, or ignore")
+	addConcurrencyFlag(fs, &wf.concurrency)
+}
+
+// addConcurrencyFlag adds --concurrency, the requests in flight of a verb
+// on several objects.
+func addConcurrencyFlag(fs *pflag.FlagSet, v *int) {
+	fs.IntVar(v, "concurrency", write.DefaultConcurrency, "number of requests in flight at once")
+}
+
+// checkConcurrency validates --concurrency.
+func checkConcurrency(n int) error {
+	if n < 1 {
+		return fmt.Errorf("--concurrency must be at least 1, not %d", n)
+	}
+	return nil
 }
 
 // options turns the flags into write.Options.
@@ -72,7 +88,10 @@ func (wf *writeFlags) options() (write.Options, error) {
 	if err != nil {
 		return o, err
 	}
-	o.DryRun, o.FieldValidation, o.FieldManager = dryRun, v, wf.fieldManager
+	if err := checkConcurrency(wf.concurrency); err != nil {
+		return o, err
+	}
+	o.DryRun, o.FieldValidation, o.FieldManager, o.Concurrency = dryRun, v, wf.fieldManager, wf.concurrency
 	o.MetadataOnly = wf.output == "" || wf.output == "name"
 	if o.FieldManager == "" {
 		return o, errors.New("--field-manager must not be empty")
@@ -145,7 +164,7 @@ func newWriteEnv(ctx context.Context, f *factory, opts write.Options) (*writeEnv
 // batch writes file objects with verb's mapping and namespace rules.
 func (e *writeEnv) batch(verb string) *write.Batch {
 	return &write.Batch{Writer: e.writer, Mapper: e.resolver.RESTMapper(), Refresh: e.refresh,
-		Namespace: e.namespace, EnforceNamespace: e.explicit, Verb: verb}
+		Namespace: e.namespace, EnforceNamespace: e.explicit, Verb: verb, Concurrency: e.writer.Options.Concurrency}
 }
 
 // reporter prints results as they come, in input order, and the failures at
