@@ -21,13 +21,14 @@ func TestWriteFlagsOptions(t *testing.T) {
 		valid   string
 		wantErr string
 	}{
-		{name: "defaults", flags: writeFlags{dryRun: "none", validate: "strict", fieldManager: "kdx"}, valid: "Strict"},
-		{name: "server dry run, warn", flags: writeFlags{dryRun: "server", validate: "warn", fieldManager: "kdx"}, dryRun: true, valid: "Warn"},
-		{name: "validate=false", flags: writeFlags{dryRun: "none", validate: "false", fieldManager: "kdx"}, valid: "Ignore"},
-		{name: "client dry run refused", flags: writeFlags{dryRun: "client", validate: "strict", fieldManager: "kdx"}, wantErr: "--dry-run=client is not supported"},
-		{name: "unknown dry run", flags: writeFlags{dryRun: "maybe", validate: "strict", fieldManager: "kdx"}, wantErr: `invalid --dry-run value "maybe"`},
-		{name: "bad output", flags: writeFlags{dryRun: "none", validate: "strict", fieldManager: "kdx", output: "wide"}, wantErr: "--output must be one of name, json or yaml"},
-		{name: "empty manager", flags: writeFlags{dryRun: "none", validate: "strict"}, wantErr: "--field-manager must not be empty"},
+		{name: "defaults", flags: writeFlags{dryRun: "none", validate: "strict", fieldManager: "kdx", concurrency: 64}, valid: "Strict"},
+		{name: "server dry run, warn", flags: writeFlags{dryRun: "server", validate: "warn", fieldManager: "kdx", concurrency: 64}, dryRun: true, valid: "Warn"},
+		{name: "validate=false", flags: writeFlags{dryRun: "none", validate: "false", fieldManager: "kdx", concurrency: 64}, valid: "Ignore"},
+		{name: "client dry run refused", flags: writeFlags{dryRun: "client", validate: "strict", fieldManager: "kdx", concurrency: 64}, wantErr: "--dry-run=client is not supported"},
+		{name: "unknown dry run", flags: writeFlags{dryRun: "maybe", validate: "strict", fieldManager: "kdx", concurrency: 64}, wantErr: `invalid --dry-run value "maybe"`},
+		{name: "bad output", flags: writeFlags{dryRun: "none", validate: "strict", fieldManager: "kdx", output: "wide", concurrency: 64}, wantErr: "--output must be one of name, json or yaml"},
+		{name: "empty manager", flags: writeFlags{dryRun: "none", validate: "strict", concurrency: 64}, wantErr: "--field-manager must not be empty"},
+		{name: "no concurrency", flags: writeFlags{dryRun: "none", validate: "strict", fieldManager: "kdx"}, wantErr: "--concurrency must be at least 1, not 0"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
