@@ -4,7 +4,8 @@
 # multi-document file) against `kubectl apply --server-side -f` of the same
 # file. Before every run (untimed) the file is rewritten with a new value in
 # every object, so each run updates all 2,000 objects. Budget: kdx <= 0.3x.
-# The floor (`floor apply FILE`) sends the same 2,000 apply requests, bodies
+# The floor (`floor --concurrency 64 apply FILE`, as many in flight as kdx
+# keeps by default) sends the same 2,000 apply requests, bodies
 # encoded beforehand, as plain concurrent HTTP, after the same rewrite: what
 # is left is the API server's own time.
 #
@@ -66,7 +67,7 @@ main() {
   fi
   export -f apply_write_file
   export apply_objects apply_ns apply_file apply_gen
-  bench_row --setup "apply_write_file" --floor "apply $apply_file" "apply -f ($apply_objects objects)" 0.3 - \
+  bench_row --setup "apply_write_file" --floor "--concurrency 64 apply $apply_file" "apply -f ($apply_objects objects)" 0.3 - \
     "$KDX" apply --force-conflicts -f "$apply_file" \
     --vs "$KUBECTL" apply --server-side --force-conflicts -f "$apply_file"
   apply_cleanup
