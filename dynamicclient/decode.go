@@ -36,6 +36,9 @@ func DecodeList(body []byte) (*unstructured.UnstructuredList, error) {
 	}
 	apiVersion, kind := list.GetAPIVersion(), strings.TrimSuffix(list.GetKind(), "List")
 	for i, v := range raw {
+		if v == nil {
+			v = map[string]any{} // as client-go makes of a null item
+		}
 		m, ok := v.(map[string]any)
 		if !ok {
 			return nil, fmt.Errorf("failed to decode list: item %d is a %T, not an object", i, v)

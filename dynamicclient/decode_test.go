@@ -20,6 +20,7 @@ func TestDecodeListMatchesClientGo(t *testing.T) {
 			"items":[{"apiVersion":"multi.example.org/v2","kind":"Gadget","metadata":{"name":"g"},"spec":{"size":3,"ratio":0.5,"big":9007199254740993,"neg":-1,"exp":1e3,"list":[1,"a",null,{"e":{}}]}}]}`,
 		"empty items": `{"kind":"SecretList","apiVersion":"v1","metadata":{},"items":[]}`,
 		"null items":  `{"kind":"SecretList","apiVersion":"v1","metadata":{},"items":null}`,
+		"null item":   `{"kind":"SecretList","apiVersion":"v1","metadata":{},"items":[null,{"metadata":{"name":"s"}}]}`,
 		"no items":    `{"kind":"SecretList","apiVersion":"v1","metadata":{}}`,
 		"unicode and escapes": `{"kind":"ConfigMapList","apiVersion":"v1","metadata":{},
 			"items":[{"metadata":{"name":"u"},"data":{"s":"\u00e9\u4e2d\n\t\"q\"","e":""}}]}`,

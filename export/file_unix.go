@@ -15,11 +15,13 @@ import (
 // registration, non-blocking mode) that count when an export writes tens of
 // thousands of small files.
 func writeNewFile(name string, data []byte, mode fs.FileMode, chmod bool) error {
-	var fd int
-	err := retryEINTR(func() (err error) {
+	fd, err := unix.Open(name, unix.O_WRONLY|unix.O_CREAT|unix.O_EXCL|unix.O_CLOEXEC, uint32(mode.Perm()))
+	for errors.Is(err, unix.EINTR) {
+		// The file may have been created before the interruption: the name
+		// is this run's alone, so it can go before trying again.
+		_ = unix.Unlink(name)
 		fd, err = unix.Open(name, unix.O_WRONLY|unix.O_CREAT|unix.O_EXCL|unix.O_CLOEXEC, uint32(mode.Perm()))
-		return err
-	})
+	}
 	if err != nil {
 		return &fs.PathError{Op: "create", Path: name, Err: err}
 	}
@@ -29,7 +31,9 @@ func writeNewFile(name string, data []byte, mode fs.FileMode, chmod bool) error 
 			n, err = unix.Write(fd, data)
 			return err
 		})
-		data = data[n:]
+		if err == nil {
+			data = data[n:]
+		}
 	}
 	if err == nil && chmod {
 		err = retryEINTR(func() error { return unix.Fchmod(fd, uint32(mode.Perm())) })

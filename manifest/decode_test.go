@@ -151,6 +151,14 @@ func TestDuplicateFields(t *testing.T) {
 	if v, _, _ := unstructured.NestedString(objs[1].Object.Object, "data", "k"); v != "two" {
 		t.Errorf("the last value should win, got %q", v)
 	}
+	// A key overriding one a merge key brings in is not a duplicate.
+	merge := "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: m\ndata:\n  base: &base\n    k: one\n  x:\n    <<: *base\n    k: two\n"
+	if err := os.WriteFile(file, []byte(merge), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, warnings, err := read(DuplicatesRefuse); err != nil || len(warnings) != 0 {
+		t.Errorf("merge key override: warnings %v, error %v", warnings, err)
+	}
 	// A syntax error stays a syntax error when duplicates are looked for.
 	if err := os.WriteFile(file, []byte("apiVersion: v1\nkind: [\n"), 0o644); err != nil {
 		t.Fatal(err)
