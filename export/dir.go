@@ -49,6 +49,8 @@ type DirSink struct {
 	temps tempNamer
 	// umask is the process's umask, or -1 when it cannot be read: files
 	// are created with their mode and changed only when it takes bits away.
+	// (A directory's default ACL, which replaces the umask, is not looked
+	// at: such files may get other group bits, and are rewritten each run.)
 	umask int
 	// changed are the files and directories written, for syncs where
 	// syncfs is not available.
