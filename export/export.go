@@ -17,7 +17,11 @@ import (
 const DefaultPageSize = 500
 
 // DefaultConcurrency is the number of types exported at once to a directory.
-const DefaultConcurrency = 4
+// Most types hold few objects, so a type's time is mostly the round trip of
+// its list request: with 16 at once an export of 267 types took 2.5 s
+// against 2.8 s with 4 or 8. Memory stays bounded: each type holds at most
+// the page being written and the next one.
+const DefaultConcurrency = 16
 
 // DefaultWriters is the number of objects written at once to a directory:
 // enough to keep the cores busy encoding while others wait on the file
