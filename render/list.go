@@ -117,10 +117,7 @@ func (s *listStream) Add(items []unstructured.Unstructured) error {
 // encode runs on a worker: one item to its bytes, as they appear in a List.
 func (s *listStream) encode(u *unstructured.Unstructured) ([]byte, error) {
 	if !s.p.ShowManagedFields {
-		if _, found, _ := unstructured.NestedFieldNoCopy(u.Object, "metadata", "managedFields"); found {
-			u = u.DeepCopy()
-			unstructured.RemoveNestedField(u.Object, "metadata", "managedFields")
-		}
+		u = withoutManagedFields(u)
 	}
 	switch s.p.Encoding {
 	case YAMLEncoding:
@@ -139,6 +136,30 @@ func (s *listStream) encode(u *unstructured.Unstructured) ([]byte, error) {
 		return nil, err
 	}
 	return buf.Bytes(), nil
+}
+
+// withoutManagedFields returns u without metadata.managedFields, copying
+// only the two maps on the way (the object itself is shared, not changed).
+func withoutManagedFields(u *unstructured.Unstructured) *unstructured.Unstructured {
+	md, ok := u.Object["metadata"].(map[string]any)
+	if !ok {
+		return u
+	}
+	if _, found := md["managedFields"]; !found {
+		return u
+	}
+	obj := make(map[string]any, len(u.Object))
+	for k, v := range u.Object {
+		obj[k] = v
+	}
+	meta := make(map[string]any, len(md))
+	for k, v := range md {
+		if k != "managedFields" {
+			meta[k] = v
+		}
+	}
+	obj["metadata"] = meta
+	return &unstructured.Unstructured{Object: obj}
 }
 
 // jsonItemIndent is the indentation of the items of a List in kubectl's JSON.

@@ -20,12 +20,15 @@ import (
 // scalar at a time, where that cannot depend on where they stand.
 // yamlfast_test.go compares the two on generated and real objects.
 func fastYAML(v any) ([]byte, bool) {
-	m, ok := v.(map[string]any)
-	if !ok || len(m) == 0 {
-		return nil, false
+	w := yamlWriter{buf: make([]byte, 0, 2048)}
+	ok := false
+	switch t := v.(type) {
+	case map[string]any:
+		ok = len(t) > 0 && w.mapping(t, 0, false)
+	case []any:
+		ok = len(t) > 0 && w.sequence(t, 0, false)
 	}
-	w := yamlWriter{buf: make([]byte, 0, 1024)}
-	if !w.mapping(m, 0, false) {
+	if !ok {
 		return nil, false
 	}
 	return w.buf, true

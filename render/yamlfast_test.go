@@ -60,7 +60,9 @@ func TestFastYAMLCases(t *testing.T) {
 		"key with a digit":       {map[string]any{"1k": "c"}, false},
 		"float":                  {map[string]any{"f": 1.5}, false},
 		"long key":               {map[string]any{strings.Repeat("k", 129): "v"}, false},
-		"not a map":              {[]any{"a"}, false},
+		"a list":                 {[]any{"a", map[string]any{"k": "v", "l": []any{"x"}}, []any{"y"}}, true},
+		"a scalar":               {"a", false},
+		"empty list":             {[]any{}, false},
 		"empty map":              {map[string]any{}, false},
 		"long without space":     {map[string]any{"k": strings.Repeat("x", 500)}, true},
 	}
@@ -108,7 +110,11 @@ func TestFastYAMLRandom(t *testing.T) {
 		for range 1 + rng.IntN(6) {
 			m[keys[rng.IntN(len(keys))]] = gen(0)
 		}
-		if checkFastYAML(t, "generated object", m) {
+		var v any = m
+		if i%3 == 0 {
+			v = []any{m} // as the items of a List are encoded
+		}
+		if checkFastYAML(t, "generated object", v) {
 			fast++
 		}
 		if t.Failed() {
