@@ -235,9 +235,7 @@ func (s *listStream) Close() error {
 func (s *listStream) writeSingle() error {
 	obj := s.first.Object
 	if !s.p.ShowManagedFields {
-		u := s.first.DeepCopy()
-		unstructured.RemoveNestedField(u.Object, "metadata", "managedFields")
-		obj = u.Object
+		obj = withoutManagedFields(s.first).Object
 	}
 	var b []byte
 	var err error

@@ -146,12 +146,7 @@ func (p *WatchPrinter) eventObject(u *unstructured.Unstructured) map[string]any 
 	if p.opts.ShowManagedFields {
 		return u.Object
 	}
-	if _, found, _ := unstructured.NestedFieldNoCopy(u.Object, "metadata", "managedFields"); !found {
-		return u.Object
-	}
-	c := u.DeepCopy()
-	unstructured.RemoveNestedField(c.Object, "metadata", "managedFields")
-	return c.Object
+	return withoutManagedFields(u).Object
 }
 
 // printRow prints an event as a table row, with its kind's header first
