@@ -17,9 +17,9 @@ import (
 // jsonType is the content type of JSON bodies.
 const jsonType = "application/json"
 
-// metadataObjectAccept asks for an object's metadata only, falling back to
-// the whole object.
-const metadataObjectAccept = "application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1,application/json"
+// MetadataObjectAccept is the Accept header that asks for an object's
+// metadata only, falling back to the whole object.
+const MetadataObjectAccept = "application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1,application/json"
 
 // Client sends the requests of the write verbs for any resource, and tells
 // its callers the status code and the server's Date of each answer, which
@@ -114,7 +114,7 @@ func (c *Client) Get(ctx context.Context, ref Ref, subresource string) (Response
 // withParams adds the query parameters of o.
 func withParams(req *rest.Request, o RequestOptions, apply bool) *rest.Request {
 	if o.MetadataOnly && o.Subresource != "scale" {
-		req = req.SetHeader("Accept", metadataObjectAccept)
+		req = req.SetHeader("Accept", MetadataObjectAccept)
 	}
 	if o.DryRun {
 		req = req.Param("dryRun", metav1.DryRunAll)

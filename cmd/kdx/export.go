@@ -130,12 +130,10 @@ func (o *exportOptions) Validate() error {
 		return errors.New("--prune needs --dir")
 	case o.prune && (o.selector != "" || o.fieldSelector != "" || hasNames(o.args)):
 		return errors.New("--prune cannot be used with --selector, --field-selector or object names: kdx could not tell which files they leave out")
-	case o.concurrency < 1:
-		return fmt.Errorf("--concurrency must be at least 1, not %d", o.concurrency)
 	case o.chunkSize < 0:
 		return fmt.Errorf("--chunk-size must not be negative, not %d", o.chunkSize)
 	}
-	return nil
+	return checkConcurrency(o.concurrency)
 }
 
 // hasNames reports whether the arguments name objects (TYPE NAME or TYPE/NAME).

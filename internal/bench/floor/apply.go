@@ -19,12 +19,8 @@ import (
 
 	"github.com/kdxproject/kdx/manifest"
 	"github.com/kdxproject/kdx/render"
+	"github.com/kdxproject/kdx/write"
 )
-
-// acceptMetadataObject asks for an object's metadata only, falling back to
-// the whole object: write/client.go's metadataObjectAccept, which kdx apply
-// sends when it prints names only.
-const acceptMetadataObject = "application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1,application/json"
 
 // applyQuery is the query of every apply request, as kdx apply
 // --force-conflicts sends it (see write.applyRequest).
@@ -196,7 +192,7 @@ func (f *fetcher) apply(ctx context.Context, r applyRequest) (int64, error) {
 		return 0, fmt.Errorf("failed to build request for %s: %w", r.path, err)
 	}
 	req.Header.Set("Content-Type", string(types.ApplyPatchType))
-	req.Header.Set("Accept", acceptMetadataObject)
+	req.Header.Set("Accept", write.MetadataObjectAccept)
 	resp, err := f.client.Do(req)
 	if err != nil {
 		return 0, fmt.Errorf("failed to apply %s: %w", r.path, err)

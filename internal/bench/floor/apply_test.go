@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"github.com/kdxproject/kdx/write"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -108,7 +109,7 @@ func (s *applyServer) check(r *http.Request) {
 	if got := r.Header.Get("Content-Type"); got != "application/apply-patch+yaml" {
 		s.t.Errorf("%s: Content-Type %q", r.URL.Path, got)
 	}
-	if got := r.Header.Get("Accept"); got != acceptMetadataObject {
+	if got := r.Header.Get("Accept"); got != write.MetadataObjectAccept {
 		s.t.Errorf("%s: Accept %q", r.URL.Path, got)
 	}
 	q := r.URL.Query()
