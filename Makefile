@@ -8,7 +8,7 @@ LDFLAGS := -X github.com/kdxproject/kdx/internal/version.Version=$(VERSION)
 # A warm run of the whole suite stays well under this; the first run also builds the control plane.
 TEST_TIMEOUT ?= 40m
 
-.PHONY: all build test test-short vet fmt-check demo bench clean
+.PHONY: all build test test-short vet fmt-check tidy-check demo bench clean
 
 all: build
 
@@ -22,8 +22,13 @@ fmt-check:
 	@out=$$(gofmt -l $$(git ls-files '*.go' | grep -v '^testdata/') 2>/dev/null); \
 	if [ -n "$$out" ]; then echo "gofmt needed on:"; echo "$$out"; exit 1; fi
 
+# go.mod and go.sum must be what `go mod tidy` writes: a change that leaves
+# them untidy fails here, not in a reviewer's checkout.
+tidy-check:
+	@$(GO) mod tidy -diff >/dev/null 2>&1 || { echo "go.mod/go.sum are not tidy; run 'go mod tidy':"; $(GO) mod tidy -diff; exit 1; }
+
 # The end-to-end tests need the control plane binaries: build them first (cached).
-test: vet fmt-check controlplane
+test: vet fmt-check tidy-check controlplane
 	$(GO) test -race -count=1 -timeout $(TEST_TIMEOUT) ./...
 
 # Unit tests only, no control plane.
