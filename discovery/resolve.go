@@ -25,6 +25,10 @@ type Mapping struct {
 	Namespaced bool
 }
 
+// QualifiedName is "plural.group", or "plural" for the core group, as
+// kubectl names a resource in messages.
+func (m Mapping) QualifiedName() string { return qualified(m.GVR.GroupResource()) }
+
 // Target is a resource and the object names given for it (none: all).
 type Target struct {
 	Mapping

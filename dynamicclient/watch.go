@@ -10,20 +10,17 @@ import (
 	"github.com/go-logr/logr"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
-	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/apimachinery/pkg/watch"
 	"k8s.io/client-go/tools/cache"
 	"k8s.io/klog/v2"
+
+	"github.com/kdxproject/kdx/discovery"
 )
 
 // WatchSource is one resource to list and watch, in one namespace or all.
 type WatchSource struct {
-	// GVR is the resource, in the version to read.
-	GVR schema.GroupVersionResource
-	// GVK is the kind of its objects.
-	GVK schema.GroupVersionKind
-	// Namespaced says whether objects live in a namespace.
-	Namespaced bool
+	// Mapping is the resource as discovery names it (GVR, GVK, Namespaced).
+	discovery.Mapping
 	// Namespace is the namespace to watch; "" for all (or cluster-scoped).
 	Namespace string
 	// LabelSelector and FieldSelector filter the objects, as in a list.
@@ -31,12 +28,7 @@ type WatchSource struct {
 }
 
 // Name is the resource's qualified name (pods, deployments.apps) for messages.
-func (s WatchSource) Name() string {
-	if s.GVR.Group == "" {
-		return s.GVR.Resource
-	}
-	return s.GVR.Resource + "." + s.GVR.Group
-}
+func (s WatchSource) Name() string { return s.QualifiedName() }
 
 // WatchOptions configure Watch.
 type WatchOptions struct {

@@ -10,7 +10,8 @@ import (
 	"golang.org/x/sync/errgroup"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
-	"k8s.io/apimachinery/pkg/runtime/schema"
+
+	"github.com/kdxproject/kdx/discovery"
 )
 
 // DefaultPageSize is the number of objects asked for per list request, as kubectl's --chunk-size.
@@ -28,14 +29,10 @@ const DefaultConcurrency = 16
 // system.
 const DefaultWriters = 8
 
-// Type is one resource to export.
+// Type is one resource to export: the resource as discovery names it (GVR,
+// GVK and Namespaced are its fields), and what to export of it.
 type Type struct {
-	// GVR is the group, version and plural to list.
-	GVR schema.GroupVersionResource
-	// GVK is the kind of its objects in that version.
-	GVK schema.GroupVersionKind
-	// Namespaced says whether objects live in a namespace.
-	Namespaced bool
+	discovery.Mapping
 	// ReadOnly says that clients cannot create objects of this type.
 	ReadOnly bool
 	// Names, when not empty, are the only objects to export.
@@ -43,12 +40,7 @@ type Type struct {
 }
 
 // String is the type as kubectl names it: plural.group.
-func (t Type) String() string {
-	if t.GVR.Group == "" {
-		return t.GVR.Resource
-	}
-	return t.GVR.Resource + "." + t.GVR.Group
-}
+func (t Type) String() string { return t.QualifiedName() }
 
 // Key is the type's place in an export tree.
 func (t Type) Key() TypeKey {

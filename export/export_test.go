@@ -14,6 +14,8 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime/schema"
+
+	"github.com/kdxproject/kdx/discovery"
 )
 
 // fakeLister serves objects per resource, in pages of opts.Limit.
@@ -53,9 +55,9 @@ func (f *fakeLister) ListPages(ctx context.Context, typ Type, ns string, opts me
 }
 
 var (
-	typeCM     = Type{GVR: schema.GroupVersionResource{Version: "v1", Resource: "configmaps"}, GVK: schema.GroupVersionKind{Version: "v1", Kind: "ConfigMap"}, Namespaced: true}
-	typeSecret = Type{GVR: schema.GroupVersionResource{Version: "v1", Resource: "secrets"}, GVK: schema.GroupVersionKind{Version: "v1", Kind: "Secret"}, Namespaced: true}
-	typeCS     = Type{GVR: schema.GroupVersionResource{Version: "v1", Resource: "componentstatuses"}, GVK: schema.GroupVersionKind{Version: "v1", Kind: "ComponentStatus"}, ReadOnly: true}
+	typeCM     = Type{Mapping: discovery.Mapping{GVR: schema.GroupVersionResource{Version: "v1", Resource: "configmaps"}, GVK: schema.GroupVersionKind{Version: "v1", Kind: "ConfigMap"}, Namespaced: true}}
+	typeSecret = Type{Mapping: discovery.Mapping{GVR: schema.GroupVersionResource{Version: "v1", Resource: "secrets"}, GVK: schema.GroupVersionKind{Version: "v1", Kind: "Secret"}, Namespaced: true}}
+	typeCS     = Type{Mapping: discovery.Mapping{GVR: schema.GroupVersionResource{Version: "v1", Resource: "componentstatuses"}, GVK: schema.GroupVersionKind{Version: "v1", Kind: "ComponentStatus"}}, ReadOnly: true}
 )
 
 func newFake(t *testing.T) *fakeLister {

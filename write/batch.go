@@ -10,6 +10,7 @@ import (
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 
+	"github.com/kdxproject/kdx/discovery"
 	"github.com/kdxproject/kdx/manifest"
 )
 
@@ -136,7 +137,7 @@ func (b *Batch) job(ctx context.Context, i int, o manifest.Object) job {
 func (b *Batch) task(ctx context.Context, o manifest.Object) (Task, error) {
 	obj := o.Object
 	gvk := obj.GroupVersionKind()
-	t := Task{Ref: Ref{GVK: gvk, Name: obj.GetName(), Namespace: obj.GetNamespace()}, Object: obj, Source: o.Source.String()}
+	t := Task{Ref: Ref{Mapping: discovery.Mapping{GVK: gvk}, Name: obj.GetName(), Namespace: obj.GetNamespace()}, Object: obj, Source: o.Source.String()}
 	m, err := b.mapping(ctx, gvk)
 	if err != nil {
 		return t, err

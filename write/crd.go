@@ -11,16 +11,18 @@ import (
 	"k8s.io/apimachinery/pkg/api/meta"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime/schema"
+
+	"github.com/kdxproject/kdx/discovery"
 )
 
 // crdPollInterval is how often a batch looks at a CRD it waits for.
 const crdPollInterval = 250 * time.Millisecond
 
 // crdRef is the resource of CustomResourceDefinitions.
-var crdRef = Ref{
+var crdRef = Ref{Mapping: discovery.Mapping{
 	GVR: schema.GroupVersionResource{Group: "apiextensions.k8s.io", Version: "v1", Resource: "customresourcedefinitions"},
 	GVK: schema.GroupVersionKind{Group: "apiextensions.k8s.io", Version: "v1", Kind: "CustomResourceDefinition"},
-}
+}}
 
 // UnknownKindError says that the server serves no resource for a kind.
 type UnknownKindError struct {

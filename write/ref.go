@@ -3,17 +3,13 @@ package write
 import (
 	"strings"
 
-	"k8s.io/apimachinery/pkg/runtime/schema"
+	"github.com/kdxproject/kdx/discovery"
 )
 
-// Ref names one object of one resource.
+// Ref names one object of one resource: the resource as discovery names it
+// (GVR, GVK and Namespaced are its fields), then the object.
 type Ref struct {
-	// GVR is the resource in the version to talk to.
-	GVR schema.GroupVersionResource
-	// GVK is the kind in that version.
-	GVK schema.GroupVersionKind
-	// Namespaced says whether the resource lives in namespaces.
-	Namespaced bool
+	discovery.Mapping
 	// Namespace is the object's namespace ("" for cluster-scoped objects).
 	Namespace string
 	// Name is the object's name.

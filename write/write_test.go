@@ -17,12 +17,14 @@ import (
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/client-go/rest"
+
+	"github.com/kdxproject/kdx/discovery"
 )
 
 var (
-	cmRef     = Ref{GVR: schema.GroupVersionResource{Version: "v1", Resource: "configmaps"}, GVK: schema.GroupVersionKind{Version: "v1", Kind: "ConfigMap"}, Namespaced: true, Namespace: "ns", Name: "c"}
-	gadgetRef = Ref{GVR: schema.GroupVersionResource{Group: "multi.example.org", Version: "v2", Resource: "gadgets"}, GVK: schema.GroupVersionKind{Group: "multi.example.org", Version: "v2", Kind: "Gadget"}, Namespaced: true, Namespace: "ns", Name: "g"}
-	nsRef     = Ref{GVR: schema.GroupVersionResource{Version: "v1", Resource: "namespaces"}, GVK: schema.GroupVersionKind{Version: "v1", Kind: "Namespace"}, Name: "ns"}
+	cmRef     = Ref{Mapping: discovery.Mapping{GVR: schema.GroupVersionResource{Version: "v1", Resource: "configmaps"}, GVK: schema.GroupVersionKind{Version: "v1", Kind: "ConfigMap"}, Namespaced: true}, Namespace: "ns", Name: "c"}
+	gadgetRef = Ref{Mapping: discovery.Mapping{GVR: schema.GroupVersionResource{Group: "multi.example.org", Version: "v2", Resource: "gadgets"}, GVK: schema.GroupVersionKind{Group: "multi.example.org", Version: "v2", Kind: "Gadget"}, Namespaced: true}, Namespace: "ns", Name: "g"}
+	nsRef     = Ref{Mapping: discovery.Mapping{GVR: schema.GroupVersionResource{Version: "v1", Resource: "namespaces"}, GVK: schema.GroupVersionKind{Version: "v1", Kind: "Namespace"}}, Name: "ns"}
 )
 
 func TestLine(t *testing.T) {

@@ -220,7 +220,7 @@ func (o *deleteOptions) tasks(ctx context.Context, env *writeEnv, targets []disc
 		if len(t.Names) > 0 {
 			return nil, errors.New("names cannot be given together with -l, --field-selector or --all")
 		}
-		coll := write.Ref{GVR: t.GVR, GVK: t.GVK, Namespaced: t.Namespaced}
+		coll := write.Ref{Mapping: t.Mapping}
 		if t.Namespaced && !o.allNamespaces {
 			coll.Namespace = env.namespace
 		}

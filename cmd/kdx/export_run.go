@@ -95,7 +95,7 @@ func (o *exportOptions) targets(ctx context.Context) ([]discovery.Target, error)
 
 // exportType is what the export package needs of a target.
 func exportType(t discovery.Target) export.Type {
-	return export.Type{GVR: t.GVR, GVK: t.GVK, Namespaced: t.Namespaced, ReadOnly: !t.Resource.Supports("create"), Names: t.Names}
+	return export.Type{Mapping: t.Mapping, ReadOnly: !t.Resource.Supports("create"), Names: t.Names}
 }
 
 // runStream exports to stdout, type after type so that the order is stable.

@@ -188,7 +188,7 @@ func namedTasks(targets []discovery.Target, namespace string) ([]write.Task, err
 			return nil, fmt.Errorf("an object name is required: TYPE NAME or TYPE/NAME (%s given without a name)", t.Resource.QualifiedName())
 		}
 		for _, name := range t.Names {
-			ref := write.Ref{GVR: t.GVR, GVK: t.GVK, Namespaced: t.Namespaced, Name: name}
+			ref := write.Ref{Mapping: t.Mapping, Name: name}
 			if t.Namespaced {
 				ref.Namespace = namespace
 			}

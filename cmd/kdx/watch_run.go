@@ -130,7 +130,7 @@ func watchSources(req watchRequest, targets []discovery.Target) []dynamicclient.
 	var out []dynamicclient.WatchSource
 	for _, t := range targets {
 		src := dynamicclient.WatchSource{
-			GVR: t.GVR, GVK: t.GVK, Namespaced: t.Namespaced,
+			Mapping:       t.Mapping,
 			LabelSelector: req.selector, FieldSelector: req.fieldSelector,
 		}
 		if t.Namespaced {

@@ -9,6 +9,7 @@ import (
 
 	"k8s.io/apimachinery/pkg/runtime/schema"
 
+	"github.com/kdxproject/kdx/discovery"
 	"github.com/kdxproject/kdx/internal/cliutil"
 	"github.com/kdxproject/kdx/write"
 )
@@ -84,7 +85,7 @@ func TestDeleteGracePeriodRules(t *testing.T) {
 }
 
 func TestReporter(t *testing.T) {
-	ref := write.Ref{GVK: schema.GroupVersionKind{Version: "v1", Kind: "ConfigMap"}, Namespaced: true, Namespace: "ns", Name: "a"}
+	ref := write.Ref{Mapping: discovery.Mapping{GVK: schema.GroupVersionKind{Version: "v1", Kind: "ConfigMap"}, Namespaced: true}, Namespace: "ns", Name: "a"}
 	var out, errOut bytes.Buffer
 	r := &reporter{out: &out, errOut: &errOut}
 	r.emit(write.Result{Task: write.Task{Ref: ref}, Action: write.ActionCreated, Warnings: []string{"careful"}})
