@@ -1,0 +1,155 @@
+package query
+
+import (
+	"context"
+	"errors"
+
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/runtime"
+
+	"github.com/kdxproject/kdx/discovery"
+)
+
+// Lister is what the engine needs of a server: lists page by page and
+// single objects, as whole objects, metadata or server-side tables.
+// dynamicclient.Client implements it; tests use fakes.
+type Lister interface {
+	ListPages(ctx context.Context, m discovery.Mapping, namespace string, opts metav1.ListOptions, fn func(*unstructured.UnstructuredList) error) error
+	MetadataPages(ctx context.Context, m discovery.Mapping, namespace string, opts metav1.ListOptions, fn func(*metav1.PartialObjectMetadataList) error) error
+	PrintablePages(ctx context.Context, m discovery.Mapping, namespace string, opts metav1.ListOptions, include metav1.IncludeObjectPolicy, fn func(runtime.Object) error) error
+	Get(ctx context.Context, m discovery.Mapping, namespace, name, subresource string) (*unstructured.Unstructured, error)
+	GetPrintable(ctx context.Context, m discovery.Mapping, namespace, name, subresource string, include metav1.IncludeObjectPolicy) (runtime.Object, error)
+}
+
+// Sink receives what the engine read of one target: each page of a list
+// (*unstructured.UnstructuredList, *metav1.PartialObjectMetadataList or a
+// table), or each named object.
+type Sink interface {
+	Page(obj runtime.Object) error
+}
+
+// SinkFunc is a Sink of one function.
+type SinkFunc func(runtime.Object) error
+
+// Page calls f.
+func (f SinkFunc) Page(obj runtime.Object) error { return f(obj) }
+
+// Engine reads requests through a Lister.
+type Engine struct {
+	Lister Lister
+}
+
+// Each reads every target of req, req.Concurrency at a time. open(t) makes
+// the sink of target t, which receives its pages on the goroutine reading
+// it; done(t, sink) is then called in target order, on one goroutine, once
+// t and every target before it are read (also when t failed). What could
+// not be read goes to rep: a target's list failure under the target's name,
+// a named object's failure as an object error. Once the server cannot be
+// reached, or refuses the credentials, the targets not yet read are not
+// tried. Each returns the first error of a sink or of done, which stops it,
+// or the context's error.
+func (e *Engine) Each(ctx context.Context, req Request, rep *Report, open func(discovery.Target) Sink, done func(discovery.Target, Sink) error) error {
+	type result struct {
+		t    discovery.Target
+		sink Sink
+		err  error // a sink's error: stops everything
+	}
+	r := NewRunner(ctx, req.Concurrency, len(req.Targets), func(res result) error {
+		if res.err != nil {
+			return res.err
+		}
+		return done(res.t, res.sink)
+	})
+	for _, t := range req.Targets {
+		err := r.Go(func(ctx context.Context) result {
+			sink := open(t)
+			if rep.Fatal() != nil {
+				return result{t: t, sink: sink}
+			}
+			return result{t: t, sink: sink, err: e.read(ctx, req, t, sink, rep)}
+		})
+		if err != nil {
+			break
+		}
+	}
+	return r.Wait()
+}
+
+// sinkError marks an error of the sink, as opposed to one of the server.
+type sinkError struct{ err error }
+
+func (s *sinkError) Error() string { return s.err.Error() }
+func (s *sinkError) Unwrap() error { return s.err }
+
+// read reads one target into sink; server failures go to rep, and only a
+// sink's error (or the context's) is returned.
+func (e *Engine) read(ctx context.Context, req Request, t discovery.Target, sink Sink, rep *Report) error {
+	page := func(obj runtime.Object) error {
+		if err := sink.Page(obj); err != nil {
+			return &sinkError{err}
+		}
+		return nil
+	}
+	if len(t.Names) > 0 {
+		return e.readNames(ctx, req, t, page, rep)
+	}
+	err := e.list(ctx, req, t, page)
+	var se *sinkError
+	switch {
+	case err == nil:
+		return nil
+	case errors.As(err, &se):
+		return se.err
+	case ctx.Err() != nil:
+		return ctx.Err()
+	case req.IgnoreForbidden && apierrors.IsForbidden(err):
+		return nil
+	}
+	rep.Add(t.QualifiedName(), err)
+	return nil
+}
+
+// readNames gets the named objects of t one by one, in the order typed.
+func (e *Engine) readNames(ctx context.Context, req Request, t discovery.Target, page func(runtime.Object) error, rep *Report) error {
+	for _, name := range t.Names {
+		obj, err := e.get(ctx, req, t, name)
+		if err != nil {
+			if ctx.Err() != nil {
+				return ctx.Err()
+			}
+			if !(req.IgnoreNotFound && apierrors.IsNotFound(err)) {
+				rep.AddObject(err)
+			}
+			continue
+		}
+		if err := page(obj); err != nil {
+			return err.(*sinkError).err
+		}
+	}
+	return nil
+}
+
+func (e *Engine) get(ctx context.Context, req Request, t discovery.Target, name string) (runtime.Object, error) {
+	switch req.Read {
+	case Tables:
+		return e.Lister.GetPrintable(ctx, t.Mapping, req.Namespace, name, req.Subresource, "")
+	case TablesWithObjects:
+		return e.Lister.GetPrintable(ctx, t.Mapping, req.Namespace, name, req.Subresource, metav1.IncludeObject)
+	}
+	return e.Lister.Get(ctx, t.Mapping, req.Namespace, name, req.Subresource)
+}
+
+func (e *Engine) list(ctx context.Context, req Request, t discovery.Target, page func(runtime.Object) error) error {
+	opts := metav1.ListOptions{LabelSelector: req.LabelSelector, FieldSelector: req.FieldSelector, Limit: req.ChunkSize}
+	switch req.Read {
+	case Metadata:
+		return e.Lister.MetadataPages(ctx, t.Mapping, req.Namespace, opts, func(l *metav1.PartialObjectMetadataList) error { return page(l) })
+	case Tables:
+		return e.Lister.PrintablePages(ctx, t.Mapping, req.Namespace, opts, "", page)
+	case TablesWithObjects:
+		return e.Lister.PrintablePages(ctx, t.Mapping, req.Namespace, opts, metav1.IncludeObject, page)
+	}
+	return e.Lister.ListPages(ctx, t.Mapping, req.Namespace, opts, func(l *unstructured.UnstructuredList) error { return page(l) })
+}

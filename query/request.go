@@ -1,0 +1,92 @@
+package query
+
+import (
+	"sort"
+
+	"k8s.io/apimachinery/pkg/runtime/schema"
+
+	"github.com/kdxproject/kdx/discovery"
+)
+
+// DefaultConcurrency is how many types are listed at once by default.
+const DefaultConcurrency = 16
+
+// Read is what the engine fetches of each object.
+type Read int
+
+const (
+	// Objects are whole objects (unstructured lists, or one object by name).
+	Objects Read = iota
+	// Metadata is metadata only (PartialObjectMetadata): names, labels,
+	// owners; protobuf where the server can.
+	Metadata
+	// Tables are the server's tables (kubectl's columns), rows only.
+	Tables
+	// TablesWithObjects are the server's tables with each row's object.
+	TablesWithObjects
+)
+
+// Request is one read, built by a command from its flags.
+type Request struct {
+	// Targets are the resources to read, with object names or none for all.
+	Targets []discovery.Target
+	// Namespace is the namespace of namespaced targets; "" for all.
+	Namespace string
+	// LabelSelector and FieldSelector filter lists, on the server.
+	LabelSelector, FieldSelector string
+	// ChunkSize is the page size of lists; 0 for one request.
+	ChunkSize int64
+	// Subresource is read instead of named objects (status, scale).
+	Subresource string
+	// Read says what is fetched of each object.
+	Read Read
+	// Concurrency is how many targets are read at once; below 1 means 1.
+	// With 1, each target's pages are handed on as they arrive; with more,
+	// a target's pages wait until every target before it is done.
+	Concurrency int
+	// IgnoreForbidden leaves out, without a failure, the targets the user
+	// may not list (for "every type" requests).
+	IgnoreForbidden bool
+	// IgnoreNotFound leaves out, without an error, named objects that do
+	// not exist (--ignore-not-found).
+	IgnoreNotFound bool
+}
+
+// AllTypes selects every listable type of a snapshot.
+type AllTypes struct {
+	// ClusterScoped adds the cluster-scoped types (with -A).
+	ClusterScoped bool
+	// IncludeEvents keeps events, left out by default (they are many and
+	// short-lived, and rarely what "everything" means).
+	IncludeEvents bool
+	// Exclude are the group/resources to leave out.
+	Exclude map[schema.GroupResource]bool
+}
+
+// SelectTypes is every type of snap that a is about and supports list,
+// sorted by group, then resource.
+func SelectTypes(snap *discovery.Snapshot, a AllTypes) []discovery.Target {
+	var out []discovery.Target
+	for _, res := range snap.Resources {
+		gr := res.GroupResource()
+		switch {
+		case !res.Supports("list"), a.Exclude[gr]:
+			continue
+		case res.Resource == "events" && !a.IncludeEvents:
+			continue
+		case !res.Namespaced && !a.ClusterScoped:
+			continue
+		}
+		out = append(out, discovery.Target{Mapping: discovery.Mapping{
+			Resource: res, GVR: res.GroupVersionResource(), GVK: res.GroupVersionKind(), Namespaced: res.Namespaced,
+		}})
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		a, b := out[i].GVR, out[j].GVR
+		if a.Group != b.Group {
+			return a.Group < b.Group
+		}
+		return a.Resource < b.Resource
+	})
+	return out
+}
