@@ -3,6 +3,7 @@ package query
 import (
 	"context"
 	"errors"
+	"sync/atomic"
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -45,8 +46,8 @@ type Engine struct {
 // the sink of target t, which receives its pages on the goroutine reading
 // it; done(t, sink) is then called in target order, on one goroutine, once
 // t and every target before it are read (also when t failed). What could
-// not be read goes to rep: a target's list failure under the target's name,
-// a named object's failure as an object error. Once the server cannot be
+// not be read goes to rep, in target order: a target's list failure under
+// the target's name, a named object's failure as an object error. Once the server cannot be
 // reached, or refuses the credentials, the targets not yet read are not
 // tried. Each returns the first error of a sink or of done, which stops it,
 // or the context's error.
@@ -54,21 +55,32 @@ func (e *Engine) Each(ctx context.Context, req Request, rep *Report, open func(d
 	type result struct {
 		t    discovery.Target
 		sink Sink
-		err  error // a sink's error: stops everything
+		got  outcome
 	}
+	var fatal atomic.Bool // the server cannot be reached: read nothing more
 	r := NewRunner(ctx, req.Concurrency, len(req.Targets), func(res result) error {
-		if res.err != nil {
-			return res.err
+		if res.got.sinkErr != nil {
+			return res.got.sinkErr
+		}
+		for _, err := range res.got.objects {
+			rep.AddObject(err)
+		}
+		if res.got.err != nil {
+			rep.Add(res.t.QualifiedName(), res.got.err)
 		}
 		return done(res.t, res.sink)
 	})
 	for _, t := range req.Targets {
 		err := r.Go(func(ctx context.Context) result {
 			sink := open(t)
-			if rep.Fatal() != nil {
+			if fatal.Load() {
 				return result{t: t, sink: sink}
 			}
-			return result{t: t, sink: sink, err: e.read(ctx, req, t, sink, rep)}
+			got := e.read(ctx, req, t, sink)
+			if c := Classify(got.err); got.err != nil && (c == Unreachable || c == Unauthorized) {
+				fatal.Store(true)
+			}
+			return result{t: t, sink: sink, got: got}
 		})
 		if err != nil {
 			break
@@ -77,15 +89,21 @@ func (e *Engine) Each(ctx context.Context, req Request, rep *Report, open func(d
 	return r.Wait()
 }
 
+// outcome is what reading one target came to.
+type outcome struct {
+	err     error   // the target's list failed
+	objects []error // named objects that could not be read
+	sinkErr error   // the sink failed, or the context ended: stops everything
+}
+
 // sinkError marks an error of the sink, as opposed to one of the server.
 type sinkError struct{ err error }
 
 func (s *sinkError) Error() string { return s.err.Error() }
 func (s *sinkError) Unwrap() error { return s.err }
 
-// read reads one target into sink; server failures go to rep, and only a
-// sink's error (or the context's) is returned.
-func (e *Engine) read(ctx context.Context, req Request, t discovery.Target, sink Sink, rep *Report) error {
+// read reads one target into sink.
+func (e *Engine) read(ctx context.Context, req Request, t discovery.Target, sink Sink) outcome {
 	page := func(obj runtime.Object) error {
 		if err := sink.Page(obj); err != nil {
 			return &sinkError{err}
@@ -93,42 +111,42 @@ func (e *Engine) read(ctx context.Context, req Request, t discovery.Target, sink
 		return nil
 	}
 	if len(t.Names) > 0 {
-		return e.readNames(ctx, req, t, page, rep)
+		return e.readNames(ctx, req, t, page)
 	}
 	err := e.list(ctx, req, t, page)
 	var se *sinkError
 	switch {
 	case err == nil:
-		return nil
+		return outcome{}
 	case errors.As(err, &se):
-		return se.err
+		return outcome{sinkErr: se.err}
 	case ctx.Err() != nil:
-		return ctx.Err()
+		return outcome{sinkErr: ctx.Err()}
 	case req.IgnoreForbidden && apierrors.IsForbidden(err):
-		return nil
+		return outcome{}
 	}
-	rep.Add(t.QualifiedName(), err)
-	return nil
+	return outcome{err: err}
 }
 
 // readNames gets the named objects of t one by one, in the order typed.
-func (e *Engine) readNames(ctx context.Context, req Request, t discovery.Target, page func(runtime.Object) error, rep *Report) error {
+func (e *Engine) readNames(ctx context.Context, req Request, t discovery.Target, page func(runtime.Object) error) outcome {
+	var got outcome
 	for _, name := range t.Names {
 		obj, err := e.get(ctx, req, t, name)
 		if err != nil {
 			if ctx.Err() != nil {
-				return ctx.Err()
+				return outcome{sinkErr: ctx.Err()}
 			}
 			if !(req.IgnoreNotFound && apierrors.IsNotFound(err)) {
-				rep.AddObject(err)
+				got.objects = append(got.objects, err)
 			}
 			continue
 		}
 		if err := page(obj); err != nil {
-			return err.(*sinkError).err
+			return outcome{sinkErr: err.(*sinkError).err}
 		}
 	}
-	return nil
+	return got
 }
 
 func (e *Engine) get(ctx context.Context, req Request, t discovery.Target, name string) (runtime.Object, error) {

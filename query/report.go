@@ -22,6 +22,10 @@ type Report struct {
 	Verb string
 	// Noun is what Failure.What names: "type", "object", "cluster".
 	Noun string
+	// Itemize writes each failure on its own line with the server's words,
+	// as kubectl does for the few types a user named, instead of grouping
+	// them by cause as for "every type".
+	Itemize bool
 
 	mu       sync.Mutex // guards failures and objects
 	failures []Failure
@@ -83,6 +87,14 @@ func (r *Report) Lines() []string {
 		out = append(out, cliutil.Message(err))
 	}
 	r.mu.Unlock()
+	if r.Itemize {
+		for _, f := range r.Failures() {
+			if f.Class != Unreachable && f.Class != Unauthorized {
+				out = append(out, cliutil.Message(f.Err))
+			}
+		}
+		return out
+	}
 	for _, g := range group(r.Failures()) {
 		out = append(out, r.line(g))
 	}

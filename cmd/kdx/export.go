@@ -22,8 +22,7 @@ type exportOptions struct {
 	allNamespaces bool
 	selector      string
 	fieldSelector string
-	allTypes      bool
-	exclude       []string
+	allTypesFlags
 	keepStatus    bool
 	includeOwned  bool
 	includeSystem bool

@@ -89,8 +89,13 @@ func (o *exportOptions) targets(ctx context.Context) ([]discovery.Target, error)
 	if err != nil {
 		return nil, err
 	}
-	g := &getRun{o: &getOptions{f: o.f, allNamespaces: o.allNamespaces, includeEvents: true, exclude: o.exclude}}
-	return g.allTypeTargets(ctx, snap)
+	resolver, err := o.f.Resolver(ctx)
+	if err != nil {
+		return nil, err
+	}
+	sel := o.allTypesFlags
+	sel.includeEvents = true
+	return sel.targets(ctx, resolver, snap, o.allNamespaces)
 }
 
 // exportType is what the export package needs of a target.

@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
+	"github.com/kdxproject/kdx/query"
 	"github.com/kdxproject/kdx/render"
 )
 
@@ -31,10 +32,8 @@ type getOptions struct {
 	subresource    string
 	raw            string
 
-	allTypes      bool
-	includeEvents bool
-	exclude       []string
-	concurrency   int
+	allTypesFlags
+	concurrency int
 
 	// watch holds -w, --watch-only and --output-watch-events (see watch_run.go).
 	watch watchFlags
@@ -46,7 +45,7 @@ type getOptions struct {
 }
 
 func newGetOptions(f *factory) *getOptions {
-	return &getOptions{f: f, allowMissingKeys: true, serverPrint: true, chunkSize: 500, concurrency: 16}
+	return &getOptions{f: f, allowMissingKeys: true, serverPrint: true, chunkSize: 500, concurrency: query.DefaultConcurrency}
 }
 
 func newGetCommand(f *factory) *cobra.Command {
@@ -59,8 +58,9 @@ func newGetCommand(f *factory) *cobra.Command {
 additionalPrinterColumns for CRDs); pages are printed as they arrive.
 
 'kdx get all' lists the 'all' category, as kubectl does; 'kdx get --all-types'
-lists every listable resource of the server, reporting forbidden and unavailable
-types in one warning at the end.`,
+lists every listable resource of the server; the types that could not be listed
+(forbidden, an API that is down, ...) are reported at the end, one line per
+cause, and make the exit code 1 (--ignore-forbidden leaves forbidden types out).`,
 		Example: `  # Pods of the current namespace, then of every namespace
   kdx get pods
   kdx get pods -A -o wide
@@ -114,6 +114,7 @@ func (o *getOptions) AddFlags(fs *pflag.FlagSet) {
 	fs.BoolVar(&o.includeEvents, "include-events", o.includeEvents, "with --all-types, list events too")
 	fs.StringSliceVar(&o.exclude, "exclude", o.exclude, "with --all-types, types to leave out (comma separated, e.g. secrets,leases.coordination.k8s.io)")
 	fs.IntVar(&o.concurrency, "concurrency", o.concurrency, "with --all-types, how many types are listed at the same time")
+	fs.BoolVar(&o.ignoreForbidden, "ignore-forbidden", o.ignoreForbidden, "with --all-types, leave out the types you may not list instead of reporting them (exit 0)")
 	o.watch.AddFlags(fs, true)
 }
 
@@ -148,8 +149,8 @@ func (o *getOptions) Validate() error {
 	if o.allTypes && len(o.args) > 0 {
 		return errors.New("--all-types lists every type: give no TYPE or NAME with it")
 	}
-	if !o.allTypes && (o.includeEvents || len(o.exclude) > 0) {
-		return errors.New("--include-events and --exclude only apply with --all-types")
+	if !o.allTypes && (o.includeEvents || len(o.exclude) > 0 || o.ignoreForbidden) {
+		return errors.New("--include-events, --exclude and --ignore-forbidden only apply with --all-types")
 	}
 	if o.concurrency < 1 {
 		return fmt.Errorf("--concurrency must be at least 1, not %d", o.concurrency)

@@ -26,10 +26,8 @@ type watchOptions struct {
 	timeout       time.Duration
 	flags         watchFlags
 
-	allTypes      bool
-	includeEvents bool
-	exclude       []string
-	concurrency   int
+	allTypesFlags
+	concurrency int
 
 	// Set by Complete.
 	args    []string
@@ -148,19 +146,8 @@ func (o *watchOptions) targets(ctx context.Context) ([]discovery.Target, error) 
 		}
 		return targets, checkWatchable(targets)
 	}
-	g := newGetOptions(o.f)
-	g.allNamespaces, g.includeEvents, g.exclude = o.allNamespaces, o.includeEvents, o.exclude
-	all, err := (&getRun{o: g}).allTypeTargets(ctx, resolver.Snapshot())
-	if err != nil {
-		return nil, err
-	}
-	var out []discovery.Target
-	for _, t := range all {
-		if t.Resource.Supports("watch") {
-			out = append(out, t)
-		}
-	}
-	return out, nil
+	all, err := o.allTypesFlags.targets(ctx, resolver, resolver.Snapshot(), o.allNamespaces)
+	return watchableOnly(all), err
 }
 
 // checkWatchable rejects types that cannot be watched, before any request.

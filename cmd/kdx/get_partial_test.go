@@ -1,0 +1,91 @@
+package main
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/kdxproject/kdx/internal/testenv"
+)
+
+// grantConfigMaps lets the restricted user get and list ConfigMaps in ns,
+// and nothing else.
+func grantConfigMaps(t *testing.T, env *testenv.Env, ns string) {
+	t.Helper()
+	env.Apply(t, fmt.Sprintf(`apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata: {name: cm-only, namespace: %[1]s}
+rules: [{apiGroups: [""], resources: [configmaps], verbs: [get, list]}]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: cm-only, namespace: %[1]s}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: cm-only}
+subjects: [{kind: User, name: restricted, apiGroup: rbac.authorization.k8s.io}]
+`, ns))
+}
+
+// TestGetSeveralTypesGoesOnAfterForbidden: a type the user may not list
+// does not stop the others (issue 17 item 4): the readable types print,
+// each forbidden one is an error line, exit 1, as kubectl v1.37.2 does.
+func TestGetSeveralTypesGoesOnAfterForbidden(t *testing.T) {
+	env := testenv.Require(t)
+	applyDemoCRDs(t, env)
+	ns := env.Namespace(t)
+	grantConfigMaps(t, env, ns)
+	env.Apply(t, fmt.Sprintf("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: alpha, namespace: %s}\ndata: {a: \"1\"}\n", ns))
+	for _, args := range [][]string{
+		{"get", "gadgets,cm", "-n", ns},
+		{"get", "gadgets,cm", "-n", ns, "-o", "name"},
+		{"get", "cm,gadgets", "-n", ns, "-o", "name"},
+		{"get", "all", "-n", ns},
+	} {
+		t.Run(strings.Join(args, " "), func(t *testing.T) {
+			full := append([]string{"--context", "restricted"}, args...)
+			got := env.Kdx(t, full...)
+			want := env.RunKubectl(t, full...)
+			if got.ExitCode != 1 || want.ExitCode != 1 {
+				t.Errorf("exit: kdx %d, kubectl %d; want 1 for both\nkdx stderr: %s", got.ExitCode, want.ExitCode, got.Stderr)
+			}
+			if withoutAges(got.Stdout) != withoutAges(want.Stdout) {
+				t.Errorf("stdout differs from kubectl:\nkdx:\n%s\nkubectl:\n%s", got.Stdout, want.Stdout)
+			}
+			// kubectl: "Error from server (Forbidden): <message>"; kdx: "error: <message>".
+			for _, l := range strings.Split(strings.TrimSpace(want.Stderr), "\n") {
+				msg := strings.TrimPrefix(l, "Error from server (Forbidden): ")
+				if !strings.Contains(got.Stderr, "error: "+msg+"\n") {
+					t.Errorf("kdx stderr lacks %q:\n%s", "error: "+msg, got.Stderr)
+				}
+			}
+		})
+	}
+}
+
+// TestGetSeveralTypesKindColumn: rows are named kind/name only when what was
+// read spans several kinds, as kubectl v1.37.2 decides (issue 17 item 7).
+func TestGetSeveralTypesKindColumn(t *testing.T) {
+	env := testenv.Require(t)
+	ns := env.Namespace(t)
+	env.Apply(t, fmt.Sprintf("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: alpha, namespace: %s}\ndata: {a: \"1\"}\n", ns))
+	for _, args := range [][]string{
+		{"get", "cm,deploy", "alpha", "-n", ns},
+		{"get", "cm,deploy", "-n", ns},
+		{"get", "cm,secrets", "-n", ns, "--no-headers"},
+		{"get", "cm/alpha", "deploy/nope", "-n", ns},
+	} {
+		t.Run(strings.Join(args, " "), func(t *testing.T) {
+			got, want := env.Kdx(t, args...), env.RunKubectl(t, args...)
+			if withoutAges(got.Stdout) != withoutAges(want.Stdout) || got.ExitCode != want.ExitCode {
+				t.Errorf("kdx (exit %d):\n%s\nkubectl (exit %d):\n%s\nkdx stderr: %s", got.ExitCode, got.Stdout, want.ExitCode, want.Stdout, got.Stderr)
+			}
+		})
+	}
+}
+
+// ageCell is a table's AGE cell ("5s", "2m3s") at the end of a row.
+var ageCell = regexp.MustCompile(`(?m)\b\d+[smhd](\d+[smh])?\s*$`)
+
+// withoutAges blanks the AGE cells, which differ between two runs a second
+// apart.
+func withoutAges(s string) string { return ageCell.ReplaceAllString(s, "AGE") }

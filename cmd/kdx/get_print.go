@@ -1,0 +1,297 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"runtime/debug"
+
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+
+	"github.com/kdxproject/kdx/discovery"
+	"github.com/kdxproject/kdx/query"
+	"github.com/kdxproject/kdx/render"
+)
+
+// tables prints the targets as tables, one per type, as kubectl does: page
+// by page when the types are read one at a time, else each type once it
+// and every type before it are read.
+func (r *getRun) tables(ctx context.Context, eng *query.Engine, req query.Request, out *bufio.Writer) error {
+	tp, ok := r.o.printer.(*render.TablePrinter)
+	if !ok {
+		return fmt.Errorf("internal error: table output without a table printer")
+	}
+	req.Read = r.readKind()
+	printerFor := func(withKind bool) func(t discovery.Target) render.Printer {
+		return func(t discovery.Target) render.Printer {
+			return tp.ForType(t.GVK.GroupKind(), r.o.allNamespaces && t.Namespaced, withKind)
+		}
+	}
+	var written bool
+	var err error
+	switch {
+	case r.o.allTypes:
+		written, err = r.bufferedTables(ctx, eng, req, printerFor(true), out)
+	case len(req.Targets) > 1:
+		written, err = r.collectedTables(ctx, eng, req, printerFor, out)
+	default:
+		written, err = r.streamTables(ctx, eng, req, printerFor(false), out)
+	}
+	if err == nil && !written {
+		r.noResources(req.Targets)
+	}
+	return err
+}
+
+// streamTables prints each page as it arrives, into one table writer.
+func (r *getRun) streamTables(ctx context.Context, eng *query.Engine, req query.Request, printer func(discovery.Target) render.Printer, out *bufio.Writer) (bool, error) {
+	tw := render.NewTableWriter(out)
+	open := func(t discovery.Target) query.Sink {
+		p := printer(t)
+		startErr := tw.StartType(r.o.noHeaders)
+		return query.SinkFunc(func(obj runtime.Object) error {
+			if startErr != nil {
+				return startErr
+			}
+			if err := p.PrintObj(obj, tw.Writer()); err != nil {
+				return err
+			}
+			return out.Flush()
+		})
+	}
+	err := eng.Each(ctx, req, r.report, open, func(discovery.Target, query.Sink) error { return nil })
+	if ferr := tw.Flush(); err == nil {
+		err = ferr
+	}
+	return tw.Written(), err
+}
+
+// collectedTables reads several named types first, then prints them, as
+// kubectl does: rows are named kind/name only when what was read spans
+// more than one kind (a type that failed, or whose named objects were all
+// missing, does not count).
+func (r *getRun) collectedTables(ctx context.Context, eng *query.Engine, req query.Request, printerFor func(bool) func(discovery.Target) render.Printer, out *bufio.Writer) (bool, error) {
+	type read struct {
+		t     discovery.Target
+		pages []runtime.Object
+	}
+	var reads []read
+	kinds := map[schema.GroupKind]bool{}
+	open := func(discovery.Target) query.Sink { return &pageCollector{} }
+	done := func(t discovery.Target, s query.Sink) error {
+		if pages := s.(*pageCollector).pages; len(pages) > 0 {
+			reads = append(reads, read{t, pages})
+			kinds[t.GVK.GroupKind()] = true
+		}
+		return nil
+	}
+	if err := eng.Each(ctx, req, r.report, open, done); err != nil {
+		return false, err
+	}
+	printer := printerFor(len(kinds) > 1)
+	tw := render.NewTableWriter(out)
+	for _, rd := range reads {
+		if err := tw.StartType(r.o.noHeaders); err != nil {
+			return false, err
+		}
+		p := printer(rd.t)
+		for _, obj := range rd.pages {
+			if err := p.PrintObj(obj, tw.Writer()); err != nil {
+				return false, err
+			}
+		}
+	}
+	err := tw.Flush()
+	return tw.Written(), err
+}
+
+// pageCollector keeps what was read of one type.
+type pageCollector struct{ pages []runtime.Object }
+
+func (c *pageCollector) Page(obj runtime.Object) error {
+	c.pages = append(c.pages, obj)
+	return nil
+}
+
+// tableBuffer is the rendered table of one type, kept until its turn.
+type tableBuffer struct {
+	text bytes.Buffer
+	tw   *render.TableWriter
+	p    render.Printer
+	err  error // of StartType
+}
+
+func (b *tableBuffer) Page(obj runtime.Object) error {
+	if b.err != nil {
+		return b.err
+	}
+	return b.p.PrintObj(obj, b.tw.Writer())
+}
+
+// bufferedTables renders each type into its own buffer while several are
+// read, and writes the buffers in order, a blank line between types as
+// kubectl separates them.
+func (r *getRun) bufferedTables(ctx context.Context, eng *query.Engine, req query.Request, printer func(discovery.Target) render.Printer, out *bufio.Writer) (bool, error) {
+	written := false
+	open := func(t discovery.Target) query.Sink {
+		b := &tableBuffer{p: printer(t)}
+		b.tw = render.NewTableWriter(&b.text)
+		b.err = b.tw.StartType(r.o.noHeaders)
+		return b
+	}
+	done := func(_ discovery.Target, s query.Sink) error {
+		b := s.(*tableBuffer)
+		if err := b.tw.Flush(); err != nil {
+			return err
+		}
+		if b.text.Len() == 0 {
+			return nil
+		}
+		if written && !r.o.noHeaders {
+			out.WriteByte('\n')
+		}
+		written = true
+		if _, err := b.text.WriteTo(out); err != nil {
+			return err
+		}
+		return out.Flush()
+	}
+	return written, eng.Each(ctx, req, r.report, open, done)
+}
+
+// objects prints the targets' objects with a streaming printer: one List
+// (or one object) for everything, as kubectl does.
+func (r *getRun) objects(ctx context.Context, eng *query.Engine, req query.Request, out *bufio.Writer) error {
+	// Objects stream through page by page: about 10 MB live for pages of
+	// 500. The default GC target lets the heap double that before it
+	// collects; half of it costs a little CPU and keeps the peak RSS of
+	// `get configmaps -A -o yaml` near 40 MB instead of 47.
+	defer debug.SetGCPercent(debug.SetGCPercent(objectsGCPercent))
+	req.Read = r.readKind()
+	single := len(req.Targets) == 1 && len(req.Targets[0].Names) == 1 && !r.o.allTypes
+	s := r.newStream(out, single)
+	var err error
+	if req.Concurrency <= 1 {
+		open := func(discovery.Target) query.Sink {
+			return query.SinkFunc(func(obj runtime.Object) error { return s.Add(pageItems(obj)) })
+		}
+		err = eng.Each(ctx, req, r.report, open, func(discovery.Target, query.Sink) error { return nil })
+	} else {
+		open := func(discovery.Target) query.Sink { return &collectSink{} }
+		done := func(_ discovery.Target, c query.Sink) error { return s.Add(c.(*collectSink).items) }
+		err = eng.Each(ctx, req, r.report, open, done)
+	}
+	if err != nil {
+		return err
+	}
+	return s.Close()
+}
+
+// objectsGCPercent is the GC target while objects are printed (see objects).
+const objectsGCPercent = 50
+
+// collectSink keeps the objects of one type until its turn.
+type collectSink struct{ items []unstructured.Unstructured }
+
+func (c *collectSink) Page(obj runtime.Object) error {
+	c.items = append(c.items, pageItems(obj)...)
+	return nil
+}
+
+// pageItems are the objects of what the engine read: a page or one object.
+func pageItems(obj runtime.Object) []unstructured.Unstructured {
+	switch o := obj.(type) {
+	case *unstructured.UnstructuredList:
+		return o.Items
+	case *metav1.PartialObjectMetadataList:
+		return metadataItems(o)
+	case *unstructured.Unstructured:
+		return []unstructured.Unstructured{*o}
+	}
+	return nil
+}
+
+// newStream is the output stream of object formats: sorted first when
+// --sort-by is set; nothing at all when nothing was found and either
+// --ignore-not-found is set or the named objects could not be read (kubectl
+// prints only the errors then).
+func (r *getRun) newStream(out io.Writer, single bool) render.Stream {
+	skipEmpty := func() bool { return r.o.ignoreNotFound || r.report.Len() > 0 }
+	s := &lazyStream{start: func() render.Stream { return render.NewStream(r.o.printer, out, single) }, skipEmpty: skipEmpty}
+	if r.o.sortBy != "" {
+		return &sortedStream{next: s, field: r.o.sortBy}
+	}
+	return s
+}
+
+// metadataItems turns metadata-only items into the unstructured objects the
+// name printer needs: apiVersion, kind and name.
+func metadataItems(l *metav1.PartialObjectMetadataList) []unstructured.Unstructured {
+	items := make([]unstructured.Unstructured, len(l.Items))
+	for i := range l.Items {
+		it := &l.Items[i]
+		items[i].Object = map[string]any{
+			"apiVersion": it.APIVersion,
+			"kind":       it.Kind,
+			"metadata":   map[string]any{"name": it.Name, "namespace": it.Namespace},
+		}
+	}
+	return items
+}
+
+// lazyStream starts its stream on the first item, so that an empty result
+// with --ignore-not-found prints nothing, as kubectl does.
+type lazyStream struct {
+	start     func() render.Stream
+	skipEmpty func() bool // asked at Close, when nothing was added
+	s         render.Stream
+}
+
+func (l *lazyStream) Add(items []unstructured.Unstructured) error {
+	if len(items) == 0 {
+		return nil
+	}
+	if l.s == nil {
+		l.s = l.start()
+	}
+	return l.s.Add(items)
+}
+
+func (l *lazyStream) Close() error {
+	if l.s == nil {
+		if l.skipEmpty() {
+			return nil
+		}
+		l.s = l.start()
+	}
+	return l.s.Close()
+}
+
+// sortedStream collects every item, sorts them and hands them on at Close.
+type sortedStream struct {
+	next  render.Stream
+	field string
+	items []unstructured.Unstructured
+}
+
+func (s *sortedStream) Add(items []unstructured.Unstructured) error {
+	s.items = append(s.items, items...)
+	return nil
+}
+
+func (s *sortedStream) Close() error {
+	if err := render.SortItems(s.items, s.field); err != nil {
+		return err
+	}
+	if len(s.items) > 0 {
+		if err := s.next.Add(s.items); err != nil {
+			return err
+		}
+	}
+	return s.next.Close()
+}
