@@ -168,3 +168,25 @@ func TestListTriesA429MaxTriesTimes(t *testing.T) {
 		})
 	}
 }
+
+func TestRowKey(t *testing.T) {
+	u := &unstructured.Unstructured{}
+	u.SetNamespace("ns")
+	u.SetName("u")
+	tests := []struct {
+		name string
+		obj  runtime.RawExtension
+		want string
+	}{
+		{"raw metadata", runtime.RawExtension{Raw: []byte(`{"metadata":{"name":"a","namespace":"ns"}}`)}, "ns/a"},
+		{"cluster-scoped", runtime.RawExtension{Raw: []byte(`{"metadata":{"name":"n"}}`)}, "n"},
+		{"decoded object", runtime.RawExtension{Object: u}, "ns/u"},
+		{"no object", runtime.RawExtension{}, ""},
+		{"not JSON", runtime.RawExtension{Raw: []byte(`{`)}, ""},
+	}
+	for _, tt := range tests {
+		if got := rowKey(tt.obj); got != tt.want {
+			t.Errorf("%s: got %q, want %q", tt.name, got, tt.want)
+		}
+	}
+}

@@ -18,11 +18,11 @@ func objectKey(namespace, name string) string {
 	return namespace + "/" + name
 }
 
-// keep is the items for which keep(i) is true, in place.
-func keep[E any](items []E, keep func(int) bool) []E {
+// keep is the items for which ok(i) is true, in place.
+func keep[E any](items []E, ok func(int) bool) []E {
 	out := items[:0]
 	for i := range items {
-		if keep(i) {
+		if ok(i) {
 			out = append(out, items[i])
 		}
 	}

@@ -178,13 +178,14 @@ func (p *pager[T]) expiredWarning(continued bool) string {
 func (p *pager[T]) unseen(st *listState, v T) T {
 	keys := p.keys(v)
 	if st.restarted {
-		v = p.filter(v, func(i int) bool {
-			_, dup := st.seen[keys[i]]
-			return !dup
-		})
+		dup := func(k string) bool {
+			_, ok := st.seen[k]
+			return ok && k != "" // an object without a key is never dropped
+		}
+		v = p.filter(v, func(i int) bool { return !dup(keys[i]) })
 		kept := keys[:0]
 		for _, k := range keys {
-			if _, dup := st.seen[k]; !dup {
+			if !dup(k) {
 				kept = append(kept, k)
 			}
 		}

@@ -52,7 +52,11 @@ func (f *fakeServer) fetch(_ context.Context, o metav1.ListOptions) (*metav1.Par
 	}
 	l := &metav1.PartialObjectMetadataList{}
 	for _, n := range r.names {
-		l.Items = append(l.Items, metav1.PartialObjectMetadata{ObjectMeta: metav1.ObjectMeta{Namespace: "ns", Name: n}})
+		om := metav1.ObjectMeta{Namespace: "ns", Name: n}
+		if n == "" {
+			om.Namespace = "" // an object without a key
+		}
+		l.Items = append(l.Items, metav1.PartialObjectMetadata{ObjectMeta: om})
 	}
 	return l, r.next, nil
 }
@@ -157,6 +161,16 @@ func TestPager(t *testing.T) {
 		wantWarn:  restarted,
 		wantCalls: []string{"", "t1", "", "t1", "", "t1", "", "t1"},
 		wantErr:   apierrors.IsResourceExpired,
+	}, {
+		name: "objects without a key are never dropped",
+		script: map[string][]reply{
+			"": {{names: []string{"", "a"}, next: "t1"}, {names: []string{"", "a"}, next: "r1"}}, "t1": {{err: expired("")}},
+			"r1": {{names: []string{"b"}}},
+		},
+		limit:     2,
+		wantNames: []string{"", "a", "", "b"},
+		wantWarn:  restarted,
+		wantCalls: []string{"", "t1", "", "r1"},
 	}, {
 		name:      "410 of a first page is the list's error",
 		script:    map[string][]reply{"": {{err: expired("t")}}},
