@@ -80,7 +80,7 @@ func New(cfg *rest.Config, opts ...Option) (*Client, error) {
 // newPager is the pager of one list of m; keys and filter are those of
 // its page type.
 func newPager[T any](c *Client, m discovery.Mapping, fetch fetchFunc[T], keys func(T) []string, filter func(T, func(int) bool) T) *pager[T] {
-	return &pager[T]{resource: m.GVR.GroupResource().String(), fetch: fetch, keys: keys, filter: filter,
+	return &pager[T]{resource: m.QualifiedName(), fetch: fetch, keys: keys, filter: filter,
 		warnings: c.warnings, wait: c.wait}
 }
 

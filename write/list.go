@@ -32,10 +32,9 @@ type MetadataLister interface {
 func ListNames(ctx context.Context, l MetadataLister, ref Ref, sel Selector) ([]Ref, error) {
 	coll := ref
 	coll.Name = ""
-	m := discovery.Mapping{GVR: ref.GVR, GVK: ref.GVK, Namespaced: ref.Namespaced}
 	opts := metav1.ListOptions{LabelSelector: sel.Label, FieldSelector: sel.Field, Limit: listPageSize}
 	var out []Ref
-	err := l.MetadataPages(ctx, m, ref.Namespace, opts, func(page *metav1.PartialObjectMetadataList) error {
+	err := l.MetadataPages(ctx, ref.Mapping, ref.Namespace, opts, func(page *metav1.PartialObjectMetadataList) error {
 		for _, it := range page.Items {
 			r := coll
 			r.Name, r.Namespace = it.Name, it.Namespace

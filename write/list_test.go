@@ -52,7 +52,7 @@ func TestListNames(t *testing.T) {
 		t.Errorf("got %+v, want %+v", got, want)
 	}
 	wantOpts := metav1.ListOptions{LabelSelector: "app=web", FieldSelector: "metadata.name!=q", Limit: listPageSize}
-	if f.opts != wantOpts || f.namespace != "" || f.mapping.GVR != cmRef.GVR || f.mapping.GVK != cmRef.GVK || !f.mapping.Namespaced {
+	if f.opts != wantOpts || f.namespace != "" || !reflect.DeepEqual(f.mapping, cmRef.Mapping) {
 		t.Errorf("got a list of %+v in %q with %+v, want configmaps in all namespaces with %+v", f.mapping, f.namespace, f.opts, wantOpts)
 	}
 
