@@ -1,9 +1,12 @@
 package dynamicclient
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"strings"
+	"time"
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -11,6 +14,8 @@ import (
 	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/metadata"
 	"k8s.io/client-go/rest"
+
+	"github.com/kdxproject/kdx/discovery"
 )
 
 // Client reads resources through the dynamic client, the metadata client and
@@ -21,10 +26,24 @@ type Client struct {
 	meta metadata.Interface
 	// rest sends requests with the Accept header kdx chooses (tables, raw).
 	rest *rest.RESTClient
+	// metaREST is rest with the metadata client's codecs (protobuf).
+	metaREST *rest.RESTClient
+	// warnings receives the warnings of lists (an expired continue token);
+	// nil discards them.
+	warnings io.Writer
+	// wait is the pagers' wait before another try (tests shorten it).
+	wait func(ctx context.Context, d time.Duration) error
 }
 
+// Option sets an optional part of a Client.
+type Option func(*Client)
+
+// WithWarnings sends the warnings of lists to w, as "Warning: ..." lines
+// (without it they are dropped).
+func WithWarnings(w io.Writer) Option { return func(c *Client) { c.warnings = w } }
+
 // New returns a Client for cfg.
-func New(cfg *rest.Config) (*Client, error) {
+func New(cfg *rest.Config, opts ...Option) (*Client, error) {
 	hc, err := rest.HTTPClientFor(cfg)
 	if err != nil {
 		return nil, fmt.Errorf("failed to create HTTP client: %w", err)
@@ -40,11 +59,29 @@ func New(cfg *rest.Config) (*Client, error) {
 	rc := dynamic.ConfigFor(cfg)
 	rc.GroupVersion = nil
 	rc.APIPath = "/"
-	rest, err := rest.UnversionedRESTClientForConfigAndClient(rc, hc)
+	restClient, err := rest.UnversionedRESTClientForConfigAndClient(rc, hc)
 	if err != nil {
 		return nil, fmt.Errorf("failed to create REST client: %w", err)
 	}
-	return &Client{dyn: dyn, meta: md, rest: rest}, nil
+	mc := metadata.ConfigFor(cfg)
+	mc.GroupVersion = &schema.GroupVersion{}
+	mc.APIPath = "/"
+	metaREST, err := rest.RESTClientForConfigAndClient(mc, hc)
+	if err != nil {
+		return nil, fmt.Errorf("failed to create metadata REST client: %w", err)
+	}
+	c := &Client{dyn: dyn, meta: md, rest: restClient, metaREST: metaREST, wait: sleep}
+	for _, o := range opts {
+		o(c)
+	}
+	return c, nil
+}
+
+// newPager is the pager of one list of m; keys and filter are those of
+// its page type.
+func newPager[T any](c *Client, m discovery.Mapping, fetch fetchFunc[T], keys func(T) []string, filter func(T, func(int) bool) T) *pager[T] {
+	return &pager[T]{resource: m.QualifiedName(), fetch: fetch, keys: keys, filter: filter,
+		warnings: c.warnings, wait: c.wait}
 }
 
 // Dynamic is the underlying dynamic client.

@@ -14,6 +14,7 @@ import (
 	"k8s.io/apimachinery/pkg/util/duration"
 	utiljson "k8s.io/apimachinery/pkg/util/json"
 	"k8s.io/client-go/dynamic"
+	"k8s.io/client-go/rest"
 
 	"github.com/kdxproject/kdx/discovery"
 )
@@ -39,7 +40,7 @@ func (c *Client) resourceClient(m discovery.Mapping, namespace string) dynamic.R
 func (c *Client) ListPages(ctx context.Context, m discovery.Mapping, namespace string, opts metav1.ListOptions, fn func(*unstructured.UnstructuredList) error) error {
 	path := resourcePath(m.GVR, m.Namespaced, namespace, "", "")
 	fetch := func(ctx context.Context, o metav1.ListOptions) (*unstructured.UnstructuredList, string, error) {
-		body, err := c.get(ctx, path, "application/json", listParams(o, ""))
+		body, err := c.getPage(ctx, path, "application/json", listParams(o, ""))
 		if err != nil {
 			return nil, "", err
 		}
@@ -49,7 +50,8 @@ func (c *Client) ListPages(ctx context.Context, m discovery.Mapping, namespace s
 		}
 		return l, l.GetContinue(), nil
 	}
-	return pages(ctx, opts, fetch, fn)
+	p := newPager(c, m, fetch, unstructuredKeys, filterUnstructured)
+	return p.list(ctx, opts, fn)
 }
 
 // Get gets one object, or its subresource ("" for the object itself).
@@ -65,15 +67,9 @@ func (c *Client) Get(ctx context.Context, m discovery.Mapping, namespace, name, 
 // (PartialObjectMetadataList, protobuf when the server can), page by page
 // as ListPages does. Items carry m's kind and apiVersion.
 func (c *Client) MetadataPages(ctx context.Context, m discovery.Mapping, namespace string, opts metav1.ListOptions, fn func(*metav1.PartialObjectMetadataList) error) error {
-	r := c.meta.Resource(m.GVR)
+	path := resourcePath(m.GVR, m.Namespaced, namespace, "", "")
 	fetch := func(ctx context.Context, o metav1.ListOptions) (*metav1.PartialObjectMetadataList, string, error) {
-		var l *metav1.PartialObjectMetadataList
-		var err error
-		if m.Namespaced && namespace != "" {
-			l, err = r.Namespace(namespace).List(ctx, o)
-		} else {
-			l, err = r.List(ctx, o)
-		}
+		l, err := c.metadataPage(ctx, path, listParams(o, ""))
 		if err != nil {
 			return nil, "", err
 		}
@@ -82,7 +78,8 @@ func (c *Client) MetadataPages(ctx context.Context, m discovery.Mapping, namespa
 		}
 		return l, l.Continue, nil
 	}
-	return pages(ctx, opts, fetch, fn)
+	p := newPager(c, m, fetch, metadataKeys, filterMetadata)
+	return p.list(ctx, opts, fn)
 }
 
 // TablePages is ListPages with server-side tables: each page is a
@@ -105,13 +102,14 @@ func (c *Client) TablePages(ctx context.Context, m discovery.Mapping, namespace 
 func (c *Client) PrintablePages(ctx context.Context, m discovery.Mapping, namespace string, opts metav1.ListOptions, include metav1.IncludeObjectPolicy, fn func(runtime.Object) error) error {
 	path := resourcePath(m.GVR, m.Namespaced, namespace, "", "")
 	fetch := func(ctx context.Context, o metav1.ListOptions) (runtime.Object, string, error) {
-		obj, err := c.printable(ctx, path, listParams(o, include))
+		obj, err := c.printable(ctx, path, listParams(o, include), true)
 		if err != nil {
 			return nil, "", err
 		}
 		return obj, continueOf(obj), nil
 	}
-	return pages(ctx, opts, fetch, fn)
+	p := newPager(c, m, fetch, printableKeys, filterPrintable)
+	return p.list(ctx, opts, fn)
 }
 
 // continueOf is the continue token of a table or list.
@@ -142,12 +140,17 @@ func (c *Client) GetTable(ctx context.Context, m discovery.Mapping, namespace, n
 // or, from a server that cannot make tables, the *unstructured.Unstructured.
 func (c *Client) GetPrintable(ctx context.Context, m discovery.Mapping, namespace, name, subresource string, include metav1.IncludeObjectPolicy) (runtime.Object, error) {
 	path := resourcePath(m.GVR, m.Namespaced, namespace, name, subresource)
-	return c.printable(ctx, path, listParams(metav1.ListOptions{}, include))
+	return c.printable(ctx, path, listParams(metav1.ListOptions{}, include), false)
 }
 
-// printable requests path as a Table and decodes the answer.
-func (c *Client) printable(ctx context.Context, path string, params url.Values) (runtime.Object, error) {
-	body, err := c.get(ctx, path, TableAccept, params)
+// printable requests path as a Table and decodes the answer; a page of a
+// pager is sent without client-go's retries (see getPage).
+func (c *Client) printable(ctx context.Context, path string, params url.Values, page bool) (runtime.Object, error) {
+	get := c.get
+	if page {
+		get = c.getPage
+	}
+	body, err := get(ctx, path, TableAccept, params)
 	if err != nil {
 		return nil, err
 	}
@@ -157,13 +160,60 @@ func (c *Client) printable(ctx context.Context, path string, params url.Values) 
 // get GETs path with the query params, asking for accept, and returns the
 // body (see rawBody).
 func (c *Client) get(ctx context.Context, path, accept string, params url.Values) ([]byte, error) {
-	req := c.rest.Get().AbsPath(path).SetHeader("Accept", accept)
+	return rawBody(withParams(c.rest.Get().AbsPath(path).SetHeader("Accept", accept), params).Do(ctx))
+}
+
+// getPage is get for a page of a pager, which decides itself what to try
+// again: client-go's retries are off.
+func (c *Client) getPage(ctx context.Context, path, accept string, params url.Values) ([]byte, error) {
+	req := c.rest.Get().AbsPath(path).SetHeader("Accept", accept).MaxRetries(0)
+	return rawBody(withParams(req, params).Do(ctx))
+}
+
+// metadataAccept asks for a list of object metadata, in protobuf when the
+// server can, as client-go's metadata client does.
+const metadataAccept = "application/vnd.kubernetes.protobuf;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1,application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1,application/json"
+
+// metadataPage gets one page of object metadata as client-go's metadata
+// client does, without its retries (see getPage).
+func (c *Client) metadataPage(ctx context.Context, path string, params url.Values) (*metav1.PartialObjectMetadataList, error) {
+	req := c.metaREST.Get().AbsPath(path).SetHeader("Accept", metadataAccept).MaxRetries(0)
+	res := withParams(req, params).Do(ctx)
+	if err := res.Error(); err != nil {
+		return nil, err
+	}
+	obj, err := res.Get()
+	if runtime.IsNotRegisteredError(err) {
+		// A server that cannot send metadata only sends whole objects.
+		raw, err := res.Raw()
+		if err != nil {
+			return nil, err
+		}
+		var l metav1.PartialObjectMetadataList
+		if err := utiljson.Unmarshal(raw, &l); err != nil {
+			return nil, fmt.Errorf("failed to decode the list as PartialObjectMetadataList: %w", err)
+		}
+		l.TypeMeta = metav1.TypeMeta{}
+		return &l, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	l, ok := obj.(*metav1.PartialObjectMetadataList)
+	if !ok {
+		return nil, fmt.Errorf("failed to decode the list: expected a PartialObjectMetadataList, got %T", obj)
+	}
+	return l, nil
+}
+
+// withParams adds the query params to req.
+func withParams(req *rest.Request, params url.Values) *rest.Request {
 	for k, vs := range params {
 		for _, v := range vs {
 			req.Param(k, v)
 		}
 	}
-	return rawBody(req.Do(ctx))
+	return req
 }
 
 // listParams are the query parameters of a list request.

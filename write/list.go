@@ -2,16 +2,14 @@ package write
 
 import (
 	"context"
-	"encoding/json"
-	"fmt"
-	"strconv"
+
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"github.com/kdxproject/kdx/discovery"
 )
 
 // listPageSize is the page size of ListNames.
 const listPageSize = 500
-
-// metadataAccept asks for object metadata only, falling back to full objects.
-const metadataAccept = "application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1,application/json"
 
 // Selector filters a list.
 type Selector struct {
@@ -21,66 +19,31 @@ type Selector struct {
 	Field string
 }
 
+// MetadataLister lists the metadata of a resource's objects page by page;
+// *dynamicclient.Client is one.
+type MetadataLister interface {
+	MetadataPages(ctx context.Context, m discovery.Mapping, namespace string, opts metav1.ListOptions, fn func(*metav1.PartialObjectMetadataList) error) error
+}
+
 // ListNames returns a Ref for every object of ref's collection (in every
 // namespace when ref is namespaced and ref.Namespace is ""), in the order
-// the server lists them, reading metadata only, page by page.
-func (c *Client) ListNames(ctx context.Context, ref Ref, sel Selector) ([]Ref, error) {
+// the server lists them, reading metadata only, page by page with l (whose
+// paging survives an expired continue token and a 429).
+func ListNames(ctx context.Context, l MetadataLister, ref Ref, sel Selector) ([]Ref, error) {
 	coll := ref
 	coll.Name = ""
+	opts := metav1.ListOptions{LabelSelector: sel.Label, FieldSelector: sel.Field, Limit: listPageSize}
 	var out []Ref
-	cont := ""
-	for {
-		page, err := c.listPage(ctx, coll, sel, cont)
-		if err != nil {
-			return nil, err
-		}
+	err := l.MetadataPages(ctx, ref.Mapping, ref.Namespace, opts, func(page *metav1.PartialObjectMetadataList) error {
 		for _, it := range page.Items {
 			r := coll
-			r.Name, r.Namespace = it.Metadata.Name, it.Metadata.Namespace
+			r.Name, r.Namespace = it.Name, it.Namespace
 			out = append(out, r)
 		}
-		if cont = page.Metadata.Continue; cont == "" {
-			return out, nil
-		}
-	}
-}
-
-// metaPage is the part of a list page ListNames reads.
-type metaPage struct {
-	Metadata struct {
-		Continue string `json:"continue"`
-	} `json:"metadata"`
-	Items []struct {
-		Metadata struct {
-			Name      string `json:"name"`
-			Namespace string `json:"namespace"`
-		} `json:"metadata"`
-	} `json:"items"`
-}
-
-func (c *Client) listPage(ctx context.Context, ref Ref, sel Selector, cont string) (*metaPage, error) {
-	req := c.rest.Get().AbsPath(ref.path("")...).SetHeader("Accept", metadataAccept).
-		Param("limit", strconv.Itoa(listPageSize))
-	if sel.Label != "" {
-		req = req.Param("labelSelector", sel.Label)
-	}
-	if sel.Field != "" {
-		req = req.Param("fieldSelector", sel.Field)
-	}
-	if cont != "" {
-		req = req.Param("continue", cont)
-	}
-	res := req.Do(ctx)
-	if err := res.Error(); err != nil {
-		return nil, err
-	}
-	raw, err := res.Raw()
+		return nil
+	})
 	if err != nil {
 		return nil, err
 	}
-	var page metaPage
-	if err := json.Unmarshal(raw, &page); err != nil {
-		return nil, fmt.Errorf("failed to decode the list of %s: %w", ref.GVR.Resource, err)
-	}
-	return &page, nil
+	return out, nil
 }

@@ -12,6 +12,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/kdxproject/kdx/discovery"
+	"github.com/kdxproject/kdx/dynamicclient"
 	"github.com/kdxproject/kdx/manifest"
 	"github.com/kdxproject/kdx/write"
 )
@@ -215,6 +216,14 @@ func (o *deleteOptions) tasks(ctx context.Context, env *writeEnv, targets []disc
 	if !bySelector {
 		return namedTasks(targets, env.namespace)
 	}
+	cfg, err := o.f.Config()
+	if err != nil {
+		return nil, err
+	}
+	lister, err := dynamicclient.New(cfg.REST, dynamicclient.WithWarnings(o.f.streams.ErrOut))
+	if err != nil {
+		return nil, err
+	}
 	var tasks []write.Task
 	for _, t := range targets {
 		if len(t.Names) > 0 {
@@ -224,7 +233,7 @@ func (o *deleteOptions) tasks(ctx context.Context, env *writeEnv, targets []disc
 		if t.Namespaced && !o.allNamespaces {
 			coll.Namespace = env.namespace
 		}
-		refs, err := env.writer.Client.ListNames(ctx, coll, write.Selector{Label: o.labelSelector, Field: o.fieldSelector})
+		refs, err := write.ListNames(ctx, lister, coll, write.Selector{Label: o.labelSelector, Field: o.fieldSelector})
 		if err != nil {
 			return nil, fmt.Errorf("failed to list %s: %s", t.Resource.QualifiedName(), write.Cause(err))
 		}

@@ -43,7 +43,7 @@ func (o *exportOptions) Run(ctx context.Context) error {
 		restCfg = rest.CopyConfig(cfg.REST)
 		restCfg.WarningHandler = rest.NoWarnings{}
 	}
-	client, err := dynamicclient.New(restCfg)
+	client, err := dynamicclient.New(restCfg, dynamicclient.WithWarnings(o.f.streams.ErrOut))
 	if err != nil {
 		return err
 	}

@@ -31,7 +31,7 @@ func (o *getOptions) Run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	client, err := dynamicclient.New(cfg.REST)
+	client, err := dynamicclient.New(cfg.REST, dynamicclient.WithWarnings(o.f.streams.ErrOut))
 	if err != nil {
 		return err
 	}

@@ -13,7 +13,7 @@ import (
 
 // apiserverArgs returns the flags of a kube-apiserver on port over e's etcd.
 func (e *Env) apiserverArgs(port int) []string {
-	return []string{
+	args := []string{
 		"--etcd-servers=" + e.etcdURL,
 		"--secure-port=" + strconv.Itoa(port),
 		"--bind-address=127.0.0.1",
@@ -31,6 +31,10 @@ func (e *Env) apiserverArgs(port int) []string {
 		"--allow-privileged=true",
 		"--v=1",
 	}
+	if e.opts.NoWatchCache {
+		args = append(args, "--watch-cache=false")
+	}
+	return args
 }
 
 // startAPIServer starts a kube-apiserver named name on port (a free one when

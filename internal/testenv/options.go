@@ -24,6 +24,11 @@ type Options struct {
 	// NoControllerManager skips kube-controller-manager: no namespace cleanup,
 	// no service accounts, no deployments turning into pods.
 	NoControllerManager bool
+	// NoWatchCache starts kube-apiserver with --watch-cache=false, so that
+	// lists, continued pages too, are read from etcd as older servers read
+	// them: a compaction of etcd (CompactEtcd) then expires the continue
+	// token of a list under way.
+	NoWatchCache bool
 	// StartTimeout bounds how long Start waits for the components to be ready;
 	// zero means three minutes.
 	StartTimeout time.Duration

@@ -162,3 +162,13 @@ func (e *Env) home(t testing.TB) string {
 	})
 	return home
 }
+
+// KdxCommand is the command Kdx runs, in the same environment, not
+// started: for a test that reads kdx's output while it runs. ctx kills it.
+func (e *Env) KdxCommand(ctx context.Context, t testing.TB, args ...string) *exec.Cmd {
+	t.Helper()
+	cmd := exec.CommandContext(ctx, KdxBinary(t), args...)
+	cmd.Env = e.commandEnv(t)
+	cmd.WaitDelay = 5 * time.Second
+	return cmd
+}

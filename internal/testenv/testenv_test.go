@@ -3,6 +3,7 @@ package testenv_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -250,5 +251,49 @@ func TestStopRemovesDir(t *testing.T) {
 	}
 	if _, err := clientset(t, env.Config).Discovery().ServerVersion(); err == nil {
 		t.Errorf("apiserver after Stop: still answering")
+	}
+}
+
+// TestCompactEtcdExpiresContinue lists from etcd (NoWatchCache), compacts
+// etcd between two pages and checks that the second page is a 410 carrying
+// the token of an inconsistent continuation, which then reads the rest.
+func TestCompactEtcdExpiresContinue(t *testing.T) {
+	testenv.Require(t)
+	t.Parallel()
+	env, err := testenv.Start(t.Context(), testenv.Options{NoControllerManager: true, NoWatchCache: true})
+	if err != nil {
+		t.Fatalf("Start: %v", err)
+	}
+	t.Cleanup(env.Stop)
+	ns := env.Namespace(t)
+	cs := clientset(t, env.Config)
+	for _, name := range []string{"a", "b", "c"} {
+		createConfigMap(t, cs, ns, name)
+	}
+	first, err := cs.CoreV1().ConfigMaps(ns).List(t.Context(), metav1.ListOptions{Limit: 1})
+	if err != nil || first.Continue == "" {
+		t.Fatalf("first page: got continue %q, error %v; want a continue token", first.Continue, err)
+	}
+	createConfigMap(t, cs, ns, "d") // a revision after the list's
+	rev, err := env.CompactEtcd(t.Context())
+	if err != nil {
+		t.Fatalf("CompactEtcd: %v", err)
+	}
+	t.Logf("compacted etcd at revision %d", rev)
+	_, err = cs.CoreV1().ConfigMaps(ns).List(t.Context(), metav1.ListOptions{Limit: 1, Continue: first.Continue})
+	var se *apierrors.StatusError
+	if !apierrors.IsResourceExpired(err) || !errors.As(err, &se) || se.ErrStatus.ListMeta.Continue == "" {
+		t.Fatalf("second page after the compaction: got %v, want 410 Expired with a continue token", err)
+	}
+	remainder, err := cs.CoreV1().ConfigMaps(ns).List(t.Context(), metav1.ListOptions{Limit: 10, Continue: se.ErrStatus.ListMeta.Continue})
+	if err != nil {
+		t.Fatalf("list with the token of the 410: %v", err)
+	}
+	var names []string
+	for _, cm := range remainder.Items {
+		names = append(names, cm.Name)
+	}
+	if got, want := strings.Join(names, ","), "b,c,d"; got != want {
+		t.Errorf("rest of the list: got %s, want %s", got, want)
 	}
 }
