@@ -10,10 +10,12 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime"
 
 	"github.com/kdxproject/kdx/discovery"
 	"github.com/kdxproject/kdx/dynamicclient"
 	"github.com/kdxproject/kdx/manifest"
+	"github.com/kdxproject/kdx/query"
 	"github.com/kdxproject/kdx/write"
 )
 
@@ -196,25 +198,38 @@ func (o *deleteOptions) runArgs(ctx context.Context, op func(*write.Writer) writ
 	if err != nil {
 		return err
 	}
-	tasks, err := o.tasks(ctx, env, targets)
+	listed := query.NewReport("list", "type")
+	listed.Itemize = true
+	tasks, err := o.tasks(ctx, env, targets, listed)
 	if err != nil {
 		return err
 	}
-	if len(tasks) == 0 {
+	if len(tasks) == 0 && listed.Len() == 0 {
 		fmt.Fprintln(o.f.streams.ErrOut, "No resources found")
 		return nil
 	}
 	rep := &reporter{out: o.f.streams.Out, errOut: o.f.streams.ErrOut, output: o.flags.output}
 	write.RunOrdered(ctx, tasks, o.opts.Concurrency, op(env.writer), rep.emit)
-	return rep.finish()
+	err = rep.finish()
+	listed.Write(o.f.streams.ErrOut)
+	if lerr := listed.Err(); err == nil {
+		err = lerr
+	}
+	return err
 }
 
 // tasks lists the objects of each target: its names, or the objects the
-// selector or --all matches.
-func (o *deleteOptions) tasks(ctx context.Context, env *writeEnv, targets []discovery.Target) ([]write.Task, error) {
+// selector or --all matches, read by the engine as metadata only; the types
+// that could not be listed go to listed, and the others are deleted.
+func (o *deleteOptions) tasks(ctx context.Context, env *writeEnv, targets []discovery.Target, listed *query.Report) ([]write.Task, error) {
 	bySelector := o.labelSelector != "" || o.fieldSelector != "" || o.all
 	if !bySelector {
 		return namedTasks(targets, env.namespace)
+	}
+	for _, t := range targets {
+		if len(t.Names) > 0 {
+			return nil, errors.New("names cannot be given together with -l, --field-selector or --all")
+		}
 	}
 	cfg, err := o.f.Config()
 	if err != nil {
@@ -224,22 +239,29 @@ func (o *deleteOptions) tasks(ctx context.Context, env *writeEnv, targets []disc
 	if err != nil {
 		return nil, err
 	}
-	var tasks []write.Task
-	for _, t := range targets {
-		if len(t.Names) > 0 {
-			return nil, errors.New("names cannot be given together with -l, --field-selector or --all")
-		}
-		coll := write.Ref{Mapping: t.Mapping}
-		if t.Namespaced && !o.allNamespaces {
-			coll.Namespace = env.namespace
-		}
-		refs, err := write.ListNames(ctx, lister, coll, write.Selector{Label: o.labelSelector, Field: o.fieldSelector})
-		if err != nil {
-			return nil, fmt.Errorf("failed to list %s: %s", t.Resource.QualifiedName(), write.Cause(err))
-		}
-		for _, r := range refs {
-			tasks = append(tasks, write.Task{Ref: r})
-		}
+	req := query.Request{
+		Targets: targets, LabelSelector: o.labelSelector, FieldSelector: o.fieldSelector,
+		ChunkSize: deleteListChunk, Read: query.Metadata, Concurrency: 1,
 	}
-	return tasks, nil
+	if !o.allNamespaces {
+		req.Namespace = env.namespace
+	}
+	var tasks []write.Task
+	open := func(t discovery.Target) query.Sink {
+		return query.SinkFunc(func(obj runtime.Object) error {
+			for _, it := range obj.(*metav1.PartialObjectMetadataList).Items {
+				tasks = append(tasks, write.Task{Ref: write.Ref{Mapping: t.Mapping, Namespace: it.Namespace, Name: it.Name}})
+			}
+			return nil
+		})
+	}
+	eng := &query.Engine{Lister: lister}
+	err = eng.Each(ctx, req, listed, open, func(discovery.Target, query.Sink) error { return nil })
+	if f := listed.Fatal(); err == nil && f != nil {
+		err = f.Err
+	}
+	return tasks, err
 }
+
+// deleteListChunk is the page size of the lists of delete -l and --all.
+const deleteListChunk = 500

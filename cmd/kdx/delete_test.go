@@ -88,7 +88,7 @@ func TestDelete(t *testing.T) {
 		res := env.Kdx(t, "--context", "restricted", "delete", "cm", "cm0", "-n", ns)
 		wantResult(t, res, 1, `failed to delete configmap/cm0: configmaps "cm0" is forbidden: User "restricted" cannot delete resource "configmaps"`)
 		res = env.Kdx(t, "--context", "restricted", "delete", "cm", "--all", "-n", ns)
-		wantResult(t, res, 1, "failed to list configmaps:", "forbidden")
+		wantResult(t, res, 1, "error: configmaps is forbidden: User \"restricted\" cannot list")
 	})
 	t.Run("flags", func(t *testing.T) {
 		for _, c := range []struct {
