@@ -7,10 +7,11 @@ import (
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
-	"k8s.io/client-go/metadata"
 	"k8s.io/client-go/rest"
 
 	"github.com/kdxproject/kdx/discovery"
+	"github.com/kdxproject/kdx/dynamicclient"
+	"github.com/kdxproject/kdx/query"
 	"github.com/kdxproject/kdx/render"
 )
 
@@ -177,16 +178,21 @@ func (o *apiResourcesOptions) countObjects(ctx context.Context, resources []disc
 	}
 	rc := rest.CopyConfig(cfg.REST)
 	rc.WarningHandler = rest.NoWarnings{} // deprecation notices of every listed resource are noise here
-	client, err := metadata.NewForConfig(rc)
+	client, err := dynamicclient.New(rc, dynamicclient.WithWarnings(o.f.streams.ErrOut))
 	if err != nil {
-		return nil, fmt.Errorf("failed to build the metadata client: %w", err)
+		return nil, err
 	}
-	ns := ""
+	req := query.Request{Concurrency: countParallel}
 	if cfg.ExplicitNamespace {
-		ns = cfg.Namespace
+		req.Namespace = cfg.Namespace
 	}
-	counts := discovery.CountObjects(ctx, client, resources, ns, countParallel)
-	if err := ctx.Err(); err != nil {
+	for _, r := range resources {
+		req.Targets = append(req.Targets, discovery.Target{Mapping: discovery.Mapping{
+			Resource: r, GVR: r.GroupVersionResource(), GVK: r.GroupVersionKind(), Namespaced: r.Namespaced,
+		}})
+	}
+	counts, err := (&query.Engine{Lister: client}).Count(ctx, req)
+	if err != nil {
 		return nil, err
 	}
 	for i, c := range counts {
