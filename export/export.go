@@ -7,11 +7,11 @@ import (
 	"strings"
 	"sync"
 
-	"golang.org/x/sync/errgroup"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 
 	"github.com/kdxproject/kdx/discovery"
+	"github.com/kdxproject/kdx/query"
 )
 
 // DefaultPageSize is the number of objects asked for per list request, as kubectl's --chunk-size.
@@ -89,16 +89,18 @@ func Run(ctx context.Context, lister Lister, opts Options) (*Summary, error) {
 	if opts.Writers > 1 {
 		opts.writeSlots = make(chan struct{}, opts.Writers)
 	}
-	g, gctx := errgroup.WithContext(ctx)
-	g.SetLimit(max(opts.Concurrency, 1))
-	for i, t := range opts.Types {
-		g.Go(func() error {
-			sum.Types[i] = exportType(gctx, lister, opts, t)
-			opts.Progress.typeDone()
-			return sum.Types[i].fatal
-		})
+	work := func(ctx context.Context, i int) TypeResult {
+		res := exportType(ctx, lister, opts, opts.Types[i])
+		opts.Progress.typeDone()
+		return res
 	}
-	err := g.Wait()
+	emitted := 0
+	err := query.Ordered(ctx, len(opts.Types), opts.Concurrency, work, func(i int, res TypeResult) error {
+		sum.Types[i] = res
+		emitted++
+		return res.fatal
+	})
+	sum.Types = sum.Types[:emitted] // the types done, when it stopped early
 	if err == nil {
 		err = ctx.Err()
 	}
