@@ -89,3 +89,30 @@ var ageCell = regexp.MustCompile(`(?m)\b\d+[smhd](\d+[smh])?\s*$`)
 // withoutAges blanks the AGE cells, which differ between two runs a second
 // apart.
 func withoutAges(s string) string { return ageCell.ReplaceAllString(s, "AGE") }
+
+// TestGetAllTypesServerGone: a server that cannot be reached is one error,
+// not one attempt (and one warning) per type, and exit 1 (issue 11: a
+// server gone in the middle printed a 40,000-character warning, exit 0).
+func TestGetAllTypesServerGone(t *testing.T) {
+	shared := testenv.Require(t)
+	env, err := testenv.Start(t.Context(), testenv.Options{BinDir: shared.BinDir, NoControllerManager: true})
+	if err != nil {
+		t.Fatalf("failed to start a control plane: %v", err)
+	}
+	t.Cleanup(env.Stop)
+	if res := env.Kdx(t, "api-resources"); res.ExitCode != 0 { // discovery now in the cache
+		t.Fatalf("api-resources: exit %d: %s", res.ExitCode, res.Stderr)
+	}
+	env.StopAPIServer()
+	for _, output := range []string{"name", "json", ""} {
+		args := []string{"get", "--all-types", "-n", "default"}
+		if output != "" {
+			args = append(args, "-o", output)
+		}
+		res := env.Kdx(t, args...)
+		lines := strings.Split(strings.TrimSpace(res.Stderr), "\n")
+		if res.ExitCode != 1 || len(lines) != 1 || !strings.HasPrefix(lines[0], "error: cannot reach the server at ") || len(lines[0]) > 200 {
+			t.Errorf("%v with the server gone: want exit 1 and one short error line, got exit %d, stderr:\n%s", args, res.ExitCode, res.Stderr)
+		}
+	}
+}

@@ -296,9 +296,12 @@ func TestWatchMultiKindTable(t *testing.T) {
 	p.waitFor(t, "the gadget row", func(l string) bool {
 		return strings.HasPrefix(l, "ADDED") && strings.Contains(l, "gadget.multi.example.org/g1") && strings.Contains(l, "red")
 	})
-	obj.modify(configMapsGVR, "kube-root-ca.crt")
+	// a ConfigMap of the test's own: kube-root-ca.crt is created by the
+	// controller manager, maybe after this point.
+	obj.create(configMapsGVR, "c1")
+	obj.modify(configMapsGVR, "c1")
 	p.waitFor(t, "the configmap row", func(l string) bool {
-		return strings.HasPrefix(l, "MODIFIED") && strings.Contains(l, "configmap/kube-root-ca.crt")
+		return strings.HasPrefix(l, "MODIFIED") && strings.Contains(l, "configmap/c1")
 	})
 	<-p.done
 	_ = p.cmd.Wait()

@@ -28,6 +28,18 @@ func (e *Env) Namespace(t testing.TB) string {
 	if _, err := clientset.CoreV1().Namespaces().Create(ctx, ns, metav1.CreateOptions{}); err != nil {
 		t.Fatalf("failed to create namespace %s: %v", ns.Name, err)
 	}
+	// The controller manager adds kube-root-ca.crt to every new namespace;
+	// tests see it there from the start, as on a real cluster.
+	for !e.opts.NoControllerManager {
+		_, err := clientset.CoreV1().ConfigMaps(ns.Name).Get(ctx, "kube-root-ca.crt", metav1.GetOptions{})
+		if err == nil {
+			break
+		}
+		if ctx.Err() != nil {
+			t.Fatalf("namespace %s: kube-root-ca.crt was not created: %v", ns.Name, err)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
 	t.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancel()
