@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"slices"
 
 	"github.com/kdxproject/kdx/render"
 )
@@ -19,17 +18,8 @@ const (
 	FormatJSONL Format = "jsonl"
 )
 
-// Formats are the formats -o accepts, in the order help lists them.
-var Formats = []Format{FormatYAML, FormatJSON, FormatJSONL}
-
-// ParseFormat checks a -o value.
-func ParseFormat(s string) (Format, error) {
-	f := Format(s)
-	if !slices.Contains(Formats, f) {
-		return "", fmt.Errorf("unable to match a printer suitable for the output format %q, allowed formats are: yaml,json,jsonl", s)
-	}
-	return f, nil
-}
+// Outputs are the -o values of export.
+var Outputs = render.Outputs{string(FormatYAML), string(FormatJSON), string(FormatJSONL)}
 
 // encodeYAML encodes obj as YAML with sorted keys, as kubectl does.
 func encodeYAML(obj map[string]any) ([]byte, error) {

@@ -69,8 +69,9 @@ func newFake(t *testing.T) *fakeLister {
 }
 
 func TestRunStreamFormats(t *testing.T) {
-	for _, f := range Formats {
-		t.Run(string(f), func(t *testing.T) {
+	for _, o := range Outputs {
+		f := Format(o)
+		t.Run(o, func(t *testing.T) {
 			var out bytes.Buffer
 			sink := NewStreamSink(&out, f)
 			opts := Options{Types: []Type{typeCM, typeSecret, typeCS}, PageSize: 1, Cleaner: NewCleaner(CleanOptions{}), Sink: sink}

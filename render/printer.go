@@ -145,9 +145,7 @@ func omitManagedFields(p Printer, show bool) Printer {
 
 // noPrinterError is kubectl's error for an unknown -o value, allowed formats sorted.
 func noPrinterError(output string) error {
-	allowed := AllowedFormats()
-	sort.Strings(allowed)
-	return fmt.Errorf("unable to match a printer suitable for the output format %q, allowed formats are: %s", output, strings.Join(allowed, ","))
+	return AllOutputs().noPrinter(output)
 }
 
 // newTemplatePrinter builds cli-runtime's go-template or JSONPath printer for

@@ -3,6 +3,7 @@ package render
 import (
 	"fmt"
 	"io"
+
 	utiljson "k8s.io/apimachinery/pkg/util/json"
 
 	"github.com/liggitt/tabwriter"

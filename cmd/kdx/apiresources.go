@@ -82,7 +82,7 @@ request; a group that cannot be read is named in a warning and skipped.`,
 
 // AddFlags adds kubectl api-resources' flags and kdx's.
 func (o *apiResourcesOptions) AddFlags(fs *pflag.FlagSet) {
-	fs.StringVarP(&o.output, "output", "o", o.output, "output format: wide, name, json or yaml")
+	fs.StringVarP(&o.output, "output", "o", o.output, apiResourcesOutputs.Usage("output format"))
 	fs.BoolVar(&o.noHeaders, "no-headers", o.noHeaders, "don't print the header line")
 	fs.StringVar(&o.apiGroup, "api-group", o.apiGroup, "limit to resources in this API group ('' for the core group)")
 	fs.BoolVar(&o.namespaced, "namespaced", o.namespaced, "limit to namespaced (true) or cluster-scoped (false) resources")
@@ -94,6 +94,9 @@ func (o *apiResourcesOptions) AddFlags(fs *pflag.FlagSet) {
 	fs.BoolVar(&o.strict, "strict", o.strict, "fail (exit 1) if any group/version could not be discovered")
 	fs.BoolVar(&o.count, "count", o.count, "add a COUNT column: the number of objects of each listable resource (in -n's namespace when given)")
 }
+
+// apiResourcesOutputs are the -o values of api-resources and api-versions.
+var apiResourcesOutputs = render.Outputs{"", "wide", "name", "json", "yaml"}
 
 // Complete turns the flags that were set into a filter.
 func (o *apiResourcesOptions) Complete(fs *pflag.FlagSet) {
@@ -108,10 +111,8 @@ func (o *apiResourcesOptions) Complete(fs *pflag.FlagSet) {
 
 // Validate checks flag values and combinations.
 func (o *apiResourcesOptions) Validate() error {
-	switch o.output {
-	case "", "wide", "name", "json", "yaml":
-	default:
-		return fmt.Errorf("unable to match a printer suitable for the output format %q, allowed formats are: json,yaml,name,wide", o.output)
+	if err := apiResourcesOutputs.Check(o.output); err != nil {
+		return err
 	}
 	switch o.sortBy {
 	case discovery.SortByGroup, discovery.SortByName, discovery.SortByKind:

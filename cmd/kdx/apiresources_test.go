@@ -20,7 +20,7 @@ func TestAPIResourcesValidate(t *testing.T) {
 	}{
 		{"defaults", nil, ""},
 		{"wide", []string{"-o", "wide"}, ""},
-		{"bad output", []string{"-o", "table"}, `unable to match a printer suitable for the output format "table", allowed formats are: json,yaml,name,wide`},
+		{"bad output", []string{"-o", "table"}, `unable to match a printer suitable for the output format "table", allowed formats are: json,name,wide,yaml`},
 		{"bad sort", []string{"--sort-by=group"}, "--sort-by accepts only name or kind"},
 		{"cached and refresh", []string{"--cached", "--refresh"}, "--cached and --refresh cannot be used together"},
 		{"count and cached", []string{"--count", "--cached"}, "--count asks the server: it cannot be used with --cached"},

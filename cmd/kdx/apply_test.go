@@ -304,7 +304,7 @@ metadata: {name: Bad_Name}
 		for args, want := range map[string]string{
 			"--server-side=false": "server-side apply only",
 			"--subresource=logs":  `--subresource must be "status" or "scale"`,
-			"-o=wide":             "--output must be one of name, json or yaml",
+			"-o=wide":             `unable to match a printer suitable for the output format "wide", allowed formats are: json,name,yaml`,
 			"--validate=maybe":    "invalid --validate value",
 		} {
 			wantResult(t, env.Kdx(t, "apply", "-f", mixed, args), 1, want)

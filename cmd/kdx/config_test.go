@@ -132,7 +132,7 @@ func TestVersion(t *testing.T) {
 		t.Errorf("version --client: exit %d\n%s%s", res.ExitCode, res.Stdout, res.Stderr)
 	}
 	res = env.Kdx(t, "version", "-o", "toml")
-	if res.ExitCode != 1 || !strings.HasPrefix(res.Stderr, "error: --output must be 'yaml' or 'json'") {
+	if res.ExitCode != 1 || !strings.HasPrefix(res.Stderr, `error: unable to match a printer suitable for the output format "toml", allowed formats are: json,yaml`) {
 		t.Errorf("version -o toml: exit %d\n%s", res.ExitCode, res.Stderr)
 	}
 }

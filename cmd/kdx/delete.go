@@ -16,6 +16,7 @@ import (
 	"github.com/kdxproject/kdx/dynamicclient"
 	"github.com/kdxproject/kdx/manifest"
 	"github.com/kdxproject/kdx/query"
+	"github.com/kdxproject/kdx/render"
 	"github.com/kdxproject/kdx/write"
 )
 
@@ -83,7 +84,7 @@ func (o *deleteOptions) AddFlags(fs *pflag.FlagSet) {
 	o.files.addFlags(fs, "delete")
 	fs.StringVar(&o.flags.dryRun, "dry-run", "none", `"server" checks the deletes with the server without deleting; "none" deletes`)
 	fs.Lookup("dry-run").NoOptDefVal = "server"
-	fs.StringVarP(&o.flags.output, "output", "o", "", "output format: name")
+	fs.StringVarP(&o.flags.output, "output", "o", "", deleteOutputs.Usage("output format"))
 	fs.StringVarP(&o.labelSelector, "selector", "l", "", "delete the objects matching this label selector")
 	fs.StringVar(&o.fieldSelector, "field-selector", "", "delete the objects matching this field selector")
 	fs.BoolVar(&o.all, "all", false, "delete every object of the types given, in the namespace")
@@ -149,12 +150,15 @@ func (o *deleteOptions) deleteOptions() (write.DeleteOptions, error) {
 	return d, nil
 }
 
+// deleteOutputs are the -o values of delete.
+var deleteOutputs = render.Outputs{"", "name"}
+
 // Validate checks that the objects are named one way only.
 func (o *deleteOptions) Validate() error {
 	bySelector := o.labelSelector != "" || o.fieldSelector != "" || o.all
 	switch {
-	case o.flags.output != "" && o.flags.output != "name":
-		return fmt.Errorf(`--output must be "name" for delete, not %q`, o.flags.output)
+	case deleteOutputs.Check(o.flags.output) != nil:
+		return deleteOutputs.Check(o.flags.output)
 	case len(o.files.filenames) > 0 && len(o.args) > 0:
 		return errors.New("give either -f or resource arguments, not both")
 	case len(o.files.filenames) == 0 && len(o.args) == 0:

@@ -100,7 +100,7 @@ func TestDelete(t *testing.T) {
 			{[]string{"delete", "cm", "-A"}, "--all-namespaces (-A) needs"},
 			{[]string{"delete", "cm", "--cascade=sometimes", "--all"}, "--cascade must be"},
 			{[]string{"delete", "cm", "--now", "--grace-period=3", "--all"}, "--now and --grace-period"},
-			{[]string{"delete", "cm", "x", "-o", "yaml"}, `--output must be "name"`},
+			{[]string{"delete", "cm", "x", "-o", "yaml"}, `unable to match a printer suitable for the output format "yaml", allowed formats are: name`},
 		} {
 			wantResult(t, env.Kdx(t, append(c.args, "-n", ns)...), 1, c.want)
 		}

@@ -106,11 +106,10 @@ func (o *exportOptions) AddFlags(fs *pflag.FlagSet) {
 // Complete parses the output format.
 func (o *exportOptions) Complete(args []string) error {
 	o.args = args
-	f, err := export.ParseFormat(o.output)
-	if err != nil {
+	if err := export.Outputs.Check(o.output); err != nil {
 		return err
 	}
-	o.format = f
+	o.format = export.Format(o.output)
 	return nil
 }
 

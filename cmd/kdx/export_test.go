@@ -148,7 +148,7 @@ func TestExportBadInput(t *testing.T) {
 	}{
 		{"no type", []string{"export"}, "error: you must specify the type of resource to export, or --all-types\n"},
 		{"type and all types", []string{"export", "pods", "--all-types"}, "error: --all-types exports every type: give no TYPE or NAME with it\n"},
-		{"unknown format", []string{"export", "pods", "-o", "xml"}, "error: unable to match a printer suitable for the output format \"xml\", allowed formats are: yaml,json,jsonl\n"},
+		{"unknown format", []string{"export", "pods", "-o", "xml"}, "error: unable to match a printer suitable for the output format \"xml\", allowed formats are: json,jsonl,yaml\n"},
 		{"jsonl to dir", []string{"export", "pods", "-o", "jsonl", "--dir", "x"}, "error: --output jsonl cannot be written to --dir: use yaml or json\n"},
 		{"prune without dir", []string{"export", "pods", "--prune"}, "error: --prune needs --dir\n"},
 		{"prune with selector", []string{"export", "pods", "--dir", "x", "--prune", "-l", "a=b"}, "error: --prune cannot be used with --selector, --field-selector or object names: kdx could not tell which files they leave out\n"},

@@ -127,7 +127,7 @@ func (o *getOptions) Complete(cmd *cobra.Command, args []string) error {
 	if !cmd.Flags().Changed("allow-missing-template-keys") {
 		o.allowMissingKeys = true
 	}
-	format, err := render.ParseFormat(o.output, o.template)
+	format, err := render.AllOutputs().Parse(o.output, o.template)
 	if err != nil {
 		return err
 	}
@@ -196,11 +196,5 @@ func (o *getOptions) human() bool {
 }
 
 func completeOutput(_ *cobra.Command, _ []string, toComplete string) ([]string, cobra.ShellCompDirective) {
-	var out []string
-	for _, f := range render.AllowedFormats() {
-		if strings.HasPrefix(f, toComplete) {
-			out = append(out, f)
-		}
-	}
-	return out, cobra.ShellCompDirectiveNoFileComp
+	return render.AllOutputs().Complete(toComplete), cobra.ShellCompDirectiveNoFileComp
 }

@@ -1,8 +1,6 @@
 package main
 
 import (
-	"strings"
-
 	"github.com/spf13/pflag"
 
 	"github.com/kdxproject/kdx/render"
@@ -23,7 +21,7 @@ type printFlags struct {
 // AddFlags adds -o, --template, --no-headers, --show-labels, --show-kind,
 // -L and --show-managed-fields.
 func (p *printFlags) AddFlags(fs *pflag.FlagSet) {
-	fs.StringVarP(&p.output, "output", "o", p.output, "output format: one of ("+strings.Join(render.AllowedFormats(), ", ")+")")
+	fs.StringVarP(&p.output, "output", "o", p.output, render.AllOutputs().Usage("output format"))
 	fs.StringVar(&p.template, "template", p.template, "template string or path to a template file, for -o go-template, -o go-template-file, -o jsonpath...")
 	fs.BoolVar(&p.noHeaders, "no-headers", p.noHeaders, "don't print headers (tables and custom columns)")
 	fs.BoolVar(&p.showLabels, "show-labels", p.showLabels, "show all labels as the last column")

@@ -6,9 +6,10 @@ import (
 	"encoding/json"
 	"fmt"
 
-	"github.com/kdxproject/kdx/dynamicclient"
 	"github.com/spf13/cobra"
 	apiversion "k8s.io/apimachinery/pkg/version"
+
+	"github.com/kdxproject/kdx/dynamicclient"
 
 	"github.com/kdxproject/kdx/internal/version"
 	"github.com/kdxproject/kdx/render"
@@ -50,17 +51,16 @@ func newVersionCommand(f *factory) *cobra.Command {
 		},
 	}
 	cmd.Flags().BoolVar(&o.clientOnly, "client", false, "print the client version only (no server needed)")
-	cmd.Flags().StringVarP(&o.output, "output", "o", "", "output format: json or yaml")
+	cmd.Flags().StringVarP(&o.output, "output", "o", "", versionOutputs.Usage("output format"))
 	return cmd
 }
 
+// versionOutputs are the -o values of version.
+var versionOutputs = render.Outputs{"", "json", "yaml"}
+
 // Validate checks the output format.
 func (o *versionOptions) Validate() error {
-	switch o.output {
-	case "", "json", "yaml":
-		return nil
-	}
-	return fmt.Errorf("--output must be 'yaml' or 'json', not %q", o.output)
+	return versionOutputs.Check(o.output)
 }
 
 // Run prints the versions; the client version is printed even if the server

@@ -52,7 +52,7 @@ type writeFlags struct {
 func (wf *writeFlags) addFlags(fs *pflag.FlagSet, manager string) {
 	fs.StringVar(&wf.dryRun, "dry-run", "none", `"server" sends the request to be checked, admitted and not stored; "none" writes`)
 	fs.Lookup("dry-run").NoOptDefVal = "server"
-	fs.StringVarP(&wf.output, "output", "o", "", "output format: name, json or yaml (of what the server returned)")
+	fs.StringVarP(&wf.output, "output", "o", "", writeOutputs.Usage("output format (of what the server returned)"))
 	fs.StringVar(&wf.fieldManager, "field-manager", manager, "name of the manager of the written fields")
 	fs.StringVar(&wf.validate, "validate", "strict", "unknown or duplicate fields: strict (refuse), warn, or ignore")
 	addConcurrencyFlag(fs, &wf.concurrency)
@@ -72,6 +72,9 @@ func checkConcurrency(n int) error {
 	return nil
 }
 
+// writeOutputs are the -o values of the write commands.
+var writeOutputs = render.Outputs{"", "name", "json", "yaml"}
+
 // options turns the flags into write.Options.
 func (wf *writeFlags) options() (write.Options, error) {
 	var o write.Options
@@ -79,10 +82,8 @@ func (wf *writeFlags) options() (write.Options, error) {
 	if err != nil {
 		return o, err
 	}
-	switch wf.output {
-	case "", "name", "json", "yaml":
-	default:
-		return o, fmt.Errorf("--output must be one of name, json or yaml, not %q", wf.output)
+	if err := writeOutputs.Check(wf.output); err != nil {
+		return o, err
 	}
 	v, err := validation(wf.validate)
 	if err != nil {

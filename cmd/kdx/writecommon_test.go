@@ -27,7 +27,7 @@ func TestWriteFlagsOptions(t *testing.T) {
 		{name: "validate=false", flags: writeFlags{dryRun: "none", validate: "false", fieldManager: "kdx", concurrency: 64}, valid: "Ignore"},
 		{name: "client dry run refused", flags: writeFlags{dryRun: "client", validate: "strict", fieldManager: "kdx", concurrency: 64}, wantErr: "--dry-run=client is not supported"},
 		{name: "unknown dry run", flags: writeFlags{dryRun: "maybe", validate: "strict", fieldManager: "kdx", concurrency: 64}, wantErr: `invalid --dry-run value "maybe"`},
-		{name: "bad output", flags: writeFlags{dryRun: "none", validate: "strict", fieldManager: "kdx", output: "wide", concurrency: 64}, wantErr: "--output must be one of name, json or yaml"},
+		{name: "bad output", flags: writeFlags{dryRun: "none", validate: "strict", fieldManager: "kdx", output: "wide", concurrency: 64}, wantErr: `unable to match a printer suitable for the output format "wide", allowed formats are: json,name,yaml`},
 		{name: "empty manager", flags: writeFlags{dryRun: "none", validate: "strict", concurrency: 64}, wantErr: "--field-manager must not be empty"},
 		{name: "no concurrency", flags: writeFlags{dryRun: "none", validate: "strict", fieldManager: "kdx"}, wantErr: "--concurrency must be at least 1, not 0"},
 	}
