@@ -2,14 +2,11 @@ package main
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"fmt"
 	"io"
 	"runtime/debug"
 
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 
@@ -82,9 +79,9 @@ func (r *getRun) collectedTables(ctx context.Context, eng *query.Engine, req que
 	}
 	var reads []read
 	kinds := map[schema.GroupKind]bool{}
-	open := func(discovery.Target) query.Sink { return &pageCollector{} }
+	open := func(discovery.Target) query.Sink { return &render.Pages{} }
 	done := func(t discovery.Target, s query.Sink) error {
-		if pages := s.(*pageCollector).pages; len(pages) > 0 {
+		if pages := s.(*render.Pages).List; len(pages) > 0 {
 			reads = append(reads, read{t, pages})
 			kinds[t.GVK.GroupKind()] = true
 		}
@@ -110,53 +107,27 @@ func (r *getRun) collectedTables(ctx context.Context, eng *query.Engine, req que
 	return tw.Written(), err
 }
 
-// pageCollector keeps what was read of one type.
-type pageCollector struct{ pages []runtime.Object }
-
-func (c *pageCollector) Page(obj runtime.Object) error {
-	c.pages = append(c.pages, obj)
-	return nil
-}
-
-// tableBuffer is the rendered table of one type, kept until its turn.
-type tableBuffer struct {
-	text bytes.Buffer
-	tw   *render.TableWriter
-	p    render.Printer
-	err  error // of StartType
-}
-
-func (b *tableBuffer) Page(obj runtime.Object) error {
-	if b.err != nil {
-		return b.err
-	}
-	return b.p.PrintObj(obj, b.tw.Writer())
-}
-
 // bufferedTables renders each type into its own buffer while several are
 // read, and writes the buffers in order, a blank line between types as
 // kubectl separates them.
 func (r *getRun) bufferedTables(ctx context.Context, eng *query.Engine, req query.Request, printer func(discovery.Target) render.Printer, out *bufio.Writer) (bool, error) {
 	written := false
 	open := func(t discovery.Target) query.Sink {
-		b := &tableBuffer{p: printer(t)}
-		b.tw = render.NewTableWriter(&b.text)
-		b.err = b.tw.StartType(r.o.noHeaders)
-		return b
+		return render.NewTableBuffer(printer(t), r.o.noHeaders)
 	}
 	done := func(_ discovery.Target, s query.Sink) error {
-		b := s.(*tableBuffer)
-		if err := b.tw.Flush(); err != nil {
+		b := s.(*render.TableBuffer)
+		if err := b.Close(); err != nil {
 			return err
 		}
-		if b.text.Len() == 0 {
+		if b.Empty() {
 			return nil
 		}
 		if written && !r.o.noHeaders {
 			out.WriteByte('\n')
 		}
 		written = true
-		if _, err := b.text.WriteTo(out); err != nil {
+		if _, err := b.WriteTo(out); err != nil {
 			return err
 		}
 		return out.Flush()
@@ -178,12 +149,12 @@ func (r *getRun) objects(ctx context.Context, eng *query.Engine, req query.Reque
 	var err error
 	if req.Concurrency <= 1 {
 		open := func(discovery.Target) query.Sink {
-			return query.SinkFunc(func(obj runtime.Object) error { return s.Add(pageItems(obj)) })
+			return query.SinkFunc(func(obj runtime.Object) error { return s.Add(render.Items(obj)) })
 		}
 		err = eng.Each(ctx, req, r.report, open, func(discovery.Target, query.Sink) error { return nil })
 	} else {
-		open := func(discovery.Target) query.Sink { return &collectSink{} }
-		done := func(_ discovery.Target, c query.Sink) error { return s.Add(c.(*collectSink).items) }
+		open := func(discovery.Target) query.Sink { return &render.Collector{} }
+		done := func(_ discovery.Target, c query.Sink) error { return s.Add(c.(*render.Collector).Items) }
 		err = eng.Each(ctx, req, r.report, open, done)
 	}
 	if err != nil {
@@ -195,103 +166,15 @@ func (r *getRun) objects(ctx context.Context, eng *query.Engine, req query.Reque
 // objectsGCPercent is the GC target while objects are printed (see objects).
 const objectsGCPercent = 50
 
-// collectSink keeps the objects of one type until its turn.
-type collectSink struct{ items []unstructured.Unstructured }
-
-func (c *collectSink) Page(obj runtime.Object) error {
-	c.items = append(c.items, pageItems(obj)...)
-	return nil
-}
-
-// pageItems are the objects of what the engine read: a page or one object.
-func pageItems(obj runtime.Object) []unstructured.Unstructured {
-	switch o := obj.(type) {
-	case *unstructured.UnstructuredList:
-		return o.Items
-	case *metav1.PartialObjectMetadataList:
-		return metadataItems(o)
-	case *unstructured.Unstructured:
-		return []unstructured.Unstructured{*o}
-	}
-	return nil
-}
-
 // newStream is the output stream of object formats: sorted first when
 // --sort-by is set; nothing at all when nothing was found and either
 // --ignore-not-found is set or the named objects could not be read (kubectl
 // prints only the errors then).
 func (r *getRun) newStream(out io.Writer, single bool) render.Stream {
 	skipEmpty := func() bool { return r.o.ignoreNotFound || r.report.Len() > 0 }
-	s := &lazyStream{start: func() render.Stream { return render.NewStream(r.o.printer, out, single) }, skipEmpty: skipEmpty}
+	s := render.LazyStream(func() render.Stream { return render.NewStream(r.o.printer, out, single) }, skipEmpty)
 	if r.o.sortBy != "" {
-		return &sortedStream{next: s, field: r.o.sortBy}
+		return render.SortedStream(s, r.o.sortBy)
 	}
 	return s
-}
-
-// metadataItems turns metadata-only items into the unstructured objects the
-// name printer needs: apiVersion, kind and name.
-func metadataItems(l *metav1.PartialObjectMetadataList) []unstructured.Unstructured {
-	items := make([]unstructured.Unstructured, len(l.Items))
-	for i := range l.Items {
-		it := &l.Items[i]
-		items[i].Object = map[string]any{
-			"apiVersion": it.APIVersion,
-			"kind":       it.Kind,
-			"metadata":   map[string]any{"name": it.Name, "namespace": it.Namespace},
-		}
-	}
-	return items
-}
-
-// lazyStream starts its stream on the first item, so that an empty result
-// with --ignore-not-found prints nothing, as kubectl does.
-type lazyStream struct {
-	start     func() render.Stream
-	skipEmpty func() bool // asked at Close, when nothing was added
-	s         render.Stream
-}
-
-func (l *lazyStream) Add(items []unstructured.Unstructured) error {
-	if len(items) == 0 {
-		return nil
-	}
-	if l.s == nil {
-		l.s = l.start()
-	}
-	return l.s.Add(items)
-}
-
-func (l *lazyStream) Close() error {
-	if l.s == nil {
-		if l.skipEmpty() {
-			return nil
-		}
-		l.s = l.start()
-	}
-	return l.s.Close()
-}
-
-// sortedStream collects every item, sorts them and hands them on at Close.
-type sortedStream struct {
-	next  render.Stream
-	field string
-	items []unstructured.Unstructured
-}
-
-func (s *sortedStream) Add(items []unstructured.Unstructured) error {
-	s.items = append(s.items, items...)
-	return nil
-}
-
-func (s *sortedStream) Close() error {
-	if err := render.SortItems(s.items, s.field); err != nil {
-		return err
-	}
-	if len(s.items) > 0 {
-		if err := s.next.Add(s.items); err != nil {
-			return err
-		}
-	}
-	return s.next.Close()
 }
