@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
@@ -198,6 +199,7 @@ func TestNamespaceFor(t *testing.T) {
 // TestWriterRequests checks the requests the verbs send, against a fake server.
 func TestWriterRequests(t *testing.T) {
 	var seen []string
+	var putBody string
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		seen = append(seen, r.Method+" "+r.URL.Path+"?"+r.URL.RawQuery+" "+r.Header.Get("Content-Type"))
 		w.Header().Set("Content-Type", "application/json")
@@ -207,8 +209,11 @@ func TestWriterRequests(t *testing.T) {
 		case r.Method == http.MethodDelete:
 			fmt.Fprint(w, `{"apiVersion":"v1","kind":"Status","status":"Success"}`)
 			return
+		case r.Method == http.MethodPut:
+			b, _ := io.ReadAll(r.Body)
+			putBody = string(b)
 		}
-		fmt.Fprint(w, `{"apiVersion":"multi.example.org/v2","kind":"Gadget","metadata":{"name":"g","namespace":"ns"}}`)
+		fmt.Fprint(w, `{"apiVersion":"multi.example.org/v2","kind":"Gadget","metadata":{"name":"g","namespace":"ns","resourceVersion":"42"}}`)
 	}))
 	defer srv.Close()
 	c, err := NewClient(&rest.Config{Host: srv.URL})
@@ -227,12 +232,19 @@ func TestWriterRequests(t *testing.T) {
 	results = append(results, w.Create(ctx, Task{Ref: gadgetRef, Object: obj}))
 	want := []string{
 		"PATCH /apis/multi.example.org/v2/namespaces/ns/gadgets/g/status?dryRun=All&fieldManager=kdx&fieldValidation=Ignore&force=true application/apply-patch+yaml",
+		"GET /apis/multi.example.org/v2/namespaces/ns/gadgets/g? ",
 		"PUT /apis/multi.example.org/v2/namespaces/ns/gadgets/g/status?dryRun=All&fieldManager=kdx&fieldValidation=Strict application/json",
 		"DELETE /apis/multi.example.org/v2/namespaces/ns/gadgets/g? application/json",
 		"POST /apis/multi.example.org/v2/namespaces/ns/gadgets?dryRun=All&fieldManager=kdx&fieldValidation=Strict application/json",
 	}
 	if strings.Join(seen, "\n") != strings.Join(want, "\n") {
 		t.Errorf("requests:\n%s\nwant:\n%s", strings.Join(seen, "\n"), strings.Join(want, "\n"))
+	}
+	if !strings.Contains(putBody, `"resourceVersion":"42"`) {
+		t.Errorf("a replace without resourceVersion sent %s, want the live object's resourceVersion 42", putBody)
+	}
+	if obj.GetResourceVersion() != "" {
+		t.Errorf("the replace changed its input: resourceVersion %q", obj.GetResourceVersion())
 	}
 	actions := []string{ActionApplied, ActionReplaced, ActionDeleted, ActionCreated}
 	for i, r := range results {

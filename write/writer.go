@@ -159,13 +159,17 @@ func applyRequest(o RequestOptions) RequestOptions {
 }
 
 // Replace updates the object with the body as given, resourceVersion
-// included: a conflict means someone changed the object since.
+// included: a conflict means someone changed the object since. Without a
+// resourceVersion in the input, the object is overwritten: as kubectl does,
+// kdx reads the object's current resourceVersion and sends it (custom
+// resources refuse an update without one).
 func (w *Writer) Replace(ctx context.Context, t Task) Result {
 	r := w.result(t, "replace")
 	if t.Ref.Name == "" {
 		return r.fail(errNoName)
 	}
-	body, err := t.Object.MarshalJSON()
+	obj := w.withLiveVersion(ctx, t)
+	body, err := obj.MarshalJSON()
 	if err != nil {
 		return r.fail(err)
 	}
@@ -199,6 +203,22 @@ func (w *Writer) Patch(ctx context.Context, t Task, pt types.PatchType, patch []
 		r.Action = ActionPatchedNoChange
 	}
 	return r
+}
+
+// withLiveVersion is t's object, with the resourceVersion of the object on
+// the server when the input has none. When the object cannot be read, it is
+// t's object as given, and the update says why (kubectl's rule too).
+func (w *Writer) withLiveVersion(ctx context.Context, t Task) *unstructured.Unstructured {
+	if t.Object.GetResourceVersion() != "" {
+		return t.Object
+	}
+	live, err := w.Client.GetMetadata(ctx, t.Ref)
+	if err != nil || live.Object == nil || live.Object.GetResourceVersion() == "" {
+		return t.Object
+	}
+	obj := t.Object.DeepCopy()
+	obj.SetResourceVersion(live.Object.GetResourceVersion())
+	return obj
 }
 
 func (r Result) fail(err error) Result {
