@@ -118,7 +118,7 @@ spec: {size: 1, color: red}
 	t.Run("an export-like tree with -R", func(t *testing.T) {
 		dir := t.TempDir()
 		files := map[string]string{
-			"v1/configmaps/cfg.yaml": fmt.Sprintf("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: cfg, namespace: %s}\ndata: {a: tree}\n", ns),
+			"v1/configmaps/cfg.yaml":           fmt.Sprintf("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: cfg, namespace: %s}\ndata: {a: tree}\n", ns),
 			"multi.example.org/gadgets/g.yaml": gadget("tree", ""),
 		}
 		for name, body := range files {
