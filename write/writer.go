@@ -3,6 +3,7 @@ package write
 import (
 	"context"
 	"errors"
+	"reflect"
 	"time"
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
@@ -184,22 +185,25 @@ func (w *Writer) Replace(ctx context.Context, t Task) Result {
 	return r
 }
 
-// Patch patches the object with a patch of type pt.
+// Patch patches the object with a patch of type pt. As kubectl does, it
+// reads the object (or its subresource) first and says "patched (no
+// change)" when the server's answer equals it.
 func (w *Writer) Patch(ctx context.Context, t Task, pt types.PatchType, patch []byte) Result {
 	r := w.result(t, "patch")
 	if t.Ref.Name == "" {
 		return r.fail(errNoName)
 	}
-	resp, err := w.Client.Patch(ctx, t.Ref, pt, patch, w.request())
+	before, berr := w.Client.Get(ctx, t.Ref, w.Options.Subresource)
+	req := w.request()
+	if berr == nil {
+		req.MetadataOnly = false // the whole object, to compare with before
+	}
+	resp, err := w.Client.Patch(ctx, t.Ref, pt, patch, req)
 	if err != nil {
 		return r.fail(err)
 	}
 	r.Object, r.Action = resp.Object, ActionPatched
-	op := metav1.ManagedFieldsOperationUpdate
-	if pt == types.ApplyPatchType {
-		op = metav1.ManagedFieldsOperationApply
-	}
-	if noOp(resp, w.Options.FieldManager, op, w.Options.Subresource) {
+	if berr == nil && before.Object != nil && reflect.DeepEqual(before.Object, resp.Object) {
 		r.Action = ActionPatchedNoChange
 	}
 	return r
