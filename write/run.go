@@ -60,8 +60,12 @@ func (j job) interrupted(err error) Result {
 // (0: DefaultConcurrency), and calls emit with each job's index and result
 // in job order. Jobs that write the same object run one after the other,
 // in job order, so that the last one wins as it would if they all ran in
-// sequence; other jobs run concurrently. Once ctx is done, the jobs whose
-// results were not emitted are emitted with its error.
+// sequence; other jobs run concurrently.
+//
+// Every job has its result emitted, also once ctx is done: a write sent
+// must have its answer reported, so the runner runs without ctx's
+// cancellation while the jobs see it (those not started fail with ctx's
+// error at once).
 func runJobs(ctx context.Context, jobs []job, limit int, op Op, emit func(int, Result)) {
 	if limit <= 0 {
 		limit = DefaultConcurrency
@@ -71,8 +75,7 @@ func runJobs(ctx context.Context, jobs []job, limit int, op Op, emit func(int, R
 	for i := range done {
 		done[i] = make(chan struct{})
 	}
-	emitted := 0
-	work := func(ctx context.Context, i int) Result {
+	work := func(_ context.Context, i int) Result {
 		defer close(done[i])
 		if p := after[i]; p >= 0 {
 			select {
@@ -83,14 +86,10 @@ func runJobs(ctx context.Context, jobs []job, limit int, op Op, emit func(int, R
 		}
 		return jobs[i].run(ctx, op)
 	}
-	_ = query.Ordered(ctx, len(jobs), limit, work, func(i int, r Result) error {
+	_ = query.Ordered(context.WithoutCancel(ctx), len(jobs), limit, work, func(i int, r Result) error {
 		emit(jobs[i].index, r)
-		emitted = i + 1
 		return nil
 	})
-	for _, j := range jobs[emitted:] {
-		emit(j.index, j.interrupted(ctx.Err()))
-	}
 }
 
 // previous is, for each job, the position of the last job before it that

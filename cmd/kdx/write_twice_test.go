@@ -26,7 +26,7 @@ func TestApplySameObjectTwice(t *testing.T) {
 	doc("dup", "2")
 	file := manifestFile(t, "twice.yaml", b.String())
 
-	warning := fmt.Sprintf("Warning: the input names configmap/dup in namespace %s twice (%[2]s document 1 (line 2), %[2]s document 22 (line 128)): they are written in input order, so the last one wins\n", ns, file)
+	warning := fmt.Sprintf("Warning: the input names configmap/dup in namespace %s twice (%[2]s document 1 (line 2), %[2]s document 22 (line 107)): they are written in input order, so the last one wins\n", ns, file)
 	for run := range 5 {
 		res := env.Kdx(t, "apply", "-f", file)
 		wantResult(t, res, 0)
@@ -42,7 +42,7 @@ func TestApplySameObjectTwice(t *testing.T) {
 		}
 	}
 
-	k := env.RunKubectl(t, "apply", "--server-side", "-f", file)
+	k := env.RunKubectl(t, "apply", "--server-side", "--field-manager=kdx", "-f", file)
 	if k.ExitCode != 0 {
 		t.Fatalf("kubectl apply: %s", k.Stderr)
 	}
