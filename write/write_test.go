@@ -62,21 +62,27 @@ func TestExplain(t *testing.T) {
 	nsMissing := apierrors.NewNotFound(schema.GroupResource{Resource: "namespaces"}, "gone")
 	unsupported := &apierrors.StatusError{ErrStatus: metav1.Status{Status: metav1.StatusFailure, Code: http.StatusUnsupportedMediaType, Reason: metav1.StatusReasonUnsupportedMediaType, Message: "the body of the request was in an unknown format"}}
 	typed := apierrors.NewInternalError(errors.New("failed to create typed patch object (ns/g; multi.example.org/v2, Kind=Gadget): errors:\n  .spec.color: expected string, got 3\n  .spec.extra: field not declared in schema"))
+	badPatch := apierrors.NewInvalid(schema.GroupKind{Kind: "ConfigMap"}, "c", nil)
+	badPatch.ErrStatus.Details.Causes = []metav1.StatusCause{{Type: metav1.CauseTypeFieldValueInvalid, Field: "patch",
+		Message: `Invalid value: "{\"apiVersion\":\"v1\",\"bogus\":1,\"metadata\":{\"managedFields\":[]}}": strict decoding error: unknown field "bogus"`}}
 	cases := []struct {
 		name string
 		err  error
 		want string
+		dry  bool
 	}{
-		{"invalid, one field per line", invalid, "failed to apply configmap/c from f.yaml document 1 (line 1): the object is invalid:\n  data.a: Invalid value: \"x\": bad\n  data: Forbidden: field is immutable when `immutable` is set\n  (an immutable field cannot change: delete the object and create it again to change it)"},
-		{"apply conflict", applyConflict, "failed to apply configmap/c from f.yaml document 1 (line 1): the apply conflicts with fields other field managers own:\n  .data.a: conflict with \"alice\" using v1\n  take them over with --force-conflicts, drop them from the input, or set them to the current values to share them"},
-		{"missing namespace", nsMissing, `failed to apply configmap/c from f.yaml document 1 (line 1): namespace "gone" does not exist: create it first, or put the Namespace in the same input`},
-		{"415", unsupported, "failed to apply configmap/c from f.yaml document 1 (line 1): the server does not accept this patch type here: custom resources support no strategic merge patch; use --type merge, --type json or --type apply (the body of the request was in an unknown format)"},
-		{"typed patch", typed, "failed to apply configmap/c from f.yaml document 1 (line 1): the object does not fit the resource's schema:\n  .spec.color: expected string, got 3\n  .spec.extra: field not declared in schema"},
-		{"plain error", errors.New("boom"), "failed to apply configmap/c from f.yaml document 1 (line 1): boom"},
+		{"a patched object that does not decode, without the object", badPatch, `failed to apply configmap/c from f.yaml document 1 (line 1): the patched object does not fit the resource's type: strict decoding error: unknown field "bogus" (--validate=warn drops unknown fields with a warning, as kubectl patch does; --validate=ignore drops them silently)`, false},
+		{"missing namespace in a dry run", nsMissing, `failed to apply configmap/c from f.yaml document 1 (line 1): namespace "gone" does not exist, and a server dry run creates nothing, not even a Namespace of the same input: create the namespace first to check the objects in it`, true},
+		{"invalid, one field per line", invalid, "failed to apply configmap/c from f.yaml document 1 (line 1): the object is invalid:\n  data.a: Invalid value: \"x\": bad\n  data: Forbidden: field is immutable when `immutable` is set\n  (an immutable field cannot change: delete the object and create it again to change it)", false},
+		{"apply conflict", applyConflict, "failed to apply configmap/c from f.yaml document 1 (line 1): the apply conflicts with fields other field managers own:\n  .data.a: conflict with \"alice\" using v1\n  take them over with --force-conflicts, drop them from the input, or set them to the current values to share them", false},
+		{"missing namespace", nsMissing, `failed to apply configmap/c from f.yaml document 1 (line 1): namespace "gone" does not exist: create it first, or put the Namespace in the same input`, false},
+		{"415", unsupported, "failed to apply configmap/c from f.yaml document 1 (line 1): the server does not accept this patch type here: custom resources support no strategic merge patch; use --type merge, --type json or --type apply (the body of the request was in an unknown format)", false},
+		{"typed patch", typed, "failed to apply configmap/c from f.yaml document 1 (line 1): the object does not fit the resource's schema:\n  .spec.color: expected string, got 3\n  .spec.extra: field not declared in schema", false},
+		{"plain error", errors.New("boom"), "failed to apply configmap/c from f.yaml document 1 (line 1): boom", false},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			r := Result{Task: Task{Ref: cmRef, Source: "f.yaml document 1 (line 1)"}, Verb: "apply", Err: c.err}
+			r := Result{Task: Task{Ref: cmRef, Source: "f.yaml document 1 (line 1)"}, Verb: "apply", Err: c.err, DryRun: c.dry}
 			if got := Explain(r); got != c.want {
 				t.Errorf("got\n%s\nwant\n%s", got, c.want)
 			}
