@@ -108,7 +108,7 @@ func TestWarnTwice(t *testing.T) {
 		{task: Task{Ref: nsRef, Source: "ns.yaml document 2 (line 4)"}},
 	}
 	var got []string
-	b := &Batch{Warn: func(msg string) { got = append(got, msg) }}
+	b := &Batch{Verb: "apply", Warn: func(msg string) { got = append(got, msg) }}
 	b.warnTwice(jobs)
 	want := []string{
 		"the input names configmap/c in namespace ns 3 times (f.yaml document 1 (line 1), f.yaml document 3 (line 9), f.yaml document 4 (line 13)): they are written in input order, so the last one wins",
@@ -117,5 +117,15 @@ func TestWarnTwice(t *testing.T) {
 	}
 	if fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Errorf("warnings:\n%s\nwant:\n%s", got, want)
+	}
+}
+
+func TestWarnTwiceDelete(t *testing.T) {
+	var got []string
+	b := &Batch{Verb: "delete", Warn: func(msg string) { got = append(got, msg) }}
+	b.warnTwice([]job{{task: Task{Ref: nsRef}}, {task: Task{Ref: nsRef}}})
+	want := "[the input names namespace/ns twice: they are written one after the other, in input order]"
+	if fmt.Sprint(got) != want {
+		t.Errorf("got %s, want %s", got, want)
 	}
 }

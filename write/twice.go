@@ -27,13 +27,14 @@ func (b *Batch) warnTwice(jobs []job) {
 	}
 	for _, k := range order {
 		if len(sources[k]) > 1 {
-			b.Warn(twiceMessage(first[k], sources[k]))
+			b.Warn(twiceMessage(first[k], sources[k], b.Verb == "apply" || b.Verb == "replace"))
 		}
 	}
 }
 
-// twiceMessage says that the input names ref len(sources) times.
-func twiceMessage(ref Ref, sources []string) string {
+// twiceMessage says that the input names ref len(sources) times, and that
+// the last one wins when the verb overwrites.
+func twiceMessage(ref Ref, sources []string, lastWins bool) string {
 	where := ""
 	if ref.Namespaced {
 		where = fmt.Sprintf(" in namespace %s", ref.Namespace)
@@ -46,8 +47,11 @@ func twiceMessage(ref Ref, sources []string) string {
 	if known := nonEmpty(sources); len(known) > 0 {
 		from = " (" + strings.Join(known, ", ") + ")"
 	}
-	return fmt.Sprintf("the input names %s%s %s%s: they are written in input order, so the last one wins",
-		ref.KindName(), where, times, from)
+	order := "they are written one after the other, in input order"
+	if lastWins {
+		order = "they are written in input order, so the last one wins"
+	}
+	return fmt.Sprintf("the input names %s%s %s%s: %s", ref.KindName(), where, times, from, order)
 }
 
 func nonEmpty(ss []string) []string {
