@@ -82,6 +82,7 @@ func TestRead(t *testing.T) {
 	write("b.yaml", obj("b"))
 	write("a.yml", obj("a"))
 	write("notes.txt", "not read")
+	write("deep/er/d.yaml", obj("d"))
 	write("sub/c.json", `{"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "c"}}`)
 	cases := []struct {
 		name    string
@@ -90,11 +91,13 @@ func TestRead(t *testing.T) {
 		wantErr string
 	}{
 		{name: "directory, lexical order", opts: Options{Filenames: []string{dir}}, want: "a b"},
-		{name: "recursive", opts: Options{Filenames: []string{dir}, Recursive: true}, want: "a b c"},
+		{name: "recursive", opts: Options{Filenames: []string{dir}, Recursive: true}, want: "a b d c"},
 		{name: "stdin once, files in order", opts: Options{Filenames: []string{"-", filepath.Join(dir, "b.yaml"), "-"}, Stdin: strings.NewReader(obj("in"))}, want: "in b"},
 		{name: "missing file", opts: Options{Filenames: []string{filepath.Join(dir, "nope.yaml")}}, wantErr: "failed to read " + filepath.Join(dir, "nope.yaml") + ": no such file or directory"},
 		{name: "nothing given", opts: Options{}, wantErr: "must specify -f"},
 		{name: "no objects", opts: Options{Filenames: []string{"-"}, Stdin: strings.NewReader("# nothing\n")}, wantErr: ErrNoObjects.Error()},
+		{name: "only subdirectories", opts: Options{Filenames: []string{filepath.Join(dir, "sub", "..", "deep")}}, wantErr: "has no .json, .yaml, .yml files; its subdirectories are read only with -R (--recursive)"},
+		{name: "only subdirectories, -R", opts: Options{Filenames: []string{filepath.Join(dir, "deep")}, Recursive: true}, want: "d"},
 		{name: "empty directory", opts: Options{Filenames: []string{filepath.Join(dir, "sub", "..", "sub", "empty")}}, wantErr: "no such file"},
 	}
 	for _, c := range cases {

@@ -127,12 +127,14 @@ func (o Options) readFile(path string) ([]Object, error) {
 // dirFiles lists the manifest files of dir, descending only when recursive.
 func dirFiles(dir string, recursive bool) ([]string, error) {
 	var files []string
+	skipped := false // a subdirectory was not read
 	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
 		}
 		if d.IsDir() {
 			if p != dir && !recursive {
+				skipped = true
 				return filepath.SkipDir
 			}
 			return nil
@@ -145,7 +147,10 @@ func dirFiles(dir string, recursive bool) ([]string, error) {
 	if err != nil {
 		return nil, fmt.Errorf("failed to read directory %s: %w", dir, unwrapPathError(err))
 	}
-	if len(files) == 0 {
+	switch {
+	case len(files) == 0 && skipped:
+		return nil, fmt.Errorf("directory %s has no %s files; its subdirectories are read only with -R (--recursive)", dir, strings.Join(Extensions, ", "))
+	case len(files) == 0:
 		return nil, fmt.Errorf("directory %s has no %s files", dir, strings.Join(Extensions, ", "))
 	}
 	return files, nil

@@ -51,6 +51,9 @@ type Batch struct {
 	Verb string
 	// Reverse runs the phases backwards, for deletes.
 	Reverse bool
+	// Warn, when set, is told of inputs that name an object more than once
+	// (their writes run in input order, so the last one wins).
+	Warn func(msg string)
 
 	mu        sync.Mutex // guards the fields below
 	mappings  map[schema.GroupVersionKind]mappingResult
@@ -74,7 +77,7 @@ const (
 // Run writes objs with op and emits each result in input order.
 func (b *Batch) Run(ctx context.Context, objs []manifest.Object, op Op, emit func(Result)) {
 	b.init(objs)
-	e := newEmitter(len(objs), emit)
+	out := &inputOrder{emit: emit, results: make([]*Result, len(objs))}
 	byPhase := make([][]int, phaseCount)
 	for i, o := range objs {
 		p := phaseOf(o.Object)
@@ -89,7 +92,30 @@ func (b *Batch) Run(ctx context.Context, objs []manifest.Object, op Op, emit fun
 		for _, i := range byPhase[p] {
 			jobs = append(jobs, b.job(ctx, i, objs[i]))
 		}
-		runJobs(ctx, jobs, b.Concurrency, op, e)
+		b.warnTwice(jobs)
+		runJobs(ctx, jobs, b.Concurrency, op, out.done)
+	}
+}
+
+// inputOrder hands the results of the phases, which run one after the
+// other, to emit in input order: each waits for the results of the objects
+// before it in the input. It runs on one goroutine at a time.
+type inputOrder struct {
+	emit    func(Result)
+	results []*Result // by input position, until emitted
+	next    int       // the input position of the next result to emit
+}
+
+// done records the result of input position i and emits every result
+// now in order.
+func (o *inputOrder) done(i int, r Result) {
+	o.results[i] = &r
+	for o.next < len(o.results) && o.results[o.next] != nil {
+		if o.emit != nil {
+			o.emit(*o.results[o.next])
+		}
+		o.results[o.next] = nil
+		o.next++
 	}
 }
 

@@ -111,6 +111,12 @@ func (c *Client) Get(ctx context.Context, ref Ref, subresource string) (Response
 	return c.do(ctx, c.rest.Get().AbsPath(ref.path(subresource)...))
 }
 
+// GetMetadata reads the object's metadata only (the whole object from a
+// server that cannot send metadata alone).
+func (c *Client) GetMetadata(ctx context.Context, ref Ref) (Response, error) {
+	return c.do(ctx, c.rest.Get().AbsPath(ref.path("")...).SetHeader("Accept", MetadataObjectAccept))
+}
+
 // withParams adds the query parameters of o.
 func withParams(req *rest.Request, o RequestOptions, apply bool) *rest.Request {
 	if o.MetadataOnly && o.Subresource != "scale" {

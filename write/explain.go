@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
@@ -21,7 +22,28 @@ func Explain(r Result) string {
 	if r.Task.Source != "" {
 		head += " from " + r.Task.Source
 	}
+	if r.DryRun && missingNamespace(r.Err) != "" {
+		return head + ": " + dryRunNamespace(missingNamespace(r.Err))
+	}
 	return head + ": " + Cause(r.Err)
+}
+
+// missingNamespace is the namespace err says does not exist, or "".
+func missingNamespace(err error) string {
+	var status apierrors.APIStatus
+	if !errors.As(err, &status) || !apierrors.IsNotFound(err) {
+		return ""
+	}
+	if d := status.Status().Details; d != nil && d.Kind == "namespaces" {
+		return d.Name
+	}
+	return ""
+}
+
+// dryRunNamespace explains why a dry run fails in a namespace that does
+// not exist, even when the input creates it.
+func dryRunNamespace(ns string) string {
+	return fmt.Sprintf("namespace %q does not exist, and a server dry run creates nothing, not even a Namespace of the same input: create the namespace first to check the objects in it", ns)
 }
 
 // Cause words err for a user.
@@ -40,7 +62,7 @@ func Cause(err error) string {
 		return conflict(err, s)
 	case apierrors.IsAlreadyExists(err):
 		return s.Message + " (use kdx apply or kdx replace to change it)"
-	case apierrors.IsNotFound(err) && s.Details != nil && s.Details.Kind == "namespaces":
+	case missingNamespace(err) != "":
 		return fmt.Sprintf("namespace %q does not exist: create it first, or put the Namespace in the same input", s.Details.Name)
 	case s.Code == http.StatusUnsupportedMediaType:
 		return unsupportedPatch(s)
@@ -68,6 +90,9 @@ func hasCause(s metav1.Status, t metav1.CauseType) bool {
 func invalid(s metav1.Status) string {
 	if s.Details == nil || len(s.Details.Causes) == 0 {
 		return s.Message
+	}
+	if c := s.Details.Causes; len(c) == 1 && c[0].Field == "patch" {
+		return invalidPatch(c[0].Message)
 	}
 	var b strings.Builder
 	b.WriteString("the object is invalid:")
@@ -133,4 +158,24 @@ func typedPatch(msg string) string {
 		}
 	}
 	return b.String()
+}
+
+// invalidValuePrefix starts the message of a field error with its value.
+const invalidValuePrefix = "Invalid value: "
+
+// invalidPatch words the error of a patch whose result does not decode
+// into the object's type, dropping the value, which is the whole patched
+// object (managedFields included) as escaped JSON.
+func invalidPatch(msg string) string {
+	cause := msg
+	if rest, ok := strings.CutPrefix(msg, invalidValuePrefix); ok {
+		if q, err := strconv.QuotedPrefix(rest); err == nil {
+			cause = strings.TrimPrefix(rest[len(q):], ": ")
+		}
+	}
+	out := "the patched object does not fit the resource's type: " + cause
+	if strings.Contains(cause, "strict decoding error") {
+		out += " (--validate=warn drops unknown fields with a warning, as kubectl patch does; --validate=ignore drops them silently)"
+	}
+	return out
 }

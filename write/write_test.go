@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
@@ -61,21 +62,27 @@ func TestExplain(t *testing.T) {
 	nsMissing := apierrors.NewNotFound(schema.GroupResource{Resource: "namespaces"}, "gone")
 	unsupported := &apierrors.StatusError{ErrStatus: metav1.Status{Status: metav1.StatusFailure, Code: http.StatusUnsupportedMediaType, Reason: metav1.StatusReasonUnsupportedMediaType, Message: "the body of the request was in an unknown format"}}
 	typed := apierrors.NewInternalError(errors.New("failed to create typed patch object (ns/g; multi.example.org/v2, Kind=Gadget): errors:\n  .spec.color: expected string, got 3\n  .spec.extra: field not declared in schema"))
+	badPatch := apierrors.NewInvalid(schema.GroupKind{Kind: "ConfigMap"}, "c", nil)
+	badPatch.ErrStatus.Details.Causes = []metav1.StatusCause{{Type: metav1.CauseTypeFieldValueInvalid, Field: "patch",
+		Message: `Invalid value: "{\"apiVersion\":\"v1\",\"bogus\":1,\"metadata\":{\"managedFields\":[]}}": strict decoding error: unknown field "bogus"`}}
 	cases := []struct {
 		name string
 		err  error
 		want string
+		dry  bool
 	}{
-		{"invalid, one field per line", invalid, "failed to apply configmap/c from f.yaml document 1 (line 1): the object is invalid:\n  data.a: Invalid value: \"x\": bad\n  data: Forbidden: field is immutable when `immutable` is set\n  (an immutable field cannot change: delete the object and create it again to change it)"},
-		{"apply conflict", applyConflict, "failed to apply configmap/c from f.yaml document 1 (line 1): the apply conflicts with fields other field managers own:\n  .data.a: conflict with \"alice\" using v1\n  take them over with --force-conflicts, drop them from the input, or set them to the current values to share them"},
-		{"missing namespace", nsMissing, `failed to apply configmap/c from f.yaml document 1 (line 1): namespace "gone" does not exist: create it first, or put the Namespace in the same input`},
-		{"415", unsupported, "failed to apply configmap/c from f.yaml document 1 (line 1): the server does not accept this patch type here: custom resources support no strategic merge patch; use --type merge, --type json or --type apply (the body of the request was in an unknown format)"},
-		{"typed patch", typed, "failed to apply configmap/c from f.yaml document 1 (line 1): the object does not fit the resource's schema:\n  .spec.color: expected string, got 3\n  .spec.extra: field not declared in schema"},
-		{"plain error", errors.New("boom"), "failed to apply configmap/c from f.yaml document 1 (line 1): boom"},
+		{"a patched object that does not decode, without the object", badPatch, `failed to apply configmap/c from f.yaml document 1 (line 1): the patched object does not fit the resource's type: strict decoding error: unknown field "bogus" (--validate=warn drops unknown fields with a warning, as kubectl patch does; --validate=ignore drops them silently)`, false},
+		{"missing namespace in a dry run", nsMissing, `failed to apply configmap/c from f.yaml document 1 (line 1): namespace "gone" does not exist, and a server dry run creates nothing, not even a Namespace of the same input: create the namespace first to check the objects in it`, true},
+		{"invalid, one field per line", invalid, "failed to apply configmap/c from f.yaml document 1 (line 1): the object is invalid:\n  data.a: Invalid value: \"x\": bad\n  data: Forbidden: field is immutable when `immutable` is set\n  (an immutable field cannot change: delete the object and create it again to change it)", false},
+		{"apply conflict", applyConflict, "failed to apply configmap/c from f.yaml document 1 (line 1): the apply conflicts with fields other field managers own:\n  .data.a: conflict with \"alice\" using v1\n  take them over with --force-conflicts, drop them from the input, or set them to the current values to share them", false},
+		{"missing namespace", nsMissing, `failed to apply configmap/c from f.yaml document 1 (line 1): namespace "gone" does not exist: create it first, or put the Namespace in the same input`, false},
+		{"415", unsupported, "failed to apply configmap/c from f.yaml document 1 (line 1): the server does not accept this patch type here: custom resources support no strategic merge patch; use --type merge, --type json or --type apply (the body of the request was in an unknown format)", false},
+		{"typed patch", typed, "failed to apply configmap/c from f.yaml document 1 (line 1): the object does not fit the resource's schema:\n  .spec.color: expected string, got 3\n  .spec.extra: field not declared in schema", false},
+		{"plain error", errors.New("boom"), "failed to apply configmap/c from f.yaml document 1 (line 1): boom", false},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			r := Result{Task: Task{Ref: cmRef, Source: "f.yaml document 1 (line 1)"}, Verb: "apply", Err: c.err}
+			r := Result{Task: Task{Ref: cmRef, Source: "f.yaml document 1 (line 1)"}, Verb: "apply", Err: c.err, DryRun: c.dry}
 			if got := Explain(r); got != c.want {
 				t.Errorf("got\n%s\nwant\n%s", got, c.want)
 			}
@@ -198,6 +205,7 @@ func TestNamespaceFor(t *testing.T) {
 // TestWriterRequests checks the requests the verbs send, against a fake server.
 func TestWriterRequests(t *testing.T) {
 	var seen []string
+	var putBody string
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		seen = append(seen, r.Method+" "+r.URL.Path+"?"+r.URL.RawQuery+" "+r.Header.Get("Content-Type"))
 		w.Header().Set("Content-Type", "application/json")
@@ -207,8 +215,11 @@ func TestWriterRequests(t *testing.T) {
 		case r.Method == http.MethodDelete:
 			fmt.Fprint(w, `{"apiVersion":"v1","kind":"Status","status":"Success"}`)
 			return
+		case r.Method == http.MethodPut:
+			b, _ := io.ReadAll(r.Body)
+			putBody = string(b)
 		}
-		fmt.Fprint(w, `{"apiVersion":"multi.example.org/v2","kind":"Gadget","metadata":{"name":"g","namespace":"ns"}}`)
+		fmt.Fprint(w, `{"apiVersion":"multi.example.org/v2","kind":"Gadget","metadata":{"name":"g","namespace":"ns","resourceVersion":"42"}}`)
 	}))
 	defer srv.Close()
 	c, err := NewClient(&rest.Config{Host: srv.URL})
@@ -227,12 +238,19 @@ func TestWriterRequests(t *testing.T) {
 	results = append(results, w.Create(ctx, Task{Ref: gadgetRef, Object: obj}))
 	want := []string{
 		"PATCH /apis/multi.example.org/v2/namespaces/ns/gadgets/g/status?dryRun=All&fieldManager=kdx&fieldValidation=Ignore&force=true application/apply-patch+yaml",
+		"GET /apis/multi.example.org/v2/namespaces/ns/gadgets/g? ",
 		"PUT /apis/multi.example.org/v2/namespaces/ns/gadgets/g/status?dryRun=All&fieldManager=kdx&fieldValidation=Strict application/json",
 		"DELETE /apis/multi.example.org/v2/namespaces/ns/gadgets/g? application/json",
 		"POST /apis/multi.example.org/v2/namespaces/ns/gadgets?dryRun=All&fieldManager=kdx&fieldValidation=Strict application/json",
 	}
 	if strings.Join(seen, "\n") != strings.Join(want, "\n") {
 		t.Errorf("requests:\n%s\nwant:\n%s", strings.Join(seen, "\n"), strings.Join(want, "\n"))
+	}
+	if !strings.Contains(putBody, `"resourceVersion":"42"`) {
+		t.Errorf("a replace without resourceVersion sent %s, want the live object's resourceVersion 42", putBody)
+	}
+	if obj.GetResourceVersion() != "" {
+		t.Errorf("the replace changed its input: resourceVersion %q", obj.GetResourceVersion())
 	}
 	actions := []string{ActionApplied, ActionReplaced, ActionDeleted, ActionCreated}
 	for i, r := range results {

@@ -3,6 +3,7 @@ package write
 import (
 	"context"
 	"errors"
+	"reflect"
 	"time"
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
@@ -159,13 +160,17 @@ func applyRequest(o RequestOptions) RequestOptions {
 }
 
 // Replace updates the object with the body as given, resourceVersion
-// included: a conflict means someone changed the object since.
+// included: a conflict means someone changed the object since. Without a
+// resourceVersion in the input, the object is overwritten: as kubectl does,
+// kdx reads the object's current resourceVersion and sends it (custom
+// resources refuse an update without one).
 func (w *Writer) Replace(ctx context.Context, t Task) Result {
 	r := w.result(t, "replace")
 	if t.Ref.Name == "" {
 		return r.fail(errNoName)
 	}
-	body, err := t.Object.MarshalJSON()
+	obj := w.withLiveVersion(ctx, t)
+	body, err := obj.MarshalJSON()
 	if err != nil {
 		return r.fail(err)
 	}
@@ -180,25 +185,44 @@ func (w *Writer) Replace(ctx context.Context, t Task) Result {
 	return r
 }
 
-// Patch patches the object with a patch of type pt.
+// Patch patches the object with a patch of type pt. As kubectl does, it
+// reads the object (or its subresource) first and says "patched (no
+// change)" when the server's answer equals it.
 func (w *Writer) Patch(ctx context.Context, t Task, pt types.PatchType, patch []byte) Result {
 	r := w.result(t, "patch")
 	if t.Ref.Name == "" {
 		return r.fail(errNoName)
 	}
-	resp, err := w.Client.Patch(ctx, t.Ref, pt, patch, w.request())
+	before, berr := w.Client.Get(ctx, t.Ref, w.Options.Subresource)
+	req := w.request()
+	if berr == nil {
+		req.MetadataOnly = false // the whole object, to compare with before
+	}
+	resp, err := w.Client.Patch(ctx, t.Ref, pt, patch, req)
 	if err != nil {
 		return r.fail(err)
 	}
 	r.Object, r.Action = resp.Object, ActionPatched
-	op := metav1.ManagedFieldsOperationUpdate
-	if pt == types.ApplyPatchType {
-		op = metav1.ManagedFieldsOperationApply
-	}
-	if noOp(resp, w.Options.FieldManager, op, w.Options.Subresource) {
+	if berr == nil && before.Object != nil && reflect.DeepEqual(before.Object, resp.Object) {
 		r.Action = ActionPatchedNoChange
 	}
 	return r
+}
+
+// withLiveVersion is t's object, with the resourceVersion of the object on
+// the server when the input has none. When the object cannot be read, it is
+// t's object as given, and the update says why (kubectl's rule too).
+func (w *Writer) withLiveVersion(ctx context.Context, t Task) *unstructured.Unstructured {
+	if t.Object.GetResourceVersion() != "" {
+		return t.Object
+	}
+	live, err := w.Client.GetMetadata(ctx, t.Ref)
+	if err != nil || live.Object == nil || live.Object.GetResourceVersion() == "" {
+		return t.Object
+	}
+	obj := t.Object.DeepCopy()
+	obj.SetResourceVersion(live.Object.GetResourceVersion())
+	return obj
 }
 
 func (r Result) fail(err error) Result {

@@ -64,6 +64,7 @@ input order and failures listed at the end.`,
 func (o *applyOptions) AddFlags(fs *pflag.FlagSet) {
 	o.files.addFlags(fs, "apply")
 	o.flags.addFlags(fs, "kdx")
+	fs.Lookup("validate").Usage = "duplicate fields in the input: strict (refuse), warn, or ignore; unknown fields are the server's to decide in a server-side apply, and it refuses them whatever this says"
 	fs.BoolVar(&o.forceConflicts, "force-conflicts", false, "take over the fields other managers own instead of failing")
 	fs.BoolVar(&o.serverSide, "server-side", true, "kdx always applies server-side; accepted for kubectl's muscle memory")
 	fs.StringVar(&o.subresource, "subresource", "", "apply to a subresource: status or scale")

@@ -90,7 +90,7 @@ func (o *deleteOptions) AddFlags(fs *pflag.FlagSet) {
 	fs.BoolVar(&o.all, "all", false, "delete every object of the types given, in the namespace")
 	fs.BoolVarP(&o.allNamespaces, "all-namespaces", "A", false, "with -l or --all, in every namespace")
 	fs.StringVar(&o.cascade, "cascade", o.cascade, "dependents: background, foreground (wait for them) or orphan (keep them)")
-	fs.IntVar(&o.gracePeriod, "grace-period", o.gracePeriod, "seconds given to the object to terminate; -1 for its default, 0 only with --force")
+	fs.IntVar(&o.gracePeriod, "grace-period", o.gracePeriod, "seconds given to the object to terminate; -1 for its default; 0 deletes at once only with --force, and is taken as 1 without it (as kubectl does)")
 	fs.BoolVar(&o.now, "now", false, "terminate at once (--grace-period=1)")
 	fs.BoolVar(&o.force, "force", false, "with --grace-period=0, delete at once without waiting for termination")
 	fs.BoolVar(&o.ignoreNotFound, "ignore-not-found", false, "a missing object is not an error")
@@ -140,6 +140,8 @@ func (o *deleteOptions) deleteOptions() (write.DeleteOptions, error) {
 		grace = 1
 	case o.force && grace < 0:
 		grace = 0
+	case o.force && grace > 0:
+		return d, errors.New("--force and --grace-period greater than 0 cannot be specified together")
 	case grace == 0 && !o.force:
 		grace = 1 // as kubectl: immediate deletion needs --force
 	}
@@ -183,8 +185,11 @@ func (o *deleteOptions) Run(ctx context.Context) error {
 	op := func(w *write.Writer) write.Op {
 		return func(ctx context.Context, t write.Task) write.Result { return w.Delete(ctx, t, o.del) }
 	}
-	if o.force && o.del.GracePeriod != nil && *o.del.GracePeriod == 0 {
-		fmt.Fprintln(o.f.streams.ErrOut, "warning: immediate deletion does not wait for confirmation that the running resource has been terminated; it may continue to run on the cluster indefinitely")
+	switch {
+	case o.force && o.del.GracePeriod != nil && *o.del.GracePeriod == 0:
+		fmt.Fprintln(o.f.streams.ErrOut, "Warning: "+immediateDeletion)
+	case o.gracePeriod == 0 && !o.force:
+		fmt.Fprintln(o.f.streams.ErrOut, "Warning: "+gracePeriodRaised)
 	}
 	if len(o.objs) > 0 {
 		return o.run(ctx, "delete", op, true)
@@ -266,6 +271,13 @@ func (o *deleteOptions) tasks(ctx context.Context, env *writeEnv, targets []disc
 	}
 	return tasks, err
 }
+
+// immediateDeletion is kubectl's warning for --force --grace-period=0.
+const immediateDeletion = "Immediate deletion does not wait for confirmation that the running resource has been terminated. The resource may continue to run on the cluster indefinitely."
+
+// gracePeriodRaised says what kdx, like kubectl (which says nothing), does
+// with --grace-period=0 without --force.
+const gracePeriodRaised = "--grace-period=0 without --force is taken as --grace-period=1, as kubectl does: add --force to delete at once without waiting for termination"
 
 // deleteListChunk is the page size of the lists of delete -l and --all.
 const deleteListChunk = 500

@@ -68,7 +68,7 @@ says so.`,
 
   # A JSON patch from a file
   kdx patch configmap/app --type json --patch-file fix.json`,
-		Args: cobra.MinimumNArgs(1),
+		Args: cobra.ArbitraryArgs, // Validate names what is missing
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := o.Complete(cmd, args); err != nil {
 				return err
@@ -107,6 +107,9 @@ func (o *patchOptions) Complete(cmd *cobra.Command, args []string) error {
 		return fmt.Errorf(`--type must be strategic, merge, json or apply, not %q`, o.typ)
 	}
 	o.patchType = pt
+	if len(args) == 0 && o.patch == "" && o.patchFile == "" {
+		return errors.New("you must name the objects to patch and give the patch: kdx patch TYPE NAME (-p PATCH | --patch-file FILE); see 'kdx patch --help'")
+	}
 	return o.readPatch()
 }
 
@@ -137,8 +140,11 @@ func (o *patchOptions) readPatch() error {
 	return nil
 }
 
-// Validate checks the flags.
+// Validate checks the flags and that an object is named.
 func (o *patchOptions) Validate() error {
+	if len(o.args) == 0 {
+		return errors.New("you must name the objects to patch: TYPE NAME... or TYPE/NAME... (e.g. kdx patch configmap app -p '{\"data\":{\"k\":\"v\"}}')")
+	}
 	return validSubresource(o.subresource)
 }
 

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/kdxproject/kdx/internal/testenv"
 )
@@ -88,12 +87,30 @@ spec: {size: 1, color: red}
 			}
 		})
 	}
-	t.Run("a patch that changes nothing", func(t *testing.T) {
-		time.Sleep(2100 * time.Millisecond)
-		res := env.Kdx(t, "patch", "cm", "cfg", "-n", ns, "--type", "merge", "-p", `{"data":{"b":"2"}}`)
+	t.Run("a patch that changes nothing, as kubectl", func(t *testing.T) {
+		args := []string{"patch", "cm", "cfg", "-n", ns, "--type", "merge", "-p", `{"data":{"c":"3"}}`}
+		if res := env.Kdx(t, args...); res.Stdout != "configmap/cfg patched\n" {
+			t.Errorf("first patch: %q", res.Stdout)
+		}
+		// kubectl names the Scale object where kdx names the Deployment.
+		action := func(stdout string) string { _, a, _ := strings.Cut(stdout, " "); return a }
+		for _, args := range [][]string{
+			args, // at once again: nothing to change
+			{"patch", "gadget", "g", "-n", ns, "--subresource", "status", "--type", "merge", "-p", `{"status":{"phase":"Ready"}}`},
+			{"patch", "deploy", "web", "-n", ns, "--subresource", "scale", "--type", "merge", "-p", `{"spec":{"replicas":2}}`},
+		} {
+			res := env.Kdx(t, args...)
+			wantResult(t, res, 0)
+			k := env.RunKubectl(t, args...)
+			if action(res.Stdout) != "patched (no change)\n" || action(k.Stdout) != action(res.Stdout) || k.ExitCode != 0 {
+				t.Errorf("kdx %s: %q; kubectl (exit %d): %q %s", strings.Join(args, " "), res.Stdout, k.ExitCode, k.Stdout, k.Stderr)
+			}
+		}
+		// kubectl drops "(server dry run)" from a patch's line; kdx keeps it.
+		res := env.Kdx(t, append(args, "--dry-run=server")...)
 		wantResult(t, res, 0)
-		if res.Stdout != "configmap/cfg patched (no change)\n" {
-			t.Errorf("got %q", res.Stdout)
+		if res.Stdout != "configmap/cfg patched (no change) (server dry run)\n" {
+			t.Errorf("dry run of a patch that changes nothing: %q", res.Stdout)
 		}
 	})
 	t.Run("forbidden user", func(t *testing.T) {

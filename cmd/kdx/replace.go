@@ -27,8 +27,9 @@ func newReplaceCommand(f *factory) *cobra.Command {
 		Short: "Replace objects by the ones in files",
 		Long: `Replace each object by the one in the input (an update). With a
 resourceVersion in the input, the server refuses when the object changed since
-that version, and kdx says who changed it; without one, the object is
-overwritten.`,
+that version, and kdx says who changed it; without one (as export writes
+objects), kdx sends the live object's resourceVersion, as kubectl does, and the
+object is overwritten.`,
 		Example: `  # Edit an object offline, then write it back
   kdx get configmap app -o yaml > app.yaml
   kdx replace -f app.yaml

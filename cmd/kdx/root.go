@@ -54,6 +54,7 @@ and read the same way. Flags for reaching a cluster are kubectl's.`,
 	for _, add := range subcommands {
 		root.AddCommand(add(f))
 	}
+	root.SetHelpCommand(newHelpCommand())
 	return root
 }
 

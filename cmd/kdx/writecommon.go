@@ -268,6 +268,7 @@ func (fw *fileWrite) run(ctx context.Context, verb string, op func(*write.Writer
 	}
 	b := env.batch(verb)
 	b.Reverse = reverse
+	b.Warn = func(msg string) { fmt.Fprintf(fw.f.streams.ErrOut, "Warning: %s\n", msg) }
 	rep := &reporter{out: fw.f.streams.Out, errOut: fw.f.streams.ErrOut, output: fw.flags.output}
 	b.Run(ctx, fw.objs, op(env.writer), rep.emit)
 	return rep.finish()

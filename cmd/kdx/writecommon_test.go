@@ -62,6 +62,7 @@ func TestDeleteGracePeriodRules(t *testing.T) {
 		{name: "0 with --force", grace: 0, force: true, want: "0"},
 		{name: "explicit", grace: 30, want: "30"},
 		{name: "--now with --grace-period", grace: 5, now: true, wantErr: "--now and --grace-period"},
+		{name: "--force with a grace period", grace: 5, force: true, wantErr: "--force and --grace-period greater than 0"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
