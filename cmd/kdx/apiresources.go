@@ -144,7 +144,19 @@ func (o *apiResourcesOptions) Run(ctx context.Context) error {
 			return err
 		}
 	}
-	return o.print(resources, counts, snap.Failures)
+	if err := o.print(resources, counts, snap.Failures); err != nil {
+		return err
+	}
+	// What could not be counted: one line per cause after the table
+	// (whose COUNT column says which), exit 1.
+	rep := query.NewReport("count", "type")
+	for i, c := range counts {
+		if c.Err != nil {
+			rep.Add(resources[i].QualifiedName(), c.Err)
+		}
+	}
+	rep.Write(o.f.streams.ErrOut)
+	return rep.Err()
 }
 
 // snapshot reads discovery as the flags say: by default the server is
@@ -192,16 +204,7 @@ func (o *apiResourcesOptions) countObjects(ctx context.Context, resources []disc
 			Resource: r, GVR: r.GroupVersionResource(), GVK: r.GroupVersionKind(), Namespaced: r.Namespaced,
 		}})
 	}
-	counts, err := (&query.Engine{Lister: client}).Count(ctx, req)
-	if err != nil {
-		return nil, err
-	}
-	for i, c := range counts {
-		if c.Err != nil && !c.Forbidden {
-			fmt.Fprintf(o.f.streams.ErrOut, "warning: failed to count %s: %v\n", resources[i].QualifiedName(), c.Err)
-		}
-	}
-	return counts, nil
+	return (&query.Engine{Lister: client}).Count(ctx, req)
 }
 
 func (o *apiResourcesOptions) print(resources []discovery.APIResource, counts []discovery.Count, failures []discovery.Failure) error {
