@@ -12,6 +12,7 @@ import (
 
 	"github.com/kdxproject/kdx/discovery"
 	"github.com/kdxproject/kdx/query"
+	"github.com/kdxproject/kdx/render"
 )
 
 // DefaultPageSize is the number of objects asked for per list request, as kubectl's --chunk-size.
@@ -75,7 +76,7 @@ type Options struct {
 	// Sink receives the cleaned objects.
 	Sink Sink
 	// Progress, if not nil, is told of each type done and object written.
-	Progress *Progress
+	Progress *render.Progress
 
 	// writeSlots bounds the parallel writes when Writers > 1.
 	writeSlots chan struct{}
@@ -91,7 +92,7 @@ func Run(ctx context.Context, lister Lister, opts Options) (*Summary, error) {
 	}
 	work := func(ctx context.Context, i int) TypeResult {
 		res := exportType(ctx, lister, opts, opts.Types[i])
-		opts.Progress.typeDone()
+		opts.Progress.TypeDone()
 		return res
 	}
 	emitted := 0
@@ -206,7 +207,7 @@ func (w *pageWriter) done(err error) {
 	switch {
 	case err == nil:
 		w.written++
-		w.opts.Progress.objectWritten()
+		w.opts.Progress.ObjectWritten()
 	case w.err == nil:
 		w.err = err
 	}

@@ -5,9 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 
-	"golang.org/x/term"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/client-go/rest"
@@ -16,6 +14,7 @@ import (
 	"github.com/kdxproject/kdx/dynamicclient"
 	"github.com/kdxproject/kdx/export"
 	"github.com/kdxproject/kdx/internal/cliutil"
+	"github.com/kdxproject/kdx/render"
 )
 
 // exportLister lists for the export package through the dynamic client.
@@ -137,8 +136,8 @@ func (o *exportOptions) runDir(ctx context.Context, lister export.Lister, opts e
 
 // runWithProgress runs the export with a progress line when stderr is a terminal.
 func (o *exportOptions) runWithProgress(ctx context.Context, lister export.Lister, opts export.Options) (*export.Summary, error) {
-	if f, ok := o.f.streams.ErrOut.(*os.File); ok && term.IsTerminal(int(f.Fd())) && !o.quiet {
-		opts.Progress = export.StartProgress(f, len(opts.Types))
+	if !o.quiet {
+		opts.Progress = render.StartProgress(o.f.streams.ErrOut, render.ProgressOptions{Verb: "exporting", Total: len(opts.Types), Objects: true})
 		defer opts.Progress.Stop()
 	}
 	return export.Run(ctx, lister, opts)

@@ -116,6 +116,7 @@ func (r *getRun) bufferedTables(ctx context.Context, eng *query.Engine, req quer
 		return render.NewTableBuffer(printer(t), r.o.noHeaders)
 	}
 	done := func(_ discovery.Target, s query.Sink) error {
+		r.progress.TypeDone()
 		b := s.(*render.TableBuffer)
 		if err := b.Close(); err != nil {
 			return err
@@ -151,10 +152,13 @@ func (r *getRun) objects(ctx context.Context, eng *query.Engine, req query.Reque
 		open := func(discovery.Target) query.Sink {
 			return query.SinkFunc(func(obj runtime.Object) error { return s.Add(render.Items(obj)) })
 		}
-		err = eng.Each(ctx, req, r.report, open, func(discovery.Target, query.Sink) error { return nil })
+		err = eng.Each(ctx, req, r.report, open, func(discovery.Target, query.Sink) error { r.progress.TypeDone(); return nil })
 	} else {
 		open := func(discovery.Target) query.Sink { return &render.Collector{} }
-		done := func(_ discovery.Target, c query.Sink) error { return s.Add(c.(*render.Collector).Items) }
+		done := func(_ discovery.Target, c query.Sink) error {
+			r.progress.TypeDone()
+			return s.Add(c.(*render.Collector).Items)
+		}
 		err = eng.Each(ctx, req, r.report, open, done)
 	}
 	if err != nil {

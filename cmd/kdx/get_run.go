@@ -6,6 +6,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
+	"time"
+
+	"golang.org/x/term"
 
 	"github.com/kdxproject/kdx/discovery"
 	"github.com/kdxproject/kdx/dynamicclient"
@@ -23,6 +27,8 @@ type getRun struct {
 	errOut           io.Writer
 	// report collects what could not be read.
 	report *query.Report
+	// progress counts the types read with --all-types (nil: not drawn).
+	progress *render.Progress
 }
 
 // Run gets and prints what was asked.
@@ -57,6 +63,11 @@ func (o *getOptions) Run(ctx context.Context) error {
 		return err
 	}
 	eng := &query.Engine{Lister: client}
+	if o.allTypes && !isTerminal(o.f.streams.Out) {
+		// On the terminal the output itself shows the progress.
+		r.progress = render.StartProgress(o.f.streams.ErrOut, render.ProgressOptions{Verb: "listing", Total: len(req.Targets), Delay: time.Second})
+		defer r.progress.Stop()
+	}
 	if o.human() {
 		err = r.tables(ctx, eng, req, out)
 	} else {
@@ -65,6 +76,7 @@ func (o *getOptions) Run(ctx context.Context) error {
 	if ferr := out.Flush(); err == nil {
 		err = ferr
 	}
+	r.progress.Stop()
 	return r.finish(err)
 }
 
@@ -148,4 +160,10 @@ func (r *getRun) readKind() query.Read {
 		return query.Metadata
 	}
 	return query.Objects
+}
+
+// isTerminal reports whether w is a terminal.
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
 }
