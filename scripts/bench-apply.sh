@@ -70,7 +70,7 @@ main() {
   fi
   export -f apply_write_file
   export apply_objects apply_ns apply_file apply_gen
-  bench_row --setup "apply_write_file" --floor "--concurrency 64 apply $apply_file" "apply -f ($apply_objects objects)" 0.3 - \
+  bench_row --setup "apply_write_file" --floor "--concurrency 64 apply $apply_file" "apply -f ($apply_objects objects)" f1.1 - \
     "$KDX" apply --force-conflicts -f "$apply_file" \
     --vs "$KUBECTL" apply --server-side --force-conflicts -f "$apply_file"
   apply_cleanup

@@ -123,7 +123,11 @@ bench_print_row() {
 # bench_budget_text TIME_BUDGET RSS_BUDGET prints the budget column.
 bench_budget_text() {
   local text=""
-  [ "$1" != - ] && text="t<=$1"
+  case $1 in
+    -) ;;
+    f*) text="t<=${1#f}x floor" ;;
+    *) text="t<=$1" ;;
+  esac
   [ "$2" != - ] && text="${text:+$text }rss<=$2"
   printf '%s\n' "${text:--}"
 }
@@ -151,7 +155,7 @@ bench_output_note() {
 # bench_row [--setup CMD] [--warmup N] [--floor "FLOOR_ARGS"] NAME TIME_BUDGET RSS_BUDGET KDX_CMD... --vs KUBECTL_CMD...
 # measures both commands the same way and prints a row with the medians, the
 # kdx/kubectl ratios and PASS or FAIL against the budgets (maximum ratios, "-"
-# for none). --floor runs the floor helper with FLOOR_ARGS (split on spaces)
+# for none; a time budget "fN" is N times the floor instead of kubectl). --floor runs the floor helper with FLOOR_ARGS (split on spaces)
 # for the FLOOR column, with the same --setup and --warmup as the commands. A
 # command that fails shows as n/a with its first error line. Missing a budget
 # never fails the bench: it returns 0.
@@ -185,16 +189,22 @@ bench_row() {
 # bench_emit_row NAME TIME_BUDGET RSS_BUDGET prints the row of the
 # measurements bench_row left in _bk_* (kdx), _bc_* (kubectl) and _bf_* (floor).
 bench_emit_row() {
-  local name=$1 tbudget=$2 rbudget=$3 budget tx rx result
+  local name=$1 tbudget=$2 rbudget=$3 budget tx rx result vtx vtbudget
   budget=$(bench_budget_text "$tbudget" "$rbudget")
   tx=$(bench_ratio "$_bk_time" "$_bc_time")
   rx=$(bench_ratio "$_bk_rss" "$_bc_rss")
+  # A time budget "fN" is N times the floor (the same requests as plain
+  # HTTP), not a ratio to kubectl.
+  vtx=$tx vtbudget=$tbudget
+  case $tbudget in
+    f*) vtx=$(bench_ratio "$_bk_time" "$_bf_time") vtbudget=${tbudget#f} ;;
+  esac
   if [ "$_bk_ok" != 1 ]; then
     result="n/a (kdx: $_bk_err)"
   elif [ "$_bc_ok" != 1 ]; then
     result="n/a (kubectl: $_bc_err)"
   else
-    result="$(bench_verdict "$tx" "$rx" "$tbudget" "$rbudget")$(bench_output_note "$_bk_bytes" "$_bc_bytes")"
+    result="$(bench_verdict "$vtx" "$rx" "$vtbudget" "$rbudget")$(bench_output_note "$_bk_bytes" "$_bc_bytes")"
   fi
   bench_print_row "$name" "$_bk_time" "$_bc_time" "$_bf_time" "$tx" "$_bk_rss" "$_bc_rss" "$_bf_rss" "$rx" "$budget" "$result"
 }
