@@ -242,7 +242,8 @@ func waitStale(t *testing.T, env *testenv.Env, gv string) {
 }
 
 // TestE2ERestrictedUser: a user who may list nothing still discovers
-// everything; --count says forbidden per resource and exits 0.
+// everything; --count says forbidden per resource, reports what it could not
+// count once, on stderr, and exits 1 (README: Errors and exit codes).
 func TestE2ERestrictedUser(t *testing.T) {
 	env := testenv.Require(t)
 	installDemo(t, env)
@@ -258,16 +259,16 @@ func TestE2ERestrictedUser(t *testing.T) {
 		t.Errorf("restricted user does not discover gadgets")
 	}
 	res := env.Kdx(t, "--context", "restricted", "api-resources", "--count", "--api-group=multi.example.org", "--no-headers")
-	if res.ExitCode != 0 {
-		t.Fatalf("exit %d: %s", res.ExitCode, res.Stderr)
+	if res.ExitCode != 1 {
+		t.Fatalf("exit %d, want 1: %s", res.ExitCode, res.Stderr)
 	}
 	for _, line := range strings.Split(strings.TrimSpace(res.Stdout), "\n") {
 		if !strings.HasSuffix(line, "   forbidden") {
 			t.Errorf("want a forbidden COUNT cell: %q", line)
 		}
 	}
-	if strings.Contains(res.Stderr, "error") {
-		t.Errorf("forbidden counts are not errors; stderr:\n%s", res.Stderr)
+	if got := strings.Split(strings.TrimSpace(res.Stderr), "\n"); len(got) != 1 || !strings.Contains(got[0], "(forbidden)") {
+		t.Errorf("want one line naming the forbidden cause; stderr:\n%s", res.Stderr)
 	}
 }
 

@@ -55,7 +55,7 @@ spec: {size: 1, color: red}
 		{name: "status subresource of a custom object", args: []string{"gd", "g", "--subresource", "status", "--type", "merge", "-p", `{"status":{"phase":"Ready"},"spec":{"color":"ignored"}}`},
 			stdout: "gadget.multi.example.org/g patched\n", check: func() string { return jsonpath("gadget", "g", "{.status.phase}/{.spec.color}") }, want: "Ready/red"},
 		{name: "default strategic on a custom object falls back to merge", args: []string{"gadget/g", "-p", `{"spec":{"size":4}}`},
-			stdout: "gadget.multi.example.org/g patched\n", stderr: "warning: gadgets.multi.example.org does not support strategic merge patch",
+			stdout: "gadget.multi.example.org/g patched\n", stderr: "Warning: gadgets.multi.example.org does not support strategic merge patch",
 			check: func() string { return jsonpath("gadget", "g", "{.spec.size}") }, want: "4"},
 		{name: "explicit strategic on a custom object is explained", args: []string{"gadget/g", "--type", "strategic", "-p", `{"spec":{"size":5}}`},
 			exitCode: 1, stderr: "failed to patch gadget.multi.example.org/g: the server does not accept this patch type here: custom resources support no strategic merge patch; use --type merge",

@@ -82,7 +82,7 @@ func TestValidateDuplicateField(t *testing.T) {
 					return
 				case tc.warned:
 					wantResult(t, res, 0)
-					if want := "warning: " + msg + " (the last value is used)\n"; res.Stderr != want {
+					if want := "Warning: " + msg + " (the last value is used)\n"; res.Stderr != want {
 						t.Errorf("stderr %q, want %q", res.Stderr, want)
 					}
 				default:
@@ -143,7 +143,7 @@ spec: {size: 3}
 					return
 				}
 				wantResult(t, res, 0)
-				if want := "warning: " + msg + " (the last value is used)\n"; res.Stderr != want {
+				if want := "Warning: " + msg + " (the last value is used)\n"; res.Stderr != want {
 					t.Errorf("stderr %q, want %q", res.Stderr, want)
 				}
 				for _, o := range []struct{ kind, name, path, want string }{

@@ -31,7 +31,7 @@ func (ff *fileFlags) addFlags(fs *pflag.FlagSet, what string) {
 // read decodes the objects of the -f inputs, handling duplicate fields as
 // dup says, with warnings on errOut.
 func (ff *fileFlags) read(stdin io.Reader, errOut io.Writer, verb string, dup manifest.Duplicates) ([]manifest.Object, error) {
-	warn := func(err error) { fmt.Fprintf(errOut, "warning: %v\n", err) }
+	warn := func(err error) { fmt.Fprintf(errOut, "Warning: %v\n", err) }
 	objs, err := manifest.Read(manifest.Options{Filenames: ff.filenames, Recursive: ff.recursive, Stdin: stdin,
 		Duplicates: dup, Warn: warn})
 	if errors.Is(err, manifest.ErrNoObjects) {
@@ -181,7 +181,7 @@ type reporter struct {
 func (r *reporter) emit(res write.Result) {
 	r.count++
 	for _, w := range res.Warnings {
-		fmt.Fprintf(r.errOut, "warning: %s\n", w)
+		fmt.Fprintf(r.errOut, "Warning: %s\n", w)
 	}
 	switch {
 	case res.Err != nil:

@@ -99,7 +99,7 @@ func TestReporter(t *testing.T) {
 	if out.String() != "configmap/a created\n" {
 		t.Errorf("stdout %q", out.String())
 	}
-	wantErr := "warning: careful\nerror: failed to create configmap/a from f.yaml document 2 (line 5): boom\nerror: interrupted: 1 of 3 objects were not written (or their results not read)\n"
+	wantErr := "Warning: careful\nerror: failed to create configmap/a from f.yaml document 2 (line 5): boom\nerror: interrupted: 1 of 3 objects were not written (or their results not read)\n"
 	if errOut.String() != wantErr {
 		t.Errorf("stderr:\n%s\nwant:\n%s", errOut.String(), wantErr)
 	}
