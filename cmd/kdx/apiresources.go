@@ -65,13 +65,7 @@ request; a group that cannot be read is named in a warning and skipped.`,
   # Names only, for scripts; fail if any group could not be read
   kdx api-resources -o name --strict`,
 		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			o.Complete(cmd.Flags())
-			if err := o.Validate(); err != nil {
-				return err
-			}
-			return o.Run(cmd.Context())
-		},
+		RunE: runE(o),
 	}
 	o.AddFlags(cmd.Flags())
 	_ = cmd.RegisterFlagCompletionFunc("output", cobra.FixedCompletions([]string{"wide", "name", "json", "yaml"}, cobra.ShellCompDirectiveNoFileComp))
@@ -99,7 +93,8 @@ func (o *apiResourcesOptions) AddFlags(fs *pflag.FlagSet) {
 var apiResourcesOutputs = render.Outputs{"", "wide", "name", "json", "yaml"}
 
 // Complete turns the flags that were set into a filter.
-func (o *apiResourcesOptions) Complete(fs *pflag.FlagSet) {
+func (o *apiResourcesOptions) Complete(cmd *cobra.Command, _ []string) error {
+	fs := cmd.Flags()
 	if fs.Changed("api-group") {
 		o.filter.APIGroup = &o.apiGroup
 	}
@@ -107,6 +102,7 @@ func (o *apiResourcesOptions) Complete(fs *pflag.FlagSet) {
 		o.filter.Namespaced = &o.namespaced
 	}
 	o.filter.Verbs, o.filter.Categories = o.verbs, o.categories
+	return nil
 }
 
 // Validate checks flag values and combinations.

@@ -35,7 +35,9 @@ func TestAPIResourcesValidate(t *testing.T) {
 			if err := cmd.Flags().Parse(tt.args); err != nil {
 				t.Fatal(err)
 			}
-			o.Complete(cmd.Flags())
+			if err := o.Complete(cmd, nil); err != nil {
+				t.Fatal(err)
+			}
 			err := o.Validate()
 			if got := errString(err); got != tt.wantErr {
 				t.Errorf("Validate(%v) = %q, want %q", tt.args, got, tt.wantErr)

@@ -26,7 +26,7 @@ sorted, as kubectl api-versions does.`,
 		Example: `  # Every served group/version
   kdx api-versions`,
 		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error { return o.Run(cmd.Context()) },
+		RunE: runE(o),
 	}
 }
 

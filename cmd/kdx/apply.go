@@ -1,6 +1,8 @@
 package main
 
 import (
+	"context"
+
 	"errors"
 
 	"github.com/spf13/cobra"
@@ -46,15 +48,7 @@ input order and failures listed at the end.`,
   # Write a custom object's status
   kdx apply -f gadget-status.yaml --subresource status`,
 		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := o.Complete(); err != nil {
-				return err
-			}
-			if err := o.Validate(); err != nil {
-				return err
-			}
-			return o.Run(cmd)
-		},
+		RunE: runE(o),
 	}
 	o.AddFlags(cmd.Flags())
 	return cmd
@@ -71,7 +65,7 @@ func (o *applyOptions) AddFlags(fs *pflag.FlagSet) {
 }
 
 // Complete reads the input.
-func (o *applyOptions) Complete() error {
+func (o *applyOptions) Complete(*cobra.Command, []string) error {
 	if err := o.complete("apply"); err != nil {
 		return err
 	}
@@ -88,6 +82,6 @@ func (o *applyOptions) Validate() error {
 }
 
 // Run applies every object.
-func (o *applyOptions) Run(cmd *cobra.Command) error {
-	return o.run(cmd.Context(), "apply", func(w *write.Writer) write.Op { return w.Apply }, false)
+func (o *applyOptions) Run(ctx context.Context) error {
+	return o.run(ctx, "apply", func(w *write.Writer) write.Op { return w.Apply }, false)
 }

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"context"
+
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
@@ -34,12 +36,7 @@ results are printed in input order and failures listed at the end.`,
   # From stdin, checked by the server but not stored
   cat app.yaml | kdx create -f - --dry-run=server`,
 		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := o.Complete(); err != nil {
-				return err
-			}
-			return o.Run(cmd)
-		},
+		RunE: runE(o),
 	}
 	o.AddFlags(cmd.Flags())
 	return cmd
@@ -52,9 +49,9 @@ func (o *createOptions) AddFlags(fs *pflag.FlagSet) {
 }
 
 // Complete reads the input.
-func (o *createOptions) Complete() error { return o.complete("create") }
+func (o *createOptions) Complete(*cobra.Command, []string) error { return o.complete("create") }
 
 // Run creates every object.
-func (o *createOptions) Run(cmd *cobra.Command) error {
-	return o.run(cmd.Context(), "create", func(w *write.Writer) write.Op { return w.Create }, false)
+func (o *createOptions) Run(ctx context.Context) error {
+	return o.run(ctx, "create", func(w *write.Writer) write.Op { return w.Create }, false)
 }

@@ -65,15 +65,7 @@ collection reports nothing and needs an RBAC verb few users have). With --wait
 
   # Delete every gadget of the namespace, without waiting
   kdx delete gadgets --all --wait=false`,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := o.Complete(args); err != nil {
-				return err
-			}
-			if err := o.Validate(); err != nil {
-				return err
-			}
-			return o.Run(cmd.Context())
-		},
+		RunE: runE(o),
 	}
 	o.AddFlags(cmd.Flags())
 	return cmd
@@ -100,7 +92,7 @@ func (o *deleteOptions) AddFlags(fs *pflag.FlagSet) {
 }
 
 // Complete reads -f and turns the flags into options.
-func (o *deleteOptions) Complete(args []string) error {
+func (o *deleteOptions) Complete(_ *cobra.Command, args []string) error {
 	o.args = args
 	dryRun, err := parseDryRun(o.flags.dryRun)
 	if err != nil {

@@ -37,13 +37,13 @@ type exportOptions struct {
 	format export.Format
 }
 
-// NewExportOptions returns the options of `kdx export` with their defaults.
-func NewExportOptions(f *factory) *exportOptions {
+// newExportOptions returns the options of `kdx export` with their defaults.
+func newExportOptions(f *factory) *exportOptions {
 	return &exportOptions{f: f, output: string(export.FormatYAML), concurrency: export.DefaultConcurrency, chunkSize: export.DefaultPageSize}
 }
 
 func newExportCommand(f *factory) *cobra.Command {
-	o := NewExportOptions(f)
+	o := newExportOptions(f)
 	cmd := &cobra.Command{
 		Use:   "export [TYPE[,TYPE...] [NAME...] | TYPE/NAME ...] | --all-types",
 		Short: "Write clean manifests of live objects, to re-apply to another cluster",
@@ -67,15 +67,7 @@ A summary on stderr counts what was written, skipped and why, and what failed.`,
 
   # One namespace for a GitOps repository, without Secret values
   kdx export --all-types -n shop --dir ./shop --redact-secrets`,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := o.Complete(args); err != nil {
-				return err
-			}
-			if err := o.Validate(); err != nil {
-				return err
-			}
-			return o.Run(cmd.Context())
-		},
+		RunE: runE(o),
 		ValidArgsFunction: func(cmd *cobra.Command, args []string, toComplete string) ([]string, cobra.ShellCompDirective) {
 			return (&getOptions{f: f}).completeArgs(cmd, args, toComplete)
 		},
@@ -104,7 +96,7 @@ func (o *exportOptions) AddFlags(fs *pflag.FlagSet) {
 }
 
 // Complete parses the output format.
-func (o *exportOptions) Complete(args []string) error {
+func (o *exportOptions) Complete(_ *cobra.Command, args []string) error {
 	o.args = args
 	if err := export.Outputs.Check(o.output); err != nil {
 		return err

@@ -82,15 +82,7 @@ cause, and make the exit code 1 (--ignore-forbidden leaves forbidden types out).
   kdx get --raw /apis/apps/v1`,
 		SuggestFor:        []string{"list", "ls"},
 		ValidArgsFunction: o.completeArgs,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := o.Complete(cmd, args); err != nil {
-				return err
-			}
-			if err := o.Validate(); err != nil {
-				return err
-			}
-			return o.Run(cmd.Context())
-		},
+		RunE:              runE(o),
 	}
 	o.AddFlags(cmd.Flags())
 	_ = cmd.RegisterFlagCompletionFunc("output", completeOutput)

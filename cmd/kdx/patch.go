@@ -69,15 +69,7 @@ says so.`,
   # A JSON patch from a file
   kdx patch configmap/app --type json --patch-file fix.json`,
 		Args: cobra.ArbitraryArgs, // Validate names what is missing
-		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := o.Complete(cmd, args); err != nil {
-				return err
-			}
-			if err := o.Validate(); err != nil {
-				return err
-			}
-			return o.Run(cmd.Context())
-		},
+		RunE: runE(o),
 	}
 	o.AddFlags(cmd.Flags())
 	return cmd

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"context"
+
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
@@ -37,15 +39,7 @@ object is overwritten.`,
   # Replace a custom object's status
   kdx replace -f gadget.yaml --subresource status`,
 		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := o.Complete(); err != nil {
-				return err
-			}
-			if err := validSubresource(o.subresource); err != nil {
-				return err
-			}
-			return o.Run(cmd)
-		},
+		RunE: runE(o),
 	}
 	o.AddFlags(cmd.Flags())
 	return cmd
@@ -59,7 +53,7 @@ func (o *replaceOptions) AddFlags(fs *pflag.FlagSet) {
 }
 
 // Complete reads the input.
-func (o *replaceOptions) Complete() error {
+func (o *replaceOptions) Complete(*cobra.Command, []string) error {
 	if err := o.complete("replace"); err != nil {
 		return err
 	}
@@ -67,7 +61,12 @@ func (o *replaceOptions) Complete() error {
 	return nil
 }
 
+// Validate checks --subresource.
+func (o *replaceOptions) Validate() error {
+	return validSubresource(o.subresource)
+}
+
 // Run replaces every object.
-func (o *replaceOptions) Run(cmd *cobra.Command) error {
-	return o.run(cmd.Context(), "replace", func(w *write.Writer) write.Op { return w.Replace }, false)
+func (o *replaceOptions) Run(ctx context.Context) error {
+	return o.run(ctx, "replace", func(w *write.Writer) write.Op { return w.Replace }, false)
 }

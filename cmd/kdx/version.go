@@ -43,12 +43,7 @@ func newVersionCommand(f *factory) *cobra.Command {
   # As JSON, for scripts
   kdx version -o json`,
 		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := o.Validate(); err != nil {
-				return err
-			}
-			return o.Run(cmd)
-		},
+		RunE: runE(o),
 	}
 	cmd.Flags().BoolVar(&o.clientOnly, "client", false, "print the client version only (no server needed)")
 	cmd.Flags().StringVarP(&o.output, "output", "o", "", versionOutputs.Usage("output format"))
@@ -65,11 +60,11 @@ func (o *versionOptions) Validate() error {
 
 // Run prints the versions; the client version is printed even if the server
 // cannot be reached.
-func (o *versionOptions) Run(cmd *cobra.Command) error {
+func (o *versionOptions) Run(ctx context.Context) error {
 	doc := versionDocument{ClientVersion: version.Get()}
 	var serverErr error
 	if !o.clientOnly {
-		doc.ServerVersion, serverErr = o.serverVersion(cmd.Context())
+		doc.ServerVersion, serverErr = o.serverVersion(ctx)
 	}
 	out := o.f.streams.Out
 	switch o.output {

@@ -57,15 +57,7 @@ no longer has it (after a restart), kdx lists again and prints the difference
   # Only the changes to one object, for a minute
   kdx watch deployment/web --watch-only --timeout 1m`,
 		ValidArgsFunction: completeResourceTypes(f),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := o.Complete(args); err != nil {
-				return err
-			}
-			if err := o.Validate(); err != nil {
-				return err
-			}
-			return o.Run(cmd.Context())
-		},
+		RunE:              runE(o),
 	}
 	o.AddFlags(cmd.Flags())
 	_ = cmd.RegisterFlagCompletionFunc("output", completeOutput)
@@ -87,7 +79,7 @@ func (o *watchOptions) AddFlags(fs *pflag.FlagSet) {
 }
 
 // Complete resolves the output format into a printer.
-func (o *watchOptions) Complete(args []string) error {
+func (o *watchOptions) Complete(_ *cobra.Command, args []string) error {
 	o.args = args
 	var err error
 	o.printer, err = render.NewPrinter(o.output, o.renderOptions(true))

@@ -1,0 +1,41 @@
+package main
+
+import (
+	"context"
+
+	"github.com/spf13/cobra"
+)
+
+// Every kdx verb is an options struct that turns flags into a typed request
+// (Complete), checks it (Validate) and does the work (Run). runE is the one
+// place that calls them, in that order; a verb with nothing to complete or
+// to check leaves that method out.
+type (
+	runner interface {
+		Run(ctx context.Context) error
+	}
+	completer interface {
+		Complete(cmd *cobra.Command, args []string) error
+	}
+	validator interface {
+		Validate() error
+	}
+)
+
+// runE is a cobra RunE for o: Complete, then Validate, then Run with the
+// command's context (cancelled by Ctrl-C).
+func runE(o runner) func(*cobra.Command, []string) error {
+	return func(cmd *cobra.Command, args []string) error {
+		if c, ok := o.(completer); ok {
+			if err := c.Complete(cmd, args); err != nil {
+				return err
+			}
+		}
+		if v, ok := o.(validator); ok {
+			if err := v.Validate(); err != nil {
+				return err
+			}
+		}
+		return o.Run(cmd.Context())
+	}
+}
