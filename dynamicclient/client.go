@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"strings"
 	"time"
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
@@ -92,26 +91,6 @@ func (c *Client) Metadata() metadata.Interface { return c.meta }
 
 // REST is the REST client for requests the typed clients cannot make.
 func (c *Client) REST() *rest.RESTClient { return c.rest }
-
-// resourcePath is the URL path of a resource's collection, or of one object
-// when name is set, with an optional subresource.
-func resourcePath(gvr schema.GroupVersionResource, namespaced bool, namespace, name, subresource string) string {
-	parts := []string{"/api", gvr.Version}
-	if gvr.Group != "" {
-		parts = []string{"/apis", gvr.Group, gvr.Version}
-	}
-	if namespaced && namespace != "" {
-		parts = append(parts, "namespaces", namespace)
-	}
-	parts = append(parts, gvr.Resource)
-	if name != "" {
-		parts = append(parts, name)
-		if subresource != "" {
-			parts = append(parts, subresource)
-		}
-	}
-	return strings.Join(parts, "/")
-}
 
 // rawBody is the body of res, or its error as the server's Status (which
 // Result.Raw does not decode: a 403 would read "unknown").

@@ -38,7 +38,7 @@ func (c *Client) resourceClient(m discovery.Mapping, namespace string) dynamic.R
 // resource is cluster-scoped). fn must not keep the list after it returns
 // unless it owns it: each page is a new list.
 func (c *Client) ListPages(ctx context.Context, m discovery.Mapping, namespace string, opts metav1.ListOptions, fn func(*unstructured.UnstructuredList) error) error {
-	path := resourcePath(m.GVR, m.Namespaced, namespace, "", "")
+	path := m.Path(namespace, "", "")
 	fetch := func(ctx context.Context, o metav1.ListOptions) (*unstructured.UnstructuredList, string, error) {
 		body, err := c.getPage(ctx, path, "application/json", listParams(o, ""))
 		if err != nil {
@@ -67,7 +67,7 @@ func (c *Client) Get(ctx context.Context, m discovery.Mapping, namespace, name, 
 // (PartialObjectMetadataList, protobuf when the server can), page by page
 // as ListPages does. Items carry m's kind and apiVersion.
 func (c *Client) MetadataPages(ctx context.Context, m discovery.Mapping, namespace string, opts metav1.ListOptions, fn func(*metav1.PartialObjectMetadataList) error) error {
-	path := resourcePath(m.GVR, m.Namespaced, namespace, "", "")
+	path := m.Path(namespace, "", "")
 	fetch := func(ctx context.Context, o metav1.ListOptions) (*metav1.PartialObjectMetadataList, string, error) {
 		l, err := c.metadataPage(ctx, path, listParams(o, ""))
 		if err != nil {
@@ -100,7 +100,7 @@ func (c *Client) TablePages(ctx context.Context, m discovery.Mapping, namespace 
 // *metav1.Table, or the *unstructured.UnstructuredList of a server that
 // cannot make tables (which kubectl prints as NAME and AGE).
 func (c *Client) PrintablePages(ctx context.Context, m discovery.Mapping, namespace string, opts metav1.ListOptions, include metav1.IncludeObjectPolicy, fn func(runtime.Object) error) error {
-	path := resourcePath(m.GVR, m.Namespaced, namespace, "", "")
+	path := m.Path(namespace, "", "")
 	fetch := func(ctx context.Context, o metav1.ListOptions) (runtime.Object, string, error) {
 		obj, err := c.printable(ctx, path, listParams(o, include), true)
 		if err != nil {
@@ -139,7 +139,7 @@ func (c *Client) GetTable(ctx context.Context, m discovery.Mapping, namespace, n
 // GetPrintable is GetTable handing on what the server sent: a *metav1.Table
 // or, from a server that cannot make tables, the *unstructured.Unstructured.
 func (c *Client) GetPrintable(ctx context.Context, m discovery.Mapping, namespace, name, subresource string, include metav1.IncludeObjectPolicy) (runtime.Object, error) {
-	path := resourcePath(m.GVR, m.Namespaced, namespace, name, subresource)
+	path := m.Path(namespace, name, subresource)
 	return c.printable(ctx, path, listParams(metav1.ListOptions{}, include), false)
 }
 

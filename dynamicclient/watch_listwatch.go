@@ -107,7 +107,7 @@ func (l *sourceListWatch) resource() dynamic.ResourceInterface {
 
 // tableRequest is a GET of the source's collection as a Table.
 func (l *sourceListWatch) tableRequest(opts metav1.ListOptions) *rest.Request {
-	path := resourcePath(l.src.GVR, l.src.Namespaced, l.src.Namespace, "", "")
+	path := l.src.Path(l.src.Namespace, "", "")
 	return l.client.rest.Get().AbsPath(path).SetHeader("Accept", TableAccept).
 		SpecificallyVersionedParams(&opts, metav1.ParameterCodec, metav1.SchemeGroupVersion).
 		Param("includeObject", string(l.include))

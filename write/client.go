@@ -75,25 +75,25 @@ func NewClientFor(rc rest.Interface) *Client { return &Client{rest: rc} }
 func (c *Client) Create(ctx context.Context, ref Ref, body []byte, o RequestOptions) (Response, error) {
 	coll := ref
 	coll.Name = ""
-	req := c.rest.Post().AbsPath(coll.path("")...).SetHeader("Content-Type", jsonType).Body(body)
+	req := c.rest.Post().AbsPath(coll.path("")).SetHeader("Content-Type", jsonType).Body(body)
 	return c.do(ctx, withParams(req, o, false))
 }
 
 // Apply sends body as a server-side apply patch.
 func (c *Client) Apply(ctx context.Context, ref Ref, body []byte, o RequestOptions) (Response, error) {
-	req := c.rest.Patch(types.ApplyPatchType).AbsPath(ref.path(o.Subresource)...).Body(body)
+	req := c.rest.Patch(types.ApplyPatchType).AbsPath(ref.path(o.Subresource)).Body(body)
 	return c.do(ctx, withParams(req, o, true))
 }
 
 // Update puts body in place of the object (or its subresource).
 func (c *Client) Update(ctx context.Context, ref Ref, body []byte, o RequestOptions) (Response, error) {
-	req := c.rest.Put().AbsPath(ref.path(o.Subresource)...).SetHeader("Content-Type", jsonType).Body(body)
+	req := c.rest.Put().AbsPath(ref.path(o.Subresource)).SetHeader("Content-Type", jsonType).Body(body)
 	return c.do(ctx, withParams(req, o, false))
 }
 
 // Patch sends a patch of type pt.
 func (c *Client) Patch(ctx context.Context, ref Ref, pt types.PatchType, body []byte, o RequestOptions) (Response, error) {
-	req := c.rest.Patch(pt).AbsPath(ref.path(o.Subresource)...).Body(body)
+	req := c.rest.Patch(pt).AbsPath(ref.path(o.Subresource)).Body(body)
 	return c.do(ctx, withParams(req, o, pt == types.ApplyPatchType))
 }
 
@@ -103,18 +103,18 @@ func (c *Client) Delete(ctx context.Context, ref Ref, opts metav1.DeleteOptions)
 	if err != nil {
 		return Response{}, fmt.Errorf("failed to encode delete options: %w", err)
 	}
-	return c.do(ctx, c.rest.Delete().AbsPath(ref.path("")...).SetHeader("Content-Type", jsonType).Body(body))
+	return c.do(ctx, c.rest.Delete().AbsPath(ref.path("")).SetHeader("Content-Type", jsonType).Body(body))
 }
 
 // Get reads the object (or its subresource).
 func (c *Client) Get(ctx context.Context, ref Ref, subresource string) (Response, error) {
-	return c.do(ctx, c.rest.Get().AbsPath(ref.path(subresource)...))
+	return c.do(ctx, c.rest.Get().AbsPath(ref.path(subresource)))
 }
 
 // GetMetadata reads the object's metadata only (the whole object from a
 // server that cannot send metadata alone).
 func (c *Client) GetMetadata(ctx context.Context, ref Ref) (Response, error) {
-	return c.do(ctx, c.rest.Get().AbsPath(ref.path("")...).SetHeader("Accept", MetadataObjectAccept))
+	return c.do(ctx, c.rest.Get().AbsPath(ref.path("")).SetHeader("Accept", MetadataObjectAccept))
 }
 
 // withParams adds the query parameters of o.

@@ -29,21 +29,7 @@ func (r Ref) Kind() string {
 }
 
 // path is the URL path of the object, or of its collection when Name is
-// empty, with an optional subresource.
-func (r Ref) path(subresource string) []string {
-	p := []string{"/apis", r.GVR.Group, r.GVR.Version}
-	if r.GVR.Group == "" {
-		p = []string{"/api", r.GVR.Version}
-	}
-	if r.Namespaced && r.Namespace != "" {
-		p = append(p, "namespaces", r.Namespace)
-	}
-	p = append(p, r.GVR.Resource)
-	if r.Name != "" {
-		p = append(p, r.Name)
-	}
-	if subresource != "" {
-		p = append(p, subresource)
-	}
-	return p
+// empty, with an optional subresource of the object.
+func (r Ref) path(subresource string) string {
+	return r.Path(r.Namespace, r.Name, subresource)
 }
