@@ -2,10 +2,10 @@ package export
 
 import (
 	"fmt"
+	"github.com/liggitt/tabwriter"
 	"io"
 	"slices"
 	"strings"
-	"text/tabwriter"
 )
 
 // Summary is what an export did, type by type.
