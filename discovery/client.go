@@ -2,6 +2,7 @@ package discovery
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -9,7 +10,10 @@ import (
 	"sync"
 	"time"
 
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/client-go/rest"
+
+	"github.com/kdxproject/kdx/internal/cliutil"
 )
 
 // DefaultTTL is how long cached discovery is used without asking the server.
@@ -110,19 +114,34 @@ func (c *Client) Refresh(ctx context.Context) (*Snapshot, error) {
 	return c.revalidate(ctx, rec)
 }
 
-// revalidate fetches from the server, conditionally on prev; on failure it
-// falls back to prev with a warning. c.mu is held.
+// revalidate fetches from the server, conditionally on prev. When the
+// server cannot be reached it falls back to prev with a warning; an answer
+// such as 401 or 403 is an error, never hidden by the cache. c.mu is held.
 func (c *Client) revalidate(ctx context.Context, prev *cacheRecord) (*Snapshot, error) {
 	rec, changed, err := c.fetch(ctx, prev)
 	if err != nil {
-		if prev == nil || ctx.Err() != nil {
+		if prev == nil || ctx.Err() != nil || !unreachable(err) {
 			return nil, err
 		}
-		c.warn(fmt.Sprintf("warning: could not refresh discovery (%v); using the cache from %s", err, prev.FetchedAt.Format(time.RFC3339)))
+		c.warn(fmt.Sprintf("Warning: %s; using the discovery cache from %s", cliutil.Message(err), prev.FetchedAt.Format(time.RFC3339)))
 		return c.use(prev, true), nil
 	}
 	c.store(rec, changed)
 	return c.use(rec, false), nil
+}
+
+// unreachable reports whether err says that the server could not be
+// reached or cannot answer now (no response, a 5xx, a 429): the only
+// failures the cache may stand in for. Any other answer (401, 403, 404) is
+// the server's word about this request and is reported.
+func unreachable(err error) bool {
+	var status apierrors.APIStatus
+	if errors.As(err, &status) {
+		code := status.Status().Code
+		return code >= http.StatusInternalServerError || code == http.StatusTooManyRequests
+	}
+	var uerr *url.Error
+	return errors.As(err, &uerr)
 }
 
 // use makes rec the client's current data and warns about its failures.

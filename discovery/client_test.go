@@ -164,8 +164,59 @@ func TestClientCache(t *testing.T) {
 	srv.Close()
 	warnings.Reset()
 	step("server down", refresh, Options{}, "", true)
-	if !strings.Contains(warnings.String(), "warning: could not refresh discovery") {
+	if !strings.Contains(warnings.String(), "Warning: cannot reach the server at "+srv.URL+": connection refused") ||
+		!strings.Contains(warnings.String(), "; using the discovery cache from ") {
 		t.Errorf("no warning about the fallback: %q", warnings.String())
+	}
+}
+
+// TestClientAnswerIsNotHiddenByCache: a 401 or 403 on discovery is an
+// error even with a cache; a 5xx or 429 (the server cannot answer now)
+// falls back to the cache with a warning.
+func TestClientAnswerIsNotHiddenByCache(t *testing.T) {
+	tests := []struct {
+		code     int
+		fallback bool
+	}{
+		{http.StatusUnauthorized, false},
+		{http.StatusForbidden, false},
+		{http.StatusNotFound, false},
+		{http.StatusServiceUnavailable, true},
+		{http.StatusTooManyRequests, true},
+	}
+	for _, tt := range tests {
+		t.Run(http.StatusText(tt.code), func(t *testing.T) {
+			srv := newFakeServer(t)
+			dir := t.TempDir()
+			var warnings bytes.Buffer
+			c, err := NewClient(&rest.Config{Host: srv.URL}, Options{CacheDir: dir, Warnings: &warnings})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := c.Snapshot(context.Background()); err != nil {
+				t.Fatal(err)
+			}
+			srv.Config.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				w.Header().Set("Content-Type", "application/json")
+				w.WriteHeader(tt.code)
+				fmt.Fprintf(w, `{"kind":"Status","apiVersion":"v1","status":"Failure","message":%q,"reason":"x","code":%d}`, http.StatusText(tt.code), tt.code)
+			})
+			c2, err := NewClient(&rest.Config{Host: srv.URL}, Options{CacheDir: dir, Warnings: &warnings})
+			if err != nil {
+				t.Fatal(err)
+			}
+			s, err := c2.Refresh(context.Background())
+			switch {
+			case tt.fallback && (err != nil || !s.FromCache):
+				t.Errorf("want the cache: %v", err)
+			case tt.fallback && !strings.HasPrefix(warnings.String(), "Warning: "):
+				t.Errorf("want a warning, got %q", warnings.String())
+			case !tt.fallback && err == nil:
+				t.Errorf("want an error, got a snapshot (from cache: %v); warnings %q", s.FromCache, warnings.String())
+			case !tt.fallback && warnings.Len() > 0:
+				t.Errorf("want no warning beside the error, got %q", warnings.String())
+			}
+		})
 	}
 }
 

@@ -251,7 +251,7 @@ func TestReportFatalAndErr(t *testing.T) {
 				if err != tt.wantFatal {
 					t.Errorf("Err = %v, want the fatal error %v", err, tt.wantFatal)
 				}
-				if msg := cliutil.Message(err); !strings.Contains(msg, "connection refused") && !strings.Contains(msg, "401") {
+				if msg := cliutil.Message(err); !strings.Contains(msg, "connection refused") && !strings.Contains(msg, "You must be logged in to the server (Unauthorized)") {
 					t.Errorf("Message(Err) = %q, want the server's cause", msg)
 				}
 			case tt.wantCode == 1:

@@ -37,7 +37,7 @@ func TestConnectionErrors(t *testing.T) {
 		{"unreachable server", nil, []string{"--server", "https://" + closedAddr(t), "--insecure-skip-tls-verify", "version"},
 			`error: cannot reach the server at https://` + closedAddr(t) + `: connection refused`},
 		{"bad token", nil, []string{"--token", "not-a-valid-token", "version"},
-			`error: the server rejected the credentials (401 Unauthorized)`},
+			`error: You must be logged in to the server (Unauthorized)`},
 		{"unknown flag", nil, []string{"version", "--bogus"},
 			`error: unknown flag: --bogus`},
 	}

@@ -69,7 +69,11 @@ func describe(err error) string {
 func statusMessage(err error, s metav1.Status) string {
 	switch {
 	case apierrors.IsUnauthorized(err):
-		return "the server rejected the credentials (401 Unauthorized): the token, client certificate or exec plugin of this context is not valid for this server"
+		// kubectl's words, which users search for.
+		if s.Message == "" {
+			s.Message = "Unauthorized"
+		}
+		return "You must be logged in to the server (" + s.Message + ")"
 	case apierrors.IsForbidden(err):
 		if s.Message == "" {
 			return "forbidden"
