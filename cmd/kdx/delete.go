@@ -65,6 +65,7 @@ collection reports nothing and needs an RBAC verb few users have). With --wait
 
   # Delete every gadget of the namespace, without waiting
   kdx delete gadgets --all --wait=false`,
+		ValidArgsFunction: completeObjects(f),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := o.Complete(args); err != nil {
 				return err

@@ -68,7 +68,8 @@ says so.`,
 
   # A JSON patch from a file
   kdx patch configmap/app --type json --patch-file fix.json`,
-		Args: cobra.ArbitraryArgs, // Validate names what is missing
+		ValidArgsFunction: completeObjects(f),
+		Args:              cobra.ArbitraryArgs, // Validate names what is missing
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := o.Complete(cmd, args); err != nil {
 				return err
