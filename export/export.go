@@ -146,8 +146,18 @@ func (res *TypeResult) page(ctx context.Context, opts Options, t Type, list *uns
 			obj.SetGroupVersionKind(t.GVK)
 		}
 		if rule := opts.Cleaner.Skip(obj, t.ReadOnly); rule != nil {
-			res.Skipped[rule]++
-			continue
+			if len(t.Names) == 0 {
+				res.Skipped[rule]++
+				continue
+			}
+			// Named on purpose: exported, with a warning.
+			res.NamedSkips = append(res.NamedSkips, NamedSkip{Namespace: obj.GetNamespace(), Name: obj.GetName(), Rule: rule})
+		}
+		if ns := obj.GetNamespace(); ns != "" {
+			if res.Namespaces == nil {
+				res.Namespaces = map[string]bool{}
+			}
+			res.Namespaces[ns] = true
 		}
 		opts.Cleaner.Clean(obj)
 		if !w.write(obj) {

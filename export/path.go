@@ -58,6 +58,11 @@ func removeFields(node any, p Path, match func(any) bool) bool {
 	if len(rest) == 0 {
 		return removeLeaves(node, seg, match)
 	}
+	if len(rest) == 1 && rest[0] == "*" && seg != "*" {
+		if removed, ok := removeElements(node, seg, match); ok {
+			return removed
+		}
+	}
 	if seg == "*" {
 		return eachChild(node, func(child any) bool { return removeFields(child, rest, match) })
 	}
@@ -99,6 +104,36 @@ func eachChild(node any, fn func(any) bool) bool {
 		}
 	}
 	return removed
+}
+
+// removeElements deletes the elements that satisfy match of the list at
+// key seg of a map node (a path ending in "key", "*"), and the key when
+// the list becomes empty. ok is false when there is no such list.
+func removeElements(node any, seg string, match func(any) bool) (removed, ok bool) {
+	m, isMap := node.(map[string]any)
+	if !isMap {
+		return false, false
+	}
+	l, isList := m[seg].([]any)
+	if !isList {
+		return false, false
+	}
+	kept := l[:0:0]
+	for _, e := range l {
+		if match == nil || match(e) {
+			removed = true
+			continue
+		}
+		kept = append(kept, e)
+	}
+	switch {
+	case !removed:
+	case len(kept) == 0:
+		delete(m, seg)
+	default:
+		m[seg] = kept
+	}
+	return removed, true
 }
 
 // removeLeaves deletes the key seg ("*": every key) of a map node whose

@@ -86,7 +86,7 @@ func DefaultRules() []Rule {
 		{ID: "template-creation-timestamp", Path: Path{"**", "metadata", "creationTimestamp"}, When: isNull,
 			Why: "`creationTimestamp: null` that the server writes into embedded metadata such as pod templates"},
 	}
-	return slices.Concat(rules, builtinRules(), controllerAnnotationRules())
+	return slices.Concat(rules, builtinRules(), podRules(), controllerAnnotationRules())
 }
 
 // builtinRules remove what the server allocates in objects of built-in kinds.

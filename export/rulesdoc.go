@@ -14,8 +14,18 @@ import (
 // why, then the objects skipped and why. export/RULES.md is its output for
 // the default rules; a test keeps the two in step.
 func WriteRulesDoc(w io.Writer, rules []Rule, skips []SkipRule) error {
+	if _, err := io.WriteString(w, RulesDocHeader); err != nil {
+		return err
+	}
+	return WriteRules(w, rules, skips)
+}
+
+// RulesDocHeader starts export/RULES.md.
+const RulesDocHeader = "<!-- Generated from export/rules.go and export/skip.go by `go test ./export -update`; do not edit. -->\n\n"
+
+// WriteRules writes the rules tables, as `kdx export --rules` prints them.
+func WriteRules(w io.Writer, rules []Rule, skips []SkipRule) error {
 	var b strings.Builder
-	b.WriteString("<!-- Generated from export/rules.go and export/skip.go by `go test ./export -update`; do not edit. -->\n\n")
 	b.WriteString("### Fields `kdx export` removes\n\n")
 	b.WriteString("| Rule | Kinds | Field | When | Why | Kept by |\n|---|---|---|---|---|---|\n")
 	for _, r := range rules {

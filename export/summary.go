@@ -26,6 +26,11 @@ type TypeResult struct {
 	Skipped map[*SkipRule]int
 	// Errs are the errors listing the type (or a name not found).
 	Errs []error
+	// NamedSkips are the objects named on the command line that a skip
+	// rule would have left out: they are exported, with a warning.
+	NamedSkips []NamedSkip
+	// Namespaces are the namespaces of the objects exported.
+	Namespaces map[string]bool
 
 	// fatal is an error that stops the whole export.
 	fatal error

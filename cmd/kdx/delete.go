@@ -65,7 +65,8 @@ collection reports nothing and needs an RBAC verb few users have). With --wait
 
   # Delete every gadget of the namespace, without waiting
   kdx delete gadgets --all --wait=false`,
-		RunE: runE(o),
+		ValidArgsFunction: completeObjects(f),
+		RunE:              runE(o),
 	}
 	o.AddFlags(cmd.Flags())
 	return cmd

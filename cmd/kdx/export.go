@@ -31,6 +31,10 @@ type exportOptions struct {
 	concurrency   int
 	chunkSize     int64
 	quiet         bool
+	rules         bool
+
+	// Set by Run: the namespaces read from that are being deleted.
+	terminating []string
 
 	// Set by Complete.
 	args   []string
@@ -51,11 +55,15 @@ func newExportCommand(f *factory) *cobra.Command {
 and controllers wrote (status, uid, resourceVersion, managedFields, allocated
 cluster IPs, controller annotations, ...) is removed, and objects a controller
 owns or the cluster makes by itself (kube-root-ca.crt, default service
-accounts, bootstrap RBAC, leases, events, ...) are skipped. export/RULES.md lists
-every rule. The output is YAML documents, a JSON List or JSON lines on stdout,
+accounts, bootstrap RBAC, leases, events, ...) are skipped, unless named: an
+object named on the command line is exported, with a warning. ` + "`kdx export --rules`" + `
+prints every rule and why. The output is YAML documents, a JSON List or JSON lines on stdout,
 or, with --dir, one file per object: DIR/<namespace>/<group>/<Kind>/<name>.yaml,
 cluster-scoped objects under DIR/_cluster and the core group as "core".
-A summary on stderr counts what was written, skipped and why, and what failed.`,
+A summary on stderr counts what was written, skipped and why, and what failed;
+--prune prints each file it removes ("PATH pruned") on stdout. A namespace
+that does not exist is an error; objects of a namespace being deleted are
+exported with a warning.`,
 		Example: `  # The ConfigMaps and Secrets of the current namespace, as YAML
   kdx export configmaps,secrets
 
@@ -66,8 +74,16 @@ A summary on stderr counts what was written, skipped and why, and what failed.`,
   kdx --context other apply -f ./cluster -R
 
   # One namespace for a GitOps repository, without Secret values
-  kdx export --all-types -n shop --dir ./shop --redact-secrets`,
-		RunE: runE(o),
+  kdx export --all-types -n shop --dir ./shop --redact-secrets
+
+  # What export removes and skips, and why
+  kdx export --rules`,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if o.rules {
+				return o.printRules(args)
+			}
+			return runE(o)(cmd, args)
+		},
 		ValidArgsFunction: func(cmd *cobra.Command, args []string, toComplete string) ([]string, cobra.ShellCompDirective) {
 			return (&getOptions{f: f}).completeArgs(cmd, args, toComplete)
 		},
@@ -92,7 +108,8 @@ func (o *exportOptions) AddFlags(fs *pflag.FlagSet) {
 	fs.BoolVar(&o.prune, "prune", false, "with --dir, remove the files of objects that no longer exist")
 	fs.IntVar(&o.concurrency, "concurrency", o.concurrency, "number of types exported at once to --dir")
 	fs.Int64Var(&o.chunkSize, "chunk-size", o.chunkSize, "objects per list request")
-	fs.BoolVarP(&o.quiet, "quiet", "q", false, "print no summary")
+	fs.BoolVarP(&o.quiet, "quiet", "q", false, "print no summary (warnings and pruned files are still printed)")
+	fs.BoolVar(&o.rules, "rules", false, "print the fields export removes and the objects it skips, with why, and exit")
 }
 
 // Complete parses the output format.
@@ -134,4 +151,13 @@ func hasNames(args []string) bool {
 // cleanOptions are the cleaning flags for the export package.
 func (o *exportOptions) cleanOptions() export.CleanOptions {
 	return export.CleanOptions{KeepStatus: o.keepStatus, IncludeOwned: o.includeOwned, IncludeSystem: o.includeSystem, RedactSecrets: o.redactSecrets}
+}
+
+// printRules is `export --rules`: the rules table, from the rules export
+// applies.
+func (o *exportOptions) printRules(args []string) error {
+	if len(args) > 0 || o.allTypes {
+		return errors.New("--rules prints the rules: give no TYPE, NAME or --all-types with it")
+	}
+	return export.WriteRules(o.f.streams.Out, export.DefaultRules(), export.DefaultSkipRules())
 }

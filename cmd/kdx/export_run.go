@@ -50,6 +50,11 @@ func (o *exportOptions) Run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	terminating, err := terminatingNamespaces(ctx, client, targets, cfg.Namespace, o.allNamespaces)
+	if err != nil {
+		return err
+	}
+	o.terminating = terminating
 	lister := exportLister{client: client, mappings: map[string]discovery.Mapping{}}
 	opts := export.Options{Namespace: cfg.Namespace, LabelSelector: o.selector, FieldSelector: o.fieldSelector,
 		PageSize: o.chunkSize, Concurrency: 1, Cleaner: export.NewCleaner(o.cleanOptions())}
@@ -145,6 +150,16 @@ func (o *exportOptions) runWithProgress(ctx context.Context, lister export.Liste
 
 // finish prints the summary and turns the outcome into the command's error.
 func (o *exportOptions) finish(sum *export.Summary, err error) error {
+	if sum != nil {
+		for _, w := range sum.Warnings(o.terminating) {
+			fmt.Fprintln(o.f.streams.ErrOut, w)
+		}
+		// As kubectl apply --prune, one line per object removed, on stdout
+		// (which --dir leaves empty otherwise).
+		for _, f := range sum.Pruned {
+			fmt.Fprintf(o.f.streams.Out, "%s pruned\n", f)
+		}
+	}
 	if !o.quiet && sum != nil {
 		if werr := sum.Write(o.f.streams.ErrOut); werr != nil && err == nil {
 			err = werr

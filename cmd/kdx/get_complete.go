@@ -16,22 +16,56 @@ const completionLimit = 1000
 
 // completeArgs completes resource types first, then object names of the type.
 func (o *getOptions) completeArgs(cmd *cobra.Command, args []string, toComplete string) ([]string, cobra.ShellCompDirective) {
-	ctx := cmd.Context()
-	if ctx == nil {
-		ctx = context.Background()
-	}
-	if len(args) == 0 {
-		return o.completeTypes(ctx, toComplete), cobra.ShellCompDirectiveNoFileComp
-	}
-	if strings.Contains(args[0], "/") {
-		return nil, cobra.ShellCompDirectiveNoFileComp
-	}
-	return o.completeNames(ctx, args[0], args[1:], toComplete), cobra.ShellCompDirectiveNoFileComp
+	return completeObjects(o.f)(cmd, args, toComplete)
 }
 
-// completeTypes lists the resource names (plural, and short names) from discovery.
-func (o *getOptions) completeTypes(ctx context.Context, prefix string) []string {
-	resolver, err := o.f.Resolver(ctx)
+// completeObjects completes the arguments of a command taking objects, as
+// kubectl does: the resource type first, then names of objects of that
+// type (TYPE NAME...), or TYPE/NAME when the word has a slash. The
+// namespace is the command line's; -A (where the command has it) lists all
+// namespaces, offering each name once, and -l filters.
+func completeObjects(f *factory) cobra.CompletionFunc {
+	return func(cmd *cobra.Command, args []string, toComplete string) ([]string, cobra.ShellCompDirective) {
+		ctx := cmd.Context()
+		if ctx == nil {
+			ctx = context.Background()
+		}
+		ctx, cancel := context.WithTimeout(ctx, completionTimeout)
+		defer cancel()
+		c := objectCompleter{f: f}
+		if fl := cmd.Flags().Lookup("all-namespaces"); fl != nil {
+			c.allNamespaces = fl.Value.String() == "true"
+		}
+		if fl := cmd.Flags().Lookup("selector"); fl != nil {
+			c.selector = fl.Value.String()
+		}
+		switch i := strings.Index(toComplete, "/"); {
+		case i >= 0:
+			typ := toComplete[:i]
+			names := c.names(ctx, typ, nil, toComplete[i+1:])
+			for j, n := range names {
+				names[j] = typ + "/" + n
+			}
+			return names, cobra.ShellCompDirectiveNoFileComp
+		case len(args) == 0:
+			return c.types(ctx, toComplete), cobra.ShellCompDirectiveNoFileComp
+		case strings.Contains(args[0], "/"):
+			return nil, cobra.ShellCompDirectiveNoFileComp
+		}
+		return c.names(ctx, args[0], args[1:], toComplete), cobra.ShellCompDirectiveNoFileComp
+	}
+}
+
+// objectCompleter lists types and names for completion.
+type objectCompleter struct {
+	f             *factory
+	allNamespaces bool
+	selector      string
+}
+
+// types lists the resource names (plural, and short names) from discovery.
+func (c objectCompleter) types(ctx context.Context, prefix string) []string {
+	resolver, err := c.f.Resolver(ctx)
 	if err != nil {
 		return nil
 	}
@@ -52,14 +86,15 @@ func (o *getOptions) completeTypes(ctx context.Context, prefix string) []string 
 	return dedupe(out)
 }
 
-// completeNames lists the names of objects of typ in the namespace of the
-// command line, metadata only, one page.
-func (o *getOptions) completeNames(ctx context.Context, typ string, given []string, prefix string) []string {
-	cfg, err := o.f.Config()
+// names lists the names of objects of typ in the namespace of the command
+// line (or all), metadata only, one page, sorted and each once, leaving out
+// those already given.
+func (c objectCompleter) names(ctx context.Context, typ string, given []string, prefix string) []string {
+	cfg, err := c.f.Config()
 	if err != nil {
 		return nil
 	}
-	resolver, err := o.f.Resolver(ctx)
+	resolver, err := c.f.Resolver(ctx)
 	if err != nil {
 		return nil
 	}
@@ -72,7 +107,7 @@ func (o *getOptions) completeNames(ctx context.Context, typ string, given []stri
 		return nil
 	}
 	ns := cfg.Namespace
-	if o.allNamespaces {
+	if c.allNamespaces {
 		ns = ""
 	}
 	seen := map[string]bool{}
@@ -80,7 +115,7 @@ func (o *getOptions) completeNames(ctx context.Context, typ string, given []stri
 		seen[g] = true
 	}
 	var out []string
-	opts := metav1.ListOptions{Limit: completionLimit, LabelSelector: o.selector}
+	opts := metav1.ListOptions{Limit: completionLimit, LabelSelector: c.selector}
 	_ = client.MetadataPages(ctx, ms[0], ns, opts, func(l *metav1.PartialObjectMetadataList) error {
 		for _, it := range l.Items {
 			if strings.HasPrefix(it.Name, prefix) && !seen[it.Name] {
@@ -89,7 +124,8 @@ func (o *getOptions) completeNames(ctx context.Context, typ string, given []stri
 		}
 		return errStop
 	})
-	return out
+	sort.Strings(out)
+	return dedupe(out)
 }
 
 // errStop ends a page loop after the first page.

@@ -68,8 +68,9 @@ says so.`,
 
   # A JSON patch from a file
   kdx patch configmap/app --type json --patch-file fix.json`,
-		Args: cobra.ArbitraryArgs, // Validate names what is missing
-		RunE: runE(o),
+		ValidArgsFunction: completeObjects(f),
+		Args:              cobra.ArbitraryArgs, // Validate names what is missing
+		RunE:              runE(o),
 	}
 	o.AddFlags(cmd.Flags())
 	return cmd

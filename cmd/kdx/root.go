@@ -55,6 +55,7 @@ and read the same way. Flags for reaching a cluster are kubectl's.`,
 		root.AddCommand(add(f))
 	}
 	root.SetHelpCommand(newHelpCommand())
+	registerFlagCompletions(root, f)
 	return root
 }
 

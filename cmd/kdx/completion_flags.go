@@ -1,0 +1,80 @@
+package main
+
+import (
+	"context"
+	"sort"
+	"strings"
+
+	"github.com/spf13/cobra"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	clientcmdapi "k8s.io/client-go/tools/clientcmd/api"
+
+	"github.com/kdxproject/kdx/dynamicclient"
+)
+
+// registerFlagCompletions completes the global flags as kubectl does:
+// --namespace with the server's namespaces, --context, --cluster and
+// --user with the kubeconfig's entries; never with file names.
+func registerFlagCompletions(root *cobra.Command, f *factory) {
+	fromKubeconfig := func(names func(*clientcmdapi.Config) []string) cobra.CompletionFunc {
+		return func(_ *cobra.Command, _ []string, toComplete string) ([]string, cobra.ShellCompDirective) {
+			raw, err := f.flags.ToRawKubeConfigLoader().RawConfig()
+			if err != nil {
+				return nil, cobra.ShellCompDirectiveNoFileComp
+			}
+			return withPrefix(names(&raw), toComplete), cobra.ShellCompDirectiveNoFileComp
+		}
+	}
+	_ = root.RegisterFlagCompletionFunc("namespace", func(cmd *cobra.Command, _ []string, toComplete string) ([]string, cobra.ShellCompDirective) {
+		return completeNamespaces(cmd.Context(), f, toComplete), cobra.ShellCompDirectiveNoFileComp
+	})
+	_ = root.RegisterFlagCompletionFunc("context", fromKubeconfig(func(c *clientcmdapi.Config) []string { return keys(c.Contexts) }))
+	_ = root.RegisterFlagCompletionFunc("cluster", fromKubeconfig(func(c *clientcmdapi.Config) []string { return keys(c.Clusters) }))
+	_ = root.RegisterFlagCompletionFunc("user", fromKubeconfig(func(c *clientcmdapi.Config) []string { return keys(c.AuthInfos) }))
+}
+
+// completeNamespaces lists the namespaces of the server, one page.
+func completeNamespaces(ctx context.Context, f *factory, prefix string) []string {
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	ctx, cancel := context.WithTimeout(ctx, completionTimeout)
+	defer cancel()
+	cfg, err := f.Config()
+	if err != nil {
+		return nil
+	}
+	client, err := dynamicclient.New(cfg.REST)
+	if err != nil {
+		return nil
+	}
+	list, err := client.Dynamic().Resource(namespacesGVR).List(ctx, metav1.ListOptions{Limit: completionLimit})
+	if err != nil {
+		return nil
+	}
+	names := make([]string, 0, len(list.Items))
+	for _, ns := range list.Items {
+		names = append(names, ns.GetName())
+	}
+	return withPrefix(names, prefix)
+}
+
+func keys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	return out
+}
+
+// withPrefix returns the names that start with prefix, sorted, each once.
+func withPrefix(names []string, prefix string) []string {
+	var out []string
+	for _, n := range names {
+		if strings.HasPrefix(n, prefix) {
+			out = append(out, n)
+		}
+	}
+	sort.Strings(out)
+	return dedupe(out)
+}
