@@ -17,6 +17,8 @@ run get --all-types -n demo
 
 say "Exporting clean objects that re-apply to another cluster"
 run export --all-types -n demo
+say "... and what export removes or skips, and why (the rules are data)"
+run export --rules
 
 say "Watching several kinds at once while objects change (kubectl refuses this)"
 printf '\033[36m$ kdx watch gadgets,configmaps -n demo --watch-only --output-watch-events --timeout 8s\033[0m\n'
