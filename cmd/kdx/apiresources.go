@@ -52,7 +52,9 @@ func newAPIResourcesCommand(f *factory) *cobra.Command {
 aggregated APIs, with the same rows and order as kubectl api-resources.
 
 Discovery is cached per server (6 hours) and revalidated with one small
-request; a group that cannot be read is named in a warning and skipped.`,
+request; a group that cannot be read is named in a warning and skipped
+(--strict makes it an error). With --count, the types that could not be
+counted are listed after the table, one line per cause, and the exit code is 1.`,
 		Example: `  # Every resource
   kdx api-resources
 

@@ -13,7 +13,9 @@ func newCompletionCommand(f *factory) *cobra.Command {
 		Use:   "completion bash|zsh|fish|powershell",
 		Short: "Print the shell completion script",
 		Long: `Print a completion script for bash, zsh, fish or PowerShell. Resource names
-complete from the discovery cache; object names from a quick list.`,
+complete from the discovery cache; object names (TYPE NAME, TYPE/NAME) and
+--namespace from a quick list; --context, --cluster and --user from the
+kubeconfig.`,
 		Example: `  # bash, for the current shell
   source <(kdx completion bash)
 

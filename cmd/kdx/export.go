@@ -56,9 +56,10 @@ and controllers wrote (status, uid, resourceVersion, managedFields, allocated
 cluster IPs, controller annotations, ...) is removed, and objects a controller
 owns or the cluster makes by itself (kube-root-ca.crt, default service
 accounts, bootstrap RBAC, leases, events, ...) are skipped, unless named: an
-object named on the command line is exported, with a warning. ` + "`kdx export --rules`" + `
-prints every rule and why. The output is YAML documents, a JSON List or JSON lines on stdout,
-or, with --dir, one file per object: DIR/<namespace>/<group>/<Kind>/<name>.yaml,
+object named on the command line is exported, with a warning. 'kdx export
+--rules' prints every rule and why. The output is YAML documents, a JSON List
+or JSON lines on stdout, or, with --dir, one file per object:
+DIR/<namespace>/<group>/<Kind>/<name>.yaml,
 cluster-scoped objects under DIR/_cluster and the core group as "core".
 A summary on stderr counts what was written, skipped and why, and what failed;
 --prune prints each file it removes ("PATH pruned") on stdout. A namespace

@@ -58,22 +58,21 @@ func TestExportPruneNamesFiles(t *testing.T) {
 	if res := env.RunKubectl(t, "delete", "configmap", "cm-0", "cm-2", "-n", ns); res.ExitCode != 0 {
 		t.Fatal(res.Stderr)
 	}
-	for _, quiet := range []bool{false, true} {
-		args := []string{"export", "configmaps", "-n", ns, "--dir", dir, "--prune"}
-		if quiet {
-			args = append(args, "-q")
-		}
-		res := mustKdx(t, env, args...)
-		want := ""
-		if !quiet {
-			want = filepath.Join(ns, "core", "ConfigMap", "cm-0.yaml") + " pruned\n" + filepath.Join(ns, "core", "ConfigMap", "cm-2.yaml") + " pruned\n"
-		}
-		if res.Stdout != want {
-			t.Errorf("quiet=%v: stdout %q, want %q", quiet, res.Stdout, want)
-		}
-		if _, err := os.Stat(filepath.Join(dir, ns, "core", "ConfigMap", "cm-1.yaml")); err != nil {
-			t.Errorf("cm-1.yaml was pruned: %v", err)
-		}
+	path := func(name string) string { return filepath.Join(ns, "core", "ConfigMap", name+".yaml") }
+	res := mustKdx(t, env, "export", "configmaps", "-n", ns, "--dir", dir, "--prune")
+	if want := path("cm-0") + " pruned\n" + path("cm-2") + " pruned\n"; res.Stdout != want {
+		t.Errorf("stdout %q, want %q", res.Stdout, want)
+	}
+	if _, err := os.Stat(filepath.Join(dir, path("cm-1"))); err != nil {
+		t.Errorf("cm-1.yaml was pruned: %v", err)
+	}
+	// -q leaves out the summary, not the files removed.
+	if res := env.RunKubectl(t, "delete", "configmap", "cm-1", "-n", ns); res.ExitCode != 0 {
+		t.Fatal(res.Stderr)
+	}
+	res = mustKdx(t, env, "export", "configmaps", "-n", ns, "--dir", dir, "--prune", "-q")
+	if want := path("cm-1") + " pruned\n"; res.Stdout != want || res.Stderr != "" {
+		t.Errorf("-q: stdout %q, stderr %q; want stdout %q and nothing on stderr", res.Stdout, res.Stderr, want)
 	}
 }
 

@@ -25,13 +25,13 @@ and read the same way. Flags for reaching a cluster are kubectl's.`,
   kdx api-resources --count
 
   # Custom resources with their printer columns, no generated types needed
-  kdx get certificates.cert-manager.io -A
+  kdx get gadgets -A
 
   # Every listable object of the server, not just the "all" category
   kdx get --all-types -A -o name
 
-  # Several kinds in one watch
-  kdx watch deployments,gadgets -n team-a
+  # Several kinds in one watch, for five seconds
+  kdx watch deployments,gadgets -n team-a --timeout 5s
 
   # Clean manifests of a namespace, one file per object
   kdx export --all-types -n team-a --dir backup/

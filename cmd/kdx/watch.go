@@ -48,14 +48,14 @@ A lost connection resumes from the last resourceVersion seen; when the server
 no longer has it (after a restart), kdx lists again and prints the difference
 (ADDED, MODIFIED, DELETED), with a warning on stderr. --timeout (or
 --request-timeout) ends the watch with exit code 0.`,
-		Example: `  # Pods, deployments and a CRD in one stream
-  kdx watch pods,deployments,gadgets
+		Example: `  # Pods, deployments and a CRD in one stream, for five seconds
+  kdx watch pods,deployments,gadgets --timeout 5s
 
   # Every watchable type of a namespace, as event lines for jq
-  kdx watch --all-types -n prod -o jsonl --output-watch-events
+  kdx watch --all-types -n prod -o jsonl --output-watch-events --timeout 5s
 
-  # Only the changes to one object, for a minute
-  kdx watch deployment/web --watch-only --timeout 1m`,
+  # Only the changes to one object, for ten seconds
+  kdx watch deployment/web --watch-only --timeout 10s`,
 		ValidArgsFunction: completeResourceTypes(f),
 		RunE:              runE(o),
 	}

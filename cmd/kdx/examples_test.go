@@ -1,0 +1,181 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/kdxproject/kdx/internal/testenv"
+)
+
+// example is one command line of the README or of a command's Example,
+// with the lines before it in the same block (they share a directory).
+type example struct {
+	// where names the block: "README.md" or "kdx get".
+	where string
+	line  string
+}
+
+// exampleSkips are the examples that cannot run here, each with why.
+var exampleSkips = map[string]string{
+	// zsh's fpath array, in the user's zsh: bash has no fpath, and the
+	// line would write /_kdx.
+	`kdx completion zsh > "${fpath[1]}/_kdx"`: "needs zsh",
+}
+
+// readmeExamples are the kdx lines of the README's code blocks, one block per block.
+func readmeExamples(t *testing.T, root string) [][]example {
+	t.Helper()
+	f, err := os.Open(filepath.Join(root, "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var blocks [][]example
+	var cur []example
+	in := false
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		line := sc.Text()
+		switch {
+		case strings.HasPrefix(line, "```"):
+			if in && len(cur) > 0 {
+				blocks = append(blocks, cur)
+			}
+			in, cur = !in, nil
+		case in && strings.HasPrefix(strings.TrimSpace(line), "kdx "):
+			cur = append(cur, example{where: "README.md", line: strings.TrimSpace(line)})
+		}
+	}
+	return blocks
+}
+
+// helpExamples are the command lines of every command's Example, walking
+// the command tree in-process: one block per command.
+func helpExamples() [][]example {
+	var blocks [][]example
+	var walk func(*cobra.Command)
+	walk = func(cmd *cobra.Command) {
+		var cur []example
+		for _, line := range strings.Split(cmd.Example, "\n") {
+			line = strings.TrimSpace(line)
+			if line != "" && !strings.HasPrefix(line, "#") {
+				cur = append(cur, example{where: cmd.CommandPath(), line: line})
+			}
+		}
+		if len(cur) > 0 {
+			blocks = append(blocks, cur)
+		}
+		for _, c := range cmd.Commands() {
+			walk(c)
+		}
+	}
+	walk(NewRootCommand("kdx", testStreams()))
+	return blocks
+}
+
+// TestExamplesRun runs every command the README and the help show, as
+// written, with bash, against the demo data and testdata/examples, with
+// "demo" as the current namespace: each must exit 0. The lines of one
+// block run in order in one directory (an export, then an apply of it).
+func TestExamplesRun(t *testing.T) {
+	env := testenv.Require(t)
+	root, err := testenv.ModuleRoot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	env.ApplyFile(t, filepath.Join(root, "testdata", "demo", "00-namespace.yaml"))
+	applyDemoCRDs(t, env)
+	fixtures := []string{filepath.Join(root, "testdata", "demo", "20-objects.yaml"), filepath.Join(root, "testdata", "examples", "objects.yaml")}
+	// "staging" and "other" stand for a second cluster: the same server.
+	kubeconfig := filepath.Join(t.TempDir(), "kubeconfig")
+	data, err := os.ReadFile(env.Kubeconfig)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(kubeconfig, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cfgEnv := []string{"KUBECONFIG=" + kubeconfig}
+	for _, args := range [][]string{
+		{"config", "set-context", "--current", "--namespace", "demo"},
+		{"config", "set-context", "staging", "--cluster", "testenv", "--user", "admin", "--namespace", "demo"},
+		{"config", "set-context", "other", "--cluster", "testenv", "--user", "admin", "--namespace", "demo"},
+	} {
+		if res := env.RunKubectlIn(t, nil, cfgEnv, args...); res.ExitCode != 0 {
+			t.Fatalf("kubectl %v: %s", args, res.Stderr)
+		}
+	}
+	kdxDir := filepath.Dir(testenv.KdxBinary(t))
+	blocks := append(readmeExamples(t, root), helpExamples()...)
+	if len(blocks) < 10 {
+		t.Fatalf("found %d example blocks: the extraction is broken", len(blocks))
+	}
+	for _, block := range blocks {
+		dir := t.TempDir()
+		home := t.TempDir()
+		copyExampleFiles(t, filepath.Join(root, "testdata", "examples"), dir)
+		// Where the fish example installs its script.
+		if err := os.MkdirAll(filepath.Join(home, ".config", "fish", "completions"), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		for _, ex := range block {
+			t.Run(ex.where+": "+ex.line, func(t *testing.T) {
+				if why, ok := exampleSkips[ex.line]; ok {
+					t.Skipf("not run: %s", why)
+				}
+				for _, f := range fixtures {
+					env.ApplyFile(t, f)
+				}
+				// app.yaml's objects exist for every example but those that create them.
+				verb := "apply"
+				if strings.Contains(ex.line, "kdx create") {
+					verb = "delete"
+				}
+				// (testdata's app.yaml: an example may overwrite the copy in dir).
+				if res := env.RunKubectlIn(t, nil, cfgEnv, verb, "-f", filepath.Join(root, "testdata", "examples", "app.yaml")); res.ExitCode != 0 && verb == "apply" {
+					t.Fatalf("kubectl apply -f app.yaml: %s", res.Stderr)
+				}
+				ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+				defer cancel()
+				cmd := exec.CommandContext(ctx, "bash", "-c", ex.line)
+				cmd.Dir = dir
+				cmd.Env = append(os.Environ(), "PATH="+kdxDir+":"+os.Getenv("PATH"), "KUBECONFIG="+kubeconfig,
+					"HOME="+home, "XDG_CACHE_HOME="+filepath.Join(home, ".cache"))
+				out, err := cmd.CombinedOutput()
+				if err != nil {
+					t.Errorf("%s\n%v\n%s", ex.line, err, out)
+				}
+			})
+		}
+	}
+}
+
+// copyExampleFiles copies the files of testdata/examples into dir.
+func copyExampleFiles(t *testing.T, from, to string) {
+	t.Helper()
+	err := filepath.WalkDir(from, func(p string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(from, p)
+		if d.IsDir() {
+			return os.MkdirAll(filepath.Join(to, rel), 0o755)
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(filepath.Join(to, rel), data, 0o644)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
