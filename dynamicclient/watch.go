@@ -6,10 +6,12 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/go-logr/logr"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/util/wait"
 	"k8s.io/apimachinery/pkg/watch"
 	"k8s.io/client-go/tools/cache"
 	"k8s.io/klog/v2"
@@ -332,9 +334,17 @@ func (s *watchSource) run(ctx context.Context, release func()) {
 	r := cache.NewReflectorWithOptions(s.lw, nil, s.store, cache.ReflectorOptions{
 		Name:            "kdx watch " + s.src.Name(),
 		TypeDescription: s.src.Name(),
+		Backoff:         retryBackoff(),
 	})
 	r.RunWithContext(ctx)
 	s.store.giveUp()
+}
+
+// retryBackoff is the reflector's wait between attempts while the server
+// cannot be reached: client-go's default grows to 30 s, so a watched type
+// came back seconds after the server did; kdx retries every 100-300 ms.
+func retryBackoff() *wait.Backoff {
+	return &wait.Backoff{Duration: 100 * time.Millisecond, Factor: 1.5, Jitter: 0.2, Cap: 250 * time.Millisecond, Steps: 1 << 20}
 }
 
 // stop stops the source for good after a permanent error.

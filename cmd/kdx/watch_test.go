@@ -404,3 +404,89 @@ func TestWatchSurvivesAPIServerRestart(t *testing.T) {
 	}
 	t.Logf("stderr:\n%s", p.errText())
 }
+
+// TestWatchResumesFastAfterRestarts: after each of three apiserver
+// restarts, a ConfigMap and a gadget created once the server is ready are
+// shown by a running watch within a generous bound (the real delays are
+// logged: the reflector's back-off is capped, so they stay well under one
+// second).
+func TestWatchResumesFastAfterRestarts(t *testing.T) {
+	env := testenv.Require(t)
+	applyDemoCRDs(t, env)
+	ns := env.Namespace(t)
+	obj := newObjects(t, env.Config, ns)
+	obj.create(gadgetsGVR, "before")
+	p := startKdx(t, env, env.Kubeconfig, "watch", "configmaps,gadgets", "-n", ns, "-o", "jsonl", "--output-watch-events")
+	ev := &events{p: p}
+	ev.waitEvents(t, "ADDED configmap/kube-root-ca.crt", "ADDED gadget/before")
+	for i := range 3 {
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+		err := env.RestartAPIServer(ctx)
+		cancel()
+		if err != nil {
+			t.Fatalf("restart %d: %v", i, err)
+		}
+		ready := time.Now()
+		cm, gadget := fmt.Sprintf("cm-%d", i), fmt.Sprintf("gadget-%d", i)
+		obj.create(configMapsGVR, cm)
+		cmWritten := time.Since(ready)
+		createWhenServed(t, obj, gadgetsGVR, gadget)
+		gadgetWritten := time.Since(ready)
+		seen := waitSeen(t, p, ready, 10*time.Second, "configmap/"+cm, "gadget/"+gadget)
+		t.Logf("restart %d: configmap written %v after ready, seen %v after its write; gadget written %v after ready, seen %v after its write",
+			i, cmWritten.Round(time.Millisecond), (seen["configmap/"+cm] - cmWritten).Round(time.Millisecond),
+			gadgetWritten.Round(time.Millisecond), (seen["gadget/"+gadget] - gadgetWritten).Round(time.Millisecond))
+	}
+	p.interrupt(t)
+}
+
+// createWhenServed creates an object, retrying while the restarted server
+// does not serve its type yet (a CRD is served once its informer synced).
+func createWhenServed(t *testing.T, o *objects, gvr schema.GroupVersionResource, name string) {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		u := &unstructured.Unstructured{Object: map[string]any{
+			"apiVersion": "multi.example.org/v1", "kind": "Gadget",
+			"metadata": map[string]any{"name": name}, "spec": map[string]any{"color": "red", "size": int64(1)}}}
+		_, err := o.resource(gvr).Create(context.Background(), u, metav1.CreateOptions{})
+		if err == nil {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("failed to create %s %s: %v", gvr.Resource, name, err)
+		}
+		t.Logf("create %s %s: %v (retrying)", gvr.Resource, name, err)
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// waitSeen waits until an ADDED event of each "kind/name" was printed and
+// returns when each was seen, as durations since start; it fails t when
+// they are not all seen within bound.
+func waitSeen(t *testing.T, p *watchProc, start time.Time, bound time.Duration, ids ...string) map[string]time.Duration {
+	t.Helper()
+	want := map[string]bool{}
+	for _, id := range ids {
+		want[id] = true
+	}
+	seen := map[string]time.Duration{}
+	timer := time.NewTimer(bound)
+	defer timer.Stop()
+	for len(seen) < len(ids) {
+		select {
+		case line := <-p.lines:
+			var ev watchEvent
+			if json.Unmarshal([]byte(line), &ev) != nil || ev.Object == nil {
+				continue
+			}
+			id := strings.ToLower(ev.Object.GetKind()) + "/" + ev.Object.GetName()
+			if ev.Type == "ADDED" && want[id] {
+				seen[id] = time.Since(start)
+			}
+		case <-timer.C:
+			t.Fatalf("not seen within %v: %v (seen %v)\nstderr:\n%s", bound, ids, seen, p.errText())
+		}
+	}
+	return seen
+}
