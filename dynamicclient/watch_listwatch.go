@@ -77,10 +77,13 @@ func (l *sourceListWatch) WatchWithContext(ctx context.Context, opts metav1.List
 	l.filter(&opts)
 	var w watch.Interface
 	var err error
+	// No retry inside the request: a server that is starting answers 503
+	// with Retry-After: 5 (a CRD's handler before its informer synced), and
+	// the REST client would sleep those 5 s; the reflector retries sooner.
 	if l.table {
-		w, err = l.tableRequest(opts).Param("watch", "true").Watch(ctx)
+		w, err = l.tableRequest(opts).Param("watch", "true").MaxRetries(0).Watch(ctx)
 	} else {
-		w, err = l.resource().Watch(ctx, opts)
+		w, err = l.objectRequest(opts).Param("watch", "true").MaxRetries(0).Watch(ctx)
 	}
 	if err != nil {
 		l.check(ctx, err)
@@ -111,6 +114,14 @@ func (l *sourceListWatch) tableRequest(opts metav1.ListOptions) *rest.Request {
 	return l.client.rest.Get().AbsPath(path).SetHeader("Accept", TableAccept).
 		SpecificallyVersionedParams(&opts, metav1.ParameterCodec, metav1.SchemeGroupVersion).
 		Param("includeObject", string(l.include))
+}
+
+// objectRequest is a GET of the source's collection as objects, as the
+// dynamic client sends it.
+func (l *sourceListWatch) objectRequest(opts metav1.ListOptions) *rest.Request {
+	path := resourcePath(l.src.GVR, l.src.Namespaced, l.src.Namespace, "", "")
+	return l.client.rest.Get().AbsPath(path).
+		SpecificallyVersionedParams(&opts, metav1.ParameterCodec, metav1.SchemeGroupVersion)
 }
 
 // listTable lists one page as a Table and turns it into a rowList.
