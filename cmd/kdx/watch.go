@@ -4,12 +4,16 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
+	"k8s.io/client-go/rest"
 
 	"github.com/kdxproject/kdx/discovery"
+	"github.com/kdxproject/kdx/dynamicclient"
+	"github.com/kdxproject/kdx/query"
 	"github.com/kdxproject/kdx/render"
 )
 
@@ -47,7 +51,9 @@ their kind (kind.group/name).
 A lost connection resumes from the last resourceVersion seen; when the server
 no longer has it (after a restart), kdx lists again and prints the difference
 (ADDED, MODIFIED, DELETED), with a warning on stderr. --timeout (or
---request-timeout) ends the watch with exit code 0.`,
+--request-timeout) ends the watch with exit code 0. A named object that does
+not exist yet is waited for (stderr says so) and shown once created; 'kdx get
+NAME -w' fails at once instead, as kubectl does.`,
 		Example: `  # Pods, deployments and a CRD in one stream
   kdx watch pods,deployments,gadgets
 
@@ -130,7 +136,38 @@ func (o *watchOptions) Run(ctx context.Context) error {
 	if o.allNamespaces {
 		req.namespace = ""
 	}
+	if err := o.waitingFor(ctx, cfg.REST, req.namespace, targets); err != nil {
+		return err
+	}
 	return runWatch(ctx, o.f, req, targets)
+}
+
+// waitingFor says on stderr which named objects do not exist yet: the
+// watch waits for them to be created and shows them when they are.
+func (o *watchOptions) waitingFor(ctx context.Context, cfg *rest.Config, namespace string, targets []discovery.Target) error {
+	client, err := dynamicclient.New(cfg)
+	if err != nil {
+		return err
+	}
+	eng := &query.Engine{Lister: client}
+	missing, err := eng.Missing(ctx, query.Request{Targets: targets, Namespace: namespace, Concurrency: o.concurrency})
+	if err != nil {
+		return nil // the watch itself reports what it cannot do
+	}
+	for _, m := range missing {
+		fmt.Fprintf(o.f.streams.ErrOut, "Waiting for %s %q to be created...\n", kindName(m.Mapping), m.Name)
+	}
+	return nil
+}
+
+// kindName is a mapping's kind as kubectl names it in messages: lower case,
+// with its group (deployment.apps, configmap).
+func kindName(m discovery.Mapping) string {
+	k := strings.ToLower(m.GVK.Kind)
+	if m.GVK.Group == "" {
+		return k
+	}
+	return k + "." + m.GVK.Group
 }
 
 // targets resolves the arguments, or selects every watchable type.

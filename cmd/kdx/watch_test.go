@@ -490,3 +490,50 @@ func waitSeen(t *testing.T, p *watchProc, start time.Time, bound time.Duration, 
 	}
 	return seen
 }
+
+// TestGetWatchMissingNameFails: get NAME -w of an object that does not
+// exist fails at once, as kubectl v1.37.2 does, instead of waiting.
+func TestGetWatchMissingNameFails(t *testing.T) {
+	env := testenv.Require(t)
+	ns := env.Namespace(t)
+	want := env.RunKubectl(t, "get", "configmap", "nope", "-n", ns, "-w")
+	t.Logf("kubectl: exit %d, stdout %q, stderr %q", want.ExitCode, want.Stdout, want.Stderr)
+	begin := time.Now()
+	got := env.Kdx(t, "get", "configmap", "nope", "-n", ns, "-w")
+	if took := time.Since(begin); took > 20*time.Second {
+		t.Errorf("kdx took %v to fail", took)
+	}
+	if got.ExitCode != want.ExitCode || got.Stdout != want.Stdout {
+		t.Errorf("kdx: exit %d, stdout %q; want kubectl's exit %d, stdout %q", got.ExitCode, got.Stdout, want.ExitCode, want.Stdout)
+	}
+	for _, res := range []testenv.Result{want, got} {
+		if !strings.Contains(res.Stderr, `configmaps "nope" not found`) || strings.Count(strings.TrimSpace(res.Stderr), "\n") != 0 {
+			t.Errorf("stderr = %q, want one line saying configmaps \"nope\" not found", res.Stderr)
+		}
+	}
+	ign := env.RunKubectl(t, "get", "configmap", "nope", "-n", ns, "-w", "--ignore-not-found", "--request-timeout", "3s")
+	t.Logf("kubectl --ignore-not-found: exit %d, stdout %q, stderr %q", ign.ExitCode, ign.Stdout, ign.Stderr)
+	if got := env.Kdx(t, "get", "configmap", "nope", "-n", ns, "-w", "--ignore-not-found", "--request-timeout", "3s"); got != ign {
+		t.Errorf("kdx --ignore-not-found: %+v, want kubectl's %+v", got, ign)
+	}
+}
+
+// TestWatchMissingNameWaits: kdx watch TYPE/NAME of an object that does not
+// exist yet says that it waits for it, and shows it once created.
+func TestWatchMissingNameWaits(t *testing.T) {
+	env := testenv.Require(t)
+	ns := env.Namespace(t)
+	p := startKdx(t, env, env.Kubeconfig, "watch", "configmap/nope", "-n", ns, "-o", "jsonl", "--output-watch-events")
+	const waiting = `Waiting for configmap "nope" to be created...` + "\n"
+	deadline := time.Now().Add(20 * time.Second)
+	for p.errText() != waiting && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+	}
+	if got := p.errText(); got != waiting {
+		t.Fatalf("stderr = %q, want %q", got, waiting)
+	}
+	newObjects(t, env.Config, ns).create(configMapsGVR, "nope")
+	ev := &events{p: p}
+	ev.waitEvents(t, "ADDED configmap/nope")
+	p.interrupt(t)
+}
