@@ -53,7 +53,12 @@ no longer has it (after a restart), kdx lists again and prints the difference
 (ADDED, MODIFIED, DELETED), with a warning on stderr. --timeout (or
 --request-timeout) ends the watch with exit code 0. A named object that does
 not exist yet is waited for (stderr says so) and shown once created; 'kdx get
-NAME -w' fails at once instead, as kubectl does.`,
+NAME -w' fails at once instead, as kubectl does.
+
+With --all-types, the types that cannot be watched (forbidden, ...) are
+reported once every type started, one line per cause, the others are watched,
+and the exit code is 1 at the end (--ignore-forbidden leaves forbidden types
+out); when no type can be watched, kdx exits 1 at once.`,
 		Example: `  # Pods, deployments and a CRD in one stream
   kdx watch pods,deployments,gadgets
 
@@ -89,6 +94,7 @@ func (o *watchOptions) AddFlags(fs *pflag.FlagSet) {
 	fs.BoolVar(&o.allTypes, "all-types", o.allTypes, "watch every watchable resource type of the server (the types of get --all-types)")
 	fs.BoolVar(&o.includeEvents, "include-events", o.includeEvents, "with --all-types, watch events too")
 	fs.StringSliceVar(&o.exclude, "exclude", o.exclude, "with --all-types, types to leave out (comma separated)")
+	fs.BoolVar(&o.ignoreForbidden, "ignore-forbidden", o.ignoreForbidden, "with --all-types, leave out the types you may not watch instead of reporting them")
 	fs.IntVar(&o.concurrency, "concurrency", o.concurrency, "with several types, how many are listed at the same time")
 }
 
@@ -107,8 +113,8 @@ func (o *watchOptions) Validate() error {
 		return errors.New("you must specify the type of resource to watch (e.g. 'kdx watch pods,deployments'), or --all-types")
 	case o.allTypes && len(o.args) > 0:
 		return errors.New("--all-types watches every type: give no TYPE or NAME with it")
-	case !o.allTypes && (o.includeEvents || len(o.exclude) > 0):
-		return errors.New("--include-events and --exclude only apply with --all-types")
+	case !o.allTypes && (o.includeEvents || len(o.exclude) > 0 || o.ignoreForbidden):
+		return errors.New("--include-events, --exclude and --ignore-forbidden only apply with --all-types")
 	case o.concurrency < 1:
 		return fmt.Errorf("--concurrency must be at least 1, not %d", o.concurrency)
 	case o.timeout < 0:
@@ -131,6 +137,7 @@ func (o *watchOptions) Run(ctx context.Context) error {
 		flags: o.flags, printer: o.printer, namespace: cfg.Namespace, allNamespaces: o.allNamespaces,
 		selector: o.selector, fieldSelector: o.fieldSelector, timeout: o.timeout,
 		showManagedFields: o.showManagedFields, concurrency: o.concurrency,
+		allTypes: o.allTypes, ignoreForbidden: o.ignoreForbidden,
 		out: o.f.streams.Out, errOut: o.f.streams.ErrOut,
 	}
 	if o.allNamespaces {

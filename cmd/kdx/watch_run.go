@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"sync"
@@ -13,6 +14,7 @@ import (
 	"github.com/kdxproject/kdx/discovery"
 	"github.com/kdxproject/kdx/dynamicclient"
 	"github.com/kdxproject/kdx/internal/cliutil"
+	"github.com/kdxproject/kdx/query"
 	"github.com/kdxproject/kdx/render"
 )
 
@@ -52,7 +54,13 @@ type watchRequest struct {
 	timeout           time.Duration
 	showManagedFields bool
 	concurrency       int
-	out, errOut       io.Writer
+	// allTypes says that the targets are every type (--all-types): what
+	// cannot be watched is reported grouped by cause, and a type that went
+	// away is dropped without a word.
+	allTypes bool
+	// ignoreForbidden leaves out the forbidden types without a report.
+	ignoreForbidden bool
+	out, errOut     io.Writer
 }
 
 // runWatch lists and watches targets until the timeout (exit 0) or an
@@ -86,6 +94,9 @@ func runWatch(ctx context.Context, f *factory, req watchRequest, targets []disco
 	return err
 }
 
+// errNothingWatched ends a watch of every type when no type could be watched.
+var errNothingWatched = errors.New("no resource type could be watched")
+
 // watchTargets runs the watch and prints its events.
 func watchTargets(ctx context.Context, client *dynamicclient.Client, req watchRequest, targets []discovery.Target) error {
 	sources := watchSources(req, targets)
@@ -97,10 +108,10 @@ func watchTargets(ctx context.Context, client *dynamicclient.Client, req watchRe
 		Events: req.flags.events, MultiKind: multi, WithNamespace: req.allNamespaces && anyNamespaced(targets),
 		ShowManagedFields: req.showManagedFields,
 	})
-	warn := newWarner(req.errOut, len(sources) > 1)
+	warn := newWarner(req, len(sources) > 1)
 	opts := dynamicclient.WatchOptions{
 		Table: wp.IsTable(), WatchOnly: req.flags.watchOnly && !req.flags.watch,
-		Concurrency: req.concurrency, Notify: warn.notice, Idle: wp.Flush,
+		Concurrency: req.concurrency, Notify: warn.notice, Idle: wp.Flush, Synced: warn.synced,
 	}
 	if tp, ok := req.printer.(*render.TablePrinter); ok && tp.NeedsObjects() {
 		opts.IncludeObject = "Object"
@@ -111,7 +122,7 @@ func watchTargets(ctx context.Context, client *dynamicclient.Client, req watchRe
 	if ferr := wp.Flush(); err == nil {
 		err = ferr
 	}
-	return err
+	return warn.result(err)
 }
 
 // printable is a dynamicclient event as render prints it.
@@ -165,30 +176,90 @@ func anyNamespaced(targets []discovery.Target) bool {
 	return false
 }
 
-// warner prints notices as kubectl prints warnings, one line each.
+// warner prints notices as kubectl prints warnings, one line each, and
+// collects the sources that stopped: with --all-types they are reported
+// grouped by cause (query.Report) once every type started, then one line
+// each as they come.
 type warner struct {
-	// mu serializes writes to w.
-	mu sync.Mutex
-	w  io.Writer
+	// mu serializes writes to w and guards pending, started and failed.
+	mu  sync.Mutex
+	w   io.Writer
+	req watchRequest
 	// stops says whether to print that a source stopped (with one source,
 	// its error is the command's error instead).
 	stops bool
+	// pending are the stops not yet reported, until every type started.
+	pending *query.Report
+	started bool
+	// failed counts the sources that could not be watched (exit 1).
+	failed int
 }
 
-func newWarner(w io.Writer, stops bool) *warner { return &warner{w: w, stops: stops} }
+func newWarner(req watchRequest, stops bool) *warner {
+	return &warner{w: req.errOut, req: req, stops: stops, pending: query.NewReport("watch", "type")}
+}
 
 func (w *warner) notice(n dynamicclient.Notice) {
-	if n.Kind == dynamicclient.NoticeStopped && !w.stops {
+	if n.Kind == dynamicclient.NoticeStopped {
+		w.stopped(n)
 		return
 	}
 	msg := n.String()
-	switch n.Kind {
-	case dynamicclient.NoticeStopped:
-		msg = fmt.Sprintf("stopped watching %s: %s", n.Resource, cliutil.Message(n.Err))
-	case dynamicclient.NoticeDisconnected:
+	if n.Kind == dynamicclient.NoticeDisconnected {
 		msg = fmt.Sprintf("lost the watch of %s, retrying: %s", n.Resource, cliutil.Message(n.Err))
 	}
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	fmt.Fprintf(w.w, "Warning: %s\n", msg)
+}
+
+// stopped records a source that could not be watched.
+func (w *warner) stopped(n dynamicclient.Notice) {
+	c := query.Classify(n.Err)
+	switch {
+	case w.req.allTypes && c == query.NotFound:
+		return // the type went away: nothing to watch
+	case w.req.ignoreForbidden && c == query.Forbidden:
+		return
+	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.failed++
+	switch {
+	case !w.stops:
+	case !w.req.allTypes:
+		fmt.Fprintf(w.w, "Warning: stopped watching %s: %s\n", n.Resource, cliutil.Message(n.Err))
+	case w.started:
+		rep := query.NewReport("watch", "type")
+		rep.Add(n.Resource, n.Err)
+		rep.Write(w.w)
+	default:
+		w.pending.Add(n.Resource, n.Err)
+	}
+}
+
+// synced reports the types that could not be watched from the start.
+func (w *warner) synced() {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.started = true
+	w.pending.Write(w.w)
+}
+
+// result is the watch's outcome: err, else exit 1 when a type could not
+// be watched (its reason was printed).
+func (w *warner) result(err error) error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	switch {
+	case errors.Is(err, dynamicclient.ErrNothingWatched) && w.req.allTypes && w.failed > 0:
+		return &cliutil.ExitError{Code: 1} // the report said why
+	case errors.Is(err, dynamicclient.ErrNothingWatched) && w.req.allTypes:
+		return errNothingWatched
+	case err != nil:
+		return err
+	case w.failed > 0:
+		return &cliutil.ExitError{Code: 1}
+	}
+	return nil
 }

@@ -537,3 +537,86 @@ func TestWatchMissingNameWaits(t *testing.T) {
 	ev.waitEvents(t, "ADDED configmap/nope")
 	p.interrupt(t)
 }
+
+// TestWatchAllTypesRestricted: watch --all-types as a user who may watch
+// few types reports what it cannot watch once, one line per cause, watches
+// the rest and exits 1 at the end; --ignore-forbidden leaves them out (exit
+// 0); a user who may watch nothing gets the report and exit 1 at once.
+func TestWatchAllTypesRestricted(t *testing.T) {
+	env := testenv.Require(t)
+	applyDemoCRDs(t, env)
+	ns := env.Namespace(t)
+
+	begin := time.Now()
+	none := env.Kdx(t, "--context", "restricted", "watch", "--all-types", "-n", ns, "--timeout", "60s")
+	if none.ExitCode != 1 || time.Since(begin) > 30*time.Second {
+		t.Errorf("nothing watchable: exit %d after %v, want 1 at once", none.ExitCode, time.Since(begin))
+	}
+	checkOneLinePerCause(t, none.Stderr)
+
+	env.Apply(t, fmt.Sprintf(`apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata: {name: watch-configmaps, namespace: %[1]s}
+rules:
+- {apiGroups: [""], resources: [configmaps], verbs: [get, list, watch]}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: watch-configmaps, namespace: %[1]s}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: watch-configmaps}
+subjects:
+- {apiGroup: rbac.authorization.k8s.io, kind: User, name: restricted}
+`, ns))
+	for _, tc := range []struct {
+		name     string
+		args     []string
+		wantCode int
+	}{
+		{"reported", nil, 1},
+		{"ignore-forbidden", []string{"--ignore-forbidden"}, 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			args := append([]string{"--context", "restricted", "watch", "--all-types", "-n", ns, "-o", "jsonl", "--output-watch-events", "--timeout", "15s"}, tc.args...)
+			p := startKdx(t, env, env.Kubeconfig, args...)
+			name := "seen-" + tc.name
+			newObjects(t, env.Config, ns).create(configMapsGVR, name)
+			ev := &events{p: p}
+			ev.waitEvents(t, "ADDED configmap/"+name)
+			<-p.done
+			_ = p.cmd.Wait()
+			if code := p.cmd.ProcessState.ExitCode(); code != tc.wantCode {
+				t.Errorf("exit %d, want %d; stderr:\n%s", code, tc.wantCode, p.errText())
+			}
+			if tc.wantCode == 0 {
+				if p.errText() != "" {
+					t.Errorf("stderr with --ignore-forbidden:\n%s", p.errText())
+				}
+				return
+			}
+			checkOneLinePerCause(t, p.errText())
+		})
+	}
+}
+
+// checkOneLinePerCause fails t unless stderr is a few report lines, one per
+// cause, the forbidden one cut with "and N more".
+func checkOneLinePerCause(t *testing.T, stderr string) {
+	t.Helper()
+	t.Logf("stderr:\n%s", stderr)
+	lines := strings.Split(strings.TrimSpace(stderr), "\n")
+	if len(lines) > 3 {
+		t.Errorf("%d stderr lines, want one per cause:\n%s", len(lines), stderr)
+	}
+	found := false
+	for _, l := range lines {
+		if strings.HasPrefix(l, "error: could not watch ") && strings.Contains(l, "(forbidden)") && strings.Contains(l, " more") {
+			found = true
+		}
+		if len(l) > 1000 {
+			t.Errorf("stderr line of %d characters", len(l))
+		}
+	}
+	if !found {
+		t.Errorf("no forbidden report line:\n%s", stderr)
+	}
+}
