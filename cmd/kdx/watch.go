@@ -143,6 +143,9 @@ func (o *watchOptions) Run(ctx context.Context) error {
 	if o.allNamespaces {
 		req.namespace = ""
 	}
+	if o.allTypes {
+		req.types = followTypes(o.f, o.allTypesFlags, o.allNamespaces)
+	}
 	if err := o.waitingFor(ctx, cfg.REST, req.namespace, targets); err != nil {
 		return err
 	}
@@ -192,6 +195,27 @@ func (o *watchOptions) targets(ctx context.Context) ([]discovery.Target, error) 
 	}
 	all, err := o.allTypesFlags.targets(ctx, resolver, resolver.Snapshot(), o.allNamespaces)
 	return watchableOnly(all), err
+}
+
+// followTypes revalidates discovery and selects the watchable types of
+// the --all-types flags again, for a watch that follows new types.
+func followTypes(f *factory, flags allTypesFlags, allNamespaces bool) func(context.Context) ([]discovery.Target, error) {
+	return func(ctx context.Context) ([]discovery.Target, error) {
+		c, err := f.Discovery()
+		if err != nil {
+			return nil, err
+		}
+		snap, err := c.Refresh(ctx)
+		if err != nil {
+			return nil, err
+		}
+		resolver, err := f.Resolver(ctx)
+		if err != nil {
+			return nil, err
+		}
+		all, err := flags.targets(ctx, resolver, snap, allNamespaces)
+		return watchableOnly(all), err
+	}
 }
 
 // checkWatchable rejects types that cannot be watched, before any request.

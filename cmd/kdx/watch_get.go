@@ -37,6 +37,9 @@ func (r *getRun) watch(ctx context.Context, resolver *discovery.Resolver) error 
 		allTypes: r.o.allTypes, ignoreForbidden: r.o.ignoreForbidden,
 		out: r.o.f.streams.Out, errOut: r.errOut,
 	}
+	if r.o.allTypes {
+		req.types = followTypes(r.o.f, r.o.allTypesFlags, r.o.allNamespaces)
+	}
 	return runWatch(ctx, r.o.f, req, targets)
 }
 

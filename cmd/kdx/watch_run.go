@@ -60,6 +60,9 @@ type watchRequest struct {
 	allTypes bool
 	// ignoreForbidden leaves out the forbidden types without a report.
 	ignoreForbidden bool
+	// types revalidates discovery and selects every type again, so that a
+	// watch of every type follows the types that appear; nil: fixed types.
+	types func(context.Context) ([]discovery.Target, error)
 	out, errOut     io.Writer
 }
 
@@ -77,6 +80,11 @@ func runWatch(ctx context.Context, f *factory, req watchRequest, targets []disco
 	}
 	// The HTTP client's timeout would cut every watch; the context ends it instead.
 	restCfg.Timeout = 0
+	if req.allTypes {
+		// A deprecation warning of a type the user did not name (v1
+		// Endpoints) says nothing they can act on; export does the same.
+		restCfg.WarningHandler = rest.NoWarnings{}
+	}
 	client, err := dynamicclient.New(restCfg)
 	if err != nil {
 		return err
@@ -116,13 +124,52 @@ func watchTargets(ctx context.Context, client *dynamicclient.Client, req watchRe
 	if tp, ok := req.printer.(*render.TablePrinter); ok && tp.NeedsObjects() {
 		opts.IncludeObject = "Object"
 	}
-	err := client.Watch(ctx, sources, opts, func(ev dynamicclient.WatchEvent) error {
+	var mu sync.Mutex // serializes the printer between the watches
+	opts.Idle = func() error {
+		mu.Lock()
+		defer mu.Unlock()
+		return wp.Flush()
+	}
+	handle := func(ev dynamicclient.WatchEvent) error {
+		mu.Lock()
+		defer mu.Unlock()
 		return wp.Print(printable(ev))
-	})
-	if ferr := wp.Flush(); err == nil {
+	}
+	err := watchFollowing(ctx, client, req, targets, sources, opts, handle)
+	if ferr := opts.Idle(); err == nil {
 		err = ferr
 	}
 	return warn.result(err)
+}
+
+// watchFollowing watches sources; with req.types, it also watches each type
+// that appears while it runs, from its first object, until the main watch
+// ends.
+func watchFollowing(ctx context.Context, client *dynamicclient.Client, req watchRequest, targets []discovery.Target,
+	sources []dynamicclient.WatchSource, opts dynamicclient.WatchOptions, handle func(dynamicclient.WatchEvent) error) error {
+	if req.types == nil {
+		return client.Watch(ctx, sources, opts, handle)
+	}
+	fctx, cancel := context.WithCancel(ctx)
+	var wg sync.WaitGroup
+	defer wg.Wait()
+	defer cancel()
+	later := opts
+	later.WatchOnly = false // a new type's objects are all new
+	later.Synced = nil
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		query.FollowTypes(fctx, query.FollowInterval, targets, req.types, func(added []discovery.Target) {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				// Their failures are reported through Notify.
+				_ = client.Watch(fctx, watchSources(req, added), later, handle)
+			}()
+		})
+	}()
+	return client.Watch(ctx, sources, opts, handle)
 }
 
 // printable is a dynamicclient event as render prints it.

@@ -22,6 +22,7 @@ import (
 	"k8s.io/client-go/rest"
 
 	"github.com/kdxproject/kdx/internal/testenv"
+	"github.com/kdxproject/kdx/query"
 )
 
 // watchTimeout bounds how long a test waits for one expected event; a
@@ -618,5 +619,73 @@ func checkOneLinePerCause(t *testing.T, stderr string) {
 	}
 	if !found {
 		t.Errorf("no forbidden report line:\n%s", stderr)
+	}
+}
+
+// TestWatchAllTypesFollowsDiscovery: watch --all-types watches a type
+// created while it runs from its first object, and drops a type that goes
+// away without a word.
+func TestWatchAllTypesFollowsDiscovery(t *testing.T) {
+	env := testenv.Require(t)
+	ns := env.Namespace(t)
+	crd := func(plural, kind string) string {
+		return fmt.Sprintf(`apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata: {name: %[1]s.follow.kdx.example.org}
+spec:
+  group: follow.kdx.example.org
+  scope: Namespaced
+  names: {plural: %[1]s, singular: %[3]s, kind: %[2]s}
+  versions:
+  - {name: v1, served: true, storage: true, schema: {openAPIV3Schema: {type: object, x-kubernetes-preserve-unknown-fields: true}}}
+`, plural, kind, strings.ToLower(kind))
+	}
+	crds := newObjects(t, env.Config, "").dc.Resource(schema.GroupVersionResource{Group: "apiextensions.k8s.io", Version: "v1", Resource: "customresourcedefinitions"})
+	deleteCRD := func(name string) {
+		if err := crds.Delete(context.Background(), name+".follow.kdx.example.org", metav1.DeleteOptions{}); err != nil {
+			t.Fatalf("failed to delete CRD %s: %v", name, err)
+		}
+	}
+	env.Apply(t, crd("olds", "Old"))
+	t.Cleanup(func() { _ = crds.Delete(context.Background(), "olds.follow.kdx.example.org", metav1.DeleteOptions{}) })
+	waitServed(t, env, "olds")
+
+	p := startKdx(t, env, env.Kubeconfig, "watch", "--all-types", "-n", ns, "-o", "jsonl", "--output-watch-events")
+	ev := &events{p: p}
+	ev.waitEvents(t, "ADDED configmap/kube-root-ca.crt")
+	env.Apply(t, crd("news", "New"))
+	t.Cleanup(func() { _ = crds.Delete(context.Background(), "news.follow.kdx.example.org", metav1.DeleteOptions{}) })
+	waitServed(t, env, "news")
+	news := newObjects(t, env.Config, ns).resource(schema.GroupVersionResource{Group: "follow.kdx.example.org", Version: "v1", Resource: "news"})
+	first := &unstructured.Unstructured{Object: map[string]any{"apiVersion": "follow.kdx.example.org/v1", "kind": "New", "metadata": map[string]any{"name": "first"}}}
+	if _, err := news.Create(context.Background(), first, metav1.CreateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	ev.waitEvents(t, "ADDED new/first")
+
+	deleteCRD("olds")
+	deleteCRD("news")
+	ev.waitEvents(t, "DELETED new/first")
+	time.Sleep(2 * query.FollowInterval) // time for a stop to be reported, if it were
+	p.interrupt(t)
+	if stderr := p.errText(); stderr != "" {
+		t.Errorf("stderr after the CRDs went away, want nothing:\n%s", stderr)
+	}
+}
+
+// waitServed waits until the admin may list plural of follow.kdx.example.org.
+func waitServed(t *testing.T, env *testenv.Env, plural string) {
+	t.Helper()
+	r := newObjects(t, env.Config, "default").resource(schema.GroupVersionResource{Group: "follow.kdx.example.org", Version: "v1", Resource: plural})
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		_, err := r.List(context.Background(), metav1.ListOptions{})
+		if err == nil {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%s not served: %v", plural, err)
+		}
+		time.Sleep(50 * time.Millisecond)
 	}
 }
