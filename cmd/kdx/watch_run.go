@@ -62,8 +62,8 @@ type watchRequest struct {
 	ignoreForbidden bool
 	// types revalidates discovery and selects every type again, so that a
 	// watch of every type follows the types that appear; nil: fixed types.
-	types func(context.Context) ([]discovery.Target, error)
-	out, errOut     io.Writer
+	types       func(context.Context) ([]discovery.Target, error)
+	out, errOut io.Writer
 }
 
 // runWatch lists and watches targets until the timeout (exit 0) or an
