@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"sort"
 	"sync"
 	"time"
 
@@ -236,14 +237,14 @@ type warner struct {
 	// its error is the command's error instead).
 	stops bool
 	// pending are the stops not yet reported, until every type started.
-	pending *query.Report
+	pending []dynamicclient.Notice
 	started bool
 	// failed counts the sources that could not be watched (exit 1).
 	failed int
 }
 
 func newWarner(req watchRequest, stops bool) *warner {
-	return &warner{w: req.errOut, req: req, stops: stops, pending: query.NewReport("watch", "type")}
+	return &warner{w: req.errOut, req: req, stops: stops}
 }
 
 func (w *warner) notice(n dynamicclient.Notice) {
@@ -281,7 +282,7 @@ func (w *warner) stopped(n dynamicclient.Notice) {
 		rep.Add(n.Resource, n.Err)
 		rep.Write(w.w)
 	default:
-		w.pending.Add(n.Resource, n.Err)
+		w.pending = append(w.pending, n)
 	}
 }
 
@@ -290,7 +291,14 @@ func (w *warner) synced() {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	w.started = true
-	w.pending.Write(w.w)
+	// In the order of the types, as get --all-types reports them.
+	sort.SliceStable(w.pending, func(i, j int) bool { return w.pending[i].Source < w.pending[j].Source })
+	rep := query.NewReport("watch", "type")
+	for _, n := range w.pending {
+		rep.Add(n.Resource, n.Err)
+	}
+	rep.Write(w.w)
+	w.pending = nil
 }
 
 // result is the watch's outcome: err, else exit 1 when a type could not
