@@ -57,6 +57,7 @@ func (l *sourceListWatch) Watch(opts metav1.ListOptions) (watch.Interface, error
 
 // ListWithContext lists one page of the source.
 func (l *sourceListWatch) ListWithContext(ctx context.Context, opts metav1.ListOptions) (runtime.Object, error) {
+	l.client.gate.wait(ctx)
 	l.filter(&opts)
 	var obj runtime.Object
 	var err error
@@ -74,6 +75,7 @@ func (l *sourceListWatch) ListWithContext(ctx context.Context, opts metav1.ListO
 
 // WatchWithContext starts a watch of the source.
 func (l *sourceListWatch) WatchWithContext(ctx context.Context, opts metav1.ListOptions) (watch.Interface, error) {
+	l.client.gate.wait(ctx)
 	l.filter(&opts)
 	var w watch.Interface
 	var err error
@@ -194,6 +196,9 @@ func (l *sourceListWatch) check(ctx context.Context, err error) {
 		l.source.stop(err)
 	case ctx.Err() != nil:
 	default:
+		if unreachable(err) {
+			l.client.gate.markDown(l.source.store.ctx)
+		}
 		l.mu.Lock()
 		first := !l.failing
 		l.failing = true
