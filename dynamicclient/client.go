@@ -32,6 +32,8 @@ type Client struct {
 	warnings io.Writer
 	// wait is the pagers' wait before another try (tests shorten it).
 	wait func(ctx context.Context, d time.Duration) error
+	// gate holds the watches back while the server cannot be reached.
+	gate *serverGate
 }
 
 // Option sets an optional part of a Client.
@@ -70,6 +72,7 @@ func New(cfg *rest.Config, opts ...Option) (*Client, error) {
 		return nil, fmt.Errorf("failed to create metadata REST client: %w", err)
 	}
 	c := &Client{dyn: dyn, meta: md, rest: restClient, metaREST: metaREST, wait: sleep}
+	c.gate = &serverGate{client: c}
 	for _, o := range opts {
 		o(c)
 	}

@@ -6,10 +6,12 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/go-logr/logr"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/util/wait"
 	"k8s.io/apimachinery/pkg/watch"
 	"k8s.io/client-go/tools/cache"
 	"k8s.io/klog/v2"
@@ -47,6 +49,10 @@ type WatchOptions struct {
 	Notify func(Notice)
 	// Idle is called when no event is waiting, to flush buffered output.
 	Idle func() error
+	// Synced, when set, is called once every source has shown its first
+	// list or stopped (before Watch returns, if it returns because every
+	// source stopped); what failed to start can then be reported at once.
+	Synced func()
 	// StreamingList lets the reflector use streaming lists (sendInitialEvents)
 	// where the server offers them, instead of paginated lists.
 	StreamingList bool
@@ -151,6 +157,8 @@ type watchRun struct {
 	emitMu sync.Mutex
 	// done is closed when every source's reflector has returned.
 	done chan struct{}
+	// synced is closed once Synced was called (or ctx ended).
+	synced chan struct{}
 
 	// mu guards stopped and errs.
 	mu      sync.Mutex
@@ -172,7 +180,7 @@ func newWatchRun(c *Client, sources []WatchSource, opts WatchOptions) *watchRun 
 		opts.IncludeObject = metav1.IncludeMetadata
 	}
 	return &watchRun{client: c, sources: sources, opts: opts,
-		events: make(chan WatchEvent, opts.Queue), done: make(chan struct{})}
+		events: make(chan WatchEvent, opts.Queue), done: make(chan struct{}), synced: make(chan struct{})}
 }
 
 // runAll starts a reflector per source, at most Concurrency of them listing
@@ -184,12 +192,16 @@ func (w *watchRun) runAll(ctx context.Context) {
 		ctx = klog.NewContext(ctx, logr.Discard())
 	}
 	slots := make(chan struct{}, w.opts.Concurrency)
+	shown := make([]chan struct{}, len(w.sources))
+	for i := range shown {
+		shown[i] = make(chan struct{})
+	}
+	go w.whenSynced(ctx, shown)
 	prev := closedChan()
 	var wg sync.WaitGroup
 	for i := range w.sources {
-		shown := make(chan struct{})
-		s := w.newSource(i, prev, shown)
-		prev = shown
+		s := w.newSource(i, prev, shown[i])
+		prev = shown[i]
 		select {
 		case slots <- struct{}{}:
 		case <-ctx.Done():
@@ -203,6 +215,21 @@ func (w *watchRun) runAll(ctx context.Context) {
 		}()
 	}
 	wg.Wait()
+}
+
+// whenSynced calls Synced once every source's shown channel is closed.
+func (w *watchRun) whenSynced(ctx context.Context, shown []chan struct{}) {
+	defer close(w.synced)
+	for _, ch := range shown {
+		select {
+		case <-ch:
+		case <-ctx.Done():
+			return
+		}
+	}
+	if w.opts.Synced != nil {
+		w.opts.Synced()
+	}
 }
 
 func closedChan() chan struct{} {
@@ -293,7 +320,10 @@ func (w *watchRun) drain(ctx context.Context, handle func(WatchEvent) error) err
 	if ctx.Err() != nil {
 		return nil
 	}
-	_, err := w.allStopped()
+	stopped, err := w.allStopped()
+	if stopped {
+		<-w.synced
+	}
 	return err
 }
 
@@ -332,9 +362,17 @@ func (s *watchSource) run(ctx context.Context, release func()) {
 	r := cache.NewReflectorWithOptions(s.lw, nil, s.store, cache.ReflectorOptions{
 		Name:            "kdx watch " + s.src.Name(),
 		TypeDescription: s.src.Name(),
+		Backoff:         retryBackoff(),
 	})
 	r.RunWithContext(ctx)
 	s.store.giveUp()
+}
+
+// retryBackoff is the reflector's wait between attempts while the server
+// cannot be reached: client-go's default grows to 30 s, so a watched type
+// came back seconds after the server did; kdx retries every 100-300 ms.
+func retryBackoff() *wait.Backoff {
+	return &wait.Backoff{Duration: 100 * time.Millisecond, Factor: 1.5, Jitter: 0.2, Cap: 250 * time.Millisecond, Steps: 1 << 20}
 }
 
 // stop stops the source for good after a permanent error.

@@ -57,6 +57,7 @@ func (l *sourceListWatch) Watch(opts metav1.ListOptions) (watch.Interface, error
 
 // ListWithContext lists one page of the source.
 func (l *sourceListWatch) ListWithContext(ctx context.Context, opts metav1.ListOptions) (runtime.Object, error) {
+	l.client.gate.wait(ctx)
 	l.filter(&opts)
 	var obj runtime.Object
 	var err error
@@ -74,13 +75,17 @@ func (l *sourceListWatch) ListWithContext(ctx context.Context, opts metav1.ListO
 
 // WatchWithContext starts a watch of the source.
 func (l *sourceListWatch) WatchWithContext(ctx context.Context, opts metav1.ListOptions) (watch.Interface, error) {
+	l.client.gate.wait(ctx)
 	l.filter(&opts)
 	var w watch.Interface
 	var err error
+	// No retry inside the request: a server that is starting answers 503
+	// with Retry-After: 5 (a CRD's handler before its informer synced), and
+	// the REST client would sleep those 5 s; the reflector retries sooner.
 	if l.table {
-		w, err = l.tableRequest(opts).Param("watch", "true").Watch(ctx)
+		w, err = l.tableRequest(opts).Param("watch", "true").MaxRetries(0).Watch(ctx)
 	} else {
-		w, err = l.resource().Watch(ctx, opts)
+		w, err = l.objectRequest(opts).Param("watch", "true").MaxRetries(0).Watch(ctx)
 	}
 	if err != nil {
 		l.check(ctx, err)
@@ -111,6 +116,14 @@ func (l *sourceListWatch) tableRequest(opts metav1.ListOptions) *rest.Request {
 	return l.client.rest.Get().AbsPath(path).SetHeader("Accept", TableAccept).
 		SpecificallyVersionedParams(&opts, metav1.ParameterCodec, metav1.SchemeGroupVersion).
 		Param("includeObject", string(l.include))
+}
+
+// objectRequest is a GET of the source's collection as objects, as the
+// dynamic client sends it.
+func (l *sourceListWatch) objectRequest(opts metav1.ListOptions) *rest.Request {
+	path := l.src.Path(l.src.Namespace, "", "")
+	return l.client.rest.Get().AbsPath(path).
+		SpecificallyVersionedParams(&opts, metav1.ParameterCodec, metav1.SchemeGroupVersion)
 }
 
 // listTable lists one page as a Table and turns it into a rowList.
@@ -183,6 +196,9 @@ func (l *sourceListWatch) check(ctx context.Context, err error) {
 		l.source.stop(err)
 	case ctx.Err() != nil:
 	default:
+		if unreachable(err) {
+			l.client.gate.markDown(l.source.store.ctx)
+		}
 		l.mu.Lock()
 		first := !l.failing
 		l.failing = true

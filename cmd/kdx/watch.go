@@ -4,12 +4,16 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
+	"k8s.io/client-go/rest"
 
 	"github.com/kdxproject/kdx/discovery"
+	"github.com/kdxproject/kdx/dynamicclient"
+	"github.com/kdxproject/kdx/query"
 	"github.com/kdxproject/kdx/render"
 )
 
@@ -47,7 +51,14 @@ their kind (kind.group/name).
 A lost connection resumes from the last resourceVersion seen; when the server
 no longer has it (after a restart), kdx lists again and prints the difference
 (ADDED, MODIFIED, DELETED), with a warning on stderr. --timeout (or
---request-timeout) ends the watch with exit code 0.`,
+--request-timeout) ends the watch (exit code 0 when every type was watched). A named object that does
+not exist yet is waited for (stderr says so) and shown once created; 'kdx get
+NAME -w' fails at once instead, as kubectl does.
+
+With --all-types, the types that cannot be watched (forbidden, ...) are
+reported once every type started, one line per cause, the others are watched,
+and the exit code is 1 at the end (--ignore-forbidden leaves forbidden types
+out); when no type can be watched, kdx exits 1 at once.`,
 		Example: `  # Pods, deployments and a CRD in one stream, for five seconds
   kdx watch pods,deployments,gadgets --timeout 5s
 
@@ -75,6 +86,7 @@ func (o *watchOptions) AddFlags(fs *pflag.FlagSet) {
 	fs.BoolVar(&o.allTypes, "all-types", o.allTypes, "watch every watchable resource type of the server (the types of get --all-types)")
 	fs.BoolVar(&o.includeEvents, "include-events", o.includeEvents, "with --all-types, watch events too")
 	fs.StringSliceVar(&o.exclude, "exclude", o.exclude, "with --all-types, types to leave out (comma separated)")
+	fs.BoolVar(&o.ignoreForbidden, "ignore-forbidden", o.ignoreForbidden, "with --all-types, leave out the types you may not watch instead of reporting them")
 	fs.IntVar(&o.concurrency, "concurrency", o.concurrency, "with several types, how many are listed at the same time")
 }
 
@@ -93,8 +105,8 @@ func (o *watchOptions) Validate() error {
 		return errors.New("you must specify the type of resource to watch (e.g. 'kdx watch pods,deployments'), or --all-types")
 	case o.allTypes && len(o.args) > 0:
 		return errors.New("--all-types watches every type: give no TYPE or NAME with it")
-	case !o.allTypes && (o.includeEvents || len(o.exclude) > 0):
-		return errors.New("--include-events and --exclude only apply with --all-types")
+	case !o.allTypes && (o.includeEvents || len(o.exclude) > 0 || o.ignoreForbidden):
+		return errors.New("--include-events, --exclude and --ignore-forbidden only apply with --all-types")
 	case o.concurrency < 1:
 		return fmt.Errorf("--concurrency must be at least 1, not %d", o.concurrency)
 	case o.timeout < 0:
@@ -117,12 +129,47 @@ func (o *watchOptions) Run(ctx context.Context) error {
 		flags: o.flags, printer: o.printer, namespace: cfg.Namespace, allNamespaces: o.allNamespaces,
 		selector: o.selector, fieldSelector: o.fieldSelector, timeout: o.timeout,
 		showManagedFields: o.showManagedFields, concurrency: o.concurrency,
+		allTypes: o.allTypes, ignoreForbidden: o.ignoreForbidden,
 		out: o.f.streams.Out, errOut: o.f.streams.ErrOut,
 	}
 	if o.allNamespaces {
 		req.namespace = ""
 	}
+	if o.allTypes {
+		req.types = followTypes(o.f, o.allTypesFlags, o.allNamespaces)
+	}
+	if err := o.waitingFor(ctx, cfg.REST, req.namespace, targets); err != nil {
+		return err
+	}
 	return runWatch(ctx, o.f, req, targets)
+}
+
+// waitingFor says on stderr which named objects do not exist yet: the
+// watch waits for them to be created and shows them when they are.
+func (o *watchOptions) waitingFor(ctx context.Context, cfg *rest.Config, namespace string, targets []discovery.Target) error {
+	client, err := dynamicclient.New(cfg)
+	if err != nil {
+		return err
+	}
+	eng := &query.Engine{Lister: client}
+	missing, err := eng.Missing(ctx, query.Request{Targets: targets, Namespace: namespace, Concurrency: o.concurrency})
+	if err != nil {
+		return nil // the watch itself reports what it cannot do
+	}
+	for _, m := range missing {
+		fmt.Fprintf(o.f.streams.ErrOut, "Waiting for %s %q to be created...\n", kindName(m.Mapping), m.Name)
+	}
+	return nil
+}
+
+// kindName is a mapping's kind as kubectl names it in messages: lower case,
+// with its group (deployment.apps, configmap).
+func kindName(m discovery.Mapping) string {
+	k := strings.ToLower(m.GVK.Kind)
+	if m.GVK.Group == "" {
+		return k
+	}
+	return k + "." + m.GVK.Group
 }
 
 // targets resolves the arguments, or selects every watchable type.
@@ -140,6 +187,27 @@ func (o *watchOptions) targets(ctx context.Context) ([]discovery.Target, error) 
 	}
 	all, err := o.allTypesFlags.targets(ctx, resolver, resolver.Snapshot(), o.allNamespaces)
 	return watchableOnly(all), err
+}
+
+// followTypes revalidates discovery and selects the watchable types of
+// the --all-types flags again, for a watch that follows new types.
+func followTypes(f *factory, flags allTypesFlags, allNamespaces bool) func(context.Context) ([]discovery.Target, error) {
+	return func(ctx context.Context) ([]discovery.Target, error) {
+		c, err := f.Discovery()
+		if err != nil {
+			return nil, err
+		}
+		snap, err := c.Refresh(ctx)
+		if err != nil {
+			return nil, err
+		}
+		resolver, err := f.Resolver(ctx)
+		if err != nil {
+			return nil, err
+		}
+		all, err := flags.targets(ctx, resolver, snap, allNamespaces)
+		return watchableOnly(all), err
+	}
 }
 
 // checkWatchable rejects types that cannot be watched, before any request.

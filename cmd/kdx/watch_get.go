@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/kdxproject/kdx/discovery"
+	"github.com/kdxproject/kdx/query"
 )
 
 // watch runs `kdx get -w` / `--watch-only`: the same targets as get (several
@@ -26,11 +27,18 @@ func (r *getRun) watch(ctx context.Context, resolver *discovery.Resolver) error 
 	if err != nil {
 		return err
 	}
+	if targets, err = r.missingNames(ctx, targets); err != nil || len(targets) == 0 {
+		return err
+	}
 	req := watchRequest{
 		flags: r.o.watch, printer: r.o.printer, namespace: r.namespace, allNamespaces: r.o.allNamespaces,
 		selector: r.o.selector, fieldSelector: r.o.fieldSelector,
 		showManagedFields: r.o.showManagedFields, concurrency: r.o.concurrency,
+		allTypes: r.o.allTypes, ignoreForbidden: r.o.ignoreForbidden,
 		out: r.o.f.streams.Out, errOut: r.errOut,
+	}
+	if r.o.allTypes {
+		req.types = followTypes(r.o.f, r.o.allTypesFlags, r.o.allNamespaces)
 	}
 	return runWatch(ctx, r.o.f, req, targets)
 }
@@ -44,4 +52,24 @@ func watchableOnly(targets []discovery.Target) []discovery.Target {
 		}
 	}
 	return out
+}
+
+// missingNames fails as kubectl does when a named object does not exist:
+// each missing object's error, exit 1, no watch. With --ignore-not-found
+// the missing objects are left out (none left: exit 0 at once, as kubectl).
+func (r *getRun) missingNames(ctx context.Context, targets []discovery.Target) ([]discovery.Target, error) {
+	eng := &query.Engine{Lister: r.client}
+	missing, err := eng.Missing(ctx, query.Request{Targets: targets, Namespace: r.namespace, Concurrency: r.o.concurrency})
+	switch {
+	case err != nil:
+		return nil, err
+	case len(missing) == 0:
+		return targets, nil
+	case r.o.ignoreNotFound:
+		return query.WithoutMissing(targets, missing), nil
+	}
+	for _, m := range missing {
+		r.report.AddObject(m.Err)
+	}
+	return nil, r.finish(nil)
 }

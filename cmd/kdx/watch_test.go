@@ -22,6 +22,7 @@ import (
 	"k8s.io/client-go/rest"
 
 	"github.com/kdxproject/kdx/internal/testenv"
+	"github.com/kdxproject/kdx/query"
 )
 
 // watchTimeout bounds how long a test waits for one expected event; a
@@ -403,4 +404,294 @@ func TestWatchSurvivesAPIServerRestart(t *testing.T) {
 		t.Errorf("no warning about the reconnection or relist on stderr:\n%s", stderr)
 	}
 	t.Logf("stderr:\n%s", p.errText())
+}
+
+// TestWatchResumesFastAfterRestarts: after each of three apiserver
+// restarts, a ConfigMap and a gadget created once the server is ready are
+// shown by a running watch within a generous bound (the real delays are
+// logged: the reflector's back-off is capped, so they stay well under one
+// second).
+func TestWatchResumesFastAfterRestarts(t *testing.T) {
+	env := testenv.Require(t)
+	applyDemoCRDs(t, env)
+	ns := env.Namespace(t)
+	obj := newObjects(t, env.Config, ns)
+	obj.create(gadgetsGVR, "before")
+	p := startKdx(t, env, env.Kubeconfig, "watch", "configmaps,gadgets", "-n", ns, "-o", "jsonl", "--output-watch-events")
+	ev := &events{p: p}
+	ev.waitEvents(t, "ADDED configmap/kube-root-ca.crt", "ADDED gadget/before")
+	for i := range 3 {
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+		err := env.RestartAPIServer(ctx)
+		cancel()
+		if err != nil {
+			t.Fatalf("restart %d: %v", i, err)
+		}
+		ready := time.Now()
+		cm, gadget := fmt.Sprintf("cm-%d", i), fmt.Sprintf("gadget-%d", i)
+		obj.create(configMapsGVR, cm)
+		cmWritten := time.Since(ready)
+		createWhenServed(t, obj, gadgetsGVR, gadget)
+		gadgetWritten := time.Since(ready)
+		seen := waitSeen(t, p, ready, 10*time.Second, "configmap/"+cm, "gadget/"+gadget)
+		t.Logf("restart %d: configmap written %v after ready, seen %v after its write; gadget written %v after ready, seen %v after its write",
+			i, cmWritten.Round(time.Millisecond), (seen["configmap/"+cm] - cmWritten).Round(time.Millisecond),
+			gadgetWritten.Round(time.Millisecond), (seen["gadget/"+gadget] - gadgetWritten).Round(time.Millisecond))
+	}
+	p.interrupt(t)
+}
+
+// createWhenServed creates an object, retrying while the restarted server
+// does not serve its type yet (a CRD is served once its informer synced).
+func createWhenServed(t *testing.T, o *objects, gvr schema.GroupVersionResource, name string) {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		u := &unstructured.Unstructured{Object: map[string]any{
+			"apiVersion": "multi.example.org/v1", "kind": "Gadget",
+			"metadata": map[string]any{"name": name}, "spec": map[string]any{"color": "red", "size": int64(1)}}}
+		_, err := o.resource(gvr).Create(context.Background(), u, metav1.CreateOptions{})
+		if err == nil {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("failed to create %s %s: %v", gvr.Resource, name, err)
+		}
+		t.Logf("create %s %s: %v (retrying)", gvr.Resource, name, err)
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// waitSeen waits until an ADDED event of each "kind/name" was printed and
+// returns when each was seen, as durations since start; it fails t when
+// they are not all seen within bound.
+func waitSeen(t *testing.T, p *watchProc, start time.Time, bound time.Duration, ids ...string) map[string]time.Duration {
+	t.Helper()
+	want := map[string]bool{}
+	for _, id := range ids {
+		want[id] = true
+	}
+	seen := map[string]time.Duration{}
+	timer := time.NewTimer(bound)
+	defer timer.Stop()
+	for len(seen) < len(ids) {
+		select {
+		case line := <-p.lines:
+			var ev watchEvent
+			if json.Unmarshal([]byte(line), &ev) != nil || ev.Object == nil {
+				continue
+			}
+			id := strings.ToLower(ev.Object.GetKind()) + "/" + ev.Object.GetName()
+			if ev.Type == "ADDED" && want[id] {
+				seen[id] = time.Since(start)
+			}
+		case <-timer.C:
+			t.Fatalf("not seen within %v: %v (seen %v)\nstderr:\n%s", bound, ids, seen, p.errText())
+		}
+	}
+	return seen
+}
+
+// TestGetWatchMissingNameFails: get NAME -w of an object that does not
+// exist fails at once, as kubectl v1.37.2 does, instead of waiting.
+func TestGetWatchMissingNameFails(t *testing.T) {
+	env := testenv.Require(t)
+	ns := env.Namespace(t)
+	want := env.RunKubectl(t, "get", "configmap", "nope", "-n", ns, "-w")
+	t.Logf("kubectl: exit %d, stdout %q, stderr %q", want.ExitCode, want.Stdout, want.Stderr)
+	begin := time.Now()
+	got := env.Kdx(t, "get", "configmap", "nope", "-n", ns, "-w")
+	took := time.Since(begin)
+	t.Logf("kdx: exit %d after %v, stderr %q", got.ExitCode, took.Round(time.Millisecond), got.Stderr)
+	if took > 20*time.Second {
+		t.Errorf("kdx took %v to fail", took)
+	}
+	if got.ExitCode != want.ExitCode || got.Stdout != want.Stdout {
+		t.Errorf("kdx: exit %d, stdout %q; want kubectl's exit %d, stdout %q", got.ExitCode, got.Stdout, want.ExitCode, want.Stdout)
+	}
+	for _, res := range []testenv.Result{want, got} {
+		if !strings.Contains(res.Stderr, `configmaps "nope" not found`) || strings.Count(strings.TrimSpace(res.Stderr), "\n") != 0 {
+			t.Errorf("stderr = %q, want one line saying configmaps \"nope\" not found", res.Stderr)
+		}
+	}
+	begin = time.Now()
+	ign := env.RunKubectl(t, "get", "configmap", "nope", "-n", ns, "-w", "--ignore-not-found", "--request-timeout", "3s")
+	t.Logf("kubectl --ignore-not-found: exit %d after %v, stdout %q, stderr %q", ign.ExitCode, time.Since(begin).Round(time.Millisecond), ign.Stdout, ign.Stderr)
+	begin = time.Now()
+	got = env.Kdx(t, "get", "configmap", "nope", "-n", ns, "-w", "--ignore-not-found", "--request-timeout", "3s")
+	t.Logf("kdx --ignore-not-found: exit %d after %v", got.ExitCode, time.Since(begin).Round(time.Millisecond))
+	if got != ign {
+		t.Errorf("kdx --ignore-not-found: %+v, want kubectl's %+v", got, ign)
+	}
+}
+
+// TestWatchMissingNameWaits: kdx watch TYPE/NAME of an object that does not
+// exist yet says that it waits for it, and shows it once created.
+func TestWatchMissingNameWaits(t *testing.T) {
+	env := testenv.Require(t)
+	ns := env.Namespace(t)
+	p := startKdx(t, env, env.Kubeconfig, "watch", "configmap/nope", "-n", ns, "-o", "jsonl", "--output-watch-events")
+	const waiting = `Waiting for configmap "nope" to be created...` + "\n"
+	deadline := time.Now().Add(20 * time.Second)
+	for p.errText() != waiting && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+	}
+	if got := p.errText(); got != waiting {
+		t.Fatalf("stderr = %q, want %q", got, waiting)
+	}
+	newObjects(t, env.Config, ns).create(configMapsGVR, "nope")
+	ev := &events{p: p}
+	ev.waitEvents(t, "ADDED configmap/nope")
+	p.interrupt(t)
+}
+
+// TestWatchAllTypesRestricted: watch --all-types as a user who may watch
+// few types reports what it cannot watch once, one line per cause, watches
+// the rest and exits 1 at the end; --ignore-forbidden leaves them out (exit
+// 0); a user who may watch nothing gets the report and exit 1 at once.
+func TestWatchAllTypesRestricted(t *testing.T) {
+	env := testenv.Require(t)
+	applyDemoCRDs(t, env)
+	ns := env.Namespace(t)
+
+	begin := time.Now()
+	none := env.Kdx(t, "--context", "restricted", "watch", "--all-types", "-n", ns, "--timeout", "60s")
+	if none.ExitCode != 1 || time.Since(begin) > 30*time.Second {
+		t.Errorf("nothing watchable: exit %d after %v, want 1 at once", none.ExitCode, time.Since(begin))
+	}
+	checkOneLinePerCause(t, none.Stderr)
+
+	env.Apply(t, fmt.Sprintf(`apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata: {name: watch-configmaps, namespace: %[1]s}
+rules:
+- {apiGroups: [""], resources: [configmaps], verbs: [get, list, watch]}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: watch-configmaps, namespace: %[1]s}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: watch-configmaps}
+subjects:
+- {apiGroup: rbac.authorization.k8s.io, kind: User, name: restricted}
+`, ns))
+	for _, tc := range []struct {
+		name     string
+		args     []string
+		wantCode int
+	}{
+		{"reported", nil, 1},
+		{"ignore-forbidden", []string{"--ignore-forbidden"}, 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			args := append([]string{"--context", "restricted", "watch", "--all-types", "-n", ns, "-o", "jsonl", "--output-watch-events", "--timeout", "15s"}, tc.args...)
+			p := startKdx(t, env, env.Kubeconfig, args...)
+			name := "seen-" + tc.name
+			newObjects(t, env.Config, ns).create(configMapsGVR, name)
+			ev := &events{p: p}
+			ev.waitEvents(t, "ADDED configmap/"+name)
+			<-p.done
+			_ = p.cmd.Wait()
+			if code := p.cmd.ProcessState.ExitCode(); code != tc.wantCode {
+				t.Errorf("exit %d, want %d; stderr:\n%s", code, tc.wantCode, p.errText())
+			}
+			if tc.wantCode == 0 {
+				if p.errText() != "" {
+					t.Errorf("stderr with --ignore-forbidden:\n%s", p.errText())
+				}
+				return
+			}
+			checkOneLinePerCause(t, p.errText())
+		})
+	}
+}
+
+// checkOneLinePerCause fails t unless stderr is a few report lines, one per
+// cause, the forbidden one cut with "and N more".
+func checkOneLinePerCause(t *testing.T, stderr string) {
+	t.Helper()
+	t.Logf("stderr:\n%s", stderr)
+	lines := strings.Split(strings.TrimSpace(stderr), "\n")
+	if len(lines) > 3 {
+		t.Errorf("%d stderr lines, want one per cause:\n%s", len(lines), stderr)
+	}
+	found := false
+	for _, l := range lines {
+		if strings.HasPrefix(l, "error: could not watch ") && strings.Contains(l, "(forbidden)") && strings.Contains(l, " more") {
+			found = true
+		}
+		if len(l) > 1000 {
+			t.Errorf("stderr line of %d characters", len(l))
+		}
+	}
+	if !found {
+		t.Errorf("no forbidden report line:\n%s", stderr)
+	}
+}
+
+// TestWatchAllTypesFollowsDiscovery: watch --all-types watches a type
+// created while it runs from its first object, and drops a type that goes
+// away without a word.
+func TestWatchAllTypesFollowsDiscovery(t *testing.T) {
+	env := testenv.Require(t)
+	ns := env.Namespace(t)
+	crd := func(plural, kind string) string {
+		return fmt.Sprintf(`apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata: {name: %[1]s.follow.kdx.example.org}
+spec:
+  group: follow.kdx.example.org
+  scope: Namespaced
+  names: {plural: %[1]s, singular: %[3]s, kind: %[2]s}
+  versions:
+  - {name: v1, served: true, storage: true, schema: {openAPIV3Schema: {type: object, x-kubernetes-preserve-unknown-fields: true}}}
+`, plural, kind, strings.ToLower(kind))
+	}
+	crds := newObjects(t, env.Config, "").dc.Resource(schema.GroupVersionResource{Group: "apiextensions.k8s.io", Version: "v1", Resource: "customresourcedefinitions"})
+	deleteCRD := func(name string) {
+		if err := crds.Delete(context.Background(), name+".follow.kdx.example.org", metav1.DeleteOptions{}); err != nil {
+			t.Fatalf("failed to delete CRD %s: %v", name, err)
+		}
+	}
+	env.Apply(t, crd("olds", "Old"))
+	t.Cleanup(func() { _ = crds.Delete(context.Background(), "olds.follow.kdx.example.org", metav1.DeleteOptions{}) })
+	waitServed(t, env, "olds")
+
+	p := startKdx(t, env, env.Kubeconfig, "watch", "--all-types", "-n", ns, "-o", "jsonl", "--output-watch-events")
+	ev := &events{p: p}
+	ev.waitEvents(t, "ADDED configmap/kube-root-ca.crt")
+	env.Apply(t, crd("news", "New"))
+	t.Cleanup(func() { _ = crds.Delete(context.Background(), "news.follow.kdx.example.org", metav1.DeleteOptions{}) })
+	waitServed(t, env, "news")
+	news := newObjects(t, env.Config, ns).resource(schema.GroupVersionResource{Group: "follow.kdx.example.org", Version: "v1", Resource: "news"})
+	first := &unstructured.Unstructured{Object: map[string]any{"apiVersion": "follow.kdx.example.org/v1", "kind": "New", "metadata": map[string]any{"name": "first"}}}
+	if _, err := news.Create(context.Background(), first, metav1.CreateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	ev.waitEvents(t, "ADDED new/first")
+
+	deleteCRD("olds")
+	deleteCRD("news")
+	ev.waitEvents(t, "DELETED new/first")
+	time.Sleep(2 * query.FollowInterval) // time for a stop to be reported, if it were
+	p.interrupt(t)
+	if stderr := p.errText(); stderr != "" {
+		t.Errorf("stderr after the CRDs went away, want nothing:\n%s", stderr)
+	}
+}
+
+// waitServed waits until the admin may list plural of follow.kdx.example.org.
+func waitServed(t *testing.T, env *testenv.Env, plural string) {
+	t.Helper()
+	r := newObjects(t, env.Config, "default").resource(schema.GroupVersionResource{Group: "follow.kdx.example.org", Version: "v1", Resource: plural})
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		_, err := r.List(context.Background(), metav1.ListOptions{})
+		if err == nil {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%s not served: %v", plural, err)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
 }
