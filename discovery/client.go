@@ -99,6 +99,17 @@ func (c *Client) Snapshot(ctx context.Context) (*Snapshot, error) {
 // Refresh asks the server now, revalidating cached data with its ETags
 // (ignoring the TTL), and returns the current snapshot.
 func (c *Client) Refresh(ctx context.Context) (*Snapshot, error) {
+	return c.refresh(ctx, true)
+}
+
+// Confirm is Refresh without the fallback to the cache: for answers that
+// the server must be reached for anyway (every type), whose one error is
+// then that it cannot be.
+func (c *Client) Confirm(ctx context.Context) (*Snapshot, error) {
+	return c.refresh(ctx, false)
+}
+
+func (c *Client) refresh(ctx context.Context, fallback bool) (*Snapshot, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.opts.CachedOnly {
@@ -110,6 +121,9 @@ func (c *Client) Refresh(ctx context.Context) (*Snapshot, error) {
 	rec := c.rec
 	if rec == nil && !c.opts.Refresh {
 		rec = c.load()
+	}
+	if !fallback {
+		return c.revalidateStrict(ctx, rec)
 	}
 	return c.revalidate(ctx, rec)
 }
@@ -125,6 +139,16 @@ func (c *Client) revalidate(ctx context.Context, prev *cacheRecord) (*Snapshot, 
 		}
 		c.warn(fmt.Sprintf("Warning: %s; using the discovery cache from %s", cliutil.Message(err), prev.FetchedAt.Format(time.RFC3339)))
 		return c.use(prev, true), nil
+	}
+	c.store(rec, changed)
+	return c.use(rec, false), nil
+}
+
+// revalidateStrict is revalidate without the fallback. c.mu is held.
+func (c *Client) revalidateStrict(ctx context.Context, prev *cacheRecord) (*Snapshot, error) {
+	rec, changed, err := c.fetch(ctx, prev)
+	if err != nil {
+		return nil, err
 	}
 	c.store(rec, changed)
 	return c.use(rec, false), nil

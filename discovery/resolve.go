@@ -45,12 +45,14 @@ type Resolver struct {
 	warnings io.Writer       // ambiguity warnings; nil discards them
 	ctx      context.Context // for RESTMapper calls, which take no context
 
-	mu        sync.Mutex // guards the fields below
-	snap      *Snapshot
-	mapper    meta.RESTMapperWithContext // shortcut expander over the discovery mapper
-	cats      categories                 // the snapshot's categories
-	refreshed bool                       // the one automatic refresh has been used
-	warned    map[string]bool            // ambiguity warnings already printed, by text
+	mu          sync.Mutex // guards the fields below
+	snap        *Snapshot
+	mapper      meta.RESTMapperWithContext // shortcut expander over the discovery mapper
+	cats        categories                 // the snapshot's categories
+	refreshed   bool                       // the one automatic refresh has been used
+	revalidated bool                       // Revalidated has asked the server
+	rechecked   bool                       // StillServed has asked the server
+	warned      map[string]bool            // ambiguity warnings already printed, by text
 }
 
 // NewResolver resolves over a fixed snapshot, never refreshing; warnings
@@ -114,8 +116,14 @@ func (r *Resolver) refresh(ctx context.Context) bool {
 // Resolve resolves one type expression: plural, singular, Kind (any case),
 // short name, resource.group, resource.version.group, Kind.version.group, a
 // category (all) or a comma list of these. Mappings come in the order typed,
-// without duplicates.
+// without duplicates. A category is expanded over revalidated discovery
+// (see Revalidated), since it stands for every type in it.
 func (r *Resolver) Resolve(ctx context.Context, typ string) ([]Mapping, error) {
+	if r.namesCategory(typ) {
+		if _, err := r.Revalidated(ctx); err != nil {
+			return nil, err
+		}
+	}
 	ms, err := r.resolveList(ctx, typ)
 	if IsUnknownType(err) && r.refresh(ctx) {
 		ms, err = r.resolveList(ctx, typ)

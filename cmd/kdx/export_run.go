@@ -80,21 +80,13 @@ func (o *exportOptions) targets(ctx context.Context) ([]discovery.Target, error)
 		}
 		return resolver.ResolveArgs(ctx, o.args)
 	}
-	disc, err := o.f.Discovery()
-	if err != nil {
-		return nil, err
-	}
-	snap, err := disc.Refresh(ctx)
-	if err != nil {
-		return nil, err
-	}
 	resolver, err := o.f.Resolver(ctx)
 	if err != nil {
 		return nil, err
 	}
 	sel := o.allTypesFlags
 	sel.includeEvents = true
-	return sel.targets(ctx, resolver, snap, o.allNamespaces)
+	return sel.targets(ctx, resolver, o.allNamespaces)
 }
 
 // exportType is what the export package needs of a target.

@@ -93,7 +93,8 @@ func (r *getRun) request(ctx context.Context, resolver *discovery.Resolver) (que
 	var err error
 	if r.o.allTypes {
 		req.Concurrency = r.o.concurrency
-		req.Targets, err = r.o.allTypesFlags.targets(ctx, resolver, resolver.Snapshot(), r.o.allNamespaces)
+		req.Vanished = vanished(resolver)
+		req.Targets, err = r.o.allTypesFlags.targets(ctx, resolver, r.o.allNamespaces)
 		return req, err
 	}
 	r.report.Itemize = true // a few types the user named: the server's words for each

@@ -146,7 +146,7 @@ func (o *watchOptions) targets(ctx context.Context) ([]discovery.Target, error) 
 		}
 		return targets, checkWatchable(targets)
 	}
-	all, err := o.allTypesFlags.targets(ctx, resolver, resolver.Snapshot(), o.allNamespaces)
+	all, err := o.allTypesFlags.targets(ctx, resolver, o.allNamespaces)
 	return watchableOnly(all), err
 }
 
