@@ -330,7 +330,7 @@ func TestE2EStaleCacheRefreshes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := r2.RESTMapper().RESTMapping(schema.GroupKind{Group: "fresh.kdx.example.org", Kind: "FreshThing"}); err != nil {
+	if _, err := r2.RESTMapper(ctx).RESTMapping(schema.GroupKind{Group: "fresh.kdx.example.org", Kind: "FreshThing"}); err != nil {
 		t.Errorf("RESTMapping from the refreshed cache: %v", err)
 	}
 	if got := log.take(); len(got) != 0 {
@@ -364,7 +364,7 @@ func TestE2ERESTMapperRefreshes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	m, err := r.RESTMapper().RESTMapping(schema.GroupKind{Group: "mapped.kdx.example.org", Kind: "MappedThing"}, "v1")
+	m, err := r.RESTMapper(ctx).RESTMapping(schema.GroupKind{Group: "mapped.kdx.example.org", Kind: "MappedThing"}, "v1")
 	if err != nil {
 		t.Fatalf("RESTMapping: %v", err)
 	}

@@ -41,9 +41,8 @@ type Target struct {
 // Snapshot. When a name is not found in data read from the cache, it
 // refreshes the snapshot once and tries again. It is safe for concurrent use.
 type Resolver struct {
-	client   *Client         // refreshes the snapshot; nil for a fixed snapshot
-	warnings io.Writer       // ambiguity warnings; nil discards them
-	ctx      context.Context // for RESTMapper calls, which take no context
+	client   *Client   // refreshes the snapshot; nil for a fixed snapshot
+	warnings io.Writer // ambiguity warnings; nil discards them
 
 	mu          sync.Mutex // guards the fields below
 	snap        *Snapshot
@@ -51,6 +50,7 @@ type Resolver struct {
 	cats        categories                 // the snapshot's categories
 	refreshed   bool                       // the one automatic refresh has been used
 	revalidated bool                       // Revalidated has asked the server
+	reset       bool                       // Reset was called: the next lookup asks the server first
 	rechecked   bool                       // StillServed has asked the server
 	warned      map[string]bool            // ambiguity warnings already printed, by text
 }
@@ -59,7 +59,7 @@ type Resolver struct {
 // (may be nil) receives ambiguity warnings. Tests and callers that already
 // hold a snapshot use it.
 func NewResolver(s *Snapshot, warnings io.Writer) *Resolver {
-	r := &Resolver{warnings: warnings, ctx: context.Background(), warned: map[string]bool{}}
+	r := &Resolver{warnings: warnings, warned: map[string]bool{}}
 	r.setSnapshot(s)
 	return r
 }
@@ -72,7 +72,7 @@ func (c *Client) Resolver(ctx context.Context) (*Resolver, error) {
 		return nil, err
 	}
 	r := NewResolver(s, c.opts.Warnings)
-	r.client, r.ctx = c, context.WithoutCancel(ctx)
+	r.client = c
 	return r, nil
 }
 
@@ -101,10 +101,10 @@ func (r *Resolver) state() (*Snapshot, meta.RESTMapperWithContext, categories) {
 func (r *Resolver) refresh(ctx context.Context) bool {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if r.client == nil || r.refreshed || !r.snap.FromCache {
+	if r.client == nil || r.refreshed || !(r.snap.FromCache || r.reset) {
 		return false
 	}
-	r.refreshed = true
+	r.refreshed, r.reset = true, false
 	s, err := r.client.Refresh(ctx)
 	if err != nil {
 		return false
@@ -113,12 +113,33 @@ func (r *Resolver) refresh(ctx context.Context) bool {
 	return true
 }
 
+// Reset makes the resolver forget what it read: its next lookup asks the
+// server first (revalidating with the ETags), and a miss after that may
+// refresh again.
+func (r *Resolver) Reset() {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.refreshed, r.revalidated, r.rechecked = false, false, false
+	r.reset = r.client != nil
+}
+
+// refreshIfReset refreshes now when Reset was called since the last refresh.
+func (r *Resolver) refreshIfReset(ctx context.Context) {
+	r.mu.Lock()
+	pending := r.reset
+	r.mu.Unlock()
+	if pending {
+		r.refresh(ctx)
+	}
+}
+
 // Resolve resolves one type expression: plural, singular, Kind (any case),
 // short name, resource.group, resource.version.group, Kind.version.group, a
 // category (all) or a comma list of these. Mappings come in the order typed,
 // without duplicates. A category is expanded over revalidated discovery
 // (see Revalidated), since it stands for every type in it.
 func (r *Resolver) Resolve(ctx context.Context, typ string) ([]Mapping, error) {
+	r.refreshIfReset(ctx)
 	if r.namesCategory(typ) {
 		if _, err := r.Revalidated(ctx); err != nil {
 			return nil, err

@@ -80,3 +80,64 @@ func TestRevalidated(t *testing.T) {
 	}
 	expect("second recheck", "")
 }
+
+// TestRESTMapperResetAndContext: Reset makes the next lookup ask the
+// server even over fresh data; the context given to RESTMapper bounds its
+// refreshes, so a cancelled command makes no request.
+func TestRESTMapperResetAndContext(t *testing.T) {
+	srv := newFakeServer(t)
+	dir := t.TempDir()
+	c, err := NewClient(&rest.Config{Host: srv.URL}, Options{CacheDir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	r, err := c.Resolver(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv.take()
+	srv.change(aggGroup("late.example.org", "v1", aggRes("latethings", "LateThing", "lt")))
+	late := schema.GroupKind{Group: "late.example.org", Kind: "LateThing"}
+	m := r.RESTMapper(ctx)
+	if _, err := m.RESTMapping(late); err == nil {
+		t.Fatalf("fresh data should not be refreshed on a miss")
+	}
+	if got := srv.take(); got != "" {
+		t.Errorf("requests %q before Reset, want none", got)
+	}
+	m.Reset()
+	if _, err := m.RESTMapping(late); err != nil {
+		t.Errorf("after Reset: %v", err)
+	}
+	if got := srv.take(); got != "/api 304,/apis 200" {
+		t.Errorf("requests after Reset %q, want one revalidation", got)
+	}
+
+	// A cache-backed resolver whose command was cancelled: the refresh on
+	// a miss does not reach the server.
+	c2, err := NewClient(&rest.Config{Host: srv.URL}, Options{CacheDir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c2.Snapshot(ctx); err != nil {
+		t.Fatal(err)
+	}
+	c3, err := NewClient(&rest.Config{Host: srv.URL}, Options{CacheDir: c2.opts.CacheDir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r3, err := c3.Resolver(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv.take()
+	cancelled, cancel := context.WithCancel(ctx)
+	cancel()
+	if _, err := r3.RESTMapper(cancelled).RESTMapping(schema.GroupKind{Group: "nosuch.example.org", Kind: "Nothing"}); err == nil {
+		t.Errorf("want a miss")
+	}
+	if got := srv.take(); got != "" {
+		t.Errorf("requests %q with a cancelled context, want none", got)
+	}
+}
