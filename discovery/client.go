@@ -175,7 +175,7 @@ func (c *Client) use(rec *cacheRecord, fromCache bool) *Snapshot {
 	s.FromCache = fromCache
 	c.rec, c.snap = rec, s
 	for _, f := range s.Failures {
-		c.warn(fmt.Sprintf("warning: %s skipped: %s", f.GroupVersion, f.Reason))
+		c.warn(fmt.Sprintf("Warning: %s skipped: %s", f.GroupVersion, f.Reason))
 	}
 	return s
 }

@@ -157,7 +157,7 @@ func TestClientCache(t *testing.T) {
 	if len(s.Failures) != 1 || s.Failures[0].GroupVersion != "metrics.k8s.io/v1beta1" || s.Failures[0].Reason != staleReason {
 		t.Errorf("failures = %+v", s.Failures)
 	}
-	if !strings.Contains(warnings.String(), "warning: metrics.k8s.io/v1beta1 skipped: "+staleReason+"\n") {
+	if !strings.Contains(warnings.String(), "Warning: metrics.k8s.io/v1beta1 skipped: "+staleReason+"\n") {
 		t.Errorf("warnings = %q", warnings.String())
 	}
 

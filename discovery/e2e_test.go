@@ -198,7 +198,7 @@ spec:
 	if res.ExitCode != 0 {
 		t.Fatalf("kdx api-resources: exit %d: %s", res.ExitCode, res.Stderr)
 	}
-	wantWarn := `warning: missing.kdx.example.org/v1alpha1 skipped: APIService ` + name + ` is not available: ServiceNotFound: service/nosuchservice in "default" is not present`
+	wantWarn := `Warning: missing.kdx.example.org/v1alpha1 skipped: APIService ` + name + ` is not available: ServiceNotFound: service/nosuchservice in "default" is not present`
 	if strings.Count(res.Stderr, wantWarn) != 1 {
 		t.Errorf("stderr should name the APIService once:\n%s\nwant:\n%s", res.Stderr, wantWarn)
 	}
@@ -210,7 +210,7 @@ spec:
 		t.Errorf("--strict: exit %d, stderr:\n%s", strict.ExitCode, strict.Stderr)
 	}
 	restricted := env.Kdx(t, "--context", "restricted", "api-resources", "--refresh")
-	if restricted.ExitCode != 0 || !strings.Contains(restricted.Stderr, "warning: missing.kdx.example.org/v1alpha1 skipped: "+staleReason) {
+	if restricted.ExitCode != 0 || !strings.Contains(restricted.Stderr, "Warning: missing.kdx.example.org/v1alpha1 skipped: "+staleReason) {
 		t.Errorf("restricted user (may not read APIServices): exit %d, stderr:\n%s", restricted.ExitCode, restricted.Stderr)
 	}
 }

@@ -172,7 +172,7 @@ func (r *Resolver) warnAmbiguous(name string, chosen Mapping) {
 	if len(others) == 0 {
 		return
 	}
-	msg := fmt.Sprintf("warning: %q also matches %s; using %s (name the group to choose)\n",
+	msg := fmt.Sprintf("Warning: %q also matches %s; using %s (name the group to choose)\n",
 		name, strings.Join(others, ", "), chosen.Resource.QualifiedName())
 	r.mu.Lock()
 	defer r.mu.Unlock()
