@@ -34,6 +34,10 @@ type Options struct {
 	// Warnings receives warnings (a skipped group, a stale cache), once
 	// each; nil discards them.
 	Warnings io.Writer
+	// WarnAllSkipped warns of every skipped group whenever discovery is
+	// read (-v): by default a skipped group is named only where the answer
+	// may be incomplete because of it (see WarnSkipped).
+	WarnAllSkipped bool
 }
 
 // Client discovers what a server serves, through a disk cache that it
@@ -174,10 +178,26 @@ func (c *Client) use(rec *cacheRecord, fromCache bool) *Snapshot {
 	s := rec.snapshot()
 	s.FromCache = fromCache
 	c.rec, c.snap = rec, s
-	for _, f := range s.Failures {
-		c.warn(fmt.Sprintf("Warning: %s skipped: %s", f.GroupVersion, f.Reason))
+	if c.opts.WarnAllSkipped {
+		for _, f := range s.Failures {
+			c.warn(skippedWarning(f))
+		}
 	}
 	return s
+}
+
+// WarnSkipped warns, once each, of the group/versions that could not be
+// discovered: for answers that they may make incomplete.
+func (c *Client) WarnSkipped(fs []Failure) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, f := range fs {
+		c.warn(skippedWarning(f))
+	}
+}
+
+func skippedWarning(f Failure) string {
+	return fmt.Sprintf("Warning: %s skipped: %s", f.GroupVersion, f.Reason)
 }
 
 // warn writes msg once per client. c.mu is held.

@@ -108,7 +108,7 @@ func TestClientCache(t *testing.T) {
 	ctx := context.Background()
 	var warnings bytes.Buffer
 	newClient := func(opts Options) *Client {
-		opts.CacheDir, opts.Warnings = dir, &warnings
+		opts.CacheDir, opts.Warnings, opts.WarnAllSkipped = dir, &warnings, true
 		c, err := NewClient(&rest.Config{Host: srv.URL}, opts)
 		if err != nil {
 			t.Fatal(err)

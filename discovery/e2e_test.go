@@ -174,25 +174,8 @@ func TestE2EResolveMatchesKubectl(t *testing.T) {
 // or 1 with --strict.
 func TestE2EStaleAPIService(t *testing.T) {
 	env := testenv.Require(t)
-	const name = "v1alpha1.missing.kdx.example.org"
-	env.Apply(t, `apiVersion: apiregistration.k8s.io/v1
-kind: APIService
-metadata:
-  name: `+name+`
-spec:
-  group: missing.kdx.example.org
-  version: v1alpha1
-  groupPriorityMinimum: 100
-  versionPriority: 10
-  insecureSkipTLSVerify: true
-  service: {name: nosuchservice, namespace: default}
-`)
-	t.Cleanup(func() { // a stale aggregated API stalls every namespace deletion
-		if res := env.RunKubectl(t, "delete", "apiservice", name, "--wait=false"); res.ExitCode != 0 {
-			t.Errorf("failed to delete APIService %s: %s", name, res.Stderr)
-		}
-	})
-	waitStale(t, env, "missing.kdx.example.org/v1alpha1")
+	const name = brokenAPIService
+	installBrokenAPIService(t, env)
 
 	res := env.Kdx(t, "api-resources")
 	if res.ExitCode != 0 {
@@ -213,6 +196,35 @@ spec:
 	if restricted.ExitCode != 0 || !strings.Contains(restricted.Stderr, "Warning: missing.kdx.example.org/v1alpha1 skipped: "+staleReason) {
 		t.Errorf("restricted user (may not read APIServices): exit %d, stderr:\n%s", restricted.ExitCode, restricted.Stderr)
 	}
+}
+
+// brokenAPIService is the APIService installBrokenAPIService creates.
+const brokenAPIService = "v1alpha1.missing.kdx.example.org"
+
+// installBrokenAPIService creates an APIService whose service does not
+// exist (as when metrics-server is down), deleted when t ends, and waits
+// until discovery marks it stale.
+func installBrokenAPIService(t *testing.T, env *testenv.Env) {
+	t.Helper()
+	const name = brokenAPIService
+	env.Apply(t, `apiVersion: apiregistration.k8s.io/v1
+kind: APIService
+metadata:
+  name: `+name+`
+spec:
+  group: missing.kdx.example.org
+  version: v1alpha1
+  groupPriorityMinimum: 100
+  versionPriority: 10
+  insecureSkipTLSVerify: true
+  service: {name: nosuchservice, namespace: default}
+`)
+	t.Cleanup(func() { // a stale aggregated API stalls every namespace deletion
+		if res := env.RunKubectl(t, "delete", "apiservice", name, "--wait=false"); res.ExitCode != 0 {
+			t.Errorf("failed to delete APIService %s: %s", name, res.Stderr)
+		}
+	})
+	waitStale(t, env, "missing.kdx.example.org/v1alpha1")
 }
 
 // waitStale waits until aggregated discovery marks gv stale.

@@ -149,6 +149,9 @@ func (r *Resolver) Resolve(ctx context.Context, typ string) ([]Mapping, error) {
 	if IsUnknownType(err) && r.refresh(ctx) {
 		ms, err = r.resolveList(ctx, typ)
 	}
+	if IsUnknownType(err) {
+		r.warnSkipped(r.Snapshot().Failures) // the name may be in a group not read
+	}
 	return ms, err
 }
 
@@ -212,6 +215,7 @@ func (r *Resolver) resolveOne(ctx context.Context, name string, typed bool) (Map
 	m, err := r.mappingFor(ctx, name)
 	if err == nil && typed {
 		r.warnAmbiguous(name, m)
+		r.warnSkippedBefore(m.GVR.GroupResource())
 	}
 	return m, err
 }
@@ -281,6 +285,9 @@ func (r *Resolver) ResolveArgs(ctx context.Context, args []string) ([]Target, er
 		ts, err := r.resolveTuples(ctx, tuples)
 		if IsUnknownType(err) && r.refresh(ctx) {
 			ts, err = r.resolveTuples(ctx, tuples)
+		}
+		if IsUnknownType(err) {
+			r.warnSkipped(r.Snapshot().Failures)
 		}
 		return ts, err
 	}

@@ -19,6 +19,7 @@ func (r *Resolver) Revalidated(ctx context.Context) (*Snapshot, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if r.client == nil || r.revalidated || !r.snap.FromCache {
+		r.warnSkipped(r.snap.Failures)
 		return r.snap, nil
 	}
 	r.revalidated = true
@@ -28,7 +29,44 @@ func (r *Resolver) Revalidated(ctx context.Context) (*Snapshot, error) {
 	}
 	r.refreshed = true // the refresh on a miss would only repeat this one
 	r.setSnapshot(s)
+	r.warnSkipped(s.Failures)
 	return s, nil
+}
+
+// warnSkipped names the group/versions that could not be discovered, for
+// an answer they may make incomplete. r.mu may be held.
+func (r *Resolver) warnSkipped(fs []Failure) {
+	if r.client != nil {
+		r.client.WarnSkipped(fs)
+	}
+}
+
+// warnSkippedBefore warns of the group/versions skipped in groups of
+// higher priority than chosen's (core first, then discovery order), where
+// the name might have resolved had they been read; a name that resolved
+// into a group of higher priority cannot be affected.
+func (r *Resolver) warnSkippedBefore(chosen schema.GroupResource) {
+	snap, _, _ := r.state()
+	if len(snap.Failures) == 0 {
+		return
+	}
+	rank := map[string]int{}
+	for i, g := range snap.groups {
+		if _, ok := rank[g.Name]; !ok {
+			rank[g.Name] = i
+		}
+	}
+	var fs []Failure
+	for _, f := range snap.Failures {
+		gv, err := schema.ParseGroupVersion(f.GroupVersion)
+		if err != nil {
+			continue
+		}
+		if i, ok := rank[gv.Group]; !ok || i < rank[chosen.Group] {
+			fs = append(fs, f)
+		}
+	}
+	r.warnSkipped(fs)
 }
 
 // StillServed reports whether gvr is served, after revalidating discovery
