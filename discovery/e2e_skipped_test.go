@@ -43,3 +43,37 @@ func TestE2ESkippedGroupWarnsWhereRelevant(t *testing.T) {
 		})
 	}
 }
+
+// TestE2EDeprecationWarningOnlyForNamedTypes: the server's deprecation
+// warning for v1 Endpoints is shown when the user names the type, as
+// kubectl shows it, and not inside --all-types unless -v is raised.
+func TestE2EDeprecationWarningOnlyForNamedTypes(t *testing.T) {
+	env := testenv.Require(t)
+	ns := env.Namespace(t)
+	const warn = "Warning: v1 Endpoints is deprecated"
+	kubectl := env.RunKubectl(t, "get", "endpoints", "-n", ns)
+	if !strings.Contains(kubectl.Stderr, warn) {
+		t.Fatalf("kubectl get endpoints does not warn (the oracle changed?): %s", kubectl.Stderr)
+	}
+	tests := []struct {
+		args  []string
+		warns bool
+	}{
+		{[]string{"get", "endpoints", "-n", ns}, true},
+		{[]string{"get", "--all-types", "-n", ns, "-o", "name"}, false},
+		{[]string{"get", "--all-types", "-n", ns, "-o", "name", "-v=1"}, true},
+		{[]string{"export", "--all-types", "-n", ns}, false},
+		{[]string{"watch", "--all-types", "-n", ns, "--timeout", "2s"}, false},
+	}
+	for _, tt := range tests {
+		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
+			res := env.Kdx(t, tt.args...)
+			if res.ExitCode != 0 {
+				t.Errorf("exit %d; stderr:\n%s", res.ExitCode, res.Stderr)
+			}
+			if got := strings.Contains(res.Stderr, warn); got != tt.warns {
+				t.Errorf("deprecation warning shown: %v, want %v; stderr:\n%s", got, tt.warns, res.Stderr)
+			}
+		})
+	}
+}

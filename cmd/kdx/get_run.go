@@ -37,7 +37,11 @@ func (o *getOptions) Run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	client, err := dynamicclient.New(cfg.REST, dynamicclient.WithWarnings(o.f.streams.ErrOut))
+	restCfg := cfg.REST
+	if o.allTypes {
+		restCfg = quietUnnamed(restCfg)
+	}
+	client, err := dynamicclient.New(restCfg, dynamicclient.WithWarnings(o.f.streams.ErrOut))
 	if err != nil {
 		return err
 	}

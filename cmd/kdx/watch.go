@@ -125,7 +125,7 @@ func (o *watchOptions) Run(ctx context.Context) error {
 		flags: o.flags, printer: o.printer, namespace: cfg.Namespace, allNamespaces: o.allNamespaces,
 		selector: o.selector, fieldSelector: o.fieldSelector, timeout: o.timeout,
 		showManagedFields: o.showManagedFields, concurrency: o.concurrency,
-		out: o.f.streams.Out, errOut: o.f.streams.ErrOut,
+		out: o.f.streams.Out, errOut: o.f.streams.ErrOut, unnamedTypes: o.allTypes,
 	}
 	if o.allNamespaces {
 		req.namespace = ""

@@ -30,7 +30,7 @@ func (r *getRun) watch(ctx context.Context, resolver *discovery.Resolver) error 
 		flags: r.o.watch, printer: r.o.printer, namespace: r.namespace, allNamespaces: r.o.allNamespaces,
 		selector: r.o.selector, fieldSelector: r.o.fieldSelector,
 		showManagedFields: r.o.showManagedFields, concurrency: r.o.concurrency,
-		out: r.o.f.streams.Out, errOut: r.errOut,
+		out: r.o.f.streams.Out, errOut: r.errOut, unnamedTypes: r.o.allTypes,
 	}
 	return runWatch(ctx, r.o.f, req, targets)
 }

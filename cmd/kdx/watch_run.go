@@ -53,6 +53,8 @@ type watchRequest struct {
 	showManagedFields bool
 	concurrency       int
 	out, errOut       io.Writer
+	// unnamedTypes says that the user did not name the types (--all-types).
+	unnamedTypes bool
 }
 
 // runWatch lists and watches targets until the timeout (exit 0) or an
@@ -63,6 +65,9 @@ func runWatch(ctx context.Context, f *factory, req watchRequest, targets []disco
 		return err
 	}
 	restCfg := rest.CopyConfig(cfg.REST)
+	if req.unnamedTypes {
+		restCfg = quietUnnamed(restCfg)
+	}
 	timeout := req.timeout
 	if timeout == 0 {
 		timeout = restCfg.Timeout
