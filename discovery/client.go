@@ -97,7 +97,7 @@ func (c *Client) Snapshot(ctx context.Context) (*Snapshot, error) {
 	case c.opts.CachedOnly, rec != nil && time.Since(rec.FetchedAt) < c.opts.TTL:
 		return c.use(rec, true), nil
 	}
-	return c.revalidate(ctx, rec)
+	return c.revalidate(ctx, rec, true)
 }
 
 // Refresh asks the server now, revalidating cached data with its ETags
@@ -126,33 +126,21 @@ func (c *Client) refresh(ctx context.Context, fallback bool) (*Snapshot, error) 
 	if rec == nil && !c.opts.Refresh {
 		rec = c.load()
 	}
-	if !fallback {
-		return c.revalidateStrict(ctx, rec)
-	}
-	return c.revalidate(ctx, rec)
+	return c.revalidate(ctx, rec, fallback)
 }
 
 // revalidate fetches from the server, conditionally on prev. When the
-// server cannot be reached it falls back to prev with a warning; an answer
-// such as 401 or 403 is an error, never hidden by the cache. c.mu is held.
-func (c *Client) revalidate(ctx context.Context, prev *cacheRecord) (*Snapshot, error) {
+// server cannot be reached it falls back to prev with a warning (if
+// fallback); an answer such as 401 or 403 is an error, never hidden by the
+// cache. c.mu is held.
+func (c *Client) revalidate(ctx context.Context, prev *cacheRecord, fallback bool) (*Snapshot, error) {
 	rec, changed, err := c.fetch(ctx, prev)
 	if err != nil {
-		if prev == nil || ctx.Err() != nil || !unreachable(err) {
+		if !fallback || prev == nil || ctx.Err() != nil || !unreachable(err) {
 			return nil, err
 		}
 		c.warn(fmt.Sprintf("Warning: %s; using the discovery cache from %s", cliutil.Message(err), prev.FetchedAt.Format(time.RFC3339)))
 		return c.use(prev, true), nil
-	}
-	c.store(rec, changed)
-	return c.use(rec, false), nil
-}
-
-// revalidateStrict is revalidate without the fallback. c.mu is held.
-func (c *Client) revalidateStrict(ctx context.Context, prev *cacheRecord) (*Snapshot, error) {
-	rec, changed, err := c.fetch(ctx, prev)
-	if err != nil {
-		return nil, err
 	}
 	c.store(rec, changed)
 	return c.use(rec, false), nil
