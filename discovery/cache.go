@@ -98,7 +98,7 @@ func (c *Client) store(rec *cacheRecord, changed bool) {
 		}
 	}
 	if err := writeAtomic(f, rec); err != nil {
-		c.warn(fmt.Sprintf("warning: failed to write the discovery cache: %v", err))
+		c.warn(fmt.Sprintf("Warning: failed to write the discovery cache: %v", err))
 	}
 }
 

@@ -34,6 +34,10 @@ type Options struct {
 	// Warnings receives warnings (a skipped group, a stale cache), once
 	// each; nil discards them.
 	Warnings io.Writer
+	// WarnAllSkipped warns of every skipped group whenever discovery is
+	// read (-v): by default a skipped group is named only where the answer
+	// may be incomplete because of it (see WarnSkipped).
+	WarnAllSkipped bool
 }
 
 // Client discovers what a server serves, through a disk cache that it
@@ -93,12 +97,23 @@ func (c *Client) Snapshot(ctx context.Context) (*Snapshot, error) {
 	case c.opts.CachedOnly, rec != nil && time.Since(rec.FetchedAt) < c.opts.TTL:
 		return c.use(rec, true), nil
 	}
-	return c.revalidate(ctx, rec)
+	return c.revalidate(ctx, rec, true)
 }
 
 // Refresh asks the server now, revalidating cached data with its ETags
 // (ignoring the TTL), and returns the current snapshot.
 func (c *Client) Refresh(ctx context.Context) (*Snapshot, error) {
+	return c.refresh(ctx, true)
+}
+
+// Confirm is Refresh without the fallback to the cache: for answers that
+// the server must be reached for anyway (every type), whose one error is
+// then that it cannot be.
+func (c *Client) Confirm(ctx context.Context) (*Snapshot, error) {
+	return c.refresh(ctx, false)
+}
+
+func (c *Client) refresh(ctx context.Context, fallback bool) (*Snapshot, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.opts.CachedOnly {
@@ -111,16 +126,17 @@ func (c *Client) Refresh(ctx context.Context) (*Snapshot, error) {
 	if rec == nil && !c.opts.Refresh {
 		rec = c.load()
 	}
-	return c.revalidate(ctx, rec)
+	return c.revalidate(ctx, rec, fallback)
 }
 
 // revalidate fetches from the server, conditionally on prev. When the
-// server cannot be reached it falls back to prev with a warning; an answer
-// such as 401 or 403 is an error, never hidden by the cache. c.mu is held.
-func (c *Client) revalidate(ctx context.Context, prev *cacheRecord) (*Snapshot, error) {
+// server cannot be reached it falls back to prev with a warning (if
+// fallback); an answer such as 401 or 403 is an error, never hidden by the
+// cache. c.mu is held.
+func (c *Client) revalidate(ctx context.Context, prev *cacheRecord, fallback bool) (*Snapshot, error) {
 	rec, changed, err := c.fetch(ctx, prev)
 	if err != nil {
-		if prev == nil || ctx.Err() != nil || !unreachable(err) {
+		if !fallback || prev == nil || ctx.Err() != nil || !unreachable(err) {
 			return nil, err
 		}
 		c.warn(fmt.Sprintf("Warning: %s; using the discovery cache from %s", cliutil.Message(err), prev.FetchedAt.Format(time.RFC3339)))
@@ -150,10 +166,26 @@ func (c *Client) use(rec *cacheRecord, fromCache bool) *Snapshot {
 	s := rec.snapshot()
 	s.FromCache = fromCache
 	c.rec, c.snap = rec, s
-	for _, f := range s.Failures {
-		c.warn(fmt.Sprintf("warning: %s skipped: %s", f.GroupVersion, f.Reason))
+	if c.opts.WarnAllSkipped {
+		for _, f := range s.Failures {
+			c.warn(skippedWarning(f))
+		}
 	}
 	return s
+}
+
+// WarnSkipped warns, once each, of the group/versions that could not be
+// discovered: for answers that they may make incomplete.
+func (c *Client) WarnSkipped(fs []Failure) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, f := range fs {
+		c.warn(skippedWarning(f))
+	}
+}
+
+func skippedWarning(f Failure) string {
+	return fmt.Sprintf("Warning: %s skipped: %s", f.GroupVersion, f.Reason)
 }
 
 // warn writes msg once per client. c.mu is held.

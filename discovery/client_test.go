@@ -108,7 +108,7 @@ func TestClientCache(t *testing.T) {
 	ctx := context.Background()
 	var warnings bytes.Buffer
 	newClient := func(opts Options) *Client {
-		opts.CacheDir, opts.Warnings = dir, &warnings
+		opts.CacheDir, opts.Warnings, opts.WarnAllSkipped = dir, &warnings, true
 		c, err := NewClient(&rest.Config{Host: srv.URL}, opts)
 		if err != nil {
 			t.Fatal(err)
@@ -157,7 +157,7 @@ func TestClientCache(t *testing.T) {
 	if len(s.Failures) != 1 || s.Failures[0].GroupVersion != "metrics.k8s.io/v1beta1" || s.Failures[0].Reason != staleReason {
 		t.Errorf("failures = %+v", s.Failures)
 	}
-	if !strings.Contains(warnings.String(), "warning: metrics.k8s.io/v1beta1 skipped: "+staleReason+"\n") {
+	if !strings.Contains(warnings.String(), "Warning: metrics.k8s.io/v1beta1 skipped: "+staleReason+"\n") {
 		t.Errorf("warnings = %q", warnings.String())
 	}
 

@@ -174,7 +174,39 @@ func TestE2EResolveMatchesKubectl(t *testing.T) {
 // or 1 with --strict.
 func TestE2EStaleAPIService(t *testing.T) {
 	env := testenv.Require(t)
-	const name = "v1alpha1.missing.kdx.example.org"
+	const name = brokenAPIService
+	installBrokenAPIService(t, env)
+
+	res := env.Kdx(t, "api-resources")
+	if res.ExitCode != 0 {
+		t.Fatalf("kdx api-resources: exit %d: %s", res.ExitCode, res.Stderr)
+	}
+	wantWarn := `Warning: missing.kdx.example.org/v1alpha1 skipped: APIService ` + name + ` is not available: ServiceNotFound: service/nosuchservice in "default" is not present`
+	if strings.Count(res.Stderr, wantWarn) != 1 {
+		t.Errorf("stderr should name the APIService once:\n%s\nwant:\n%s", res.Stderr, wantWarn)
+	}
+	if !strings.Contains(res.Stdout, "\npods ") || !strings.Contains(res.Stdout, "\ndeployments ") {
+		t.Errorf("the rest is not listed:\n%s", res.Stdout)
+	}
+	strict := env.Kdx(t, "api-resources", "--strict")
+	if strict.ExitCode != 1 || !strings.Contains(strict.Stderr, "error: discovery is incomplete (--strict): missing.kdx.example.org/v1alpha1 could not be read") {
+		t.Errorf("--strict: exit %d, stderr:\n%s", strict.ExitCode, strict.Stderr)
+	}
+	restricted := env.Kdx(t, "--context", "restricted", "api-resources", "--refresh")
+	if restricted.ExitCode != 0 || !strings.Contains(restricted.Stderr, "Warning: missing.kdx.example.org/v1alpha1 skipped: "+staleReason) {
+		t.Errorf("restricted user (may not read APIServices): exit %d, stderr:\n%s", restricted.ExitCode, restricted.Stderr)
+	}
+}
+
+// brokenAPIService is the APIService installBrokenAPIService creates.
+const brokenAPIService = "v1alpha1.missing.kdx.example.org"
+
+// installBrokenAPIService creates an APIService whose service does not
+// exist (as when metrics-server is down), deleted when t ends, and waits
+// until discovery marks it stale.
+func installBrokenAPIService(t *testing.T, env *testenv.Env) {
+	t.Helper()
+	const name = brokenAPIService
 	env.Apply(t, `apiVersion: apiregistration.k8s.io/v1
 kind: APIService
 metadata:
@@ -193,26 +225,6 @@ spec:
 		}
 	})
 	waitStale(t, env, "missing.kdx.example.org/v1alpha1")
-
-	res := env.Kdx(t, "api-resources")
-	if res.ExitCode != 0 {
-		t.Fatalf("kdx api-resources: exit %d: %s", res.ExitCode, res.Stderr)
-	}
-	wantWarn := `warning: missing.kdx.example.org/v1alpha1 skipped: APIService ` + name + ` is not available: ServiceNotFound: service/nosuchservice in "default" is not present`
-	if strings.Count(res.Stderr, wantWarn) != 1 {
-		t.Errorf("stderr should name the APIService once:\n%s\nwant:\n%s", res.Stderr, wantWarn)
-	}
-	if !strings.Contains(res.Stdout, "\npods ") || !strings.Contains(res.Stdout, "\ndeployments ") {
-		t.Errorf("the rest is not listed:\n%s", res.Stdout)
-	}
-	strict := env.Kdx(t, "api-resources", "--strict")
-	if strict.ExitCode != 1 || !strings.Contains(strict.Stderr, "error: discovery is incomplete (--strict): missing.kdx.example.org/v1alpha1 could not be read") {
-		t.Errorf("--strict: exit %d, stderr:\n%s", strict.ExitCode, strict.Stderr)
-	}
-	restricted := env.Kdx(t, "--context", "restricted", "api-resources", "--refresh")
-	if restricted.ExitCode != 0 || !strings.Contains(restricted.Stderr, "warning: missing.kdx.example.org/v1alpha1 skipped: "+staleReason) {
-		t.Errorf("restricted user (may not read APIServices): exit %d, stderr:\n%s", restricted.ExitCode, restricted.Stderr)
-	}
 }
 
 // waitStale waits until aggregated discovery marks gv stale.
@@ -330,7 +342,7 @@ func TestE2EStaleCacheRefreshes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := r2.RESTMapper().RESTMapping(schema.GroupKind{Group: "fresh.kdx.example.org", Kind: "FreshThing"}); err != nil {
+	if _, err := r2.RESTMapper(ctx).RESTMapping(schema.GroupKind{Group: "fresh.kdx.example.org", Kind: "FreshThing"}); err != nil {
 		t.Errorf("RESTMapping from the refreshed cache: %v", err)
 	}
 	if got := log.take(); len(got) != 0 {
@@ -364,7 +376,7 @@ func TestE2ERESTMapperRefreshes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	m, err := r.RESTMapper().RESTMapping(schema.GroupKind{Group: "mapped.kdx.example.org", Kind: "MappedThing"}, "v1")
+	m, err := r.RESTMapper(ctx).RESTMapping(schema.GroupKind{Group: "mapped.kdx.example.org", Kind: "MappedThing"}, "v1")
 	if err != nil {
 		t.Fatalf("RESTMapping: %v", err)
 	}

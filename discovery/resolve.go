@@ -41,23 +41,25 @@ type Target struct {
 // Snapshot. When a name is not found in data read from the cache, it
 // refreshes the snapshot once and tries again. It is safe for concurrent use.
 type Resolver struct {
-	client   *Client         // refreshes the snapshot; nil for a fixed snapshot
-	warnings io.Writer       // ambiguity warnings; nil discards them
-	ctx      context.Context // for RESTMapper calls, which take no context
+	client   *Client   // refreshes the snapshot; nil for a fixed snapshot
+	warnings io.Writer // ambiguity warnings; nil discards them
 
-	mu        sync.Mutex // guards the fields below
-	snap      *Snapshot
-	mapper    meta.RESTMapperWithContext // shortcut expander over the discovery mapper
-	cats      categories                 // the snapshot's categories
-	refreshed bool                       // the one automatic refresh has been used
-	warned    map[string]bool            // ambiguity warnings already printed, by text
+	mu          sync.Mutex // guards the fields below
+	snap        *Snapshot
+	mapper      meta.RESTMapperWithContext // shortcut expander over the discovery mapper
+	cats        categories                 // the snapshot's categories
+	refreshed   bool                       // the one automatic refresh has been used
+	revalidated bool                       // Revalidated has asked the server
+	reset       bool                       // Reset was called: the next lookup asks the server first
+	rechecked   bool                       // StillServed has asked the server
+	warned      map[string]bool            // ambiguity warnings already printed, by text
 }
 
 // NewResolver resolves over a fixed snapshot, never refreshing; warnings
 // (may be nil) receives ambiguity warnings. Tests and callers that already
 // hold a snapshot use it.
 func NewResolver(s *Snapshot, warnings io.Writer) *Resolver {
-	r := &Resolver{warnings: warnings, ctx: context.Background(), warned: map[string]bool{}}
+	r := &Resolver{warnings: warnings, warned: map[string]bool{}}
 	r.setSnapshot(s)
 	return r
 }
@@ -70,7 +72,7 @@ func (c *Client) Resolver(ctx context.Context) (*Resolver, error) {
 		return nil, err
 	}
 	r := NewResolver(s, c.opts.Warnings)
-	r.client, r.ctx = c, context.WithoutCancel(ctx)
+	r.client = c
 	return r, nil
 }
 
@@ -99,10 +101,10 @@ func (r *Resolver) state() (*Snapshot, meta.RESTMapperWithContext, categories) {
 func (r *Resolver) refresh(ctx context.Context) bool {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if r.client == nil || r.refreshed || !r.snap.FromCache {
+	if r.client == nil || r.refreshed || !(r.snap.FromCache || r.reset) {
 		return false
 	}
-	r.refreshed = true
+	r.refreshed, r.reset = true, false
 	s, err := r.client.Refresh(ctx)
 	if err != nil {
 		return false
@@ -111,14 +113,44 @@ func (r *Resolver) refresh(ctx context.Context) bool {
 	return true
 }
 
+// Reset makes the resolver forget what it read: its next lookup asks the
+// server first (revalidating with the ETags), and a miss after that may
+// refresh again.
+func (r *Resolver) Reset() {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.refreshed, r.revalidated, r.rechecked = false, false, false
+	r.reset = r.client != nil
+}
+
+// refreshIfReset refreshes now when Reset was called since the last refresh.
+func (r *Resolver) refreshIfReset(ctx context.Context) {
+	r.mu.Lock()
+	pending := r.reset
+	r.mu.Unlock()
+	if pending {
+		r.refresh(ctx)
+	}
+}
+
 // Resolve resolves one type expression: plural, singular, Kind (any case),
 // short name, resource.group, resource.version.group, Kind.version.group, a
 // category (all) or a comma list of these. Mappings come in the order typed,
-// without duplicates.
+// without duplicates. A category is expanded over revalidated discovery
+// (see Revalidated), since it stands for every type in it.
 func (r *Resolver) Resolve(ctx context.Context, typ string) ([]Mapping, error) {
+	r.refreshIfReset(ctx)
+	if r.namesCategory(typ) {
+		if _, err := r.Revalidated(ctx); err != nil {
+			return nil, err
+		}
+	}
 	ms, err := r.resolveList(ctx, typ)
 	if IsUnknownType(err) && r.refresh(ctx) {
 		ms, err = r.resolveList(ctx, typ)
+	}
+	if IsUnknownType(err) {
+		r.warnSkipped(r.Snapshot().Failures) // the name may be in a group not read
 	}
 	return ms, err
 }
@@ -183,6 +215,7 @@ func (r *Resolver) resolveOne(ctx context.Context, name string, typed bool) (Map
 	m, err := r.mappingFor(ctx, name)
 	if err == nil && typed {
 		r.warnAmbiguous(name, m)
+		r.warnSkippedBefore(m.GVR.GroupResource())
 	}
 	return m, err
 }
@@ -252,6 +285,9 @@ func (r *Resolver) ResolveArgs(ctx context.Context, args []string) ([]Target, er
 		ts, err := r.resolveTuples(ctx, tuples)
 		if IsUnknownType(err) && r.refresh(ctx) {
 			ts, err = r.resolveTuples(ctx, tuples)
+		}
+		if IsUnknownType(err) {
+			r.warnSkipped(r.Snapshot().Failures)
 		}
 		return ts, err
 	}

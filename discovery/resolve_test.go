@@ -69,7 +69,7 @@ func TestResolveErrors(t *testing.T) {
 		{"gadgest", `the server doesn't have a resource type "gadgest"; did you mean gadgets?`},
 		{"Gadget.v1.other.example.org", `the server doesn't have a resource type "Gadget" in group "other.example.org" and version "v1"; did you mean gadgets.multi.example.org?`},
 		{"gadget.nope.example.org", `the server doesn't have a resource type "gadget" in group "nope.example.org"; did you mean gadgets.multi.example.org?`},
-		{"gadgets.v9.multi.example.org", `the server doesn't have a resource type "gadgets" in group "multi.example.org" and version "v9"; did you mean gadgets.multi.example.org?`},
+		{"gadgets.v9.multi.example.org", `the server doesn't have a resource type "gadgets" in group "multi.example.org" and version "v9"; did you mean gadgets.v2.multi.example.org or gadgets.v1.multi.example.org?`},
 		{"zzzzzzzz", `the server doesn't have a resource type "zzzzzzzz"`},
 		{"", `no resource type given in ""`},
 	}

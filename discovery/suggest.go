@@ -49,9 +49,31 @@ func unknownType(snap *Snapshot, arg string, gr schema.GroupResource, fullGVR *s
 	if fullGVR != nil && snap.servesGroup(fullGVR.Group) {
 		// resource.version.group with a version the group does not serve
 		e.Resource, e.Group, e.Version = fullGVR.Resource, fullGVR.Group, fullGVR.Version
+		if vs := otherVersions(snap, *fullGVR); len(vs) > 0 {
+			e.Suggestions = vs
+			return e
+		}
 	}
 	e.Suggestions = suggest(snap, arg)
 	return e
+}
+
+// otherVersions are the served versions of the resource gvr names (by any
+// of its plain names) in gvr's group, as resource.version.group: what a
+// user who typed a version that does not exist meant.
+func otherVersions(snap *Snapshot, gvr schema.GroupVersionResource) []string {
+	name := strings.ToLower(gvr.Resource)
+	for _, r := range snap.Resources {
+		if r.Group != gvr.Group || !slices.Contains(plainNames(r), name) {
+			continue
+		}
+		out := make([]string, len(r.Versions))
+		for i, v := range r.Versions {
+			out[i] = r.Resource + "." + v + "." + r.Group
+		}
+		return out
+	}
+	return nil
 }
 
 // servesGroup reports whether the server serves the API group.
@@ -172,7 +194,7 @@ func (r *Resolver) warnAmbiguous(name string, chosen Mapping) {
 	if len(others) == 0 {
 		return
 	}
-	msg := fmt.Sprintf("warning: %q also matches %s; using %s (name the group to choose)\n",
+	msg := fmt.Sprintf("Warning: %q also matches %s; using %s (name the group to choose)\n",
 		name, strings.Join(others, ", "), chosen.Resource.QualifiedName())
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -183,14 +205,33 @@ func (r *Resolver) warnAmbiguous(name string, chosen Mapping) {
 	fmt.Fprint(r.warnings, msg)
 }
 
+// sameBuiltinKind reports whether res is another built-in API of the same
+// kind as the chosen built-in resource (events.events.k8s.io beside core
+// events): the same objects through two APIs, where kubectl's choice is the
+// documented one and a warning would say nothing. A custom resource named
+// like a built-in (deployments.shadow.example.org) is still ambiguous.
+func sameBuiltinKind(res APIResource, chosenGroup, chosenKind string) bool {
+	return res.Kind == chosenKind && builtinGroup(res.Group) && builtinGroup(chosenGroup)
+}
+
+// builtinGroup reports whether group is one of Kubernetes' own: the core
+// group, a group without a dot (apps, batch), or one under k8s.io.
+func builtinGroup(group string) bool {
+	return !strings.Contains(group, ".") || group == "k8s.io" || strings.HasSuffix(group, ".k8s.io")
+}
+
 // otherMatches are the qualified names of resources other than chosen that
 // name matches as plural, singular, kind or short name.
 func (r *Resolver) otherMatches(name string, chosen schema.GroupResource) []string {
 	snap, _, _ := r.state()
 	lower := strings.ToLower(name)
 	var out []string
+	var kind string
+	if c, ok := snap.Lookup(chosen); ok {
+		kind = c.Kind
+	}
 	for _, res := range snap.Resources {
-		if res.GroupResource() == chosen {
+		if res.GroupResource() == chosen || sameBuiltinKind(res, chosen.Group, kind) {
 			continue
 		}
 		if res.Resource == lower || res.Singular == lower || strings.ToLower(res.Kind) == lower || slices.Contains(res.ShortNames, lower) {

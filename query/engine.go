@@ -124,6 +124,8 @@ func (e *Engine) read(ctx context.Context, req Request, t discovery.Target, sink
 		return outcome{sinkErr: ctx.Err()}
 	case req.IgnoreForbidden && apierrors.IsForbidden(err):
 		return outcome{}
+	case apierrors.IsNotFound(err) && req.Vanished != nil && req.Vanished(ctx, t):
+		return outcome{}
 	}
 	return outcome{err: err}
 }

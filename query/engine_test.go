@@ -269,6 +269,35 @@ func TestEachOtherFailuresReported(t *testing.T) {
 	}
 }
 
+// TestEachVanishedTarget: a list that answers 404 asks Vanished; a type
+// that is gone is left out quietly, one still served is reported.
+func TestEachVanishedTarget(t *testing.T) {
+	notFound := apierrors.NewNotFound(podsGR, "")
+	l := newFakeLister(map[string]*behaviour{"gones": {err: notFound}, "stills": {err: notFound}})
+	var asked []string
+	var mu sync.Mutex
+	req := Request{Targets: targets("configmaps", "gones", "stills"), Concurrency: 2,
+		Vanished: func(_ context.Context, t discovery.Target) bool {
+			mu.Lock()
+			defer mu.Unlock()
+			asked = append(asked, t.QualifiedName())
+			return t.QualifiedName() == "gones"
+		}}
+	var r run
+	rep := NewReport("list", "type")
+	if err := r.each(context.Background(), l, req, rep); err != nil {
+		t.Fatal(err)
+	}
+	slices.Sort(asked)
+	if !slices.Equal(asked, []string{"gones", "stills"}) {
+		t.Errorf("Vanished asked for %q, want the two 404s", asked)
+	}
+	fs := rep.Failures()
+	if len(fs) != 1 || fs[0].What != "stills" || fs[0].Class != NotFound {
+		t.Errorf("failures %+v, want only stills (not found)", fs)
+	}
+}
+
 // TestEachFatalStopsReading: once the server is unreachable or refuses the
 // credentials, the targets not yet started are not read; the report's
 // error is the server's.

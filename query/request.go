@@ -1,6 +1,7 @@
 package query
 
 import (
+	"context"
 	"sort"
 
 	"k8s.io/apimachinery/pkg/runtime/schema"
@@ -47,6 +48,10 @@ type Request struct {
 	// IgnoreForbidden leaves out, without a failure, the targets the user
 	// may not list (for "every type" requests).
 	IgnoreForbidden bool
+	// Vanished, when set, says whether a target whose list answered 404
+	// is no longer served (after revalidating discovery): such a target is
+	// left out without a failure. Nil: a 404 is a failure.
+	Vanished func(ctx context.Context, t discovery.Target) bool
 	// IgnoreNotFound leaves out, without an error, named objects that do
 	// not exist (--ignore-not-found).
 	IgnoreNotFound bool

@@ -35,12 +35,24 @@ func (a allTypesFlags) selection(ctx context.Context, resolver *discovery.Resolv
 	return sel, nil
 }
 
-// allTypeTargets are the types --all-types reads: every listable type of
-// snap that the flags select.
-func (a allTypesFlags) targets(ctx context.Context, resolver *discovery.Resolver, snap *discovery.Snapshot, allNamespaces bool) ([]discovery.Target, error) {
+// targets are the types --all-types reads: every listable type that the
+// flags select, from discovery the server confirmed now (so that no type
+// created since the cache was written is missed).
+func (a allTypesFlags) targets(ctx context.Context, resolver *discovery.Resolver, allNamespaces bool) ([]discovery.Target, error) {
+	snap, err := resolver.Revalidated(ctx)
+	if err != nil {
+		return nil, err
+	}
 	sel, err := a.selection(ctx, resolver, allNamespaces)
 	if err != nil {
 		return nil, err
 	}
 	return query.SelectTypes(snap, sel), nil
+}
+
+// vanished is the engine's Request.Vanished for --all-types: a type whose
+// list answered 404 is left out quietly when revalidated discovery no
+// longer serves it.
+func vanished(resolver *discovery.Resolver) func(context.Context, discovery.Target) bool {
+	return func(ctx context.Context, t discovery.Target) bool { return !resolver.StillServed(ctx, t.GVR) }
 }

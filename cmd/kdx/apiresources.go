@@ -166,10 +166,16 @@ func (o *apiResourcesOptions) snapshot(ctx context.Context) (*discovery.Snapshot
 	if err != nil {
 		return nil, err
 	}
+	var snap *discovery.Snapshot
 	if o.cached || o.refresh {
-		return c.Snapshot(ctx)
+		snap, err = c.Snapshot(ctx)
+	} else {
+		snap, err = c.Refresh(ctx)
 	}
-	return c.Refresh(ctx)
+	if err == nil {
+		c.WarnSkipped(snap.Failures) // the list is incomplete without them
+	}
+	return snap, err
 }
 
 // strictError names the group/versions that --strict refuses to skip.

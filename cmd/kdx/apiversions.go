@@ -41,6 +41,7 @@ func (o *apiVersionsOptions) Run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	c.WarnSkipped(snap.Failures) // the list is incomplete without them
 	gvs := snap.GroupVersions()
 	sort.Strings(gvs)
 	_, err = fmt.Fprint(o.f.streams.Out, strings.Join(gvs, "\n")+"\n")

@@ -8,7 +8,6 @@ import (
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
-	"k8s.io/client-go/rest"
 
 	"github.com/kdxproject/kdx/discovery"
 	"github.com/kdxproject/kdx/dynamicclient"
@@ -38,9 +37,7 @@ func (o *exportOptions) Run(ctx context.Context) error {
 	}
 	restCfg := cfg.REST
 	if o.allTypes {
-		// Listing every type would print a deprecation warning per old type.
-		restCfg = rest.CopyConfig(cfg.REST)
-		restCfg.WarningHandler = rest.NoWarnings{}
+		restCfg = quietUnnamed(restCfg)
 	}
 	client, err := dynamicclient.New(restCfg, dynamicclient.WithWarnings(o.f.streams.ErrOut))
 	if err != nil {
@@ -85,21 +82,13 @@ func (o *exportOptions) targets(ctx context.Context) ([]discovery.Target, error)
 		}
 		return resolver.ResolveArgs(ctx, o.args)
 	}
-	disc, err := o.f.Discovery()
-	if err != nil {
-		return nil, err
-	}
-	snap, err := disc.Refresh(ctx)
-	if err != nil {
-		return nil, err
-	}
 	resolver, err := o.f.Resolver(ctx)
 	if err != nil {
 		return nil, err
 	}
 	sel := o.allTypesFlags
 	sel.includeEvents = true
-	return sel.targets(ctx, resolver, snap, o.allNamespaces)
+	return sel.targets(ctx, resolver, o.allNamespaces)
 }
 
 // exportType is what the export package needs of a target.

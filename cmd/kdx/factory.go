@@ -6,6 +6,7 @@ import (
 	"github.com/spf13/pflag"
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 	"k8s.io/client-go/rest"
+	"k8s.io/klog/v2"
 
 	"github.com/kdxproject/kdx/internal/clientconfig"
 )
@@ -52,4 +53,16 @@ func (f *factory) Config() (*clientconfig.Config, error) {
 // ${XDG_CACHE_HOME:-~/.cache}/kdx. Discovery lives in CacheDir()/discovery/<host_port>.
 func (f *factory) CacheDir() string {
 	return f.flags.CacheDir
+}
+
+// quietUnnamed is cfg for reading types the user did not name (every type):
+// a server's deprecation warning for one of them (v1 Endpoints) is
+// something the user can do nothing about, shown only with -v.
+func quietUnnamed(cfg *rest.Config) *rest.Config {
+	if klog.V(1).Enabled() {
+		return cfg
+	}
+	cfg = rest.CopyConfig(cfg)
+	cfg.WarningHandler = rest.NoWarnings{}
+	return cfg
 }

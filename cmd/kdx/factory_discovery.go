@@ -5,6 +5,8 @@ import (
 	"io"
 	"sync"
 
+	"k8s.io/klog/v2"
+
 	"github.com/kdxproject/kdx/discovery"
 )
 
@@ -60,7 +62,8 @@ func (f *factory) newDiscovery(opts ...func(*discovery.Options)) (*discovery.Cli
 	if err != nil {
 		return nil, err
 	}
-	o := discovery.Options{CacheDir: f.CacheDir(), Warnings: &f.discoveryState().warnings}
+	o := discovery.Options{CacheDir: f.CacheDir(), Warnings: &f.discoveryState().warnings,
+		WarnAllSkipped: klog.V(1).Enabled()} // -v: every skipped group, whatever the command
 	for _, opt := range opts {
 		opt(&o)
 	}

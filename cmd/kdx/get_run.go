@@ -37,7 +37,11 @@ func (o *getOptions) Run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	client, err := dynamicclient.New(cfg.REST, dynamicclient.WithWarnings(o.f.streams.ErrOut))
+	restCfg := cfg.REST
+	if o.allTypes {
+		restCfg = quietUnnamed(restCfg)
+	}
+	client, err := dynamicclient.New(restCfg, dynamicclient.WithWarnings(o.f.streams.ErrOut))
 	if err != nil {
 		return err
 	}
@@ -93,7 +97,8 @@ func (r *getRun) request(ctx context.Context, resolver *discovery.Resolver) (que
 	var err error
 	if r.o.allTypes {
 		req.Concurrency = r.o.concurrency
-		req.Targets, err = r.o.allTypesFlags.targets(ctx, resolver, resolver.Snapshot(), r.o.allNamespaces)
+		req.Vanished = vanished(resolver)
+		req.Targets, err = r.o.allTypesFlags.targets(ctx, resolver, r.o.allNamespaces)
 		return req, err
 	}
 	r.report.Itemize = true // a few types the user named: the server's words for each

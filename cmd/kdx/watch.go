@@ -185,7 +185,7 @@ func (o *watchOptions) targets(ctx context.Context) ([]discovery.Target, error) 
 		}
 		return targets, checkWatchable(targets)
 	}
-	all, err := o.allTypesFlags.targets(ctx, resolver, resolver.Snapshot(), o.allNamespaces)
+	all, err := o.allTypesFlags.targets(ctx, resolver, o.allNamespaces)
 	return watchableOnly(all), err
 }
 
@@ -193,19 +193,11 @@ func (o *watchOptions) targets(ctx context.Context) ([]discovery.Target, error) 
 // the --all-types flags again, for a watch that follows new types.
 func followTypes(f *factory, flags allTypesFlags, allNamespaces bool) func(context.Context) ([]discovery.Target, error) {
 	return func(ctx context.Context) ([]discovery.Target, error) {
-		c, err := f.Discovery()
-		if err != nil {
-			return nil, err
-		}
-		snap, err := c.Refresh(ctx)
-		if err != nil {
-			return nil, err
-		}
 		resolver, err := f.Resolver(ctx)
 		if err != nil {
 			return nil, err
 		}
-		all, err := flags.targets(ctx, resolver, snap, allNamespaces)
+		all, err := flags.targets(ctx, resolver, allNamespaces)
 		return watchableOnly(all), err
 	}
 }

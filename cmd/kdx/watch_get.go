@@ -13,7 +13,7 @@ func (r *getRun) watch(ctx context.Context, resolver *discovery.Resolver) error 
 	var targets []discovery.Target
 	var err error
 	if r.o.allTypes {
-		targets, err = r.o.allTypesFlags.targets(ctx, resolver, resolver.Snapshot(), r.o.allNamespaces)
+		targets, err = r.o.allTypesFlags.targets(ctx, resolver, r.o.allNamespaces)
 		targets = watchableOnly(targets)
 	} else {
 		targets, err = resolver.ResolveArgs(ctx, r.o.args)

@@ -75,17 +75,15 @@ func runWatch(ctx context.Context, f *factory, req watchRequest, targets []disco
 		return err
 	}
 	restCfg := rest.CopyConfig(cfg.REST)
+	if req.allTypes {
+		restCfg = quietUnnamed(restCfg)
+	}
 	timeout := req.timeout
 	if timeout == 0 {
 		timeout = restCfg.Timeout
 	}
 	// The HTTP client's timeout would cut every watch; the context ends it instead.
 	restCfg.Timeout = 0
-	if req.allTypes {
-		// A deprecation warning of a type the user did not name (v1
-		// Endpoints) says nothing they can act on; export does the same.
-		restCfg.WarningHandler = rest.NoWarnings{}
-	}
 	client, err := dynamicclient.New(restCfg)
 	if err != nil {
 		return err

@@ -156,15 +156,15 @@ func newWriteEnv(ctx context.Context, f *factory, opts write.Options) (*writeEnv
 		if err != nil {
 			return nil, err
 		}
-		return r.RESTMapper(), nil
+		return r.RESTMapper(ctx), nil
 	}
 	return &writeEnv{writer: &write.Writer{Client: client, Options: opts}, resolver: resolver,
 		namespace: cfg.Namespace, explicit: cfg.ExplicitNamespace, refresh: refresh}, nil
 }
 
 // batch writes file objects with verb's mapping and namespace rules.
-func (e *writeEnv) batch(verb string) *write.Batch {
-	return &write.Batch{Writer: e.writer, Mapper: e.resolver.RESTMapper(), Refresh: e.refresh,
+func (e *writeEnv) batch(ctx context.Context, verb string) *write.Batch {
+	return &write.Batch{Writer: e.writer, Mapper: e.resolver.RESTMapper(ctx), Refresh: e.refresh,
 		Namespace: e.namespace, EnforceNamespace: e.explicit, Verb: verb, Concurrency: e.writer.Options.Concurrency}
 }
 
@@ -266,7 +266,7 @@ func (fw *fileWrite) run(ctx context.Context, verb string, op func(*write.Writer
 	if err != nil {
 		return err
 	}
-	b := env.batch(verb)
+	b := env.batch(ctx, verb)
 	b.Reverse = reverse
 	b.Warn = func(msg string) { fmt.Fprintf(fw.f.streams.ErrOut, "Warning: %s\n", msg) }
 	rep := &reporter{out: fw.f.streams.Out, errOut: fw.f.streams.ErrOut, output: fw.flags.output}
