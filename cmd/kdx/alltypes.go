@@ -43,6 +43,12 @@ func (a allTypesFlags) targets(ctx context.Context, resolver *discovery.Resolver
 	if err != nil {
 		return nil, err
 	}
+	return a.targetsIn(ctx, resolver, snap, allNamespaces)
+}
+
+// targetsIn selects the types of snap, for a caller that revalidated
+// discovery itself (a watch that follows new types does, every few seconds).
+func (a allTypesFlags) targetsIn(ctx context.Context, resolver *discovery.Resolver, snap *discovery.Snapshot, allNamespaces bool) ([]discovery.Target, error) {
 	sel, err := a.selection(ctx, resolver, allNamespaces)
 	if err != nil {
 		return nil, err

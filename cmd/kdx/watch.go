@@ -193,11 +193,19 @@ func (o *watchOptions) targets(ctx context.Context) ([]discovery.Target, error) 
 // the --all-types flags again, for a watch that follows new types.
 func followTypes(f *factory, flags allTypesFlags, allNamespaces bool) func(context.Context) ([]discovery.Target, error) {
 	return func(ctx context.Context) ([]discovery.Target, error) {
+		c, err := f.Discovery()
+		if err != nil {
+			return nil, err
+		}
+		snap, err := c.Refresh(ctx)
+		if err != nil {
+			return nil, err
+		}
 		resolver, err := f.Resolver(ctx)
 		if err != nil {
 			return nil, err
 		}
-		all, err := flags.targets(ctx, resolver, allNamespaces)
+		all, err := flags.targetsIn(ctx, resolver, snap, allNamespaces)
 		return watchableOnly(all), err
 	}
 }
