@@ -36,7 +36,7 @@ func (f *fetcher) list(ctx context.Context, path, accept string) (Stats, error) 
 		if err != nil {
 			return stats, err
 		}
-		if next == "" {
+		if next == "" || f.firstPageOnly {
 			return stats, nil
 		}
 		token = next

@@ -1,6 +1,10 @@
 package main
 
 import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -40,5 +44,22 @@ func TestListPath(t *testing.T) {
 		if got := listPath(tt.gv, tt.resource); got != tt.want {
 			t.Errorf("listPath(%v, %s): got %q, want %q", tt.gv, tt.resource, got, tt.want)
 		}
+	}
+}
+
+func TestListFirstPageOnly(t *testing.T) {
+	var requests []string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		requests = append(requests, r.URL.RawQuery)
+		fmt.Fprint(w, `{"kind":"List","metadata":{"continue":"next","remainingItemCount":9},"items":[{}]}`)
+	}))
+	defer srv.Close()
+	f := &fetcher{client: srv.Client(), host: srv.URL, chunkSize: 1, firstPageOnly: true}
+	stats, err := f.list(context.Background(), "/api/v1/configmaps", acceptMetadata)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if stats.Requests != 1 || len(requests) != 1 || requests[0] != "limit=1" {
+		t.Errorf("got %d requests %q, want one with limit=1", stats.Requests, requests)
 	}
 }

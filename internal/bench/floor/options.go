@@ -28,7 +28,7 @@ type Options struct {
 	// Concurrency bounds the resources listed at once in metadata mode, and
 	// the apply requests in flight in apply mode.
 	Concurrency int
-	// Mode is table, json, metadata or apply.
+	// Mode is table, json, metadata, count or apply.
 	Mode string
 	// Path is the list path of the table and json modes.
 	Path string
@@ -56,7 +56,7 @@ func (o *Options) AddFlags(flags *pflag.FlagSet) {
 // Complete reads the mode and path (or file) and loads the client config.
 func (o *Options) Complete(args []string) error {
 	if len(args) < 1 || len(args) > 2 {
-		return fmt.Errorf("usage: floor [flags] table|json [PATH] | metadata | apply FILE")
+		return fmt.Errorf("usage: floor [flags] table|json [PATH] | metadata | count | apply FILE")
 	}
 	o.Mode = args[0]
 	switch {
@@ -64,8 +64,8 @@ func (o *Options) Complete(args []string) error {
 		o.File = args[1]
 	case o.Mode == "apply":
 		return fmt.Errorf("apply mode needs a manifest file: floor [flags] apply FILE")
-	case o.Mode != "table" && o.Mode != "json" && o.Mode != "metadata":
-		return fmt.Errorf("unknown mode %q: want table, json, metadata or apply", o.Mode)
+	case o.Mode != "table" && o.Mode != "json" && o.Mode != "metadata" && o.Mode != "count":
+		return fmt.Errorf("unknown mode %q: want table, json, metadata, count or apply", o.Mode)
 	case len(args) == 2:
 		o.Path = args[1]
 	}
@@ -99,6 +99,11 @@ func (o *Options) Run(ctx context.Context) error {
 		stats, err = f.list(ctx, o.Path, acceptJSON)
 	case "apply":
 		stats, err = o.applyFile(ctx, f)
+	case "count":
+		// What api-resources --count asks: one metadata page of limit=1 per
+		// listable type (its remainingItemCount is the count).
+		f.chunkSize, f.firstPageOnly = 1, true
+		stats, err = o.listAll(ctx, f)
 	default:
 		stats, err = o.listAll(ctx, f)
 	}
@@ -114,4 +119,6 @@ type fetcher struct {
 	client    *http.Client
 	host      string
 	chunkSize int
+	// firstPageOnly stops each list after its first page (count mode).
+	firstPageOnly bool
 }
