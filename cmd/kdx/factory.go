@@ -17,6 +17,7 @@ type factory struct {
 	streams genericiooptions.IOStreams
 	flags   *clientconfig.Flags
 	opts    clientconfig.Options
+	fleet   fleetFlags
 
 	discovery factoryDiscovery // discovery client and resolver, built once
 
@@ -34,6 +35,7 @@ func newFactory(streams genericiooptions.IOStreams) *factory {
 // AddFlags adds the global flags: kubectl's connection flags and --qps/--burst.
 func (f *factory) AddFlags(fs *pflag.FlagSet) {
 	f.flags.AddFlags(fs)
+	f.fleet.AddFlags(fs)
 	fs.Float32Var(&f.opts.QPS, "qps", f.opts.QPS, "client-side requests per second; negative (the default) leaves pacing to the server's priority and fairness")
 	fs.IntVar(&f.opts.Burst, "burst", f.opts.Burst, "client-side burst, used when --qps is positive")
 }
@@ -41,6 +43,9 @@ func (f *factory) AddFlags(fs *pflag.FlagSet) {
 // Config loads the client configuration once.
 func (f *factory) Config() (*clientconfig.Config, error) {
 	f.once.Do(func() {
+		if f.err = f.oneContext(); f.err != nil {
+			return
+		}
 		f.cfg, f.err = clientconfig.Load(f.flags, f.opts)
 		if f.err == nil {
 			f.cfg.REST.WarningHandler = rest.NewWarningWriter(f.streams.ErrOut, rest.WarningWriterOptions{Deduplicate: true})

@@ -33,6 +33,12 @@ type getRun struct {
 
 // Run gets and prints what was asked.
 func (o *getOptions) Run(ctx context.Context) error {
+	if contexts, fleet, err := o.f.Fleet(); err != nil || fleet {
+		if err != nil {
+			return err
+		}
+		return o.runFleet(ctx, contexts) // get_fleet.go
+	}
 	cfg, err := o.f.Config()
 	if err != nil {
 		return err

@@ -1,0 +1,69 @@
+package main
+
+import (
+	"fmt"
+
+	"github.com/spf13/pflag"
+
+	"github.com/kdxproject/kdx/internal/clientconfig"
+	"github.com/kdxproject/kdx/query"
+)
+
+// defaultClusterConcurrency is how many clusters a fleet command reads at once.
+const defaultClusterConcurrency = 8
+
+// fleetFlags are --all-contexts and --cluster-concurrency; --context itself
+// is kubectl's flag, which kdx lets name several contexts.
+type fleetFlags struct {
+	allContexts        bool
+	clusterConcurrency int
+}
+
+func (ff *fleetFlags) AddFlags(fs *pflag.FlagSet) {
+	fs.BoolVar(&ff.allContexts, "all-contexts", ff.allContexts, "run the command against every context of the kubeconfig (reads only)")
+	fs.IntVar(&ff.clusterConcurrency, "cluster-concurrency", defaultClusterConcurrency, "with several contexts, how many clusters are read at the same time")
+}
+
+// Contexts are the contexts --context and --all-contexts name, in the order
+// given; nil for the current context alone. An unknown name is an error
+// here, before any request.
+func (f *factory) Contexts() ([]string, error) {
+	return clientconfig.SelectContexts(f.flags, f.fleet.allContexts)
+}
+
+// Fleet reports whether the command runs against several contexts: then
+// Contexts has more than one. One context (even from a glob) is not a
+// fleet: it runs exactly as with --context NAME.
+func (f *factory) Fleet() ([]string, bool, error) {
+	names, err := f.Contexts()
+	if err != nil {
+		return nil, false, err
+	}
+	if len(names) == 1 {
+		f.flags.Context = names[0]
+	}
+	return names, len(names) > 1, nil
+}
+
+// ForContext is a factory for one context of a fleet, with its own
+// configuration, discovery cache and resolver; every other flag is shared.
+func (f *factory) ForContext(name string) *factory {
+	c := &factory{streams: f.streams, flags: f.flags.ForContext(name), opts: f.opts,
+		fleet: fleetFlags{clusterConcurrency: f.fleet.clusterConcurrency}}
+	c.discovery.warnings.w = f.streams.ErrOut
+	return c
+}
+
+// oneContext checks, for a command that runs against one cluster, that
+// --context and --all-contexts name one context (a glob that matches one
+// is fine, and used).
+func (f *factory) oneContext() error {
+	if !f.fleet.allContexts && !clientconfig.IsFleet(f.flags.Context) {
+		return nil
+	}
+	names, fleet, err := f.Fleet()
+	if err != nil || !fleet {
+		return err
+	}
+	return fmt.Errorf("%d contexts given (%s): only get runs against several contexts; give one --context", len(names), query.Names(names, 5))
+}

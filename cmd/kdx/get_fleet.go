@@ -1,0 +1,308 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime"
+
+	"github.com/kdxproject/kdx/discovery"
+	"github.com/kdxproject/kdx/dynamicclient"
+	"github.com/kdxproject/kdx/internal/cliutil"
+	"github.com/kdxproject/kdx/query"
+	"github.com/kdxproject/kdx/render"
+)
+
+// clusterRead is what get read of one cluster of a fleet.
+type clusterRead struct {
+	context string
+	// err is why the cluster could not be read at all (its configuration,
+	// an unreachable server, refused credentials, a type it does not serve).
+	err error
+	// report is what could not be read in the cluster.
+	report *query.Report
+	// tables are the pages of each target read, for table output.
+	tables []targetPages
+	// out is the cluster's output in an object format.
+	out bytes.Buffer
+	// namespace is the cluster's namespace (for "No resources found").
+	namespace string
+}
+
+// targetPages are the pages read of one target.
+type targetPages struct {
+	t     discovery.Target
+	pages []runtime.Object
+}
+
+// runFleet gets the same thing from several clusters, --cluster-concurrency
+// at a time, and prints them in the order the contexts were given: tables
+// with a leading CONTEXT column, object formats in the shapes the README
+// documents. A cluster that fails is one error line naming its context;
+// the others are printed in full, and the exit code is 1.
+func (o *getOptions) runFleet(ctx context.Context, contexts []string) error {
+	if err := o.validateFleet(); err != nil {
+		return err
+	}
+	out := bufio.NewWriterSize(o.f.streams.Out, 64<<10)
+	defer out.Flush()
+	errOut := o.f.streams.ErrOut
+	fp := newFleetPrinter(o, out)
+	failed := false
+	err := query.Ordered(ctx, len(contexts), o.f.fleet.clusterConcurrency, func(ctx context.Context, i int) *clusterRead {
+		return o.readCluster(ctx, contexts[i])
+	}, func(_ int, c *clusterRead) error {
+		if c.err != nil {
+			failed = true
+			fmt.Fprintf(errOut, "error: context %q: %s\n", c.context, oneLine(cliutil.Message(c.err)))
+			return nil
+		}
+		if err := fp.print(c); err != nil {
+			return err
+		}
+		for _, l := range c.report.Lines() {
+			fmt.Fprintf(errOut, "error: context %q: %s\n", c.context, l)
+		}
+		failed = failed || c.report.Len() > 0
+		return out.Flush()
+	})
+	if err == nil {
+		err = fp.close()
+	}
+	if ferr := out.Flush(); err == nil {
+		err = ferr
+	}
+	if err != nil {
+		return err
+	}
+	if failed {
+		return &cliutil.ExitError{Code: 1}
+	}
+	if !fp.written && !o.ignoreNotFound && o.human() {
+		fmt.Fprintln(errOut, "No resources found")
+	}
+	return nil
+}
+
+// validateFleet rejects what get cannot do over several clusters yet.
+func (o *getOptions) validateFleet() error {
+	switch {
+	case o.raw != "":
+		return errors.New("--raw reads one server: give one --context")
+	case o.watch.on():
+		return errors.New("get --watch runs against one context: give one --context")
+	case o.human() && !o.serverPrint:
+		return errors.New("--server-print=false is not supported with several contexts")
+	case !o.human() && o.format != render.FormatJSON && o.format != render.FormatYAML && o.format != render.FormatJSONL && o.format != render.FormatName:
+		return fmt.Errorf("-o %s is not supported with several contexts: use a table, json, yaml, jsonl or name (they say which context each object is from)", o.output)
+	}
+	return nil
+}
+
+// readCluster reads one cluster: what get would read with --context NAME.
+func (o *getOptions) readCluster(ctx context.Context, name string) *clusterRead {
+	c := &clusterRead{context: name, report: query.NewReport("list", "type")}
+	co := *o
+	co.f = o.f.ForContext(name)
+	cfg, err := co.f.Config()
+	if err != nil {
+		c.err = err
+		return c
+	}
+	restCfg := cfg.REST
+	if o.allTypes {
+		restCfg = quietUnnamed(restCfg)
+	}
+	client, err := dynamicclient.New(restCfg, dynamicclient.WithWarnings(o.f.streams.ErrOut))
+	if err != nil {
+		c.err = err
+		return c
+	}
+	resolver, err := co.f.Resolver(ctx)
+	if err != nil {
+		c.err = err
+		return c
+	}
+	r := &getRun{o: &co, client: client, namespace: cfg.Namespace, defaultNamespace: cfg.Namespace,
+		errOut: io.Discard, report: c.report}
+	c.namespace = cfg.Namespace
+	if o.allNamespaces {
+		r.namespace = ""
+	}
+	req, err := r.request(ctx, resolver)
+	if err != nil {
+		c.err = err
+		return c
+	}
+	eng := &query.Engine{Lister: client}
+	if o.human() {
+		req.Read = r.readKind()
+		open := func(discovery.Target) query.Sink { return &render.Pages{} }
+		done := func(t discovery.Target, s query.Sink) error {
+			if pages := s.(*render.Pages).List; len(pages) > 0 {
+				c.tables = append(c.tables, targetPages{t, pages})
+			}
+			return nil
+		}
+		err = eng.Each(ctx, req, r.report, open, done)
+	} else {
+		w := bufio.NewWriter(&c.out)
+		err = r.objects(ctx, eng, req, w)
+		if ferr := w.Flush(); err == nil {
+			err = ferr
+		}
+	}
+	if err == nil {
+		if f := r.report.Fatal(); f != nil {
+			err = f.Err
+		}
+	}
+	if err != nil {
+		c.err = err
+	}
+	return c
+}
+
+// fleetPrinter prints the clusters' reads one after the other.
+type fleetPrinter struct {
+	o       *getOptions
+	out     *bufio.Writer
+	tw      *render.TableWriter
+	shared  render.Printer // the one table printer when one type is read
+	written bool
+	n       int // clusters printed
+}
+
+func newFleetPrinter(o *getOptions, out *bufio.Writer) *fleetPrinter {
+	return &fleetPrinter{o: o, out: out, tw: render.NewTableWriter(out)}
+}
+
+func (p *fleetPrinter) print(c *clusterRead) error {
+	defer func() { p.n++ }()
+	if p.o.human() {
+		return p.tables(c)
+	}
+	return p.objects(c)
+}
+
+// tables prints c's tables with the CONTEXT column: one table over every
+// cluster when one type is read, else one table per type and cluster.
+func (p *fleetPrinter) tables(c *clusterRead) error {
+	tp := p.o.printer.(*render.TablePrinter)
+	single := !p.o.allTypes && len(c.tables) <= 1 && len(p.o.args) <= 1
+	for _, tpg := range c.tables {
+		withNS := p.o.allNamespaces && tpg.t.Namespaced
+		printer := p.shared
+		if printer == nil || !single {
+			if err := p.tw.StartType(p.o.noHeaders); err != nil {
+				return err
+			}
+			printer = tp.ForType(tpg.t.GVK.GroupKind(), false, p.o.allTypes || len(c.tables) > 1)
+			if single {
+				p.shared = printer
+			}
+		}
+		for _, page := range tpg.pages {
+			if t, ok := page.(*metav1.Table); ok {
+				if err := render.AddContextColumn(t, c.context, withNS); err != nil {
+					return err
+				}
+			}
+			if err := printer.PrintObj(page, p.tw.Writer()); err != nil {
+				return err
+			}
+		}
+	}
+	if err := p.tw.Flush(); err != nil {
+		return err
+	}
+	p.written = p.tw.Written()
+	return nil
+}
+
+// objects writes c's output in the fleet's shape of the format:
+// json and yaml, one mapping of context name to what get prints for that
+// context alone; jsonl, {"context": ..., "object": ...} per line; name,
+// "kind/name --context=CONTEXT" per line (a line is a kdx argument list).
+func (p *fleetPrinter) objects(c *clusterRead) error {
+	body := bytes.TrimRight(c.out.Bytes(), "\n")
+	key := strconv.Quote(c.context)
+	switch p.o.format {
+	case render.FormatJSON:
+		if p.n == 0 {
+			p.out.WriteString("{\n")
+		} else {
+			p.out.WriteString(",\n")
+		}
+		p.out.WriteString("    " + key + ": ")
+		if len(body) == 0 {
+			body = []byte(`{"apiVersion":"v1","items":[],"kind":"List","metadata":{"resourceVersion":""}}`)
+		}
+		p.out.Write(indentLines(body, "    ", false))
+	case render.FormatYAML:
+		p.out.WriteString(key + ":\n")
+		if len(body) == 0 {
+			body = []byte("apiVersion: v1\nitems: []\nkind: List\nmetadata:\n  resourceVersion: \"\"")
+		}
+		p.out.Write(indentLines(body, "  ", true))
+		p.out.WriteByte('\n')
+	case render.FormatJSONL:
+		for _, line := range bytes.Split(body, []byte("\n")) {
+			if len(line) == 0 {
+				continue
+			}
+			fmt.Fprintf(p.out, "{\"context\":%s,\"object\":%s}\n", key, line)
+		}
+	case render.FormatName:
+		for _, line := range bytes.Split(body, []byte("\n")) {
+			if len(line) > 0 {
+				fmt.Fprintf(p.out, "%s --context=%s\n", line, c.context)
+			}
+		}
+	}
+	p.written = true
+	return nil
+}
+
+// close ends the json mapping.
+func (p *fleetPrinter) close() error {
+	if p.o.format == render.FormatJSON && !p.o.human() {
+		if p.n == 0 {
+			p.out.WriteString("{")
+		}
+		p.out.WriteString("\n}\n")
+	}
+	return nil
+}
+
+// indentLines indents every line of b but the first (json: the value
+// follows its key) or every line (yaml); empty lines stay empty.
+func indentLines(b []byte, indent string, first bool) []byte {
+	lines := bytes.Split(b, []byte("\n"))
+	var out bytes.Buffer
+	for i, l := range lines {
+		if i > 0 {
+			out.WriteByte('\n')
+		}
+		if len(l) > 0 && (i > 0 || first) {
+			out.WriteString(indent)
+		}
+		out.Write(l)
+	}
+	return out.Bytes()
+}
+
+// oneLine is the first line of msg.
+func oneLine(msg string) string {
+	if i := strings.IndexByte(msg, '\n'); i >= 0 {
+		return msg[:i]
+	}
+	return msg
+}

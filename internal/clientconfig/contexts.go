@@ -1,0 +1,122 @@
+package clientconfig
+
+import (
+	"fmt"
+	"os"
+	"path"
+	"strings"
+
+	"k8s.io/client-go/tools/clientcmd"
+	"sigs.k8s.io/yaml"
+)
+
+// IsFleet reports whether --context names more than one context, or may
+// (a comma list, a glob).
+func IsFleet(context string) bool {
+	return strings.ContainsAny(context, ",*?[")
+}
+
+// SelectContexts is the list of contexts that --context and --all-contexts
+// name, in the order given: a comma list of names and shell globs (a glob
+// expands to the contexts it matches in kubeconfig order), or with all every
+// context of the merged kubeconfig, in kubeconfig order. Each context is
+// named once. A name that is not a context, or a glob that matches none, is
+// a *ContextError, before any request is sent. Without --context and
+// --all-contexts it returns nil: the current context, as kubectl has it.
+func SelectContexts(flags *Flags, all bool) ([]string, error) {
+	if !all && flags.Context == "" {
+		return nil, nil
+	}
+	if all && flags.Context != "" {
+		return nil, fmt.Errorf("--context and --all-contexts cannot be used together")
+	}
+	raw, err := flags.ToRawKubeConfigLoader().RawConfig()
+	if err != nil {
+		return nil, kubeconfigError(flags, err)
+	}
+	ordered := contextOrder(flags)
+	for name := range raw.Contexts { // contexts the files did not show us (should not happen)
+		if !contains(ordered, name) {
+			ordered = append(ordered, name)
+		}
+	}
+	if all {
+		if len(ordered) == 0 {
+			return nil, &ContextError{Name: "*"}
+		}
+		return ordered, nil
+	}
+	var out []string
+	for _, pattern := range strings.Split(flags.Context, ",") {
+		pattern = strings.TrimSpace(pattern)
+		if pattern == "" {
+			continue
+		}
+		matched := false
+		for _, name := range ordered {
+			if ok, _ := path.Match(pattern, name); ok || name == pattern {
+				matched = true
+				if !contains(out, name) {
+					out = append(out, name)
+				}
+			}
+		}
+		if !matched {
+			return nil, &ContextError{Name: pattern, Available: ordered}
+		}
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("--context %q names no context", flags.Context)
+	}
+	return out, nil
+}
+
+// contextOrder is the names of the contexts of the kubeconfig files in the
+// order the files list them, files in loading order (the first file that
+// names a context wins, as in clientcmd's merge).
+func contextOrder(flags *Flags) []string {
+	rules := clientcmd.NewDefaultClientConfigLoadingRules()
+	rules.ExplicitPath = flags.KubeConfig
+	files := rules.GetLoadingPrecedence()
+	if flags.KubeConfig != "" {
+		files = []string{flags.KubeConfig}
+	}
+	var names []string
+	for _, file := range files {
+		data, err := os.ReadFile(file)
+		if err != nil {
+			continue
+		}
+		var doc struct {
+			Contexts []struct {
+				Name string `json:"name"`
+			} `json:"contexts"`
+		}
+		if yaml.Unmarshal(data, &doc) != nil {
+			continue
+		}
+		for _, c := range doc.Contexts {
+			if c.Name != "" && !contains(names, c.Name) {
+				names = append(names, c.Name)
+			}
+		}
+	}
+	return names
+}
+
+func contains(list []string, s string) bool {
+	for _, v := range list {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}
+
+// ForContext is a copy of flags for one context of a fleet: every other
+// connection flag applies to it as kubectl would apply it to that context.
+func (f *Flags) ForContext(name string) *Flags {
+	c := *f
+	c.Context = name
+	return &c
+}

@@ -1,0 +1,70 @@
+package clientconfig
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"reflect"
+	"testing"
+)
+
+const fleetKubeconfig = `apiVersion: v1
+kind: Config
+clusters:
+- name: c
+  cluster: {server: "https://127.0.0.1:1"}
+users:
+- name: u
+  user: {token: t}
+contexts:
+- name: prod-b
+  context: {cluster: c, user: u}
+- name: staging
+  context: {cluster: c, user: u}
+- name: prod-a
+  context: {cluster: c, user: u}
+current-context: staging
+`
+
+func TestSelectContexts(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "config")
+	if err := os.WriteFile(path, []byte(fleetKubeconfig), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		context string
+		all     bool
+		want    []string
+		wantErr string
+	}{
+		{context: "", want: nil},
+		{context: "staging", want: []string{"staging"}},
+		{context: "prod-a,staging", want: []string{"prod-a", "staging"}},
+		{context: "prod-*", want: []string{"prod-b", "prod-a"}}, // kubeconfig order
+		{context: "staging,prod-*,prod-a", want: []string{"staging", "prod-b", "prod-a"}},
+		{all: true, want: []string{"prod-b", "staging", "prod-a"}},
+		{context: "prod-a,nope", wantErr: `context "nope" not found in kubeconfig (available: prod-b, staging, prod-a)`},
+		{context: "dev-*", wantErr: `context "dev-*" not found in kubeconfig (available: prod-b, staging, prod-a)`},
+		{context: "staging", all: true, wantErr: "--context and --all-contexts cannot be used together"},
+	}
+	for _, tt := range tests {
+		flags := NewFlags()
+		flags.KubeConfig, flags.Context = path, tt.context
+		got, err := SelectContexts(flags, tt.all)
+		if tt.wantErr != "" {
+			if err == nil || err.Error() != tt.wantErr {
+				t.Errorf("SelectContexts(%q, %v): error %v, want %q", tt.context, tt.all, err, tt.wantErr)
+			}
+			continue
+		}
+		if err != nil || !reflect.DeepEqual(got, tt.want) {
+			t.Errorf("SelectContexts(%q, %v) = %q, %v; want %q", tt.context, tt.all, got, err, tt.want)
+		}
+	}
+	var ce *ContextError
+	flags := NewFlags()
+	flags.KubeConfig, flags.Context = path, "x,y"
+	if _, err := SelectContexts(flags, false); !errors.As(err, &ce) || !IsConfigError(err) {
+		t.Errorf("unknown context: got %v, want a *ContextError", err)
+	}
+}

@@ -1,0 +1,34 @@
+package render
+
+import (
+	"k8s.io/apimachinery/pkg/api/meta"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+)
+
+// AddContextColumn makes t a table of one cluster of a fleet: a leading
+// CONTEXT column holding context and, with withNamespace, a NAMESPACE column
+// after it (print it without the printer's own NAMESPACE column, which
+// would come first). Rows are decoded for their namespace.
+func AddContextColumn(t *metav1.Table, context string, withNamespace bool) error {
+	if err := DecodeRows(t); err != nil {
+		return err
+	}
+	cols := []metav1.TableColumnDefinition{{Name: "Context", Type: "string"}}
+	if withNamespace {
+		cols = append(cols, metav1.TableColumnDefinition{Name: "Namespace", Type: "string"})
+	}
+	t.ColumnDefinitions = append(cols, t.ColumnDefinitions...)
+	for i := range t.Rows {
+		row := &t.Rows[i]
+		cells := []interface{}{context}
+		if withNamespace {
+			ns := ""
+			if m, err := meta.Accessor(row.Object.Object); err == nil {
+				ns = m.GetNamespace()
+			}
+			cells = append(cells, ns)
+		}
+		row.Cells = append(cells, row.Cells...)
+	}
+	return nil
+}
