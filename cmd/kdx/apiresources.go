@@ -128,6 +128,12 @@ func (o *apiResourcesOptions) Validate() error {
 
 // Run discovers, filters, counts and prints.
 func (o *apiResourcesOptions) Run(ctx context.Context) error {
+	if contexts, fleet, err := o.f.Fleet(); err != nil || fleet {
+		if err != nil {
+			return err
+		}
+		return o.runFleet(ctx, contexts) // apiresources_fleet.go
+	}
 	snap, err := o.snapshot(ctx)
 	if err != nil {
 		return err

@@ -176,12 +176,15 @@ type fleetPrinter struct {
 	out     *bufio.Writer
 	tw      *render.TableWriter
 	shared  render.Printer // the one table printer when one type is read
+	docs    contextDocs    // object formats
 	written bool
 	n       int // clusters printed
 }
 
 func newFleetPrinter(o *getOptions, out *bufio.Writer) *fleetPrinter {
-	return &fleetPrinter{o: o, out: out, tw: render.NewTableWriter(out)}
+	return &fleetPrinter{o: o, out: out, tw: render.NewTableWriter(out), docs: contextDocs{out: out, format: o.format,
+		emptyJSON: `{"apiVersion":"v1","items":[],"kind":"List","metadata":{"resourceVersion":""}}`,
+		emptyYAML: "apiVersion: v1\nitems: []\nkind: List\nmetadata:\n  resourceVersion: \"\""}}
 }
 
 func (p *fleetPrinter) print(c *clusterRead) error {
@@ -227,59 +230,80 @@ func (p *fleetPrinter) tables(c *clusterRead) error {
 	return nil
 }
 
-// objects writes c's output in the fleet's shape of the format:
-// json and yaml, one mapping of context name to what get prints for that
-// context alone; jsonl, {"context": ..., "object": ...} per line; name,
-// "kind/name --context=CONTEXT" per line (a line is a kdx argument list).
+// objects writes c's output in the fleet's shape of the format (contextDocs).
 func (p *fleetPrinter) objects(c *clusterRead) error {
-	body := bytes.TrimRight(c.out.Bytes(), "\n")
-	key := strconv.Quote(c.context)
-	switch p.o.format {
-	case render.FormatJSON:
-		if p.n == 0 {
-			p.out.WriteString("{\n")
-		} else {
-			p.out.WriteString(",\n")
-		}
-		p.out.WriteString("    " + key + ": ")
-		if len(body) == 0 {
-			body = []byte(`{"apiVersion":"v1","items":[],"kind":"List","metadata":{"resourceVersion":""}}`)
-		}
-		p.out.Write(indentLines(body, "    ", false))
-	case render.FormatYAML:
-		p.out.WriteString(key + ":\n")
-		if len(body) == 0 {
-			body = []byte("apiVersion: v1\nitems: []\nkind: List\nmetadata:\n  resourceVersion: \"\"")
-		}
-		p.out.Write(indentLines(body, "  ", true))
-		p.out.WriteByte('\n')
-	case render.FormatJSONL:
-		for _, line := range bytes.Split(body, []byte("\n")) {
-			if len(line) == 0 {
-				continue
-			}
-			fmt.Fprintf(p.out, "{\"context\":%s,\"object\":%s}\n", key, line)
-		}
-	case render.FormatName:
-		for _, line := range bytes.Split(body, []byte("\n")) {
-			if len(line) > 0 {
-				fmt.Fprintf(p.out, "%s --context=%s\n", line, c.context)
-			}
-		}
-	}
+	p.docs.add(c.context, c.out.Bytes())
 	p.written = true
 	return nil
 }
 
-// close ends the json mapping.
+// close ends the output.
 func (p *fleetPrinter) close() error {
-	if p.o.format == render.FormatJSON && !p.o.human() {
-		if p.n == 0 {
-			p.out.WriteString("{")
-		}
-		p.out.WriteString("\n}\n")
+	if !p.o.human() {
+		p.docs.close()
 	}
 	return nil
+}
+
+// contextDocs writes what a command printed for each context of a fleet in
+// one output of the format: json and yaml, one mapping of context name to
+// what the command prints for that context alone; jsonl, {"context": ...,
+// "object": ...} per line; name, "kind/name --context=CONTEXT" per line (a
+// line is a kdx argument list). emptyJSON and emptyYAML stand for a
+// context that printed nothing.
+type contextDocs struct {
+	out                  *bufio.Writer
+	format               render.Format
+	emptyJSON, emptyYAML string
+	n                    int // contexts added
+}
+
+func (d *contextDocs) add(context string, body []byte) {
+	defer func() { d.n++ }()
+	body = bytes.TrimRight(body, "\n")
+	key := strconv.Quote(context)
+	switch d.format {
+	case render.FormatJSON:
+		if d.n == 0 {
+			d.out.WriteString("{\n")
+		} else {
+			d.out.WriteString(",\n")
+		}
+		d.out.WriteString("    " + key + ": ")
+		if len(body) == 0 {
+			body = []byte(d.emptyJSON)
+		}
+		d.out.Write(indentLines(body, "    ", false))
+	case render.FormatYAML:
+		d.out.WriteString(key + ":\n")
+		if len(body) == 0 {
+			body = []byte(d.emptyYAML)
+		}
+		d.out.Write(indentLines(body, "  ", true))
+		d.out.WriteByte('\n')
+	case render.FormatJSONL:
+		for _, line := range bytes.Split(body, []byte("\n")) {
+			if len(line) > 0 {
+				fmt.Fprintf(d.out, "{\"context\":%s,\"object\":%s}\n", key, line)
+			}
+		}
+	case render.FormatName:
+		for _, line := range bytes.Split(body, []byte("\n")) {
+			if len(line) > 0 {
+				fmt.Fprintf(d.out, "%s --context=%s\n", line, context)
+			}
+		}
+	}
+}
+
+// close ends the json mapping.
+func (d *contextDocs) close() {
+	if d.format == render.FormatJSON {
+		if d.n == 0 {
+			d.out.WriteString("{")
+		}
+		d.out.WriteString("\n}\n")
+	}
 }
 
 // indentLines indents every line of b but the first (json: the value

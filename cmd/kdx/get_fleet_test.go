@@ -21,6 +21,8 @@ func TestE2EGetFleet(t *testing.T) {
 	ns := env.Namespace(t)
 	peer.Apply(t, fmt.Sprintf("apiVersion: v1\nkind: Namespace\nmetadata:\n  name: %s\n", ns))
 	cm := "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: %s\n  namespace: " + ns + "\ndata:\n  k: v\n"
+	peer.Apply(t, fleetCRD)
+	peer.WaitForCRD(t, "widgets.fleet.example.org")
 	env.Apply(t, fmt.Sprintf(cm, "only-in-a"))
 	peer.Apply(t, fmt.Sprintf(cm, "only-in-b"))
 	down := rest.CopyConfig(peer.Config)
@@ -129,10 +131,76 @@ func TestE2EGetFleet(t *testing.T) {
 		}
 	})
 
+	t.Run("api-resources side by side", func(t *testing.T) {
+		res := kdx("api-resources", "--context", "a,b,c-down", "--request-timeout", "5s")
+		if res.ExitCode != 1 || !strings.Contains(res.Stderr, `error: context "c-down": `) {
+			t.Fatalf("exit %d, stderr %q", res.ExitCode, res.Stderr)
+		}
+		rows := map[string][]string{}
+		for _, line := range strings.Split(strings.TrimSpace(res.Stdout), "\n") {
+			f := strings.Fields(line)
+			rows[f[0]] = f
+		}
+		if h := rows["NAME"]; strings.Join(h, " ") != "NAME SHORTNAMES APIGROUP NAMESPACED KIND a b" {
+			t.Errorf("header %q", h)
+		}
+		// widgets: only in b, at v1 and v2; configmaps: both, v1
+		if w := rows["widgets"]; len(w) < 4 || w[len(w)-2] != "-" || w[len(w)-1] != "v2,v1" {
+			t.Errorf("widgets row %q, want '-' for a and 'v2,v1' for b; stdout:\n%s", w, res.Stdout)
+		}
+		if c := rows["configmaps"]; len(c) < 4 || c[len(c)-2] != "v1" || c[len(c)-1] != "v1" {
+			t.Errorf("configmaps row %q", c)
+		}
+	})
+
+	t.Run("api-resources counts", func(t *testing.T) {
+		res := kdx("api-resources", "--context", "a,b", "--count", "--api-group", "", "-n", ns)
+		var cm []string
+		for _, line := range strings.Split(res.Stdout, "\n") {
+			if f := strings.Fields(line); len(f) > 0 && f[0] == "configmaps" {
+				cm = f
+			}
+		}
+		// one ConfigMap of ours in each, plus kube-root-ca.crt where the controller manager runs (a)
+		if res.ExitCode != 0 || len(cm) < 2 || cm[len(cm)-2] != "2" || cm[len(cm)-1] != "1" {
+			t.Errorf("exit %d, configmaps row %q; stdout:\n%s\nstderr: %s", res.ExitCode, cm, res.Stdout, res.Stderr)
+		}
+	})
+
+	t.Run("api-resources json", func(t *testing.T) {
+		res := kdx("api-resources", "--context", "a,b", "-o", "json")
+		var got map[string]struct{ Resources []struct{ Name string } }
+		if err := json.Unmarshal([]byte(res.Stdout), &got); err != nil || res.ExitCode != 0 {
+			t.Fatalf("exit %d, %v; stdout:\n%.500s", res.ExitCode, err, res.Stdout)
+		}
+		if len(got["a"].Resources) == 0 || len(got["b"].Resources) != len(got["a"].Resources)+1 {
+			t.Errorf("a has %d resources, b %d: want one more in b (widgets)", len(got["a"].Resources), len(got["b"].Resources))
+		}
+	})
+
 	t.Run("other commands take one context", func(t *testing.T) {
 		res := kdx("delete", "configmap", "only-in-a", "--context", "a,b")
-		if res.ExitCode != 1 || !strings.Contains(res.Stderr, "2 contexts given (a, b): only get runs against several contexts") {
+		if res.ExitCode != 1 || !strings.Contains(res.Stderr, "2 contexts given (a, b): only get and api-resources run against several contexts") {
 			t.Errorf("exit %d, stderr %q", res.ExitCode, res.Stderr)
 		}
 	})
 }
+
+const fleetCRD = `apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata:
+  name: widgets.fleet.example.org
+spec:
+  group: fleet.example.org
+  names: {plural: widgets, singular: widget, kind: Widget}
+  scope: Namespaced
+  versions:
+  - name: v2
+    served: true
+    storage: true
+    schema: {openAPIV3Schema: {type: object, x-kubernetes-preserve-unknown-fields: true}}
+  - name: v1
+    served: true
+    storage: false
+    schema: {openAPIV3Schema: {type: object, x-kubernetes-preserve-unknown-fields: true}}
+`
