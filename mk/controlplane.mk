@@ -11,6 +11,8 @@ KDX_CONTROLPLANE_PID := $(KDX_STATE)/controlplane.pid
 KDX_CONTROLPLANE_KUBECONFIG := $(KDX_STATE)/kubeconfig
 KDX_CONTROLPLANE_LOG := $(KDX_STATE)/controlplane.log
 KDX_CONTROLPLANE_BIN := $(KDX_STATE)/bin/kdx-controlplane
+# KDX_CP_NAME names the cluster and admin context in the kubeconfig (a fleet).
+KDX_CP_NAME ?=
 # Seconds `make up` waits for the kubeconfig after starting.
 KDX_UP_TIMEOUT ?= 180
 
@@ -26,7 +28,7 @@ up: controlplane
 	else \
 		$(GO) build -o "$(KDX_CONTROLPLANE_BIN)" ./internal/cmd/kdx-controlplane || exit 1; \
 		rm -f "$(KDX_CONTROLPLANE_KUBECONFIG)"; \
-		nohup "$(KDX_CONTROLPLANE_BIN)" up --kubeconfig "$(KDX_CONTROLPLANE_KUBECONFIG)" --state "$(KDX_STATE)" \
+		nohup "$(KDX_CONTROLPLANE_BIN)" up --kubeconfig "$(KDX_CONTROLPLANE_KUBECONFIG)" --state "$(KDX_STATE)" $(if $(KDX_CP_NAME),--name "$(KDX_CP_NAME)") \
 			>"$(KDX_CONTROLPLANE_LOG)" 2>&1 </dev/null & \
 		echo $$! >"$(KDX_CONTROLPLANE_PID)"; \
 		pid=$$!; waited=0; \

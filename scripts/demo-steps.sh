@@ -37,3 +37,38 @@ YAML
 "$KDX" patch configmap demo-watch -n demo --type merge -p '{"data":{"step":"2"}}' >/dev/null
 "$KDX" delete configmap demo-watch -n demo >/dev/null
 wait $watcher || failures=$((failures + 1))
+
+say "A fleet: a second control plane (context b) beside the first (context admin)"
+KUBECONFIG_A=$KUBECONFIG
+eval "$(make -s up KDX_STATE="$KDX_STATE-b" KDX_CP_NAME=b)" || { echo "second control plane failed to start" >&2; exit 1; }
+cp "$KUBECONFIG" "$KDX_STATE/fleet-b.kubeconfig"   # kept when b is stopped below
+export KUBECONFIG="$KUBECONFIG_A:$KDX_STATE/fleet-b.kubeconfig"
+"$KDX" --context b create -f - >/dev/null <<'YAML'
+apiVersion: v1
+kind: Namespace
+metadata:
+  name: demo
+---
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: only-in-b
+  namespace: demo
+data:
+  cluster: b
+YAML
+say "One query over both clusters: a CONTEXT column, rows grouped by context"
+run get configmaps -n demo --context admin,b
+say "... as JSON lines, each object as the server returned it, with its context beside it"
+run get configmaps -n demo --context admin,b -o jsonl --field-selector metadata.name=only-in-b
+say "The API surface of both side by side: b has none of the demo CRDs"
+run api-resources --context admin,b --api-group multi.example.org
+run api-resources --context admin,b --count -n demo --api-group ''
+say "One cluster down while the other answers: one line for b, the rest in full, exit 1"
+make -s down KDX_STATE="$KDX_STATE-b" >/dev/null 2>&1
+printf '\033[36m$ kdx get configmaps -n demo --context admin,b\033[0m\n'
+"$KDX" get configmaps -n demo --context admin,b --request-timeout 5s
+rc=$?
+echo "(exit $rc, as expected)"
+[ $rc -eq 1 ] || failures=$((failures + 1))
+export KUBECONFIG=$KUBECONFIG_A

@@ -19,7 +19,7 @@ say "Starting a local control plane (etcd, kube-apiserver, kube-controller-manag
 if [ ! -x "${KDX_CONTROLPLANE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/kdx/controlplane/v1.37.2}/kube-apiserver" ]; then
   echo "The first run builds the control plane from source through the Go module proxy: about 15 minutes on 2 cores. Later runs reuse it."
 fi
-trap 'make -s down KDX_STATE="$KDX_STATE" >/dev/null 2>&1' EXIT
+trap 'make -s down KDX_STATE="$KDX_STATE" >/dev/null 2>&1; make -s down KDX_STATE="$KDX_STATE-b" >/dev/null 2>&1' EXIT
 eval "$(make -s up KDX_STATE="$KDX_STATE")" || { echo "control plane failed to start" >&2; exit 1; }
 echo "KUBECONFIG=$KUBECONFIG"
 

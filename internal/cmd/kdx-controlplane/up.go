@@ -10,6 +10,8 @@ import (
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
+	"k8s.io/client-go/tools/clientcmd"
+	clientcmdapi "k8s.io/client-go/tools/clientcmd/api"
 
 	"github.com/kdxproject/kdx/internal/testenv"
 )
@@ -21,6 +23,10 @@ type UpOptions struct {
 	// State is the directory under which the control plane keeps its state
 	// and logs; empty means the system temporary directory.
 	State string
+	// Name, when set, names the kubeconfig's cluster, user and admin context
+	// (the restricted one is NAME-restricted), so that the kubeconfigs of
+	// several control planes merge into one fleet.
+	Name string
 
 	// Out receives the export line; ErrOut receives progress.
 	Out, ErrOut io.Writer
@@ -56,6 +62,7 @@ func newUpCommand(out, errOut io.Writer) *cobra.Command {
 func (o *UpOptions) AddFlags(flags *pflag.FlagSet) {
 	flags.StringVar(&o.Kubeconfig, "kubeconfig", o.Kubeconfig, "path to write the admin kubeconfig to (required)")
 	flags.StringVar(&o.State, "state", o.State, "directory for the control plane's state and logs (default: a temporary directory)")
+	flags.StringVar(&o.Name, "name", o.Name, "name of the cluster, user and admin context in the kubeconfig (default: testenv, admin)")
 }
 
 // Complete makes the paths absolute, so the printed export works from anywhere.
@@ -95,7 +102,7 @@ func (o *UpOptions) Run(ctx context.Context) error {
 		return fmt.Errorf("failed to start the control plane: %w", err)
 	}
 	defer env.Stop()
-	if err := publishKubeconfig(env.Kubeconfig, o.Kubeconfig); err != nil {
+	if err := publishKubeconfig(env.Kubeconfig, o.Kubeconfig, o.Name); err != nil {
 		return err
 	}
 	defer os.Remove(o.Kubeconfig)
@@ -108,10 +115,15 @@ func (o *UpOptions) Run(ctx context.Context) error {
 
 // publishKubeconfig copies src to dst through a temporary file and a rename,
 // so whoever waits for dst never reads half of it.
-func publishKubeconfig(src, dst string) error {
+func publishKubeconfig(src, dst, name string) error {
 	data, err := os.ReadFile(src)
 	if err != nil {
 		return fmt.Errorf("failed to read kubeconfig: %w", err)
+	}
+	if name != "" {
+		if data, err = renameKubeconfig(data, name); err != nil {
+			return err
+		}
 	}
 	if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
 		return fmt.Errorf("failed to create kubeconfig directory: %w", err)
@@ -124,4 +136,28 @@ func publishKubeconfig(src, dst string) error {
 		return fmt.Errorf("failed to write kubeconfig: %w", err)
 	}
 	return nil
+}
+
+// renameKubeconfig names the cluster and users of a testenv kubeconfig
+// after name: context and user "admin" become name, "restricted" become
+// name-restricted.
+func renameKubeconfig(data []byte, name string) ([]byte, error) {
+	cfg, err := clientcmd.Load(data)
+	if err != nil {
+		return nil, fmt.Errorf("failed to read kubeconfig: %w", err)
+	}
+	out := clientcmdapi.NewConfig()
+	for _, c := range cfg.Clusters {
+		out.Clusters[name] = c
+	}
+	for user, ctx := range cfg.Contexts {
+		newName := name
+		if user != "admin" {
+			newName = name + "-" + user
+		}
+		out.AuthInfos[newName] = cfg.AuthInfos[ctx.AuthInfo]
+		out.Contexts[newName] = &clientcmdapi.Context{Cluster: name, AuthInfo: newName, Namespace: ctx.Namespace}
+	}
+	out.CurrentContext = name
+	return clientcmd.Write(*out)
 }
