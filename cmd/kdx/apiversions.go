@@ -33,6 +33,12 @@ sorted, as kubectl api-versions does.`,
 // Run prints the sorted group/versions, asking the server (a 304 when the
 // cache is current).
 func (o *apiVersionsOptions) Run(ctx context.Context) error {
+	if contexts, fleet, err := o.f.Fleet(); err != nil || fleet {
+		if err != nil {
+			return err
+		}
+		return o.runFleet(ctx, contexts)
+	}
 	c, err := o.f.Discovery()
 	if err != nil {
 		return err

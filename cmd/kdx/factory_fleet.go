@@ -65,5 +65,5 @@ func (f *factory) oneContext() error {
 	if err != nil || !fleet {
 		return err
 	}
-	return fmt.Errorf("%d contexts given (%s): only get and api-resources run against several contexts; give one --context", len(names), query.Names(names, 5))
+	return fmt.Errorf("%d contexts given (%s): only get, api-resources, api-versions and version run against several contexts; give one --context", len(names), query.Names(names, 5))
 }

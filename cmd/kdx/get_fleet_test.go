@@ -30,7 +30,8 @@ func TestE2EGetFleet(t *testing.T) {
 	kc := testenv.WriteFleetKubeconfig(t,
 		testenv.FleetContext{Name: "a", Config: env.Config},
 		testenv.FleetContext{Name: "b", Config: peer.Config},
-		testenv.FleetContext{Name: "c-down", Config: down})
+		testenv.FleetContext{Name: "c-down", Config: down},
+		testenv.FleetContext{Name: "r-restricted", Config: peer.RestrictedConfig})
 	kdx := func(args ...string) testenv.Result {
 		return env.Kdx(t, append([]string{"--kubeconfig", kc, "-n", ns}, args...)...)
 	}
@@ -126,7 +127,7 @@ func TestE2EGetFleet(t *testing.T) {
 
 	t.Run("unknown context", func(t *testing.T) {
 		res := kdx("get", "configmaps", "--context", "a,nope")
-		if res.ExitCode != 1 || res.Stdout != "" || !strings.Contains(res.Stderr, `context "nope" not found in kubeconfig (available: a, b, c-down)`) {
+		if res.ExitCode != 1 || res.Stdout != "" || !strings.Contains(res.Stderr, `context "nope" not found in kubeconfig (available: a, b, c-down, r-restricted)`) {
 			t.Errorf("exit %d, stdout %q, stderr %q", res.ExitCode, res.Stdout, res.Stderr)
 		}
 	})
@@ -178,9 +179,55 @@ func TestE2EGetFleet(t *testing.T) {
 		}
 	})
 
+	t.Run("a type one cluster lacks, a user who may not list", func(t *testing.T) {
+		res := kdx("get", "widgets", "--context", "a,b,r-restricted")
+		errLines := strings.Split(strings.TrimSpace(res.Stderr), "\n")
+		if res.ExitCode != 1 || len(errLines) != 2 ||
+			errLines[0] != `error: context "a": the server doesn't have a resource type "widgets"` ||
+			!strings.HasPrefix(errLines[1], `error: context "r-restricted": `) || !strings.Contains(errLines[1], "forbidden") {
+			t.Errorf("exit %d, stderr:\n%s", res.ExitCode, res.Stderr)
+		}
+		// b answers in full: it has the type, and no widget in the namespace
+		if res.Stdout != "" {
+			t.Errorf("stdout %q, want nothing (b has no widgets)", res.Stdout)
+		}
+		res = kdx("get", "configmaps", "--context", "r-restricted,b", "--field-selector", "metadata.name=only-in-b")
+		if res.ExitCode != 1 || !strings.Contains(res.Stdout, "b         only-in-b") || !strings.Contains(res.Stderr, `error: context "r-restricted": `) {
+			t.Errorf("exit %d, stdout:\n%s\nstderr:\n%s", res.ExitCode, res.Stdout, res.Stderr)
+		}
+	})
+
+	t.Run("version and api-versions", func(t *testing.T) {
+		res := kdx("version", "--context", "a,b,c-down", "--request-timeout", "5s")
+		lines := strings.Split(strings.TrimSpace(res.Stdout), "\n")
+		if res.ExitCode != 1 || len(lines) != 4 || !strings.HasPrefix(lines[0], "Client Version: ") ||
+			!strings.HasPrefix(lines[1], "CONTEXT   SERVER VERSION") || !strings.HasPrefix(lines[2], "a         v1.") ||
+			!strings.HasPrefix(lines[3], "b         v1.") || !strings.Contains(res.Stderr, `error: context "c-down": `) {
+			t.Errorf("exit %d, stdout:\n%s\nstderr:\n%s", res.ExitCode, res.Stdout, res.Stderr)
+		}
+		res = kdx("version", "--context", "a,b", "-o", "json")
+		var got map[string]struct{ ServerVersion struct{ GitVersion string } }
+		if err := json.Unmarshal([]byte(res.Stdout), &got); err != nil || got["b"].ServerVersion.GitVersion == "" {
+			t.Errorf("version -o json: %v\n%s", err, res.Stdout)
+		}
+		res = kdx("api-versions", "--context", "a,b")
+		var fleetRow, appsRow string
+		for _, line := range strings.Split(res.Stdout, "\n") {
+			switch f := strings.Fields(line); {
+			case len(f) > 0 && f[0] == "fleet.example.org/v2":
+				fleetRow = strings.Join(f, " ")
+			case len(f) > 0 && f[0] == "apps/v1":
+				appsRow = strings.Join(f, " ")
+			}
+		}
+		if res.ExitCode != 0 || !strings.HasPrefix(strings.Join(strings.Fields(strings.SplitN(res.Stdout, "\n", 2)[0]), " "), "GROUP/VERSION a b") || fleetRow != "fleet.example.org/v2 - yes" || appsRow != "apps/v1 yes yes" {
+			t.Errorf("exit %d, stdout:\n%s", res.ExitCode, res.Stdout)
+		}
+	})
+
 	t.Run("other commands take one context", func(t *testing.T) {
 		res := kdx("delete", "configmap", "only-in-a", "--context", "a,b")
-		if res.ExitCode != 1 || !strings.Contains(res.Stderr, "2 contexts given (a, b): only get and api-resources run against several contexts") {
+		if res.ExitCode != 1 || !strings.Contains(res.Stderr, "2 contexts given (a, b): only get, api-resources, api-versions and version run against several contexts") {
 			t.Errorf("exit %d, stderr %q", res.ExitCode, res.Stderr)
 		}
 	})

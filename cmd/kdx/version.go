@@ -61,6 +61,14 @@ func (o *versionOptions) Validate() error {
 // Run prints the versions; the client version is printed even if the server
 // cannot be reached.
 func (o *versionOptions) Run(ctx context.Context) error {
+	if !o.clientOnly {
+		if contexts, fleet, err := o.f.Fleet(); err != nil || fleet {
+			if err != nil {
+				return err
+			}
+			return o.runFleet(ctx, contexts) // version_fleet.go
+		}
+	}
 	doc := versionDocument{ClientVersion: version.Get()}
 	var serverErr error
 	if !o.clientOnly {
