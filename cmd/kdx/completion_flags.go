@@ -28,7 +28,13 @@ func registerFlagCompletions(root *cobra.Command, f *factory) {
 	_ = root.RegisterFlagCompletionFunc("namespace", func(cmd *cobra.Command, _ []string, toComplete string) ([]string, cobra.ShellCompDirective) {
 		return completeNamespaces(cmd.Context(), f, toComplete), cobra.ShellCompDirectiveNoFileComp
 	})
-	_ = root.RegisterFlagCompletionFunc("context", fromKubeconfig(func(c *clientcmdapi.Config) []string { return keys(c.Contexts) }))
+	_ = root.RegisterFlagCompletionFunc("context", func(_ *cobra.Command, _ []string, toComplete string) ([]string, cobra.ShellCompDirective) {
+		raw, err := f.flags.ForContext("").ToRawKubeConfigLoader().RawConfig()
+		if err != nil {
+			return nil, cobra.ShellCompDirectiveNoFileComp
+		}
+		return completeContextList(keys(raw.Contexts), toComplete), cobra.ShellCompDirectiveNoFileComp
+	})
 	_ = root.RegisterFlagCompletionFunc("cluster", fromKubeconfig(func(c *clientcmdapi.Config) []string { return keys(c.Clusters) }))
 	_ = root.RegisterFlagCompletionFunc("user", fromKubeconfig(func(c *clientcmdapi.Config) []string { return keys(c.AuthInfos) }))
 }
@@ -77,4 +83,24 @@ func withPrefix(names []string, prefix string) []string {
 	}
 	sort.Strings(out)
 	return dedupe(out)
+}
+
+// completeContextList completes the last name of a comma list of contexts
+// (--context a,b,<TAB>), leaving out the names already in the list.
+func completeContextList(names []string, toComplete string) []string {
+	done, last := "", toComplete
+	if i := strings.LastIndexByte(toComplete, ','); i >= 0 {
+		done, last = toComplete[:i+1], toComplete[i+1:]
+	}
+	given := map[string]bool{}
+	for _, n := range strings.Split(done, ",") {
+		given[n] = true
+	}
+	var out []string
+	for _, n := range names {
+		if strings.HasPrefix(n, last) && !given[n] {
+			out = append(out, done+n)
+		}
+	}
+	return out
 }

@@ -84,3 +84,21 @@ func TestCompletionAllNamespacesOncePerName(t *testing.T) {
 		t.Errorf("got %q, want %q", got, want)
 	}
 }
+
+func TestCompleteContextList(t *testing.T) {
+	names := []string{"prod-a", "prod-b", "staging"}
+	for _, tt := range []struct {
+		in   string
+		want string
+	}{
+		{"", "prod-a prod-b staging"},
+		{"pr", "prod-a prod-b"},
+		{"prod-a,", "prod-a,prod-b prod-a,staging"},
+		{"prod-a,st", "prod-a,staging"},
+		{"prod-a,prod-b,staging,", ""},
+	} {
+		if got := strings.Join(completeContextList(names, tt.in), " "); got != tt.want {
+			t.Errorf("completeContextList(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
