@@ -31,6 +31,12 @@ func (l exportLister) ListPages(ctx context.Context, t export.Type, ns string, o
 
 // Run exports what was asked and prints the summary.
 func (o *exportOptions) Run(ctx context.Context) error {
+	if contexts, fleet, err := o.f.Fleet(); err != nil || fleet {
+		if err != nil {
+			return err
+		}
+		return o.runFleet(ctx, contexts) // export_fleet.go
+	}
 	cfg, err := o.f.Config()
 	if err != nil {
 		return err

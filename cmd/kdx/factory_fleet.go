@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/spf13/pflag"
+	"k8s.io/cli-runtime/pkg/genericiooptions"
 
 	"github.com/kdxproject/kdx/internal/clientconfig"
 	"github.com/kdxproject/kdx/query"
@@ -45,6 +46,15 @@ func (f *factory) Fleet() ([]string, bool, error) {
 	return names, len(names) > 1, nil
 }
 
+// withStreams is f with other streams (a cluster of a fleet whose output
+// is held until the clusters before it are printed).
+func (f *factory) withStreams(streams genericiooptions.IOStreams) *factory {
+	c := f.ForContext(f.flags.Context)
+	c.streams = streams
+	c.discovery.warnings.w = streams.ErrOut
+	return c
+}
+
 // ForContext is a factory for one context of a fleet, with its own
 // configuration, discovery cache and resolver; every other flag is shared.
 func (f *factory) ForContext(name string) *factory {
@@ -65,5 +75,5 @@ func (f *factory) oneContext() error {
 	if err != nil || !fleet {
 		return err
 	}
-	return fmt.Errorf("%d contexts given (%s): only get, api-resources, api-versions and version run against several contexts; give one --context", len(names), query.Names(names, 5))
+	return fmt.Errorf("%d contexts given (%s): only get, export, api-resources, api-versions and version run against several contexts; give one --context", len(names), query.Names(names, 5))
 }

@@ -3,6 +3,8 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -225,9 +227,28 @@ func TestE2EGetFleet(t *testing.T) {
 		}
 	})
 
+	t.Run("export", func(t *testing.T) {
+		dir := t.TempDir()
+		res := kdx("export", "configmaps", "--context", "a,b,c-down", "--dir", dir, "--request-timeout", "5s")
+		if res.ExitCode != 1 || !strings.Contains(res.Stderr, `error: context "c-down": `) {
+			t.Fatalf("exit %d, stderr:\n%s", res.ExitCode, res.Stderr)
+		}
+		for _, want := range []string{"a/" + ns + "/core/ConfigMap/only-in-a.yaml", "b/" + ns + "/core/ConfigMap/only-in-b.yaml"} {
+			if _, err := os.Stat(filepath.Join(dir, want)); err != nil {
+				t.Errorf("%v; stderr:\n%s", err, res.Stderr)
+			}
+		}
+		if _, err := os.Stat(filepath.Join(dir, "a", ns, "core", "ConfigMap", "only-in-b.yaml")); err == nil {
+			t.Errorf("b's object was written into a's tree")
+		}
+		if !strings.Contains(res.Stderr, "Context a (") || !strings.Contains(res.Stderr, "Context b (") {
+			t.Errorf("stderr does not name each context's summary:\n%s", res.Stderr)
+		}
+	})
+
 	t.Run("other commands take one context", func(t *testing.T) {
 		res := kdx("delete", "configmap", "only-in-a", "--context", "a,b")
-		if res.ExitCode != 1 || !strings.Contains(res.Stderr, "2 contexts given (a, b): only get, api-resources, api-versions and version run against several contexts") {
+		if res.ExitCode != 1 || !strings.Contains(res.Stderr, "2 contexts given (a, b): only get, export, api-resources, api-versions and version run against several contexts") {
 			t.Errorf("exit %d, stderr %q", res.ExitCode, res.Stderr)
 		}
 	})
