@@ -36,6 +36,15 @@ func runE(o runner) func(*cobra.Command, []string) error {
 				return err
 			}
 		}
+		if w, ok := o.(fleetWriter); ok {
+			contexts, fleet, err := writeContexts(w.factory())
+			if err != nil {
+				return err
+			}
+			if fleet {
+				return runWriteFleet(cmd.Context(), w, contexts) // write_fleet.go
+			}
+		}
 		return o.Run(cmd.Context())
 	}
 }

@@ -36,6 +36,7 @@ type deleteOptions struct {
 	ignoreNotFound bool
 	wait           bool
 	timeout        time.Duration
+	yes            bool // confirms a delete by selector over several contexts
 
 	// Set by Complete.
 	args []string
@@ -88,6 +89,7 @@ func (o *deleteOptions) AddFlags(fs *pflag.FlagSet) {
 	fs.BoolVar(&o.force, "force", false, "with --grace-period=0, delete at once without waiting for termination")
 	fs.BoolVar(&o.ignoreNotFound, "ignore-not-found", false, "a missing object is not an error")
 	fs.BoolVar(&o.wait, "wait", o.wait, "wait until objects held by finalizers or a grace period are gone")
+	fs.BoolVar(&o.yes, "yes", o.yes, "with several contexts (--context a,b), confirm a delete by -l, --field-selector or --all")
 	fs.DurationVar(&o.timeout, "timeout", 0, "give up after this long (0: no limit)")
 	addConcurrencyFlag(fs, &o.flags.concurrency)
 }

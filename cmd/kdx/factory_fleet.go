@@ -75,5 +75,5 @@ func (f *factory) oneContext() error {
 	if err != nil || !fleet {
 		return err
 	}
-	return fmt.Errorf("%d contexts given (%s): only get, export, api-resources, api-versions and version run against several contexts; give one --context", len(names), query.Names(names, 5))
+	return fmt.Errorf("%d contexts given (%s): this command runs against one context (several work with get, export, api-resources, api-versions, version, and the write verbs given a list)", len(names), query.Names(names, 5))
 }

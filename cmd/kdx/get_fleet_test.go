@@ -247,9 +247,37 @@ func TestE2EGetFleet(t *testing.T) {
 	})
 
 	t.Run("other commands take one context", func(t *testing.T) {
-		res := kdx("delete", "configmap", "only-in-a", "--context", "a,b")
-		if res.ExitCode != 1 || !strings.Contains(res.Stderr, "2 contexts given (a, b): only get, export, api-resources, api-versions and version run against several contexts") {
+		res := kdx("watch", "configmaps", "--context", "a,b", "--timeout", "1s")
+		if res.ExitCode != 1 || !strings.Contains(res.Stderr, "2 contexts given (a, b): this command runs against one context") {
 			t.Errorf("exit %d, stderr %q", res.ExitCode, res.Stderr)
+		}
+	})
+
+	t.Run("writes", func(t *testing.T) {
+		manifest := fmt.Sprintf(cm, "written-to-both")
+		res := env.KdxIn(t, strings.NewReader(manifest), nil, "--kubeconfig", kc, "apply", "-f", "-", "--context", "a,b")
+		want := "a: configmap/written-to-both created\nb: configmap/written-to-both created\n"
+		if res.ExitCode != 0 || res.Stdout != want {
+			t.Fatalf("apply: exit %d, stdout %q, want %q; stderr %s", res.ExitCode, res.Stdout, want, res.Stderr)
+		}
+		res = env.KdxIn(t, strings.NewReader(fmt.Sprintf(cm, "created-in-a")), nil, "--kubeconfig", kc, "create", "-f", "-", "--context", "a,c-down", "--request-timeout", "5s")
+		if res.ExitCode != 1 || res.Stdout != "a: configmap/created-in-a created\n" || !strings.Contains(res.Stderr, "c-down") {
+			t.Errorf("create: exit %d, stdout %q, stderr %q", res.ExitCode, res.Stdout, res.Stderr)
+		}
+		for _, args := range [][]string{{"--context", "?"}, {"--all-contexts"}} {
+			res = env.KdxIn(t, strings.NewReader(manifest), nil, append([]string{"--kubeconfig", kc, "apply", "-f", "-"}, args...)...)
+			if res.ExitCode != 1 || !strings.Contains(res.Stderr, "a write names its contexts") {
+				t.Errorf("apply %q: exit %d, stderr %q", args, res.ExitCode, res.Stderr)
+			}
+		}
+		res = kdx("delete", "configmaps", "--field-selector", "metadata.name=written-to-both", "--context", "a,b")
+		if res.ExitCode != 1 || !strings.Contains(res.Stderr, "needs --yes") {
+			t.Errorf("delete without --yes: exit %d, stderr %q", res.ExitCode, res.Stderr)
+		}
+		res = kdx("delete", "configmaps", "--field-selector", "metadata.name=written-to-both", "--context", "a,b", "--yes")
+		want = fmt.Sprintf("a: configmap \"written-to-both\" deleted from %[1]s namespace\nb: configmap \"written-to-both\" deleted from %[1]s namespace\n", ns)
+		if res.ExitCode != 0 || res.Stdout != want {
+			t.Errorf("delete --yes: exit %d, stdout %q, want %q; stderr %q", res.ExitCode, res.Stdout, want, res.Stderr)
 		}
 	})
 }
