@@ -102,7 +102,7 @@ func (o *apiResourcesOptions) runFleet(ctx context.Context, contexts []string) e
 	for _, s := range reads {
 		if s.report != nil {
 			for _, l := range s.report.Lines() {
-				fmt.Fprintf(errOut, "error: context %q: %s\n", s.surface.Context, l)
+				fmt.Fprintf(errOut, "error: context %q: %s\n", s.surface.Context, oneLine(l))
 			}
 			failed = failed || s.report.Len() > 0
 		}

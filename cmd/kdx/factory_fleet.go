@@ -18,6 +18,9 @@ const defaultClusterConcurrency = 8
 type fleetFlags struct {
 	allContexts        bool
 	clusterConcurrency int
+	// literal says that the context is one cluster of a fleet, named
+	// exactly (a name with ',', '*' or '[' is not matched again).
+	literal bool
 }
 
 func (ff *fleetFlags) AddFlags(fs *pflag.FlagSet) {
@@ -29,6 +32,9 @@ func (ff *fleetFlags) AddFlags(fs *pflag.FlagSet) {
 // given; nil for the current context alone. An unknown name is an error
 // here, before any request.
 func (f *factory) Contexts() ([]string, error) {
+	if f.fleet.literal {
+		return []string{f.flags.Context}, nil
+	}
 	return clientconfig.SelectContexts(f.flags, f.fleet.allContexts)
 }
 
@@ -59,7 +65,7 @@ func (f *factory) withStreams(streams genericiooptions.IOStreams) *factory {
 // configuration, discovery cache and resolver; every other flag is shared.
 func (f *factory) ForContext(name string) *factory {
 	c := &factory{streams: f.streams, flags: f.flags.ForContext(name), opts: f.opts,
-		fleet: fleetFlags{clusterConcurrency: f.fleet.clusterConcurrency}}
+		fleet: fleetFlags{clusterConcurrency: f.fleet.clusterConcurrency, literal: true}}
 	c.discovery.warnings.w = f.streams.ErrOut
 	return c
 }
@@ -68,7 +74,7 @@ func (f *factory) ForContext(name string) *factory {
 // --context and --all-contexts name one context (a glob that matches one
 // is fine, and used).
 func (f *factory) oneContext() error {
-	if !f.fleet.allContexts && !clientconfig.IsFleet(f.flags.Context) {
+	if f.fleet.literal || !f.fleet.allContexts && !clientconfig.IsFleet(f.flags.Context) {
 		return nil
 	}
 	names, fleet, err := f.Fleet()

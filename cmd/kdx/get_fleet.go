@@ -4,14 +4,17 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"runtime/debug"
 	"strconv"
 	"strings"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/runtime/schema"
 
 	"github.com/kdxproject/kdx/discovery"
 	"github.com/kdxproject/kdx/dynamicclient"
@@ -56,6 +59,9 @@ func (o *getOptions) runFleet(ctx context.Context, contexts []string) error {
 	errOut := o.f.streams.ErrOut
 	fp := newFleetPrinter(o, out)
 	failed := false
+	if !o.human() {
+		defer debug.SetGCPercent(debug.SetGCPercent(objectsGCPercent)) // once for every cluster (see objects)
+	}
 	err := query.Ordered(ctx, len(contexts), o.f.fleet.clusterConcurrency, func(ctx context.Context, i int) *clusterRead {
 		return o.readCluster(ctx, contexts[i])
 	}, func(_ int, c *clusterRead) error {
@@ -68,7 +74,7 @@ func (o *getOptions) runFleet(ctx context.Context, contexts []string) error {
 			return err
 		}
 		for _, l := range c.report.Lines() {
-			fmt.Fprintf(errOut, "error: context %q: %s\n", c.context, l)
+			fmt.Fprintf(errOut, "error: context %q: %s\n", c.context, oneLine(l))
 		}
 		failed = failed || c.report.Len() > 0
 		return out.Flush()
@@ -131,7 +137,7 @@ func (o *getOptions) readCluster(ctx context.Context, name string) *clusterRead 
 		return c
 	}
 	r := &getRun{o: &co, client: client, namespace: cfg.Namespace, defaultNamespace: cfg.Namespace,
-		errOut: io.Discard, report: c.report}
+		errOut: io.Discard, report: c.report, inFleet: true}
 	c.namespace = cfg.Namespace
 	if o.allNamespaces {
 		r.namespace = ""
@@ -172,13 +178,14 @@ func (o *getOptions) readCluster(ctx context.Context, name string) *clusterRead 
 
 // fleetPrinter prints the clusters' reads one after the other.
 type fleetPrinter struct {
-	o       *getOptions
-	out     *bufio.Writer
-	tw      *render.TableWriter
-	shared  render.Printer // the one table printer when one type is read
-	docs    contextDocs    // object formats
-	written bool
-	n       int // clusters printed
+	o          *getOptions
+	out        *bufio.Writer
+	tw         *render.TableWriter
+	shared     render.Printer   // the table printer of the type printed last
+	sharedKind schema.GroupKind // its type
+	docs       contextDocs      // object formats
+	written    bool
+	n          int // clusters printed
 }
 
 func newFleetPrinter(o *getOptions, out *bufio.Writer) *fleetPrinter {
@@ -199,19 +206,20 @@ func (p *fleetPrinter) print(c *clusterRead) error {
 // cluster when one type is read, else one table per type and cluster.
 func (p *fleetPrinter) tables(c *clusterRead) error {
 	tp := p.o.printer.(*render.TablePrinter)
-	single := !p.o.allTypes && len(c.tables) <= 1 && len(p.o.args) <= 1
+	// Rows are named kind/name when several types were asked for.
+	withKind := p.o.allTypes || len(p.o.args) > 1 || (len(p.o.args) == 1 && strings.Contains(p.o.args[0], ",")) || len(c.tables) > 1
 	for _, tpg := range c.tables {
 		withNS := p.o.allNamespaces && tpg.t.Namespaced
-		printer := p.shared
-		if printer == nil || !single {
+		gk := tpg.t.GVK.GroupKind()
+		// One table for a type read from several clusters in a row; a new
+		// one (headers, widths, a blank line before it) for another type.
+		if p.shared == nil || gk != p.sharedKind {
 			if err := p.tw.StartType(p.o.noHeaders); err != nil {
 				return err
 			}
-			printer = tp.ForType(tpg.t.GVK.GroupKind(), false, p.o.allTypes || len(c.tables) > 1)
-			if single {
-				p.shared = printer
-			}
+			p.shared, p.sharedKind = tp.ForType(gk, false, withKind), gk
 		}
+		printer := p.shared
 		for _, page := range tpg.pages {
 			if t, ok := page.(*metav1.Table); ok {
 				if err := render.AddContextColumn(t, c.context, withNS); err != nil {
@@ -261,7 +269,8 @@ type contextDocs struct {
 func (d *contextDocs) add(context string, body []byte) {
 	defer func() { d.n++ }()
 	body = bytes.TrimRight(body, "\n")
-	key := strconv.Quote(context)
+	keyJSON, _ := json.Marshal(context)
+	key := string(keyJSON)
 	switch d.format {
 	case render.FormatJSON:
 		if d.n == 0 {
@@ -290,14 +299,17 @@ func (d *contextDocs) add(context string, body []byte) {
 	case render.FormatName:
 		for _, line := range bytes.Split(body, []byte("\n")) {
 			if len(line) > 0 {
-				fmt.Fprintf(d.out, "%s --context=%s\n", line, context)
+				fmt.Fprintf(d.out, "%s --context=%s\n", line, shellWord(context))
 			}
 		}
 	}
 }
 
-// close ends the json mapping.
+// close ends the json mapping, or writes an empty yaml one.
 func (d *contextDocs) close() {
+	if d.format == render.FormatYAML && d.n == 0 {
+		d.out.WriteString("{}\n")
+	}
 	if d.format == render.FormatJSON {
 		if d.n == 0 {
 			d.out.WriteString("{")
@@ -329,4 +341,13 @@ func oneLine(msg string) string {
 		return msg[:i]
 	}
 	return msg
+}
+
+// shellWord is s as one word for xargs and shells: as it is when it has
+// no space or quote, else double-quoted.
+func shellWord(s string) string {
+	if strings.ContainsAny(s, " \t\n'\"\\") {
+		return strconv.Quote(s)
+	}
+	return s
 }

@@ -54,6 +54,14 @@ func TestE2EGetFleet(t *testing.T) {
 		}
 	})
 
+	t.Run("two types", func(t *testing.T) {
+		res := kdx("get", "configmaps,serviceaccounts", "--context", "a,b")
+		if res.ExitCode != 0 || strings.Count(res.Stdout, "CONTEXT   NAME") != 3 || // b has no service account: no controller manager
+			!strings.Contains(res.Stdout, "a         serviceaccount/default") || !strings.Contains(res.Stdout, "b         configmap/only-in-b") {
+			t.Errorf("exit %d, stdout:\n%s\nwant a table per type and cluster, names with their kind", res.ExitCode, res.Stdout)
+		}
+	})
+
 	t.Run("all namespaces", func(t *testing.T) {
 		res := kdx("get", "configmaps", "-A", "--context", "b,a", "--field-selector", "metadata.name=only-in-a")
 		want := fmt.Sprintf("CONTEXT   NAMESPACE")

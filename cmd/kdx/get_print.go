@@ -143,7 +143,9 @@ func (r *getRun) objects(ctx context.Context, eng *query.Engine, req query.Reque
 	// 500. The default GC target lets the heap double that before it
 	// collects; half of it costs a little CPU and keeps the peak RSS of
 	// `get configmaps -A -o yaml` near 40 MB instead of 47.
-	defer debug.SetGCPercent(debug.SetGCPercent(objectsGCPercent))
+	if !r.inFleet { // a fleet sets it once for all its clusters
+		defer debug.SetGCPercent(debug.SetGCPercent(objectsGCPercent))
+	}
 	req.Read = r.readKind()
 	single := len(req.Targets) == 1 && len(req.Targets[0].Names) == 1 && !r.o.allTypes
 	s := r.newStream(out, single)

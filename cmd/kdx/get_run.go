@@ -29,6 +29,8 @@ type getRun struct {
 	report *query.Report
 	// progress counts the types read with --all-types (nil: not drawn).
 	progress *render.Progress
+	// inFleet says that this is one cluster of several read at once.
+	inFleet bool
 }
 
 // Run gets and prints what was asked.

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path"
+	"sort"
 	"strings"
 
 	"k8s.io/client-go/tools/clientcmd"
@@ -54,7 +55,7 @@ func SelectContexts(flags *Flags, all bool) ([]string, error) {
 		}
 		matched := false
 		for _, name := range ordered {
-			if ok, _ := path.Match(pattern, name); ok || name == pattern {
+			if name == pattern || globMatch(pattern, name) {
 				matched = true
 				if !contains(out, name) {
 					out = append(out, name)
@@ -62,7 +63,9 @@ func SelectContexts(flags *Flags, all bool) ([]string, error) {
 			}
 		}
 		if !matched {
-			return nil, &ContextError{Name: pattern, Available: ordered}
+			available := append([]string(nil), ordered...)
+			sort.Strings(available) // as for one --context
+			return nil, &ContextError{Name: pattern, Available: available}
 		}
 	}
 	if len(out) == 0 {
@@ -119,4 +122,12 @@ func (f *Flags) ForContext(name string) *Flags {
 	c := *f
 	c.Context = name
 	return &c
+}
+
+// globMatch is path.Match where '*' and '?' also match '/' (EKS contexts
+// are ARNs: arn:aws:eks:region:account:cluster/name).
+func globMatch(pattern, name string) bool {
+	const slash = "\x00"
+	ok, _ := path.Match(strings.ReplaceAll(pattern, "/", slash), strings.ReplaceAll(name, "/", slash))
+	return ok
 }

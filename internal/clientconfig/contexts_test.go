@@ -23,6 +23,8 @@ contexts:
   context: {cluster: c, user: u}
 - name: prod-a
   context: {cluster: c, user: u}
+- name: arn:aws:eks:eu-west-1:1:cluster/prod
+  context: {cluster: c, user: u}
 current-context: staging
 `
 
@@ -42,9 +44,11 @@ func TestSelectContexts(t *testing.T) {
 		{context: "prod-a,staging", want: []string{"prod-a", "staging"}},
 		{context: "prod-*", want: []string{"prod-b", "prod-a"}}, // kubeconfig order
 		{context: "staging,prod-*,prod-a", want: []string{"staging", "prod-b", "prod-a"}},
-		{all: true, want: []string{"prod-b", "staging", "prod-a"}},
-		{context: "prod-a,nope", wantErr: `context "nope" not found in kubeconfig (available: prod-b, staging, prod-a)`},
-		{context: "dev-*", wantErr: `context "dev-*" not found in kubeconfig (available: prod-b, staging, prod-a)`},
+		{all: true, want: []string{"prod-b", "staging", "prod-a", "arn:aws:eks:eu-west-1:1:cluster/prod"}},
+		{context: "*/prod", want: []string{"arn:aws:eks:eu-west-1:1:cluster/prod"}}, // '*' crosses '/'
+		{context: "arn:*,staging", want: []string{"arn:aws:eks:eu-west-1:1:cluster/prod", "staging"}},
+		{context: "prod-a,nope", wantErr: `context "nope" not found in kubeconfig (available: arn:aws:eks:eu-west-1:1:cluster/prod, prod-a, prod-b, staging)`},
+		{context: "dev-*", wantErr: `context "dev-*" not found in kubeconfig (available: arn:aws:eks:eu-west-1:1:cluster/prod, prod-a, prod-b, staging)`},
 		{context: "staging", all: true, wantErr: "--context and --all-contexts cannot be used together"},
 	}
 	for _, tt := range tests {
