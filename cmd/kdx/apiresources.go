@@ -200,8 +200,8 @@ func (o *apiResourcesOptions) countObjects(ctx context.Context, resources []disc
 		return nil, err
 	}
 	rc := rest.CopyConfig(cfg.REST)
-	rc.WarningHandler = rest.NoWarnings{} // deprecation notices of every listed resource are noise here
-	client, err := dynamicclient.New(rc, dynamicclient.WithWarnings(o.f.streams.ErrOut))
+	rc.WarningHandler = rest.NoWarnings{}                                                // deprecation notices of every listed resource are noise here
+	client, err := dynamicclient.New(rc, dynamicclient.WithWarnings(o.f.streams.ErrOut)) // a fleet's cluster: its held stderr
 	if err != nil {
 		return nil, err
 	}

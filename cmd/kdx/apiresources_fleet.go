@@ -19,6 +19,7 @@ type surfaceRead struct {
 	snap    *discovery.Snapshot
 	err     error         // the cluster could not be read
 	report  *query.Report // the types that could not be counted
+	log     clusterLog    // the cluster's warnings
 }
 
 // runFleet prints the API surface of several clusters side by side (see
@@ -44,6 +45,7 @@ func (o *apiResourcesOptions) runFleet(ctx context.Context, contexts []string) e
 	var ok []discovery.Surface
 	failed := false
 	for _, s := range reads {
+		s.log.replay(errOut, s.surface.Context)
 		if s.err != nil {
 			failed = true
 			fmt.Fprintf(errOut, "error: context %q: %s\n", s.surface.Context, oneLine(cliutil.Message(s.err)))
@@ -117,7 +119,7 @@ func (o *apiResourcesOptions) runFleet(ctx context.Context, contexts []string) e
 func (o *apiResourcesOptions) readSurface(ctx context.Context, name string) *surfaceRead {
 	s := &surfaceRead{surface: discovery.Surface{Context: name}}
 	co := *o
-	co.f = o.f.ForContext(name)
+	co.f = o.f.forCluster(name, &s.log)
 	snap, err := co.snapshot(ctx)
 	if err != nil {
 		s.err = err

@@ -37,6 +37,8 @@ type clusterRead struct {
 	out bytes.Buffer
 	// namespace is the cluster's namespace (for "No resources found").
 	namespace string
+	// log holds the cluster's warnings.
+	log clusterLog
 }
 
 // targetPages are the pages read of one target.
@@ -65,6 +67,7 @@ func (o *getOptions) runFleet(ctx context.Context, contexts []string) error {
 	err := query.Ordered(ctx, len(contexts), o.f.fleet.clusterConcurrency, func(ctx context.Context, i int) *clusterRead {
 		return o.readCluster(ctx, contexts[i])
 	}, func(_ int, c *clusterRead) error {
+		c.log.replay(errOut, c.context)
 		if c.err != nil {
 			failed = true
 			fmt.Fprintf(errOut, "error: context %q: %s\n", c.context, oneLine(cliutil.Message(c.err)))
@@ -116,7 +119,7 @@ func (o *getOptions) validateFleet() error {
 func (o *getOptions) readCluster(ctx context.Context, name string) *clusterRead {
 	c := &clusterRead{context: name, report: query.NewReport("list", "type")}
 	co := *o
-	co.f = o.f.ForContext(name)
+	co.f = o.f.forCluster(name, &c.log)
 	cfg, err := co.f.Config()
 	if err != nil {
 		c.err = err
@@ -126,7 +129,7 @@ func (o *getOptions) readCluster(ctx context.Context, name string) *clusterRead 
 	if o.allTypes {
 		restCfg = quietUnnamed(restCfg)
 	}
-	client, err := dynamicclient.New(restCfg, dynamicclient.WithWarnings(o.f.streams.ErrOut))
+	client, err := dynamicclient.New(restCfg, dynamicclient.WithWarnings(co.f.streams.ErrOut))
 	if err != nil {
 		c.err = err
 		return c

@@ -62,6 +62,14 @@ func TestE2EGetFleet(t *testing.T) {
 		}
 	})
 
+	t.Run("warnings name their context", func(t *testing.T) {
+		res := kdx("get", "endpoints", "--context", "a,b")
+		if res.ExitCode != 0 || !strings.Contains(res.Stderr, `Warning: context "a": v1 Endpoints is deprecated`) ||
+			!strings.Contains(res.Stderr, `Warning: context "b": v1 Endpoints is deprecated`) {
+			t.Errorf("exit %d, stderr:\n%s", res.ExitCode, res.Stderr)
+		}
+	})
+
 	t.Run("all namespaces", func(t *testing.T) {
 		res := kdx("get", "configmaps", "-A", "--context", "b,a", "--field-selector", "metadata.name=only-in-a")
 		want := fmt.Sprintf("CONTEXT   NAMESPACE")
