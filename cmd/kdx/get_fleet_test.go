@@ -144,6 +144,9 @@ func TestE2EGetFleet(t *testing.T) {
 	})
 
 	t.Run("unknown context", func(t *testing.T) {
+		if res := kdx("version", "--context", "nope"); res.ExitCode != 1 || !strings.HasPrefix(res.Stdout, "Client Version: ") {
+			t.Errorf("version --context nope: exit %d, stdout %q: want the client version, then the error", res.ExitCode, res.Stdout)
+		}
 		res := kdx("get", "configmaps", "--context", "a,nope")
 		if res.ExitCode != 1 || res.Stdout != "" || !strings.Contains(res.Stderr, `context "nope" not found in kubeconfig (available: a, b, c-down, r-restricted)`) {
 			t.Errorf("exit %d, stdout %q, stderr %q", res.ExitCode, res.Stdout, res.Stderr)

@@ -11,6 +11,7 @@ import (
 
 	"github.com/kdxproject/kdx/dynamicclient"
 
+	"github.com/kdxproject/kdx/internal/clientconfig"
 	"github.com/kdxproject/kdx/internal/version"
 	"github.com/kdxproject/kdx/render"
 )
@@ -61,12 +62,14 @@ func (o *versionOptions) Validate() error {
 // Run prints the versions; the client version is printed even if the server
 // cannot be reached.
 func (o *versionOptions) Run(ctx context.Context) error {
-	if !o.clientOnly {
+	// Several contexts: version_fleet.go. One context that cannot be
+	// loaded still prints the client version first, as before.
+	if !o.clientOnly && (o.f.fleet.allContexts || clientconfig.IsFleet(o.f.flags.Context)) {
 		if contexts, fleet, err := o.f.Fleet(); err != nil || fleet {
 			if err != nil {
 				return err
 			}
-			return o.runFleet(ctx, contexts) // version_fleet.go
+			return o.runFleet(ctx, contexts)
 		}
 	}
 	doc := versionDocument{ClientVersion: version.Get()}
