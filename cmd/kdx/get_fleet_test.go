@@ -311,6 +311,18 @@ func TestE2EGetFleet(t *testing.T) {
 			t.Errorf("delete --yes: exit %d, stdout %q, want %q; stderr %q", res.ExitCode, res.Stdout, want, res.Stderr)
 		}
 	})
+
+	// Last: b's API server stops while the fleet is in use; a still answers
+	// in full, b is one line, the exit code is 1.
+	t.Run("a cluster stopped during the test", func(t *testing.T) {
+		peer.StopAPIServer()
+		res := kdx("get", "configmaps", "--context", "a,b", "--field-selector", "metadata.name=only-in-a", "--request-timeout", "5s")
+		errLines := strings.Split(strings.TrimSpace(res.Stderr), "\n")
+		if res.ExitCode != 1 || !strings.Contains(res.Stdout, "a         only-in-a") || len(errLines) != 1 ||
+			!strings.HasPrefix(errLines[0], `error: context "b": `) {
+			t.Errorf("exit %d, stdout:\n%s\nstderr:\n%s", res.ExitCode, res.Stdout, res.Stderr)
+		}
+	})
 }
 
 const fleetCRD = `apiVersion: apiextensions.k8s.io/v1
