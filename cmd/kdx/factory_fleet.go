@@ -29,11 +29,12 @@ func (ff *fleetFlags) AddFlags(fs *pflag.FlagSet) {
 }
 
 // Contexts are the contexts --context and --all-contexts name, in the order
-// given; nil for the current context alone. An unknown name is an error
-// here, before any request.
+// given; nil for one context named as kubectl names it (or the current
+// one), which is loaded, and checked, as before. An unknown name in a list
+// or a glob that matches nothing is an error here, before any request.
 func (f *factory) Contexts() ([]string, error) {
-	if f.fleet.literal {
-		return []string{f.flags.Context}, nil
+	if f.fleet.literal || !f.fleet.allContexts && !clientconfig.IsFleet(f.flags.Context) {
+		return nil, nil
 	}
 	return clientconfig.SelectContexts(f.flags, f.fleet.allContexts)
 }
@@ -74,9 +75,6 @@ func (f *factory) ForContext(name string) *factory {
 // --context and --all-contexts name one context (a glob that matches one
 // is fine, and used).
 func (f *factory) oneContext() error {
-	if f.fleet.literal || !f.fleet.allContexts && !clientconfig.IsFleet(f.flags.Context) {
-		return nil
-	}
 	names, fleet, err := f.Fleet()
 	if err != nil || !fleet {
 		return err

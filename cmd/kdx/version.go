@@ -11,7 +11,6 @@ import (
 
 	"github.com/kdxproject/kdx/dynamicclient"
 
-	"github.com/kdxproject/kdx/internal/clientconfig"
 	"github.com/kdxproject/kdx/internal/version"
 	"github.com/kdxproject/kdx/render"
 )
@@ -62,14 +61,12 @@ func (o *versionOptions) Validate() error {
 // Run prints the versions; the client version is printed even if the server
 // cannot be reached.
 func (o *versionOptions) Run(ctx context.Context) error {
-	// Several contexts: version_fleet.go. One context that cannot be
-	// loaded still prints the client version first, as before.
-	if !o.clientOnly && (o.f.fleet.allContexts || clientconfig.IsFleet(o.f.flags.Context)) {
+	if !o.clientOnly {
 		if contexts, fleet, err := o.f.Fleet(); err != nil || fleet {
 			if err != nil {
 				return err
 			}
-			return o.runFleet(ctx, contexts)
+			return o.runFleet(ctx, contexts) // version_fleet.go
 		}
 	}
 	doc := versionDocument{ClientVersion: version.Get()}
