@@ -37,15 +37,7 @@ func (o *exportOptions) Run(ctx context.Context) error {
 		}
 		return o.runFleet(ctx, contexts) // export_fleet.go
 	}
-	cfg, err := o.f.Config()
-	if err != nil {
-		return err
-	}
-	restCfg := cfg.REST
-	if o.allTypes {
-		restCfg = quietUnnamed(restCfg)
-	}
-	client, err := dynamicclient.New(restCfg, dynamicclient.WithWarnings(o.f.streams.ErrOut))
+	cfg, client, err := o.f.readClient(o.allTypes)
 	if err != nil {
 		return err
 	}

@@ -8,6 +8,7 @@ import (
 	"k8s.io/client-go/rest"
 	"k8s.io/klog/v2"
 
+	"github.com/kdxproject/kdx/dynamicclient"
 	"github.com/kdxproject/kdx/internal/clientconfig"
 )
 
@@ -70,4 +71,20 @@ func quietUnnamed(cfg *rest.Config) *rest.Config {
 	cfg = rest.CopyConfig(cfg)
 	cfg.WarningHandler = rest.NoWarnings{}
 	return cfg
+}
+
+// readClient is the configuration and dynamic client of a read: with
+// allTypes (types the user did not name), server deprecation warnings are
+// quiet (see quietUnnamed); warnings go to f's stderr.
+func (f *factory) readClient(allTypes bool) (*clientconfig.Config, *dynamicclient.Client, error) {
+	cfg, err := f.Config()
+	if err != nil {
+		return nil, nil, err
+	}
+	restCfg := cfg.REST
+	if allTypes {
+		restCfg = quietUnnamed(restCfg)
+	}
+	client, err := dynamicclient.New(restCfg, dynamicclient.WithWarnings(f.streams.ErrOut))
+	return cfg, client, err
 }

@@ -17,7 +17,6 @@ import (
 	"k8s.io/apimachinery/pkg/runtime/schema"
 
 	"github.com/kdxproject/kdx/discovery"
-	"github.com/kdxproject/kdx/dynamicclient"
 	"github.com/kdxproject/kdx/internal/cliutil"
 	"github.com/kdxproject/kdx/query"
 	"github.com/kdxproject/kdx/render"
@@ -120,16 +119,7 @@ func (o *getOptions) readCluster(ctx context.Context, name string) *clusterRead 
 	c := &clusterRead{context: name, report: query.NewReport("list", "type")}
 	co := *o
 	co.f = o.f.forCluster(name, &c.log)
-	cfg, err := co.f.Config()
-	if err != nil {
-		c.err = err
-		return c
-	}
-	restCfg := cfg.REST
-	if o.allTypes {
-		restCfg = quietUnnamed(restCfg)
-	}
-	client, err := dynamicclient.New(restCfg, dynamicclient.WithWarnings(co.f.streams.ErrOut))
+	cfg, client, err := co.f.readClient(o.allTypes)
 	if err != nil {
 		c.err = err
 		return c

@@ -41,15 +41,7 @@ func (o *getOptions) Run(ctx context.Context) error {
 		}
 		return o.runFleet(ctx, contexts) // get_fleet.go
 	}
-	cfg, err := o.f.Config()
-	if err != nil {
-		return err
-	}
-	restCfg := cfg.REST
-	if o.allTypes {
-		restCfg = quietUnnamed(restCfg)
-	}
-	client, err := dynamicclient.New(restCfg, dynamicclient.WithWarnings(o.f.streams.ErrOut))
+	cfg, client, err := o.f.readClient(o.allTypes)
 	if err != nil {
 		return err
 	}
