@@ -53,22 +53,8 @@ func PrintFleetTable(w io.Writer, clusters []Surface, sortBy string, noHeaders b
 			}
 		}
 	}
-	key := func(r APIResource) string {
-		switch sortBy {
-		case SortByName:
-			return r.Resource
-		case SortByKind:
-			return r.Kind
-		}
-		return r.Group
-	}
-	sort.SliceStable(rows, func(i, j int) bool {
-		a, b := rows[i].r, rows[j].r
-		if c := strings.Compare(key(a), key(b)); c != 0 {
-			return c < 0
-		}
-		return a.Resource < b.Resource
-	})
+	less := orderBy(sortBy)
+	sort.SliceStable(rows, func(i, j int) bool { return less(rows[i].r, rows[j].r) })
 	var header []string
 	if !noHeaders {
 		header = []string{"NAME", "SHORTNAMES", "APIGROUP", "NAMESPACED", "KIND"}

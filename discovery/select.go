@@ -56,6 +56,14 @@ func (s *Snapshot) Select(f Filter, sortBy string) []APIResource {
 			out = append(out, r)
 		}
 	}
+	less := orderBy(sortBy)
+	sort.SliceStable(out, func(i, j int) bool { return less(out[i], out[j]) })
+	return out
+}
+
+// orderBy is the order of resources that sortBy names: by group (the
+// default), name or kind, then by name.
+func orderBy(sortBy string) func(a, b APIResource) bool {
 	key := func(r APIResource) string {
 		switch sortBy {
 		case SortByName:
@@ -65,11 +73,10 @@ func (s *Snapshot) Select(f Filter, sortBy string) []APIResource {
 		}
 		return r.Group
 	}
-	sort.SliceStable(out, func(i, j int) bool {
-		if c := strings.Compare(key(out[i]), key(out[j])); c != 0 {
+	return func(a, b APIResource) bool {
+		if c := strings.Compare(key(a), key(b)); c != 0 {
 			return c < 0
 		}
-		return out[i].Resource < out[j].Resource
-	})
-	return out
+		return a.Resource < b.Resource
+	}
 }

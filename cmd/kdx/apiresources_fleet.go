@@ -5,7 +5,6 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"fmt"
 
 	"github.com/kdxproject/kdx/discovery"
 	"github.com/kdxproject/kdx/internal/cliutil"
@@ -17,9 +16,7 @@ import (
 type surfaceRead struct {
 	surface discovery.Surface
 	snap    *discovery.Snapshot
-	err     error         // the cluster could not be read
 	report  *query.Report // the types that could not be counted
-	log     clusterLog    // the cluster's warnings
 }
 
 // runFleet prints the API surface of several clusters side by side (see
@@ -31,27 +28,16 @@ func (o *apiResourcesOptions) runFleet(ctx context.Context, contexts []string) e
 	if o.output == "wide" {
 		return errors.New("-o wide is not supported with several contexts: each context has its own column")
 	}
-	reads := make([]*surfaceRead, len(contexts))
-	err := query.Ordered(ctx, len(contexts), o.f.fleet.clusterConcurrency, func(ctx context.Context, i int) *surfaceRead {
-		return o.readSurface(ctx, contexts[i])
-	}, func(i int, s *surfaceRead) error {
-		reads[i] = s
-		return nil
-	})
+	errOut := o.f.streams.ErrOut
+	reads, read, failed, err := eachContext(ctx, o.f, contexts, errOut, o.readSurface)
 	if err != nil {
 		return err
 	}
-	errOut := o.f.streams.ErrOut
 	var ok []discovery.Surface
-	failed := false
-	for _, s := range reads {
-		s.log.replay(errOut, s.surface.Context)
-		if s.err != nil {
-			failed = true
-			fmt.Fprintf(errOut, "error: context %q: %s\n", s.surface.Context, oneLine(cliutil.Message(s.err)))
-			continue
+	for i, s := range reads {
+		if read[i] {
+			ok = append(ok, s.surface)
 		}
-		ok = append(ok, s.surface)
 	}
 	out := bufio.NewWriter(o.f.streams.Out)
 	switch o.output {
@@ -61,8 +47,8 @@ func (o *apiResourcesOptions) runFleet(ctx context.Context, contexts []string) e
 			format = render.FormatYAML
 		}
 		docs := contextDocs{out: out, format: format}
-		for _, s := range reads {
-			if s.err != nil {
+		for i, s := range reads {
+			if !read[i] {
 				continue
 			}
 			var b bytes.Buffer
@@ -101,10 +87,10 @@ func (o *apiResourcesOptions) runFleet(ctx context.Context, contexts []string) e
 	if err != nil {
 		return err
 	}
-	for _, s := range reads {
-		if s.report != nil {
+	for i, s := range reads {
+		if read[i] && s.report != nil {
 			for _, l := range s.report.Lines() {
-				fmt.Fprintf(errOut, "error: context %q: %s\n", s.surface.Context, oneLine(l))
+				contextError(errOut, s.surface.Context, l)
 			}
 			failed = failed || s.report.Len() > 0
 		}
@@ -115,29 +101,27 @@ func (o *apiResourcesOptions) runFleet(ctx context.Context, contexts []string) e
 	return nil
 }
 
-// readSurface reads one cluster: discovery, the filter and, with --count, the counts.
-func (o *apiResourcesOptions) readSurface(ctx context.Context, name string) *surfaceRead {
-	s := &surfaceRead{surface: discovery.Surface{Context: name}}
+// readSurface reads one cluster through its factory f: discovery, the
+// filter and, with --count, the counts.
+func (o *apiResourcesOptions) readSurface(ctx context.Context, f *factory) (*surfaceRead, error) {
+	s := &surfaceRead{surface: discovery.Surface{Context: f.flags.Context}}
 	co := *o
-	co.f = o.f.forCluster(name, &s.log)
+	co.f = f
 	snap, err := co.snapshot(ctx)
 	if err != nil {
-		s.err = err
-		return s
+		return nil, err
 	}
 	if o.strict && len(snap.Failures) > 0 {
-		s.err = strictError(snap.Failures)
-		return s
+		return nil, strictError(snap.Failures)
 	}
 	s.snap = snap
 	s.surface.Resources = snap.Select(o.filter, o.sortBy)
 	if !o.count {
-		return s
+		return s, nil
 	}
 	counts, err := co.countObjects(ctx, s.surface.Resources)
 	if err != nil {
-		s.err = err
-		return s
+		return nil, err
 	}
 	s.surface.Counts = counts
 	s.report = query.NewReport("count", "type")
@@ -147,7 +131,7 @@ func (o *apiResourcesOptions) readSurface(ctx context.Context, name string) *sur
 		}
 	}
 	if f := s.report.Fatal(); f != nil {
-		s.err, s.report = f.Err, nil
+		return nil, f.Err
 	}
-	return s
+	return s, nil
 }

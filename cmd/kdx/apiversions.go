@@ -39,17 +39,28 @@ func (o *apiVersionsOptions) Run(ctx context.Context) error {
 		}
 		return o.runFleet(ctx, contexts)
 	}
-	c, err := o.f.Discovery()
+	gvs, err := servedGroupVersions(ctx, o.f)
 	if err != nil {
 		return err
 	}
+	_, err = fmt.Fprint(o.f.streams.Out, strings.Join(gvs, "\n")+"\n")
+	return err
+}
+
+// servedGroupVersions are the group/versions f's server serves, sorted,
+// asking the server (a 304 when the cache is current); groups that could
+// not be read are named on stderr.
+func servedGroupVersions(ctx context.Context, f *factory) ([]string, error) {
+	c, err := f.Discovery()
+	if err != nil {
+		return nil, err
+	}
 	snap, err := c.Refresh(ctx)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	c.WarnSkipped(snap.Failures) // the list is incomplete without them
 	gvs := snap.GroupVersions()
 	sort.Strings(gvs)
-	_, err = fmt.Fprint(o.f.streams.Out, strings.Join(gvs, "\n")+"\n")
-	return err
+	return gvs, nil
 }

@@ -14,20 +14,12 @@ import (
 // row each, with a column per context: "yes" where it is served, "-" where not.
 func (o *apiVersionsOptions) runFleet(ctx context.Context, contexts []string) error {
 	served, ok, failed, err := eachContext(ctx, o.f, contexts, o.f.streams.ErrOut, func(ctx context.Context, f *factory) (map[string]bool, error) {
-		c, err := f.Discovery()
-		if err != nil {
-			return nil, err
-		}
-		snap, err := c.Refresh(ctx)
-		if err != nil {
-			return nil, err
-		}
-		c.WarnSkipped(snap.Failures)
+		gvs, err := servedGroupVersions(ctx, f)
 		m := map[string]bool{}
-		for _, gv := range snap.GroupVersions() {
+		for _, gv := range gvs {
 			m[gv] = true
 		}
-		return m, nil
+		return m, err
 	})
 	if err != nil {
 		return err

@@ -50,7 +50,7 @@ func (o *exportOptions) runFleet(ctx context.Context, contexts []string) error {
 			failed = true
 		case r.err != nil:
 			failed = true
-			fmt.Fprintf(o.f.streams.ErrOut, "error: context %q: %s\n", contexts[i], oneLine(cliutil.Message(r.err)))
+			contextError(o.f.streams.ErrOut, contexts[i], cliutil.Message(r.err))
 		}
 	}
 	if failed {

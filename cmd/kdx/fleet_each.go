@@ -33,7 +33,7 @@ func eachContext[T any](ctx context.Context, f *factory, contexts []string, errO
 		r.log.replay(errOut, contexts[i])
 		if r.err != nil {
 			failed = true
-			fmt.Fprintf(errOut, "error: context %q: %s\n", contexts[i], oneLine(cliutil.Message(r.err)))
+			contextError(errOut, contexts[i], cliutil.Message(r.err))
 			return nil
 		}
 		results[i], ok[i] = r.v, true
@@ -79,4 +79,10 @@ func (l *clusterLog) replay(w io.Writer, context string) {
 // forCluster is the factory of one cluster of a fleet, its stderr held in log.
 func (f *factory) forCluster(name string, log *clusterLog) *factory {
 	return f.ForContext(name).withStreams(genericiooptions.IOStreams{In: f.streams.In, Out: io.Discard, ErrOut: log})
+}
+
+// contextError writes what failed in one context of a fleet as the one
+// line a fleet command gives it: `error: context "a": <first line of msg>`.
+func contextError(w io.Writer, context, msg string) {
+	fmt.Fprintf(w, "error: context %q: %s\n", context, oneLine(msg))
 }

@@ -69,14 +69,14 @@ func (o *getOptions) runFleet(ctx context.Context, contexts []string) error {
 		c.log.replay(errOut, c.context)
 		if c.err != nil {
 			failed = true
-			fmt.Fprintf(errOut, "error: context %q: %s\n", c.context, oneLine(cliutil.Message(c.err)))
+			contextError(errOut, c.context, cliutil.Message(c.err))
 			return nil
 		}
 		if err := fp.print(c); err != nil {
 			return err
 		}
 		for _, l := range c.report.Lines() {
-			fmt.Fprintf(errOut, "error: context %q: %s\n", c.context, oneLine(l))
+			contextError(errOut, c.context, l)
 		}
 		failed = failed || c.report.Len() > 0
 		return out.Flush()
@@ -178,7 +178,6 @@ type fleetPrinter struct {
 	sharedKind schema.GroupKind // its type
 	docs       contextDocs      // object formats
 	written    bool
-	n          int // clusters printed
 }
 
 func newFleetPrinter(o *getOptions, out *bufio.Writer) *fleetPrinter {
@@ -188,7 +187,6 @@ func newFleetPrinter(o *getOptions, out *bufio.Writer) *fleetPrinter {
 }
 
 func (p *fleetPrinter) print(c *clusterRead) error {
-	defer func() { p.n++ }()
 	if p.o.human() {
 		return p.tables(c)
 	}

@@ -84,7 +84,7 @@ func runWriteFleet(ctx context.Context, w fleetWriter, contexts []string) error 
 			failed = true
 		case err != nil:
 			failed = true
-			fmt.Fprintf(f.streams.ErrOut, "error: context %q: %s\n", name, oneLine(cliutil.Message(err)))
+			contextError(f.streams.ErrOut, name, cliutil.Message(err))
 		}
 	}
 	if failed {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path"
+	"slices"
 	"sort"
 	"strings"
 
@@ -37,7 +38,7 @@ func SelectContexts(flags *Flags, all bool) ([]string, error) {
 	}
 	ordered := contextOrder(flags)
 	for name := range raw.Contexts { // contexts the files did not show us (should not happen)
-		if !contains(ordered, name) {
+		if !slices.Contains(ordered, name) {
 			ordered = append(ordered, name)
 		}
 	}
@@ -57,7 +58,7 @@ func SelectContexts(flags *Flags, all bool) ([]string, error) {
 		for _, name := range ordered {
 			if name == pattern || globMatch(pattern, name) {
 				matched = true
-				if !contains(out, name) {
+				if !slices.Contains(out, name) {
 					out = append(out, name)
 				}
 			}
@@ -99,21 +100,12 @@ func contextOrder(flags *Flags) []string {
 			continue
 		}
 		for _, c := range doc.Contexts {
-			if c.Name != "" && !contains(names, c.Name) {
+			if c.Name != "" && !slices.Contains(names, c.Name) {
 				names = append(names, c.Name)
 			}
 		}
 	}
 	return names
-}
-
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
 }
 
 // ForContext is a copy of flags for one context of a fleet: every other
