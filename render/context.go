@@ -1,6 +1,9 @@
 package render
 
 import (
+	"strconv"
+	"strings"
+
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 )
@@ -31,4 +34,13 @@ func AddContextColumn(t *metav1.Table, context string, withNamespace bool) error
 		row.Cells = append(cells, row.Cells...)
 	}
 	return nil
+}
+
+// ContextArg is the --context=CONTEXT argument naming context, the context
+// quoted for xargs and shells when it has a space or a quote.
+func ContextArg(context string) string {
+	if strings.ContainsAny(context, " \t\n'\"\\") {
+		context = strconv.Quote(context)
+	}
+	return "--context=" + context
 }

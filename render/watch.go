@@ -2,6 +2,7 @@ package render
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -22,6 +23,9 @@ type WatchEvent struct {
 	// Columns and Cells are the object's server-side table row, if any.
 	Columns []metav1.TableColumnDefinition
 	Cells   []any
+	// Context is the context of the cluster the event is from, in a watch
+	// of several clusters (WatchOptions.Contexts).
+	Context string
 }
 
 // WatchOptions configure a WatchPrinter.
@@ -37,6 +41,10 @@ type WatchOptions struct {
 	WithNamespace bool
 	// ShowManagedFields keeps metadata.managedFields in event documents.
 	ShowManagedFields bool
+	// Contexts says that the events come from several clusters: tables get
+	// a leading CONTEXT column, documents are {"context": ..., "object": ...}
+	// (with "type" between them with Events), names end in --context=CONTEXT.
+	Contexts bool
 }
 
 // WatchPrinter prints watch events as they arrive with a printer from
@@ -85,6 +93,9 @@ func (p *WatchPrinter) Print(ev WatchEvent) error {
 	if cc, ok := p.printer.(*CustomColumnsPrinter); ok {
 		return p.printColumns(cc, ev)
 	}
+	if np, ok := p.printer.(*NamePrinter); ok && p.opts.Contexts {
+		return p.printName(np, ev)
+	}
 	var obj runtime.Object = ev.Object
 	if p.opts.Events {
 		if _, isName := p.printer.(*NamePrinter); !isName {
@@ -101,18 +112,29 @@ func (p *WatchPrinter) printEncoded(lp *ListPrinter, ev WatchEvent) error {
 			return err
 		}
 	}
-	if !p.opts.Events && lp.Encoding != JSONLinesEncoding {
+	if !p.opts.Events && !p.opts.Contexts && lp.Encoding != JSONLinesEncoding {
 		return lp.PrintObj(ev.Object, p.out)
 	}
 	var doc any = p.eventObject(ev.Object)
-	if p.opts.Events {
+	switch {
+	case p.opts.Contexts:
+		d := contextDocument{Context: ev.Context, Object: p.eventObject(ev.Object)}
+		if p.opts.Events {
+			d.Type = ev.Type
+		}
+		doc = d
+	case p.opts.Events:
 		doc = watchDocument{Type: ev.Type, Object: p.eventObject(ev.Object)}
 	}
 	var b []byte
 	var err error
-	if lp.Encoding == YAMLEncoding {
+	switch {
+	case lp.Encoding == YAMLEncoding:
 		b, err = yaml.Marshal(doc)
-	} else {
+	case lp.Encoding == JSONEncoding && p.opts.Contexts:
+		b, err = json.MarshalIndent(doc, "", "    ")
+		b = append(b, '\n')
+	default:
 		b, err = json.Marshal(doc)
 		b = append(b, '\n')
 	}
@@ -127,6 +149,26 @@ func (p *WatchPrinter) printEncoded(lp *ListPrinter, ev WatchEvent) error {
 type watchDocument struct {
 	Type   string         `json:"type"`
 	Object map[string]any `json:"object"`
+}
+
+// contextDocument is an event of a watch of several clusters as printed:
+// the context, the event type (with --output-watch-events), the object as
+// the server sent it.
+type contextDocument struct {
+	Context string         `json:"context"`
+	Type    string         `json:"type,omitempty"`
+	Object  map[string]any `json:"object"`
+}
+
+// printName prints an event's name as a kdx argument list of its cluster:
+// kind/name --context=CONTEXT.
+func (p *WatchPrinter) printName(np *NamePrinter, ev WatchEvent) error {
+	var b bytes.Buffer
+	if err := np.PrintObj(ev.Object, &b); err != nil {
+		return err
+	}
+	_, err := fmt.Fprintf(p.out, "%s %s\n", bytes.TrimRight(b.Bytes(), "\n"), ContextArg(ev.Context))
+	return err
 }
 
 // printColumns adds an event to the custom columns of the current batch,
@@ -165,6 +207,15 @@ func (p *WatchPrinter) printRow(ev WatchEvent) error {
 			Rows:              []metav1.TableRow{{Cells: ev.Cells, Object: runtime.RawExtension{Object: ev.Object}}},
 		}
 	}
+	if p.opts.Contexts {
+		t, ok := obj.(*metav1.Table)
+		if !ok {
+			return fmt.Errorf("%s %s: no table row to print for context %q", ev.Object.GetKind(), ev.Object.GetName(), ev.Context)
+		}
+		if err := AddContextColumn(t, ev.Context, p.opts.WithNamespace); err != nil {
+			return err
+		}
+	}
 	if p.opts.Events {
 		obj = &metav1.WatchEvent{Type: ev.Type, Object: runtime.RawExtension{Object: obj}}
 	}
@@ -177,7 +228,8 @@ func (p *WatchPrinter) startKind(gk schema.GroupKind) error {
 	if err := p.tables.StartType(tp.Options().NoHeaders); err != nil {
 		return err
 	}
-	p.kindRows = tp.ForType(gk, p.opts.WithNamespace, p.opts.MultiKind)
+	// With contexts, the NAMESPACE column comes after CONTEXT (AddContextColumn).
+	p.kindRows = tp.ForType(gk, p.opts.WithNamespace && !p.opts.Contexts, p.opts.MultiKind)
 	p.lastKind, p.started = gk, true
 	return nil
 }

@@ -77,6 +77,11 @@ func TestWatchPrinter(t *testing.T) {
 		{"yaml-events.txt", "yaml", WatchOptions{Events: true}},
 		{"name.txt", "name", WatchOptions{Events: true}},
 		{"custom-columns.txt", "custom-columns=NAME:.metadata.name,KIND:.kind", WatchOptions{}},
+		{"contexts-table-namespace-events.txt", "", WatchOptions{Events: true, MultiKind: true, WithNamespace: true, Contexts: true}},
+		{"contexts-json.txt", "json", WatchOptions{Contexts: true}},
+		{"contexts-jsonl-events.txt", "jsonl", WatchOptions{Events: true, Contexts: true}},
+		{"contexts-yaml.txt", "yaml", WatchOptions{Contexts: true}},
+		{"contexts-name.txt", "name", WatchOptions{Contexts: true}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.golden, func(t *testing.T) {
@@ -87,6 +92,9 @@ func TestWatchPrinter(t *testing.T) {
 			var out bytes.Buffer
 			wp := NewWatchPrinter(p, &out, tt.opts)
 			for i, ev := range watchEvents() {
+				if tt.opts.Contexts {
+					ev.Context = []string{"a", "b", "a", "prod east"}[i]
+				}
 				if err := wp.Print(ev); err != nil {
 					t.Fatal(err)
 				}

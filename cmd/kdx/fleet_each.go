@@ -56,7 +56,7 @@ func (l *clusterLog) Write(p []byte) (int, error) {
 }
 
 // replay writes the log to w, each line naming the context:
-// `Warning: context "a": ...`.
+// `Warning: context "a": ...`, `error: context "a": ...`.
 func (l *clusterLog) replay(w io.Writer, context string) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
@@ -69,6 +69,8 @@ func (l *clusterLog) replay(w io.Writer, context string) {
 		}
 		if rest, ok := strings.CutPrefix(line, "Warning: "); ok {
 			fmt.Fprintf(w, "Warning: context %q: %s", context, rest)
+		} else if rest, ok := strings.CutPrefix(line, "error: "); ok {
+			fmt.Fprintf(w, "error: context %q: %s", context, rest)
 		} else {
 			fmt.Fprintf(w, "context %q: %s", context, line)
 		}
@@ -83,6 +85,10 @@ func (f *factory) forCluster(name string, log *clusterLog) *factory {
 
 // contextError writes what failed in one context of a fleet as the one
 // line a fleet command gives it: `error: context "a": <first line of msg>`.
+// An empty msg (an error already reported) writes nothing.
 func contextError(w io.Writer, context, msg string) {
+	if msg == "" {
+		return
+	}
 	fmt.Fprintf(w, "error: context %q: %s\n", context, oneLine(msg))
 }

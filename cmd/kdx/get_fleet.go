@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"io"
 	"runtime/debug"
-	"strconv"
 	"strings"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -104,8 +103,6 @@ func (o *getOptions) validateFleet() error {
 	switch {
 	case o.raw != "":
 		return errors.New("--raw reads one server: give one --context")
-	case o.watch.on():
-		return errors.New("get --watch runs against one context: give one --context")
 	case o.human() && !o.serverPrint:
 		return errors.New("--server-print=false is not supported with several contexts")
 	case !o.human() && o.format != render.FormatJSON && o.format != render.FormatYAML && o.format != render.FormatJSONL && o.format != render.FormatName:
@@ -290,7 +287,7 @@ func (d *contextDocs) add(context string, body []byte) {
 	case render.FormatName:
 		for _, line := range bytes.Split(body, []byte("\n")) {
 			if len(line) > 0 {
-				fmt.Fprintf(d.out, "%s --context=%s\n", line, shellWord(context))
+				fmt.Fprintf(d.out, "%s %s\n", line, render.ContextArg(context))
 			}
 		}
 	}
@@ -332,13 +329,4 @@ func oneLine(msg string) string {
 		return msg[:i]
 	}
 	return msg
-}
-
-// shellWord is s as one word for xargs and shells: as it is when it has
-// no space or quote, else double-quoted.
-func shellWord(s string) string {
-	if strings.ContainsAny(s, " \t\n'\"\\") {
-		return strconv.Quote(s)
-	}
-	return s
 }

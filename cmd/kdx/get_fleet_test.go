@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -8,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/client-go/rest"
 	"sigs.k8s.io/yaml"
 
@@ -277,10 +279,74 @@ func TestE2EGetFleet(t *testing.T) {
 		}
 	})
 
-	t.Run("other commands take one context", func(t *testing.T) {
-		res := kdx("watch", "configmaps", "--context", "a,b", "--timeout", "1s")
-		if res.ExitCode != 1 || !strings.Contains(res.Stderr, "2 contexts given (a, b): this command runs against one context") {
-			t.Errorf("exit %d, stderr %q", res.ExitCode, res.Stderr)
+	t.Run("watch", func(t *testing.T) {
+		res := kdx("watch", "configmaps", "--context", "a,b,c-down", "--timeout", "3s", "--request-timeout", "5s",
+			"--field-selector", "metadata.name!=kube-root-ca.crt")
+		if res.ExitCode != 1 || !strings.HasPrefix(res.Stdout, "CONTEXT   NAME") ||
+			!containsLine(res.Stdout, "a         only-in-a") || !containsLine(res.Stdout, "b         only-in-b") {
+			t.Errorf("exit %d, stdout:\n%s\nwant one table with a CONTEXT column, the rows of a and b", res.ExitCode, res.Stdout)
+		}
+		errLines := strings.Split(strings.TrimSpace(res.Stderr), "\n")
+		if len(errLines) != 1 || !strings.HasPrefix(errLines[0], `error: context "c-down": `) {
+			t.Errorf("stderr:\n%s\nwant one line for c-down", res.Stderr)
+		}
+	})
+
+	t.Run("watch json", func(t *testing.T) {
+		res := kdx("watch", "configmaps", "--context", "a,b", "--timeout", "3s", "-o", "json", "--field-selector", "metadata.name!=kube-root-ca.crt")
+		dec := json.NewDecoder(strings.NewReader(res.Stdout))
+		got := map[string]string{}
+		for dec.More() {
+			var doc struct {
+				Context string                     `json:"context"`
+				Object  *unstructured.Unstructured `json:"object"`
+			}
+			if err := dec.Decode(&doc); err != nil || doc.Object == nil {
+				t.Fatalf("not a {context, object} document (%v):\n%s", err, res.Stdout)
+			}
+			got[doc.Object.GetName()] = doc.Context
+		}
+		if res.ExitCode != 0 || got["only-in-a"] != "a" || got["only-in-b"] != "b" {
+			t.Errorf("exit %d, objects by context %v; stderr %s", res.ExitCode, got, res.Stderr)
+		}
+	})
+
+	t.Run("get -w names a missing object in one cluster", func(t *testing.T) {
+		res := kdx("get", "configmaps", "only-in-a", "--context", "a,b", "-w", "--request-timeout", "3s")
+		if res.ExitCode != 1 || !containsLine(res.Stdout, "a         only-in-a") ||
+			strings.TrimSpace(res.Stderr) != `error: context "b": configmaps "only-in-a" not found` {
+			t.Errorf("exit %d, stdout:\n%s\nstderr:\n%s", res.ExitCode, res.Stdout, res.Stderr)
+		}
+		res = kdx("get", "configmaps", "--context", "a,b", "-w", "-o", "custom-columns=NAME:.metadata.name")
+		if res.ExitCode != 1 || !strings.Contains(res.Stderr, "not supported when watching several contexts") {
+			t.Errorf("custom-columns: exit %d, stderr %q", res.ExitCode, res.Stderr)
+		}
+	})
+
+	t.Run("watch: each cluster resumes on its own", func(t *testing.T) {
+		p := startKdx(t, env, kc, "-n", ns, "watch", "configmaps", "--context", "a,b", "-o", "jsonl", "--output-watch-events")
+		seen := func(context, name string) func(string) bool {
+			return func(line string) bool {
+				var doc struct {
+					Context string                     `json:"context"`
+					Type    string                     `json:"type"`
+					Object  *unstructured.Unstructured `json:"object"`
+				}
+				return json.Unmarshal([]byte(line), &doc) == nil && doc.Object != nil &&
+					doc.Context == context && doc.Type == "ADDED" && doc.Object.GetName() == name
+			}
+		}
+		p.waitFor(t, "b's object", seen("b", "only-in-b"))
+		peer.StopAPIServer()
+		env.Apply(t, fmt.Sprintf(cm, "while-b-is-down"))
+		p.waitFor(t, "a's new object while b is down", seen("a", "while-b-is-down"))
+		if err := peer.StartAPIServer(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		peer.Apply(t, fmt.Sprintf(cm, "after-b-is-back"))
+		p.waitFor(t, "b's new object after its restart", seen("b", "after-b-is-back"))
+		if !strings.Contains(p.errText(), `Warning: context "b": `) {
+			t.Errorf("stderr does not say that b's watch was lost:\n%s", p.errText())
 		}
 	})
 
@@ -343,3 +409,13 @@ spec:
     storage: false
     schema: {openAPIV3Schema: {type: object, x-kubernetes-preserve-unknown-fields: true}}
 `
+
+// containsLine reports whether a line of out starts with prefix.
+func containsLine(out, prefix string) bool {
+	for _, l := range strings.Split(out, "\n") {
+		if strings.HasPrefix(l, prefix) {
+			return true
+		}
+	}
+	return false
+}

@@ -39,6 +39,12 @@ func (o *getOptions) Run(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
+		if o.watch.on() {
+			if err := validateFleetWatch(o.printer, o.output); err != nil {
+				return err
+			}
+			return runFleetWatch(ctx, o.f, contexts, o.watchPlan) // watch_fleet.go
+		}
 		return o.runFleet(ctx, contexts) // get_fleet.go
 	}
 	cfg, client, err := o.f.readClient(o.allTypes)

@@ -115,33 +115,53 @@ func (o *watchOptions) Validate() error {
 	return nil
 }
 
-// Run resolves the types and watches them.
+// Run resolves the types and watches them, in one cluster or several.
 func (o *watchOptions) Run(ctx context.Context) error {
-	cfg, err := o.f.Config()
+	if contexts, fleet, err := o.f.Fleet(); err != nil || fleet {
+		if err == nil {
+			err = validateFleetWatch(o.printer, o.output)
+		}
+		if err != nil {
+			return err
+		}
+		return runFleetWatch(ctx, o.f, contexts, o.plan) // watch_fleet.go
+	}
+	req, targets, err := o.plan(ctx, o.f)
 	if err != nil {
 		return err
 	}
-	targets, err := o.targets(ctx)
+	return runWatch(ctx, o.f, req, targets)
+}
+
+// plan resolves the watch in f's cluster.
+func (o *watchOptions) plan(ctx context.Context, f *factory) (watchRequest, []discovery.Target, error) {
+	co := *o
+	co.f = f
+	cfg, err := f.Config()
 	if err != nil {
-		return err
+		return watchRequest{}, nil, err
+	}
+	targets, err := co.targets(ctx)
+	if err != nil {
+		return watchRequest{}, nil, err
 	}
 	req := watchRequest{
 		flags: o.flags, printer: o.printer, namespace: cfg.Namespace, allNamespaces: o.allNamespaces,
 		selector: o.selector, fieldSelector: o.fieldSelector, timeout: o.timeout,
 		showManagedFields: o.showManagedFields, concurrency: o.concurrency,
 		allTypes: o.allTypes, ignoreForbidden: o.ignoreForbidden,
-		out: o.f.streams.Out, errOut: o.f.streams.ErrOut,
+		out: f.streams.Out, errOut: f.streams.ErrOut,
 	}
 	if o.allNamespaces {
 		req.namespace = ""
 	}
 	if o.allTypes {
-		req.types = followTypes(o.f, o.allTypesFlags, o.allNamespaces)
+		req.types = followTypes(f, o.allTypesFlags, o.allNamespaces)
 	}
-	if err := o.waitingFor(ctx, cfg.REST, req.namespace, targets); err != nil {
-		return err
+	if err := co.waitingFor(ctx, cfg.REST, req.namespace, targets); err != nil {
+		return watchRequest{}, nil, err
 	}
-	return runWatch(ctx, o.f, req, targets)
+	return req, targets, nil
 }
 
 // waitingFor says on stderr which named objects do not exist yet: the

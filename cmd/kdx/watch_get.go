@@ -10,6 +10,36 @@ import (
 // watch runs `kdx get -w` / `--watch-only`: the same targets as get (several
 // types and --all-types allowed), then runWatch.
 func (r *getRun) watch(ctx context.Context, resolver *discovery.Resolver) error {
+	req, targets, err := r.watchPlan(ctx, resolver)
+	if err != nil || len(targets) == 0 {
+		return err
+	}
+	return runWatch(ctx, r.o.f, req, targets)
+}
+
+// watchPlan is `get -w` in f's cluster of a fleet (runFleetWatch).
+func (o *getOptions) watchPlan(ctx context.Context, f *factory) (watchRequest, []discovery.Target, error) {
+	co := *o
+	co.f = f
+	cfg, client, err := f.readClient(o.allTypes)
+	if err != nil {
+		return watchRequest{}, nil, err
+	}
+	resolver, err := f.Resolver(ctx)
+	if err != nil {
+		return watchRequest{}, nil, err
+	}
+	r := &getRun{o: &co, client: client, namespace: cfg.Namespace, defaultNamespace: cfg.Namespace,
+		errOut: f.streams.ErrOut, report: query.NewReport("list", "type"), inFleet: true}
+	if o.allNamespaces {
+		r.namespace = ""
+	}
+	return r.watchPlan(ctx, resolver)
+}
+
+// watchPlan resolves what get -w watches: the targets (none: nothing left
+// to watch, with --ignore-not-found) and the request.
+func (r *getRun) watchPlan(ctx context.Context, resolver *discovery.Resolver) (watchRequest, []discovery.Target, error) {
 	var targets []discovery.Target
 	var err error
 	if r.o.allTypes {
@@ -25,10 +55,10 @@ func (r *getRun) watch(ctx context.Context, resolver *discovery.Resolver) error 
 		}
 	}
 	if err != nil {
-		return err
+		return watchRequest{}, nil, err
 	}
 	if targets, err = r.missingNames(ctx, targets); err != nil || len(targets) == 0 {
-		return err
+		return watchRequest{}, nil, err
 	}
 	req := watchRequest{
 		flags: r.o.watch, printer: r.o.printer, namespace: r.namespace, allNamespaces: r.o.allNamespaces,
@@ -40,7 +70,7 @@ func (r *getRun) watch(ctx context.Context, resolver *discovery.Resolver) error 
 	if r.o.allTypes {
 		req.types = followTypes(r.o.f, r.o.allTypesFlags, r.o.allNamespaces)
 	}
-	return runWatch(ctx, r.o.f, req, targets)
+	return req, targets, nil
 }
 
 // watchableOnly keeps the targets whose resource supports watch.

@@ -68,9 +68,33 @@ type watchRequest struct {
 // runWatch lists and watches targets until the timeout (exit 0) or an
 // interrupt (kubectl's exit code, after the output is flushed).
 func runWatch(ctx context.Context, f *factory, req watchRequest, targets []discovery.Target) error {
-	cfg, err := f.Config()
+	client, timeout, err := watchClient(f, req)
 	if err != nil {
 		return err
+	}
+	wctx := ctx
+	if timeout > 0 {
+		var cancel context.CancelFunc
+		wctx, cancel = context.WithTimeout(ctx, timeout)
+		defer cancel()
+	}
+	stream := newWatchStream(req, len(targets) > 1, anyNamespaced(targets), false)
+	err = watchTargets(wctx, client, req, targets, stream, "")
+	if ferr := stream.flush(); err == nil {
+		err = ferr
+	}
+	if err == nil && ctx.Err() != nil {
+		return &cliutil.ExitError{Code: interruptedExitCode}
+	}
+	return err
+}
+
+// watchClient is the client of a watch of f's cluster and how long the
+// watch lasts (--timeout, else --request-timeout; 0: until interrupted).
+func watchClient(f *factory, req watchRequest) (*dynamicclient.Client, time.Duration, error) {
+	cfg, err := f.Config()
+	if err != nil {
+		return nil, 0, err
 	}
 	restCfg := rest.CopyConfig(cfg.REST)
 	if req.allTypes {
@@ -83,57 +107,67 @@ func runWatch(ctx context.Context, f *factory, req watchRequest, targets []disco
 	// The HTTP client's timeout would cut every watch; the context ends it instead.
 	restCfg.Timeout = 0
 	client, err := dynamicclient.New(restCfg)
-	if err != nil {
-		return err
-	}
-	wctx := ctx
-	if timeout > 0 {
-		var cancel context.CancelFunc
-		wctx, cancel = context.WithTimeout(ctx, timeout)
-		defer cancel()
-	}
-	err = watchTargets(wctx, client, req, targets)
-	if err == nil && ctx.Err() != nil {
-		return &cliutil.ExitError{Code: interruptedExitCode}
-	}
-	return err
+	return client, timeout, err
 }
 
-// watchTargets runs the watch and prints its events.
-func watchTargets(ctx context.Context, client *dynamicclient.Client, req watchRequest, targets []discovery.Target) error {
+// watchStream is the printer of a watch, shared by the types watched and,
+// over a fleet, by the clusters: one event at a time.
+type watchStream struct {
+	mu sync.Mutex // serializes the printer between the watches
+	wp *render.WatchPrinter
+}
+
+// newWatchStream prints req's events; multi says that several kinds share
+// the stream, namespaced that a type has a namespace, contexts that several
+// clusters do.
+func newWatchStream(req watchRequest, multi, namespaced, contexts bool) *watchStream {
+	return &watchStream{wp: render.NewWatchPrinter(req.printer, req.out, render.WatchOptions{
+		Events: req.flags.events, MultiKind: multi, WithNamespace: req.allNamespaces && namespaced,
+		ShowManagedFields: req.showManagedFields, Contexts: contexts,
+	})}
+}
+
+func (s *watchStream) print(ev render.WatchEvent) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.wp.Print(ev)
+}
+
+// flush writes what is buffered (when no event is waiting).
+func (s *watchStream) flush() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.wp.Flush()
+}
+
+// watchTargets runs the watch of one cluster and prints its events to
+// stream, naming the cluster's context ("" for a watch of one cluster).
+func watchTargets(ctx context.Context, client *dynamicclient.Client, req watchRequest, targets []discovery.Target, stream *watchStream, cluster string) error {
 	wr := query.WatchRequest{Namespace: req.namespace, LabelSelector: req.selector, FieldSelector: req.fieldSelector, Types: req.types}
 	sources := wr.Sources(targets)
 	if len(sources) == 0 {
 		return fmt.Errorf("no resource type to watch")
 	}
-	multi := len(targets) > 1
-	wp := render.NewWatchPrinter(req.printer, req.out, render.WatchOptions{
-		Events: req.flags.events, MultiKind: multi, WithNamespace: req.allNamespaces && anyNamespaced(targets),
-		ShowManagedFields: req.showManagedFields,
-	})
 	report := query.NewWatchReport(req.errOut, query.WatchReportOptions{
 		AllTypes: req.allTypes, IgnoreForbidden: req.ignoreForbidden, Stops: len(sources) > 1,
 	})
 	opts := dynamicclient.WatchOptions{
-		Table: wp.IsTable(), WatchOnly: req.flags.watchOnly && !req.flags.watch,
-		Concurrency: req.concurrency, Notify: report.Notify, Idle: wp.Flush, Synced: report.Synced,
+		Table: stream.wp.IsTable(), WatchOnly: req.flags.watchOnly && !req.flags.watch,
+		Concurrency: req.concurrency, Notify: report.Notify, Idle: stream.flush, Synced: report.Synced,
 	}
 	if tp, ok := req.printer.(*render.TablePrinter); ok && tp.NeedsObjects() {
 		opts.IncludeObject = "Object"
 	}
-	var mu sync.Mutex // serializes the printer between the watches
-	opts.Idle = func() error {
-		mu.Lock()
-		defer mu.Unlock()
-		return wp.Flush()
-	}
 	handle := func(ev dynamicclient.WatchEvent) error {
-		mu.Lock()
-		defer mu.Unlock()
-		return wp.Print(printable(ev))
+		p := printable(ev)
+		if p.Context = cluster; cluster != "" && stream.wp.IsTable() && p.Columns == nil {
+			t := dynamicclient.NameAgeTable(ev.Object, time.Now())
+			p.Columns, p.Cells = t.ColumnDefinitions, t.Rows[0].Cells
+		}
+		return stream.print(p)
 	}
 	err := wr.Watch(ctx, client, targets, opts, handle)
-	if ferr := opts.Idle(); err == nil {
+	if ferr := stream.flush(); err == nil {
 		err = ferr
 	}
 	return report.Result(err)

@@ -62,7 +62,7 @@ func startKdx(t *testing.T, env *testenv.Env, kubeconfig string, args ...string)
 	cmd := exec.Command(testenv.KdxBinary(t), args...)
 	cmd.Env = append(os.Environ(), "KUBECONFIG="+kubeconfig, "HOME="+home, "XDG_CACHE_HOME="+filepath.Join(home, ".cache"))
 	p := &watchProc{cmd: cmd, lines: make(chan string, 10000), done: make(chan struct{})}
-	cmd.Stderr = lockedWriter{p}
+	cmd.Stderr = procStderr{p}
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -85,9 +85,9 @@ func startKdx(t *testing.T, env *testenv.Env, kubeconfig string, args ...string)
 	return p
 }
 
-type lockedWriter struct{ p *watchProc }
+type procStderr struct{ p *watchProc }
 
-func (w lockedWriter) Write(b []byte) (int, error) {
+func (w procStderr) Write(b []byte) (int, error) {
 	w.p.mu.Lock()
 	defer w.p.mu.Unlock()
 	return w.p.stderr.Write(b)
