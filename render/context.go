@@ -1,11 +1,14 @@
 package render
 
 import (
+	"io"
 	"strconv"
 	"strings"
 
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/runtime"
 )
 
 // AddContextColumn makes t a table of one cluster of a fleet: a leading
@@ -43,4 +46,23 @@ func ContextArg(context string) string {
 		context = strconv.Quote(context)
 	}
 	return "--context=" + context
+}
+
+// WithContext is p (a template printer) for one cluster of a fleet: the
+// List it prints has a top-level "context" field holding context, so that
+// a template can name it ({.context}); the objects are as the server sent them.
+func WithContext(p Printer, context string) Printer {
+	return contextPrinter{p: p, context: context}
+}
+
+type contextPrinter struct {
+	p       Printer
+	context string
+}
+
+func (p contextPrinter) PrintObj(obj runtime.Object, w io.Writer) error {
+	if l, ok := obj.(*unstructured.UnstructuredList); ok {
+		l.Object["context"] = p.context
+	}
+	return p.p.PrintObj(obj, w)
 }

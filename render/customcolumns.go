@@ -26,6 +26,9 @@ type Column struct {
 type CustomColumnsPrinter struct {
 	Columns   []Column
 	NoHeaders bool
+	// Unaligned writes tab-separated lines for the caller to align (the
+	// clusters of a fleet share one tab writer).
+	Unaligned bool
 }
 
 var (
@@ -116,12 +119,18 @@ func (p *CustomColumnsPrinter) PrintObj(obj runtime.Object, w io.Writer) error {
 
 // NewStream starts the rows; they are aligned and written at Close.
 func (p *CustomColumnsPrinter) NewStream(w io.Writer, _ bool) Stream {
-	return &columnStream{p: p, tw: printers.GetNewTabWriter(w)}
+	s := &columnStream{p: p, tw: w}
+	if !p.Unaligned {
+		s.aligned = printers.GetNewTabWriter(w)
+		s.tw = s.aligned
+	}
+	return s
 }
 
 type columnStream struct {
 	p       *CustomColumnsPrinter
-	tw      *tabwriter.Writer
+	tw      io.Writer
+	aligned *tabwriter.Writer // nil when Unaligned
 	parsers []*jsonpath.JSONPath
 	err     error
 }
@@ -183,8 +192,8 @@ func cell(parser *jsonpath.JSONPath, obj map[string]any) (string, error) {
 }
 
 func (s *columnStream) Close() error {
-	if err := s.init(); err != nil {
+	if err := s.init(); err != nil || s.aligned == nil {
 		return err
 	}
-	return s.tw.Flush()
+	return s.aligned.Flush()
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"errors"
@@ -11,26 +12,28 @@ import (
 
 	"github.com/kdxproject/kdx/export"
 	"github.com/kdxproject/kdx/internal/cliutil"
+	"github.com/kdxproject/kdx/render"
 )
 
 // runFleet exports each context into DIR/<context> (the name made safe as
 // a file name by export.SafeName, as object names are), --cluster-concurrency clusters at a time; each cluster's
 // summary and pruned files are printed in context order, under a line
 // naming it. A cluster that fails is one error line; the others are
-// exported in full, and the exit code is 1.
+// exported in full, and the exit code is 1. Without --dir, the clusters'
+// objects are one stream in context order (fleetStream).
 func (o *exportOptions) runFleet(ctx context.Context, contexts []string) error {
-	if o.dir == "" {
-		return errors.New("export over several contexts needs --dir: each context is written to DIR/<context>")
-	}
 	type result struct {
-		out, errOut bytes.Buffer
-		err         error
+		out bytes.Buffer
+		log clusterLog // the cluster's stderr, written naming it
+		err error
 	}
 	results, _, _, err := eachContext(ctx, o.f, contexts, o.f.streams.ErrOut, func(ctx context.Context, f *factory) (*result, error) {
 		r := &result{}
 		co := *o
-		co.f = f.withStreams(genericiooptions.IOStreams{In: o.f.streams.In, Out: &r.out, ErrOut: &r.errOut})
-		co.dir = filepath.Join(o.dir, export.SafeName(f.flags.Context))
+		co.f = f.withStreams(genericiooptions.IOStreams{In: o.f.streams.In, Out: &r.out, ErrOut: &r.log})
+		if o.dir != "" {
+			co.dir = filepath.Join(o.dir, export.SafeName(f.flags.Context))
+		}
 		r.err = co.Run(ctx)
 		return r, nil
 	})
@@ -38,12 +41,20 @@ func (o *exportOptions) runFleet(ctx context.Context, contexts []string) error {
 		return err
 	}
 	failed := false
+	stream := o.fleetStream()
 	for i, r := range results {
-		if !o.quiet {
-			fmt.Fprintf(o.f.streams.ErrOut, "Context %s (%s):\n", contexts[i], filepath.Join(o.dir, export.SafeName(contexts[i])))
+		if o.dir == "" {
+			if r.out.Len() > 0 || r.err == nil {
+				stream.add(contexts[i], r.out.Bytes())
+			}
+			r.log.replay(o.f.streams.ErrOut, contexts[i])
+		} else {
+			if !o.quiet {
+				fmt.Fprintf(o.f.streams.ErrOut, "Context %s (%s):\n", contexts[i], filepath.Join(o.dir, export.SafeName(contexts[i])))
+			}
+			o.f.streams.Out.Write(r.out.Bytes())
+			o.f.streams.ErrOut.Write(r.log.buf.Bytes())
 		}
-		o.f.streams.Out.Write(r.out.Bytes())
-		o.f.streams.ErrOut.Write(r.errOut.Bytes())
 		var exit *cliutil.ExitError
 		switch {
 		case errors.As(r.err, &exit):
@@ -53,8 +64,21 @@ func (o *exportOptions) runFleet(ctx context.Context, contexts []string) error {
 			contextError(o.f.streams.ErrOut, contexts[i], cliutil.Message(r.err))
 		}
 	}
-	if failed {
-		return &cliutil.ExitError{Code: 1}
+	if o.dir == "" {
+		stream.close()
+		if err := stream.out.Flush(); err != nil {
+			return fmt.Errorf("failed to write output: %w", err)
+		}
 	}
-	return nil
+	return fleetResult(failed, nil)
+}
+
+// fleetStream is the one stream of an export of several contexts to
+// stdout, in the shapes of get's: json, a mapping of context to the List
+// the context alone exports; jsonl, {"context": ..., "object": ...} per
+// line; yaml, one document per object, {context: ..., object: ...}.
+func (o *exportOptions) fleetStream() *contextDocs {
+	format := map[export.Format]render.Format{export.FormatYAML: render.FormatYAML, export.FormatJSON: render.FormatJSON, export.FormatJSONL: render.FormatJSONL}[o.format]
+	return &contextDocs{out: bufio.NewWriterSize(o.f.streams.Out, 64<<10), format: format, yamlDocs: true,
+		emptyJSON: `{"apiVersion":"v1","items":[],"kind":"List"}`}
 }

@@ -124,10 +124,16 @@ func (o *getOptions) Complete(cmd *cobra.Command, args []string) error {
 		return err
 	}
 	o.format = format
+	o.printer, err = o.newPrinter()
+	return err
+}
+
+// newPrinter resolves -o into a printer (one per cluster of a fleet for
+// the printers that are not safe for concurrent use: templates).
+func (o *getOptions) newPrinter() (render.Printer, error) {
 	opts := o.renderOptions(o.allowMissingKeys)
 	opts.SortBy = o.sortBy
-	o.printer, err = render.NewPrinter(o.output, opts)
-	return err
+	return render.NewPrinter(o.output, opts)
 }
 
 // Validate checks the flags against each other, with kubectl's messages.

@@ -11,9 +11,11 @@ import (
 	"runtime/debug"
 	"strings"
 
+	"github.com/liggitt/tabwriter"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/schema"
+	"k8s.io/cli-runtime/pkg/printers"
 
 	"github.com/kdxproject/kdx/discovery"
 	"github.com/kdxproject/kdx/internal/cliutil"
@@ -105,8 +107,8 @@ func (o *getOptions) validateFleet() error {
 		return errors.New("--raw reads one server: give one --context")
 	case o.human() && !o.serverPrint:
 		return errors.New("--server-print=false is not supported with several contexts")
-	case !o.human() && o.format != render.FormatJSON && o.format != render.FormatYAML && o.format != render.FormatJSONL && o.format != render.FormatName:
-		return fmt.Errorf("-o %s is not supported with several contexts: use a table, json, yaml, jsonl or name (they say which context each object is from)", o.output)
+	case o.format == render.FormatKYAML:
+		return fmt.Errorf("-o %s is not supported with several contexts: use a table, json, yaml, jsonl, name, custom-columns or a template", o.output)
 	}
 	return nil
 }
@@ -116,6 +118,19 @@ func (o *getOptions) readCluster(ctx context.Context, name string) *clusterRead 
 	c := &clusterRead{context: name, report: query.NewReport("list", "type")}
 	co := *o
 	co.f = o.f.forCluster(name, &c.log)
+	switch p := o.printer.(type) {
+	case *render.CustomColumnsPrinter: // the fleet aligns every cluster's rows (fleetPrinter.columns)
+		co.printer = &render.CustomColumnsPrinter{Columns: p.Columns, NoHeaders: p.NoHeaders, Unaligned: true}
+	default:
+		if o.format == render.FormatTemplate {
+			tp, err := o.newPrinter() // a template printer is not safe for concurrent use
+			if err != nil {
+				c.err = err
+				return c
+			}
+			co.printer = render.WithContext(tp, name)
+		}
+	}
 	cfg, client, err := co.f.readClient(o.allTypes)
 	if err != nil {
 		c.err = err
@@ -174,7 +189,10 @@ type fleetPrinter struct {
 	shared     render.Printer   // the table printer of the type printed last
 	sharedKind schema.GroupKind // its type
 	docs       contextDocs      // object formats
-	written    bool
+	// columns aligns the custom columns of every cluster, CONTEXT first.
+	columns *tabwriter.Writer
+	header  bool // the custom columns header was written
+	written bool
 }
 
 func newFleetPrinter(o *getOptions, out *bufio.Writer) *fleetPrinter {
@@ -226,16 +244,50 @@ func (p *fleetPrinter) tables(c *clusterRead) error {
 	return nil
 }
 
-// objects writes c's output in the fleet's shape of the format (contextDocs).
+// objects writes c's output in the fleet's shape of the format
+// (contextDocs): custom columns get a leading CONTEXT column, templates'
+// output is written as it is, one context after the other.
 func (p *fleetPrinter) objects(c *clusterRead) error {
-	p.docs.add(c.context, c.out.Bytes())
 	p.written = true
+	switch p.o.format {
+	case render.FormatCustomColumns:
+		return p.customColumns(c)
+	case render.FormatTemplate:
+		_, err := p.out.Write(c.out.Bytes())
+		return err
+	}
+	p.docs.add(c.context, c.out.Bytes())
+	return nil
+}
+
+// customColumns adds c's tab-separated rows to the fleet's columns: one
+// header (the first cluster's), a CONTEXT cell before each row.
+func (p *fleetPrinter) customColumns(c *clusterRead) error {
+	if p.columns == nil {
+		p.columns = printers.GetNewTabWriter(p.out)
+	}
+	lines := strings.SplitAfter(c.out.String(), "\n")
+	if !p.o.noHeaders && len(lines) > 0 {
+		if !p.header {
+			fmt.Fprint(p.columns, "CONTEXT\t"+lines[0])
+			p.header = true
+		}
+		lines = lines[1:]
+	}
+	for _, l := range lines {
+		if l != "" {
+			fmt.Fprint(p.columns, c.context+"\t"+l)
+		}
+	}
 	return nil
 }
 
 // close ends the output.
 func (p *fleetPrinter) close() error {
-	if !p.o.human() {
+	if p.columns != nil {
+		return p.columns.Flush()
+	}
+	if !p.o.human() && p.o.format != render.FormatTemplate {
 		p.docs.close()
 	}
 	return nil
@@ -251,7 +303,11 @@ type contextDocs struct {
 	out                  *bufio.Writer
 	format               render.Format
 	emptyJSON, emptyYAML string
-	n                    int // contexts added
+	// yamlDocs says that a context's yaml is documents separated by ---
+	// (export's), each written as {context: ..., object: ...}.
+	yamlDocs bool
+	n        int // contexts added
+	docs     int // yaml documents written (yamlDocs)
 }
 
 func (d *contextDocs) add(context string, body []byte) {
@@ -272,6 +328,10 @@ func (d *contextDocs) add(context string, body []byte) {
 		}
 		d.out.Write(indentLines(body, "    ", false))
 	case render.FormatYAML:
+		if d.yamlDocs {
+			d.addDocs(key, body)
+			return
+		}
 		d.out.WriteString(key + ":\n")
 		if len(body) == 0 {
 			body = []byte(d.emptyYAML)
@@ -293,9 +353,26 @@ func (d *contextDocs) add(context string, body []byte) {
 	}
 }
 
+// addDocs writes each yaml document of body as {context: key, object: ...}.
+func (d *contextDocs) addDocs(key string, body []byte) {
+	for _, doc := range bytes.Split(append([]byte("\n"), body...), []byte("\n---\n")) {
+		doc = bytes.Trim(doc, "\n")
+		if len(doc) == 0 {
+			continue
+		}
+		if d.docs > 0 {
+			d.out.WriteString("---\n")
+		}
+		d.docs++
+		d.out.WriteString("context: " + key + "\nobject:\n")
+		d.out.Write(indentLines(doc, "  ", true))
+		d.out.WriteByte('\n')
+	}
+}
+
 // close ends the json mapping, or writes an empty yaml one.
 func (d *contextDocs) close() {
-	if d.format == render.FormatYAML && d.n == 0 {
+	if d.format == render.FormatYAML && d.n == 0 && !d.yamlDocs {
 		d.out.WriteString("{}\n")
 	}
 	if d.format == render.FormatJSON {

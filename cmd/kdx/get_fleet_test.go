@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -134,6 +136,23 @@ func TestE2EGetFleet(t *testing.T) {
 		want := "configmap/only-in-a --context=a\nconfigmap/only-in-b --context=b\n"
 		if res.ExitCode != 0 || res.Stdout != want {
 			t.Errorf("exit %d, stdout %q, want %q; stderr: %s", res.ExitCode, res.Stdout, want, res.Stderr)
+		}
+	})
+
+	t.Run("custom columns and templates", func(t *testing.T) {
+		sel := []string{"--context", "a,b", "--field-selector", "metadata.name!=kube-root-ca.crt"}
+		res := kdx(append([]string{"get", "configmaps", "-o", "custom-columns=NAME:.metadata.name,DATA:.data.k"}, sel...)...)
+		want := "CONTEXT   NAME        DATA\na         only-in-a   v\nb         only-in-b   v\n"
+		if res.ExitCode != 0 || res.Stdout != want {
+			t.Errorf("custom-columns: exit %d, stdout:\n%s\nwant:\n%s", res.ExitCode, res.Stdout, want)
+		}
+		res = kdx(append([]string{"get", "configmaps", "-o", `jsonpath={range .items[*]}{.metadata.name}{"\n"}{end}`}, sel...)...)
+		if res.ExitCode != 0 || res.Stdout != "only-in-a\nonly-in-b\n" {
+			t.Errorf("jsonpath: exit %d, stdout %q", res.ExitCode, res.Stdout)
+		}
+		res = kdx(append([]string{"get", "configmaps", "-o", `go-template={{$c := .context}}{{range .items}}{{$c}} {{.metadata.name}}{{"\n"}}{{end}}`}, sel...)...)
+		if res.ExitCode != 0 || res.Stdout != "a only-in-a\nb only-in-b\n" {
+			t.Errorf("go-template: exit %d, stdout %q, stderr %s", res.ExitCode, res.Stdout, res.Stderr)
 		}
 	})
 
@@ -276,6 +295,42 @@ func TestE2EGetFleet(t *testing.T) {
 		}
 		if !strings.Contains(res.Stderr, "Context a (") || !strings.Contains(res.Stderr, "Context b (") {
 			t.Errorf("stderr does not name each context's summary:\n%s", res.Stderr)
+		}
+	})
+
+	t.Run("export to stdout", func(t *testing.T) {
+		sel := []string{"--field-selector", "metadata.name!=kube-root-ca.crt"}
+		alone := kdx(append([]string{"export", "configmaps", "--context", "a", "-o", "json"}, sel...)...)
+		var aList map[string]any
+		if err := json.Unmarshal([]byte(alone.Stdout), &aList); err != nil {
+			t.Fatalf("export --context a: %v\n%s", err, alone.Stdout)
+		}
+		res := kdx(append([]string{"export", "configmaps", "--context", "a,b,c-down", "-o", "json", "--request-timeout", "5s"}, sel...)...)
+		var byContext map[string]map[string]any
+		if err := json.Unmarshal([]byte(res.Stdout), &byContext); err != nil {
+			t.Fatalf("json: %v\n%s", err, res.Stdout)
+		}
+		if res.ExitCode != 1 || !reflect.DeepEqual(byContext["a"], aList) || len(byContext) != 2 ||
+			!strings.Contains(res.Stderr, `error: context "c-down": `) {
+			t.Errorf("json: exit %d, want a mapping of a and b, a's List as export --context a prints it; stdout:\n%s\nstderr:\n%s", res.ExitCode, res.Stdout, res.Stderr)
+		}
+		res = kdx(append([]string{"export", "configmaps", "--context", "a,b", "-o", "yaml"}, sel...)...)
+		var got []string
+		for _, doc := range strings.Split(res.Stdout, "\n---\n") {
+			var d struct {
+				Context string         `json:"context"`
+				Object  map[string]any `json:"object"`
+			}
+			if err := yaml.Unmarshal([]byte(doc), &d); err != nil || d.Object == nil {
+				t.Fatalf("yaml document %q: %v", doc, err)
+			}
+			if _, ok := d.Object["status"]; ok || d.Object["metadata"].(map[string]any)["uid"] != nil {
+				t.Errorf("the object is not cleaned as export cleans it: %v", d.Object)
+			}
+			got = append(got, d.Context+"/"+d.Object["metadata"].(map[string]any)["name"].(string))
+		}
+		if res.ExitCode != 0 || !slices.Contains(got, "a/only-in-a") || !slices.Contains(got, "b/only-in-b") || !slices.IsSorted(got) {
+			t.Errorf("yaml: exit %d, documents %v; stderr %s", res.ExitCode, got, res.Stderr)
 		}
 	})
 
