@@ -61,6 +61,8 @@ say "One query over both clusters: a CONTEXT column, rows grouped by context"
 run get configmaps -n demo --context admin,b
 say "... as JSON lines, each object as the server returned it, with its context beside it"
 run get configmaps -n demo --context admin,b -o jsonl --field-selector metadata.name=only-in-b
+say "One watch over both clusters, for two seconds: each cluster resumes on its own"
+run watch configmaps -n demo --context admin,b --timeout 2s
 say "The API surface of both side by side: b has none of the demo CRDs"
 run api-resources --context admin,b --api-group multi.example.org
 run api-resources --context admin,b --count -n demo --api-group ''

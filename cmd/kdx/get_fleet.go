@@ -10,6 +10,7 @@ import (
 	"io"
 	"runtime/debug"
 	"strings"
+	"time"
 
 	"github.com/liggitt/tabwriter"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -18,6 +19,7 @@ import (
 	"k8s.io/cli-runtime/pkg/printers"
 
 	"github.com/kdxproject/kdx/discovery"
+	"github.com/kdxproject/kdx/dynamicclient"
 	"github.com/kdxproject/kdx/internal/cliutil"
 	"github.com/kdxproject/kdx/query"
 	"github.com/kdxproject/kdx/render"
@@ -105,8 +107,6 @@ func (o *getOptions) validateFleet() error {
 	switch {
 	case o.raw != "":
 		return errors.New("--raw reads one server: give one --context")
-	case o.human() && !o.serverPrint:
-		return errors.New("--server-print=false is not supported with several contexts")
 	case o.format == render.FormatKYAML:
 		return fmt.Errorf("-o %s is not supported with several contexts: use a table, json, yaml, jsonl, name, custom-columns or a template", o.output)
 	}
@@ -227,10 +227,13 @@ func (p *fleetPrinter) tables(c *clusterRead) error {
 		}
 		printer := p.shared
 		for _, page := range tpg.pages {
-			if t, ok := page.(*metav1.Table); ok {
-				if err := render.AddContextColumn(t, c.context, withNS); err != nil {
-					return err
-				}
+			t, ok := page.(*metav1.Table)
+			if !ok { // --server-print=false, or a server that prints no table
+				t = dynamicclient.NameAgeTable(page, time.Now())
+				page = t
+			}
+			if err := render.AddContextColumn(t, c.context, withNS); err != nil {
+				return err
 			}
 			if err := printer.PrintObj(page, p.tw.Writer()); err != nil {
 				return err

@@ -156,6 +156,15 @@ func TestE2EGetFleet(t *testing.T) {
 		}
 	})
 
+	t.Run("server-print=false", func(t *testing.T) {
+		res := kdx("get", "configmaps", "--context", "a,b", "--server-print=false", "--field-selector", "metadata.name!=kube-root-ca.crt")
+		lines := strings.Split(strings.TrimSpace(res.Stdout), "\n")
+		if res.ExitCode != 0 || len(lines) != 3 || strings.Join(strings.Fields(lines[0]), " ") != "CONTEXT NAME AGE" ||
+			!strings.HasPrefix(lines[1], "a         only-in-a") || !strings.HasPrefix(lines[2], "b         only-in-b") {
+			t.Errorf("exit %d, stdout:\n%s\nstderr: %s", res.ExitCode, res.Stdout, res.Stderr)
+		}
+	})
+
 	t.Run("one context is as before", func(t *testing.T) {
 		one := kdx("get", "configmaps", "--context", "a")
 		plain := kdx("get", "configmaps")

@@ -45,7 +45,7 @@ func (f *Flags) AddFlags(fs *pflag.FlagSet) {
 	fs.StringVar(&f.ClusterName, "cluster", f.ClusterName, "The name of the kubeconfig cluster to use")
 	fs.StringVar(&f.AuthInfoName, "user", f.AuthInfoName, "The name of the kubeconfig user to use")
 	fs.StringVarP(&f.Namespace, "namespace", "n", f.Namespace, "If present, the namespace scope for this CLI request")
-	fs.StringVar(&f.Context, "context", f.Context, "The name of the kubeconfig context to use; get also takes a comma list and globs (prod-*)")
+	fs.StringVar(&f.Context, "context", f.Context, "The name of the kubeconfig context to use; reads (get, watch, export, api-resources...) also take a comma list and globs (prod-*), writes a comma list")
 	fs.StringVarP(&f.APIServer, "server", "s", f.APIServer, "The address and port of the Kubernetes API server")
 	fs.StringVar(&f.TLSServerName, "tls-server-name", f.TLSServerName, "Server name to use for server certificate validation. If it is not provided, the hostname used to contact the server is used")
 	fs.BoolVar(&f.Insecure, "insecure-skip-tls-verify", f.Insecure, "If true, the server's certificate will not be checked for validity. This will make your HTTPS connections insecure")
