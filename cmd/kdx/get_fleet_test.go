@@ -4,12 +4,14 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net"
 	"os"
 	"path/filepath"
 	"reflect"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/client-go/rest"
@@ -18,12 +20,14 @@ import (
 	"github.com/kdxproject/kdx/internal/testenv"
 )
 
-// TestE2EGetFleet reads two real clusters and one that is down with one
-// command: every format keeps each object's context recoverable, the down
+// TestE2EGetFleet reads three real clusters (one with a CRD the others
+// lack and stopped during the test, one where the user may list nothing)
+// and one that is down with one command: every format keeps each object's context recoverable, the down
 // cluster is one error line, and the exit code is 1.
 func TestE2EGetFleet(t *testing.T) {
 	env := testenv.Require(t)
 	peer := testenv.StartPeer(t)
+	third := testenv.StartPeer(t) // where the restricted user may list nothing
 	ns := env.Namespace(t)
 	peer.Apply(t, fmt.Sprintf("apiVersion: v1\nkind: Namespace\nmetadata:\n  name: %s\n", ns))
 	cm := "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: %s\n  namespace: " + ns + "\ndata:\n  k: v\n"
@@ -37,7 +41,7 @@ func TestE2EGetFleet(t *testing.T) {
 		testenv.FleetContext{Name: "a", Config: env.Config},
 		testenv.FleetContext{Name: "b", Config: peer.Config},
 		testenv.FleetContext{Name: "c-down", Config: down},
-		testenv.FleetContext{Name: "r-restricted", Config: peer.RestrictedConfig})
+		testenv.FleetContext{Name: "r-restricted", Config: third.RestrictedConfig})
 	kdx := func(args ...string) testenv.Result {
 		return env.Kdx(t, append([]string{"--kubeconfig", kc, "-n", ns}, args...)...)
 	}
@@ -165,6 +169,39 @@ func TestE2EGetFleet(t *testing.T) {
 		}
 	})
 
+	t.Run("a cluster that hangs", func(t *testing.T) {
+		// A server that accepts connections and never answers: its reads end
+		// at --request-timeout, and the other cluster is printed in full.
+		l, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer l.Close()
+		go func() {
+			for {
+				c, err := l.Accept()
+				if err != nil {
+					return
+				}
+				defer c.Close()
+			}
+		}()
+		hung := rest.CopyConfig(env.Config)
+		hung.Host = "https://" + l.Addr().String()
+		hkc := testenv.WriteFleetKubeconfig(t, testenv.FleetContext{Name: "a", Config: env.Config}, testenv.FleetContext{Name: "h-hangs", Config: hung})
+		start := time.Now()
+		res := env.Kdx(t, "--kubeconfig", hkc, "-n", ns, "get", "configmaps", "--context", "h-hangs,a", "--request-timeout", "2s",
+			"--field-selector", "metadata.name=only-in-a")
+		if elapsed := time.Since(start); elapsed > 30*time.Second {
+			t.Errorf("took %s: the hung cluster was not cut at --request-timeout", elapsed)
+		}
+		errLines := strings.Split(strings.TrimSpace(res.Stderr), "\n")
+		if res.ExitCode != 1 || !containsLine(res.Stdout, "a         only-in-a") || len(errLines) != 1 ||
+			!strings.HasPrefix(errLines[0], `error: context "h-hangs": `) {
+			t.Errorf("exit %d, stdout:\n%s\nstderr:\n%s", res.ExitCode, res.Stdout, res.Stderr)
+		}
+	})
+
 	t.Run("one context is as before", func(t *testing.T) {
 		one := kdx("get", "configmaps", "--context", "a")
 		plain := kdx("get", "configmaps")
@@ -247,7 +284,7 @@ func TestE2EGetFleet(t *testing.T) {
 		errLines := strings.Split(strings.TrimSpace(res.Stderr), "\n")
 		if res.ExitCode != 1 || len(errLines) != 2 ||
 			!strings.HasPrefix(errLines[0], `error: context "a": the server doesn't have a resource type "widgets"`) ||
-			!strings.HasPrefix(errLines[1], `error: context "r-restricted": `) || !strings.Contains(errLines[1], "forbidden") {
+			!strings.HasPrefix(errLines[1], `error: context "r-restricted": `) {
 			t.Errorf("exit %d, stderr:\n%s", res.ExitCode, res.Stderr)
 		}
 		// b answers in full: it has the type, and no widget in the namespace
@@ -255,7 +292,8 @@ func TestE2EGetFleet(t *testing.T) {
 			t.Errorf("stdout %q, want nothing (b has no widgets)", res.Stdout)
 		}
 		res = kdx("get", "configmaps", "--context", "r-restricted,b", "--field-selector", "metadata.name=only-in-b")
-		if res.ExitCode != 1 || !strings.Contains(res.Stdout, "b         only-in-b") || !strings.Contains(res.Stderr, `error: context "r-restricted": `) {
+		if res.ExitCode != 1 || !strings.Contains(res.Stdout, "b         only-in-b") || !strings.Contains(res.Stderr, `error: context "r-restricted": `) ||
+			!strings.Contains(res.Stderr, "forbidden") {
 			t.Errorf("exit %d, stdout:\n%s\nstderr:\n%s", res.ExitCode, res.Stdout, res.Stderr)
 		}
 	})
