@@ -15,6 +15,9 @@ run get widgetclasses
 say "Everything that exists, really (not just kubectl's 'all' category)"
 run get --all-types -n demo
 
+say "Searching the content of every object: which object, which field, what matched"
+run grep -i hello --all-types -n demo
+
 say "Exporting clean objects that re-apply to another cluster"
 run export --all-types -n demo
 say "... and what export removes or skips, and why (the rules are data)"

@@ -202,6 +202,18 @@ func TestE2EGetFleet(t *testing.T) {
 		}
 	})
 
+	t.Run("grep", func(t *testing.T) {
+		res := kdx("grep", "^only-in-", "configmaps", "--context", "a,b,c-down", "--values", "--request-timeout", "5s")
+		want := "a  configmap/only-in-a  metadata.name: only-in-a\nb  configmap/only-in-b  metadata.name: only-in-b\n"
+		if res.ExitCode != 2 || res.Stdout != want || !strings.HasPrefix(res.Stderr, `error: context "c-down": `) {
+			t.Errorf("exit %d (want 2: c-down failed), stdout:\n%s\nwant:\n%s\nstderr:\n%s", res.ExitCode, res.Stdout, want, res.Stderr)
+		}
+		res = kdx("grep", "^only-in-b$", "configmaps", "--context", "a,b", "-o", "name")
+		if res.ExitCode != 0 || res.Stdout != "configmap/only-in-b --context=b\n" {
+			t.Errorf("-o name: exit %d, stdout %q", res.ExitCode, res.Stdout)
+		}
+	})
+
 	t.Run("one context is as before", func(t *testing.T) {
 		one := kdx("get", "configmaps", "--context", "a")
 		plain := kdx("get", "configmaps")
