@@ -83,8 +83,15 @@ func (p Plan) Namespace(i int) *unstructured.Unstructured {
 func (p Plan) ConfigMap(i int) *unstructured.Unstructured {
 	obj := newObject("v1", "ConfigMap", NamespaceName(i%p.Namespaces), fmt.Sprintf("%scm-%05d", p.NamePrefix, i))
 	obj.Object["data"] = map[string]any{"payload": payload(i, p.ConfigMapSize)}
+	if i == p.ConfigMaps/2 {
+		obj.Object["data"].(map[string]any)["needle"] = GrepNeedle
+	}
 	return obj
 }
+
+// GrepNeedle is the value the seed writes into exactly one object (a
+// ConfigMap in the middle), for the grep bench row; no payload holds it.
+const GrepNeedle = "kdx-bench-needle-4b1d"
 
 // payload returns size printable bytes that depend on i.
 func payload(i, size int) string {

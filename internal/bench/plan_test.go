@@ -182,3 +182,19 @@ func TestWriteManifest(t *testing.T) {
 		t.Errorf("kinds in order: got %v, want %v", kinds, want)
 	}
 }
+
+func TestGrepNeedleInOneObject(t *testing.T) {
+	p := DefaultPlan()
+	n := 0
+	for i := range p.ConfigMaps {
+		data := p.ConfigMap(i).Object["data"].(map[string]any)
+		for _, v := range data {
+			if strings.Contains(v.(string), GrepNeedle) {
+				n++
+			}
+		}
+	}
+	if n != 1 {
+		t.Errorf("the needle is in %d ConfigMaps, want 1", n)
+	}
+}
