@@ -1,0 +1,93 @@
+package query
+
+import (
+	"context"
+	"slices"
+	"testing"
+	"time"
+
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"github.com/kdxproject/kdx/discovery"
+	"github.com/kdxproject/kdx/filter"
+)
+
+func where(t *testing.T, exprs ...string) *Where {
+	t.Helper()
+	f, err := filter.Compile(exprs, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &Where{Filter: f}
+}
+
+// TestEachWhere: sinks see the matching objects only, whatever is read,
+// and the engine reads what the filter needs.
+func TestEachWhere(t *testing.T) {
+	tests := []struct {
+		name       string
+		read       Read
+		targets    []discovery.Target
+		exprs      []string
+		wantMethod string
+		wantNames  []string
+		wantSel    string
+		wantInc    metav1.IncludeObjectPolicy
+	}{
+		{"objects", Objects, targets("pods"), []string{`object.metadata.name.endsWith("1")`}, "ListPages", []string{"pods-1"}, "", ""},
+		{"metadata only stays metadata", Metadata, targets("pods"), []string{`object.metadata.name.endsWith("2") && object.kind == "podsKind"`}, "MetadataPages", []string{"pods-2"}, "", ""},
+		{"metadata widened to objects", Metadata, targets("pods"), []string{`!has(object.spec)`}, "ListPages", []string{"pods-0", "pods-1", "pods-2"}, "", ""},
+		{"tables with metadata", Tables, targets("pods"), []string{`object.metadata.name != "pods-0"`}, "PrintablePages", []string{"pods-1", "pods-2"}, "", ""},
+		{"tables widened to objects", Tables, targets("pods"), []string{`object.kind == "podsKind" && !has(object.status)`}, "PrintablePages", []string{"pods-0", "pods-1", "pods-2"}, "", metav1.IncludeObject},
+		{"name pushed down", Objects, targets("pods"), []string{`object.metadata.name == "pods-1"`, `object.metadata.namespace == "a,b"`}, "ListPages", []string{}, `x=y,metadata.name=pods-1,metadata.namespace=a\,b`, ""},
+		{"named objects", Objects, []discovery.Target{target("pods", "a", "b")}, []string{`object.metadata.name == "b"`}, "Get", []string{"b"}, "", ""},
+		{"named tables", Tables, []discovery.Target{target("pods", "a", "b")}, []string{`object.metadata.name == "a"`}, "GetPrintable", []string{"a"}, "", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			l := newFakeLister(map[string]*behaviour{"pods": {pages: 3}})
+			var r run
+			req := Request{Targets: tt.targets, Read: tt.read, Where: where(t, tt.exprs...)}
+			if tt.wantSel != "" {
+				req.FieldSelector = "x=y"
+			}
+			if err := r.each(context.Background(), l, req, NewReport("get", "type")); err != nil {
+				t.Fatal(err)
+			}
+			calls := l.Calls()
+			if c := calls[0]; c.Method != tt.wantMethod || c.Opts.FieldSelector != tt.wantSel || c.Include != tt.wantInc {
+				t.Errorf("call %+v, want %s with field selector %q and include %q", c, tt.wantMethod, tt.wantSel, tt.wantInc)
+			}
+			got := r.done[0].objectNames(t)
+			if got == nil {
+				got = []string{}
+			}
+			if tt.wantSel == "" && !slices.Equal(got, tt.wantNames) {
+				t.Errorf("sink got %q, want %q", got, tt.wantNames)
+			}
+		})
+	}
+}
+
+// TestWhereSelectableFields: an equality on a field the type's server
+// selects on (a CRD's selectableFields) becomes a field selector; the
+// selectable fields are asked for only when such an equality is there.
+func TestWhereSelectableFields(t *testing.T) {
+	asked := 0
+	w := where(t, `object.spec.color == "blue"`)
+	w.SelectableFields = func(context.Context, discovery.Target) []string { asked++; return []string{"spec.color"} }
+	if got := w.fieldSelector(context.Background(), target("gadgets"), ""); got != "spec.color=blue" || asked != 1 {
+		t.Errorf("fieldSelector = %q (asked %d), want spec.color=blue", got, asked)
+	}
+	w = where(t, `object.metadata.name == "a"`)
+	w.SelectableFields = func(context.Context, discovery.Target) []string { asked++; return nil }
+	cluster := target("nodes")
+	cluster.Namespaced = false
+	if got := w.fieldSelector(context.Background(), cluster, ""); got != "metadata.name=a" || asked != 1 {
+		t.Errorf("fieldSelector = %q (asked %d), want metadata.name=a without asking", got, asked)
+	}
+	w = where(t, `object.metadata.namespace == "a"`)
+	if got := w.fieldSelector(context.Background(), cluster, ""); got != "" {
+		t.Errorf("fieldSelector on a cluster-scoped type = %q, want none", got)
+	}
+}
