@@ -174,12 +174,16 @@ func (f *Filter) Failures() (int, error) {
 
 // Warning is the one line that sums up the evaluation failures
 // ("Warning: --where could not be evaluated on N objects: CAUSE"), or ""
-// when there were none.
+// when there were none; the count starts again from zero (a fleet warns
+// once per cluster).
 func (f *Filter) Warning() string {
 	n, first := f.Failures()
 	if n == 0 {
 		return ""
 	}
+	f.mu.Lock()
+	f.failed, f.first = 0, nil
+	f.mu.Unlock()
 	objects := "objects"
 	if n == 1 {
 		objects = "object"

@@ -86,8 +86,18 @@ func (w *Where) logRead(t discovery.Target, read Read) {
 	klog.Infof("--where reads %v of the object: listing %s as %s", w.Filter.Fields(), t.QualifiedName(), what)
 }
 
-// keep is a page (or named object) of t with only the matching objects;
-// nil for a named object that does not match.
+// Keep is a page (or named object) of t with only the matching objects;
+// nil for a named object that does not match. Pages are filtered in place.
+func (w *Where) Keep(t discovery.Target, obj runtime.Object) (runtime.Object, error) {
+	return w.keep(t, obj)
+}
+
+// FieldSelector joins to selector what of the filter the server can
+// select on for t, for a caller that lists without the engine.
+func (w *Where) FieldSelector(ctx context.Context, t discovery.Target, selector string) string {
+	return w.fieldSelector(ctx, t, selector)
+}
+
 func (w *Where) keep(t discovery.Target, obj runtime.Object) (runtime.Object, error) {
 	switch o := obj.(type) {
 	case *unstructured.UnstructuredList:

@@ -7,8 +7,11 @@ import (
 	"time"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/watch"
 
 	"github.com/kdxproject/kdx/discovery"
+	"github.com/kdxproject/kdx/dynamicclient"
 	"github.com/kdxproject/kdx/filter"
 )
 
@@ -89,5 +92,54 @@ func TestWhereSelectableFields(t *testing.T) {
 	w = where(t, `object.metadata.namespace == "a"`)
 	if got := w.fieldSelector(context.Background(), cluster, ""); got != "" {
 		t.Errorf("fieldSelector on a cluster-scoped type = %q, want none", got)
+	}
+}
+
+func TestSelectableFieldsOfCRD(t *testing.T) {
+	crd := &unstructured.Unstructured{Object: map[string]any{"spec": map[string]any{"versions": []any{
+		map[string]any{"name": "v1", "selectableFields": []any{map[string]any{"jsonPath": ".spec.size"}}},
+		map[string]any{"name": "v2", "selectableFields": []any{map[string]any{"jsonPath": ".spec.color"}, map[string]any{"jsonPath": ".spec.shape"}}},
+	}}}}
+	if got, want := selectableFields(crd, "v2"), []string{"spec.color", "spec.shape"}; !slices.Equal(got, want) {
+		t.Errorf("selectableFields = %q, want %q", got, want)
+	}
+	if got := selectableFields(crd, "v3"); got != nil {
+		t.Errorf("selectableFields of another version = %q", got)
+	}
+}
+
+// TestWhereWatchEvents: the events of matching objects only, as a
+// server-side selector sends them.
+func TestWhereWatchEvents(t *testing.T) {
+	w := where(t, `object.metadata.labels.tier == "web"`)
+	var got []string
+	handle := w.watchEvents(func(ev dynamicclient.WatchEvent) error {
+		got = append(got, string(ev.Type)+" "+ev.Object.GetName())
+		return nil
+	})
+	ev := func(typ watch.EventType, name, tier string) dynamicclient.WatchEvent {
+		u := &unstructured.Unstructured{}
+		u.SetAPIVersion("v1")
+		u.SetKind("Pod")
+		u.SetName(name)
+		if tier != "" {
+			u.SetLabels(map[string]string{"tier": tier})
+		}
+		return dynamicclient.WatchEvent{Type: typ, Object: u}
+	}
+	for _, e := range []dynamicclient.WatchEvent{
+		ev(watch.Added, "a", "web"), ev(watch.Added, "b", "db"),
+		ev(watch.Modified, "a", "web"), ev(watch.Modified, "b", "web"), // b starts to match
+		ev(watch.Modified, "a", ""),                             // a stops matching
+		ev(watch.Modified, "a", ""), ev(watch.Deleted, "a", ""), // not shown any more
+		ev(watch.Deleted, "b", "web"),
+	} {
+		if err := handle(e); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want := []string{"ADDED a", "MODIFIED a", "ADDED b", "DELETED a", "DELETED b"}
+	if !slices.Equal(got, want) {
+		t.Errorf("events %q, want %q", got, want)
 	}
 }

@@ -39,7 +39,9 @@ func (o *getOptions) Run(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		return o.runFleet(ctx, contexts) // get_fleet.go
+		err := o.runFleet(ctx, contexts) // get_fleet.go
+		o.where.warn(o.f.streams.ErrOut)
+		return err
 	}
 	cfg, client, err := o.f.readClient(o.allTypes)
 	if err != nil {
@@ -90,6 +92,7 @@ func (r *getRun) request(ctx context.Context, resolver *discovery.Resolver) (que
 		Namespace: r.namespace, LabelSelector: r.o.selector, FieldSelector: r.o.fieldSelector,
 		ChunkSize: r.o.chunkSize, Subresource: r.o.subresource, Concurrency: 1,
 		IgnoreNotFound: r.o.ignoreNotFound, IgnoreForbidden: r.o.ignoreForbidden,
+		Where: r.o.where.request(r.client),
 	}
 	if r.o.sortBy != "" {
 		req.ChunkSize = 0 // sorting needs everything anyway: one request
@@ -128,6 +131,7 @@ func (r *getRun) checkTargets(targets []discovery.Target) error {
 // finish reports what could not be read, after the output: err is an
 // error of the output itself, or the context's.
 func (r *getRun) finish(err error) error {
+	r.o.where.warn(r.errOut)
 	r.report.Write(r.errOut)
 	if err != nil {
 		return err

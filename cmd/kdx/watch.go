@@ -32,6 +32,7 @@ type watchOptions struct {
 
 	allTypesFlags
 	concurrency int
+	where       whereFlags
 
 	// Set by Complete.
 	args    []string
@@ -88,11 +89,15 @@ func (o *watchOptions) AddFlags(fs *pflag.FlagSet) {
 	fs.StringSliceVar(&o.exclude, "exclude", o.exclude, "with --all-types, types to leave out (comma separated)")
 	fs.BoolVar(&o.ignoreForbidden, "ignore-forbidden", o.ignoreForbidden, "with --all-types, leave out the types you may not watch instead of reporting them")
 	fs.IntVar(&o.concurrency, "concurrency", o.concurrency, "with several types, how many are listed at the same time")
+	o.where.AddFlags(fs, "shown")
 }
 
 // Complete resolves the output format into a printer.
 func (o *watchOptions) Complete(_ *cobra.Command, args []string) error {
 	o.args = args
+	if err := o.where.complete(); err != nil {
+		return err
+	}
 	var err error
 	o.printer, err = render.NewPrinter(o.output, o.renderOptions(true))
 	return err
@@ -130,7 +135,7 @@ func (o *watchOptions) Run(ctx context.Context) error {
 		selector: o.selector, fieldSelector: o.fieldSelector, timeout: o.timeout,
 		showManagedFields: o.showManagedFields, concurrency: o.concurrency,
 		allTypes: o.allTypes, ignoreForbidden: o.ignoreForbidden,
-		out: o.f.streams.Out, errOut: o.f.streams.ErrOut,
+		out: o.f.streams.Out, errOut: o.f.streams.ErrOut, where: &o.where,
 	}
 	if o.allNamespaces {
 		req.namespace = ""

@@ -63,6 +63,7 @@ type watchRequest struct {
 	// watch of every type follows the types that appear; nil: fixed types.
 	types       func(context.Context) ([]discovery.Target, error)
 	out, errOut io.Writer
+	where       *whereFlags // --where (where.go); nil: none
 }
 
 // runWatch lists and watches targets until the timeout (exit 0) or an
@@ -93,6 +94,7 @@ func runWatch(ctx context.Context, f *factory, req watchRequest, targets []disco
 		defer cancel()
 	}
 	err = watchTargets(wctx, client, req, targets)
+	req.where.warn(req.errOut)
 	if err == nil && ctx.Err() != nil {
 		return &cliutil.ExitError{Code: interruptedExitCode}
 	}
@@ -101,7 +103,8 @@ func runWatch(ctx context.Context, f *factory, req watchRequest, targets []disco
 
 // watchTargets runs the watch and prints its events.
 func watchTargets(ctx context.Context, client *dynamicclient.Client, req watchRequest, targets []discovery.Target) error {
-	wr := query.WatchRequest{Namespace: req.namespace, LabelSelector: req.selector, FieldSelector: req.fieldSelector, Types: req.types}
+	wr := query.WatchRequest{Namespace: req.namespace, LabelSelector: req.selector, FieldSelector: req.fieldSelector, Types: req.types,
+		Where: req.where.request(client)}
 	sources := wr.Sources(targets)
 	if len(sources) == 0 {
 		return fmt.Errorf("no resource type to watch")
