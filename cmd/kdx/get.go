@@ -79,6 +79,10 @@ cause, and make the exit code 1 (--ignore-forbidden leaves forbidden types out).
   # One JSON object per line, for jq or other tools
   kdx get configmaps -A -o jsonl
 
+  # Only the objects a CEL expression is true for
+  kdx get deployments.apps -A --where 'object.spec.replicas > 1'
+  kdx get configmaps -A --where 'object.metadata.name.endsWith("7")' -o name
+
   # What the server returns for any path
   kdx get --raw /apis/apps/v1`,
 		SuggestFor:        []string{"list", "ls"},

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -378,4 +379,23 @@ func TestWhereWatch(t *testing.T) {
 			t.Errorf("get -w:\n%s\nstderr:\n%s", res.Stdout, res.Stderr)
 		}
 	})
+}
+
+// TestWhereREADME: the README's questions are those TestWhereQuestions
+// answers, word for word.
+func TestWhereREADME(t *testing.T) {
+	root, err := testenv.ModuleRoot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	readme, err := os.ReadFile(filepath.Join(root, "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range whereQuestions {
+		line := fmt.Sprintf("- %s:\n  `kdx get %s -A --where '%s'`\n", q.question, q.args[0], q.args[2])
+		if !strings.Contains(string(readme), line) {
+			t.Errorf("README.md does not hold the question, as tested:\n%s", line)
+		}
+	}
 }
