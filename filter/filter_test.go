@@ -201,3 +201,25 @@ func TestFieldSelector(t *testing.T) {
 		}
 	}
 }
+
+func TestReads(t *testing.T) {
+	cases := []struct {
+		expr string
+		want bool
+	}{
+		{`object.metadata.name == "x"`, false},
+		{`object.metadata.managedFields.exists(m, m.manager == "kubectl")`, true},
+		{`size(object.metadata) > 3`, true},
+		{`size(object) > 3`, true},
+		{`object.spec.x == 1`, false},
+	}
+	for _, tc := range cases {
+		f, err := Compile([]string{tc.expr}, now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := f.Reads("metadata", "managedFields"); got != tc.want {
+			t.Errorf("Reads(metadata.managedFields) of %s = %v, want %v", tc.expr, got, tc.want)
+		}
+	}
+}

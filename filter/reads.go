@@ -2,6 +2,7 @@ package filter
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -162,4 +163,19 @@ func (f *Filter) FieldSelector(selectable func(path string) bool) string {
 		}
 	}
 	return strings.Join(terms, ",")
+}
+
+// Reads reports whether the expressions may read the field at path
+// (["metadata", "managedFields"]): they read it, a field under it, or a
+// value that holds it (object.metadata, or the object itself).
+func (f *Filter) Reads(path ...string) bool {
+	for _, e := range f.exprs {
+		for _, p := range e.reads.paths {
+			n := min(len(p), len(path))
+			if slices.Equal(p[:n], path[:n]) {
+				return true
+			}
+		}
+	}
+	return false
 }

@@ -6,8 +6,10 @@ import (
 	"testing"
 	"time"
 
+	"k8s.io/apimachinery/pkg/api/equality"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/watch"
 
 	"github.com/kdxproject/kdx/discovery"
@@ -141,5 +143,26 @@ func TestWhereWatchEvents(t *testing.T) {
 	want := []string{"ADDED a", "MODIFIED a", "ADDED b", "DELETED a", "DELETED b"}
 	if !slices.Equal(got, want) {
 		t.Errorf("events %q, want %q", got, want)
+	}
+}
+
+// TestMetadataMap: the hand-built metadata is what the converter makes of
+// it, managedFields aside.
+func TestMetadataMap(t *testing.T) {
+	grace := int64(30)
+	ctrl := true
+	m := metav1.ObjectMeta{
+		Name: "a", Namespace: "ns", GenerateName: "a-", UID: "u-1", ResourceVersion: "7", Generation: 3,
+		CreationTimestamp: metav1.NewTime(time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)),
+		DeletionTimestamp: &metav1.Time{Time: time.Date(2026, 2, 2, 3, 4, 5, 0, time.UTC)}, DeletionGracePeriodSeconds: &grace,
+		Labels: map[string]string{"app": "web"}, Annotations: map[string]string{"n": "v"}, Finalizers: []string{"f"},
+		OwnerReferences: []metav1.OwnerReference{{APIVersion: "apps/v1", Kind: "ReplicaSet", Name: "rs", UID: "u-2", Controller: &ctrl}},
+	}
+	want, err := runtime.DefaultUnstructuredConverter.ToUnstructured(&m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := metadataMap(&m); !equality.Semantic.DeepEqual(got, want) {
+		t.Errorf("metadataMap =\n%v\nwant\n%v", got, want)
 	}
 }

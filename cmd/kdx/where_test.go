@@ -399,3 +399,28 @@ func TestWhereREADME(t *testing.T) {
 		}
 	}
 }
+
+// TestWhereFleet: --where over two clusters, each filtered on its own,
+// the evaluation failures of both summed up once.
+func TestWhereFleet(t *testing.T) {
+	env := testenv.Require(t)
+	peer := testenv.StartPeer(t)
+	ns := env.Namespace(t)
+	peer.Apply(t, fmt.Sprintf("apiVersion: v1\nkind: Namespace\nmetadata: {name: %s}\n", ns))
+	cm := "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: %s, namespace: " + ns + "}\ndata: {k: %q}\n"
+	env.Apply(t, fmt.Sprintf(cm, "a1", "keep")+"---\n"+fmt.Sprintf(cm, "a2", "drop"))
+	peer.Apply(t, fmt.Sprintf(cm, "b1", "keep")+"---\n"+fmt.Sprintf(cm, "b2", "drop"))
+	kc := testenv.WriteFleetKubeconfig(t,
+		testenv.FleetContext{Name: "a", Config: env.Config},
+		testenv.FleetContext{Name: "b", Config: peer.Config})
+	res := env.Kdx(t, "--kubeconfig", kc, "-n", ns, "get", "configmaps", "--context", "a,b", "-o", "name", "--where", `object.data.k == "keep"`)
+	wantResult(t, res, 0)
+	if res.Stdout != "configmap/a1 --context=a\nconfigmap/b1 --context=b\n" || res.Stderr != "" {
+		t.Errorf("stdout %q, stderr %q", res.Stdout, res.Stderr)
+	}
+	res = env.Kdx(t, "--kubeconfig", kc, "-n", ns, "get", "configmaps", "--context", "a,b", "--where", `object.data.k > 1`)
+	wantResult(t, res, 0, "Warning: --where could not be evaluated on 4 objects: no such overload")
+	if strings.Count(res.Stderr, "Warning: --where") != 1 {
+		t.Errorf("stderr:\n%s", res.Stderr)
+	}
+}
