@@ -176,6 +176,9 @@ func (e *Engine) get(ctx context.Context, req Request, t discovery.Target, name 
 
 func (e *Engine) list(ctx context.Context, req Request, t discovery.Target, page func(runtime.Object) error) error {
 	opts := metav1.ListOptions{LabelSelector: req.LabelSelector, FieldSelector: req.Where.fieldSelector(ctx, t, req.FieldSelector), Limit: req.ChunkSize}
+	if req.Where.fetchesMatches(req, t) {
+		return e.listThenGet(ctx, req, t, opts, page)
+	}
 	switch req.Read {
 	case Metadata:
 		return e.Lister.MetadataPages(ctx, t.Mapping, req.Namespace, opts, func(l *metav1.PartialObjectMetadataList) error { return page(l) })

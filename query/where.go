@@ -80,6 +80,10 @@ func (w *Where) logRead(t discovery.Target, read Read) {
 	if w == nil || !klog.V(4).Enabled() {
 		return
 	}
+	if w.fetchesMatches(Request{Read: read}, t) && len(t.Names) == 0 {
+		klog.Infof("--where reads %v of the object: listing %s as metadata only, then getting each match whole", w.Filter.Fields(), t.QualifiedName())
+		return
+	}
 	what := map[Read]string{
 		Objects: "whole objects", Metadata: "metadata only",
 		Tables: "table rows with metadata only", TablesWithObjects: "table rows with whole objects",

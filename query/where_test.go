@@ -39,12 +39,13 @@ func TestEachWhere(t *testing.T) {
 		wantSel    string
 		wantInc    metav1.IncludeObjectPolicy
 	}{
-		{"objects", Objects, targets("pods"), []string{`object.metadata.name.endsWith("1")`}, "ListPages", []string{"pods-1"}, "", ""},
+		{"objects", Objects, targets("pods"), []string{`object.metadata.name.endsWith("1") && !has(object.spec)`}, "ListPages", []string{"pods-1"}, "", ""},
+		{"metadata, then each match", Objects, targets("pods"), []string{`object.metadata.name.endsWith("1")`}, "MetadataPages", []string{"pods-1"}, "", ""},
 		{"metadata only stays metadata", Metadata, targets("pods"), []string{`object.metadata.name.endsWith("2") && object.kind == "podsKind"`}, "MetadataPages", []string{"pods-2"}, "", ""},
 		{"metadata widened to objects", Metadata, targets("pods"), []string{`!has(object.spec)`}, "ListPages", []string{"pods-0", "pods-1", "pods-2"}, "", ""},
 		{"tables with metadata", Tables, targets("pods"), []string{`object.metadata.name != "pods-0"`}, "PrintablePages", []string{"pods-1", "pods-2"}, "", ""},
 		{"tables widened to objects", Tables, targets("pods"), []string{`object.kind == "podsKind" && !has(object.status)`}, "PrintablePages", []string{"pods-0", "pods-1", "pods-2"}, "", metav1.IncludeObject},
-		{"name pushed down", Objects, targets("pods"), []string{`object.metadata.name == "pods-1"`, `object.metadata.namespace == "a,b"`}, "ListPages", []string{}, `x=y,metadata.name=pods-1,metadata.namespace=a\,b`, ""},
+		{"name pushed down", Objects, targets("pods"), []string{`object.metadata.name == "pods-1"`, `object.metadata.namespace == "a,b"`}, "MetadataPages", []string{}, `x=y,metadata.name=pods-1,metadata.namespace=a\,b`, ""},
 		{"named objects", Objects, []discovery.Target{target("pods", "a", "b")}, []string{`object.metadata.name == "b"`}, "Get", []string{"b"}, "", ""},
 		{"named tables", Tables, []discovery.Target{target("pods", "a", "b")}, []string{`object.metadata.name == "a"`}, "GetPrintable", []string{"a"}, "", ""},
 	}
@@ -164,5 +165,40 @@ func TestMetadataMap(t *testing.T) {
 	}
 	if got := metadataMap(&m); !equality.Semantic.DeepEqual(got, want) {
 		t.Errorf("metadataMap =\n%v\nwant\n%v", got, want)
+	}
+}
+
+// TestListThenGet: a metadata-only filter with whole objects wanted lists
+// metadata, then gets each match whole, in list order.
+func TestListThenGet(t *testing.T) {
+	l := newFakeLister(map[string]*behaviour{"pods": {pages: 3}})
+	var r run
+	req := Request{Targets: targets("pods"), Read: Objects, Where: where(t, `object.metadata.name != "pods-1"`)}
+	if err := r.each(context.Background(), l, req, NewReport("get", "type")); err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, c := range l.Calls() {
+		got = append(got, c.Method+" "+c.Name)
+	}
+	if want := []string{"MetadataPages ", "Get pods-0", "Get pods-2"}; !slices.Equal(got, want) {
+		t.Errorf("calls %q, want %q", got, want)
+	}
+	if names := r.done[0].objectNames(t); !slices.Equal(names, []string{"pods-0", "pods-2"}) {
+		t.Errorf("sink %q", names)
+	}
+	if _, ok := r.done[0].pages[0].(*unstructured.UnstructuredList); !ok {
+		t.Errorf("page %T, want whole objects", r.done[0].pages[0])
+	}
+}
+
+func TestFewMatches(t *testing.T) {
+	for _, tc := range []struct {
+		n, size int
+		want    bool
+	}{{0, 500, true}, {16, 20, true}, {17, 20, false}, {50, 500, true}, {51, 500, false}} {
+		if got := fewMatches(tc.n, tc.size); got != tc.want {
+			t.Errorf("fewMatches(%d, %d) = %v, want %v", tc.n, tc.size, got, tc.want)
+		}
 	}
 }

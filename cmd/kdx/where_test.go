@@ -262,6 +262,24 @@ func TestWhereGet(t *testing.T) {
 		res = get("configmaps", "-o", "name", "-v=4", "--where", `has(object.data.url)`)
 		wantResult(t, res, 0, "listing configmaps as whole objects")
 	})
+	t.Run("whole objects of the matches of a metadata-only filter", func(t *testing.T) {
+		res := get("configmaps", "-o", "yaml", "-v=6", "--where", `object.metadata.name.endsWith("7")`)
+		wantResult(t, res, 0, "listing configmaps as metadata only, then getting each match whole",
+			fmt.Sprintf(`url="%s/api/v1/namespaces/%s/configmaps/cm-7" status="200 OK"`, env.Config.Host, ns))
+		if !strings.Contains(res.Stdout, "db3.internal") || strings.Contains(res.Stdout, "cm-8") || strings.Contains(res.Stderr, "/configmaps/cm-8") {
+			t.Errorf("yaml:\n%s", res.Stdout)
+		}
+		var many strings.Builder
+		for i := range 20 {
+			fmt.Fprintf(&many, "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: many-%02d, namespace: %s}\n---\n", i, ns)
+		}
+		env.Apply(t, many.String())
+		res = get("configmaps", "-o", "json", "-v=4", "--where", `object.metadata.name.startsWith("many-")`)
+		wantResult(t, res, 0, "--where: 20 of the first 23 configmaps match: listing whole objects instead of getting each")
+		if n := strings.Count(res.Stdout, `"name": "many-`); n != 20 {
+			t.Errorf("%d objects printed, want 20:\n%s", n, res.Stdout)
+		}
+	})
 	t.Run("json of the matches", func(t *testing.T) {
 		res := get("gadgets,fruits", "-o", "json", "--where", `object.spec.color in ["blue", "red"]`)
 		wantResult(t, res, 0)
