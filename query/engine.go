@@ -104,7 +104,16 @@ func (s *sinkError) Unwrap() error { return s.err }
 
 // read reads one target into sink.
 func (e *Engine) read(ctx context.Context, req Request, t discovery.Target, sink Sink) outcome {
+	req.Read = req.Where.read(req.Read)
+	req.Where.logRead(t, req.Read)
 	page := func(obj runtime.Object) error {
+		if req.Where != nil {
+			kept, err := req.Where.keep(t, obj)
+			if err != nil || kept == nil {
+				return err
+			}
+			obj = kept
+		}
 		if err := sink.Page(obj); err != nil {
 			return &sinkError{err}
 		}
@@ -145,7 +154,11 @@ func (e *Engine) readNames(ctx context.Context, req Request, t discovery.Target,
 			continue
 		}
 		if err := page(obj); err != nil {
-			return outcome{sinkErr: err.(*sinkError).err}
+			var se *sinkError
+			if errors.As(err, &se) {
+				return outcome{sinkErr: se.err}
+			}
+			got.objects = append(got.objects, err) // the filter could not read it
 		}
 	}
 	return got
@@ -162,7 +175,10 @@ func (e *Engine) get(ctx context.Context, req Request, t discovery.Target, name 
 }
 
 func (e *Engine) list(ctx context.Context, req Request, t discovery.Target, page func(runtime.Object) error) error {
-	opts := metav1.ListOptions{LabelSelector: req.LabelSelector, FieldSelector: req.FieldSelector, Limit: req.ChunkSize}
+	opts := metav1.ListOptions{LabelSelector: req.LabelSelector, FieldSelector: req.Where.fieldSelector(ctx, t, req.FieldSelector), Limit: req.ChunkSize}
+	if req.Where.fetchesMatches(req, t) {
+		return e.listThenGet(ctx, req, t, opts, page)
+	}
 	switch req.Read {
 	case Metadata:
 		return e.Lister.MetadataPages(ctx, t.Mapping, req.Namespace, opts, func(l *metav1.PartialObjectMetadataList) error { return page(l) })

@@ -148,7 +148,8 @@ func (f *fakeLister) MetadataPages(ctx context.Context, m discovery.Mapping, nam
 func (f *fakeLister) PrintablePages(ctx context.Context, m discovery.Mapping, namespace string, opts metav1.ListOptions, include metav1.IncludeObjectPolicy, fn func(runtime.Object) error) error {
 	c := call{Method: "PrintablePages", Resource: m.GVR.Resource, Namespace: namespace, Opts: opts, Include: include}
 	return f.list(ctx, c, func(i int) error {
-		return fn(&metav1.Table{Rows: []metav1.TableRow{{Cells: []any{fmt.Sprintf("%s-%d", m.GVR.Resource, i)}}}})
+		name := fmt.Sprintf("%s-%d", m.GVR.Resource, i)
+		return fn(&metav1.Table{Rows: []metav1.TableRow{{Cells: []any{name}, Object: runtime.RawExtension{Object: object(m, name)}}}})
 	})
 }
 
@@ -165,7 +166,7 @@ func (f *fakeLister) GetPrintable(ctx context.Context, m discovery.Mapping, name
 	if err := f.behaviour(m.GVR.Resource).objects[name]; err != nil {
 		return nil, err
 	}
-	return &metav1.Table{Rows: []metav1.TableRow{{Cells: []any{name}}}}, nil
+	return &metav1.Table{Rows: []metav1.TableRow{{Cells: []any{name}, Object: runtime.RawExtension{Object: object(m, name)}}}}, nil
 }
 
 func object(m discovery.Mapping, name string) *unstructured.Unstructured {

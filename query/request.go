@@ -55,6 +55,10 @@ type Request struct {
 	// IgnoreNotFound leaves out, without an error, named objects that do
 	// not exist (--ignore-not-found).
 	IgnoreNotFound bool
+	// Where, when set, keeps only the objects its filter matches (--where):
+	// sinks see the matching objects only, and Read is widened to what the
+	// filter needs (see where.go).
+	Where *Where
 }
 
 // AllTypes selects every listable type of a snapshot.

@@ -17,6 +17,9 @@ type WatchRequest struct {
 	// so that a watch of every type follows the types that appear (see
 	// FollowTypes); nil: the targets are fixed.
 	Types func(context.Context) ([]discovery.Target, error)
+	// Where, when set, keeps the events of matching objects only (see
+	// where_watch.go).
+	Where *Where
 }
 
 // Sources turns targets into watch sources: one per named object (a
@@ -59,6 +62,7 @@ func joinSelectors(a, b string) string {
 func (r WatchRequest) Watch(ctx context.Context, client *dynamicclient.Client, targets []discovery.Target,
 	opts dynamicclient.WatchOptions, handle func(dynamicclient.WatchEvent) error) error {
 	sources := r.Sources(targets)
+	handle = r.Where.watch(ctx, sources, &opts, handle)
 	if r.Types == nil {
 		return client.Watch(ctx, sources, opts, handle)
 	}
@@ -76,7 +80,9 @@ func (r WatchRequest) Watch(ctx context.Context, client *dynamicclient.Client, t
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				_ = client.Watch(fctx, r.Sources(added), later, handle)
+				more, mopts := r.Sources(added), later
+				r.Where.watch(fctx, more, &mopts, nil) // the selector and rows; handle filters already
+				_ = client.Watch(fctx, more, mopts, handle)
 			}()
 		})
 	}()

@@ -37,6 +37,7 @@ type deleteOptions struct {
 	wait           bool
 	timeout        time.Duration
 	yes            bool // confirms a delete by selector over several contexts
+	where          whereFlags
 
 	// Set by Complete.
 	args []string
@@ -81,6 +82,7 @@ func (o *deleteOptions) AddFlags(fs *pflag.FlagSet) {
 	fs.StringVarP(&o.flags.output, "output", "o", "", deleteOutputs.Usage("output format"))
 	fs.StringVarP(&o.labelSelector, "selector", "l", "", "delete the objects matching this label selector")
 	fs.StringVar(&o.fieldSelector, "field-selector", "", "delete the objects matching this field selector")
+	o.where.AddFlags(fs, "deleted (listed first, as with -l)")
 	fs.BoolVar(&o.all, "all", false, "delete every object of the types given, in the namespace")
 	fs.BoolVarP(&o.allNamespaces, "all-namespaces", "A", false, "with -l or --all, in every namespace")
 	fs.StringVar(&o.cascade, "cascade", o.cascade, "dependents: background, foreground (wait for them) or orphan (keep them)")
@@ -97,6 +99,9 @@ func (o *deleteOptions) AddFlags(fs *pflag.FlagSet) {
 // Complete reads -f and turns the flags into options.
 func (o *deleteOptions) Complete(_ *cobra.Command, args []string) error {
 	o.args = args
+	if err := o.where.complete(); err != nil {
+		return err
+	}
 	dryRun, err := parseDryRun(o.flags.dryRun)
 	if err != nil {
 		return err
@@ -152,7 +157,7 @@ var deleteOutputs = render.Outputs{"", "name"}
 
 // Validate checks that the objects are named one way only.
 func (o *deleteOptions) Validate() error {
-	bySelector := o.labelSelector != "" || o.fieldSelector != "" || o.all
+	bySelector := o.bySelector()
 	switch {
 	case deleteOutputs.Check(o.flags.output) != nil:
 		return deleteOutputs.Check(o.flags.output)
@@ -160,12 +165,12 @@ func (o *deleteOptions) Validate() error {
 		return errors.New("give either -f or resource arguments, not both")
 	case len(o.files.filenames) == 0 && len(o.args) == 0:
 		return errors.New("you must provide one or more resources by argument or filename (-f)")
-	case o.all && (o.labelSelector != "" || o.fieldSelector != ""):
-		return errors.New("--all and a selector (-l, --field-selector) cannot both be given")
+	case o.all && (o.labelSelector != "" || o.fieldSelector != "" || o.where.on()):
+		return errors.New("--all and a selector (-l, --field-selector, --where) cannot both be given")
 	case o.allNamespaces && !bySelector:
-		return errors.New("--all-namespaces (-A) needs -l, --field-selector or --all")
+		return errors.New("--all-namespaces (-A) needs -l, --field-selector, --where or --all")
 	case len(o.files.filenames) > 0 && bySelector:
-		return errors.New("-l, --field-selector and --all select objects by type: they do not go with -f")
+		return errors.New("-l, --field-selector, --where and --all select objects by type: they do not go with -f")
 	}
 	return nil
 }
@@ -205,6 +210,7 @@ func (o *deleteOptions) runArgs(ctx context.Context, op func(*write.Writer) writ
 	listed := query.NewReport("list", "type")
 	listed.Itemize = true
 	tasks, err := o.tasks(ctx, env, targets, listed)
+	o.where.warn(o.f.streams.ErrOut)
 	if err != nil {
 		return err
 	}
@@ -226,13 +232,12 @@ func (o *deleteOptions) runArgs(ctx context.Context, op func(*write.Writer) writ
 // selector or --all matches, read by the engine as metadata only; the types
 // that could not be listed go to listed, and the others are deleted.
 func (o *deleteOptions) tasks(ctx context.Context, env *writeEnv, targets []discovery.Target, listed *query.Report) ([]write.Task, error) {
-	bySelector := o.labelSelector != "" || o.fieldSelector != "" || o.all
-	if !bySelector {
+	if !o.bySelector() {
 		return namedTasks(targets, env.namespace)
 	}
 	for _, t := range targets {
 		if len(t.Names) > 0 {
-			return nil, errors.New("names cannot be given together with -l, --field-selector or --all")
+			return nil, errors.New("names cannot be given together with -l, --field-selector, --where or --all")
 		}
 	}
 	cfg, err := o.f.Config()
@@ -246,6 +251,7 @@ func (o *deleteOptions) tasks(ctx context.Context, env *writeEnv, targets []disc
 	req := query.Request{
 		Targets: targets, LabelSelector: o.labelSelector, FieldSelector: o.fieldSelector,
 		ChunkSize: deleteListChunk, Read: query.Metadata, Concurrency: 1,
+		Where: o.where.request(lister),
 	}
 	if !o.allNamespaces {
 		req.Namespace = env.namespace
@@ -253,8 +259,8 @@ func (o *deleteOptions) tasks(ctx context.Context, env *writeEnv, targets []disc
 	var tasks []write.Task
 	open := func(t discovery.Target) query.Sink {
 		return query.SinkFunc(func(obj runtime.Object) error {
-			for _, it := range obj.(*metav1.PartialObjectMetadataList).Items {
-				tasks = append(tasks, write.Task{Ref: write.Ref{Mapping: t.Mapping, Namespace: it.Namespace, Name: it.Name}})
+			for _, it := range render.Items(obj) { // metadata, or whole objects for --where
+				tasks = append(tasks, write.Task{Ref: write.Ref{Mapping: t.Mapping, Namespace: it.GetNamespace(), Name: it.GetName()}})
 			}
 			return nil
 		})
@@ -276,3 +282,9 @@ const gracePeriodRaised = "--grace-period=0 without --force is taken as --grace-
 
 // deleteListChunk is the page size of the lists of delete -l and --all.
 const deleteListChunk = 500
+
+// bySelector reports whether the objects to delete are listed by type:
+// -l, --field-selector, --where or --all.
+func (o *deleteOptions) bySelector() bool {
+	return o.labelSelector != "" || o.fieldSelector != "" || o.where.on() || o.all
+}

@@ -32,6 +32,7 @@ type exportOptions struct {
 	chunkSize     int64
 	quiet         bool
 	rules         bool
+	where         whereFlags
 
 	// Set by Run: the namespaces read from that are being deleted.
 	terminating []string
@@ -111,11 +112,15 @@ func (o *exportOptions) AddFlags(fs *pflag.FlagSet) {
 	fs.Int64Var(&o.chunkSize, "chunk-size", o.chunkSize, "objects per list request")
 	fs.BoolVarP(&o.quiet, "quiet", "q", false, "print no summary (warnings and pruned files are still printed)")
 	fs.BoolVar(&o.rules, "rules", false, "print the fields export removes and the objects it skips, with why, and exit")
+	o.where.AddFlags(fs, "exported")
 }
 
 // Complete parses the output format.
 func (o *exportOptions) Complete(_ *cobra.Command, args []string) error {
 	o.args = args
+	if err := o.where.complete(); err != nil {
+		return err
+	}
 	if err := export.Outputs.Check(o.output); err != nil {
 		return err
 	}
@@ -136,8 +141,10 @@ func (o *exportOptions) Validate() error {
 		return errors.New("--output jsonl cannot be written to --dir: use yaml or json")
 	case o.prune && o.dir == "":
 		return errors.New("--prune needs --dir")
-	case o.prune && (o.selector != "" || o.fieldSelector != "" || hasNames(o.args)):
-		return errors.New("--prune cannot be used with --selector, --field-selector or object names: kdx could not tell which files they leave out")
+	case len(o.where.exprs) > 0 && hasNames(o.args):
+		return errors.New("names cannot be given together with --where: a named object is exported or not found")
+	case o.prune && (o.selector != "" || o.fieldSelector != "" || len(o.where.exprs) > 0 || hasNames(o.args)):
+		return errors.New("--prune cannot be used with --selector, --field-selector, --where or object names: kdx could not tell which files they leave out")
 	case o.chunkSize < 0:
 		return fmt.Errorf("--chunk-size must not be negative, not %d", o.chunkSize)
 	}

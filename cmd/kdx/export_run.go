@@ -13,6 +13,7 @@ import (
 	"github.com/kdxproject/kdx/dynamicclient"
 	"github.com/kdxproject/kdx/export"
 	"github.com/kdxproject/kdx/internal/cliutil"
+	"github.com/kdxproject/kdx/query"
 	"github.com/kdxproject/kdx/render"
 )
 
@@ -21,12 +22,25 @@ type exportLister struct {
 	client *dynamicclient.Client
 	// mappings are the discovery mappings of the types, by resource.
 	mappings map[string]discovery.Mapping
+	// where keeps the objects --where matches; nil: all.
+	where *query.Where
 }
 
 var _ export.Lister = exportLister{}
 
 func (l exportLister) ListPages(ctx context.Context, t export.Type, ns string, opts metav1.ListOptions, fn func(*unstructured.UnstructuredList) error) error {
-	return l.client.ListPages(ctx, l.mappings[t.String()], ns, opts, fn)
+	m := l.mappings[t.String()]
+	if l.where == nil {
+		return l.client.ListPages(ctx, m, ns, opts, fn)
+	}
+	target := discovery.Target{Mapping: m}
+	opts.FieldSelector = l.where.FieldSelector(ctx, target, opts.FieldSelector)
+	return l.client.ListPages(ctx, m, ns, opts, func(list *unstructured.UnstructuredList) error {
+		if _, err := l.where.Keep(target, list); err != nil {
+			return err
+		}
+		return fn(list)
+	})
 }
 
 // Run exports what was asked and prints the summary.
@@ -50,7 +64,7 @@ func (o *exportOptions) Run(ctx context.Context) error {
 		return err
 	}
 	o.terminating = terminating
-	lister := exportLister{client: client, mappings: map[string]discovery.Mapping{}}
+	lister := exportLister{client: client, mappings: map[string]discovery.Mapping{}, where: o.where.request(client)}
 	opts := export.Options{Namespace: cfg.Namespace, LabelSelector: o.selector, FieldSelector: o.fieldSelector,
 		PageSize: o.chunkSize, Concurrency: 1, Cleaner: export.NewCleaner(o.cleanOptions())}
 	if o.allNamespaces {
@@ -137,6 +151,7 @@ func (o *exportOptions) runWithProgress(ctx context.Context, lister export.Liste
 
 // finish prints the summary and turns the outcome into the command's error.
 func (o *exportOptions) finish(sum *export.Summary, err error) error {
+	o.where.warn(o.f.streams.ErrOut)
 	if sum != nil {
 		for _, w := range sum.Warnings(o.terminating) {
 			fmt.Fprintln(o.f.streams.ErrOut, w)

@@ -151,7 +151,7 @@ func TestExportBadInput(t *testing.T) {
 		{"unknown format", []string{"export", "pods", "-o", "xml"}, "error: unable to match a printer suitable for the output format \"xml\", allowed formats are: json,jsonl,yaml\n"},
 		{"jsonl to dir", []string{"export", "pods", "-o", "jsonl", "--dir", "x"}, "error: --output jsonl cannot be written to --dir: use yaml or json\n"},
 		{"prune without dir", []string{"export", "pods", "--prune"}, "error: --prune needs --dir\n"},
-		{"prune with selector", []string{"export", "pods", "--dir", "x", "--prune", "-l", "a=b"}, "error: --prune cannot be used with --selector, --field-selector or object names: kdx could not tell which files they leave out\n"},
+		{"prune with selector", []string{"export", "pods", "--dir", "x", "--prune", "-l", "a=b"}, "error: --prune cannot be used with --selector, --field-selector, --where or object names: kdx could not tell which files they leave out\n"},
 		{"unknown type", []string{"export", "nosuchthings"}, ""},
 	}
 	for _, tc := range tests {

@@ -34,6 +34,7 @@ type getOptions struct {
 
 	allTypesFlags
 	concurrency int
+	where       whereFlags
 
 	// watch holds -w, --watch-only and --output-watch-events (see watch_run.go).
 	watch watchFlags
@@ -78,6 +79,10 @@ cause, and make the exit code 1 (--ignore-forbidden leaves forbidden types out).
   # One JSON object per line, for jq or other tools
   kdx get configmaps -A -o jsonl
 
+  # Only the objects a CEL expression is true for
+  kdx get deployments.apps -A --where 'object.spec.replicas > 1'
+  kdx get configmaps -A --where 'object.metadata.name.endsWith("7")' -o name
+
   # What the server returns for any path
   kdx get --raw /apis/apps/v1`,
 		SuggestFor:        []string{"list", "ls"},
@@ -108,6 +113,7 @@ func (o *getOptions) AddFlags(fs *pflag.FlagSet) {
 	fs.IntVar(&o.concurrency, "concurrency", o.concurrency, "with --all-types, how many types are listed at the same time")
 	fs.BoolVar(&o.ignoreForbidden, "ignore-forbidden", o.ignoreForbidden, "with --all-types, leave out the types you may not list instead of reporting them (exit 0)")
 	o.watch.AddFlags(fs, true)
+	o.where.AddFlags(fs, "printed")
 }
 
 // Complete resolves the output format into a printer.
@@ -115,6 +121,9 @@ func (o *getOptions) Complete(cmd *cobra.Command, args []string) error {
 	o.args = args
 	if o.raw != "" {
 		return nil
+	}
+	if err := o.where.complete(); err != nil {
+		return err
 	}
 	if !cmd.Flags().Changed("allow-missing-template-keys") {
 		o.allowMissingKeys = true
@@ -166,7 +175,7 @@ func (o *getOptions) validateRaw() error {
 	if len(o.args) > 0 {
 		return errors.New("arguments may not be passed when --raw is specified")
 	}
-	if o.selector != "" || o.fieldSelector != "" || o.allTypes || o.allNamespaces {
+	if o.selector != "" || o.fieldSelector != "" || o.allTypes || o.allNamespaces || len(o.where.exprs) > 0 {
 		return errors.New("--raw may not be specified with other flags that filter the server request or alter the output")
 	}
 	if o.output != "" {

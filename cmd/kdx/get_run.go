@@ -43,9 +43,13 @@ func (o *getOptions) Run(ctx context.Context) error {
 			if err := validateFleetWatch(o.printer, o.output); err != nil {
 				return err
 			}
-			return runFleetWatch(ctx, o.f, contexts, o.watchPlan) // watch_fleet.go
+			err := runFleetWatch(ctx, o.f, contexts, o.watchPlan) // watch_fleet.go
+			o.where.warn(o.f.streams.ErrOut)
+			return err
 		}
-		return o.runFleet(ctx, contexts) // get_fleet.go
+		err := o.runFleet(ctx, contexts) // get_fleet.go
+		o.where.warn(o.f.streams.ErrOut)
+		return err
 	}
 	cfg, client, err := o.f.readClient(o.allTypes)
 	if err != nil {
@@ -96,6 +100,7 @@ func (r *getRun) request(ctx context.Context, resolver *discovery.Resolver) (que
 		Namespace: r.namespace, LabelSelector: r.o.selector, FieldSelector: r.o.fieldSelector,
 		ChunkSize: r.o.chunkSize, Subresource: r.o.subresource, Concurrency: 1,
 		IgnoreNotFound: r.o.ignoreNotFound, IgnoreForbidden: r.o.ignoreForbidden,
+		Where: r.o.where.request(r.client),
 	}
 	if r.o.sortBy != "" {
 		req.ChunkSize = 0 // sorting needs everything anyway: one request
@@ -134,6 +139,7 @@ func (r *getRun) checkTargets(targets []discovery.Target) error {
 // finish reports what could not be read, after the output: err is an
 // error of the output itself, or the context's.
 func (r *getRun) finish(err error) error {
+	r.o.where.warn(r.errOut)
 	r.report.Write(r.errOut)
 	if err != nil {
 		return err

@@ -32,6 +32,7 @@ type watchOptions struct {
 
 	allTypesFlags
 	concurrency int
+	where       whereFlags
 
 	// Set by Complete.
 	args    []string
@@ -88,11 +89,15 @@ func (o *watchOptions) AddFlags(fs *pflag.FlagSet) {
 	fs.StringSliceVar(&o.exclude, "exclude", o.exclude, "with --all-types, types to leave out (comma separated)")
 	fs.BoolVar(&o.ignoreForbidden, "ignore-forbidden", o.ignoreForbidden, "with --all-types, leave out the types you may not watch instead of reporting them")
 	fs.IntVar(&o.concurrency, "concurrency", o.concurrency, "with several types, how many are listed at the same time")
+	o.where.AddFlags(fs, "shown")
 }
 
 // Complete resolves the output format into a printer.
 func (o *watchOptions) Complete(_ *cobra.Command, args []string) error {
 	o.args = args
+	if err := o.where.complete(); err != nil {
+		return err
+	}
 	var err error
 	o.printer, err = render.NewPrinter(o.output, o.renderOptions(true))
 	return err
@@ -124,7 +129,9 @@ func (o *watchOptions) Run(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		return runFleetWatch(ctx, o.f, contexts, o.plan) // watch_fleet.go
+		err = runFleetWatch(ctx, o.f, contexts, o.plan) // watch_fleet.go
+		o.where.warn(o.f.streams.ErrOut)
+		return err
 	}
 	req, targets, err := o.plan(ctx, o.f)
 	if err != nil {
@@ -150,7 +157,7 @@ func (o *watchOptions) plan(ctx context.Context, f *factory) (watchRequest, []di
 		selector: o.selector, fieldSelector: o.fieldSelector, timeout: o.timeout,
 		showManagedFields: o.showManagedFields, concurrency: o.concurrency,
 		allTypes: o.allTypes, ignoreForbidden: o.ignoreForbidden,
-		out: f.streams.Out, errOut: f.streams.ErrOut,
+		out: f.streams.Out, errOut: f.streams.ErrOut, where: &o.where,
 	}
 	if o.allNamespaces {
 		req.namespace = ""

@@ -65,7 +65,7 @@ func (r *getRun) watchPlan(ctx context.Context, resolver *discovery.Resolver) (w
 		selector: r.o.selector, fieldSelector: r.o.fieldSelector,
 		showManagedFields: r.o.showManagedFields, concurrency: r.o.concurrency,
 		allTypes: r.o.allTypes, ignoreForbidden: r.o.ignoreForbidden,
-		out: r.o.f.streams.Out, errOut: r.errOut,
+		out: r.o.f.streams.Out, errOut: r.errOut, where: &r.o.where,
 	}
 	if r.o.allTypes {
 		req.types = followTypes(r.o.f, r.o.allTypesFlags, r.o.allNamespaces)

@@ -63,6 +63,7 @@ type watchRequest struct {
 	// watch of every type follows the types that appear; nil: fixed types.
 	types       func(context.Context) ([]discovery.Target, error)
 	out, errOut io.Writer
+	where       *whereFlags // --where (where.go); nil: none
 }
 
 // runWatch lists and watches targets until the timeout (exit 0) or an
@@ -83,6 +84,7 @@ func runWatch(ctx context.Context, f *factory, req watchRequest, targets []disco
 	if ferr := stream.flush(); err == nil {
 		err = ferr
 	}
+	req.where.warn(req.errOut)
 	if err == nil && ctx.Err() != nil {
 		return &cliutil.ExitError{Code: interruptedExitCode}
 	}
@@ -143,7 +145,8 @@ func (s *watchStream) flush() error {
 // watchTargets runs the watch of one cluster and prints its events to
 // stream, naming the cluster's context ("" for a watch of one cluster).
 func watchTargets(ctx context.Context, client *dynamicclient.Client, req watchRequest, targets []discovery.Target, stream *watchStream, cluster string) error {
-	wr := query.WatchRequest{Namespace: req.namespace, LabelSelector: req.selector, FieldSelector: req.fieldSelector, Types: req.types}
+	wr := query.WatchRequest{Namespace: req.namespace, LabelSelector: req.selector, FieldSelector: req.fieldSelector, Types: req.types,
+		Where: req.where.request(client)}
 	sources := wr.Sources(targets)
 	if len(sources) == 0 {
 		return fmt.Errorf("no resource type to watch")

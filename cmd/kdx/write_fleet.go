@@ -165,8 +165,8 @@ func (o *deleteOptions) withFactory(f *factory) runner {
 // confirmFleet: deleting by selector or --all over several contexts is
 // done only with --yes.
 func (o *deleteOptions) confirmFleet() error {
-	if (o.labelSelector != "" || o.fieldSelector != "" || o.all) && !o.yes {
-		return errors.New("delete by -l, --field-selector or --all over several contexts needs --yes")
+	if o.bySelector() && !o.yes {
+		return errors.New("delete by -l, --field-selector, --where or --all over several contexts needs --yes")
 	}
 	return nil
 }
