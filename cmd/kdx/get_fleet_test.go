@@ -425,6 +425,15 @@ func TestE2EGetFleet(t *testing.T) {
 		}
 	})
 
+	t.Run("watch --where", func(t *testing.T) {
+		res := kdx("watch", "configmaps", "--context", "a,b", "--timeout", "3s", "-o", "name", "--where", `object.metadata.name.startsWith("only-in-")`)
+		got := strings.Split(strings.TrimSpace(res.Stdout), "\n")
+		slices.Sort(got)
+		if res.ExitCode != 0 || strings.Join(got, "\n") != "configmap/only-in-a --context=a\nconfigmap/only-in-b --context=b" {
+			t.Errorf("exit %d, stdout:\n%s\nstderr: %s", res.ExitCode, res.Stdout, res.Stderr)
+		}
+	})
+
 	t.Run("get -w names a missing object in one cluster", func(t *testing.T) {
 		res := kdx("get", "configmaps", "only-in-a", "--context", "a,b", "-w", "--request-timeout", "3s")
 		if res.ExitCode != 1 || !containsLine(res.Stdout, "a         only-in-a") ||
