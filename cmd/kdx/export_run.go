@@ -51,17 +51,30 @@ func (o *exportOptions) Run(ctx context.Context) error {
 		}
 		return o.runFleet(ctx, contexts) // export_fleet.go
 	}
-	cfg, client, err := o.f.readClient(o.allTypes)
+	lister, opts, err := o.prepare(ctx)
 	if err != nil {
 		return err
+	}
+	if o.dir != "" {
+		return o.runDir(ctx, lister, opts)
+	}
+	return o.runStream(ctx, lister, opts)
+}
+
+// prepare resolves what the export reads: the types, the lister and the
+// options (also those of `kdx diff --dir`, which compares instead of writing).
+func (o *exportOptions) prepare(ctx context.Context) (exportLister, export.Options, error) {
+	cfg, client, err := o.f.readClient(o.allTypes)
+	if err != nil {
+		return exportLister{}, export.Options{}, err
 	}
 	targets, err := o.targets(ctx)
 	if err != nil {
-		return err
+		return exportLister{}, export.Options{}, err
 	}
 	terminating, err := terminatingNamespaces(ctx, client, targets, cfg.Namespace, o.allNamespaces)
 	if err != nil {
-		return err
+		return exportLister{}, export.Options{}, err
 	}
 	o.terminating = terminating
 	lister := exportLister{client: client, mappings: map[string]discovery.Mapping{}, where: o.where.request(client)}
@@ -75,10 +88,7 @@ func (o *exportOptions) Run(ctx context.Context) error {
 		lister.mappings[typ.String()] = t.Mapping
 		opts.Types = append(opts.Types, typ)
 	}
-	if o.dir != "" {
-		return o.runDir(ctx, lister, opts)
-	}
-	return o.runStream(ctx, lister, opts)
+	return lister, opts, nil
 }
 
 // targets are the types to export: every listable one with --all-types

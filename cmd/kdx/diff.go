@@ -1,0 +1,344 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/pmezard/go-difflib/difflib"
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+
+	"github.com/kdxproject/kdx/export"
+	"github.com/kdxproject/kdx/internal/cliutil"
+	"github.com/kdxproject/kdx/query"
+)
+
+func init() { register(newDiffCommand) }
+
+// Exit codes of diff, as diff(1)'s and kubectl diff's.
+const (
+	diffFound  = 1
+	diffFailed = 2
+)
+
+// diffOptions are the flags and inputs of `kdx diff --dir`: export's
+// selection and cleaning flags, so that the comparison is with what `kdx
+// export` would write now with the same flags.
+type diffOptions struct {
+	export exportOptions
+	stat   bool
+	output string
+	color  string
+}
+
+func newDiffCommand(f *factory) *cobra.Command {
+	o := &diffOptions{export: *newExportOptions(f), color: "auto"}
+	cmd := &cobra.Command{
+		Use:   "diff --dir DIR (TYPE[,TYPE...] | --all-types) [flags]",
+		Short: "Show how the cluster drifted from an export tree",
+		Long: `Diff compares an export tree (kdx export --dir DIR) with what kdx export would
+write now with the same flags and rules, and writes nothing: the objects only in
+the cluster (new), only in the tree (gone), changed (a unified diff per file,
+coloured on a terminal), and, with --all-types, the types the tree has that the
+server no longer serves. A fresh export shows no drift, byte for byte. --stat
+prints one line per file and the counts; -o json a machine-readable report.
+
+Give the flags the tree was exported with (-A or -n, --all-types or the types,
+--keep-status, --include-owned, --include-system, --redact-secrets, -o json for a
+tree of JSON files). Exit codes are diff's: 0 when there is no difference, 1
+when there is, 2 when something could not be read (what could be read is still
+compared and printed).`,
+		Example: `  # What changed in the namespace since it was exported
+  kdx export --all-types -n demo --dir ./demo-tree -q
+  kdx diff --all-types -n demo --dir ./demo-tree
+
+  # Counts only, for a cron job or CI check
+  kdx diff --all-types -n demo --dir ./demo-tree --stat`,
+		ValidArgsFunction: func(cmd *cobra.Command, args []string, toComplete string) ([]string, cobra.ShellCompDirective) {
+			return (&getOptions{f: f}).completeArgs(cmd, args, toComplete)
+		},
+		RunE: runE(o),
+	}
+	o.AddFlags(cmd.Flags())
+	return cmd
+}
+
+// AddFlags adds diff's flags: export's selection and cleaning flags, and
+// --stat, -o and --color.
+func (o *diffOptions) AddFlags(fs *pflag.FlagSet) {
+	e := &o.export
+	fs.StringVar(&e.dir, "dir", "", "the export tree to compare with (written by kdx export --dir)")
+	fs.StringVar(&e.output, "format", e.output, "the format of the tree's files: yaml or json (export's -o)")
+	fs.BoolVarP(&e.allNamespaces, "all-namespaces", "A", false, "compare every namespace (with --all-types, cluster-scoped types too)")
+	fs.StringVarP(&e.selector, "selector", "l", "", "label selector, as given to export")
+	fs.StringVar(&e.fieldSelector, "field-selector", "", "field selector, as given to export")
+	fs.BoolVar(&e.allTypes, "all-types", false, "compare every type that can be listed; the tree's types no longer served are reported")
+	fs.StringSliceVar(&e.exclude, "exclude", nil, "with --all-types, types to leave out")
+	fs.BoolVar(&e.keepStatus, "keep-status", false, "as export's --keep-status")
+	fs.BoolVar(&e.includeOwned, "include-owned", false, "as export's --include-owned")
+	fs.BoolVar(&e.includeSystem, "include-system", false, "as export's --include-system")
+	fs.BoolVar(&e.redactSecrets, "redact-secrets", false, "as export's --redact-secrets")
+	fs.IntVar(&e.concurrency, "concurrency", e.concurrency, "number of types read at once")
+	fs.Int64Var(&e.chunkSize, "chunk-size", e.chunkSize, "objects per list request")
+	fs.BoolVar(&o.stat, "stat", false, "print one line per file that differs and the counts, not the diffs")
+	fs.StringVarP(&o.output, "output", "o", "", "json: a machine-readable report instead of diffs")
+	fs.StringVar(&o.color, "color", o.color, "colour the diffs: auto (on a terminal), always or never")
+}
+
+// Complete parses the export flags.
+func (o *diffOptions) Complete(cmd *cobra.Command, args []string) error {
+	return o.export.Complete(cmd, args)
+}
+
+// Validate checks the flags.
+func (o *diffOptions) Validate() error {
+	switch {
+	case o.export.dir == "":
+		return errors.New("diff needs --dir: the export tree to compare with")
+	case o.output != "" && o.output != "json":
+		return fmt.Errorf("unable to match a printer suitable for the output format %q, allowed formats are: json", o.output)
+	case o.color != "auto" && o.color != "always" && o.color != "never":
+		return fmt.Errorf("--color must be auto, always or never, not %q", o.color)
+	case hasNames(o.export.args):
+		return errors.New("diff compares whole types: give types without object names")
+	case o.export.selector != "" || o.export.fieldSelector != "":
+		return errors.New("diff cannot be used with --selector or --field-selector: kdx could not tell which files they leave out")
+	}
+	return o.export.Validate()
+}
+
+// Run compares and prints the drift.
+func (o *diffOptions) Run(ctx context.Context) error {
+	if err := o.export.f.oneContext(); err != nil {
+		return err
+	}
+	e := &o.export
+	lister, opts, err := e.prepare(ctx)
+	if err != nil {
+		return err
+	}
+	out := bufio.NewWriterSize(e.f.streams.Out, 64<<10)
+	defer out.Flush()
+	p := &driftPrinter{o: o, out: out, color: o.color == "always" || o.color == "auto" && isTerminal(e.f.streams.Out)}
+	sink, err := export.NewDiffSink(e.dir, e.format, p.found)
+	if err != nil {
+		return err
+	}
+	p.sink = sink
+	opts.Sink, opts.Concurrency, opts.Writers = sink, e.concurrency, export.DefaultWriters
+	sum, err := export.Run(ctx, lister, opts)
+	if err != nil {
+		return err
+	}
+	gone, err := sink.Gone(sum.PruneScope(opts, e.allTypes))
+	if err != nil {
+		return err
+	}
+	if err := p.finish(gone); err != nil {
+		return err
+	}
+	if err := out.Flush(); err != nil {
+		return fmt.Errorf("failed to write output: %w", err)
+	}
+	e.where.warn(e.f.streams.ErrOut)
+	for _, w := range sum.Warnings(e.terminating) {
+		fmt.Fprintln(e.f.streams.ErrOut, w)
+	}
+	rep := query.NewReport("list", "type")
+	for _, r := range sum.Types {
+		for _, err := range r.Errs {
+			rep.Add(r.Type.String(), err)
+		}
+	}
+	rep.Write(e.f.streams.ErrOut)
+	switch {
+	case rep.Len() > 0:
+		return &cliutil.ExitError{Code: diffFailed}
+	case p.n > 0:
+		return &cliutil.ExitError{Code: diffFound}
+	}
+	return nil
+}
+
+// driftPrinter prints the changes: the changed and new files sorted by
+// path at the end (they arrive in any order), then the gone ones.
+type driftPrinter struct {
+	o     *diffOptions
+	out   *bufio.Writer
+	sink  *export.DiffSink
+	color bool
+
+	mu      sync.Mutex // found is called from the export's writers
+	changes []export.Change
+	diffs   map[string]string // the diffs of changes, by path
+	n       int
+}
+
+// found keeps a change to print; only its diff is kept, not the objects.
+func (p *driftPrinter) found(c export.Change) error {
+	d, err := p.diff(c)
+	if err != nil {
+		return err
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.diffs == nil {
+		p.diffs = map[string]string{}
+	}
+	p.diffs[c.Path] = d
+	p.changes = append(p.changes, export.Change{Path: c.Path, Drift: c.Drift})
+	p.n++
+	return nil
+}
+
+// diffOf is the diff of c, computed when it was found or now.
+func (p *driftPrinter) diffOf(c export.Change) (string, error) {
+	if d, ok := p.diffs[c.Path]; ok {
+		return d, nil
+	}
+	return p.diff(c)
+}
+
+// finish prints every change in path order.
+func (p *driftPrinter) finish(gone []export.Change) error {
+	all := append(p.changes, gone...)
+	p.n = len(all)
+	sortChanges(all)
+	if p.o.output == "json" {
+		return p.json(all)
+	}
+	counts := map[export.Drift]int{}
+	for _, c := range all {
+		counts[c.Drift]++
+		if err := p.print(c); err != nil {
+			return err
+		}
+	}
+	if p.o.stat && len(all) > 0 {
+		fmt.Fprintf(p.out, "%d changed, %d new, %d gone, %d in types no longer served\n",
+			counts[export.DriftChanged], counts[export.DriftNew], counts[export.DriftGone], counts[export.DriftUnserved])
+	}
+	return nil
+}
+
+// print writes one change: a unified diff, or one --stat line.
+func (p *driftPrinter) print(c export.Change) error {
+	d, err := p.diffOf(c)
+	if err != nil {
+		return err
+	}
+	if p.o.stat {
+		plus, minus := diffCounts(d)
+		_, err := fmt.Fprintf(p.out, "%-8s %s (+%d -%d)\n", c.Drift, c.Path, plus, minus)
+		return err
+	}
+	for _, line := range strings.SplitAfter(d, "\n") {
+		if line == "" {
+			continue
+		}
+		p.out.WriteString(p.paint(line))
+	}
+	return nil
+}
+
+// diff is c as a unified diff between the tree (DIR/...) and the cluster (live/...).
+func (p *driftPrinter) diff(c export.Change) (string, error) {
+	old, err := p.sink.ReadOld(c)
+	if err != nil {
+		return "", err
+	}
+	from, to := p.o.export.dir+"/"+c.Path, "live/"+c.Path
+	switch c.Drift {
+	case export.DriftNew:
+		from = "/dev/null"
+	case export.DriftGone, export.DriftUnserved:
+		to = "/dev/null"
+	}
+	d, err := difflib.GetUnifiedDiffString(difflib.UnifiedDiff{
+		A: splitLines(old), B: splitLines(c.New), FromFile: from, ToFile: to, Context: 3,
+	})
+	if c.Drift == export.DriftUnserved {
+		d = fmt.Sprintf("# %s: its type is no longer served\n", c.Path) + d
+	}
+	return d, err
+}
+
+// splitLines splits b into lines that keep their newline.
+func splitLines(b []byte) []string {
+	if len(b) == 0 {
+		return nil
+	}
+	return difflib.SplitLines(strings.TrimSuffix(string(b), "\n"))
+}
+
+// diffCounts counts the added and removed lines of a unified diff.
+func diffCounts(d string) (plus, minus int) {
+	for _, l := range strings.Split(d, "\n") {
+		switch {
+		case strings.HasPrefix(l, "+++"), strings.HasPrefix(l, "---"):
+		case strings.HasPrefix(l, "+"):
+			plus++
+		case strings.HasPrefix(l, "-"):
+			minus++
+		}
+	}
+	return plus, minus
+}
+
+// paint colours a diff line as git does, on a terminal.
+func (p *driftPrinter) paint(line string) string {
+	if !p.color {
+		return line
+	}
+	code := ""
+	switch {
+	case strings.HasPrefix(line, "+++"), strings.HasPrefix(line, "---"):
+		code = "1"
+	case strings.HasPrefix(line, "+"):
+		code = "32"
+	case strings.HasPrefix(line, "-"):
+		code = "31"
+	case strings.HasPrefix(line, "@@"):
+		code = "36"
+	}
+	if code == "" {
+		return line
+	}
+	return "\x1b[" + code + "m" + strings.TrimSuffix(line, "\n") + "\x1b[0m\n"
+}
+
+// driftEntry is one change of the -o json report.
+type driftEntry struct {
+	Path  string `json:"path"`
+	Drift string `json:"drift"`
+	Diff  string `json:"diff"`
+}
+
+// json writes the report: {"changes": [{path, drift, diff}...]}.
+func (p *driftPrinter) json(all []export.Change) error {
+	entries := make([]driftEntry, 0, len(all))
+	for _, c := range all {
+		d, err := p.diffOf(c)
+		if err != nil {
+			return err
+		}
+		entries = append(entries, driftEntry{Path: c.Path, Drift: string(c.Drift), Diff: d})
+	}
+	b, err := json.MarshalIndent(map[string]any{"changes": entries}, "", "    ")
+	if err != nil {
+		return err
+	}
+	_, err = fmt.Fprintf(p.out, "%s\n", b)
+	return err
+}
+
+// sortChanges sorts changes by path.
+func sortChanges(cs []export.Change) {
+	slices.SortFunc(cs, func(a, b export.Change) int { return strings.Compare(a.Path, b.Path) })
+}
