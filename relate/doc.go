@@ -5,7 +5,8 @@
 // a walk always ends.
 //
 // The pieces, one file each:
-//   - index.go: Index, the objects by uid and their owned objects;
+//   - index.go: Index, the objects by uid and their owned objects, from
+//     metadata pages (FromPage);
 //   - walk.go: Down and Up, the tree of Nodes with Marks;
 //   - ready.go: Ready, an object's Ready or Available condition;
 //   - render.go: the tree as a table or a nested JSON/YAML structure.

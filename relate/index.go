@@ -36,14 +36,17 @@ func NewIndex() *Index {
 	}
 }
 
-// AddPage adds one metadata page of the type gvk (list items often carry
-// no kind of their own).
-func (ix *Index) AddPage(gvk schema.GroupVersionKind, page *metav1.PartialObjectMetadataList) {
+// FromPage are the objects of one metadata page of the type gvk (list
+// items often carry no kind of their own), keeping only what the graph
+// needs: call it where the page is read, so that the page can go.
+func FromPage(gvk schema.GroupVersionKind, page *metav1.PartialObjectMetadataList) []*Object {
+	out := make([]*Object, 0, len(page.Items))
 	for i := range page.Items {
 		m := &page.Items[i].ObjectMeta
-		ix.Add(&Object{GVK: gvk, Namespace: m.Namespace, Name: m.Name, UID: m.UID,
+		out = append(out, &Object{GVK: gvk, Namespace: m.Namespace, Name: m.Name, UID: m.UID,
 			Created: m.CreationTimestamp.Time, Owners: m.OwnerReferences})
 	}
+	return out
 }
 
 // Add adds one object.

@@ -43,7 +43,9 @@ func fixture() *Index {
 		cmGVK:     {item("a", ref(cmGVK, "b")), item("b", ref(cmGVK, "a"))},
 	}
 	for gvk, items := range pages {
-		ix.AddPage(gvk, &metav1.PartialObjectMetadataList{Items: items})
+		for _, o := range FromPage(gvk, &metav1.PartialObjectMetadataList{Items: items}) {
+			ix.Add(o)
+		}
 		ix.Listed(gvk.GroupKind(), true)
 	}
 	ix.Unlisted(secretGVK.GroupKind())

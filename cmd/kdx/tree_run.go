@@ -8,6 +8,7 @@ import (
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 
 	"github.com/kdxproject/kdx/discovery"
@@ -105,12 +106,10 @@ func (r *treeRun) index(ctx context.Context, root discovery.Mapping) (*relate.In
 	r.types = map[schema.GroupKind]discovery.Target{}
 	byName := map[string]discovery.Target{}
 	eng := &query.Engine{Lister: r.client}
-	err = eng.Each(ctx, req, r.lists, func(discovery.Target) query.Sink { return &render.Pages{} },
+	err = eng.Each(ctx, req, r.lists, func(t discovery.Target) query.Sink { return &treeSink{gvk: t.GVK} },
 		func(t discovery.Target, s query.Sink) error {
-			for _, p := range s.(*render.Pages).List {
-				if l, ok := p.(*metav1.PartialObjectMetadataList); ok {
-					ix.AddPage(t.GVK, l)
-				}
+			for _, o := range s.(*treeSink).objects {
+				ix.Add(o)
 			}
 			r.types[t.GVK.GroupKind()] = t
 			byName[t.QualifiedName()] = t
@@ -120,6 +119,23 @@ func (r *treeRun) index(ctx context.Context, root discovery.Mapping) (*relate.In
 	r.splitFailures(ix, byName)
 	return ix, err
 }
+
+// treeSink keeps what the graph needs of one type's metadata pages, on the
+// goroutine that reads them.
+type treeSink struct {
+	gvk     schema.GroupVersionKind
+	objects []*relate.Object
+}
+
+// Page keeps the objects of a metadata page.
+func (s *treeSink) Page(obj runtime.Object) error {
+	if l, ok := obj.(*metav1.PartialObjectMetadataList); ok {
+		s.objects = append(s.objects, relate.FromPage(s.gvk, l)...)
+	}
+	return nil
+}
+
+var _ query.Sink = (*treeSink)(nil)
 
 // splitFailures marks the types that could not be listed as such in ix,
 // and keeps the forbidden ones apart for one warning.
