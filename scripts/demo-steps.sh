@@ -41,6 +41,25 @@ YAML
 "$KDX" delete configmap demo-watch -n demo >/dev/null
 wait $watcher || failures=$((failures + 1))
 
+say "What a Deployment owns, made by the controllers (ownerReferences of every type, CRDs included)"
+"$KDX" create -f - -n demo >/dev/null <<'YAML'
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  replicas: 2
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec: {containers: [{name: web, image: nginx}]}
+YAML
+for _ in $(seq 30); do  # the controllers make the ReplicaSet, then the Pods
+  [ "$("$KDX" tree deployment.apps/web -n demo 2>/dev/null | grep -c 'pod/')" -eq 2 ] && break
+  sleep 0.5
+done
+run tree deployment.apps/web -n demo
+
 say "A fleet: a second control plane (context b) beside the first (context admin)"
 KUBECONFIG_A=$KUBECONFIG
 eval "$(make -s up KDX_STATE="$KDX_STATE-b" KDX_CP_NAME=b)" || { echo "second control plane failed to start" >&2; exit 1; }
