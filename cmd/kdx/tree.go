@@ -51,8 +51,8 @@ first line and each line's children are its owners.
 
 Marks: [cycle] an object already on the path (not walked again), [missing]
 an ownerReference to an owner that does not exist, [unknown] an owner of a
-type you may not list (with one warning). Types that could not be listed for
-another cause are reported at the end, one line per cause, exit code 1.
+type you may not list (with one warning, exit code 1). Types that could not be
+listed for another cause are reported at the end, one line per cause, exit code 1.
 
 A namespaced object's descendants are in its namespace; a cluster-scoped
 object's namespaced descendants are looked for in the namespace (-n, or the

@@ -13,6 +13,7 @@ import (
 
 	"github.com/kdxproject/kdx/discovery"
 	"github.com/kdxproject/kdx/dynamicclient"
+	"github.com/kdxproject/kdx/internal/cliutil"
 	"github.com/kdxproject/kdx/query"
 	"github.com/kdxproject/kdx/relate"
 	"github.com/kdxproject/kdx/render"
@@ -210,7 +211,13 @@ func (r *treeRun) finish() error {
 	if err := r.lists.Err(); err != nil {
 		return err
 	}
-	return r.reads.Err()
+	if err := r.reads.Err(); err != nil {
+		return err
+	}
+	if len(r.forbidden) > 0 {
+		return &cliutil.ExitError{Code: 1} // the tree may lack what those types hold
+	}
+	return nil
 }
 
 // countNoun is "1 type", "3 types".

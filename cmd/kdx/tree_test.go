@@ -205,7 +205,7 @@ spec:
 	waitForObjects(t, env, ns, "pods")
 	pod := strings.TrimPrefix(strings.TrimSpace(env.RunKubectl(t, "get", "pods", "-n", ns, "-o", "name").Stdout), "pod/")
 	res := env.Kdx(t, "--context", "restricted", "tree", "pod/"+pod, "-n", ns, "--up")
-	if res.ExitCode != 0 || !regexp.MustCompile(`pod/`+pod+`\s.*\n`+ns+`\s+└─replicaset\.apps/rs \[unknown\]\s+-\s+-\s+-\n$`).MatchString(res.Stdout) {
+	if res.ExitCode != 1 || !regexp.MustCompile(`pod/`+pod+`\s.*\n`+ns+`\s+└─replicaset\.apps/rs \[unknown\]\s+-\s+-\s+-\n$`).MatchString(res.Stdout) {
 		t.Errorf("stdout: exit %d\n%s%s", res.ExitCode, res.Stdout, res.Stderr)
 	}
 	lines := strings.Split(strings.TrimSpace(res.Stderr), "\n")
