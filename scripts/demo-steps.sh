@@ -23,6 +23,16 @@ run export --all-types -n demo
 say "... and what export removes or skips, and why (the rules are data)"
 run export --rules
 
+say "Drift: what changed in the cluster since an export (exit 1: there is drift)"
+"$KDX" export --all-types -n demo --dir "$KDX_STATE/demo-tree" -q
+"$KDX" patch configmap demo-settings -n demo --type merge -p '{"data":{"greeting":"bonjour"}}' >/dev/null
+printf '\033[36m$ kdx diff --all-types -n demo --dir demo-tree\033[0m\n'
+"$KDX" diff --all-types -n demo --dir "$KDX_STATE/demo-tree"
+rc=$?
+echo "(exit $rc, as expected)"
+[ $rc -eq 1 ] || failures=$((failures + 1))
+"$KDX" patch configmap demo-settings -n demo --type merge -p '{"data":{"greeting":"hello"}}' >/dev/null
+
 say "Watching several kinds at once while objects change (kubectl refuses this)"
 printf '\033[36m$ kdx watch gadgets,configmaps -n demo --watch-only --output-watch-events --timeout 8s\033[0m\n'
 "$KDX" watch gadgets,configmaps -n demo --watch-only --output-watch-events --timeout 8s &
