@@ -29,20 +29,18 @@ type tableRowJSON struct {
 
 // decodeTable decodes body in one pass and, when it is a Table, returns it
 // with each row's object (if any) as an *unstructured.Unstructured, what
-// render's DecodeRows makes of a raw one. ok is false when body is valid
-// Table (a server without table support, or no JSON at all): an object's
-// own fields may be named as a table's and hold anything, so only a
-// Table's decoding errors are errors.
+// render's DecodeRows makes of a raw one. ok says whether body is a Table;
+// err is the decoding's error either way: encoding/json goes on after a
+// value of the wrong type, so the kind is known whatever the other fields
+// hold (an object's own fields may be named as a table's).
 func decodeTable(body []byte) (t *metav1.Table, ok bool, err error) {
 	var w tableJSON
-	// encoding/json goes on after a value of the wrong type: the kind is
-	// known whatever the other fields hold.
 	err = utiljson.Unmarshal(body, &w)
 	if w.Kind != "Table" || !strings.HasPrefix(w.APIVersion, "meta.k8s.io/") {
-		return nil, false, nil
+		return nil, false, err
 	}
 	if err != nil {
-		return nil, false, err
+		return nil, true, err
 	}
 	t = &metav1.Table{TypeMeta: w.TypeMeta, ListMeta: w.ListMeta, ColumnDefinitions: w.ColumnDefinitions}
 	if w.Rows != nil {
@@ -68,11 +66,17 @@ func decodeTable(body []byte) (t *metav1.Table, ok bool, err error) {
 // over the body and most of the CPU of a large get.
 func DecodePrintable(body []byte) (runtime.Object, error) {
 	t, ok, err := decodeTable(body)
-	if err != nil {
+	switch {
+	case ok && err != nil:
 		return nil, fmt.Errorf("failed to decode table: %w", err)
-	}
-	if ok {
+	case ok:
 		return t, nil
+	case err != nil:
+		// Not a table, nor of a table's shape: an error only if the
+		// kind cannot be read, as the probe of the kind decided before.
+		if err := utiljson.Unmarshal(body, &metav1.TypeMeta{}); err != nil {
+			return nil, fmt.Errorf("failed to decode server response: %w", err)
+		}
 	}
 	obj, err := runtime.Decode(unstructured.UnstructuredJSONScheme, body)
 	if err != nil {
