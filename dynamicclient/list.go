@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/url"
 	"strconv"
-	"strings"
 	"time"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -241,28 +240,6 @@ func listParams(o metav1.ListOptions, include metav1.IncludeObjectPolicy) url.Va
 		v.Set("includeObject", string(include))
 	}
 	return v
-}
-
-// DecodePrintable decodes a server response asked for as a Table: a
-// *metav1.Table (row objects left raw), or the object or list of a server
-// without table support, as *unstructured.Unstructured(List).
-func DecodePrintable(body []byte) (runtime.Object, error) {
-	var probe metav1.TypeMeta
-	if err := utiljson.Unmarshal(body, &probe); err != nil {
-		return nil, fmt.Errorf("failed to decode server response: %w", err)
-	}
-	if probe.Kind == "Table" && strings.HasPrefix(probe.APIVersion, "meta.k8s.io/") {
-		t := &metav1.Table{}
-		if err := utiljson.Unmarshal(body, t); err != nil {
-			return nil, fmt.Errorf("failed to decode table: %w", err)
-		}
-		return t, nil
-	}
-	obj, err := runtime.Decode(unstructured.UnstructuredJSONScheme, body)
-	if err != nil {
-		return nil, fmt.Errorf("failed to decode server response: %w", err)
-	}
-	return obj, nil
 }
 
 // NameAgeTable builds kubectl's NAME and AGE table of an object or list the

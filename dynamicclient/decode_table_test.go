@@ -1,0 +1,180 @@
+package dynamicclient
+
+import (
+	"bytes"
+	"fmt"
+	"reflect"
+	"strings"
+	"testing"
+
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/runtime"
+	utiljson "k8s.io/apimachinery/pkg/util/json"
+	"k8s.io/cli-runtime/pkg/printers"
+)
+
+// standardDecode is how a Table answer was decoded before DecodePrintable
+// read it once: a probe of its kind, apimachinery's JSON decoding into
+// metav1.Table (row objects raw), then each row object into an
+// *unstructured.Unstructured as render.DecodeRows does.
+func standardDecode(body []byte) (runtime.Object, error) {
+	var probe metav1.TypeMeta
+	if err := utiljson.Unmarshal(body, &probe); err != nil {
+		return nil, err
+	}
+	if probe.Kind != "Table" || !strings.HasPrefix(probe.APIVersion, "meta.k8s.io/") {
+		return runtime.Decode(unstructured.UnstructuredJSONScheme, body)
+	}
+	t := &metav1.Table{}
+	if err := utiljson.Unmarshal(body, t); err != nil {
+		return nil, err
+	}
+	for i := range t.Rows {
+		row := &t.Rows[i]
+		if row.Object.Raw == nil {
+			continue
+		}
+		u := &unstructured.Unstructured{}
+		if err := utiljson.Unmarshal(row.Object.Raw, &u.Object); err != nil {
+			return nil, err
+		}
+		row.Object = runtime.RawExtension{Object: u}
+	}
+	return t, nil
+}
+
+// tableBodies are server answers to a Table request.
+var tableBodies = map[string]string{
+	"configmaps, metadata": configMapTable(3),
+	"custom columns of every type": `{"kind":"Table","apiVersion":"meta.k8s.io/v1","metadata":{"resourceVersion":"9","continue":"c1","remainingItemCount":4},
+		"columnDefinitions":[{"name":"Name","type":"string","format":"name","description":"d","priority":0},
+			{"name":"Replicas","type":"integer","format":"","description":"","priority":0},{"name":"Ratio","type":"number","format":"","description":"","priority":1},
+			{"name":"Ready","type":"boolean","format":"","description":"","priority":0},{"name":"Since","type":"date","format":"","description":"","priority":0},
+			{"name":"Note","type":"string","format":"","description":"","priority":0}],
+		"rows":[{"cells":["g1",3,0.5,true,"2026-11-27T09:00:00Z","\u00e9\u4e2d \"q\"\t"],"object":{"kind":"PartialObjectMetadata","apiVersion":"meta.k8s.io/v1","metadata":{"name":"g1","namespace":"n","labels":{"a":"b"}}}},
+			{"cells":["g2",9007199254740993,1e3,false,null,null],"conditions":[{"type":"Completed","status":"True","reason":"r","message":"m"}],"object":{"kind":"PartialObjectMetadata","apiVersion":"meta.k8s.io/v1","metadata":{"name":"g2"}}},
+			{"cells":["g3",-1,-0.25],"object":null},
+			{"cells":["g4",0,1.0,true,"","x"],"object":{}},
+			{"cells":[]}]}`,
+	"include object": `{"kind":"Table","apiVersion":"meta.k8s.io/v1","metadata":{},"columnDefinitions":[{"name":"Name","type":"string","format":"name"}],
+		"rows":[{"cells":["g"],"object":{"apiVersion":"multi.example.org/v2","kind":"Gadget","metadata":{"name":"g","namespace":"n"},"spec":{"size":3,"ratio":0.5,"list":[1,"a",null,{"e":{}}]}}}]}`,
+	"include none":                           `{"kind":"Table","apiVersion":"meta.k8s.io/v1","metadata":{},"columnDefinitions":[{"name":"Name","type":"string","format":"name"}],"rows":[{"cells":["a"]},{"cells":["b"]}]}`,
+	"v1beta1 table, no rows":                 `{"kind":"Table","apiVersion":"meta.k8s.io/v1beta1","metadata":{},"columnDefinitions":[]}`,
+	"fields in another order":                `{"rows":[{"object":{"metadata":{"name":"a"}},"cells":["a"]}],"columnDefinitions":[{"name":"Name","type":"string"}],"apiVersion":"meta.k8s.io/v1","kind":"Table"}`,
+	"list fallback":                          `{"kind":"ConfigMapList","apiVersion":"v1","metadata":{"resourceVersion":"42","continue":"abc"},"items":[{"metadata":{"name":"a","namespace":"n"},"data":{"k":"v"}}]}`,
+	"object fallback with table-like fields": `{"apiVersion":"x.example.org/v1","kind":"Thing","metadata":{"name":"t"},"rows":"not rows","columnDefinitions":7}`,
+}
+
+// TestDecodePrintableMatchesStandard checks DecodePrintable against the
+// standard decoding, field by field and as cli-runtime prints it.
+func TestDecodePrintableMatchesStandard(t *testing.T) {
+	for name, body := range tableBodies {
+		t.Run(name, func(t *testing.T) {
+			if err := comparePrintable([]byte(body)); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+}
+
+func TestDecodePrintableErrors(t *testing.T) {
+	for body, want := range map[string]string{
+		`{"kind":"Table","apiVersion":"meta.k8s.io/v1","rows":[`:                          "failed to decode server response",
+		`{"kind":"Table","apiVersion":"meta.k8s.io/v1","rows":[{"object":"s"}]}`:          "failed to decode table",
+		`{"kind":"Table","apiVersion":"meta.k8s.io/v1","rows":[{"cells":{"a":1}}]}`:       "failed to decode table",
+		`{"kind":"Table","apiVersion":"meta.k8s.io/v1","columnDefinitions":[{"name":1}]}`: "failed to decode table",
+		`[]`: "failed to decode server response",
+	} {
+		_, err := DecodePrintable([]byte(body))
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("DecodePrintable(%s) = %v, want an error with %q", body, err, want)
+		}
+	}
+}
+
+// FuzzDecodePrintable checks DecodePrintable against the standard decoding
+// on any body: both fail, or both give the same objects.
+func FuzzDecodePrintable(f *testing.F) {
+	for _, body := range tableBodies {
+		f.Add([]byte(body))
+	}
+	f.Fuzz(func(t *testing.T, body []byte) {
+		if err := comparePrintable(body); err != nil {
+			t.Error(err)
+		}
+	})
+}
+
+// comparePrintable decodes body both ways and says how they differ.
+func comparePrintable(body []byte) error {
+	got, gotErr := DecodePrintable(body)
+	want, wantErr := standardDecode(body)
+	if (gotErr != nil) != (wantErr != nil) {
+		return fmt.Errorf("error %v, standard decoding's %v", gotErr, wantErr)
+	}
+	if gotErr != nil {
+		return nil
+	}
+	if !reflect.DeepEqual(got, want) {
+		return fmt.Errorf("decoded\n %#v\nstandard decoding\n %#v", got, want)
+	}
+	gt, ok := got.(*metav1.Table)
+	if !ok {
+		return nil
+	}
+	var gb, wb bytes.Buffer
+	print := func(t runtime.Object, w *bytes.Buffer) error {
+		tw := printers.GetNewTabWriter(w)
+		p := printers.NewTablePrinter(printers.PrintOptions{WithNamespace: true, ShowLabels: true, Wide: true, ColumnLabels: []string{"a"}})
+		if err := p.PrintObj(t, tw); err != nil {
+			return err
+		}
+		return tw.Flush()
+	}
+	gerr, werr := print(gt, &gb), print(want, &wb)
+	if (gerr != nil) != (werr != nil) || gb.String() != wb.String() {
+		return fmt.Errorf("printed %q (%v), standard decoding %q (%v)", gb.String(), gerr, wb.String(), werr)
+	}
+	return nil
+}
+
+// configMapTable is a page of n ConfigMaps as kube-apiserver answers
+// kubectl get configmaps -A: cells name, data count and age, and each row's
+// PartialObjectMetadata with labels, annotations and managedFields.
+func configMapTable(n int) string {
+	var sb strings.Builder
+	sb.WriteString(`{"kind":"Table","apiVersion":"meta.k8s.io/v1","metadata":{"resourceVersion":"123456","continue":"eyJ2IjoibWV0YS5rOHMuaW8vdjEiLCJydiI6MTIzNDU2LCJzdGFydCI6Im5zLTkvY20tNDk5XHUwMDAwIn0","remainingItemCount":1500},` +
+		`"columnDefinitions":[{"name":"Name","type":"string","format":"name","description":"Name must be unique within a namespace. Is required when creating resources, although some resources may allow a client to request the generation of an appropriate name automatically. Name is primarily intended for creation idempotence and configuration definition. Cannot be updated. More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names#names","priority":0},` +
+		`{"name":"Data","type":"string","format":"","description":"Data contains the configuration data. Each key must consist of alphanumeric characters, '-', '_' or '.'. Values with non-UTF-8 byte sequences must use the BinaryData field. The keys stored in Data must not overlap with the keys in the BinaryData field, this is enforced during validation process.","priority":0},` +
+		`{"name":"Age","type":"string","format":"","description":"CreationTimestamp is a timestamp representing the server time when this object was created. It is not guaranteed to be set in happens-before order across separate operations. Clients may not set this value. It is represented in RFC3339 form and is in UTC.\n\nPopulated by the system. Read-only. Null for lists. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata","priority":0}],"rows":[`)
+	for i := range n {
+		if i > 0 {
+			sb.WriteString(",")
+		}
+		fmt.Fprintf(&sb, `{"cells":["cm-%04d",%d,"%dd"],"object":{"kind":"PartialObjectMetadata","apiVersion":"meta.k8s.io/v1","metadata":{"name":"cm-%04d","namespace":"ns-%d","uid":"0b8e6f8a-7a4e-4a57-9f8e-1c2d3e%06d","resourceVersion":"%d","creationTimestamp":"2026-11-27T09:00:00Z",`+
+			`"labels":{"app":"bench","app.kubernetes.io/part-of":"kdx-bench","tier":"t%d"},"annotations":{"kdx.example.org/owner":"team-%d","kdx.example.org/note":"seeded for the fleet bench \u00e9"},`+
+			`"managedFields":[{"manager":"kubectl-create","operation":"Update","apiVersion":"v1","time":"2026-11-27T09:00:00Z","fieldsType":"FieldsV1","fieldsV1":{"f:data":{".":{},"f:a":{},"f:b":{},"f:c":{}},"f:metadata":{"f:annotations":{".":{},"f:kdx.example.org/note":{},"f:kdx.example.org/owner":{}},"f:labels":{".":{},"f:app":{},"f:app.kubernetes.io/part-of":{},"f:tier":{}}}}}]}}}`,
+			i, i%7, i%300, i, i%10, i, 1000+i, i%3, i%5)
+	}
+	sb.WriteString("]}")
+	return sb.String()
+}
+
+// BenchmarkDecodeTable compares DecodePrintable with the standard decoding
+// on a page of 500 ConfigMap rows (includeObject=Metadata), row objects
+// decoded as a get -A needs them.
+func BenchmarkDecodeTable(b *testing.B) {
+	body := []byte(configMapTable(500))
+	for name, decode := range map[string]func([]byte) (runtime.Object, error){"kdx": DecodePrintable, "standard": standardDecode} {
+		b.Run(name, func(b *testing.B) {
+			b.SetBytes(int64(len(body)))
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := decode(body); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
