@@ -17,6 +17,7 @@ import (
 	"github.com/kdxproject/kdx/export"
 	"github.com/kdxproject/kdx/internal/cliutil"
 	"github.com/kdxproject/kdx/query"
+	"github.com/kdxproject/kdx/write"
 )
 
 func init() { register(newDiffCommand) }
@@ -32,6 +33,7 @@ const (
 // export` would write now with the same flags.
 type diffOptions struct {
 	export exportOptions
+	file   diffFileFlags // -f: what apply would change (diff_file.go)
 	stat   bool
 	output string
 	color  string
@@ -40,9 +42,16 @@ type diffOptions struct {
 func newDiffCommand(f *factory) *cobra.Command {
 	o := &diffOptions{export: *newExportOptions(f), color: "auto"}
 	cmd := &cobra.Command{
-		Use:   "diff --dir DIR (TYPE[,TYPE...] | --all-types) [flags]",
-		Short: "Show how the cluster drifted from an export tree",
-		Long: `Diff compares an export tree (kdx export --dir DIR) with what kdx export would
+		Use:   "diff (--dir DIR (TYPE[,TYPE...] | --all-types) | -f FILENAME) [flags]",
+		Short: "Show how the cluster drifted from an export tree, or what apply -f would change",
+		Long: `With -f, diff shows what kdx apply -f would change: a server-side dry-run
+apply of every object (concurrently, as apply is) compared with the live object,
+both cleaned with export's rules so that only meaningful fields show (live/...
+to merged/...). --prune also shows the live objects of the input's types and
+namespaces that the input lacks. Secret values are shown as *** unless
+--show-secrets.
+
+With --dir, diff compares an export tree (kdx export --dir DIR) with what kdx export would
 write now with the same flags and rules, and writes nothing: the objects only in
 the cluster (new), only in the tree (gone), changed (a unified diff per file,
 coloured on a terminal), and, with --all-types, the types the tree has that the
@@ -59,7 +68,10 @@ compared and printed).`,
   kdx diff --all-types -n demo --dir ./demo-tree
 
   # Counts only, for a cron job or CI check
-  kdx diff --all-types -n demo --dir ./demo-tree --stat`,
+  kdx diff --all-types -n demo --dir ./demo-tree --stat
+
+  # What applying a file would change
+  kdx diff -f app.yaml`,
 		ValidArgsFunction: func(cmd *cobra.Command, args []string, toComplete string) ([]string, cobra.ShellCompDirective) {
 			return (&getOptions{f: f}).completeArgs(cmd, args, toComplete)
 		},
@@ -89,18 +101,37 @@ func (o *diffOptions) AddFlags(fs *pflag.FlagSet) {
 	fs.BoolVar(&o.stat, "stat", false, "print one line per file that differs and the counts, not the diffs")
 	fs.StringVarP(&o.output, "output", "o", "", "json: a machine-readable report instead of diffs")
 	fs.StringVar(&o.color, "color", o.color, "colour the diffs: auto (on a terminal), always or never")
+	o.file.files.addFlags(fs, "diff against the cluster (what apply -f would change)")
+	fs.StringVar(&o.file.fieldManager, "field-manager", "kdx", "with -f, the manager of the dry-run apply (that of your kdx apply)")
+	fs.BoolVar(&o.file.forceConflicts, "force-conflicts", false, "with -f, diff as apply --force-conflicts would apply")
+	fs.BoolVar(&o.file.showSecrets, "show-secrets", false, "with -f, show the values of Secrets instead of ***")
+	fs.BoolVar(&o.file.prune, "prune", false, "with -f, also show the live objects of the input's types and namespaces that it lacks")
 }
 
 // Complete parses the export flags.
 func (o *diffOptions) Complete(cmd *cobra.Command, args []string) error {
+	if o.fileMode() {
+		if !cmd.Flags().Changed("concurrency") {
+			o.export.concurrency = write.DefaultConcurrency // apply's
+		}
+		return nil
+	}
 	return o.export.Complete(cmd, args)
 }
 
+// fileMode says that -f was given: diff what apply would change.
+func (o *diffOptions) fileMode() bool { return len(o.file.files.filenames) > 0 }
+
 // Validate checks the flags.
 func (o *diffOptions) Validate() error {
+	if o.fileMode() {
+		return o.validateFile()
+	}
 	switch {
 	case o.export.dir == "":
-		return errors.New("diff needs --dir: the export tree to compare with")
+		return errNoFiles
+	case o.file.prune || o.file.showSecrets || o.file.forceConflicts:
+		return errors.New("--prune, --show-secrets and --force-conflicts go with -f")
 	case o.output != "" && o.output != "json":
 		return fmt.Errorf("unable to match a printer suitable for the output format %q, allowed formats are: json", o.output)
 	case o.color != "auto" && o.color != "always" && o.color != "never":
@@ -113,10 +144,26 @@ func (o *diffOptions) Validate() error {
 	return o.export.Validate()
 }
 
+// validateFile checks the flags of diff -f.
+func (o *diffOptions) validateFile() error {
+	switch {
+	case o.export.dir != "" || o.export.allTypes || len(o.export.args) > 0:
+		return errors.New("-f compares files with the cluster: give no --dir, TYPE or --all-types with it")
+	case o.output != "":
+		return errors.New("-o json goes with --dir")
+	case o.color != "auto" && o.color != "always" && o.color != "never":
+		return fmt.Errorf("--color must be auto, always or never, not %q", o.color)
+	}
+	return checkConcurrency(o.export.concurrency)
+}
+
 // Run compares and prints the drift.
 func (o *diffOptions) Run(ctx context.Context) error {
 	if err := o.export.f.oneContext(); err != nil {
 		return err
+	}
+	if o.fileMode() {
+		return o.runFile(ctx) // diff_file.go
 	}
 	e := &o.export
 	lister, opts, err := e.prepare(ctx)

@@ -1,0 +1,252 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/pmezard/go-difflib/difflib"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+
+	"github.com/kdxproject/kdx/export"
+	"github.com/kdxproject/kdx/internal/cliutil"
+	"github.com/kdxproject/kdx/manifest"
+	"github.com/kdxproject/kdx/render"
+	"github.com/kdxproject/kdx/write"
+)
+
+// diffFileFlags are the flags of `kdx diff -f`.
+type diffFileFlags struct {
+	files          fileFlags
+	fieldManager   string
+	forceConflicts bool
+	showSecrets    bool
+	prune          bool
+}
+
+// fileDiff is one object's difference: live and merged (what apply would
+// make of it), both cleaned with export's rules; nil where there is none.
+type fileDiff struct {
+	path         string
+	live, merged []byte
+}
+
+// runFile is `kdx diff -f`: a server-side dry-run apply of every object of
+// the input (concurrently, as apply is), each result compared with the
+// live object; with --prune, the live objects of the input's types and
+// namespaces that it lacks are shown as deletions.
+func (o *diffOptions) runFile(ctx context.Context) error {
+	f := o.export.f
+	objs, err := o.file.files.read(f.streams.In, f.streams.ErrOut, "diff", manifest.DuplicatesRefuse)
+	if err != nil {
+		return err
+	}
+	opts := write.Options{DryRun: true, FieldValidation: "Strict", FieldManager: o.file.fieldManager,
+		ForceConflicts: o.file.forceConflicts, Concurrency: o.export.concurrency}
+	env, err := newWriteEnv(ctx, f, opts)
+	if err != nil {
+		return err
+	}
+	b := env.batch(ctx, "diff")
+	b.Warn = func(msg string) { fmt.Fprintf(f.streams.ErrOut, "Warning: %s\n", msg) }
+	cleaner := export.NewCleaner(export.CleanOptions{KeepStatus: o.export.keepStatus})
+	var mu sync.Mutex // guards diffs: the ops run concurrently
+	diffs := map[string]fileDiff{}
+	op := func(ctx context.Context, t write.Task) write.Result {
+		live, err := env.writer.Client.Get(ctx, t.Ref, "")
+		if err != nil && live.Code != 404 {
+			return write.Result{Task: t, Verb: "diff", Err: err}
+		}
+		r := env.writer.Apply(ctx, t)
+		if r.Err != nil || r.Object == nil {
+			return r
+		}
+		d := o.fileDiff(t.Ref, live.Object, r.Object, cleaner)
+		mu.Lock()
+		diffs[refKey(t.Ref)] = d
+		mu.Unlock()
+		return r
+	}
+	out := bufio.NewWriterSize(f.streams.Out, 64<<10)
+	defer out.Flush()
+	printer := &driftPrinter{o: o, out: out, color: o.color == "always" || o.color == "auto" && isTerminal(f.streams.Out)}
+	var failures []write.Result
+	var refs []write.Ref
+	seen := map[string]bool{}
+	changed := 0
+	b.Run(ctx, objs, op, func(r write.Result) {
+		for _, w := range r.Warnings {
+			fmt.Fprintf(f.streams.ErrOut, "Warning: %s\n", w)
+		}
+		if r.Err != nil {
+			failures = append(failures, r)
+			return
+		}
+		key := refKey(r.Task.Ref)
+		seen[key] = true
+		refs = append(refs, r.Task.Ref)
+		mu.Lock()
+		d, ok := diffs[key]
+		delete(diffs, key)
+		mu.Unlock()
+		if ok && printer.printFile(d) {
+			changed++
+		}
+	})
+	if o.file.prune && ctx.Err() == nil {
+		n, err := o.pruned(ctx, f, refs, seen, cleaner, printer)
+		if err != nil {
+			failures = append(failures, write.Result{Verb: "diff --prune", Err: err})
+		}
+		changed += n
+	}
+	if err := out.Flush(); err != nil {
+		return fmt.Errorf("failed to write output: %w", err)
+	}
+	for _, r := range failures {
+		if r.Task.Ref.Name == "" {
+			fmt.Fprintf(f.streams.ErrOut, "error: %s\n", cliutil.Message(r.Err))
+			continue
+		}
+		fmt.Fprintf(f.streams.ErrOut, "error: %s\n", write.Explain(r))
+	}
+	switch {
+	case len(failures) > 0:
+		return &cliutil.ExitError{Code: diffFailed}
+	case changed > 0:
+		return &cliutil.ExitError{Code: diffFound}
+	}
+	return nil
+}
+
+// refKey names an object of a write.
+func refKey(r write.Ref) string { return r.GVR.String() + "/" + r.Namespace + "/" + r.Name }
+
+// fileDiff cleans live and merged as export does and encodes them; Secret
+// values are masked unless --show-secrets.
+func (o *diffOptions) fileDiff(ref write.Ref, live, merged *unstructured.Unstructured, c *export.Cleaner) fileDiff {
+	d := fileDiff{path: export.RelPath(ref.Namespace, ref.GVK.Group, ref.GVK.Kind, ref.Name, "yaml")}
+	var l, m *unstructured.Unstructured
+	if live != nil {
+		l = live.DeepCopy()
+		c.Clean(l)
+	}
+	m = merged.DeepCopy()
+	c.Clean(m)
+	if ref.GVK.Group == "" && ref.GVK.Kind == "Secret" && !o.file.showSecrets {
+		maskSecrets(l, m)
+	}
+	if l != nil {
+		d.live, _ = render.MarshalYAML(l.Object)
+	}
+	d.merged, _ = render.MarshalYAML(m.Object)
+	return d
+}
+
+// maskSecrets replaces the values of Secrets' data and stringData with ***,
+// or *** (before) and *** (after) where they differ, as kubectl diff does.
+func maskSecrets(live, merged *unstructured.Unstructured) {
+	for _, field := range []string{"data", "stringData"} {
+		var lm, mm map[string]any
+		if live != nil {
+			lm, _ = live.Object[field].(map[string]any)
+		}
+		if merged != nil {
+			mm, _ = merged.Object[field].(map[string]any)
+		}
+		for k, lv := range lm {
+			mv, ok := mm[k]
+			switch {
+			case ok && fmt.Sprint(lv) == fmt.Sprint(mv):
+				lm[k], mm[k] = "***", "***"
+			case ok:
+				lm[k], mm[k] = "*** (before)", "*** (after)"
+			default:
+				lm[k] = "***"
+			}
+		}
+		for k := range mm {
+			if _, ok := lm[k]; !ok {
+				mm[k] = "***"
+			}
+		}
+	}
+}
+
+// printFile prints one object's diff (live/... to merged/...); it reports
+// whether there was a difference.
+func (p *driftPrinter) printFile(d fileDiff) bool {
+	if string(d.live) == string(d.merged) {
+		return false
+	}
+	from, to := "live/"+d.path, "merged/"+d.path
+	if d.live == nil {
+		from = "/dev/null"
+	}
+	if d.merged == nil {
+		to = "/dev/null"
+	}
+	text, _ := difflib.GetUnifiedDiffString(difflib.UnifiedDiff{A: splitLines(d.live), B: splitLines(d.merged), FromFile: from, ToFile: to, Context: 3})
+	if p.o.stat {
+		plus, minus := diffCounts(text)
+		fmt.Fprintf(p.out, "%s (+%d -%d)\n", d.path, plus, minus)
+		return true
+	}
+	for _, line := range strings.SplitAfter(text, "\n") {
+		if line != "" {
+			p.out.WriteString(p.paint(line))
+		}
+	}
+	return true
+}
+
+// pruned shows the live objects of the input's types and namespaces (the
+// refs written) that the input lacks, as deletions, and returns how many.
+func (o *diffOptions) pruned(ctx context.Context, f *factory, refs []write.Ref, seen map[string]bool, c *export.Cleaner, p *driftPrinter) (int, error) {
+	_, client, err := f.readClient(false)
+	if err != nil {
+		return 0, err
+	}
+	scopes := map[string]write.Ref{}
+	for _, r := range refs {
+		r.Name = ""
+		scopes[r.GVR.String()+" "+r.Namespace] = r
+	}
+	keys := make([]string, 0, len(scopes))
+	for k := range scopes {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	n := 0
+	for _, k := range keys {
+		ref := scopes[k]
+		err := client.ListPages(ctx, ref.Mapping, ref.Namespace, metav1.ListOptions{Limit: 500}, func(list *unstructured.UnstructuredList) error {
+			for i := range list.Items {
+				item := &list.Items[i]
+				r := ref
+				r.Name = item.GetName()
+				if seen[refKey(r)] || c.Skip(item, false) != nil {
+					continue
+				}
+				d := o.fileDiff(r, item, item, c)
+				d.merged = nil
+				if p.printFile(d) {
+					n++
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return n, fmt.Errorf("failed to list %s for --prune: %w", ref.GVR.GroupResource(), err)
+		}
+	}
+	return n, nil
+}
+
+// errNoFiles is diff without what to compare.
+var errNoFiles = errors.New("diff needs --dir (an export tree) or -f (files to apply)")
