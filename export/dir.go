@@ -3,6 +3,7 @@ package export
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io/fs"
 	"os"
@@ -75,14 +76,62 @@ func NewDirSink(root string, f Format) (*DirSink, error) {
 
 // Write writes obj to its file, with SecretMode for a Secret.
 func (d *DirSink) Write(ctx context.Context, obj *unstructured.Unstructured) error {
-	gvk := obj.GroupVersionKind()
-	rel := RelPath(obj.GetNamespace(), gvk.Group, gvk.Kind, obj.GetName(), d.ext)
+	rel := d.relPath(obj)
 	if err := d.claim(rel, obj); err != nil {
 		return err
 	}
+	_, err := d.put(ctx, rel, obj, false)
+	return err
+}
+
+// Update writes obj to its file as Write does, for a tree a watch keeps in
+// step: an object may be written again and again. It reports whether the
+// file changed.
+func (d *DirSink) Update(ctx context.Context, obj *unstructured.Unstructured) (string, bool, error) {
+	rel := d.relPath(obj)
+	changed, err := d.put(ctx, rel, obj, true)
+	return rel, changed, err
+}
+
+// Remove removes obj's file, if there is one, and the directories that
+// this empties; it reports the file's relative path and whether it was there.
+func (d *DirSink) Remove(obj *unstructured.Unstructured) (string, bool, error) {
+	rel := d.relPath(obj)
+	path := filepath.Join(d.root, rel)
+	err := os.Remove(path)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return rel, false, nil
+	case err != nil:
+		return rel, false, fmt.Errorf("failed to remove %s: %w", path, err)
+	}
+	d.mu.Lock()
+	d.changed = append(d.changed, filepath.Dir(path))
+	delete(d.dirs, filepath.Dir(path))
+	d.mu.Unlock()
+	for dir := filepath.Dir(path); dir != d.root && strings.HasPrefix(dir, d.root); dir = filepath.Dir(dir) {
+		removeIfEmpty(dir)
+		d.mu.Lock()
+		delete(d.dirs, dir)
+		d.mu.Unlock()
+	}
+	return rel, true, nil
+}
+
+// relPath is obj's file in the tree.
+func (d *DirSink) relPath(obj *unstructured.Unstructured) string {
+	gvk := obj.GroupVersionKind()
+	return RelPath(obj.GetNamespace(), gvk.Group, gvk.Kind, obj.GetName(), d.ext)
+}
+
+// put writes obj to rel unless the file is already right (in a directory
+// this run created, no file is looked for, unless the write is an update);
+// it reports whether it wrote.
+func (d *DirSink) put(ctx context.Context, rel string, obj *unstructured.Unstructured, update bool) (bool, error) {
+	gvk := obj.GroupVersionKind()
 	data, err := d.encode(obj.Object)
 	if err != nil {
-		return err
+		return false, err
 	}
 	mode := FileMode
 	if gvk.GroupKind() == kindSecret {
@@ -91,11 +140,11 @@ func (d *DirSink) Write(ctx context.Context, obj *unstructured.Unstructured) err
 	dir := filepath.Join(d.root, filepath.Dir(rel))
 	created, err := d.mkdir(dir)
 	if err != nil {
-		return err
+		return false, err
 	}
 	path := filepath.Join(d.root, rel)
-	if !created && unchanged(path, data, mode) {
-		return nil
+	if (!created || update) && unchanged(path, data, mode) {
+		return false, nil
 	}
 	changed, err := d.writeAtomic(ctx, path, data, mode)
 	if changed {
@@ -103,7 +152,7 @@ func (d *DirSink) Write(ctx context.Context, obj *unstructured.Unstructured) err
 		d.changed = append(d.changed, filepath.Join(d.root, rel))
 		d.mu.Unlock()
 	}
-	return err
+	return changed, err
 }
 
 // claim records that obj owns rel, failing if another object did.
@@ -175,6 +224,7 @@ func (d *DirSink) Close(context.Context) error {
 	if err := syncTree(d.root, d.changed); err != nil {
 		return fmt.Errorf("failed to sync %s: %w", d.root, err)
 	}
+	d.changed = d.changed[:0] // a watched tree is synced again after each batch
 	return nil
 }
 

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
@@ -33,6 +34,11 @@ type exportOptions struct {
 	quiet         bool
 	rules         bool
 	where         whereFlags
+	// watch keeps the --dir tree in step after the export (export_watch.go),
+	// until watchTimeout; commit makes a git commit per batch of changes.
+	watch        bool
+	watchTimeout time.Duration
+	commit       bool
 
 	// Set by Run: the namespaces read from that are being deleted.
 	terminating []string
@@ -112,6 +118,9 @@ func (o *exportOptions) AddFlags(fs *pflag.FlagSet) {
 	fs.Int64Var(&o.chunkSize, "chunk-size", o.chunkSize, "objects per list request")
 	fs.BoolVarP(&o.quiet, "quiet", "q", false, "print no summary (warnings and pruned files are still printed)")
 	fs.BoolVar(&o.rules, "rules", false, "print the fields export removes and the objects it skips, with why, and exit")
+	fs.BoolVarP(&o.watch, "watch", "w", false, "with --dir, keep the tree in step with the cluster after the export, from watch events (until --timeout or an interrupt)")
+	fs.DurationVar(&o.watchTimeout, "timeout", 0, "with --watch, stop after this long (e.g. 30s, 5m) and exit 0")
+	fs.BoolVar(&o.commit, "commit", false, "with --dir, make a git commit of the export and, with --watch, one per batch of changes (DIR must be in a git work tree)")
 	o.where.AddFlags(fs, "exported")
 }
 
@@ -141,6 +150,12 @@ func (o *exportOptions) Validate() error {
 		return errors.New("--output jsonl cannot be written to --dir: use yaml or json")
 	case o.prune && o.dir == "":
 		return errors.New("--prune needs --dir")
+	case (o.watch || o.commit) && o.dir == "":
+		return errors.New("--watch and --commit need --dir: the tree to keep in step")
+	case o.watchTimeout != 0 && !o.watch:
+		return errors.New("--timeout goes with --watch")
+	case o.watchTimeout < 0:
+		return fmt.Errorf("--timeout must not be negative, not %s", o.watchTimeout)
 	case len(o.where.exprs) > 0 && hasNames(o.args):
 		return errors.New("names cannot be given together with --where: a named object is exported or not found")
 	case o.prune && (o.selector != "" || o.fieldSelector != "" || len(o.where.exprs) > 0 || hasNames(o.args)):

@@ -22,6 +22,9 @@ import (
 // exported in full, and the exit code is 1. Without --dir, the clusters'
 // objects are one stream in context order (fleetStream).
 func (o *exportOptions) runFleet(ctx context.Context, contexts []string) error {
+	if o.watch || o.commit {
+		return errors.New("--watch and --commit keep one tree in step with one cluster: give one --context")
+	}
 	type result struct {
 		out bytes.Buffer
 		log clusterLog // the cluster's stderr, written naming it

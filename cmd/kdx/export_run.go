@@ -135,6 +135,11 @@ func (o *exportOptions) runStream(ctx context.Context, lister export.Lister, opt
 
 // runDir exports to --dir, --concurrency types at once, prunes and syncs.
 func (o *exportOptions) runDir(ctx context.Context, lister export.Lister, opts export.Options) error {
+	if o.commit {
+		if err := checkGit(ctx, o.dir); err != nil {
+			return err
+		}
+	}
 	sink, err := export.NewDirSink(o.dir, o.format)
 	if err != nil {
 		return err
@@ -147,7 +152,18 @@ func (o *exportOptions) runDir(ctx context.Context, lister export.Lister, opts e
 	if cerr := sink.Close(ctx); err == nil {
 		err = cerr
 	}
-	return o.finish(sum, err)
+	if err := o.finish(sum, err); err != nil || !o.watch && !o.commit {
+		return err
+	}
+	if o.commit {
+		if err := gitCommit(ctx, o.dir, fmt.Sprintf("kdx export: %d objects\n", sum.Exported())); err != nil {
+			return err
+		}
+	}
+	if !o.watch {
+		return nil
+	}
+	return o.watchTree(ctx, lister.(exportLister), opts, sink) // export_watch.go
 }
 
 // runWithProgress runs the export with a progress line when stderr is a terminal.
