@@ -57,16 +57,21 @@ func (o *diffOptions) runFile(ctx context.Context) error {
 	cleaner := export.NewCleaner(export.CleanOptions{KeepStatus: o.export.keepStatus})
 	var mu sync.Mutex // guards diffs: the ops run concurrently
 	diffs := map[string]fileDiff{}
+	_, client, err := f.readClient(false)
+	if err != nil {
+		return err
+	}
+	lives := newLiveObjects(client, env.writer, objs, env.namespace)
 	op := func(ctx context.Context, t write.Task) write.Result {
-		live, err := env.writer.Client.Get(ctx, t.Ref, "")
-		if err != nil && live.Code != 404 {
+		live, err := lives.get(ctx, t.Ref)
+		if err != nil {
 			return write.Result{Task: t, Verb: "diff", Err: err}
 		}
 		r := env.writer.Apply(ctx, t)
 		if r.Err != nil || r.Object == nil {
 			return r
 		}
-		d := o.fileDiff(t.Ref, live.Object, r.Object, cleaner)
+		d := o.fileDiff(t.Ref, live, r.Object, cleaner)
 		mu.Lock()
 		diffs[refKey(t.Ref)] = d
 		mu.Unlock()
