@@ -30,11 +30,11 @@ const (
 func Conventions() []Convention {
 	return []Convention{
 		{convRef, "`<kind>Ref` (an object with `name`), `<kind>Refs` (a list of them)",
-			"the object named; `kind`, `namespace`, `apiGroup`/`group`/`apiVersion` when present, else the kind from the field name (`issuerRef` → Issuer) looked up in the object's own group first, then the core group, then any group"},
+			"the object named; `kind`, `namespace`, `apiGroup`/`group`/`apiVersion` when present, else the kind from the field name (`issuerRef` → Issuer; else its last words: `passwordSecretRef` → Secret) looked up in the object's own group first, then the core group, then any group"},
 		{convSecret, "`secretName`, `<x>SecretName` (a string)", "the Secret of that name in the object's namespace"},
 		{convConfigMap, "`configMapName`, `<x>ConfigMapName` (a string)", "the ConfigMap of that name in the object's namespace"},
 		{convSelector, "`<kind>Selector` (with `matchLabels` or `matchExpressions`)",
-			"the objects of that kind it selects in the object's namespace (`serviceMonitorSelector` → ServiceMonitors); an empty selector is not followed"},
+			"the objects of that kind it selects in the object's namespace (`serviceMonitorSelector` → ServiceMonitors); an empty selector, and a field that names no served kind, are not followed"},
 	}
 }
 
@@ -82,7 +82,7 @@ func (e *Extractor) convMap(m map[string]any, key, field, own, ns string) (Link,
 		if _, named := m["name"].(string); !named {
 			return Link{}, false
 		}
-		def, known := e.kinds.Guess(kind, own)
+		def, known := e.kinds.GuessWords(kind, own)
 		if _, hasKind := m["kind"].(string); !known && !hasKind {
 			return Link{}, false // a field name that names no served kind
 		}
@@ -96,7 +96,7 @@ func (e *Extractor) convMap(m map[string]any, key, field, own, ns string) (Link,
 		return Link{Rule: convRef, Field: field, To: to}, ok
 	}
 	if kind, ok := kindBefore(key, "Selector"); ok {
-		g, known := e.kinds.Guess(kind, own)
+		g, known := e.kinds.GuessWords(kind, own)
 		sel, isSel := selector(m, Selector)
 		if !known || !isSel {
 			return Link{}, false
@@ -181,13 +181,13 @@ func (e *Extractor) schemaWalk(s any, key, own string, st *SchemaTargets) {
 		if props["kind"] != nil {
 			st.AnyKind = true
 		}
-		if g, known := e.kinds.Guess(kind, own); known {
+		if g, known := e.kinds.GuessWords(kind, own); known {
 			st.Kinds[g] = true
 		}
 		return
 	}
 	if kind, ok := kindBefore(key, "Selector"); ok && (props["matchLabels"] != nil || props["matchExpressions"] != nil) {
-		if g, known := e.kinds.Guess(kind, own); known {
+		if g, known := e.kinds.GuessWords(kind, own); known {
 			st.Kinds[g] = true
 		}
 		return

@@ -65,8 +65,8 @@ type Finder struct {
 	AllNamespaces bool
 }
 
-// Find gets the object and returns its links: what it uses, in field
-// order, then what uses it, by object. What could not be read goes to rep.
+// Find gets the object and returns its links: what it uses, in the
+// rules' order, then what uses it, by object. What could not be read goes to rep.
 func (f *Finder) Find(ctx context.Context, m discovery.Mapping, ns, name string, rep *query.Report) ([]Row, error) {
 	obj, err := f.Engine.Lister.Get(ctx, m, ns, name, "")
 	if err != nil {

@@ -48,6 +48,22 @@ func (k *Kinds) Guess(kind, own string) (schema.GroupKind, bool) {
 	return schema.GroupKind{}, false
 }
 
+// GuessWords is Guess of kind, else of its shortest tail of whole words
+// that names a served kind: PasswordSecret -> Secret.
+func (k *Kinds) GuessWords(kind, own string) (schema.GroupKind, bool) {
+	if g, ok := k.Guess(kind, own); ok {
+		return g, true
+	}
+	for i := len(kind) - 1; i > 0; i-- {
+		if kind[i] >= 'A' && kind[i] <= 'Z' {
+			if g, ok := k.Guess(kind[i:], own); ok {
+				return g, true
+			}
+		}
+	}
+	return schema.GroupKind{}, false
+}
+
 // namespace is the namespace of a target of kind g named from namespace
 // ns: none when g is cluster-scoped.
 func (k *Kinds) namespace(g schema.GroupKind, ns string) string {

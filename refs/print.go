@@ -1,6 +1,7 @@
 package refs
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -15,7 +16,8 @@ import (
 // (kind.group/name, or kind and selector when a selector selects none),
 // FIELD and STATUS (missing, unknown, or empty).
 func WriteTable(w io.Writer, rows []Row, noHeaders bool) error {
-	tw := tabwriter.NewWriter(w, 0, 8, 3, ' ', 0)
+	var buf bytes.Buffer
+	tw := tabwriter.NewWriter(&buf, 0, 8, 3, ' ', 0)
 	if !noHeaders {
 		fmt.Fprintln(tw, "DIRECTION\tNAMESPACE\tOBJECT\tFIELD\tSTATUS")
 	}
@@ -26,7 +28,20 @@ func WriteTable(w io.Writer, rows []Row, noHeaders bool) error {
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", r.Direction, ns, objectCell(r), r.Field, r.Status)
 	}
-	return tw.Flush()
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	for _, line := range bytes.SplitAfter(buf.Bytes(), []byte("\n")) {
+		if len(line) == 0 {
+			continue
+		}
+		// The rows without a status end in the padding of that column.
+		line = append(bytes.TrimRight(bytes.TrimSuffix(line, []byte("\n")), " "), '\n')
+		if _, err := w.Write(line); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func objectCell(r Row) string {
