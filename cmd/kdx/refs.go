@@ -148,7 +148,7 @@ func (o *refsOptions) Run(ctx context.Context) error {
 	rules := refs.DefaultRules()
 	finder := &refs.Finder{Engine: &query.Engine{Lister: client}, Kinds: kinds, Extractor: refs.NewExtractor(rules, kinds),
 		Rules: rules, Concurrency: o.concurrency, ChunkSize: o.chunkSize, AllNamespaces: o.allNamespaces}
-	rep := query.NewReport("list", "type")
+	rep := query.NewReport("read", "type")
 	t := targets[0]
 	rows, err := finder.Find(ctx, t.Mapping, cfg.Namespace, t.Names[0], rep)
 	if err != nil {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"path/filepath"
@@ -10,6 +11,7 @@ import (
 	"time"
 
 	"github.com/kdxproject/kdx/internal/testenv"
+	"github.com/kdxproject/kdx/refs"
 )
 
 // refsFixture is one object of every built-in rule family, in namespace %[1]s.
@@ -381,11 +383,42 @@ subjects: [{kind: User, name: restricted, apiGroup: rbac.authorization.k8s.io}]
 	lines := strings.Split(strings.TrimSpace(res.Stderr), "\n")
 	forbidden := 0
 	for _, l := range lines {
-		if strings.HasPrefix(l, "error: could not list ") && strings.Contains(l, "(forbidden)") {
+		if strings.HasPrefix(l, "error: could not read ") && strings.Contains(l, "(forbidden)") {
 			forbidden++
 		}
 	}
 	if forbidden != 1 || len(lines) != 1 || !strings.Contains(res.Stderr, "deployments.apps") {
 		t.Errorf("want one forbidden line naming deployments.apps, got:\n%s", res.Stderr)
+	}
+}
+
+// TestE2ERefsRulesAndErrors: --rules prints the README's table without a
+// server; wrong arguments and a missing object are one error line, exit 1.
+func TestE2ERefsRulesAndErrors(t *testing.T) {
+	env := testenv.Require(t)
+	var want bytes.Buffer
+	if err := refs.WriteRules(&want); err != nil {
+		t.Fatal(err)
+	}
+	res := env.KdxIn(t, nil, []string{"KUBECONFIG=/nonexistent"}, "refs", "--rules")
+	if res.ExitCode != 0 || res.Stdout != want.String() || !strings.Contains(res.Stdout, "`pod-volume-secret`") {
+		t.Errorf("refs --rules: exit %d, stderr %q, stdout:\n%s", res.ExitCode, res.Stderr, res.Stdout)
+	}
+	ns := env.Namespace(t)
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"refs"}, "error: you must name one object: TYPE/NAME or TYPE NAME (e.g. 'kdx refs secret/web-tls')\n"},
+		{[]string{"refs", "--rules", "pods"}, "error: --rules prints the rules: give no TYPE or NAME with it\n"},
+		{[]string{"refs", "secrets"}, "error: refs takes one object: TYPE/NAME or TYPE NAME\n"},
+		{[]string{"refs", "secret/a", "secret/b"}, "error: refs takes one object: TYPE/NAME or TYPE NAME\n"},
+		{[]string{"refs", "secret/nope", "-n", ns}, "error: secrets \"nope\" not found\n"},
+		{[]string{"refs", "secret/a", "-o", "wide"}, ""},
+	} {
+		res := env.Kdx(t, tc.args...)
+		if res.ExitCode != 1 || (tc.want != "" && res.Stderr != tc.want) || !strings.HasPrefix(res.Stderr, "error: ") || strings.Count(res.Stderr, "\n") != 1 {
+			t.Errorf("kdx %v: exit %d, stderr %q, want %q", tc.args, res.ExitCode, res.Stderr, tc.want)
+		}
 	}
 }
