@@ -90,6 +90,13 @@ spec:
   selector: {app: web}
   ports: [{port: 80}]
 ---
+apiVersion: v1
+kind: Service
+metadata: {name: orphan, namespace: %[1]s}
+spec:
+  selector: {app: nothing}
+  ports: [{port: 80}]
+---
 apiVersion: networking.k8s.io/v1
 kind: Ingress
 metadata: {name: web, namespace: %[1]s}
@@ -251,6 +258,13 @@ func TestE2ERefsBuiltin(t *testing.T) {
 			"used by validatingwebhookconfiguration.admissionregistration.k8s.io/"+ns+"-hook "+regexp.QuoteMeta("webhooks[0].clientConfig.service"),
 		)
 	})
+	t.Run("selector that selects nothing", func(t *testing.T) {
+		refsUntil(t, env, []string{"refs", "service/orphan", "-n", ns}, regexp.QuoteMeta("uses pod/ spec.selector missing"))
+		res := env.Kdx(t, "refs", "service/orphan", "-n", ns)
+		if !regexp.MustCompile(`(?m)^uses +` + ns + ` +pod/\(app=nothing\) +spec\.selector +missing$`).MatchString(res.Stdout) {
+			t.Errorf("table:\n%s", res.Stdout)
+		}
+	})
 	t.Run("pod used by pdb and service", func(t *testing.T) {
 		pods := refsUntil(t, env, []string{"refs", "service/web", "-n", ns}, "uses pod/web-[a-z0-9-]+ spec.selector")
 		pod := strings.Fields(pods[0])[1]
@@ -267,6 +281,17 @@ func TestE2ERefsBuiltin(t *testing.T) {
 		refsUntil(t, env, []string{"refs", "serviceaccount/app-sa", "-n", ns},
 			"used by rolebinding.rbac.authorization.k8s.io/reader "+regexp.QuoteMeta("subjects[0]"),
 			"used by deployment.apps/web "+regexp.QuoteMeta(tmpl+"serviceAccountName"))
+		// A binding in another namespace is found with -A only.
+		other := env.Namespace(t)
+		env.Apply(t, fmt.Sprintf("apiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata: {name: elsewhere, namespace: %s}\n"+
+			"roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: view}\nsubjects: [{kind: ServiceAccount, name: app-sa, namespace: %s}]\n", other, ns))
+		refsUntil(t, env, []string{"refs", "serviceaccount/app-sa", "-n", ns, "-A"},
+			"used by rolebinding.rbac.authorization.k8s.io/elsewhere "+regexp.QuoteMeta("subjects[0]"))
+		for _, row := range refsUntil(t, env, []string{"refs", "serviceaccount/app-sa", "-n", ns}) {
+			if strings.Contains(row, "elsewhere") {
+				t.Errorf("without -A, a binding of another namespace is listed: %s", row)
+			}
+		}
 	})
 	t.Run("storage", func(t *testing.T) {
 		refsUntil(t, env, []string{"refs", "pvc/data", "-n", ns},
