@@ -18,6 +18,10 @@ run get --all-types -n demo
 say "Searching the content of every object: which object, which field, what matched"
 run grep -i hello --all-types -n demo
 
+say "What uses a Secret, and through which field (and what the Deployment uses)"
+run refs secret/demo-credentials -n demo
+run refs deployment.apps/demo-web -n demo
+
 say "Exporting clean objects that re-apply to another cluster"
 run export --all-types -n demo
 say "... and what export removes or skips, and why (the rules are data)"
