@@ -15,6 +15,11 @@ import (
 // PartialObjectMetadataList pages, Concurrency resources at a time. A failed
 // resource is counted, not fatal.
 func (o *Options) listAll(ctx context.Context, f *fetcher) (Stats, error) {
+	return o.listAllAs(ctx, f, acceptMetadata)
+}
+
+// listAllAs is listAll with another Accept header.
+func (o *Options) listAllAs(ctx context.Context, f *fetcher, accept string) (Stats, error) {
 	paths, err := o.listablePaths()
 	if err != nil {
 		return Stats{}, err
@@ -25,7 +30,7 @@ func (o *Options) listAll(ctx context.Context, f *fetcher) (Stats, error) {
 	g.SetLimit(o.Concurrency)
 	for _, path := range paths {
 		g.Go(func() error {
-			s, err := f.list(ctx, path, acceptMetadata)
+			s, err := f.list(ctx, path, accept)
 			mu.Lock()
 			defer mu.Unlock()
 			total.Resources++

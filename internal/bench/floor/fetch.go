@@ -60,9 +60,17 @@ func (f *fetcher) page(ctx context.Context, path, accept, token string) (string,
 		msg, _ := io.ReadAll(io.LimitReader(body, 512))
 		return "", body.n, fmt.Errorf("failed to list %s: %s: %s", path, resp.Status, msg)
 	}
-	next, err := continueToken(body)
-	if _, cerr := io.Copy(io.Discard, body); err == nil && cerr != nil {
-		err = cerr
+	var next string
+	if f.decode != nil {
+		var b []byte
+		if b, err = io.ReadAll(body); err == nil {
+			next, err = f.decode(b)
+		}
+	} else {
+		next, err = continueToken(body)
+		if _, cerr := io.Copy(io.Discard, body); err == nil && cerr != nil {
+			err = cerr
+		}
 	}
 	if err != nil {
 		return "", body.n, fmt.Errorf("failed to read list %s: %w", path, err)

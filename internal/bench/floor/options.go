@@ -56,7 +56,7 @@ func (o *Options) AddFlags(flags *pflag.FlagSet) {
 // Complete reads the mode and path (or file) and loads the client config.
 func (o *Options) Complete(args []string) error {
 	if len(args) < 1 || len(args) > 2 {
-		return fmt.Errorf("usage: floor [flags] table|json [PATH] | metadata | count | apply FILE")
+		return fmt.Errorf("usage: floor [flags] table|json [PATH] | metadata | count | apply FILE | kubectl-tree UID")
 	}
 	o.Mode = args[0]
 	switch {
@@ -64,7 +64,11 @@ func (o *Options) Complete(args []string) error {
 		o.File = args[1]
 	case o.Mode == "apply":
 		return fmt.Errorf("apply mode needs a manifest file: floor [flags] apply FILE")
-	case o.Mode != "table" && o.Mode != "json" && o.Mode != "metadata" && o.Mode != "count":
+	case o.Mode == "kubectl-tree" && len(args) == 2:
+		o.Path = args[1] // the root's uid
+	case o.Mode == "kubectl-tree":
+		return fmt.Errorf("kubectl-tree mode needs the root's uid: floor [flags] kubectl-tree UID")
+	case o.Mode != "table" && o.Mode != "json" && o.Mode != "metadata" && o.Mode != "count" && o.Mode != "kubectl-tree":
 		return fmt.Errorf("unknown mode %q: want table, json, metadata, count or apply", o.Mode)
 	case len(args) == 2:
 		o.Path = args[1]
@@ -99,6 +103,8 @@ func (o *Options) Run(ctx context.Context) error {
 		stats, err = f.list(ctx, o.Path, acceptJSON)
 	case "apply":
 		stats, err = o.applyFile(ctx, f)
+	case "kubectl-tree":
+		stats, err = o.kubectlTree(ctx, f, o.Path)
 	case "count":
 		// What api-resources --count asks: one metadata page of limit=1 per
 		// listable type (its remainingItemCount is the count).
@@ -121,4 +127,7 @@ type fetcher struct {
 	chunkSize int
 	// firstPageOnly stops each list after its first page (count mode).
 	firstPageOnly bool
+	// decode, when set, decodes each whole page and returns its continue
+	// token (kubectl-tree mode); else nothing but the token is decoded.
+	decode func([]byte) (string, error)
 }
