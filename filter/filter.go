@@ -25,9 +25,10 @@ type Filter struct {
 
 // expr is one compiled expression.
 type expr struct {
-	text  string
-	prog  cel.Program
-	reads reads
+	text        string
+	prog        cel.Program
+	reads       reads
+	comparisons []comparison // fields compared with literals (CheckTypes)
 }
 
 // Compile compiles each expression, all of which must hold; now is the
@@ -81,7 +82,7 @@ func compile(env *cel.Env, text string) (expr, error) {
 	if err != nil {
 		return expr{}, &CompileError{Expr: text, Detail: err.Error()}
 	}
-	return expr{text: text, prog: prog, reads: readsOf(ast)}, nil
+	return expr{text: text, prog: prog, reads: readsOf(ast), comparisons: comparisonsOf(ast)}, nil
 }
 
 // CompileError is an expression that does not compile.

@@ -223,3 +223,34 @@ func TestReads(t *testing.T) {
 		}
 	}
 }
+
+func TestCheckTypes(t *testing.T) {
+	schema := map[string]string{"spec.replicas": "integer", "spec.color": "string", "spec.ratio": "number"}
+	typeOf := func(p []string) string { return schema[strings.Join(p, ".")] }
+	tests := []struct {
+		expr string
+		want string // "" for no error
+	}{
+		{`object.spec.replicas > 3`, ""},
+		{`object.spec.replicas > 2.5`, ""},
+		{`object.spec.ratio < 1`, ""},
+		{`object.spec.color == "red"`, ""},
+		{`object.spec.unknown == "x"`, ""},
+		{`object.spec.replicas > "3"`, `1:24: object.spec.replicas is of type integer in the schema of widgets.example.org, not string`},
+		{`"red" != object.spec.replicas`, `1:1: object.spec.replicas is of type integer`},
+		{`object.metadata.name.startsWith("a") && object.spec.color == 1`, `1:62: object.spec.color is of type string`},
+	}
+	for _, tt := range tests {
+		f, err := Compile([]string{tt.expr}, time.Now())
+		if err != nil {
+			t.Fatalf("%s: %v", tt.expr, err)
+		}
+		err = f.CheckTypes("widgets.example.org", typeOf)
+		switch {
+		case tt.want == "" && err != nil:
+			t.Errorf("%s: unexpected %v", tt.expr, err)
+		case tt.want != "" && (err == nil || !strings.Contains(err.Error(), tt.want)):
+			t.Errorf("%s: got %v, want %q", tt.expr, err, tt.want)
+		}
+	}
+}

@@ -52,6 +52,9 @@ type Engine struct {
 // tried. Each returns the first error of a sink or of done, which stops it,
 // or the context's error.
 func (e *Engine) Each(ctx context.Context, req Request, rep *Report, open func(discovery.Target) Sink, done func(discovery.Target, Sink) error) error {
+	if err := req.Where.check(ctx, req.Targets); err != nil {
+		return err
+	}
 	type result struct {
 		t    discovery.Target
 		sink Sink

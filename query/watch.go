@@ -61,6 +61,9 @@ func joinSelectors(a, b string) string {
 // error once every watch it started has ended.
 func (r WatchRequest) Watch(ctx context.Context, client *dynamicclient.Client, targets []discovery.Target,
 	opts dynamicclient.WatchOptions, handle func(dynamicclient.WatchEvent) error) error {
+	if err := r.Where.check(ctx, targets); err != nil {
+		return err
+	}
 	sources := r.Sources(targets)
 	handle = r.Where.watch(ctx, sources, &opts, handle)
 	if r.Types == nil {

@@ -27,6 +27,15 @@ type Where struct {
 	// a type beyond metadata.name and metadata.namespace (a CRD's
 	// spec.selectableFields, as "spec.color"); nil: none.
 	SelectableFields func(ctx context.Context, t discovery.Target) []string
+	// Schemas, when set, are the field types of the targets that have a
+	// schema (CRDSchemas), by QualifiedName: a comparison that can never
+	// hold is then an error before anything is read. Nil: no check.
+	Schemas func(ctx context.Context, targets []discovery.Target) (map[string]func([]string) string, error)
+}
+
+// Check checks the filter against the schemas of targets (see Schemas).
+func (w *Where) Check(ctx context.Context, targets []discovery.Target) error {
+	return w.check(ctx, targets)
 }
 
 // read is what to fetch of each object for want, the read the output

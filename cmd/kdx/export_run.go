@@ -83,6 +83,9 @@ func (o *exportOptions) prepare(ctx context.Context) (exportLister, export.Optio
 	if o.allNamespaces {
 		opts.Namespace = ""
 	}
+	if err := lister.where.Check(ctx, targets); err != nil {
+		return exportLister{}, export.Options{}, err
+	}
 	for _, t := range targets {
 		typ := exportType(t)
 		lister.mappings[typ.String()] = t.Mapping

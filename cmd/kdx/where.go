@@ -45,7 +45,7 @@ func (w *whereFlags) request(l query.Lister) *query.Where {
 	if w == nil || w.filter == nil {
 		return nil
 	}
-	return &query.Where{Filter: w.filter, SelectableFields: query.CRDSelectableFields(l)}
+	return &query.Where{Filter: w.filter, SelectableFields: query.CRDSelectableFields(l), Schemas: query.CRDSchemas(l)}
 }
 
 // warn writes the one warning about the objects the filter could not be

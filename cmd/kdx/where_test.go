@@ -231,6 +231,16 @@ func TestWhereGet(t *testing.T) {
 			t.Errorf("stdout %q, stderr %q, want %q", res.Stdout, res.Stderr, want)
 		}
 	})
+	t.Run("a type mismatch the schema knows is a usage error", func(t *testing.T) {
+		res := get("fruits", "-o", "name", "--where", `object.spec.weight > "50"`)
+		wantResult(t, res, 1)
+		want := "error: invalid --where \"object.spec.weight > \\\"50\\\"\": 1:22: object.spec.weight is of type integer in the schema of fruits.where.example.org, not string\n | object.spec.weight > \"50\"\n |                      ^\n"
+		if res.Stderr != want || res.Stdout != "" {
+			t.Errorf("stderr %q, want %q", res.Stderr, want)
+		}
+		res = env.Kdx(t, "watch", "-n", ns, "fruits", "--timeout", "1s", "--where", `object.spec.color == 3`)
+		wantResult(t, res, 1, "1:22: object.spec.color is of type string in the schema of fruits.where.example.org, not integer")
+	})
 	t.Run("every expression must hold", func(t *testing.T) {
 		res := get("fruits", "-o", "name", "--where", `object.spec.weight > 50`, "--where", `object.metadata.name.matches("^l")`)
 		wantResult(t, res, 0)
