@@ -1,0 +1,174 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+	"k8s.io/apimachinery/pkg/runtime"
+
+	"github.com/kdxproject/kdx/describe"
+	"github.com/kdxproject/kdx/discovery"
+	"github.com/kdxproject/kdx/query"
+	"github.com/kdxproject/kdx/render"
+)
+
+func init() { register(newDescribeCommand) }
+
+// describeOptions are the flags and inputs of `kdx describe`.
+type describeOptions struct {
+	f *factory
+
+	allNamespaces bool
+	selector      string
+	showEvents    bool
+	chunkSize     int64
+	concurrency   int
+
+	// Set by Complete.
+	args []string
+}
+
+func newDescribeCommand(f *factory) *cobra.Command {
+	o := &describeOptions{f: f, showEvents: true, chunkSize: 500, concurrency: query.DefaultConcurrency}
+	cmd := &cobra.Command{
+		Use:   "describe (TYPE[.VERSION][.GROUP] [NAME... | -l label] | TYPE[.VERSION][.GROUP]/NAME ...) [flags]",
+		Short: "Show the details of objects of any type, and why one being deleted has not gone",
+		Long: `Describe prints objects of any type, built-in or custom, for reading: a header
+of their metadata (kind.group/version, labels, annotations, created, owners,
+finalizers, deletion state), their fields as an indented tree (Secret values as
+byte counts only), a table of their status.conditions, and their events
+(events.k8s.io/v1, else core/v1), oldest first. Pods, Deployments and Nodes get
+kubectl's summary first (containers, replicas, capacity); Services their
+endpoints; namespaces their resource quotas and limit ranges.
+
+For an object being deleted, a Deletion section says why it has not gone: each
+finalizer with who likely removes it and how long it has waited. For a namespace
+in Terminating, also its deletion conditions explained, the unavailable
+APIServices that block it, and the objects still in it, by type, with their
+finalizers (metadata-only lists of every listable type, concurrently). The
+advice names what to fix; kdx never removes anything by itself.
+
+Objects that cannot be read are reported as get reports them, and make the exit
+code 1.`,
+		Example: `  # A custom object with its events
+  kdx describe gadgets -n demo
+
+  # Objects by TYPE/NAME, without events
+  kdx describe widgetclass/standard --show-events=false
+
+  # Every Deployment with a label
+  kdx describe deployments -l app=web
+
+  # Why a namespace stays Terminating
+  kdx describe namespace stuck`,
+		ValidArgsFunction: func(cmd *cobra.Command, args []string, toComplete string) ([]string, cobra.ShellCompDirective) {
+			return (&getOptions{f: f}).completeArgs(cmd, args, toComplete)
+		},
+		RunE: runE(o),
+	}
+	o.AddFlags(cmd.Flags())
+	return cmd
+}
+
+// AddFlags adds describe's flags.
+func (o *describeOptions) AddFlags(fs *pflag.FlagSet) {
+	fs.BoolVarP(&o.allNamespaces, "all-namespaces", "A", false, "describe the matching objects of every namespace")
+	fs.StringVarP(&o.selector, "selector", "l", "", "label selector (e.g. -l key1=value1,key2=value2)")
+	fs.BoolVar(&o.showEvents, "show-events", o.showEvents, "show the events of each object")
+	fs.Int64Var(&o.chunkSize, "chunk-size", o.chunkSize, "objects per list request")
+	fs.IntVar(&o.concurrency, "concurrency", o.concurrency, "for a Terminating namespace, how many types are listed at the same time")
+}
+
+// Complete keeps the arguments.
+func (o *describeOptions) Complete(_ *cobra.Command, args []string) error {
+	if len(args) == 0 {
+		return errors.New("you must specify the type of resource to describe (e.g. 'kdx describe pods web')")
+	}
+	o.args = args
+	return nil
+}
+
+// Validate checks the flags.
+func (o *describeOptions) Validate() error {
+	if o.concurrency < 1 {
+		return fmt.Errorf("--concurrency must be at least 1, not %d", o.concurrency)
+	}
+	return nil
+}
+
+// Run reads the objects and describes each, in the order asked, as it is read.
+func (o *describeOptions) Run(ctx context.Context) error {
+	cfg, client, err := o.f.readClient(false)
+	if err != nil {
+		return err
+	}
+	resolver, err := o.f.Resolver(ctx)
+	if err != nil {
+		return err
+	}
+	targets, err := resolver.ResolveArgs(ctx, o.args)
+	if err != nil {
+		return err
+	}
+	for _, t := range targets {
+		if len(t.Names) > 0 && o.selector != "" {
+			return errors.New("name cannot be provided when a selector is specified")
+		}
+	}
+	req := query.Request{Targets: targets, Namespace: cfg.Namespace, LabelSelector: o.selector, ChunkSize: o.chunkSize, Concurrency: 1}
+	if o.allNamespaces {
+		req.Namespace = ""
+	}
+	report := query.NewReport("list", "type")
+	report.Itemize = true
+	side := query.NewReport("list", "type") // what a description could not read
+	g := &describe.Gatherer{Lister: client, Resolver: resolver, Concurrency: o.concurrency, ShowEvents: o.showEvents, Report: side}
+	out := bufio.NewWriterSize(o.f.streams.Out, 64<<10)
+	defer out.Flush()
+	n := 0
+	page := func(obj runtime.Object) error {
+		for _, item := range render.Items(obj) {
+			d := g.Describe(ctx, &item)
+			if n > 0 {
+				out.WriteString("\n\n")
+			}
+			n++
+			if err := describe.Write(out, time.Now(), d); err != nil {
+				return err
+			}
+		}
+		return out.Flush()
+	}
+	eng := &query.Engine{Lister: client}
+	err = eng.Each(ctx, req, report, func(discovery.Target) query.Sink { return query.SinkFunc(page) }, func(discovery.Target, query.Sink) error { return nil })
+	if ferr := out.Flush(); err == nil && ferr != nil {
+		err = fmt.Errorf("failed to write output: %w", ferr)
+	}
+	if err != nil {
+		return err
+	}
+	if n == 0 && report.Len() == 0 {
+		noResourcesFound(o.f.streams.ErrOut, targets, o.allNamespaces, cfg.Namespace)
+	}
+	for _, line := range side.Lines() {
+		fmt.Fprintln(o.f.streams.ErrOut, "Warning: "+line)
+	}
+	report.Write(o.f.streams.ErrOut)
+	return report.Err()
+}
+
+// noResourcesFound says that nothing matched, as kubectl describe does.
+func noResourcesFound(w interface{ Write([]byte) (int, error) }, targets []discovery.Target, allNamespaces bool, namespace string) {
+	for _, t := range targets {
+		if !t.Namespaced || allNamespaces {
+			fmt.Fprintln(w, "No resources found")
+			return
+		}
+	}
+	fmt.Fprintf(w, "No resources found in %s namespace.\n", namespace)
+}
