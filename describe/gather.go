@@ -22,6 +22,10 @@ import (
 type Gatherer struct {
 	// Lister reads the server.
 	Lister query.Lister
+	// Quiet reads the types the user did not name (a namespace's content
+	// in every type): a client that keeps server deprecation warnings
+	// quiet. Nil: Lister.
+	Quiet query.Lister
 	// Resolver maps the types read and holds discovery.
 	Resolver *discovery.Resolver
 	// Concurrency bounds the lists of a Terminating namespace's content.
@@ -151,8 +155,8 @@ func unavailable(services []unstructured.Unstructured) []APIService {
 		for _, c := range Conditions(s.Object) {
 			if c.Type == "Available" && c.Status != "True" {
 				svc := ""
-				if m, ok, _ := unstructured.NestedStringMap(s.Object, "spec", "service"); ok {
-					svc = m["namespace"] + "/" + m["name"]
+				if m, ok, _ := unstructured.NestedMap(s.Object, "spec", "service"); ok {
+					svc = str(m, "namespace") + "/" + str(m, "name")
 				}
 				out = append(out, APIService{Name: s.GetName(), Service: svc, Reason: c.Reason, Message: c.Message})
 			}
@@ -182,6 +186,9 @@ func (g *Gatherer) remaining(ctx context.Context, ns string) ([]Remaining, strin
 		return nil
 	}
 	eng := &query.Engine{Lister: g.Lister}
+	if g.Quiet != nil {
+		eng.Lister = g.Quiet
+	}
 	if err := eng.Each(ctx, req, rep, open, done); err != nil {
 		return out, err.Error()
 	}

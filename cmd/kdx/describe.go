@@ -61,11 +61,12 @@ code 1.`,
   # Objects by TYPE/NAME, without events
   kdx describe widgetclass/standard --show-events=false
 
-  # Every Deployment with a label
-  kdx describe deployments -l app=web
+  # Every ConfigMap with a label, in every namespace
+  kdx describe configmaps -l app=shop -A
 
-  # Why a namespace stays Terminating
-  kdx describe namespace stuck`,
+  # A namespace with its quotas and limit ranges; when it stays
+  # Terminating, why (what holds it and what to fix)
+  kdx describe namespace demo`,
 		ValidArgsFunction: func(cmd *cobra.Command, args []string, toComplete string) ([]string, cobra.ShellCompDirective) {
 			return (&getOptions{f: f}).completeArgs(cmd, args, toComplete)
 		},
@@ -107,6 +108,10 @@ func (o *describeOptions) Run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	_, quiet, err := o.f.readClient(true)
+	if err != nil {
+		return err
+	}
 	resolver, err := o.f.Resolver(ctx)
 	if err != nil {
 		return err
@@ -127,7 +132,7 @@ func (o *describeOptions) Run(ctx context.Context) error {
 	report := query.NewReport("list", "type")
 	report.Itemize = true
 	side := query.NewReport("list", "type") // what a description could not read
-	g := &describe.Gatherer{Lister: client, Resolver: resolver, Concurrency: o.concurrency, ShowEvents: o.showEvents, Report: side}
+	g := &describe.Gatherer{Lister: client, Quiet: quiet, Resolver: resolver, Concurrency: o.concurrency, ShowEvents: o.showEvents, Report: side}
 	out := bufio.NewWriterSize(o.f.streams.Out, 64<<10)
 	defer out.Flush()
 	n := 0
