@@ -259,6 +259,9 @@ func policySection(typ string, items []unstructured.Unstructured) Section {
 	for _, item := range items {
 		if typ == "resourcequotas" {
 			hard, _, _ := unstructured.NestedStringMap(item.Object, "status", "hard")
+			if len(hard) == 0 { // the quota controller has not counted yet
+				hard, _, _ = unstructured.NestedStringMap(item.Object, "spec", "hard")
+			}
 			used, _, _ := unstructured.NestedStringMap(item.Object, "status", "used")
 			var rows [][]string
 			for _, k := range sortedKeys(hard) {

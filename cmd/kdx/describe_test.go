@@ -222,3 +222,45 @@ func waitGone(t *testing.T, env *testenv.Env, what string) {
 		time.Sleep(time.Second)
 	}
 }
+
+// TestE2EDescribeServiceAndNamespace: a Service's endpoints come from its
+// EndpointSlices, a namespace's description lists its quotas and limits.
+func TestE2EDescribeServiceAndNamespace(t *testing.T) {
+	env := testenv.Require(t)
+	ns := env.Namespace(t)
+	env.Apply(t, fmt.Sprintf(`apiVersion: v1
+kind: Service
+metadata: {name: web, namespace: %[1]s}
+spec: {ports: [{name: http, port: 80}]}
+---
+apiVersion: discovery.k8s.io/v1
+kind: EndpointSlice
+metadata:
+  name: web-1
+  namespace: %[1]s
+  labels: {kubernetes.io/service-name: web, endpointslice.kubernetes.io/managed-by: kdx-test}
+addressType: IPv4
+ports: [{name: http, port: 8080}]
+endpoints:
+- {addresses: [10.1.0.1], conditions: {ready: true}}
+- {addresses: [10.1.0.2], conditions: {ready: false}}
+---
+apiVersion: v1
+kind: ResourceQuota
+metadata: {name: small, namespace: %[1]s}
+spec: {hard: {pods: "10", configmaps: "5"}}
+---
+apiVersion: v1
+kind: LimitRange
+metadata: {name: limits, namespace: %[1]s}
+spec: {limits: [{type: Container, max: {cpu: "2"}, default: {cpu: 500m}}]}
+`, ns))
+	svc := env.Kdx(t, "describe", "service", "web", "-n", ns)
+	wantContains(t, "describe service", svc.Stdout, "Endpoints (1 EndpointSlices):\n  Ready:      10.1.0.1:8080\n  Not ready:  10.1.0.2:8080")
+	nsOut := env.Kdx(t, "describe", "namespace", ns)
+	wantContains(t, "describe namespace", nsOut.Stdout, "Resource Quotas:\n  small:\n    Resource    Used", "    pods ",
+		"Limit Ranges:\n  limits:\n    Container: max {cpu=2}, default {cpu=500m}")
+	if svc.ExitCode != 0 || nsOut.ExitCode != 0 {
+		t.Errorf("exit %d and %d: %s%s", svc.ExitCode, nsOut.ExitCode, svc.Stderr, nsOut.Stderr)
+	}
+}
