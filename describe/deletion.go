@@ -231,6 +231,6 @@ func (d *Deletion) advice() []string {
 	if len(out) == 0 {
 		out = append(out, "Nothing found that holds it: it should go shortly (the controllers may be catching up).")
 	}
-	out = append(out, "kdx removes nothing by itself.")
+	out = append(out, "Nothing was removed: describe only reads.")
 	return out
 }

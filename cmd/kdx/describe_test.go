@@ -162,7 +162,7 @@ metadata: {name: held, namespace: %s, finalizers: [example.org/cleanup]}
 	wantContains(t, "describe a namespace held by a finalizer", r.Stdout, "Deleting:     since ",
 		"kubernetes (spec)  the namespace controller of kube-controller-manager",
 		"Objects wait for finalizer example.org/cleanup, removed by the controller of ",
-		"kdx removes nothing by itself.")
+		"Nothing was removed: describe only reads.")
 	if got := env.RunKubectl(t, "get", "configmap", "held", "-n", ns, "-o", "name"); got.ExitCode != 0 {
 		t.Fatalf("describe removed the object: %s", got.Stderr)
 	}
