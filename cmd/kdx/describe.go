@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -108,33 +109,66 @@ func (o *describeOptions) Run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	_, quiet, err := o.f.readClient(true)
+	_, quiet, err := o.f.readClient(true) // for a namespace's content in every type
 	if err != nil {
 		return err
 	}
-	resolver, err := o.f.Resolver(ctx)
+	req, g, err := o.request(ctx, cfg.Namespace, client, quiet)
 	if err != nil {
 		return err
+	}
+	report := query.NewReport("list", "type")
+	report.Itemize = true // the types the user named: the server's words for each
+	out := bufio.NewWriterSize(o.f.streams.Out, 64<<10)
+	defer out.Flush()
+	n, err := describeEach(ctx, &query.Engine{Lister: client}, req, report, g, out)
+	if ferr := out.Flush(); err == nil && ferr != nil {
+		err = fmt.Errorf("failed to write output: %w", ferr)
+	}
+	if err != nil {
+		return err
+	}
+	if n == 0 && report.Len() == 0 {
+		noResourcesFound(o.f.streams.ErrOut, req.Targets, o.allNamespaces, cfg.Namespace)
+	}
+	// What a description could not read (events, endpoints) is a warning:
+	// the objects themselves were read, as kubectl describe has it.
+	for _, line := range g.Report.Lines() {
+		fmt.Fprintln(o.f.streams.ErrOut, "Warning: "+line)
+	}
+	report.Write(o.f.streams.ErrOut)
+	return report.Err()
+}
+
+// request is the engine's request for the arguments, and the gatherer of
+// what each description reads beyond its object.
+func (o *describeOptions) request(ctx context.Context, namespace string, client, quiet query.Lister) (query.Request, *describe.Gatherer, error) {
+	resolver, err := o.f.Resolver(ctx)
+	if err != nil {
+		return query.Request{}, nil, err
 	}
 	targets, err := resolver.ResolveArgs(ctx, o.args)
 	if err != nil {
-		return err
+		return query.Request{}, nil, err
 	}
 	for _, t := range targets {
 		if len(t.Names) > 0 && o.selector != "" {
-			return errors.New("name cannot be provided when a selector is specified")
+			return query.Request{}, nil, errors.New("name cannot be provided when a selector is specified")
 		}
 	}
-	req := query.Request{Targets: targets, Namespace: cfg.Namespace, LabelSelector: o.selector, ChunkSize: o.chunkSize, Concurrency: 1}
+	req := query.Request{Targets: targets, Namespace: namespace, LabelSelector: o.selector, ChunkSize: o.chunkSize, Concurrency: 1}
 	if o.allNamespaces {
 		req.Namespace = ""
 	}
-	report := query.NewReport("list", "type")
-	report.Itemize = true
-	side := query.NewReport("list", "type") // what a description could not read
-	g := &describe.Gatherer{Lister: client, Quiet: quiet, Resolver: resolver, Concurrency: o.concurrency, ShowEvents: o.showEvents, Report: side}
-	out := bufio.NewWriterSize(o.f.streams.Out, 64<<10)
-	defer out.Flush()
+	g := &describe.Gatherer{Lister: client, Quiet: quiet, Resolver: resolver, Concurrency: o.concurrency,
+		ShowEvents: o.showEvents, Report: query.NewReport("list", "type")}
+	return req, g, nil
+}
+
+// describeEach reads req and writes the description of each object to out
+// as its page arrives, separated as kubectl separates them; it returns how
+// many it described.
+func describeEach(ctx context.Context, eng *query.Engine, req query.Request, report *query.Report, g *describe.Gatherer, out *bufio.Writer) (int, error) {
 	n := 0
 	page := func(obj runtime.Object) error {
 		for _, item := range render.Items(obj) {
@@ -147,28 +181,15 @@ func (o *describeOptions) Run(ctx context.Context) error {
 				return err
 			}
 		}
-		return out.Flush()
+		return out.Flush() // each object as soon as it is described
 	}
-	eng := &query.Engine{Lister: client}
-	err = eng.Each(ctx, req, report, func(discovery.Target) query.Sink { return query.SinkFunc(page) }, func(discovery.Target, query.Sink) error { return nil })
-	if ferr := out.Flush(); err == nil && ferr != nil {
-		err = fmt.Errorf("failed to write output: %w", ferr)
-	}
-	if err != nil {
-		return err
-	}
-	if n == 0 && report.Len() == 0 {
-		noResourcesFound(o.f.streams.ErrOut, targets, o.allNamespaces, cfg.Namespace)
-	}
-	for _, line := range side.Lines() {
-		fmt.Fprintln(o.f.streams.ErrOut, "Warning: "+line)
-	}
-	report.Write(o.f.streams.ErrOut)
-	return report.Err()
+	open := func(discovery.Target) query.Sink { return query.SinkFunc(page) }
+	err := eng.Each(ctx, req, report, open, func(discovery.Target, query.Sink) error { return nil })
+	return n, err
 }
 
 // noResourcesFound says that nothing matched, as kubectl describe does.
-func noResourcesFound(w interface{ Write([]byte) (int, error) }, targets []discovery.Target, allNamespaces bool, namespace string) {
+func noResourcesFound(w io.Writer, targets []discovery.Target, allNamespaces bool, namespace string) {
 	for _, t := range targets {
 		if !t.Namespaced || allNamespaces {
 			fmt.Fprintln(w, "No resources found")

@@ -264,3 +264,25 @@ spec: {limits: [{type: Container, max: {cpu: "2"}, default: {cpu: 500m}}]}
 		t.Errorf("exit %d and %d: %s%s", svc.ExitCode, nsOut.ExitCode, svc.Stderr, nsOut.Stderr)
 	}
 }
+
+// TestE2EDescribeNodeAndNothingFound: a Node's capacity beside its
+// allocatable; a selector that matches nothing is said as kubectl says it.
+func TestE2EDescribeNodeAndNothingFound(t *testing.T) {
+	env := testenv.Require(t)
+	node := "kdx-describe-node"
+	env.Apply(t, "apiVersion: v1\nkind: Node\nmetadata: {name: "+node+", labels: {kdx-test: describe}}\n")
+	t.Cleanup(func() { env.RunKubectl(t, "delete", "node", node, "--wait=false") })
+	if r := env.RunKubectl(t, "patch", "node", node, "--subresource=status", "--type=merge", "-p",
+		`{"status":{"capacity":{"cpu":"4","memory":"8Gi"},"allocatable":{"cpu":"3800m","memory":"7Gi"}}}`); r.ExitCode != 0 {
+		t.Fatalf("kubectl patch node status: %s", r.Stderr)
+	}
+	r := env.Kdx(t, "describe", "nodes", "-l", "kdx-test=describe")
+	wantContains(t, "describe node", r.Stdout, "Kind:         Node/v1", "Resources:\n  Resource  Capacity  Allocatable\n",
+		"  cpu       4         3800m\n", "  memory    8Gi       7Gi\n")
+	ns := env.Namespace(t)
+	none := env.Kdx(t, "describe", "configmaps", "-l", "nothing=here", "-n", ns)
+	kubectl := env.RunKubectl(t, "describe", "configmaps", "-l", "nothing=here", "-n", ns)
+	if none.Stdout != "" || none.Stderr != kubectl.Stderr || none.ExitCode != kubectl.ExitCode {
+		t.Errorf("nothing found: kdx exit %d %q %q, kubectl exit %d %q", none.ExitCode, none.Stdout, none.Stderr, kubectl.ExitCode, kubectl.Stderr)
+	}
+}
