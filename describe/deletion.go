@@ -226,6 +226,10 @@ func (d *Deletion) advice() []string {
 		if f.Name == "kubernetes (spec)" {
 			continue
 		}
+		if _, own := knownFinalizers[f.Name]; own {
+			out = append(out, fmt.Sprintf("Finalizer %s is Kubernetes' own, removed by %s: fix what it waits for rather than the finalizer.", f.Name, f.Owner))
+			continue
+		}
 		out = append(out, fmt.Sprintf("Finalizer %s is removed by %s: check that it runs; only if it is gone for good, remove the finalizer.", f.Name, f.Owner))
 	}
 	if len(out) == 0 {

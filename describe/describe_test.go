@@ -159,6 +159,29 @@ status:
 	checkGolden(t, "terminating-namespace.txt", b.Bytes())
 }
 
+func TestDescribeObjectHeldByFinalizers(t *testing.T) {
+	pvc := object(t, `
+apiVersion: v1
+kind: PersistentVolumeClaim
+metadata:
+  name: data
+  namespace: demo
+  creationTimestamp: "2026-12-03T07:00:00Z"
+  deletionTimestamp: "2026-12-03T07:58:30Z"
+  finalizers: [kubernetes.io/pvc-protection, backup.example.org/snapshot]
+spec: {accessModes: [ReadWriteOnce], resources: {requests: {storage: 1Gi}}}
+status: {phase: Bound}
+`)
+	var b bytes.Buffer
+	if err := Write(&b, now, Description{Object: pvc, Deletion: NewDeletion(pvc, []string{"backup.example.org"})}); err != nil {
+		t.Fatal(err)
+	}
+	checkGolden(t, "held-by-finalizers.txt", b.Bytes())
+	if d := NewDeletion(object(t, `{apiVersion: v1, kind: ConfigMap, metadata: {name: a}}`), nil); d != nil {
+		t.Errorf("NewDeletion of an object not being deleted = %+v, want nil", d)
+	}
+}
+
 func TestFinalizerOwner(t *testing.T) {
 	groups := []string{"cert-manager.io", "acme.cert-manager.io", "monitoring.coreos.com"}
 	for _, tc := range []struct{ finalizer, want string }{

@@ -163,6 +163,10 @@ metadata: {name: held, namespace: %s, finalizers: [example.org/cleanup]}
 		"kubernetes (spec)  the namespace controller of kube-controller-manager",
 		"Objects wait for finalizer example.org/cleanup, removed by the controller of ",
 		"Nothing was removed: describe only reads.")
+	obj := env.Kdx(t, "describe", "configmap", "held", "-n", ns, "--show-events=false")
+	wantContains(t, "describe the object held by a finalizer", obj.Stdout, "Finalizers:   [example.org/cleanup]\nDeleting:     since ",
+		"Deletion:\n  Requested:  ", "    example.org/cleanup  the controller of ",
+		"Finalizer example.org/cleanup is removed by the controller of ")
 	if got := env.RunKubectl(t, "get", "configmap", "held", "-n", ns, "-o", "name"); got.ExitCode != 0 {
 		t.Fatalf("describe removed the object: %s", got.Stderr)
 	}
