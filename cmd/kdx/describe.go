@@ -83,7 +83,7 @@ func (o *describeOptions) AddFlags(fs *pflag.FlagSet) {
 	fs.StringVarP(&o.selector, "selector", "l", "", "label selector (e.g. -l key1=value1,key2=value2)")
 	fs.BoolVar(&o.showEvents, "show-events", o.showEvents, "show the events of each object")
 	fs.Int64Var(&o.chunkSize, "chunk-size", o.chunkSize, "objects per list request")
-	fs.IntVar(&o.concurrency, "concurrency", o.concurrency, "for a Terminating namespace, how many types are listed at the same time")
+	fs.IntVar(&o.concurrency, "concurrency", o.concurrency, "how many objects are described at the same time (each reads its events), and how many types are listed for a Terminating namespace")
 }
 
 // Complete keeps the arguments.
@@ -167,12 +167,14 @@ func (o *describeOptions) request(ctx context.Context, namespace string, client,
 
 // describeEach reads req and writes the description of each object to out
 // as its page arrives, separated as kubectl separates them; it returns how
-// many it described.
+// many it described. The objects of a page are described g.Concurrency at
+// a time (each reads its events), written in the order read.
 func describeEach(ctx context.Context, eng *query.Engine, req query.Request, report *query.Report, g *describe.Gatherer, out *bufio.Writer) (int, error) {
 	n := 0
 	page := func(obj runtime.Object) error {
-		for _, item := range render.Items(obj) {
-			d := g.Describe(ctx, &item)
+		items := render.Items(obj)
+		work := func(ctx context.Context, i int) describe.Description { return g.Describe(ctx, &items[i]) }
+		emit := func(_ int, d describe.Description) error {
 			if n > 0 {
 				out.WriteString("\n\n")
 			}
@@ -180,8 +182,9 @@ func describeEach(ctx context.Context, eng *query.Engine, req query.Request, rep
 			if err := describe.Write(out, time.Now(), d); err != nil {
 				return err
 			}
+			return out.Flush() // each object as soon as it is described
 		}
-		return out.Flush() // each object as soon as it is described
+		return query.Ordered(ctx, len(items), g.Concurrency, work, emit)
 	}
 	open := func(discovery.Target) query.Sink { return query.SinkFunc(page) }
 	err := eng.Each(ctx, req, report, open, func(discovery.Target, query.Sink) error { return nil })
