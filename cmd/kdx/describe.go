@@ -155,6 +155,9 @@ func (o *describeOptions) request(ctx context.Context, namespace string, client,
 		if len(t.Names) > 0 && o.selector != "" {
 			return query.Request{}, nil, errors.New("name cannot be provided when a selector is specified")
 		}
+		if len(t.Names) > 0 && o.allNamespaces && t.Namespaced {
+			return query.Request{}, nil, errors.New("a resource cannot be retrieved by name across all namespaces")
+		}
 	}
 	req := query.Request{Targets: targets, Namespace: namespace, LabelSelector: o.selector, ChunkSize: o.chunkSize, Concurrency: 1}
 	if o.allNamespaces {

@@ -289,4 +289,8 @@ func TestE2EDescribeNodeAndNothingFound(t *testing.T) {
 	if none.Stdout != "" || none.Stderr != kubectl.Stderr || none.ExitCode != kubectl.ExitCode {
 		t.Errorf("nothing found: kdx exit %d %q %q, kubectl exit %d %q", none.ExitCode, none.Stdout, none.Stderr, kubectl.ExitCode, kubectl.Stderr)
 	}
+	named := env.Kdx(t, "describe", "configmap", "x", "-A")
+	if named.ExitCode != 1 || named.Stderr != "error: a resource cannot be retrieved by name across all namespaces\n" {
+		t.Errorf("describe NAME -A: exit %d %q, want get's refusal", named.ExitCode, named.Stderr)
+	}
 }
