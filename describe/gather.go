@@ -9,6 +9,7 @@ import (
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/labels"
 	"k8s.io/apimachinery/pkg/runtime"
 
 	"github.com/kdxproject/kdx/discovery"
@@ -122,6 +123,14 @@ func (g *Gatherer) extra(ctx context.Context, obj *unstructured.Unstructured) []
 			return nil
 		}
 		return []Section{endpointsSection(slices)}
+	case gvk.Group == "apps" && gvk.Kind == "Deployment":
+		sel, _, _ := unstructured.NestedStringMap(obj.Object, "spec", "selector", "matchLabels")
+		sets, err := g.list(ctx, "replicasets.apps", obj.GetNamespace(), metav1.ListOptions{LabelSelector: labels.SelectorFromSet(sel).String()})
+		if err != nil {
+			g.Report.Add("replicasets.apps", err)
+			return nil
+		}
+		return []Section{replicaSetsSection(obj, sets)}
 	case gvk.Group == "" && gvk.Kind == "Namespace":
 		var out []Section
 		for _, typ := range []string{"resourcequotas", "limitranges"} {
@@ -296,4 +305,40 @@ func scalarMap(m map[string]any) string {
 		parts = append(parts, k+"="+scalar(m[k]))
 	}
 	return "{" + strings.Join(parts, ", ") + "}"
+}
+
+// replicaSetsSection is a Deployment's ReplicaSets as kubectl names them:
+// the new one (the highest revision) and the old ones that still have
+// replicas, each with its replicas created out of desired.
+func replicaSetsSection(deploy *unstructured.Unstructured, sets []unstructured.Unstructured) Section {
+	var owned []unstructured.Unstructured
+	for _, rs := range sets {
+		for _, o := range rs.GetOwnerReferences() {
+			if o.UID == deploy.GetUID() {
+				owned = append(owned, rs)
+			}
+		}
+	}
+	revision := func(rs unstructured.Unstructured) int64 {
+		var n int64
+		fmt.Sscan(rs.GetAnnotations()["deployment.kubernetes.io/revision"], &n)
+		return n
+	}
+	sort.SliceStable(owned, func(i, j int) bool { return revision(owned[i]) > revision(owned[j]) })
+	describeRS := func(rs unstructured.Unstructured) string {
+		want, _, _ := unstructured.NestedFieldNoCopy(rs.Object, "spec", "replicas")
+		have, _, _ := unstructured.NestedFieldNoCopy(rs.Object, "status", "replicas")
+		return fmt.Sprintf("%s (%d/%d replicas created)", rs.GetName(), int64Of(have), int64Of(want))
+	}
+	newRS, old := "<none>", []string(nil)
+	for i, rs := range owned {
+		if i == 0 {
+			newRS = describeRS(rs)
+			continue
+		}
+		if v, _, _ := unstructured.NestedFieldNoCopy(rs.Object, "spec", "replicas"); int64Of(v) > 0 {
+			old = append(old, describeRS(rs))
+		}
+	}
+	return Section{Title: "ReplicaSets", Lines: []string{"NewReplicaSet:   " + newRS, "OldReplicaSets:  " + orNone(strings.Join(old, ", "))}}
 }
