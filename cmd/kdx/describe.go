@@ -44,8 +44,9 @@ of their metadata (kind.group/version, labels, annotations, created, owners,
 finalizers, deletion state), their fields as an indented tree (Secret values as
 byte counts only), a table of their status.conditions, and their events
 (events.k8s.io/v1, else core/v1), oldest first. Pods, Deployments and Nodes get
-kubectl's summary first (containers, replicas, capacity); Services their
-endpoints; namespaces their resource quotas and limit ranges.
+kubectl's summary first (containers, replicas, capacity); Deployments their
+ReplicaSets, Services their endpoints, namespaces their resource quotas and
+limit ranges.
 
 For an object being deleted, a Deletion section says why it has not gone: each
 finalizer with who likely removes it and how long it has waited. For a namespace
