@@ -74,6 +74,42 @@ for _ in $(seq 30); do  # the controllers make the ReplicaSet, then the Pods
 done
 run tree deployment.apps/web -n demo
 
+say "Describing any object, custom ones too: fields as a tree, conditions, events (oldest first)"
+uid=$("$KDX" get gadget sprocket -n demo -o jsonpath='{.metadata.uid}')
+"$KDX" apply -f - >/dev/null <<YAML || failures=$((failures + 1))
+apiVersion: events.k8s.io/v1
+kind: Event
+metadata: {name: sprocket-resized, namespace: demo}
+eventTime: "$(date -u +%Y-%m-%dT%H:%M:%S.000000Z)"
+type: Normal
+reason: Resized
+note: size changed to 9 by the demo
+action: Resize
+reportingController: gadget-controller
+reportingInstance: gadget-controller-0
+regarding: {apiVersion: multi.example.org/v2, kind: Gadget, name: sprocket, namespace: demo, uid: "$uid"}
+YAML
+run describe gadget sprocket -n demo
+
+say "Why a namespace stays Terminating: what holds it, who should remove it, what to fix"
+"$KDX" apply -f - >/dev/null <<'YAML' || failures=$((failures + 1))
+apiVersion: v1
+kind: Namespace
+metadata: {name: demo-stuck}
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: held, namespace: demo-stuck, finalizers: [cleanup.example.org/protect]}
+YAML
+"$KDX" delete namespace demo-stuck --wait=false >/dev/null || failures=$((failures + 1))
+for _ in $(seq 20); do  # until the namespace controller has written its conditions
+  "$KDX" get namespace demo-stuck -o jsonpath='{.status.conditions[*].type}' 2>/dev/null | grep -q NamespaceFinalizersRemaining && break
+  sleep 0.5
+done
+run describe namespace demo-stuck --show-events=false
+say "... its controller is gone for good (there is none here): remove the finalizer, and the namespace goes"
+run patch configmap held -n demo-stuck --type merge -p '{"metadata":{"finalizers":null}}'
+
 say "A fleet: a second control plane (context b) beside the first (context admin)"
 KUBECONFIG_A=$KUBECONFIG
 eval "$(make -s up KDX_STATE="$KDX_STATE-b" KDX_CP_NAME=b)" || { echo "second control plane failed to start" >&2; exit 1; }

@@ -15,9 +15,23 @@ import (
 // stopped when t ends.
 func StartPeer(t testing.TB) *Env {
 	t.Helper()
+	return startPeer(t, Options{NoControllerManager: true})
+}
+
+// StartPeerWithControllers starts another control plane with its own
+// kube-controller-manager, for a test that breaks the cluster for everyone
+// else (an unavailable APIService blocks every namespace's deletion); it
+// is stopped when t ends.
+func StartPeerWithControllers(t testing.TB) *Env {
+	t.Helper()
+	return startPeer(t, Options{})
+}
+
+func startPeer(t testing.TB, opts Options) *Env {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), defaultStartTimeout)
 	defer cancel()
-	e, err := Start(ctx, Options{NoControllerManager: true})
+	e, err := Start(ctx, opts)
 	if err != nil {
 		t.Fatalf("failed to start a second control plane: %v", err)
 	}

@@ -1,0 +1,218 @@
+package describe
+
+import (
+	"bytes"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"sigs.k8s.io/yaml"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata/describe")
+
+// now is the clock of every golden file.
+var now = time.Date(2026, 12, 3, 8, 0, 0, 0, time.UTC)
+
+// checkGolden compares got with ../testdata/describe/name.
+func checkGolden(t *testing.T, name string, got []byte) {
+	t.Helper()
+	path := filepath.Join("..", "testdata", "describe", name)
+	if *update {
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("failed to read golden file (go test ./describe -update writes it): %v", err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("output differs from %s (go test ./describe -update rewrites it)\ngot:\n%s\nwant:\n%s", path, got, want)
+	}
+}
+
+func object(t *testing.T, doc string) *unstructured.Unstructured {
+	t.Helper()
+	var m map[string]any
+	if err := yaml.Unmarshal([]byte(doc), &m); err != nil {
+		t.Fatal(err)
+	}
+	return &unstructured.Unstructured{Object: m}
+}
+
+const gadget = `
+apiVersion: multi.example.org/v2
+kind: Gadget
+metadata:
+  name: sprocket
+  namespace: demo
+  uid: 1111
+  creationTimestamp: "2026-12-03T07:00:00Z"
+  labels: {app: shop, tier: back}
+  annotations:
+    note: short
+    kubectl.kubernetes.io/last-applied-configuration: '{"a":1}'
+  ownerReferences:
+  - {apiVersion: v1, kind: ConfigMap, name: owner, uid: 2222, controller: true}
+spec:
+  color: red
+  size: 3
+  tags: [a, b, c]
+  empty: {}
+  ports:
+  - {name: http, port: 80}
+  - {name: https, port: 443}
+  description: "a very long description of the gadget that goes on and on well past the width at which values are folded onto continuation lines"
+  script: |
+    line one
+    line two
+status:
+  phase: Ready
+  conditions:
+  - {type: Ready, status: "True", reason: Reconciled, lastTransitionTime: "2026-12-03T07:58:00Z", message: all good}
+  - {type: Degraded, status: "False", lastTransitionTime: "2026-12-03T07:30:00Z"}
+`
+
+func TestDescribeCustomObject(t *testing.T) {
+	obj := object(t, gadget)
+	events := []Event{
+		EventOf(object(t, `{apiVersion: events.k8s.io/v1, kind: Event, metadata: {name: e2, creationTimestamp: "2026-12-03T07:50:00Z"}, type: Warning, reason: Slow, note: took long, reportingController: gadget-controller, eventTime: "2026-12-03T07:40:00.000000Z", series: {count: 4, lastObservedTime: "2026-12-03T07:55:00.000000Z"}}`)),
+		EventOf(object(t, `{apiVersion: v1, kind: Event, metadata: {name: e1}, type: Normal, reason: Created, message: created it, source: {component: gadget-controller}, firstTimestamp: "2026-12-03T07:01:00Z", lastTimestamp: "2026-12-03T07:01:00Z", count: 1}`)),
+	}
+	var b bytes.Buffer
+	if err := Write(&b, now, Description{Object: obj, Events: events, ShowEvents: true}); err != nil {
+		t.Fatal(err)
+	}
+	checkGolden(t, "gadget.txt", b.Bytes())
+	if strings.Contains(b.String(), "last-applied") {
+		t.Error("the last-applied-configuration annotation is shown")
+	}
+	if _, ok := obj.Object["status"].(map[string]any)["conditions"]; !ok {
+		t.Error("describing took the conditions out of the object itself")
+	}
+}
+
+func TestDescribeSecretShowsByteCountsOnly(t *testing.T) {
+	obj := object(t, `{apiVersion: v1, kind: Secret, type: Opaque, metadata: {name: creds, namespace: demo, creationTimestamp: "2026-12-03T07:00:00Z"}, data: {password: aHVudGVyMg==, user: YWRtaW4=}}`)
+	var b bytes.Buffer
+	if err := Write(&b, now, Description{Object: obj}); err != nil {
+		t.Fatal(err)
+	}
+	checkGolden(t, "secret.txt", b.Bytes())
+	for _, secret := range []string{"aHVudGVyMg", "hunter2", "YWRtaW4", "admin"} {
+		if strings.Contains(b.String(), secret) {
+			t.Errorf("the Secret's value %q is shown:\n%s", secret, b.String())
+		}
+	}
+}
+
+func TestDescribeSeveralObjects(t *testing.T) {
+	a := object(t, `{apiVersion: v1, kind: ConfigMap, metadata: {name: a, namespace: demo, creationTimestamp: "2026-12-03T07:00:00Z"}, data: {k: v}}`)
+	pod := object(t, `
+apiVersion: v1
+kind: Pod
+metadata: {name: web-1, namespace: demo, creationTimestamp: "2026-12-03T07:00:00Z"}
+spec:
+  nodeName: node-1
+  initContainers: [{name: init, image: busybox}]
+  containers: [{name: web, image: nginx:1.27}, {name: side, image: envoy}]
+status:
+  phase: Running
+  initContainerStatuses: [{name: init, ready: false, restartCount: 0, state: {terminated: {reason: Completed, exitCode: 0}}}]
+  containerStatuses:
+  - {name: web, ready: true, restartCount: 2, state: {running: {startedAt: "2026-12-03T07:50:00Z"}}, lastState: {terminated: {reason: OOMKilled, exitCode: 137, finishedAt: "2026-12-03T07:49:00Z"}}}
+`)
+	deploy := object(t, `{apiVersion: apps/v1, kind: Deployment, metadata: {name: web, namespace: demo, creationTimestamp: "2026-12-03T07:00:00Z"}, spec: {replicas: 3, strategy: {type: RollingUpdate}}, status: {replicas: 3, updatedReplicas: 3, availableReplicas: 2, unavailableReplicas: 1}}`)
+	var b bytes.Buffer
+	if err := Write(&b, now, Description{Object: a, ShowEvents: true}, Description{Object: pod}, Description{Object: deploy}); err != nil {
+		t.Fatal(err)
+	}
+	checkGolden(t, "several.txt", b.Bytes())
+}
+
+func TestDescribeTerminatingNamespace(t *testing.T) {
+	ns := object(t, `
+apiVersion: v1
+kind: Namespace
+metadata: {name: stuck, uid: 3, creationTimestamp: "2026-12-03T06:00:00Z", deletionTimestamp: "2026-12-03T07:45:00Z"}
+spec: {finalizers: [kubernetes]}
+status:
+  phase: Terminating
+  conditions:
+  - {type: NamespaceDeletionDiscoveryFailure, status: "True", reason: DiscoveryFailed, message: "Discovery failed for some groups, 1 failing: unable to retrieve the complete list of server APIs: stuck.example.org/v1: stale GroupVersion discovery: stuck.example.org/v1", lastTransitionTime: "2026-12-03T07:45:05Z"}
+  - {type: NamespaceFinalizersRemaining, status: "True", reason: SomeFinalizersRemain, message: "Some content in the namespace has finalizers remaining: example.org/cleanup in 1 resource instances", lastTransitionTime: "2026-12-03T07:45:05Z"}
+  - {type: NamespaceContentRemaining, status: "False", reason: ContentDeleted, lastTransitionTime: "2026-12-03T07:45:05Z"}
+`)
+	d := NewDeletion(ns, []string{"apps", "example.org", "cert-manager.io"})
+	d.Namespace.APIServices = unavailable([]unstructured.Unstructured{*object(t, `{apiVersion: apiregistration.k8s.io/v1, kind: APIService, metadata: {name: v1.stuck.example.org}, spec: {service: {namespace: nowhere, name: missing}}, status: {conditions: [{type: Available, status: "False", reason: ServiceNotFound, message: service/missing in "nowhere" is not present}]}}`),
+		*object(t, `{apiVersion: apiregistration.k8s.io/v1, kind: APIService, metadata: {name: v1.apps}, status: {conditions: [{type: Available, status: "True", reason: Local}]}}`)})
+	d.Namespace.Remaining = []Remaining{{Type: "configmaps", Objects: []RemainingObject{{Name: "held", Finalizers: []string{"example.org/cleanup"}, Deleting: true}}}}
+	var b bytes.Buffer
+	if err := Write(&b, now, Description{Object: ns, Deletion: d, ShowEvents: true}); err != nil {
+		t.Fatal(err)
+	}
+	checkGolden(t, "terminating-namespace.txt", b.Bytes())
+}
+
+func TestDescribeObjectHeldByFinalizers(t *testing.T) {
+	pvc := object(t, `
+apiVersion: v1
+kind: PersistentVolumeClaim
+metadata:
+  name: data
+  namespace: demo
+  creationTimestamp: "2026-12-03T07:00:00Z"
+  deletionTimestamp: "2026-12-03T07:58:30Z"
+  finalizers: [kubernetes.io/pvc-protection, backup.example.org/snapshot]
+spec: {accessModes: [ReadWriteOnce], resources: {requests: {storage: 1Gi}}}
+status: {phase: Bound}
+`)
+	var b bytes.Buffer
+	if err := Write(&b, now, Description{Object: pvc, Deletion: NewDeletion(pvc, []string{"backup.example.org"})}); err != nil {
+		t.Fatal(err)
+	}
+	checkGolden(t, "held-by-finalizers.txt", b.Bytes())
+	if d := NewDeletion(object(t, `{apiVersion: v1, kind: ConfigMap, metadata: {name: a}}`), nil); d != nil {
+		t.Errorf("NewDeletion of an object not being deleted = %+v, want nil", d)
+	}
+}
+
+func TestFinalizerOwner(t *testing.T) {
+	groups := []string{"cert-manager.io", "acme.cert-manager.io", "monitoring.coreos.com"}
+	for _, tc := range []struct{ finalizer, want string }{
+		{"kubernetes.io/pvc-protection", "kube-controller-manager (pvc-protection), once no Pod uses the claim"},
+		{"foregroundDeletion", "the garbage collector of kube-controller-manager, once the dependents with blockOwnerDeletion are gone"},
+		{"cert-manager.io/finalizer", "the controller of acme.cert-manager.io, cert-manager.io"},
+		{"monitoring.coreos.com/status-cleanup", "the controller of monitoring.coreos.com"},
+		{"example.org/cleanup", "the controller of example.org (no API group of that domain is served)"},
+		{"node.kubernetes.io/thing", "a Kubernetes component (node.kubernetes.io)"},
+		{"plain", "unknown (the finalizer names no domain)"},
+	} {
+		if got := FinalizerOwner(tc.finalizer, groups); got != tc.want {
+			t.Errorf("FinalizerOwner(%q) = %q, want %q", tc.finalizer, got, tc.want)
+		}
+	}
+}
+
+func TestFold(t *testing.T) {
+	for _, tc := range []struct {
+		in    string
+		width int
+		want  []string
+	}{
+		{"short", 50, []string{"short"}},
+		{"a\nb\n", 50, []string{"a", "b"}},
+		{strings.Repeat("word ", 12), 40, []string{strings.TrimSpace(strings.Repeat("word ", 8)), strings.Repeat("word ", 4)}},
+		{strings.Repeat("x", 60), 40, []string{strings.Repeat("x", 60)}},
+	} {
+		got := fold(tc.in, tc.width)
+		if strings.Join(got, "|") != strings.Join(tc.want, "|") {
+			t.Errorf("fold(%q, %d) = %q, want %q", tc.in, tc.width, got, tc.want)
+		}
+	}
+}
