@@ -59,7 +59,7 @@ spec:
 `, ns))
 	// The ReplicaSet controller makes the pods; no kubelet runs them, so
 	// they stay Pending, without container statuses.
-	r := describeUntil(t, env, time.Minute, []string{"deployment", "web", "-n", ns},
+	r := describeUntil(t, env, time.Minute, []string{"deployment.apps", "web", "-n", ns},
 		"Kind:         Deployment.apps/v1", "Replicas:  2 desired | 2 updated | 2 total | 0 available | 2 unavailable",
 		"Progressing", "ScalingReplicaSet", "ReplicaSets:\n  NewReplicaSet:   web-", " (2/2 replicas created)\n  OldReplicaSets:  <none>")
 	wantContains(t, "describe deployment", r.Stdout, "Labels:       app=web", "Conditions:\n  Type ", "Available    False", "deployment-controller")

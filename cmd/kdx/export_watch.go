@@ -99,16 +99,22 @@ func (w *treeWatch) flush(ctx context.Context) error {
 	}
 	batch := w.batch
 	w.batch = nil
-	for _, c := range batch {
-		fmt.Fprintln(w.out, c)
-	}
+	// An interrupt must not cut a sync or a commit halfway: both are short.
+	ctx = context.WithoutCancel(ctx)
 	if err := w.sink.Close(ctx); err != nil {
 		return err
 	}
-	if !w.o.commit {
-		return nil
+	if w.o.commit {
+		if err := gitCommit(ctx, w.o.dir, commitMessage(batch)); err != nil {
+			return err
+		}
 	}
-	return gitCommit(ctx, w.o.dir, commitMessage(batch))
+	// Printed once durable (and committed): a script reading the lines sees
+	// the tree as they say.
+	for _, c := range batch {
+		fmt.Fprintln(w.out, c)
+	}
+	return nil
 }
 
 // commitMessage names what a batch changed: a summary line, then each file.

@@ -228,7 +228,7 @@ func TestE2ERefsBuiltin(t *testing.T) {
 	env.Apply(t, fmt.Sprintf(refsFixture, ns))
 	tmpl := "spec.template.spec."
 	t.Run("deployment uses", func(t *testing.T) {
-		refsUntil(t, env, []string{"refs", "deployment/web", "-n", ns},
+		refsUntil(t, env, []string{"refs", "deployment.apps/web", "-n", ns},
 			"uses configmap/app-config "+regexp.QuoteMeta(tmpl+"volumes[0].configMap.name"),
 			"uses secret/app-secret "+regexp.QuoteMeta(tmpl+"volumes[1].secret.secretName"),
 			"uses persistentvolumeclaim/data "+regexp.QuoteMeta(tmpl+"volumes[2].persistentVolumeClaim.claimName"),
@@ -303,7 +303,7 @@ func TestE2ERefsBuiltin(t *testing.T) {
 			"used by persistentvolumeclaim/data spec.storageClassName")
 	})
 	t.Run("table", func(t *testing.T) {
-		res := env.Kdx(t, "refs", "deployment/web", "-n", ns)
+		res := env.Kdx(t, "refs", "deployment.apps/web", "-n", ns)
 		if res.ExitCode != 0 || !strings.HasPrefix(res.Stdout, "DIRECTION") ||
 			!regexp.MustCompile(`(?m)^uses +`+ns+` +configmap/no-such-config +`+regexp.QuoteMeta(tmpl+"volumes[3].configMap.name")+` +missing$`).MatchString(res.Stdout) {
 			t.Errorf("exit %d, table:\n%s\nstderr: %s", res.ExitCode, res.Stdout, res.Stderr)

@@ -75,17 +75,17 @@ spec:
 `, ns))
 	full := regexp.MustCompile(`(?s)deployment\.apps/web\s+False\s+MinimumReplicasUnavailable.*\n` + ns + `\s+└─replicaset\.apps/web-\w+\s+-\s+-\s+\S+\n` +
 		ns + `\s+  ├─pod/web-\w+-\w+\s+\S+\s+\S+\s+\S+\n` + ns + `\s+  └─pod/web-\w+-\w+\s`)
-	res := waitTree(t, env, full, "deployment/web", "-n", ns)
+	res := waitTree(t, env, full, "deployment.apps/web", "-n", ns)
 	if !regexp.MustCompile(`^NAMESPACE\s+NAME\s+READY\s+REASON\s+AGE\n`).MatchString(res.Stdout) || res.Stderr != "" {
 		t.Errorf("want a header and no stderr:\n%s%s", res.Stdout, res.Stderr)
 	}
 
-	res = env.Kdx(t, "tree", "deployment", "web", "-n", ns, "--depth", "1")
+	res = env.Kdx(t, "tree", "deployment.apps", "web", "-n", ns, "--depth", "1")
 	if lines := strings.Split(strings.TrimSpace(res.Stdout), "\n"); res.ExitCode != 0 || len(lines) != 2 {
 		t.Errorf("--depth 1: want header and the Deployment, exit 0: exit %d\n%s%s", res.ExitCode, res.Stdout, res.Stderr)
 	}
 
-	pod := regexp.MustCompile(`pod/(web-\w+-\w+)`).FindStringSubmatch(res.Stdout + env.Kdx(t, "tree", "deployment/web", "-n", ns).Stdout)
+	pod := regexp.MustCompile(`pod/(web-\w+-\w+)`).FindStringSubmatch(res.Stdout + env.Kdx(t, "tree", "deployment.apps/web", "-n", ns).Stdout)
 	if pod == nil {
 		t.Fatal("no pod in the tree")
 	}
@@ -95,7 +95,7 @@ spec:
 		t.Errorf("--up: want pod, replicaset, deployment: exit %d\n%s%s", res.ExitCode, res.Stdout, res.Stderr)
 	}
 
-	res = env.Kdx(t, "tree", "deployment/web", "-n", ns, "-o", "json")
+	res = env.Kdx(t, "tree", "deployment.apps/web", "-n", ns, "-o", "json")
 	var tree struct {
 		Kind, APIVersion, Name, Namespace, Ready, Reason string
 		Children                                         []struct {

@@ -81,7 +81,7 @@ func TestWriteErrorsInWords(t *testing.T) {
 		if res.Stdout != "" {
 			t.Errorf("stdout %q, want nothing", res.Stdout)
 		}
-		wantResult(t, env.Kdx(t, "help", "gte"), 1, "did you mean get?")
+		wantResult(t, env.Kdx(t, "help", "gte"), 1, "did you mean get")
 		if res := env.Kdx(t, "help", "patch"); res.ExitCode != 0 || !strings.Contains(res.Stdout, "kdx patch") {
 			t.Errorf("help patch: exit %d\n%s", res.ExitCode, res.Stdout)
 		}
