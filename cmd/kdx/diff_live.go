@@ -13,8 +13,9 @@ import (
 	"github.com/kdxproject/kdx/write"
 )
 
-// listAtLeast is how many objects of one kind and namespace an input must
-// have for diff -f to list their collection once instead of getting each.
+// listAtLeast is how many objects of one kind and namespace a command must
+// read in full (diff -f, tree's second read) for it to list their
+// collection once instead of getting each.
 const listAtLeast = 20
 
 // liveObjects reads the live objects diff -f compares with: one list of a

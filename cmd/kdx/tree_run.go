@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -162,43 +163,87 @@ func objectOf(obj *unstructured.Unstructured, gvk schema.GroupVersionKind) *rela
 }
 
 // readShown reads in full the objects of the tree, concurrently, for their
-// Ready or Available condition; root is read already. An object deleted
-// since it was listed keeps no condition; other failures are reported.
+// Ready or Available condition; root is read already. The objects of a
+// type and namespace shown listAtLeast times or more are read with one
+// list of that collection, the others one by one. An object deleted since
+// it was listed keeps no condition; other failures are reported.
 func (r *treeRun) readShown(ctx context.Context, tree *relate.Node, root *unstructured.Unstructured) error {
-	type read struct {
-		n   *relate.Node
-		obj *unstructured.Unstructured
+	type group struct {
+		t     discovery.Target
+		ns    string
+		nodes map[string]*relate.Node // by name
 	}
-	runner := query.NewRunner(ctx, r.o.concurrency, 4*r.o.concurrency, func(got read) error {
-		if got.obj != nil {
-			got.n.Ready, got.n.Reason = relate.Ready(got.obj.Object)
-		}
-		return nil
-	})
-	var err error
+	groups := map[liveKey]*group{}
+	var order []liveKey
 	tree.Walk(func(n *relate.Node) {
 		t, listed := r.types[n.GVK.GroupKind()]
 		switch {
-		case err != nil || n.Mark != "":
+		case n.Mark != "":
 		case n.UID == root.GetUID():
 			n.Ready, n.Reason = relate.Ready(root.Object)
 		case listed:
-			err = runner.Go(func(ctx context.Context) read {
-				obj, gerr := r.client.Get(ctx, t.Mapping, n.Namespace, n.Name, "")
-				if gerr != nil && !apierrors.IsNotFound(gerr) && ctx.Err() == nil {
-					r.reads.Add(render.QualifiedName(n.GVK.GroupKind(), n.Name), gerr)
-				}
-				return read{n: n, obj: obj}
-			})
+			k := liveKey{n.GVK.GroupKind(), n.Namespace}
+			g, ok := groups[k]
+			if !ok {
+				g = &group{t: t, ns: n.Namespace, nodes: map[string]*relate.Node{}}
+				groups[k] = g
+				order = append(order, k)
+			}
+			g.nodes[n.Name] = n
 		}
 	})
+	var mu sync.Mutex // guards the nodes' conditions: reads run concurrently
+	set := func(n *relate.Node, obj *unstructured.Unstructured) {
+		mu.Lock()
+		defer mu.Unlock()
+		n.Ready, n.Reason = relate.Ready(obj.Object)
+	}
+	runner := query.NewRunner(ctx, r.o.concurrency, 4*r.o.concurrency, func(struct{}) error { return nil })
+	var err error
+	for _, k := range order {
+		g := groups[k]
+		if len(g.nodes) >= listAtLeast {
+			err = runner.Go(func(ctx context.Context) struct{} {
+				lerr := r.client.ListPages(ctx, g.t.Mapping, g.ns, metav1.ListOptions{Limit: 500}, func(list *unstructured.UnstructuredList) error {
+					for i := range list.Items {
+						if n, ok := g.nodes[list.Items[i].GetName()]; ok {
+							set(n, &list.Items[i])
+						}
+					}
+					return nil
+				})
+				if lerr != nil && ctx.Err() == nil {
+					r.reads.Add(g.t.QualifiedName(), lerr)
+				}
+				return struct{}{}
+			})
+			continue
+		}
+		for _, n := range g.nodes {
+			if err != nil {
+				break
+			}
+			err = runner.Go(func(ctx context.Context) struct{} {
+				obj, gerr := r.client.Get(ctx, g.t.Mapping, n.Namespace, n.Name, "")
+				switch {
+				case gerr == nil:
+					set(n, obj)
+				case !apierrors.IsNotFound(gerr) && ctx.Err() == nil:
+					r.reads.Add(render.QualifiedName(n.GVK.GroupKind(), n.Name), gerr)
+				}
+				return struct{}{}
+			})
+		}
+		if err != nil {
+			break
+		}
+	}
 	if werr := runner.Wait(); err == nil {
 		err = werr
 	}
 	return err
 }
 
-// finish warns once of the forbidden types, then reports the other
 // failures, one line per cause.
 func (r *treeRun) finish() error {
 	errOut := r.o.f.streams.ErrOut

@@ -213,3 +213,25 @@ spec:
 		t.Errorf("stderr: want one warning, got:\n%s", res.Stderr)
 	}
 }
+
+// TestE2ETreeManyOfOneType: the READY read of many objects of one type
+// and namespace is one list of them, not a get of each; the stacks' Ready
+// conditions still show.
+func TestE2ETreeManyOfOneType(t *testing.T) {
+	env := testenv.Require(t)
+	ns := env.Namespace(t)
+	env.Apply(t, treeCRDs)
+	root := env.Apply(t, fmt.Sprintf("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: root, namespace: %s}\n", ns))[0]
+	var b strings.Builder
+	for i := 0; i < 25; i++ {
+		fmt.Fprintf(&b, "---\napiVersion: tree.kdx.test/v1\nkind: Stack\nmetadata: {name: s%02d, namespace: %s, ownerReferences: [{apiVersion: v1, kind: ConfigMap, name: root, uid: %s}]}\nstatus: {conditions: [{type: Ready, status: \"True\", reason: AllGood}]}\n", i, ns, root.GetUID())
+	}
+	env.Apply(t, b.String())
+	res := env.Kdx(t, "tree", "configmap/root", "-n", ns, "-v=6")
+	if res.ExitCode != 0 || strings.Count(res.Stdout, "stack.tree.kdx.test/s") != 25 || strings.Count(res.Stdout, "True   AllGood") != 25 {
+		t.Errorf("exit %d, want 25 ready stacks:\n%s", res.ExitCode, res.Stdout)
+	}
+	if !strings.Contains(res.Stderr, "/stacks?") || strings.Contains(res.Stderr, "/stacks/s0") {
+		t.Errorf("the stacks were got one by one:\n%s", res.Stderr)
+	}
+}
