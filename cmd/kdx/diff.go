@@ -59,8 +59,8 @@ server no longer serves. A fresh export shows no drift, byte for byte. --stat
 prints one line per file and the counts; -o json a machine-readable report.
 
 Give the flags the tree was exported with (-A or -n, --all-types or the types,
---keep-status, --include-owned, --include-system, --redact-secrets, -o json for a
-tree of JSON files). Exit codes are diff's: 0 when there is no difference, 1
+--keep-status, --include-owned, --include-system, --redact-secrets, and
+--format json for a tree of JSON files). Exit codes are diff's: 0 when there is no difference, 1
 when there is, 2 when something could not be read (what could be read is still
 compared and printed).`,
 		Example: `  # What changed in the namespace since it was exported
