@@ -145,7 +145,10 @@ apiVersion: v1
 kind: ConfigMap
 metadata: {name: orphan, namespace: %[1]s, ownerReferences: [%[4]s]}
 `, ns, owner("Stack", "app", string(stack.GetUID())), owner("Forest", forest.GetName(), string(forest.GetUID())),
-		owner("Stack", "gone", "00000000-0000-0000-0000-000000000001")))
+		// An owner of a kind no server serves: kube-controller-manager's
+		// garbage collector cannot look it up, so it leaves the orphan alone
+		// (an absent owner of a served kind would have it deleted at once).
+		`{apiVersion: gone.kdx.test/v1, kind: Ghost, name: gone, uid: 00000000-0000-0000-0000-000000000001}`))
 
 	res := env.Kdx(t, "tree", "stack/app", "-n", ns)
 	want := regexp.MustCompile(`stack\.tree\.kdx\.test/app\s+True\s+AllGood\s+\S+\n` + ns + `\s+└─configmap/app-config\s+-\s+-\s+\S+\n$`)
@@ -157,7 +160,7 @@ metadata: {name: orphan, namespace: %[1]s, ownerReferences: [%[4]s]}
 		t.Errorf("forest -A: exit %d\n%s%s", res.ExitCode, res.Stdout, res.Stderr)
 	}
 	res = env.Kdx(t, "tree", "configmap/orphan", "-n", ns, "--up")
-	if res.ExitCode != 0 || !regexp.MustCompile(ns+`\s+└─stack\.tree\.kdx\.test/gone \[missing\]\s+-\s+-\s+-\n$`).MatchString(res.Stdout) {
+	if res.ExitCode != 0 || !regexp.MustCompile(ns+`\s+└─ghost\.gone\.kdx\.test/gone \[missing\]\s+-\s+-\s+-\n$`).MatchString(res.Stdout) {
 		t.Errorf("dangling: exit %d\n%s%s", res.ExitCode, res.Stdout, res.Stderr)
 	}
 
