@@ -23,7 +23,9 @@ func (e *Env) Namespace(t testing.TB) string {
 	t.Helper()
 	clientset := e.clientset(t)
 	ns := &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: namespaceName(t.Name(), randomHex(suffixLength/2))}}
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	// Generous: after a test restarted the API server, the controller
+	// manager's informers may take their back-off before they publish again.
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	if _, err := clientset.CoreV1().Namespaces().Create(ctx, ns, metav1.CreateOptions{}); err != nil {
 		t.Fatalf("failed to create namespace %s: %v", ns.Name, err)
