@@ -69,10 +69,8 @@ code 1.`,
   # A namespace with its quotas and limit ranges; when it stays
   # Terminating, why (what holds it and what to fix)
   kdx describe namespace demo`,
-		ValidArgsFunction: func(cmd *cobra.Command, args []string, toComplete string) ([]string, cobra.ShellCompDirective) {
-			return (&getOptions{f: f}).completeArgs(cmd, args, toComplete)
-		},
-		RunE: runE(o),
+		ValidArgsFunction: completeObjects(f),
+		RunE:              runE(o),
 	}
 	o.AddFlags(cmd.Flags())
 	return cmd

@@ -72,10 +72,8 @@ compared and printed).`,
 
   # What applying a file would change
   kdx diff -f app.yaml`,
-		ValidArgsFunction: func(cmd *cobra.Command, args []string, toComplete string) ([]string, cobra.ShellCompDirective) {
-			return (&getOptions{f: f}).completeArgs(cmd, args, toComplete)
-		},
-		RunE: runE(o),
+		ValidArgsFunction: completeObjects(f),
+		RunE:              runE(o),
 	}
 	o.AddFlags(cmd.Flags())
 	return cmd
@@ -285,13 +283,17 @@ func (p *driftPrinter) print(c export.Change) error {
 		_, err := fmt.Fprintf(p.out, "%-8s %s (+%d -%d)\n", c.Drift, c.Path, plus, minus)
 		return err
 	}
-	for _, line := range strings.SplitAfter(d, "\n") {
-		if line == "" {
-			continue
-		}
-		p.out.WriteString(p.paint(line))
-	}
+	p.writeDiff(d)
 	return nil
+}
+
+// writeDiff writes a unified diff, coloured on a terminal.
+func (p *driftPrinter) writeDiff(d string) {
+	for _, line := range strings.SplitAfter(d, "\n") {
+		if line != "" {
+			p.out.WriteString(p.paint(line))
+		}
+	}
 }
 
 // diff is c as a unified diff between the tree (DIR/...) and the cluster (live/...).
@@ -307,13 +309,16 @@ func (p *driftPrinter) diff(c export.Change) (string, error) {
 	case export.DriftGone, export.DriftUnserved:
 		to = "/dev/null"
 	}
-	d, err := difflib.GetUnifiedDiffString(difflib.UnifiedDiff{
-		A: splitLines(old), B: splitLines(c.New), FromFile: from, ToFile: to, Context: 3,
-	})
+	d, err := unifiedDiff(old, c.New, from, to)
 	if c.Drift == export.DriftUnserved {
 		d = fmt.Sprintf("# %s: its type is no longer served\n", c.Path) + d
 	}
 	return d, err
+}
+
+// unifiedDiff is the unified diff (3 lines of context) from a to b.
+func unifiedDiff(a, b []byte, from, to string) (string, error) {
+	return difflib.GetUnifiedDiffString(difflib.UnifiedDiff{A: splitLines(a), B: splitLines(b), FromFile: from, ToFile: to, Context: 3})
 }
 
 // splitLines splits b into lines that keep their newline.

@@ -6,10 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"sort"
-	"strings"
 	"sync"
 
-	"github.com/pmezard/go-difflib/difflib"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 
@@ -196,17 +194,13 @@ func (p *driftPrinter) printFile(d fileDiff) bool {
 	if d.merged == nil {
 		to = "/dev/null"
 	}
-	text, _ := difflib.GetUnifiedDiffString(difflib.UnifiedDiff{A: splitLines(d.live), B: splitLines(d.merged), FromFile: from, ToFile: to, Context: 3})
+	text, _ := unifiedDiff(d.live, d.merged, from, to)
 	if p.o.stat {
 		plus, minus := diffCounts(text)
 		fmt.Fprintf(p.out, "%s (+%d -%d)\n", d.path, plus, minus)
 		return true
 	}
-	for _, line := range strings.SplitAfter(text, "\n") {
-		if line != "" {
-			p.out.WriteString(p.paint(line))
-		}
-	}
+	p.writeDiff(text)
 	return true
 }
 

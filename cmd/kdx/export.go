@@ -92,9 +92,7 @@ exported with a warning.`,
 			}
 			return runE(o)(cmd, args)
 		},
-		ValidArgsFunction: func(cmd *cobra.Command, args []string, toComplete string) ([]string, cobra.ShellCompDirective) {
-			return (&getOptions{f: f}).completeArgs(cmd, args, toComplete)
-		},
+		ValidArgsFunction: completeObjects(f),
 	}
 	o.AddFlags(cmd.Flags())
 	return cmd

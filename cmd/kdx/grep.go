@@ -81,7 +81,7 @@ read is searched and printed, and the failures are on stderr, one line per cause
 			if len(args) == 0 {
 				return nil, cobra.ShellCompDirectiveNoFileComp
 			}
-			return (&getOptions{f: f}).completeArgs(cmd, args[1:], toComplete)
+			return completeObjects(f)(cmd, args[1:], toComplete) // after the pattern
 		},
 		RunE: runE(o),
 	}

@@ -71,9 +71,7 @@ stderr, one line per cause, the rest is printed, and the exit code is 1.`,
 			}
 			return runE(o)(cmd, args)
 		},
-		ValidArgsFunction: func(cmd *cobra.Command, args []string, toComplete string) ([]string, cobra.ShellCompDirective) {
-			return (&getOptions{f: f}).completeArgs(cmd, args, toComplete)
-		},
+		ValidArgsFunction: completeObjects(f),
 	}
 	o.AddFlags(cmd.Flags())
 	return cmd

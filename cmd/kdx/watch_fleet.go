@@ -11,6 +11,7 @@ import (
 	"github.com/kdxproject/kdx/discovery"
 	"github.com/kdxproject/kdx/dynamicclient"
 	"github.com/kdxproject/kdx/internal/cliutil"
+	"github.com/kdxproject/kdx/query"
 	"github.com/kdxproject/kdx/render"
 )
 
@@ -62,20 +63,14 @@ func runFleetWatch(ctx context.Context, f *factory, contexts []string, plan watc
 	shared := *req
 	shared.out = f.streams.Out // a cluster's own Out is discarded (forCluster)
 	stream := newWatchStream(shared, multi, namespaced, true)
-	var wg sync.WaitGroup
-	errs := make([]error, len(contexts))
-	for i, c := range clusters {
-		if !ok[i] || c == nil {
-			continue
+	// Every cluster is watched at once, through the one runner; a cluster's
+	// failure is written once it and the clusters before it have ended.
+	err = query.Ordered(ctx, len(contexts), len(contexts), func(ctx context.Context, i int) error {
+		if !ok[i] || clusters[i] == nil {
+			return nil
 		}
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			errs[i] = c.watch(ctx, stream, contexts[i], errOut)
-		}()
-	}
-	wg.Wait()
-	for i, err := range errs {
+		return clusters[i].watch(ctx, stream, contexts[i], errOut)
+	}, func(i int, err error) error {
 		var ee *cliutil.ExitError
 		switch {
 		case err == nil:
@@ -85,9 +80,12 @@ func runFleetWatch(ctx context.Context, f *factory, contexts []string, plan watc
 			failed = true
 			contextError(errOut, contexts[i], cliutil.Message(err))
 		}
+		return nil
+	})
+	if ferr := stream.flush(); err == nil {
+		err = ferr
 	}
-	err = stream.flush()
-	if err == nil && ctx.Err() != nil {
+	if ctx.Err() != nil && (err == nil || errors.Is(err, ctx.Err())) {
 		return &cliutil.ExitError{Code: interruptedExitCode}
 	}
 	return fleetResult(failed, err)
