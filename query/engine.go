@@ -151,6 +151,11 @@ func (e *Engine) readNames(ctx context.Context, req Request, t discovery.Target,
 			if ctx.Err() != nil {
 				return outcome{sinkErr: ctx.Err()}
 			}
+			if c := Classify(err); c == Unreachable || c == Unauthorized {
+				// no other name can be read either: the target's failure,
+				// which Each makes fatal
+				return outcome{err: err, objects: got.objects}
+			}
 			if !(req.IgnoreNotFound && apierrors.IsNotFound(err)) {
 				got.objects = append(got.objects, err)
 			}

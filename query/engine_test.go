@@ -401,7 +401,6 @@ func TestEachNamedTargets(t *testing.T) {
 // TestEachNamedUnreachable: an unreachable server met by a get by name is
 // fatal too, as Each's doc says: one error, and no further target tried.
 func TestEachNamedUnreachable(t *testing.T) {
-	t.Skip("bug: readNames reports an unreachable server as one object error per name (AddObject, so never Fatal) and Each goes on with every name and target")
 	l := newFakeLister(map[string]*behaviour{"pods": {objects: map[string]error{"a": refused("pods"), "b": refused("pods")}}})
 	var r run
 	rep := NewReport("get", "object")

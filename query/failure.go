@@ -68,12 +68,14 @@ func Classify(err error) Class {
 		return Unreachable
 	case apierrors.IsUnauthorized(err):
 		return Unauthorized
-	case apierrors.IsForbidden(err):
-		return Forbidden
 	case isWebhook(err, "conversion webhook"):
 		return ConversionWebhook
 	case isWebhook(err, "admission webhook") || isWebhook(err, "failed calling webhook"):
+		// before Forbidden: policy webhooks (Gatekeeper, Kyverno) deny
+		// with code 403, and their reason is what the user needs.
 		return AdmissionWebhook
+	case apierrors.IsForbidden(err):
+		return Forbidden
 	case apierrors.IsServiceUnavailable(err):
 		return Unavailable
 	case apierrors.IsNotFound(err):

@@ -67,7 +67,6 @@ func TestClassify(t *testing.T) {
 // with code 403; the denial, not the RBAC class, is what the user needs,
 // and the Forbidden class drops the message from report lines.
 func TestClassifyDenialWithForbiddenCode(t *testing.T) {
-	t.Skip(`bug: an admission denial with code 403 is classified Forbidden, and Report lines then drop the webhook's reason`)
 	err := statusErr(http.StatusForbidden, "", `admission webhook "validation.gatekeeper.sh" denied the request: [must-have-owner] missing label owner`)
 	if got := Classify(err); got != AdmissionWebhook {
 		t.Errorf("Classify = %v, want %v", got, AdmissionWebhook)

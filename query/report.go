@@ -5,6 +5,7 @@ import (
 	"io"
 	"strings"
 	"sync"
+	"unicode/utf8"
 
 	"github.com/kdxproject/kdx/internal/cliutil"
 )
@@ -173,7 +174,11 @@ func reasonOf(f Failure) string {
 		msg = msg[:i]
 	}
 	if len(msg) > maxReason {
-		msg = msg[:maxReason] + "..."
+		cut := maxReason
+		for cut > 0 && !utf8.RuneStart(msg[cut]) {
+			cut--
+		}
+		msg = msg[:cut] + "..."
 	}
 	return msg
 }

@@ -62,6 +62,12 @@ func (r *Runner[T]) Go(work func(ctx context.Context) T) error {
 	case <-r.ctx.Done():
 		return r.stop(r.ctx.Err())
 	}
+	// select picks at random among ready cases: a free slot may have won
+	// over an ended context, and work must not start after the end.
+	if err := r.ctx.Err(); err != nil {
+		<-r.sem
+		return r.stop(err)
+	}
 	r.work.Add(1)
 	go func() {
 		defer r.work.Done()
