@@ -106,18 +106,74 @@ func FuzzDecodePrintable(f *testing.F) {
 	})
 }
 
-// comparePrintable decodes body both ways and says how they differ.
+// TestFastTableReadsServerTables: the tables servers send are read in one
+// pass, slim or not, rather than by the standard decoding, which would
+// give the same objects, only slower.
+func TestFastTableReadsServerTables(t *testing.T) {
+	for name, body := range tableBodies {
+		if strings.Contains(name, "fallback") {
+			continue
+		}
+		for _, slim := range []bool{false, true} {
+			if _, ok := fastTable([]byte(body), slim); !ok {
+				t.Errorf("%s (slim %v): read the standard way", name, slim)
+			}
+		}
+	}
+	if _, ok := fastTable([]byte(configMapTable(500)), true); !ok {
+		t.Error("a page of 500 ConfigMaps read the standard way")
+	}
+}
+
+// comparePrintable decodes body both ways and says how they differ, then
+// does the same for the slim decoding.
 func comparePrintable(body []byte) error {
-	got, gotErr := DecodePrintable(body)
+	if err := compareDecoded(body, false); err != nil {
+		return err
+	}
+	return compareDecoded(body, true)
+}
+
+// slimTable is t with each row object cut as SlimRowObject cuts it.
+func slimTable(t *metav1.Table) *metav1.Table {
+	t = t.DeepCopy()
+	for i := range t.Rows {
+		if u, ok := t.Rows[i].Object.Object.(*unstructured.Unstructured); ok {
+			t.Rows[i].Object.Object = &unstructured.Unstructured{Object: SlimRowObject(u.Object)}
+		}
+	}
+	return t
+}
+
+// compareDecoded decodes body as DecodePrintable (or DecodePrintableSlim)
+// and as the standard decoding does, and says how they differ: in the
+// objects (row objects cut for a slim read), or as cli-runtime prints them.
+// A slim read may read over a part of a row object that the standard
+// decoding fails on.
+func compareDecoded(body []byte, slim bool) error {
+	decode := DecodePrintable
+	if slim {
+		decode = DecodePrintableSlim
+	}
+	got, gotErr := decode(body)
 	want, wantErr := standardDecode(body)
+	if slim && wantErr != nil {
+		return nil
+	}
 	if (gotErr != nil) != (wantErr != nil) {
 		return fmt.Errorf("error %v, standard decoding's %v", gotErr, wantErr)
 	}
 	if gotErr != nil {
 		return nil
 	}
-	if !reflect.DeepEqual(got, want) {
-		return fmt.Errorf("decoded\n %#v\nstandard decoding\n %#v", got, want)
+	wantObjects := want
+	if wt, ok := want.(*metav1.Table); ok && slim {
+		if _, fast := fastTable(body, true); fast {
+			wantObjects = slimTable(wt)
+		}
+	}
+	if !reflect.DeepEqual(got, wantObjects) {
+		return fmt.Errorf("decoded (slim %v)\n %#v\nstandard decoding\n %#v", slim, got, wantObjects)
 	}
 	gt, ok := got.(*metav1.Table)
 	if !ok {
@@ -166,7 +222,8 @@ func configMapTable(n int) string {
 // decoded as a get -A needs them.
 func BenchmarkDecodeTable(b *testing.B) {
 	body := []byte(configMapTable(500))
-	for name, decode := range map[string]func([]byte) (runtime.Object, error){"kdx": DecodePrintable, "standard": standardDecode} {
+	slim := func(body []byte) (runtime.Object, error) { return DecodePrintableSlim(body) }
+	for name, decode := range map[string]func([]byte) (runtime.Object, error){"kdx": DecodePrintable, "slim": slim, "standard": standardDecode} {
 		b.Run(name, func(b *testing.B) {
 			b.SetBytes(int64(len(body)))
 			b.ReportAllocs()

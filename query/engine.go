@@ -11,6 +11,7 @@ import (
 	"k8s.io/apimachinery/pkg/runtime"
 
 	"github.com/kdxproject/kdx/discovery"
+	"github.com/kdxproject/kdx/dynamicclient"
 )
 
 // Lister is what the engine needs of a server: lists page by page and
@@ -175,7 +176,7 @@ func (e *Engine) readNames(ctx context.Context, req Request, t discovery.Target,
 func (e *Engine) get(ctx context.Context, req Request, t discovery.Target, name string) (runtime.Object, error) {
 	switch req.Read {
 	case Tables:
-		return e.Lister.GetPrintable(ctx, t.Mapping, req.Namespace, name, req.Subresource, "")
+		return e.Lister.GetPrintable(ctx, t.Mapping, req.Namespace, name, req.Subresource, req.rowObjects())
 	case TablesWithObjects:
 		return e.Lister.GetPrintable(ctx, t.Mapping, req.Namespace, name, req.Subresource, metav1.IncludeObject)
 	}
@@ -191,9 +192,18 @@ func (e *Engine) list(ctx context.Context, req Request, t discovery.Target, page
 	case Metadata:
 		return e.Lister.MetadataPages(ctx, t.Mapping, req.Namespace, opts, func(l *metav1.PartialObjectMetadataList) error { return page(l) })
 	case Tables:
-		return e.Lister.PrintablePages(ctx, t.Mapping, req.Namespace, opts, "", page)
+		return e.Lister.PrintablePages(ctx, t.Mapping, req.Namespace, opts, req.rowObjects(), page)
 	case TablesWithObjects:
 		return e.Lister.PrintablePages(ctx, t.Mapping, req.Namespace, opts, metav1.IncludeObject, page)
 	}
 	return e.Lister.ListPages(ctx, t.Mapping, req.Namespace, opts, func(l *unstructured.UnstructuredList) error { return page(l) })
+}
+
+// rowObjects is the include policy of a Tables read: the row objects a
+// table printer reads, unless a filter reads the whole metadata.
+func (req Request) rowObjects() metav1.IncludeObjectPolicy {
+	if req.Where != nil {
+		return ""
+	}
+	return dynamicclient.IncludePrintedMetadata
 }

@@ -17,6 +17,7 @@ import (
 	"k8s.io/apimachinery/pkg/runtime"
 
 	"github.com/kdxproject/kdx/discovery"
+	"github.com/kdxproject/kdx/dynamicclient"
 )
 
 // pageSink records the pages of one target; err, when set, is returned
@@ -504,11 +505,11 @@ func TestEachReadKinds(t *testing.T) {
 	}{
 		{"objects", Objects, nil, call{Method: "ListPages", Opts: opts}, "*unstructured.UnstructuredList"},
 		{"metadata", Metadata, nil, call{Method: "MetadataPages", Opts: opts}, "*v1.PartialObjectMetadataList"},
-		{"tables", Tables, nil, call{Method: "PrintablePages", Opts: opts, Include: ""}, "*v1.Table"},
+		{"tables", Tables, nil, call{Method: "PrintablePages", Opts: opts, Include: dynamicclient.IncludePrintedMetadata}, "*v1.Table"},
 		{"tables with objects", TablesWithObjects, nil, call{Method: "PrintablePages", Opts: opts, Include: metav1.IncludeObject}, "*v1.Table"},
 		{"object by name", Objects, []string{"web-0"}, call{Method: "Get", Name: "web-0", Subresource: "status"}, "*unstructured.Unstructured"},
 		{"metadata by name", Metadata, []string{"web-0"}, call{Method: "Get", Name: "web-0", Subresource: "status"}, "*unstructured.Unstructured"},
-		{"table by name", Tables, []string{"web-0"}, call{Method: "GetPrintable", Name: "web-0", Subresource: "status", Include: ""}, "*v1.Table"},
+		{"table by name", Tables, []string{"web-0"}, call{Method: "GetPrintable", Name: "web-0", Subresource: "status", Include: dynamicclient.IncludePrintedMetadata}, "*v1.Table"},
 		{"table with object by name", TablesWithObjects, []string{"web-0"}, call{Method: "GetPrintable", Name: "web-0", Subresource: "status", Include: metav1.IncludeObject}, "*v1.Table"},
 	}
 	for _, tt := range tests {

@@ -21,7 +21,10 @@ const (
 	// Metadata is metadata only (PartialObjectMetadata): names, labels,
 	// owners; protobuf where the server can.
 	Metadata
-	// Tables are the server's tables (kubectl's columns), rows only.
+	// Tables are the server's tables (kubectl's columns), each row's
+	// object holding what a table printer reads of its metadata (name,
+	// namespace, labels; see dynamicclient.SlimRowObject), or the whole
+	// metadata for a Where filter.
 	Tables
 	// TablesWithObjects are the server's tables with each row's object.
 	TablesWithObjects
