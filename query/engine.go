@@ -138,9 +138,17 @@ func (e *Engine) read(ctx context.Context, req Request, t discovery.Target, sink
 	case req.IgnoreForbidden && apierrors.IsForbidden(err):
 		return outcome{}
 	case apierrors.IsNotFound(err) && req.Vanished != nil && req.Vanished(ctx, t):
+		if req.ReportVanished {
+			return outcome{err: vanishedError(t)}
+		}
 		return outcome{}
 	}
 	return outcome{err: err}
+}
+
+// vanishedError is the failure of a target the server no longer serves.
+func vanishedError(t discovery.Target) error {
+	return &discovery.UnknownTypeError{Type: t.QualifiedName(), Resource: t.GVR.Resource, Group: t.GVR.Group}
 }
 
 // readNames gets the named objects of t one by one, in the order typed.
@@ -156,6 +164,9 @@ func (e *Engine) readNames(ctx context.Context, req Request, t discovery.Target,
 				// no other name can be read either: the target's failure,
 				// which Each makes fatal
 				return outcome{err: err, objects: got.objects}
+			}
+			if apierrors.IsNotFound(err) && req.ReportVanished && req.Vanished != nil && req.Vanished(ctx, t) {
+				return outcome{err: vanishedError(t), objects: got.objects}
 			}
 			if !(req.IgnoreNotFound && apierrors.IsNotFound(err)) {
 				got.objects = append(got.objects, err)

@@ -270,6 +270,43 @@ func TestEachOtherFailuresReported(t *testing.T) {
 	}
 }
 
+// TestEachReportVanished: for types a user named, a vanished type is a
+// failure in kubectl's words, listed or read by name; an object missing
+// from a type still served stays the server's not found.
+func TestEachReportVanished(t *testing.T) {
+	notFound := apierrors.NewNotFound(podsGR, "")
+	l := newFakeLister(map[string]*behaviour{
+		"gones":  {err: notFound, objects: map[string]error{"x": notFound}},
+		"stills": {objects: map[string]error{"y": apierrors.NewNotFound(podsGR, "y")}},
+	})
+	gone := func(_ context.Context, t discovery.Target) bool { return t.QualifiedName() == "gones" }
+	for _, tt := range []struct {
+		name    string
+		targets []discovery.Target
+		want    []string
+	}{
+		{"listed", targets("gones"), []string{`the server doesn't have a resource type "gones"`}},
+		{"by name", []discovery.Target{target("gones", "x"), target("stills", "y")},
+			[]string{`pods "y" not found`, `the server doesn't have a resource type "gones"`}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			var r run
+			rep := NewReport("get", "type")
+			rep.Itemize = true
+			req := Request{Targets: tt.targets, Concurrency: 1, Vanished: gone, ReportVanished: true}
+			if err := r.each(context.Background(), l, req, rep); err != nil {
+				t.Fatal(err)
+			}
+			if got := rep.Lines(); !slices.Equal(got, tt.want) {
+				t.Errorf("report %q, want %q", got, tt.want)
+			}
+			if rep.Err() == nil {
+				t.Error("report Err = nil, want exit 1")
+			}
+		})
+	}
+}
+
 // TestEachVanishedTarget: a list that answers 404 asks Vanished; a type
 // that is gone is left out quietly, one still served is reported.
 func TestEachVanishedTarget(t *testing.T) {

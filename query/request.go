@@ -55,6 +55,12 @@ type Request struct {
 	// is no longer served (after revalidating discovery): such a target is
 	// left out without a failure. Nil: a 404 is a failure.
 	Vanished func(ctx context.Context, t discovery.Target) bool
+	// ReportVanished makes a vanished target (see Vanished) a failure
+	// worded as kubectl words a type the server does not have, for the
+	// types a user named: a type read from a discovery cache written before
+	// its CRD was deleted. Its gets by name that answer 404 are checked the
+	// same way.
+	ReportVanished bool
 	// IgnoreNotFound leaves out, without an error, named objects that do
 	// not exist (--ignore-not-found).
 	IgnoreNotFound bool

@@ -113,6 +113,7 @@ func (r *getRun) request(ctx context.Context, resolver *discovery.Resolver) (que
 		return req, err
 	}
 	r.report.Itemize = true // a few types the user named: the server's words for each
+	req.Vanished, req.ReportVanished = vanished(resolver), true
 	req.Targets, err = resolver.ResolveArgs(ctx, r.o.args)
 	if err == nil {
 		err = r.checkTargets(req.Targets)

@@ -1,0 +1,60 @@
+package main
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/kdxproject/kdx/internal/testenv"
+)
+
+// TestGetDeletedCRDType: a type resolved from a discovery cache written
+// before its CRD was deleted is, as for any type the server does not have,
+// one line in kubectl's words and exit 1, listed or by name (the cache is
+// rechecked on the 404, never trusted).
+func TestGetDeletedCRDType(t *testing.T) {
+	env := testenv.Require(t)
+	ns := env.Namespace(t)
+	crd, group := uniqueCRD(ns)
+	env.Apply(t, crd)
+	deleteCRDAtEnd(t, env, "things."+group)
+	env.WaitForCRD(t, "things."+group)
+	typ := "things." + group
+	env.Apply(t, `apiVersion: `+group+`/v1
+kind: Thing
+metadata: {name: t1, namespace: `+ns+`}
+spec: {size: 1}
+`)
+	cases := [][]string{
+		{"get", typ, "-n", ns},
+		{"get", typ, "t1", "-n", ns},
+		{"get", typ, "t1", "-n", ns, "--ignore-not-found"},
+	}
+	// one cache per case, each written before the delete: after its first
+	// run a cache no longer has the type
+	caches := make([]string, len(cases))
+	for i := range cases {
+		caches[i] = t.TempDir()
+		if res := env.Kdx(t, "--cache-dir", caches[i], "get", typ, "-n", ns, "-o", "name"); res.ExitCode != 0 || strings.TrimSpace(res.Stdout) != "thing."+group+"/t1" {
+			t.Fatalf("before the delete: exit %d\n%s%s", res.ExitCode, res.Stdout, res.Stderr)
+		}
+	}
+	if res := env.RunKubectl(t, "delete", "crd", typ); res.ExitCode != 0 {
+		t.Fatalf("kubectl delete crd: %s", res.Stderr)
+	}
+	// The CRD is gone once its path answers 404.
+	deadline := time.Now().Add(time.Minute)
+	for env.RunKubectl(t, "get", "--raw", "/apis/"+group+"/v1/namespaces/"+ns+"/things").ExitCode == 0 {
+		if time.Now().After(deadline) {
+			t.Fatal("the deleted CRD is still served after a minute")
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	want := `error: the server doesn't have a resource type "things" in group "` + group + `"`
+	for i, args := range cases {
+		res := env.Kdx(t, append([]string{"--cache-dir", caches[i]}, args...)...)
+		if res.ExitCode != 1 || strings.TrimSpace(res.Stderr) != want || res.Stdout != "" {
+			t.Errorf("kdx %s: exit %d, stdout %q, stderr %q; want exit 1 and %q", strings.Join(args, " "), res.ExitCode, res.Stdout, res.Stderr, want)
+		}
+	}
+}
