@@ -71,6 +71,7 @@ func TestResolveErrors(t *testing.T) {
 		{"gadget.nope.example.org", `the server doesn't have a resource type "gadget" in group "nope.example.org"; did you mean gadgets.multi.example.org?`},
 		{"gadgets.v9.multi.example.org", `the server doesn't have a resource type "gadgets" in group "multi.example.org" and version "v9"; did you mean gadgets.v2.multi.example.org or gadgets.v1.multi.example.org?`},
 		{"zzzzzzzz", `the server doesn't have a resource type "zzzzzzzz"`},
+		{"cmxyz.a-long-group-name.example.org", `the server doesn't have a resource type "cmxyz" in group "a-long-group-name.example.org"`},
 		{"", `no resource type given in ""`},
 	}
 	for _, tt := range tests {

@@ -91,7 +91,10 @@ func (s *Snapshot) servesGroup(name string) bool {
 // its first use.
 func suggest(snap *Snapshot, arg string) []string {
 	arg = strings.ToLower(arg)
-	limit := max(2, min(len(arg)/3, 4))
+	// as many edits as a third of the name typed (of its resource, when
+	// it has a group: a long group must not make any plain name close)
+	first, _, _ := strings.Cut(arg, ".")
+	limit := max(2, min(len(first)/3, 4))
 	type cand struct {
 		res  APIResource
 		name string
