@@ -251,7 +251,8 @@ func (o *deleteOptions) tasks(ctx context.Context, env *writeEnv, targets []disc
 	req := query.Request{
 		Targets: targets, LabelSelector: o.labelSelector, FieldSelector: o.fieldSelector,
 		ChunkSize: deleteListChunk, Read: query.Metadata, Concurrency: 1,
-		Where: o.where.request(lister),
+		Where:    o.where.request(lister),
+		Vanished: vanished(env.resolver), ReportVanished: true,
 	}
 	if !o.allNamespaces {
 		req.Namespace = env.namespace

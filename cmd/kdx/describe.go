@@ -158,7 +158,8 @@ func (o *describeOptions) request(ctx context.Context, namespace string, client,
 			return query.Request{}, nil, errors.New("a resource cannot be retrieved by name across all namespaces")
 		}
 	}
-	req := query.Request{Targets: targets, Namespace: namespace, LabelSelector: o.selector, ChunkSize: o.chunkSize, Concurrency: 1}
+	req := query.Request{Targets: targets, Namespace: namespace, LabelSelector: o.selector, ChunkSize: o.chunkSize, Concurrency: 1,
+		Vanished: vanished(resolver), ReportVanished: true}
 	if o.allNamespaces {
 		req.Namespace = ""
 	}

@@ -209,6 +209,7 @@ func (o *grepOptions) grep(ctx context.Context, f *factory, out io.Writer, prefi
 		req.Targets, err = o.allTypesFlags.targets(ctx, resolver, o.allNamespaces)
 	} else {
 		res.report.Itemize = true
+		req.Vanished, req.ReportVanished = vanished(resolver), true
 		req.Targets, err = resolver.ResolveArgs(ctx, o.args)
 	}
 	if err != nil {
