@@ -154,39 +154,18 @@ func fastTable(body []byte, slim bool) (*metav1.Table, bool) {
 
 // rows reads the rows of a table at p.pos into t.
 func (p *valueParser) rows(t *metav1.Table, slim bool) bool {
-	v, ok := p.peekNull()
-	if !ok || v {
+	null, ok := p.peekNull()
+	if !ok || null {
 		return ok
 	}
 	if p.data[p.pos] != '[' {
 		return false
 	}
-	p.pos++
 	t.Rows = make([]metav1.TableRow, 0)
-	p.skipSpace()
-	if p.pos < len(p.data) && p.data[p.pos] == ']' {
-		p.pos++
-		return true
-	}
-	for {
+	return p.elements(func() bool {
 		t.Rows = append(t.Rows, metav1.TableRow{})
-		if !p.row(&t.Rows[len(t.Rows)-1], slim) {
-			return false
-		}
-		p.skipSpace()
-		if p.pos >= len(p.data) {
-			return false
-		}
-		switch p.data[p.pos] {
-		case ',':
-			p.pos++
-		case ']':
-			p.pos++
-			return true
-		default:
-			return false
-		}
-	}
+		return p.row(&t.Rows[len(t.Rows)-1], slim)
+	})
 }
 
 // peekNull skips a null at p.pos, if there is one; ok is false at the end

@@ -1,6 +1,7 @@
 package dynamicclient
 
 import (
+	"slices"
 	"strconv"
 	"unicode/utf16"
 	"unicode/utf8"
@@ -79,88 +80,108 @@ func (p *valueParser) literal(word string) bool {
 }
 
 func (p *valueParser) object() (any, bool) {
-	if p.depth++; p.depth > maxDepth {
+	m := map[string]any{}
+	ok := p.fields(true, func(k string) bool {
+		v, ok := p.value()
+		n := len(m)
+		m[k] = v
+		return ok && len(m) > n // else a repeated key
+	})
+	if !ok {
 		return nil, false
+	}
+	return m, true
+}
+
+func (p *valueParser) array() (any, bool) {
+	a := make([]any, 0, 4)
+	ok := p.elements(func() bool {
+		v, ok := p.value()
+		a = append(a, v)
+		return ok
+	})
+	if !ok {
+		return nil, false
+	}
+	return a, true
+}
+
+// fields reads the object at p.pos, calling member with each key (or ""
+// when keys is false: keys are then only checked) at its value, to read
+// it; false when the object is not well-formed or member returns false.
+func (p *valueParser) fields(keys bool, member func(key string) bool) bool {
+	if p.depth++; p.depth > maxDepth {
+		return false
 	}
 	defer func() { p.depth-- }()
 	p.pos++ // {
-	m := map[string]any{}
 	p.skipSpace()
 	if p.pos < len(p.data) && p.data[p.pos] == '}' {
 		p.pos++
-		return m, true
+		return true
 	}
 	for {
 		p.skipSpace()
 		if p.pos >= len(p.data) || p.data[p.pos] != '"' {
-			return nil, false
+			return false
 		}
-		k, ok := p.str(true)
+		var k string
+		ok := true
+		if keys {
+			k, ok = p.str(true)
+		} else {
+			ok = p.skipString()
+		}
 		if !ok {
-			return nil, false
+			return false
 		}
 		p.skipSpace()
 		if p.pos >= len(p.data) || p.data[p.pos] != ':' {
-			return nil, false
+			return false
 		}
 		p.pos++
-		v, ok := p.value()
-		if !ok {
-			return nil, false
+		if !member(k) || !p.next('}') {
+			return false
 		}
-		n := len(m)
-		m[k] = v
-		if len(m) == n {
-			return nil, false // a repeated key
-		}
-		p.skipSpace()
-		if p.pos >= len(p.data) {
-			return nil, false
-		}
-		switch p.data[p.pos] {
-		case ',':
-			p.pos++
-		case '}':
-			p.pos++
-			return m, true
-		default:
-			return nil, false
+		if p.data[p.pos-1] == '}' {
+			return true
 		}
 	}
 }
 
-func (p *valueParser) array() (any, bool) {
+// elements reads the array at p.pos, calling element at each element to
+// read it; false when the array is not well-formed or element returns
+// false.
+func (p *valueParser) elements(element func() bool) bool {
 	if p.depth++; p.depth > maxDepth {
-		return nil, false
+		return false
 	}
 	defer func() { p.depth-- }()
 	p.pos++ // [
-	a := make([]any, 0, 4)
 	p.skipSpace()
 	if p.pos < len(p.data) && p.data[p.pos] == ']' {
 		p.pos++
-		return a, true
+		return true
 	}
 	for {
-		v, ok := p.value()
-		if !ok {
-			return nil, false
+		if !element() || !p.next(']') {
+			return false
 		}
-		a = append(a, v)
-		p.skipSpace()
-		if p.pos >= len(p.data) {
-			return nil, false
-		}
-		switch p.data[p.pos] {
-		case ',':
-			p.pos++
-		case ']':
-			p.pos++
-			return a, true
-		default:
-			return nil, false
+		if p.data[p.pos-1] == ']' {
+			return true
 		}
 	}
+}
+
+// next passes over what follows a member or an element: a comma, or the
+// closing bracket of its object or array (then the last byte read).
+func (p *valueParser) next(closing byte) bool {
+	p.skipSpace()
+	if p.pos < len(p.data) && (p.data[p.pos] == ',' || p.data[p.pos] == closing) {
+		p.pos++
+		return true
+	}
+	return false
 }
 
 // str reads a string at p.pos (its opening quote), replacing what is not
@@ -396,36 +417,9 @@ func (p *valueParser) skip() bool {
 	}
 	switch c := p.data[p.pos]; {
 	case c == '{':
-		return p.skipObject()
+		return p.fields(false, func(string) bool { return p.skip() })
 	case c == '[':
-		if p.depth++; p.depth > maxDepth {
-			return false
-		}
-		defer func() { p.depth-- }()
-		p.pos++
-		p.skipSpace()
-		if p.pos < len(p.data) && p.data[p.pos] == ']' {
-			p.pos++
-			return true
-		}
-		for {
-			if !p.skip() {
-				return false
-			}
-			p.skipSpace()
-			if p.pos >= len(p.data) {
-				return false
-			}
-			switch p.data[p.pos] {
-			case ',':
-				p.pos++
-			case ']':
-				p.pos++
-				return true
-			default:
-				return false
-			}
-		}
+		return p.elements(p.skip)
 	case c == '"':
 		return p.skipString()
 	case c == 't':
@@ -473,98 +467,17 @@ func (p *valueParser) skipString() bool {
 	return false
 }
 
-// skipObject passes over the object at p.pos, keys and values unread.
-func (p *valueParser) skipObject() bool {
-	if p.depth++; p.depth > maxDepth {
-		return false
-	}
-	defer func() { p.depth-- }()
-	p.pos++ // {
-	p.skipSpace()
-	if p.pos < len(p.data) && p.data[p.pos] == '}' {
-		p.pos++
-		return true
-	}
-	for {
-		p.skipSpace()
-		if p.pos >= len(p.data) || p.data[p.pos] != '"' || !p.skipString() {
-			return false
-		}
-		p.skipSpace()
-		if p.pos >= len(p.data) || p.data[p.pos] != ':' {
-			return false
-		}
-		p.pos++
-		if !p.skip() {
-			return false
-		}
-		p.skipSpace()
-		if p.pos >= len(p.data) {
-			return false
-		}
-		switch p.data[p.pos] {
-		case ',':
-			p.pos++
-		case '}':
-			p.pos++
-			return true
-		default:
-			return false
-		}
-	}
-}
-
 // members reads the members of the object at p.pos, calling member with
 // each key, at its value, to read it; false if the object is not
 // well-formed, repeats a key, or member returns false. It is meant for
 // objects of a few members, whose keys it compares one by one.
 func (p *valueParser) members(member func(key string) bool) bool {
-	if p.depth++; p.depth > maxDepth {
-		return false
-	}
-	defer func() { p.depth-- }()
-	p.pos++ // {
-	p.skipSpace()
-	if p.pos < len(p.data) && p.data[p.pos] == '}' {
-		p.pos++
-		return true
-	}
 	seen := make([]string, 0, 8)
-	for {
-		p.skipSpace()
-		if p.pos >= len(p.data) || p.data[p.pos] != '"' {
-			return false
-		}
-		k, ok := p.str(true)
-		if !ok {
-			return false
-		}
-		for _, s := range seen {
-			if s == k {
-				return false // a repeated key
-			}
+	return p.fields(true, func(k string) bool {
+		if slices.Contains(seen, k) {
+			return false // a repeated key
 		}
 		seen = append(seen, k)
-		p.skipSpace()
-		if p.pos >= len(p.data) || p.data[p.pos] != ':' {
-			return false
-		}
-		p.pos++
-		if !member(k) {
-			return false
-		}
-		p.skipSpace()
-		if p.pos >= len(p.data) {
-			return false
-		}
-		switch p.data[p.pos] {
-		case ',':
-			p.pos++
-		case '}':
-			p.pos++
-			return true
-		default:
-			return false
-		}
-	}
+		return member(k)
+	})
 }
