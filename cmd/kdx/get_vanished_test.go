@@ -11,8 +11,8 @@ import (
 // TestGetDeletedCRDType: a type resolved from a discovery cache written
 // before its CRD was deleted is, as for any type the server does not have,
 // one line in kubectl's words and exit 1, listed or by name, for the reads
-// of the engine (the cache is rechecked on the 404, never trusted). A
-// delete by name is a write, and says the server's words for its 404.
+// of the engine and for deletes and patches by name (the cache is rechecked
+// on the 404, never trusted).
 func TestGetDeletedCRDType(t *testing.T) {
 	env := testenv.Require(t)
 	ns := env.Namespace(t)
@@ -33,6 +33,8 @@ spec: {size: 1}
 		{"describe", typ, "-n", ns},
 		{"describe", typ, "t1", "-n", ns},
 		{"delete", typ, "--all", "-n", ns},
+		{"delete", typ, "t1", "t2", "-n", ns},
+		{"patch", typ, "t1", "-n", ns, "--type", "merge", "-p", `{"spec":{"size":2}}`},
 		{"grep", "x", typ, "-n", ns},
 	}
 	// one cache per case, each written before the delete: after its first

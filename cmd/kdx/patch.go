@@ -155,9 +155,9 @@ func (o *patchOptions) Run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	rep := &reporter{out: o.f.streams.Out, errOut: o.f.streams.ErrOut, output: o.flags.output}
+	rep := &reporter{out: o.f.streams.Out, errOut: o.f.streams.ErrOut, output: o.flags.output, vanished: env.vanished}
 	write.RunOrdered(ctx, tasks, o.opts.Concurrency, o.op(env.writer), rep.emit)
-	return rep.finish()
+	return rep.finish(ctx)
 }
 
 // op patches one object, falling back to a merge patch where strategic

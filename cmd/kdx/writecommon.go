@@ -8,7 +8,9 @@ import (
 	"strings"
 
 	"github.com/spf13/pflag"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/runtime/schema"
 
 	"github.com/kdxproject/kdx/discovery"
 	"github.com/kdxproject/kdx/internal/cliutil"
@@ -162,6 +164,12 @@ func newWriteEnv(ctx context.Context, f *factory, opts write.Options) (*writeEnv
 		namespace: cfg.Namespace, explicit: cfg.ExplicitNamespace, refresh: refresh}, nil
 }
 
+// vanished says whether a type read from the discovery cache is no longer
+// served (one recheck of discovery per run).
+func (e *writeEnv) vanished(ctx context.Context, gvr schema.GroupVersionResource) bool {
+	return !e.resolver.StillServed(ctx, gvr)
+}
+
 // batch writes file objects with verb's mapping and namespace rules.
 func (e *writeEnv) batch(ctx context.Context, verb string) *write.Batch {
 	return &write.Batch{Writer: e.writer, Mapper: e.resolver.RESTMapper(ctx), Refresh: e.refresh,
@@ -173,9 +181,13 @@ func (e *writeEnv) batch(ctx context.Context, verb string) *write.Batch {
 type reporter struct {
 	out, errOut io.Writer
 	output      string
-	objects     []unstructured.Unstructured
-	failures    []write.Result
-	count       int
+	// vanished, when set, says whether a type the user named is no longer
+	// served (see Resolver.StillServed): a 404 of such a type is then said
+	// once, as an unknown type, instead of once per object.
+	vanished func(context.Context, schema.GroupVersionResource) bool
+	objects  []unstructured.Unstructured
+	failures []write.Result
+	count    int
 }
 
 func (r *reporter) emit(res write.Result) {
@@ -200,17 +212,24 @@ func (r *reporter) emit(res write.Result) {
 
 // finish prints the collected objects and the failures; the error makes
 // the exit code 1 when anything failed.
-func (r *reporter) finish() error {
+func (r *reporter) finish(ctx context.Context) error {
 	if err := r.printObjects(); err != nil {
 		return err
 	}
 	interrupted := 0
+	gone := map[schema.GroupVersionResource]bool{}
 	for _, f := range r.failures {
-		if errors.Is(f.Err, context.Canceled) {
+		gvr := f.Task.Ref.Mapping.GVR
+		switch {
+		case errors.Is(f.Err, context.Canceled):
 			interrupted++
-			continue
+		case gone[gvr]:
+		case apierrors.IsNotFound(f.Err) && r.vanished != nil && r.vanished(ctx, gvr):
+			gone[gvr] = true
+			fmt.Fprintf(r.errOut, "error: %s\n", &discovery.UnknownTypeError{Type: f.Task.Ref.Mapping.QualifiedName(), Resource: gvr.Resource, Group: gvr.Group})
+		default:
+			fmt.Fprintf(r.errOut, "error: %s\n", write.Explain(f))
 		}
-		fmt.Fprintf(r.errOut, "error: %s\n", write.Explain(f))
 	}
 	if interrupted > 0 {
 		fmt.Fprintf(r.errOut, "error: interrupted: %d of %d objects were not written (or their results not read)\n", interrupted, r.count)
@@ -271,7 +290,7 @@ func (fw *fileWrite) run(ctx context.Context, verb string, op func(*write.Writer
 	b.Warn = func(msg string) { fmt.Fprintf(fw.f.streams.ErrOut, "Warning: %s\n", msg) }
 	rep := &reporter{out: fw.f.streams.Out, errOut: fw.f.streams.ErrOut, output: fw.flags.output}
 	b.Run(ctx, fw.objs, op(env.writer), rep.emit)
-	return rep.finish()
+	return rep.finish(ctx)
 }
 
 // validSubresource checks --subresource.

@@ -92,7 +92,7 @@ func TestReporter(t *testing.T) {
 	r.emit(write.Result{Task: write.Task{Ref: ref}, Action: write.ActionCreated, Warnings: []string{"careful"}})
 	r.emit(write.Result{Task: write.Task{Ref: ref, Source: "f.yaml document 2 (line 5)"}, Verb: "create", Err: errors.New("boom")})
 	r.emit(write.Result{Task: write.Task{Ref: ref}, Verb: "create", Err: context.Canceled})
-	err := r.finish()
+	err := r.finish(context.Background())
 	if cliutil.ExitCode(err) != 1 || cliutil.Message(err) != "" {
 		t.Errorf("finish: exit %d, message %q; want 1 and nothing more to print", cliutil.ExitCode(err), cliutil.Message(err))
 	}
