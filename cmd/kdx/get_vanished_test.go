@@ -1,6 +1,8 @@
 package main
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -11,8 +13,9 @@ import (
 // TestGetDeletedCRDType: a type resolved from a discovery cache written
 // before its CRD was deleted is, as for any type the server does not have,
 // one line in kubectl's words and exit 1, listed or by name, for the reads
-// of the engine and for deletes and patches by name (the cache is rechecked
-// on the 404, never trusted).
+// of the engine and for deletes and patches by name, and kubectl's "no
+// matches for kind" for each object of -f (the cache is rechecked on the
+// 404, never trusted).
 func TestGetDeletedCRDType(t *testing.T) {
 	env := testenv.Require(t)
 	ns := env.Namespace(t)
@@ -21,11 +24,16 @@ func TestGetDeletedCRDType(t *testing.T) {
 	deleteCRDAtEnd(t, env, "things."+group)
 	env.WaitForCRD(t, "things."+group)
 	typ := "things." + group
-	env.Apply(t, `apiVersion: `+group+`/v1
+	thing := `apiVersion: ` + group + `/v1
 kind: Thing
-metadata: {name: t1, namespace: `+ns+`}
+metadata: {name: t1, namespace: ` + ns + `}
 spec: {size: 1}
-`)
+`
+	env.Apply(t, thing)
+	file := filepath.Join(t.TempDir(), "thing.yaml")
+	if err := os.WriteFile(file, []byte(thing), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	cases := [][]string{
 		{"get", typ, "-n", ns},
 		{"get", typ, "t1", "-n", ns},
@@ -35,6 +43,10 @@ spec: {size: 1}
 		{"delete", typ, "--all", "-n", ns},
 		{"delete", typ, "t1", "t2", "-n", ns},
 		{"patch", typ, "t1", "-n", ns, "--type", "merge", "-p", `{"spec":{"size":2}}`},
+		{"apply", "-f", file},
+		{"create", "-f", file},
+		{"replace", "-f", file},
+		{"delete", "-f", file},
 		{"grep", "x", typ, "-n", ns},
 	}
 	// one cache per case, each written before the delete: after its first
@@ -60,9 +72,12 @@ spec: {size: 1}
 	want := `error: the server doesn't have a resource type "things" in group "` + group + `"`
 	for i, args := range cases {
 		res := env.Kdx(t, append([]string{"--cache-dir", caches[i]}, args...)...)
-		code := 1
+		code, want := 1, want
 		if args[0] == "grep" {
 			code = 2 // grep(1)'s code for what could not be read
+		}
+		if args[1] == "-f" {
+			want = "error: failed to " + args[0] + " thing." + group + "/t1 from " + file + ` document 1 (line 1): no matches for kind "Thing" in version "` + group + `/v1"`
 		}
 		if res.ExitCode != code || strings.TrimSpace(res.Stderr) != want || res.Stdout != "" {
 			t.Errorf("kdx %s: exit %d, stdout %q, stderr %q; want exit %d and %q", strings.Join(args, " "), res.ExitCode, res.Stdout, res.Stderr, code, want)

@@ -9,6 +9,7 @@ import (
 
 	"github.com/spf13/pflag"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/api/meta"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 
@@ -181,13 +182,17 @@ func (e *writeEnv) batch(ctx context.Context, verb string) *write.Batch {
 type reporter struct {
 	out, errOut io.Writer
 	output      string
-	// vanished, when set, says whether a type the user named is no longer
-	// served (see Resolver.StillServed): a 404 of such a type is then said
-	// once, as an unknown type, instead of once per object.
-	vanished func(context.Context, schema.GroupVersionResource) bool
-	objects  []unstructured.Unstructured
-	failures []write.Result
-	count    int
+	// vanished, when set, says whether a type is no longer served (see
+	// Resolver.StillServed), its mapping read from a discovery cache
+	// written before its CRD was deleted: a 404 of such a type is then an
+	// unknown type, said once per type the user named, or for objects of
+	// -f (fromFiles) the kind no mapping matches, for each object as
+	// kubectl says it.
+	vanished  func(context.Context, schema.GroupVersionResource) bool
+	fromFiles bool
+	objects   []unstructured.Unstructured
+	failures  []write.Result
+	count     int
 }
 
 func (r *reporter) emit(res write.Result) {
@@ -223,9 +228,15 @@ func (r *reporter) finish(ctx context.Context) error {
 		switch {
 		case errors.Is(f.Err, context.Canceled):
 			interrupted++
-		case gone[gvr]:
-		case apierrors.IsNotFound(f.Err) && r.vanished != nil && r.vanished(ctx, gvr):
+		case gone[gvr] && !r.fromFiles:
+		case apierrors.IsNotFound(f.Err) && r.vanished != nil && (gone[gvr] || r.vanished(ctx, gvr)):
 			gone[gvr] = true
+			if r.fromFiles {
+				gvk := f.Task.Ref.GVK
+				f.Err = &meta.NoKindMatchError{GroupKind: gvk.GroupKind(), SearchedVersions: []string{gvk.Version}}
+				fmt.Fprintf(r.errOut, "error: %s\n", write.Explain(f))
+				continue
+			}
 			fmt.Fprintf(r.errOut, "error: %s\n", &discovery.UnknownTypeError{Type: f.Task.Ref.Mapping.QualifiedName(), Resource: gvr.Resource, Group: gvr.Group})
 		default:
 			fmt.Fprintf(r.errOut, "error: %s\n", write.Explain(f))
@@ -288,7 +299,7 @@ func (fw *fileWrite) run(ctx context.Context, verb string, op func(*write.Writer
 	b := env.batch(ctx, verb)
 	b.Reverse = reverse
 	b.Warn = func(msg string) { fmt.Fprintf(fw.f.streams.ErrOut, "Warning: %s\n", msg) }
-	rep := &reporter{out: fw.f.streams.Out, errOut: fw.f.streams.ErrOut, output: fw.flags.output}
+	rep := &reporter{out: fw.f.streams.Out, errOut: fw.f.streams.ErrOut, output: fw.flags.output, vanished: env.vanished, fromFiles: true}
 	b.Run(ctx, fw.objs, op(env.writer), rep.emit)
 	return rep.finish(ctx)
 }
