@@ -2,7 +2,6 @@ package dynamicclient
 
 import (
 	"fmt"
-	"slices"
 	"strings"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -184,35 +183,36 @@ func (p *valueParser) row(r *metav1.TableRow, slim bool) bool {
 	})
 }
 
-// SlimRowObject is what a slim read keeps of a table row's object: kind,
-// apiVersion and, of metadata, the name, namespace and labels, all a table
-// printer reads (namespace and label columns); managed fields, annotations
-// and the rest are read over, not decoded.
-func SlimRowObject(obj map[string]any) map[string]any {
-	out := map[string]any{}
-	for _, k := range []string{"kind", "apiVersion"} {
-		if v, ok := obj[k]; ok {
-			out[k] = v
+// SlimRowObject is what a slim read keeps of a table row's object, as the
+// standard decoding reads it: a PartialObjectMetadata with its kind,
+// apiVersion and, of its metadata, the name, namespace and labels, all a
+// table printer reads (namespace and label columns); managed fields,
+// annotations and the rest are read over, not decoded. ok is false where
+// those fields are not of their types (strings, a map of strings): a slim
+// read then keeps the whole object.
+func SlimRowObject(obj map[string]any) (slim *metav1.PartialObjectMetadata, ok bool) {
+	slim = &metav1.PartialObjectMetadata{}
+	md, isMap := mapOf(obj["metadata"])
+	if !isMap || !stringsOf(obj, map[string]*string{"kind": &slim.Kind, "apiVersion": &slim.APIVersion}) ||
+		!stringsOf(md, map[string]*string{"name": &slim.Name, "namespace": &slim.Namespace}) {
+		return nil, false
+	}
+	labels, isMap := mapOf(md["labels"])
+	if !isMap {
+		return nil, false
+	}
+	if labels != nil {
+		slim.Labels = make(map[string]string, len(labels))
+	}
+	for k, v := range labels {
+		s, isString := v.(string)
+		if !isString {
+			return nil, false
 		}
+		slim.Labels[k] = s
 	}
-	md, ok := obj["metadata"]
-	if m, isMap := md.(map[string]any); isMap {
-		kept := map[string]any{}
-		for _, k := range slimMetadata {
-			if v, ok := m[k]; ok {
-				kept[k] = v
-			}
-		}
-		md = kept
-	}
-	if ok {
-		out["metadata"] = md
-	}
-	return out
+	return slim, true
 }
-
-// slimMetadata are the fields of metadata a slim read keeps.
-var slimMetadata = []string{"name", "namespace", "labels"}
 
 // slimObject reads a row's object at p.pos as SlimRowObject cuts it.
 func (p *valueParser) slimObject(r *metav1.TableRow) bool {
@@ -223,37 +223,74 @@ func (p *valueParser) slimObject(r *metav1.TableRow) bool {
 	if p.data[p.pos] != '{' {
 		return false
 	}
-	obj := map[string]any{}
+	obj := &metav1.PartialObjectMetadata{}
 	ok = p.members(func(k string) bool {
 		switch k {
-		case "kind", "apiVersion":
-			v, ok := p.value()
-			obj[k] = v
-			return ok
+		case "kind":
+			return p.stringInto(&obj.Kind)
+		case "apiVersion":
+			return p.stringInto(&obj.APIVersion)
 		case "metadata":
-			p.skipSpace()
-			if p.pos >= len(p.data) || p.data[p.pos] != '{' {
-				v, ok := p.value()
-				obj[k] = v
+			null, ok := p.peekNull()
+			if !ok || null {
 				return ok
 			}
-			md := map[string]any{}
-			obj[k] = md
+			if p.data[p.pos] != '{' {
+				return false
+			}
 			return p.members(func(k string) bool {
-				if !slices.Contains(slimMetadata, k) {
-					return p.skip()
+				switch k {
+				case "name":
+					return p.stringInto(&obj.Name)
+				case "namespace":
+					return p.stringInto(&obj.Namespace)
+				case "labels":
+					return p.labels(&obj.Labels)
 				}
-				v, ok := p.value()
-				md[k] = v
-				return ok
+				return p.skip()
 			})
 		}
 		return p.skip()
 	})
 	if ok {
-		r.Object.Object = &unstructured.Unstructured{Object: obj}
+		r.Object.Object = obj
 	}
 	return ok
+}
+
+// stringInto reads a string, or a null that leaves dst as it is.
+func (p *valueParser) stringInto(dst *string) bool {
+	null, ok := p.peekNull()
+	if !ok || null {
+		return ok
+	}
+	if p.data[p.pos] != '"' {
+		return false
+	}
+	*dst, ok = p.str(false)
+	return ok
+}
+
+// labels reads a map of strings, or a null.
+func (p *valueParser) labels(dst *map[string]string) bool {
+	null, ok := p.peekNull()
+	if !ok || null {
+		return ok
+	}
+	if p.data[p.pos] != '{' {
+		return false
+	}
+	m := map[string]string{}
+	*dst = m
+	return p.fields(true, func(k string) bool {
+		if p.skipSpace(); p.pos >= len(p.data) || p.data[p.pos] != '"' {
+			return false
+		}
+		v, ok := p.str(false)
+		n := len(m)
+		m[k] = v
+		return ok && len(m) > n // else a repeated key
+	})
 }
 
 // The helpers below read a parsed value into a field as encoding/json

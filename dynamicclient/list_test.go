@@ -181,6 +181,7 @@ func TestRowKey(t *testing.T) {
 		{"raw metadata", runtime.RawExtension{Raw: []byte(`{"metadata":{"name":"a","namespace":"ns"}}`)}, "ns/a"},
 		{"cluster-scoped", runtime.RawExtension{Raw: []byte(`{"metadata":{"name":"n"}}`)}, "n"},
 		{"decoded object", runtime.RawExtension{Object: u}, "ns/u"},
+		{"slim row object", runtime.RawExtension{Object: &metav1.PartialObjectMetadata{ObjectMeta: metav1.ObjectMeta{Namespace: "ns", Name: "p"}}}, "ns/p"},
 		{"no object", runtime.RawExtension{}, ""},
 		{"not JSON", runtime.RawExtension{Raw: []byte(`{`)}, ""},
 	}

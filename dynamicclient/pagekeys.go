@@ -1,6 +1,7 @@
 package dynamicclient
 
 import (
+	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime"
@@ -84,8 +85,10 @@ func filterPrintable(obj runtime.Object, k func(int) bool) runtime.Object {
 // rowKey is the key of the object a table row carries (its metadata or the
 // whole object, raw); "" when the row carries none.
 func rowKey(obj runtime.RawExtension) string {
-	if u, ok := obj.Object.(*unstructured.Unstructured); ok {
-		return objectKey(u.GetNamespace(), u.GetName())
+	if obj.Object != nil {
+		if m, err := meta.Accessor(obj.Object); err == nil {
+			return objectKey(m.GetNamespace(), m.GetName())
+		}
 	}
 	var m struct {
 		Metadata struct {
