@@ -1,12 +1,13 @@
 package main
 
 import (
-	"context"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"k8s.io/client-go/rest"
 
 	"github.com/kdxproject/kdx/internal/testenv"
 )
@@ -51,28 +52,12 @@ func TestExportWatchFollowsTheCluster(t *testing.T) {
 	obj.delete(gadgetsGVR, "remove")
 	waitLines(t, p, "wrote "+file("ConfigMap", "change"), "removed "+file("Gadget", "remove"))
 
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
-	extra, stopExtra, err := env.StartExtraAPIServer(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer stopExtra()
-	env.StopAPIServer()
-	restarted := false
-	defer func() {
-		if !restarted {
-			_ = env.StartAPIServer(context.Background())
-		}
-	}()
-	down := newObjects(t, extra, ns)
-	down.create(configMapsGVR, "new")
-	down.modify(gadgetsGVR, "change")
-	down.delete(configMapsGVR, "remove")
-	if err := env.StartAPIServer(ctx); err != nil {
-		t.Fatalf("failed to restart kube-apiserver: %v", err)
-	}
-	restarted = true
+	whileAPIServerDown(t, env, func(extra *rest.Config) {
+		down := newObjects(t, extra, ns)
+		down.create(configMapsGVR, "new")
+		down.modify(gadgetsGVR, "change")
+		down.delete(configMapsGVR, "remove")
+	})
 	waitLines(t, p, "wrote "+file("ConfigMap", "new"), "wrote "+file("Gadget", "change"), "removed "+file("ConfigMap", "remove"))
 	p.interrupt(t)
 

@@ -365,30 +365,14 @@ func TestWatchSurvivesAPIServerRestart(t *testing.T) {
 	ev := &events{p: p}
 	ev.waitEvents(t, "ADDED configmap/remove", "ADDED gadget/remove")
 
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
-	extra, stopExtra, err := env.StartExtraAPIServer(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer stopExtra()
-	env.StopAPIServer()
-	restarted := false
-	defer func() {
-		if !restarted {
-			_ = env.StartAPIServer(context.Background())
+	whileAPIServerDown(t, env, func(extra *rest.Config) {
+		down := newObjects(t, extra, ns)
+		for _, gvr := range kinds {
+			down.create(gvr, "new")
+			down.modify(gvr, "change")
+			down.delete(gvr, "remove")
 		}
-	}()
-	down := newObjects(t, extra, ns)
-	for _, gvr := range kinds {
-		down.create(gvr, "new")
-		down.modify(gvr, "change")
-		down.delete(gvr, "remove")
-	}
-	if err := env.StartAPIServer(ctx); err != nil {
-		t.Fatalf("failed to restart kube-apiserver: %v", err)
-	}
-	restarted = true
+	})
 	ev.waitEvents(t, "ADDED configmap/new", "MODIFIED configmap/change", "DELETED configmap/remove",
 		"ADDED gadget/new", "MODIFIED gadget/change", "DELETED gadget/remove")
 	obj.create(configMapsGVR, "later")
@@ -694,4 +678,30 @@ func waitServed(t *testing.T, env *testenv.Env, plural string) {
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
+}
+
+// whileAPIServerDown stops env's API server, makes change through a second
+// API server on the same etcd, and starts the first one again: what a watch
+// must catch up on after a restart.
+func whileAPIServerDown(t *testing.T, env *testenv.Env, change func(extra *rest.Config)) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	extra, stopExtra, err := env.StartExtraAPIServer(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer stopExtra()
+	env.StopAPIServer()
+	restarted := false
+	defer func() {
+		if !restarted {
+			_ = env.StartAPIServer(context.Background())
+		}
+	}()
+	change(extra)
+	if err := env.StartAPIServer(ctx); err != nil {
+		t.Fatalf("failed to restart kube-apiserver: %v", err)
+	}
+	restarted = true
 }
