@@ -139,16 +139,17 @@ func (e *Engine) read(ctx context.Context, req Request, t discovery.Target, sink
 		return outcome{}
 	case apierrors.IsNotFound(err) && req.Vanished != nil && req.Vanished(ctx, t):
 		if req.ReportVanished {
-			return outcome{err: vanishedError(t)}
+			return outcome{err: VanishedError(t.Mapping)}
 		}
 		return outcome{}
 	}
 	return outcome{err: err}
 }
 
-// vanishedError is the failure of a target the server no longer serves.
-func vanishedError(t discovery.Target) error {
-	return &discovery.UnknownTypeError{Type: t.QualifiedName(), Resource: t.GVR.Resource, Group: t.GVR.Group}
+// VanishedError is the failure of a type the server no longer serves,
+// worded as kubectl words a type it does not have.
+func VanishedError(m discovery.Mapping) error {
+	return &discovery.UnknownTypeError{Type: m.QualifiedName(), Resource: m.GVR.Resource, Group: m.GVR.Group}
 }
 
 // readNames gets the named objects of t one by one, in the order typed.
@@ -166,7 +167,7 @@ func (e *Engine) readNames(ctx context.Context, req Request, t discovery.Target,
 				return outcome{err: err, objects: got.objects}
 			}
 			if apierrors.IsNotFound(err) && req.ReportVanished && req.Vanished != nil && req.Vanished(ctx, t) {
-				return outcome{err: vanishedError(t), objects: got.objects}
+				return outcome{err: VanishedError(t.Mapping), objects: got.objects}
 			}
 			if !(req.IgnoreNotFound && apierrors.IsNotFound(err)) {
 				got.objects = append(got.objects, err)

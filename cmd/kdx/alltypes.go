@@ -56,9 +56,20 @@ func (a allTypesFlags) targetsIn(ctx context.Context, resolver *discovery.Resolv
 	return query.SelectTypes(snap, sel), nil
 }
 
-// vanished is the engine's Request.Vanished for --all-types: a type whose
-// list answered 404 is left out quietly when revalidated discovery no
-// longer serves it.
+// typeGone says whether a type is no longer served, as discovery
+// revalidated then tells (one recheck per run): a type read from a cache
+// written before its CRD was deleted.
+func typeGone(resolver *discovery.Resolver) func(context.Context, schema.GroupVersionResource) bool {
+	return func(ctx context.Context, gvr schema.GroupVersionResource) bool {
+		return !resolver.StillServed(ctx, gvr)
+	}
+}
+
+// vanished is the engine's Request.Vanished (typeGone of a target): for
+// --all-types a type whose list answered 404 is left out quietly when
+// revalidated discovery no longer serves it; for the types a user named
+// (ReportVanished) it is an unknown type.
 func vanished(resolver *discovery.Resolver) func(context.Context, discovery.Target) bool {
-	return func(ctx context.Context, t discovery.Target) bool { return !resolver.StillServed(ctx, t.GVR) }
+	gone := typeGone(resolver)
+	return func(ctx context.Context, t discovery.Target) bool { return gone(ctx, t.GVR) }
 }

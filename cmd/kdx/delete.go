@@ -218,7 +218,7 @@ func (o *deleteOptions) runArgs(ctx context.Context, op func(*write.Writer) writ
 		fmt.Fprintln(o.f.streams.ErrOut, "No resources found")
 		return nil
 	}
-	rep := &reporter{out: o.f.streams.Out, errOut: o.f.streams.ErrOut, output: o.flags.output, vanished: env.vanished}
+	rep := &reporter{out: o.f.streams.Out, errOut: o.f.streams.ErrOut, output: o.flags.output, vanished: typeGone(env.resolver)}
 	write.RunOrdered(ctx, tasks, o.opts.Concurrency, op(env.writer), rep.emit)
 	err = rep.finish(ctx)
 	listed.Write(o.f.streams.ErrOut)

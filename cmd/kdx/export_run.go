@@ -6,8 +6,10 @@ import (
 	"errors"
 	"fmt"
 
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/runtime/schema"
 
 	"github.com/kdxproject/kdx/discovery"
 	"github.com/kdxproject/kdx/dynamicclient"
@@ -24,12 +26,23 @@ type exportLister struct {
 	mappings map[string]discovery.Mapping
 	// where keeps the objects --where matches; nil: all.
 	where *query.Where
+	// vanished, for the types a user named, says whether a type whose list
+	// answered 404 is no longer served: it is then an unknown type.
+	vanished func(context.Context, schema.GroupVersionResource) bool
 }
 
 var _ export.Lister = exportLister{}
 
 func (l exportLister) ListPages(ctx context.Context, t export.Type, ns string, opts metav1.ListOptions, fn func(*unstructured.UnstructuredList) error) error {
 	m := l.mappings[t.String()]
+	err := l.listPages(ctx, m, ns, opts, fn)
+	if apierrors.IsNotFound(err) && l.vanished != nil && l.vanished(ctx, m.GVR) {
+		return query.VanishedError(m)
+	}
+	return err
+}
+
+func (l exportLister) listPages(ctx context.Context, m discovery.Mapping, ns string, opts metav1.ListOptions, fn func(*unstructured.UnstructuredList) error) error {
 	if l.where == nil {
 		return l.client.ListPages(ctx, m, ns, opts, fn)
 	}
@@ -68,7 +81,7 @@ func (o *exportOptions) prepare(ctx context.Context) (exportLister, export.Optio
 	if err != nil {
 		return exportLister{}, export.Options{}, err
 	}
-	targets, err := o.targets(ctx)
+	targets, resolver, err := o.targets(ctx)
 	if err != nil {
 		return exportLister{}, export.Options{}, err
 	}
@@ -78,6 +91,9 @@ func (o *exportOptions) prepare(ctx context.Context) (exportLister, export.Optio
 	}
 	o.terminating = terminating
 	lister := exportLister{client: client, mappings: map[string]discovery.Mapping{}, where: o.where.request(client)}
+	if !o.allTypes {
+		lister.vanished = typeGone(resolver)
+	}
 	opts := export.Options{Namespace: cfg.Namespace, LabelSelector: o.selector, FieldSelector: o.fieldSelector,
 		PageSize: o.chunkSize, Concurrency: 1, Cleaner: export.NewCleaner(o.cleanOptions())}
 	if o.allNamespaces {
@@ -99,21 +115,19 @@ func (o *exportOptions) prepare(ctx context.Context) (exportLister, export.Optio
 // summary counts them, from discovery revalidated now so that no type
 // created since the cache was written is missed), else those the
 // arguments name.
-func (o *exportOptions) targets(ctx context.Context) ([]discovery.Target, error) {
-	if !o.allTypes {
-		resolver, err := o.f.Resolver(ctx)
-		if err != nil {
-			return nil, err
-		}
-		return resolver.ResolveArgs(ctx, o.args)
-	}
+func (o *exportOptions) targets(ctx context.Context) ([]discovery.Target, *discovery.Resolver, error) {
 	resolver, err := o.f.Resolver(ctx)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
+	}
+	if !o.allTypes {
+		targets, err := resolver.ResolveArgs(ctx, o.args)
+		return targets, resolver, err
 	}
 	sel := o.allTypesFlags
 	sel.includeEvents = true
-	return sel.targets(ctx, resolver, o.allNamespaces)
+	targets, err := sel.targets(ctx, resolver, o.allNamespaces)
+	return targets, resolver, err
 }
 
 // exportType is what the export package needs of a target.

@@ -13,9 +13,9 @@ import (
 // TestGetDeletedCRDType: a type resolved from a discovery cache written
 // before its CRD was deleted is, as for any type the server does not have,
 // one line in kubectl's words and exit 1, listed or by name, for the reads
-// of the engine and for deletes and patches by name, and kubectl's "no
-// matches for kind" for each object of -f (the cache is rechecked on the
-// 404, never trusted).
+// of the engine, export, watch, and deletes and patches by name, and
+// kubectl's "no matches for kind" for each object of -f (the cache is
+// rechecked on the 404, never trusted).
 func TestGetDeletedCRDType(t *testing.T) {
 	env := testenv.Require(t)
 	ns := env.Namespace(t)
@@ -43,6 +43,8 @@ spec: {size: 1}
 		{"delete", typ, "--all", "-n", ns},
 		{"delete", typ, "t1", "t2", "-n", ns},
 		{"patch", typ, "t1", "-n", ns, "--type", "merge", "-p", `{"spec":{"size":2}}`},
+		{"export", typ, "-n", ns},
+		{"watch", typ, "-n", ns, "--timeout", "5s"},
 		{"apply", "-f", file},
 		{"create", "-f", file},
 		{"replace", "-f", file},
@@ -78,6 +80,10 @@ spec: {size: 1}
 		}
 		if args[1] == "-f" {
 			want = "error: failed to " + args[0] + " thing." + group + "/t1 from " + file + ` document 1 (line 1): no matches for kind "Thing" in version "` + group + `/v1"`
+		}
+		if args[0] == "export" {
+			// the summary's lines: its one failed type, in those words
+			want = "Exported 0 objects.\nFailed 1 type:\n  " + typ + ": " + strings.TrimPrefix(want, "error: ")
 		}
 		if res.ExitCode != code || strings.TrimSpace(res.Stderr) != want || res.Stdout != "" {
 			t.Errorf("kdx %s: exit %d, stdout %q, stderr %q; want exit %d and %q", strings.Join(args, " "), res.ExitCode, res.Stdout, res.Stderr, code, want)

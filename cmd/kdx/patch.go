@@ -155,7 +155,7 @@ func (o *patchOptions) Run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	rep := &reporter{out: o.f.streams.Out, errOut: o.f.streams.ErrOut, output: o.flags.output, vanished: env.vanished}
+	rep := &reporter{out: o.f.streams.Out, errOut: o.f.streams.ErrOut, output: o.flags.output, vanished: typeGone(env.resolver)}
 	write.RunOrdered(ctx, tasks, o.opts.Concurrency, o.op(env.writer), rep.emit)
 	return rep.finish(ctx)
 }

@@ -164,6 +164,12 @@ func (o *watchOptions) plan(ctx context.Context, f *factory) (watchRequest, []di
 	}
 	if o.allTypes {
 		req.types = followTypes(f, o.allTypesFlags, o.allNamespaces)
+	} else {
+		resolver, err := f.Resolver(ctx)
+		if err != nil {
+			return watchRequest{}, nil, err
+		}
+		req.vanished = typeGone(resolver)
 	}
 	if err := co.waitingFor(ctx, cfg.REST, req.namespace, targets); err != nil {
 		return watchRequest{}, nil, err

@@ -69,6 +69,8 @@ func (r *getRun) watchPlan(ctx context.Context, resolver *discovery.Resolver) (w
 	}
 	if r.o.allTypes {
 		req.types = followTypes(r.o.f, r.o.allTypesFlags, r.o.allNamespaces)
+	} else {
+		req.vanished = typeGone(resolver)
 	}
 	return req, targets, nil
 }

@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/spf13/pflag"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/client-go/rest"
 
 	"github.com/kdxproject/kdx/discovery"
@@ -64,6 +66,10 @@ type watchRequest struct {
 	types       func(context.Context) ([]discovery.Target, error)
 	out, errOut io.Writer
 	where       *whereFlags // --where (where.go); nil: none
+	// vanished, for a type the user named, says whether it is no longer
+	// served (its CRD deleted since the discovery cache was written): its
+	// 404 is then an unknown type.
+	vanished func(context.Context, schema.GroupVersionResource) bool
 }
 
 // runWatch lists and watches targets until the timeout (exit 0) or an
@@ -173,7 +179,15 @@ func watchTargets(ctx context.Context, client *dynamicclient.Client, req watchRe
 	if ferr := stream.flush(); err == nil {
 		err = ferr
 	}
-	return report.Result(err)
+	err = report.Result(err)
+	if apierrors.IsNotFound(err) && len(sources) == 1 && req.vanished != nil {
+		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second) // the watch's may have ended
+		defer cancel()
+		if req.vanished(ctx, targets[0].GVR) {
+			return query.VanishedError(targets[0].Mapping)
+		}
+	}
+	return err
 }
 
 // printable is a dynamicclient event as render prints it.

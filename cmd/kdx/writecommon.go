@@ -16,6 +16,7 @@ import (
 	"github.com/kdxproject/kdx/discovery"
 	"github.com/kdxproject/kdx/internal/cliutil"
 	"github.com/kdxproject/kdx/manifest"
+	"github.com/kdxproject/kdx/query"
 	"github.com/kdxproject/kdx/render"
 	"github.com/kdxproject/kdx/write"
 )
@@ -165,12 +166,6 @@ func newWriteEnv(ctx context.Context, f *factory, opts write.Options) (*writeEnv
 		namespace: cfg.Namespace, explicit: cfg.ExplicitNamespace, refresh: refresh}, nil
 }
 
-// vanished says whether a type read from the discovery cache is no longer
-// served (one recheck of discovery per run).
-func (e *writeEnv) vanished(ctx context.Context, gvr schema.GroupVersionResource) bool {
-	return !e.resolver.StillServed(ctx, gvr)
-}
-
 // batch writes file objects with verb's mapping and namespace rules.
 func (e *writeEnv) batch(ctx context.Context, verb string) *write.Batch {
 	return &write.Batch{Writer: e.writer, Mapper: e.resolver.RESTMapper(ctx), Refresh: e.refresh,
@@ -237,7 +232,7 @@ func (r *reporter) finish(ctx context.Context) error {
 				fmt.Fprintf(r.errOut, "error: %s\n", write.Explain(f))
 				continue
 			}
-			fmt.Fprintf(r.errOut, "error: %s\n", &discovery.UnknownTypeError{Type: f.Task.Ref.Mapping.QualifiedName(), Resource: gvr.Resource, Group: gvr.Group})
+			fmt.Fprintf(r.errOut, "error: %s\n", query.VanishedError(f.Task.Ref.Mapping))
 		default:
 			fmt.Fprintf(r.errOut, "error: %s\n", write.Explain(f))
 		}
@@ -299,7 +294,7 @@ func (fw *fileWrite) run(ctx context.Context, verb string, op func(*write.Writer
 	b := env.batch(ctx, verb)
 	b.Reverse = reverse
 	b.Warn = func(msg string) { fmt.Fprintf(fw.f.streams.ErrOut, "Warning: %s\n", msg) }
-	rep := &reporter{out: fw.f.streams.Out, errOut: fw.f.streams.ErrOut, output: fw.flags.output, vanished: env.vanished, fromFiles: true}
+	rep := &reporter{out: fw.f.streams.Out, errOut: fw.f.streams.ErrOut, output: fw.flags.output, vanished: typeGone(env.resolver), fromFiles: true}
 	b.Run(ctx, fw.objs, op(env.writer), rep.emit)
 	return rep.finish(ctx)
 }
