@@ -26,7 +26,7 @@ func DecodePrintable(body []byte) (runtime.Object, error) {
 }
 
 // DecodePrintableSlim is DecodePrintable for a table only printed: each row
-// object is cut as SlimRowObject says.
+// object keeps what a table printer reads of it (see slimObject).
 func DecodePrintableSlim(body []byte) (runtime.Object, error) {
 	return decodePrintable(body, true)
 }
@@ -35,7 +35,14 @@ func decodePrintable(body []byte, slim bool) (runtime.Object, error) {
 	if t, ok := fastTable(body, slim); ok {
 		return t, nil
 	}
-	// The standard way: for what fastTable leaves, whatever its shape.
+	return decodeStandard(body)
+}
+
+// decodeStandard decodes body the standard way, for what fastTable leaves
+// whatever its shape: a probe of its kind, apimachinery's JSON decoding
+// into metav1.Table, then each row object into an
+// *unstructured.Unstructured (Raw left empty), or an object or list.
+func decodeStandard(body []byte) (runtime.Object, error) {
 	var probe metav1.TypeMeta
 	if err := utiljson.Unmarshal(body, &probe); err != nil {
 		return nil, fmt.Errorf("failed to decode server response: %w", err)
@@ -68,7 +75,7 @@ func decodePrintable(body []byte, slim bool) (runtime.Object, error) {
 // fastTable reads body in one pass when it is a well-formed Table: the
 // same Table as the standard decoding's, at a third of its cost, or with slim, rows
 // whose objects keep only what a table printer reads of them (see
-// SlimRowObject), at a tenth. ok is false for anything else (not JSON, not
+// slimObject), at a tenth. ok is false for anything else (not JSON, not
 // a Table, a field of the wrong type, a repeated key), which the standard
 // decoding then reads and words.
 func fastTable(body []byte, slim bool) (*metav1.Table, bool) {
@@ -92,7 +99,7 @@ func fastTable(body []byte, slim bool) (*metav1.Table, bool) {
 			ok = ok && listMetaOf(v, &t.ListMeta)
 		case "columnDefinitions":
 			v, ok = p.value()
-			ok = ok && columnsOf(v, t)
+			ok = ok && sliceInto(v, &t.ColumnDefinitions, columnOf)
 		case "rows":
 			ok = p.rows(t, slim)
 		default:
@@ -164,7 +171,7 @@ func (p *valueParser) row(r *metav1.TableRow, slim bool) bool {
 			return ok
 		case "conditions":
 			v, ok := p.value()
-			return ok && conditionsOf(v, r)
+			return ok && sliceInto(v, &r.Conditions, conditionOf)
 		case "object":
 			if slim {
 				return p.slimObject(r)
@@ -183,38 +190,12 @@ func (p *valueParser) row(r *metav1.TableRow, slim bool) bool {
 	})
 }
 
-// SlimRowObject is what a slim read keeps of a table row's object, as the
-// standard decoding reads it: a PartialObjectMetadata with its kind,
-// apiVersion and, of its metadata, the name, namespace and labels, all a
-// table printer reads (namespace and label columns); managed fields,
-// annotations and the rest are read over, not decoded. ok is false where
-// those fields are not of their types (strings, a map of strings): a slim
-// read then keeps the whole object.
-func SlimRowObject(obj map[string]any) (slim *metav1.PartialObjectMetadata, ok bool) {
-	slim = &metav1.PartialObjectMetadata{}
-	md, isMap := mapOf(obj["metadata"])
-	if !isMap || !stringsOf(obj, map[string]*string{"kind": &slim.Kind, "apiVersion": &slim.APIVersion}) ||
-		!stringsOf(md, map[string]*string{"name": &slim.Name, "namespace": &slim.Namespace}) {
-		return nil, false
-	}
-	labels, isMap := mapOf(md["labels"])
-	if !isMap {
-		return nil, false
-	}
-	if labels != nil {
-		slim.Labels = make(map[string]string, len(labels))
-	}
-	for k, v := range labels {
-		s, isString := v.(string)
-		if !isString {
-			return nil, false
-		}
-		slim.Labels[k] = s
-	}
-	return slim, true
-}
-
-// slimObject reads a row's object at p.pos as SlimRowObject cuts it.
+// slimObject reads a row's object at p.pos as a slim read keeps it: a
+// PartialObjectMetadata with its kind, apiVersion and, of its metadata, the
+// name, namespace and labels, all a table printer reads (namespace and
+// label columns); managed fields, annotations and the rest are read over,
+// not decoded. It is false where those fields are not of their types
+// (strings, a map of strings): a slim read then keeps the whole object.
 func (p *valueParser) slimObject(r *metav1.TableRow) bool {
 	null, ok := p.peekNull()
 	if !ok || null {
@@ -334,16 +315,18 @@ func listMetaOf(v any, lm *metav1.ListMeta) bool {
 	return true
 }
 
-func columnsOf(v any, t *metav1.Table) bool {
-	cols, ok := sliceOf(v)
+// sliceInto reads a list into *dst, each element with elem; a null leaves
+// *dst nil.
+func sliceInto[E any](v any, dst *[]E, elem func(any, *E) bool) bool {
+	items, ok := sliceOf(v)
 	if !ok {
 		return false
 	}
-	if cols != nil {
-		t.ColumnDefinitions = make([]metav1.TableColumnDefinition, len(cols))
+	if items != nil {
+		*dst = make([]E, len(items))
 	}
-	for i, c := range cols {
-		if !columnOf(c, &t.ColumnDefinitions[i]) {
+	for i, item := range items {
+		if !elem(item, &(*dst)[i]) {
 			return false
 		}
 	}
@@ -368,22 +351,12 @@ func columnOf(v any, c *metav1.TableColumnDefinition) bool {
 	return true
 }
 
-func conditionsOf(v any, r *metav1.TableRow) bool {
-	conds, ok := sliceOf(v)
-	if !ok {
+func conditionOf(v any, c *metav1.TableRowCondition) bool {
+	m, ok := mapOf(v)
+	var typ, status string
+	if !ok || !stringsOf(m, map[string]*string{"type": &typ, "status": &status, "reason": &c.Reason, "message": &c.Message}) {
 		return false
 	}
-	if conds != nil {
-		r.Conditions = make([]metav1.TableRowCondition, len(conds))
-	}
-	for i, c := range conds {
-		cm, ok := mapOf(c)
-		rc := &r.Conditions[i]
-		var typ, status string
-		if !ok || !stringsOf(cm, map[string]*string{"type": &typ, "status": &status, "reason": &rc.Reason, "message": &rc.Message}) {
-			return false
-		}
-		rc.Type, rc.Status = metav1.RowConditionType(typ), metav1.ConditionStatus(status)
-	}
+	c.Type, c.Status = metav1.RowConditionType(typ), metav1.ConditionStatus(status)
 	return true
 }

@@ -23,7 +23,7 @@ const (
 	Metadata
 	// Tables are the server's tables (kubectl's columns), each row's
 	// object holding what a table printer reads of its metadata (name,
-	// namespace, labels; see dynamicclient.SlimRowObject), or the whole
+	// namespace, labels; see dynamicclient.IncludePrintedMetadata), or the whole
 	// metadata for a Where filter.
 	Tables
 	// TablesWithObjects are the server's tables with each row's object.
