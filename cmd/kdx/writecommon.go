@@ -223,16 +223,16 @@ func (r *reporter) finish(ctx context.Context) error {
 		switch {
 		case errors.Is(f.Err, context.Canceled):
 			interrupted++
-		case gone[gvr] && !r.fromFiles:
 		case apierrors.IsNotFound(f.Err) && r.vanished != nil && (gone[gvr] || r.vanished(ctx, gvr)):
+			said := gone[gvr]
 			gone[gvr] = true
-			if r.fromFiles {
-				gvk := f.Task.Ref.GVK
+			switch gvk := f.Task.Ref.GVK; {
+			case r.fromFiles:
 				f.Err = &meta.NoKindMatchError{GroupKind: gvk.GroupKind(), SearchedVersions: []string{gvk.Version}}
 				fmt.Fprintf(r.errOut, "error: %s\n", write.Explain(f))
-				continue
+			case !said:
+				fmt.Fprintf(r.errOut, "error: %s\n", query.VanishedError(f.Task.Ref.Mapping))
 			}
-			fmt.Fprintf(r.errOut, "error: %s\n", query.VanishedError(f.Task.Ref.Mapping))
 		default:
 			fmt.Fprintf(r.errOut, "error: %s\n", write.Explain(f))
 		}
