@@ -17,9 +17,9 @@ type Options struct {
 	// CacheDir is the root of kdx's caches (discovery is cached in
 	// CacheDir/discovery/<host_port>); "" caches nothing on disk.
 	CacheDir string
-	// Warnings receives the cluster's warnings (a skipped API group, a
-	// server's deprecation warning), each distinct line once; nil discards
-	// them.
+	// Warnings receives the cluster's warnings: discovery's (a skipped API
+	// group, a stale cache) each distinct line once, the dynamic client's
+	// as they come; nil discards them.
 	Warnings io.Writer
 	// WarnAllSkipped warns of every skipped API group whenever discovery is
 	// read (-v), not only where an answer may be incomplete because of it.
@@ -37,7 +37,8 @@ type Cluster struct {
 	Namespace string
 
 	opts     Options
-	warnings *onceWriter
+	out      io.Writer   // Options.Warnings, or io.Discard
+	warnings *onceWriter // out, each line once (discovery)
 
 	discOnce sync.Once
 	disc     *discovery.Client
@@ -61,10 +62,11 @@ func New(name string, cfg *rest.Config, namespace string, opts Options) *Cluster
 	if w == nil {
 		w = io.Discard
 	}
-	return &Cluster{Name: name, REST: cfg, Namespace: namespace, opts: opts, warnings: &onceWriter{w: w}}
+	return &Cluster{Name: name, REST: cfg, Namespace: namespace, opts: opts, out: w, warnings: &onceWriter{w: w}}
 }
 
-// Warnings is where the cluster's warnings go, each distinct line once.
+// Warnings is where the cluster's discovery warnings go, each distinct
+// line once.
 func (c *Cluster) Warnings() io.Writer { return c.warnings }
 
 // Discovery is the cluster's discovery client, caching under
@@ -100,7 +102,7 @@ func (c *Cluster) Resolver(ctx context.Context) (*discovery.Resolver, error) {
 
 // Client is the cluster's dynamic client; built once.
 func (c *Cluster) Client() (*dynamicclient.Client, error) {
-	c.dynOnce.Do(func() { c.dyn, c.dynErr = dynamicclient.New(c.REST, dynamicclient.WithWarnings(c.warnings)) })
+	c.dynOnce.Do(func() { c.dyn, c.dynErr = dynamicclient.New(c.REST, dynamicclient.WithWarnings(c.out)) })
 	return c.dyn, c.dynErr
 }
 
