@@ -8,7 +8,7 @@ LDFLAGS := -X github.com/kdxproject/kdx/internal/version.Version=$(VERSION)
 # A warm run of the whole suite stays well under this; the first run also builds the control plane.
 TEST_TIMEOUT ?= 40m
 
-.PHONY: all build test test-short vet fmt-check tidy-check demo bench clean
+.PHONY: all build test test-short cover vet fmt-check tidy-check demo bench clean
 
 all: build
 
@@ -34,6 +34,15 @@ test: vet fmt-check tidy-check controlplane
 # Unit tests only, no control plane.
 test-short:
 	$(GO) test -short ./...
+
+# What the end-to-end tests reach: the kdx binary they run is built with
+# coverage of every package, each run writes its counters to COVER_DIR, and
+# the per-package percentages are printed at the end.
+COVER_DIR ?= $(CURDIR)/.cover/e2e
+cover: controlplane
+	rm -rf $(COVER_DIR)
+	KDX_E2E_COVERDIR=$(COVER_DIR) $(GO) test -count=1 -timeout $(TEST_TIMEOUT) ./cmd/kdx/ ./discovery/
+	$(GO) tool covdata percent -i $(COVER_DIR)
 
 demo: build controlplane
 	@bash scripts/demo.sh "$(KDX)"

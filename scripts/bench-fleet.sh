@@ -5,8 +5,12 @@
 # (table) against (i) a shell loop of `kubectl --context X get configmaps -A`
 # over the three and (ii) the three kubectl run in parallel, as
 # kubectl-foreach does; kdx on one cluster is reported beside them.
-# Budgets: <= 0.2x the loop's wall time, <= 0.5x the parallel kubectl's, and
-# a peak RSS <= 0.3x the sum of the three parallel kubectl's. The measure
+# Budgets: <= 1.5x its floor (the same three table lists as plain HTTP, in
+# parallel, from one process: what no client can beat on this machine, where
+# the three servers share its cores; issue 23 made it floor-relative, as the
+# apply and tree rows are, since the floor itself measured 0.16-0.23x of the
+# loop and the old budget was 0.2x of the loop), <= 0.5x the parallel
+# kubectl's, and a peak RSS <= 0.3x the sum of the three parallel kubectl's. The measure
 # helper reports the peak RSS of the largest process, so for the parallel
 # side that is one kubectl (the three list clusters of the same size): the
 # RSS budget is 0.9x of it (0.3x of three).
@@ -65,14 +69,9 @@ parallel='for c in a b c; do "$@" --context "$c" get configmaps -A & done; fail=
 bench_row "kdx get configmaps -A, 1 cluster" - - \
   "$KDX" --cache-dir "$cache/kdx" --context a get configmaps -A \
   --vs "$KUBECTL" --cache-dir "$cache/kubectl" --context a get configmaps -A
-bench_row "fleet get cm -A (3) vs loop" 0.2 - \
+bench_row --floor "--contexts a,b,c table /api/v1/configmaps" "fleet get cm -A (3) vs loop" f1.5 - \
   "$KDX" --cache-dir "$cache/kdx" --context a,b,c get configmaps -A \
   --vs bash -c "$loop" bash "$KUBECTL" --cache-dir "$cache/kubectl"
 bench_row "fleet get cm -A (3) vs parallel" 0.5 0.9 \
   "$KDX" --cache-dir "$cache/kdx" --context a,b,c get configmaps -A \
-  --vs bash -c "$parallel" bash "$KUBECTL" --cache-dir "$cache/kubectl"
-# The floor: the same three table lists as plain HTTP, in parallel (what no
-# client can beat on this machine: the three servers share its cores).
-bench_row "floor (3 in parallel) vs parallel" - - \
-  bash -c 'for k in a b c; do "$1" --kubeconfig "$2/$k.kubeconfig" table /api/v1/configmaps >/dev/null & done; fail=0; for j in 1 2 3; do wait -n || fail=1; done; exit $fail' bash "$BENCH_FLOOR" "$fleet_dir" \
   --vs bash -c "$parallel" bash "$KUBECTL" --cache-dir "$cache/kubectl"

@@ -110,7 +110,7 @@ rows_api_resources() {
     "$KDX" api-resources --cache-dir "{fresh}" --vs "$KUBECTL" api-resources --cache-dir "{fresh}"
   bench_row "api-resources (warm cache)" 1.0 - \
     "$KDX" api-resources --cache-dir "$warm/kdx" --vs "$KUBECTL" api-resources --cache-dir "$warm/kubectl"
-  bench_row --floor "count" "api-resources --count vs cold" 2.0 - \
+  bench_row --floor "count" "api-resources --count vs cold" f1.3 - \
     "$KDX" api-resources --count --cache-dir "{fresh}" --vs "$KUBECTL" api-resources --cache-dir "{fresh}"
 }
 

@@ -20,7 +20,7 @@ type factory struct {
 	opts    clientconfig.Options
 	fleet   fleetFlags
 
-	discovery factoryDiscovery // discovery client and resolver, built once
+	cluster factoryCluster // the cluster of the context, built once
 
 	once sync.Once // guards cfg and err
 	cfg  *clientconfig.Config
@@ -28,9 +28,7 @@ type factory struct {
 }
 
 func newFactory(streams genericiooptions.IOStreams) *factory {
-	f := &factory{streams: streams, flags: clientconfig.NewFlags(), opts: clientconfig.Options{QPS: -1, Burst: 300}}
-	f.discovery.warnings.w = streams.ErrOut
-	return f
+	return &factory{streams: streams, flags: clientconfig.NewFlags(), opts: clientconfig.Options{QPS: -1, Burst: 300}}
 }
 
 // AddFlags adds the global flags: kubectl's connection flags and --qps/--burst.

@@ -2,85 +2,58 @@ package main
 
 import (
 	"context"
-	"io"
 	"sync"
 
 	"k8s.io/klog/v2"
 
+	"github.com/kdxproject/kdx/cluster"
 	"github.com/kdxproject/kdx/discovery"
 )
 
-// factoryDiscovery is what a factory built for discovery, once.
-type factoryDiscovery struct {
-	once     sync.Once // guards client and err
-	client   *discovery.Client
-	err      error
-	rOnce    sync.Once // guards resolver and rErr
-	resolver *discovery.Resolver
-	rErr     error
-	warnings onceWriter // stderr, each line once across all clients of the factory
+// factoryCluster is the cluster of the factory's context, built once.
+type factoryCluster struct {
+	once    sync.Once // guards cluster and err
+	cluster *cluster.Cluster
+	err     error
 }
 
-// onceWriter writes each distinct line once; the discovery clients of one
-// command share it so that a skipped group is reported once.
-type onceWriter struct {
-	mu   sync.Mutex // guards seen
-	w    io.Writer
-	seen map[string]bool
+// Cluster is the cluster of the factory's context: its discovery client
+// (caching in CacheDir()/discovery, warning on stderr once per line),
+// resolver, dynamic client and engine.
+func (f *factory) Cluster() (*cluster.Cluster, error) {
+	st := &f.cluster
+	st.once.Do(func() {
+		cfg, err := f.Config()
+		if err != nil {
+			st.err = err
+			return
+		}
+		st.cluster = cluster.New(cfg.Context, cfg.REST, cfg.Namespace, cluster.Options{CacheDir: f.CacheDir(),
+			Warnings: f.streams.ErrOut, WarnAllSkipped: klog.V(1).Enabled()}) // -v: every skipped group, whatever the command
+	})
+	return st.cluster, st.err
 }
 
-func (o *onceWriter) Write(p []byte) (int, error) {
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	if o.seen[string(p)] {
-		return len(p), nil
-	}
-	if o.seen == nil {
-		o.seen = map[string]bool{}
-	}
-	o.seen[string(p)] = true
-	return o.w.Write(p)
-}
-
-// discoveryState is the factory's discovery state.
-func (f *factory) discoveryState() *factoryDiscovery { return &f.discovery }
-
-// Discovery returns the discovery client of the current server, caching in
-// CacheDir()/discovery and warning on stderr. Without options it is built
-// once and shared; options (for --refresh, --cached) build a new one.
+// Discovery returns the discovery client of the current server. Without
+// options it is built once and shared; options (for --refresh, --cached)
+// build a new one.
 func (f *factory) Discovery(opts ...func(*discovery.Options)) (*discovery.Client, error) {
-	if len(opts) == 0 {
-		st := f.discoveryState()
-		st.once.Do(func() { st.client, st.err = f.newDiscovery() })
-		return st.client, st.err
-	}
-	return f.newDiscovery(opts...)
-}
-
-func (f *factory) newDiscovery(opts ...func(*discovery.Options)) (*discovery.Client, error) {
-	cfg, err := f.Config()
+	c, err := f.Cluster()
 	if err != nil {
 		return nil, err
 	}
-	o := discovery.Options{CacheDir: f.CacheDir(), Warnings: &f.discoveryState().warnings,
-		WarnAllSkipped: klog.V(1).Enabled()} // -v: every skipped group, whatever the command
-	for _, opt := range opts {
-		opt(&o)
+	if len(opts) == 0 {
+		return c.Discovery()
 	}
-	return discovery.NewClient(cfg.REST, o)
+	return c.NewDiscovery(opts...)
 }
 
 // Resolver returns the resolver of what the user types into resources,
 // built once over the shared discovery client.
 func (f *factory) Resolver(ctx context.Context) (*discovery.Resolver, error) {
-	st := f.discoveryState()
-	st.rOnce.Do(func() {
-		c, err := f.Discovery()
-		if err != nil {
-			st.rErr = err
-			return
-		}
-		st.resolver, st.rErr = c.Resolver(ctx)
-	})
-	return st.resolver, st.rErr
+	c, err := f.Cluster()
+	if err != nil {
+		return nil, err
+	}
+	return c.Resolver(ctx)
 }

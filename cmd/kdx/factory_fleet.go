@@ -58,17 +58,14 @@ func (f *factory) Fleet() ([]string, bool, error) {
 func (f *factory) withStreams(streams genericiooptions.IOStreams) *factory {
 	c := f.ForContext(f.flags.Context)
 	c.streams = streams
-	c.discovery.warnings.w = streams.ErrOut
 	return c
 }
 
 // ForContext is a factory for one context of a fleet, with its own
 // configuration, discovery cache and resolver; every other flag is shared.
 func (f *factory) ForContext(name string) *factory {
-	c := &factory{streams: f.streams, flags: f.flags.ForContext(name), opts: f.opts,
+	return &factory{streams: f.streams, flags: f.flags.ForContext(name), opts: f.opts,
 		fleet: fleetFlags{clusterConcurrency: f.fleet.clusterConcurrency, literal: true}}
-	c.discovery.warnings.w = f.streams.ErrOut
-	return c
 }
 
 // oneContext checks, for a command that runs against one cluster, that

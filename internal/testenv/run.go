@@ -56,13 +56,43 @@ func buildKdx() {
 		return
 	}
 	path := filepath.Join(kdxBuild.dir, "kdx")
-	cmd := exec.Command("go", "build", "-o", path, modulePath+"/cmd/kdx")
+	coverDir := os.Getenv(CoverDirEnv)
+	if coverDir != "" {
+		// A binary built with -cover warns on exit when GOCOVERDIR is
+		// unset: set it for this process and every command it starts.
+		if kdxBuild.err = os.MkdirAll(coverDir, 0o755); kdxBuild.err != nil {
+			return
+		}
+		if kdxBuild.err = os.Setenv("GOCOVERDIR", coverDir); kdxBuild.err != nil {
+			return
+		}
+	}
+	cmd := exec.Command("go", kdxBuildArgs(path, raceBuild, coverDir != "")...)
 	cmd.Dir = root
 	if out, err := cmd.CombinedOutput(); err != nil {
 		kdxBuild.err = errors.Join(err, errors.New(strings.TrimSpace(string(out))))
 		return
 	}
 	kdxBuild.path = path
+}
+
+// CoverDirEnv names the variable that, set to a directory, builds the kdx
+// binary of the end-to-end tests with coverage of every kdx package and has
+// each run write its counters there (GOCOVERDIR); `make cover` reads them.
+const CoverDirEnv = "KDX_E2E_COVERDIR"
+
+// kdxBuildArgs returns go's arguments to build cmd/kdx into path: with -race
+// when the tests are (raceBuild), with coverage of every kdx package when
+// cover is set.
+func kdxBuildArgs(path string, race, cover bool) []string {
+	args := []string{"build", "-o", path}
+	if race {
+		args = append(args, "-race")
+	}
+	if cover {
+		args = append(args, "-cover", "-coverpkg="+modulePath+"/...")
+	}
+	return append(args, modulePath+"/cmd/kdx")
 }
 
 // removeKdxBinary removes the directory of the binary KdxBinary built.

@@ -2,9 +2,12 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
+	"path/filepath"
+	"sync"
 	"time"
 
 	"github.com/spf13/pflag"
@@ -34,9 +37,15 @@ type Options struct {
 	Path string
 	// File is the manifest of apply mode.
 	File string
+	// Contexts, when set, runs the mode against each of these kubeconfig
+	// contexts at once (one HTTP client each), as kdx reads a fleet; the
+	// summary adds them up.
+	Contexts []string
 
-	// config is the client config, set by Complete.
+	// config is the client config, set by Complete; others are those of
+	// the other --contexts.
 	config *rest.Config
+	others []*rest.Config
 	// Out receives the summary line.
 	Out io.Writer
 }
@@ -51,6 +60,7 @@ func (o *Options) AddFlags(flags *pflag.FlagSet) {
 	flags.StringVar(&o.Kubeconfig, "kubeconfig", o.Kubeconfig, "kubeconfig file (default: KUBECONFIG, then ~/.kube/config)")
 	flags.IntVar(&o.ChunkSize, "chunk-size", o.ChunkSize, "objects per list request (0: no paging)")
 	flags.IntVar(&o.Concurrency, "concurrency", o.Concurrency, "resources listed at once in metadata mode, requests in flight in apply mode")
+	flags.StringSliceVar(&o.Contexts, "contexts", o.Contexts, "run against each of these contexts at once (a fleet's floor)")
 }
 
 // Complete reads the mode and path (or file) and loads the client config.
@@ -76,25 +86,71 @@ func (o *Options) Complete(args []string) error {
 	if o.Concurrency < 1 {
 		return fmt.Errorf("--concurrency must be at least 1, got %d", o.Concurrency)
 	}
-	rules := clientcmd.NewDefaultClientConfigLoadingRules()
-	rules.ExplicitPath = o.Kubeconfig
-	config, err := clientcmd.NewNonInteractiveDeferredLoadingClientConfig(rules, &clientcmd.ConfigOverrides{}).ClientConfig()
+	configs, err := loadConfigs(o.Kubeconfig, o.Contexts)
 	if err != nil {
-		return fmt.Errorf("failed to load kubeconfig: %w", err)
+		return err
 	}
-	config.QPS = -1
-	o.config = config
+	o.config, o.others = configs[0], configs[1:]
 	return nil
 }
 
-// Run sends the requests of the mode and prints a summary.
+// loadConfigs loads the client config of each context (the current one when
+// none is named). kubeconfig may be a list of files, as KUBECONFIG is.
+func loadConfigs(kubeconfig string, contexts []string) ([]*rest.Config, error) {
+	rules := clientcmd.NewDefaultClientConfigLoadingRules()
+	if kubeconfig != "" {
+		rules.Precedence = filepath.SplitList(kubeconfig)
+	}
+	if len(contexts) == 0 {
+		contexts = []string{""}
+	}
+	configs := make([]*rest.Config, 0, len(contexts))
+	for _, name := range contexts {
+		config, err := clientcmd.NewNonInteractiveDeferredLoadingClientConfig(rules, &clientcmd.ConfigOverrides{CurrentContext: name}).ClientConfig()
+		if err != nil {
+			return nil, fmt.Errorf("failed to load kubeconfig: %w", err)
+		}
+		config.QPS = -1
+		configs = append(configs, config)
+	}
+	return configs, nil
+}
+
+// Run sends the requests of the mode, to every context at once when there
+// are several, and prints a summary.
 func (o *Options) Run(ctx context.Context) error {
+	start := time.Now()
+	configs := append([]*rest.Config{o.config}, o.others...)
+	results := make([]Stats, len(configs))
+	errs := make([]error, len(configs))
+	var wg sync.WaitGroup
+	for i, config := range configs {
+		one := *o
+		one.config, one.others = config, nil
+		wg.Go(func() { results[i], errs[i] = one.runOne(ctx) })
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return err
+	}
+	var stats Stats
+	for _, s := range results {
+		stats.Resources += s.Resources
+		stats.Requests += s.Requests
+		stats.Bytes += s.Bytes
+		stats.Failed += s.Failed
+	}
+	fmt.Fprintf(o.Out, "floor %s: %s in %.3fs\n", o.Mode, stats, time.Since(start).Seconds())
+	return nil
+}
+
+// runOne sends the requests of the mode to o.config.
+func (o *Options) runOne(ctx context.Context) (Stats, error) {
 	client, err := rest.HTTPClientFor(o.config)
 	if err != nil {
-		return fmt.Errorf("failed to create HTTP client: %w", err)
+		return Stats{}, fmt.Errorf("failed to create HTTP client: %w", err)
 	}
 	f := &fetcher{client: client, host: o.config.Host, chunkSize: o.ChunkSize}
-	start := time.Now()
 	var stats Stats
 	switch o.Mode {
 	case "table":
@@ -113,11 +169,7 @@ func (o *Options) Run(ctx context.Context) error {
 	default:
 		stats, err = o.listAll(ctx, f)
 	}
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(o.Out, "floor %s: %s in %.3fs\n", o.Mode, stats, time.Since(start).Seconds())
-	return nil
+	return stats, err
 }
 
 // fetcher sends list and apply requests over one HTTP client.
