@@ -11,6 +11,8 @@ import (
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"github.com/kdxproject/kdx/internal/clientconfig"
 )
 
 // ExitError carries an exit code with an error that was already reported
@@ -84,11 +86,15 @@ func statusMessage(err error, s metav1.Status) string {
 }
 
 // transportMessage explains errors from reaching the server at all, naming
-// the URL that could not be reached.
+// the URL that could not be reached, or what kdx refused to send.
 func transportMessage(err error) (string, bool) {
 	var uerr *url.Error
 	if !errors.As(err, &uerr) {
 		return "", false
+	}
+	var redirect *clientconfig.RedirectError
+	if errors.As(err, &redirect) {
+		return redirect.Error(), true
 	}
 	server := serverOf(uerr.URL)
 	var dnsErr *net.DNSError
