@@ -78,7 +78,7 @@ func (c *Client) load() *cacheRecord {
 		return nil
 	}
 	var rec cacheRecord
-	if json.Unmarshal(b, &rec) != nil || rec.Format != cacheFormat || rec.Server != c.server.String() {
+	if json.Unmarshal(b, &rec) != nil || rec.Format != cacheFormat || rec.Server != c.server.Redacted() {
 		return nil
 	}
 	rec.FetchedAt = fi.ModTime()
@@ -97,7 +97,9 @@ func (c *Client) store(rec *cacheRecord, changed bool) {
 			return
 		}
 	}
-	if err := writeAtomic(f, rec); err != nil {
+	stored := *rec
+	stored.Server = c.server.Redacted() // a password in the server's URL stays out of the file
+	if err := writeAtomic(f, &stored); err != nil {
 		c.warn(fmt.Sprintf("Warning: failed to write the discovery cache: %v", err))
 	}
 }

@@ -260,3 +260,52 @@ func TestServerCacheDir(t *testing.T) {
 		}
 	}
 }
+
+// TestClientCacheHasNoPassword: a server URL with a password
+// (https://admin:PASS@host) is cached under its host, and the cache file
+// records it without the password; the cache is still found.
+func TestClientCacheHasNoPassword(t *testing.T) {
+	srv := newFakeServer(t)
+	dir := t.TempDir()
+	const password = "hunter2-PASS"
+	host := strings.Replace(srv.URL, "http://", "http://admin:"+password+"@", 1)
+	newClient := func() *Client {
+		c, err := NewClient(&rest.Config{Host: host}, Options{CacheDir: dir})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c
+	}
+	if _, err := newClient().Snapshot(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	err := filepath.WalkDir(dir, func(path string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if strings.Contains(path, password) {
+			t.Errorf("cache path %s holds the password", path)
+		}
+		if d.Type().IsRegular() {
+			b, err := os.ReadFile(path)
+			if err != nil {
+				return err
+			}
+			if bytes.Contains(b, []byte(password)) {
+				t.Errorf("cache file %s holds the password", path)
+			}
+			if !bytes.Contains(b, []byte(`"server":"http://admin:xxxxx@`)) {
+				t.Errorf("cache file %s does not record the server", path)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv.take()
+	s, err := newClient().Snapshot(context.Background())
+	if err != nil || !s.FromCache || srv.take() != "" {
+		t.Errorf("second snapshot: %v, from cache %v: want the cache, no request", err, s != nil && s.FromCache)
+	}
+}

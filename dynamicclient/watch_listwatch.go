@@ -11,7 +11,6 @@ import (
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/watch"
-	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/rest"
 	"k8s.io/client-go/tools/cache"
 )
@@ -55,7 +54,12 @@ func (l *sourceListWatch) Watch(opts metav1.ListOptions) (watch.Interface, error
 	return l.WatchWithContext(context.Background(), opts)
 }
 
-// ListWithContext lists one page of the source.
+// ListWithContext lists one page of the source. As for the watch, no
+// retry inside the request: a server that is starting answers 503 with
+// Retry-After: 5 until it has installed the handlers of every CRD, and the
+// REST client would sleep those 5 s before the list that shows what changed
+// meanwhile; the reflector retries after its own short back-off
+// (retryBackoff).
 func (l *sourceListWatch) ListWithContext(ctx context.Context, opts metav1.ListOptions) (runtime.Object, error) {
 	l.client.gate.wait(ctx)
 	l.filter(&opts)
@@ -64,7 +68,7 @@ func (l *sourceListWatch) ListWithContext(ctx context.Context, opts metav1.ListO
 	if l.table {
 		obj, err = l.listTable(ctx, opts)
 	} else {
-		obj, err = l.resource().List(ctx, opts)
+		obj, err = l.listObjects(ctx, opts)
 	}
 	if err != nil {
 		l.check(ctx, err)
@@ -101,15 +105,6 @@ func (l *sourceListWatch) filter(opts *metav1.ListOptions) {
 	opts.FieldSelector = l.src.FieldSelector
 }
 
-// resource is the dynamic client of the source.
-func (l *sourceListWatch) resource() dynamic.ResourceInterface {
-	r := l.client.dyn.Resource(l.src.GVR)
-	if l.src.Namespaced && l.src.Namespace != "" {
-		return r.Namespace(l.src.Namespace)
-	}
-	return r
-}
-
 // tableRequest is a GET of the source's collection as a Table.
 func (l *sourceListWatch) tableRequest(opts metav1.ListOptions) *rest.Request {
 	path := l.src.Path(l.src.Namespace, "", "")
@@ -126,9 +121,28 @@ func (l *sourceListWatch) objectRequest(opts metav1.ListOptions) *rest.Request {
 		SpecificallyVersionedParams(&opts, metav1.ParameterCodec, metav1.SchemeGroupVersion)
 }
 
+// listObjects lists one page of objects, as the dynamic client does.
+func (l *sourceListWatch) listObjects(ctx context.Context, opts metav1.ListOptions) (runtime.Object, error) {
+	body, err := rawBody(l.objectRequest(opts).MaxRetries(0).Do(ctx))
+	if err != nil {
+		return nil, err
+	}
+	obj, err := runtime.Decode(unstructured.UnstructuredJSONScheme, body)
+	if err != nil {
+		return nil, err
+	}
+	switch o := obj.(type) {
+	case *unstructured.UnstructuredList:
+		return o, nil
+	case *unstructured.Unstructured:
+		return o.ToList()
+	}
+	return nil, fmt.Errorf("failed to list %s: unexpected %T", l.src.Name(), obj)
+}
+
 // listTable lists one page as a Table and turns it into a rowList.
 func (l *sourceListWatch) listTable(ctx context.Context, opts metav1.ListOptions) (runtime.Object, error) {
-	body, err := rawBody(l.tableRequest(opts).Do(ctx))
+	body, err := rawBody(l.tableRequest(opts).MaxRetries(0).Do(ctx))
 	if err != nil {
 		return nil, err
 	}

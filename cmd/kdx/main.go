@@ -10,11 +10,14 @@ import (
 	"syscall"
 
 	"k8s.io/cli-runtime/pkg/genericiooptions"
+
+	"github.com/kdxproject/kdx/internal/logmask"
 )
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	streams := genericiooptions.IOStreams{In: os.Stdin, Out: os.Stdout, ErrOut: os.Stderr}
+	logmask.Install(streams.ErrOut) // -v: no token, password or Secret value in a log line
 	stopProfile := startProfile()
 	code := run(ctx, NewRootCommand(filepath.Base(os.Args[0]), streams), os.Args[1:], streams.ErrOut)
 	stop()

@@ -75,6 +75,6 @@ func addKlogFlags(fs *pflag.FlagSet) {
 	klog.InitFlags(gofs)
 	v := pflag.PFlagFromGoFlag(gofs.Lookup("v"))
 	v.Shorthand = "v"
-	v.Usage = "number for the log level verbosity (client-go's request logs from 6; secrets are masked)"
+	v.Usage = "number for the log level verbosity (client-go's request logs from 6, bodies from 8; tokens, URL passwords and Secret values are masked)"
 	fs.AddFlag(v)
 }

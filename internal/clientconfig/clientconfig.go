@@ -96,6 +96,8 @@ func Load(flags *Flags, opts Options) (*Config, error) {
 		cfg.QPS = -1
 	}
 	cfg.UserAgent = version.UserAgent()
+	// Innermost, after every credential wrapper: see RedirectError.
+	cfg.Wrap(RefuseCrossOriginRedirects)
 	return &Config{REST: cfg, Namespace: ns, ExplicitNamespace: explicit, Context: ctxName}, nil
 }
 

@@ -11,6 +11,8 @@ import (
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"github.com/kdxproject/kdx/internal/clientconfig"
 )
 
 // ExitError carries an exit code with an error that was already reported
@@ -84,11 +86,18 @@ func statusMessage(err error, s metav1.Status) string {
 }
 
 // transportMessage explains errors from reaching the server at all, naming
-// the URL that could not be reached.
+// the URL that could not be reached, or what kdx refused to send.
 func transportMessage(err error) (string, bool) {
 	var uerr *url.Error
 	if !errors.As(err, &uerr) {
 		return "", false
+	}
+	var redirect *clientconfig.RedirectError
+	if errors.As(err, &redirect) {
+		return redirect.Error(), true
+	}
+	if msg, ok := credentialPluginFailure(uerr.Err); ok {
+		return msg, true
 	}
 	server := serverOf(uerr.URL)
 	var dnsErr *net.DNSError
@@ -103,6 +112,37 @@ func transportMessage(err error) (string, bool) {
 		return fmt.Sprintf("cannot verify the server at %s: %s", server, tlsCause(err)), true
 	}
 	return fmt.Sprintf("cannot reach the server at %s: %v", server, uerr.Err), true
+}
+
+// credentialsPrefix starts the error of client-go's exec credential
+// plugin round tripper when the plugin failed (it formats the cause with
+// %v: only its text is left).
+const credentialsPrefix = "getting credentials: "
+
+// maxPluginMessage bounds a credential plugin's error in a message.
+const maxPluginMessage = 500
+
+// credentialPluginFailure says whether err is the failure of the
+// kubeconfig's exec credential plugin (which client-go reports as a failed
+// request) and words it on one line: "the credential plugin failed: exec:
+// executable aws failed with exit code 1". client-go names the plugin when
+// it could not run it or it exited non-zero; its other errors (bad output)
+// are about the plugin's answer.
+func credentialPluginFailure(err error) (string, bool) {
+	if err == nil {
+		return "", false
+	}
+	msg := err.Error()
+	i := strings.Index(msg, credentialsPrefix)
+	if i < 0 {
+		return "", false
+	}
+	// one line: the install hint client-go appends after blank lines
+	msg = strings.Join(strings.Fields(msg[i+len(credentialsPrefix):]), " ")
+	if len(msg) > maxPluginMessage {
+		msg = strings.ToValidUTF8(msg[:maxPluginMessage], "") + "..."
+	}
+	return "the credential plugin failed: " + msg, true
 }
 
 func tlsCause(err error) string {
