@@ -3,6 +3,7 @@ package describe
 import (
 	"bytes"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -149,9 +150,9 @@ status:
   - {type: NamespaceContentRemaining, status: "False", reason: ContentDeleted, lastTransitionTime: "2026-12-03T07:45:05Z"}
 `)
 	d := NewDeletion(ns, []string{"apps", "example.org", "cert-manager.io"})
-	d.Namespace.APIServices = unavailable([]unstructured.Unstructured{*object(t, `{apiVersion: apiregistration.k8s.io/v1, kind: APIService, metadata: {name: v1.stuck.example.org}, spec: {service: {namespace: nowhere, name: missing}}, status: {conditions: [{type: Available, status: "False", reason: ServiceNotFound, message: service/missing in "nowhere" is not present}]}}`),
+	d.Content.APIServices = unavailable([]unstructured.Unstructured{*object(t, `{apiVersion: apiregistration.k8s.io/v1, kind: APIService, metadata: {name: v1.stuck.example.org}, spec: {service: {namespace: nowhere, name: missing}}, status: {conditions: [{type: Available, status: "False", reason: ServiceNotFound, message: service/missing in "nowhere" is not present}]}}`),
 		*object(t, `{apiVersion: apiregistration.k8s.io/v1, kind: APIService, metadata: {name: v1.apps}, status: {conditions: [{type: Available, status: "True", reason: Local}]}}`)})
-	d.Namespace.Remaining = []Remaining{{Type: "configmaps", Objects: []RemainingObject{{Name: "held", Finalizers: []string{"example.org/cleanup"}, Deleting: true}}}}
+	d.Content.Remaining = []Remaining{{Type: "configmaps", Objects: []RemainingObject{{Name: "held", Finalizers: []string{"example.org/cleanup"}, Deleting: true}}}}
 	var b bytes.Buffer
 	if err := Write(&b, now, Description{Object: ns, Deletion: d, ShowEvents: true}); err != nil {
 		t.Fatal(err)
@@ -182,19 +183,62 @@ status: {phase: Bound}
 	}
 }
 
+// TestDescribeFinalizersOfUnservedDomains: finalizers whose domain is not
+// a served group, while groups under that domain are, are said unknown
+// with their domain, in the table and the advice, never as the list of
+// those groups; one whose domain is a served group names it (issue 26.7).
+func TestDescribeFinalizersOfUnservedDomains(t *testing.T) {
+	var groups []string
+	for i := range 10 {
+		groups = append(groups, fmt.Sprintf("g%d.bench.example.com", i))
+	}
+	groups = append(groups, "backup.example.com")
+	cm := object(t, `
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: held
+  namespace: demo
+  creationTimestamp: "2026-12-03T07:00:00Z"
+  deletionTimestamp: "2026-12-03T07:58:30Z"
+  finalizers: [example.com/x, bench.example.com/y, backup.example.com/snapshot]
+`)
+	ns := object(t, `{apiVersion: v1, kind: Namespace, metadata: {name: gone, creationTimestamp: "2026-12-03T07:00:00Z", deletionTimestamp: "2026-12-03T07:58:30Z", finalizers: [example.com/never]}, spec: {finalizers: [kubernetes]}}`)
+	nsDel := NewDeletion(ns, groups)
+	nsDel.Content.Remaining = []Remaining{{Type: "configmaps", Objects: []RemainingObject{{Name: "held", Finalizers: []string{"bench.example.com/y"}, Deleting: true}}}}
+	var b bytes.Buffer
+	if err := Write(&b, now, Description{Object: cm, Deletion: NewDeletion(cm, groups)}, Description{Object: ns, Deletion: nsDel}); err != nil {
+		t.Fatal(err)
+	}
+	checkGolden(t, "unknown-finalizers.txt", b.Bytes())
+	if strings.Contains(b.String(), "g0.bench") {
+		t.Errorf("a served group under the finalizer's domain is named as its controller:\n%s", b.String())
+	}
+}
+
+// TestFinalizerOwner: an owner is named only where the finalizer's domain
+// is exactly a served group (or Kubernetes' own); a domain under which
+// other groups are served is not a list of guesses (issue 26.7).
 func TestFinalizerOwner(t *testing.T) {
-	groups := []string{"cert-manager.io", "acme.cert-manager.io", "monitoring.coreos.com"}
-	for _, tc := range []struct{ finalizer, want string }{
-		{"kubernetes.io/pvc-protection", "kube-controller-manager (pvc-protection), once no Pod uses the claim"},
-		{"foregroundDeletion", "the garbage collector of kube-controller-manager, once the dependents with blockOwnerDeletion are gone"},
-		{"cert-manager.io/finalizer", "the controller of acme.cert-manager.io, cert-manager.io"},
-		{"monitoring.coreos.com/status-cleanup", "the controller of monitoring.coreos.com"},
-		{"example.org/cleanup", "the controller of example.org (no API group of that domain is served)"},
-		{"node.kubernetes.io/thing", "a Kubernetes component (node.kubernetes.io)"},
-		{"plain", "unknown (the finalizer names no domain)"},
+	groups := []string{"cert-manager.io", "acme.cert-manager.io", "monitoring.coreos.com", "g0.bench.example.com", "g1.bench.example.com", "example.com.evil.io"}
+	for _, tc := range []struct {
+		finalizer, want string
+		known           bool
+	}{
+		{"kubernetes.io/pvc-protection", "kube-controller-manager (pvc-protection), once no Pod uses the claim", true},
+		{"foregroundDeletion", "the garbage collector of kube-controller-manager, once the dependents with blockOwnerDeletion are gone", true},
+		{"cert-manager.io/finalizer", "the controller of API group cert-manager.io", true},
+		{"monitoring.coreos.com/status-cleanup", "the controller of API group monitoring.coreos.com", true},
+		{"example.com/x", "unknown to kdx (domain example.com, not a served API group)", false},
+		{"bench.example.com/y", "unknown to kdx (domain bench.example.com, not a served API group)", false},
+		{"coreos.com/y", "unknown to kdx (domain coreos.com, not a served API group)", false},
+		{"x.g0.bench.example.com/y", "unknown to kdx (domain x.g0.bench.example.com, not a served API group)", false},
+		{"example.org/cleanup", "unknown to kdx (domain example.org, not a served API group)", false},
+		{"node.kubernetes.io/thing", "a Kubernetes component (node.kubernetes.io)", true},
+		{"plain", "unknown to kdx (the finalizer names no domain)", false},
 	} {
-		if got := FinalizerOwner(tc.finalizer, groups); got != tc.want {
-			t.Errorf("FinalizerOwner(%q) = %q, want %q", tc.finalizer, got, tc.want)
+		if got, known := FinalizerOwner(tc.finalizer, groups); got != tc.want || known != tc.known {
+			t.Errorf("FinalizerOwner(%q) = %q, %v; want %q, %v", tc.finalizer, got, known, tc.want, tc.known)
 		}
 	}
 }
