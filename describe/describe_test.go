@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode"
 
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"sigs.k8s.io/yaml"
@@ -113,7 +114,7 @@ func TestDescribeSecretShowsByteCountsOnly(t *testing.T) {
 }
 
 func TestDescribeSeveralObjects(t *testing.T) {
-	a := object(t, `{apiVersion: v1, kind: ConfigMap, metadata: {name: a, namespace: demo, creationTimestamp: "2026-12-03T07:00:00Z"}, data: {k: v}}`)
+	a := object(t, `{apiVersion: v1, kind: ConfigMap, metadata: {name: a, namespace: demo, creationTimestamp: "2026-12-03T07:00:00Z"}, data: {k: v}, binaryData: {blob: AAEC/w==, empty: ""}}`)
 	pod := object(t, `
 apiVersion: v1
 kind: Pod
@@ -258,5 +259,72 @@ func TestFold(t *testing.T) {
 		if strings.Join(got, "|") != strings.Join(tc.want, "|") {
 			t.Errorf("fold(%q, %d) = %q, want %q", tc.in, tc.width, got, tc.want)
 		}
+	}
+}
+
+// TestEventOf: who an event is from and its message as kubectl describe
+// shows them: the source's component (events.k8s.io's deprecatedSource),
+// else the reporting controller, else nothing; the field path of the
+// object first; a core event's eventTime before its firstTimestamp
+// (issue 26.8).
+func TestEventOf(t *testing.T) {
+	for _, tc := range []struct {
+		name, doc, from, message string
+		first                    string
+	}{
+		{"events.k8s.io with a deprecated source", `{apiVersion: events.k8s.io/v1, kind: Event, metadata: {name: e}, reason: Scaled, note: scaled up, deprecatedSource: {component: deployment-controller}, deprecatedFirstTimestamp: "2026-12-03T07:00:00Z", regarding: {kind: Deployment, name: web}}`,
+			"deployment-controller", "scaled up", "2026-12-03T07:00:00Z"},
+		{"events.k8s.io with a reporting controller", `{apiVersion: events.k8s.io/v1, kind: Event, metadata: {name: e}, note: " padded ", reportingController: cm-trigger, eventTime: "2026-12-03T07:10:00.000000Z", regarding: {kind: Pod, name: p, fieldPath: "spec.containers{web}"}}`,
+			"cm-trigger", "spec.containers{web}: padded", "2026-12-03T07:10:00Z"},
+		{"events.k8s.io with both", `{apiVersion: events.k8s.io/v1, kind: Event, metadata: {name: e}, note: hi, reportingController: rc, deprecatedSource: {component: kubelet}}`,
+			"kubelet", "hi", "0001-01-01T00:00:00Z"},
+		{"core with a source", `{apiVersion: v1, kind: Event, metadata: {name: e}, message: m, source: {component: kubelet}, reportingComponent: rc, firstTimestamp: "2026-12-03T07:00:00Z", eventTime: "2026-12-03T07:20:00.000000Z", involvedObject: {fieldPath: "spec.containers{x}"}}`,
+			"kubelet", "spec.containers{x}: m", "2026-12-03T07:20:00Z"},
+		{"core with nothing", `{apiVersion: v1, kind: Event, metadata: {name: e}, message: m, firstTimestamp: "2026-12-03T07:00:00Z"}`,
+			"", "m", "2026-12-03T07:00:00Z"},
+	} {
+		e := EventOf(object(t, tc.doc))
+		if e.From != tc.from || e.Message != tc.message || e.First.UTC().Format(time.RFC3339) != tc.first {
+			t.Errorf("%s: From %q, Message %q, First %s; want %q, %q, %s", tc.name, e.From, e.Message, e.First.UTC().Format(time.RFC3339), tc.from, tc.message, tc.first)
+		}
+	}
+}
+
+// TestDescribeEscapesServerText: ESC, BEL, CR and newlines in a name, an
+// annotation, data and events reach the output escaped (^[ as kubectl's
+// describe writes it), tables aligned on the escaped text (issue 27.9).
+func TestDescribeEscapesServerText(t *testing.T) {
+	cr := object(t, `
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata:
+  name: "\e[31mred\e[0m\a\nName:         forged"
+  creationTimestamp: "2026-12-03T07:00:00Z"
+  labels: {app: shop}
+  annotations: {note: "\e]0;title\a", "ok": "cr\rhere"}
+  finalizers: ["example.com/\e[2J"]
+rules:
+- apiGroups: [""]
+  resources: ["\e[1mpods"]
+  verbs: [get]
+data:
+  script: "line one \e[5m\nline two\a"
+`)
+	events := []Event{
+		EventOf(object(t, `{apiVersion: v1, kind: Event, metadata: {name: e1}, type: Warning, reason: "\e[31mBad", message: "m\e[0m\a", source: {component: "x\ey"}, firstTimestamp: "2026-12-03T07:01:00Z", lastTimestamp: "2026-12-03T07:01:00Z", count: 1}`)),
+		EventOf(object(t, `{apiVersion: v1, kind: Event, metadata: {name: e2}, type: Normal, reason: Plain, message: ok, source: {component: c}, firstTimestamp: "2026-12-03T07:02:00Z", lastTimestamp: "2026-12-03T07:02:00Z", count: 1}`)),
+	}
+	var b bytes.Buffer
+	if err := Write(&b, now, Description{Object: cr, Events: events, ShowEvents: true}); err != nil {
+		t.Fatal(err)
+	}
+	checkGolden(t, "escaped.txt", b.Bytes())
+	for i, r := range b.String() {
+		if r != '\t' && r != '\n' && unicode.IsControl(r) {
+			t.Fatalf("control %U at %d:\n%q", r, i, b.String())
+		}
+	}
+	if strings.Contains(b.String(), "\nName:         forged") {
+		t.Errorf("a name's newline forged a line:\n%s", b.String())
 	}
 }
