@@ -11,6 +11,8 @@ import (
 
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/util/duration"
+
+	"github.com/kdxproject/kdx/render"
 )
 
 // lastApplied is the annotation kubectl apply keeps; it repeats the object
@@ -49,8 +51,20 @@ func Write(w io.Writer, now time.Time, ds ...Description) error {
 		}
 		d.write(&b, now)
 	}
-	_, err := io.WriteString(w, b.String())
+	_, err := io.WriteString(w, escapeLines(b.String()))
 	return err
+}
+
+// escapeLines escapes each line of s (render.Escape): whatever text of the
+// server a description holds (names, annotations, data, events) reaches
+// the terminal without a control character but TAB. Tables and the header
+// escape their cells before aligning them; escaping again changes nothing.
+func escapeLines(s string) string {
+	lines := strings.Split(s, "\n")
+	for i, l := range lines {
+		lines[i] = render.Escape(l)
+	}
+	return strings.Join(lines, "\n")
 }
 
 // write writes one description.
@@ -90,9 +104,9 @@ func writeHeader(b *strings.Builder, obj *unstructured.Unstructured, now time.Ti
 		if len(lines) == 0 {
 			lines = []string{"<none>"}
 		}
-		fmt.Fprintf(tw, "%s:\t%s\n", k, lines[0])
+		fmt.Fprintf(tw, "%s:\t%s\n", k, render.Escape(lines[0]))
 		for _, l := range lines[1:] {
-			fmt.Fprintf(tw, "\t%s\n", l)
+			fmt.Fprintf(tw, "\t%s\n", render.Escape(l))
 		}
 	}
 	row("Name", obj.GetName())
@@ -152,7 +166,8 @@ func pairs(m map[string]string, sep string) []string {
 }
 
 // fieldsOf is the object's top-level fields without apiVersion, kind and
-// metadata, a copy; a Secret's data values become their byte counts.
+// metadata, a copy; a Secret's data values and a ConfigMap's binaryData
+// values become their byte counts.
 func fieldsOf(obj *unstructured.Unstructured) map[string]any {
 	fields := map[string]any{}
 	for k, v := range obj.Object {
@@ -162,15 +177,21 @@ func fieldsOf(obj *unstructured.Unstructured) map[string]any {
 		}
 		fields[k] = v
 	}
-	if gvk := obj.GroupVersionKind(); gvk.Group == "" && gvk.Kind == "Secret" {
+	switch gvk := obj.GroupVersionKind(); {
+	case gvk.Group == "" && gvk.Kind == "Secret":
 		fields["data"] = byteCounts(obj.Object["data"])
 		delete(fields, "stringData")
+	case gvk.Group == "" && gvk.Kind == "ConfigMap":
+		if _, ok := fields["binaryData"]; ok {
+			fields["binaryData"] = byteCounts(obj.Object["binaryData"])
+		}
 	}
 	return fields
 }
 
-// byteCounts replaces each value of a Secret's data with "N bytes", as
-// kubectl describe shows them: the values are never written.
+// byteCounts replaces each value of a Secret's data or a ConfigMap's
+// binaryData (base64) with "N bytes", as kubectl describe shows them: a
+// Secret's values are never written, binary data is not text.
 func byteCounts(data any) any {
 	m, ok := data.(map[string]any)
 	if !ok {
@@ -241,14 +262,24 @@ func age(now, t time.Time) string {
 // table formats rows with a header and a dashed rule, two spaces apart, as
 // kubectl describe's tables; each line indented by two spaces.
 func table(header []string, rows [][]string) []string {
-	var sb strings.Builder
-	tw := tabwriter.NewWriter(&sb, 0, 8, 2, ' ', 0)
 	rule := make([]string, len(header))
 	for i, h := range header {
 		rule[i] = strings.Repeat("-", len(h))
 	}
+	return ruledTable(header, rule, rows)
+}
+
+// ruledTable is table with the rule given. Cells are escaped before they
+// are aligned, as kubectl escapes them, so that "^[" takes its two columns.
+func ruledTable(header, rule []string, rows [][]string) []string {
+	var sb strings.Builder
+	tw := tabwriter.NewWriter(&sb, 0, 8, 2, ' ', 0)
 	for _, r := range append([][]string{header, rule}, rows...) {
-		fmt.Fprintln(tw, strings.Join(r, "\t"))
+		cells := make([]string, len(r))
+		for i, c := range r {
+			cells[i] = render.Escape(c)
+		}
+		fmt.Fprintln(tw, strings.Join(cells, "\t"))
 	}
 	tw.Flush()
 	lines := strings.Split(strings.TrimRight(sb.String(), "\n"), "\n")

@@ -18,33 +18,44 @@ type Event struct {
 	First, Last time.Time
 }
 
-// EventOf reads an event of either API: events.k8s.io/v1 (regarding, note,
-// series, reportingController) or core/v1 (involvedObject, message, count,
-// source).
+// EventOf reads an event of either API, as kubectl describe shows it:
+// events.k8s.io/v1 (regarding, note, series, deprecatedSource,
+// reportingController) or core/v1 (involvedObject, message, count, source,
+// reportingComponent). From is the source's component, else the reporting
+// controller; the message starts with the field path of the object the
+// event is about, when it has one.
 func EventOf(obj *unstructured.Unstructured) Event {
 	m := obj.Object
 	e := Event{Type: str(m, "type"), Reason: str(m, "reason"), Count: 1}
+	var source, about map[string]any
+	var count int64
 	if obj.GetAPIVersion() == "events.k8s.io/v1" {
 		e.Message, e.From = str(m, "note"), str(m, "reportingController")
+		source, _ = m["deprecatedSource"].(map[string]any)
+		about, _ = m["regarding"].(map[string]any)
 		e.First = firstTime(m, "eventTime", "deprecatedFirstTimestamp")
 		e.Last = firstTime(m, "deprecatedLastTimestamp")
-		if series, ok := m["series"].(map[string]any); ok {
-			e.Count = int64Of(series["count"])
-			e.Last = firstTime(series, "lastObservedTime")
-		} else if n := int64Of(m["deprecatedCount"]); n > 1 {
-			e.Count = n
-		}
+		count = int64Of(m["deprecatedCount"])
 	} else {
-		e.Message = str(m, "message")
-		e.From = str(m, "reportingComponent")
-		if src, ok := m["source"].(map[string]any); ok && str(src, "component") != "" {
-			e.From = str(src, "component")
-		}
-		e.First = firstTime(m, "firstTimestamp", "eventTime")
+		e.Message, e.From = str(m, "message"), str(m, "reportingComponent")
+		source, _ = m["source"].(map[string]any)
+		about, _ = m["involvedObject"].(map[string]any)
+		e.First = firstTime(m, "eventTime", "firstTimestamp")
 		e.Last = firstTime(m, "lastTimestamp")
-		if n := int64Of(m["count"]); n > 1 {
-			e.Count = n
-		}
+		count = int64Of(m["count"])
+	}
+	if c := str(source, "component"); c != "" {
+		e.From = c
+	}
+	e.Message = strings.TrimSpace(e.Message)
+	if p := str(about, "fieldPath"); p != "" {
+		e.Message = p + ": " + e.Message
+	}
+	if series, ok := m["series"].(map[string]any); ok {
+		e.Count = int64Of(series["count"])
+		e.Last = firstTime(series, "lastObservedTime")
+	} else if count > 1 {
+		e.Count = count
 	}
 	if e.First.IsZero() {
 		e.First = obj.GetCreationTimestamp().Time
@@ -75,8 +86,13 @@ func int64Of(v any) int64 {
 	return 0
 }
 
+// eventsRule is the rule under the events table's header, as kubectl
+// writes it (AGE's is four dashes).
+var eventsRule = []string{"----", "------", "----", "----", "-------"}
+
 // writeEvents writes the events table as kubectl describe does: oldest
-// first, "AGE (xN over FIRST)" for repeated events, or "<none>".
+// first, "AGE (xN over FIRST)" for repeated events, an empty From where
+// nothing is attributed, or "<none>".
 func writeEvents(b *strings.Builder, events []Event, now time.Time) {
 	if len(events) == 0 {
 		b.WriteString("Events:  <none>\n")
@@ -90,7 +106,8 @@ func writeEvents(b *strings.Builder, events []Event, now time.Time) {
 		if e.Count > 1 {
 			when = fmt.Sprintf("%s (x%d over %s)", age(now, e.Last), e.Count, age(now, e.First))
 		}
-		rows[i] = []string{e.Type, e.Reason, when, orNone(e.From), strings.TrimSpace(e.Message)}
+		rows[i] = []string{e.Type, e.Reason, when, e.From, e.Message}
 	}
-	writeSections(b, []Section{{Title: "Events", Lines: table([]string{"Type", "Reason", "Age", "From", "Message"}, rows)}})
+	header := []string{"Type", "Reason", "Age", "From", "Message"}
+	writeSections(b, []Section{{Title: "Events", Lines: ruledTable(header, eventsRule, rows)}})
 }

@@ -11,6 +11,7 @@ import (
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/labels"
 	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/runtime/schema"
 
 	"github.com/kdxproject/kdx/discovery"
 	"github.com/kdxproject/kdx/query"
@@ -46,8 +47,12 @@ func (g *Gatherer) Describe(ctx context.Context, obj *unstructured.Unstructured)
 	}
 	d.Extra = g.extra(ctx, obj)
 	d.Deletion = NewDeletion(obj, g.groups())
-	if d.Deletion != nil && d.Deletion.Namespace != nil {
-		g.terminating(ctx, obj.GetName(), d.Deletion.Namespace)
+	switch {
+	case d.Deletion == nil || d.Deletion.Content == nil:
+	case d.Deletion.Content.OfType:
+		g.instances(ctx, obj, d.Deletion.Content)
+	default:
+		g.terminating(ctx, obj.GetName(), d.Deletion.Content)
 	}
 	return d
 }
@@ -148,13 +153,74 @@ func (g *Gatherer) extra(ctx context.Context, obj *unstructured.Unstructured) []
 
 // terminating fills in what holds namespace ns: unavailable APIServices and
 // the objects still in it.
-func (g *Gatherer) terminating(ctx context.Context, ns string, t *Terminating) {
+func (g *Gatherer) terminating(ctx context.Context, ns string, t *Content) {
 	services, err := g.list(ctx, "apiservices.apiregistration.k8s.io", "", metav1.ListOptions{})
 	if err != nil {
 		g.Report.Add("apiservices.apiregistration.k8s.io", err)
 	}
 	t.APIServices = unavailable(services)
 	t.Remaining, t.Unread = g.remaining(ctx, ns)
+}
+
+// instances fills in what holds a CustomResourceDefinition being deleted:
+// the objects of its type still there, in every namespace (a metadata-only
+// list of the type the CRD defines, read from the CRD itself: discovery may
+// no longer serve it).
+func (g *Gatherer) instances(ctx context.Context, crd *unstructured.Unstructured, t *Content) {
+	m, ok := crdMapping(crd)
+	if !ok {
+		t.Unread = "the CustomResourceDefinition serves no version"
+		return
+	}
+	lister := g.Lister
+	if g.Quiet != nil {
+		lister = g.Quiet
+	}
+	r := Remaining{Type: m.QualifiedName()}
+	err := lister.MetadataPages(ctx, m, "", metav1.ListOptions{Limit: 500}, func(l *metav1.PartialObjectMetadataList) error {
+		for _, item := range l.Items {
+			name := item.Name
+			if item.Namespace != "" {
+				name = item.Namespace + "/" + name
+			}
+			r.Objects = append(r.Objects, RemainingObject{Name: name, Finalizers: item.Finalizers, Deleting: item.DeletionTimestamp != nil})
+		}
+		return nil
+	})
+	switch {
+	case apierrors.IsNotFound(err):
+		// The type is gone: the CRD is about to go too.
+	case err != nil:
+		t.Unread = m.QualifiedName() + ": " + err.Error()
+	case len(r.Objects) > 0:
+		t.Remaining = []Remaining{r}
+	}
+}
+
+// crdMapping is the type a CustomResourceDefinition defines, at its
+// storage version when that is served, else at its first served one.
+func crdMapping(crd *unstructured.Unstructured) (discovery.Mapping, bool) {
+	group, _, _ := unstructured.NestedString(crd.Object, "spec", "group")
+	plural, _, _ := unstructured.NestedString(crd.Object, "spec", "names", "plural")
+	kind, _, _ := unstructured.NestedString(crd.Object, "spec", "names", "kind")
+	scope, _, _ := unstructured.NestedString(crd.Object, "spec", "scope")
+	versions, _, _ := unstructured.NestedSlice(crd.Object, "spec", "versions")
+	version := ""
+	for _, v := range versions {
+		m, _ := v.(map[string]any)
+		if served, _ := m["served"].(bool); !served {
+			continue
+		}
+		if storage, _ := m["storage"].(bool); storage || version == "" {
+			version = str(m, "name")
+		}
+	}
+	if version == "" || plural == "" {
+		return discovery.Mapping{}, false
+	}
+	gv := schema.GroupVersion{Group: group, Version: version}
+	return discovery.Mapping{GVR: gv.WithResource(plural), GVK: gv.WithKind(kind), Namespaced: scope == "Namespaced",
+		Resource: discovery.APIResource{Group: group, Version: version, Versions: []string{version}, Resource: plural, Kind: kind, Namespaced: scope == "Namespaced", Verbs: []string{"list"}}}, true
 }
 
 // unavailable are the APIServices whose Available condition is not True.

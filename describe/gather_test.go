@@ -1,7 +1,9 @@
 package describe
 
 import (
+	"bytes"
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -41,8 +43,9 @@ func (f *fakeServer) MetadataPages(_ context.Context, m discovery.Mapping, ns st
 	}
 	l := &metav1.PartialObjectMetadataList{}
 	for _, o := range f.objects[key(m)] {
-		if o.GetNamespace() == ns {
-			l.Items = append(l.Items, metav1.PartialObjectMetadata{ObjectMeta: metav1.ObjectMeta{Name: o.GetName(), Finalizers: o.GetFinalizers()}})
+		if ns == "" || o.GetNamespace() == ns {
+			l.Items = append(l.Items, metav1.PartialObjectMetadata{ObjectMeta: metav1.ObjectMeta{Name: o.GetName(), Namespace: o.GetNamespace(),
+				Finalizers: o.GetFinalizers(), DeletionTimestamp: o.GetDeletionTimestamp()}})
 		}
 	}
 	return fn(l)
@@ -110,7 +113,7 @@ func TestGathererTerminatingNamespace(t *testing.T) {
 	}
 	g := &Gatherer{Lister: srv, Resolver: fakeResolver(), Concurrency: 2, Report: query.NewReport("list", "type")}
 	d := g.Describe(context.Background(), object(t, `{apiVersion: v1, kind: Namespace, metadata: {name: gone, deletionTimestamp: "2026-12-03T07:00:00Z"}, spec: {finalizers: [kubernetes]}}`))
-	term := d.Deletion.Namespace
+	term := d.Deletion.Content
 	if len(term.APIServices) != 1 || term.APIServices[0].Service != "default/missing" || term.APIServices[0].Reason != "ServiceNotFound" {
 		t.Errorf("APIServices = %+v", term.APIServices)
 	}
@@ -120,5 +123,50 @@ func TestGathererTerminatingNamespace(t *testing.T) {
 	}
 	if !strings.Contains(term.Unread, "secrets") || !strings.Contains(term.Unread, "forbidden") {
 		t.Errorf("Unread = %q, want the forbidden secrets", term.Unread)
+	}
+}
+
+// TestGathererTerminatingCRD: a CustomResourceDefinition being deleted
+// lists the objects of its type still there, in every namespace, read at
+// the CRD's storage version (discovery need not serve the type), and says
+// what holds them (issue 26.8).
+func TestGathererTerminatingCRD(t *testing.T) {
+	var objs []unstructured.Unstructured
+	for i := range 25 {
+		objs = append(objs, *object(t, fmt.Sprintf(`{apiVersion: kdx.test/v2, kind: Widget, metadata: {name: w%02d, namespace: demo}}`, i)))
+	}
+	objs = append(objs, *object(t, `{apiVersion: kdx.test/v2, kind: Widget, metadata: {name: held, namespace: other, deletionTimestamp: "2026-12-03T07:46:00Z", finalizers: [example.com/never]}}`))
+	srv := &fakeServer{objects: map[string][]unstructured.Unstructured{"kdx.test/widgets": objs}}
+	g := &Gatherer{Lister: srv, Resolver: fakeResolver(), Concurrency: 2, Report: query.NewReport("list", "type")}
+	crd := object(t, `
+apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata: {name: widgets.kdx.test, creationTimestamp: "2026-12-03T07:00:00Z", deletionTimestamp: "2026-12-03T07:45:00Z", finalizers: [customresourcecleanup.apiextensions.k8s.io]}
+spec:
+  group: kdx.test
+  scope: Namespaced
+  names: {plural: widgets, singular: widget, kind: Widget, listKind: WidgetList}
+  versions:
+  - {name: v1, served: true, storage: false}
+  - {name: v2, served: true, storage: true}
+status:
+  conditions:
+  - {type: Established, status: "True", reason: InitialNamesAccepted}
+  - {type: Terminating, status: "True", reason: InstanceDeletionCheck, message: "could not confirm zero CustomResources remaining: timed out waiting for the condition", lastTransitionTime: "2026-12-03T07:46:00Z"}
+`)
+	d := g.Describe(context.Background(), crd)
+	c := d.Deletion.Content
+	if c == nil || len(c.Remaining) != 1 || c.Remaining[0].Type != "widgets.kdx.test" || len(c.Remaining[0].Objects) != 26 || c.Unread != "" {
+		t.Fatalf("Content = %+v, want the 26 widgets", c)
+	}
+	var b bytes.Buffer
+	if err := Write(&b, now, d); err != nil {
+		t.Fatal(err)
+	}
+	checkGolden(t, "terminating-crd.txt", b.Bytes())
+
+	srv.fails = map[string]error{"kdx.test/widgets": apierrors.NewForbidden(schema.GroupResource{Group: "kdx.test", Resource: "widgets"}, "", nil)}
+	if u := g.Describe(context.Background(), crd).Deletion.Content.Unread; !strings.Contains(u, "widgets.kdx.test") || !strings.Contains(u, "forbidden") {
+		t.Errorf("Unread = %q, want the forbidden widgets", u)
 	}
 }

@@ -14,7 +14,8 @@ import (
 
 // WriteTable writes rows as a table: DIRECTION, NAMESPACE, OBJECT
 // (kind.group/name, or kind and selector when a selector selects none),
-// FIELD and STATUS (missing, unknown, or empty).
+// FIELD and STATUS (missing, unknown, or empty). The server's text is
+// escaped (render.Escape).
 func WriteTable(w io.Writer, rows []Row, noHeaders bool) error {
 	var buf bytes.Buffer
 	tw := tabwriter.NewWriter(&buf, 0, 8, 3, ' ', 0)
@@ -26,7 +27,8 @@ func WriteTable(w io.Writer, rows []Row, noHeaders bool) error {
 		if ns == "" {
 			ns = "-"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", r.Direction, ns, objectCell(r), r.Field, r.Status)
+		e := render.Escape // names and fields come from the server
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", r.Direction, e(ns), e(objectCell(r)), e(r.Field), r.Status)
 	}
 	if err := tw.Flush(); err != nil {
 		return err

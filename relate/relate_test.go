@@ -167,3 +167,21 @@ func TestNested(t *testing.T) {
 		t.Errorf("got:\n%s\nwant:\n%s", b, want)
 	}
 }
+
+// TestWriteTableEscapes: a name holding ESC, BEL and a newline (the server
+// accepts them in a ClusterRole's) and a reason with ESC are escaped, one
+// line per node (issue 27.9).
+func TestWriteTableEscapes(t *testing.T) {
+	crGVK := schema.GroupVersionKind{Group: "rbac.authorization.k8s.io", Version: "v1", Kind: "ClusterRole"}
+	root := &Node{Object: Object{GVK: crGVK, Name: "\x1b[31mred\a\nfake-line", Created: now.Add(-time.Hour)}, Ready: "False", Reason: "\x1b]0;owned\a"}
+	var b bytes.Buffer
+	if err := WriteTable(&b, root, now); err != nil {
+		t.Fatal(err)
+	}
+	want := `NAMESPACE  NAME                                                          READY  REASON        AGE
+           clusterrole.rbac.authorization.k8s.io/^[[31mred^G\nfake-line  False  ^[]0;owned^G  60m
+`
+	if b.String() != want {
+		t.Errorf("got:\n%q\nwant:\n%q", b.String(), want)
+	}
+}

@@ -8,11 +8,14 @@ import (
 	"time"
 
 	"k8s.io/apimachinery/pkg/util/duration"
+
+	"github.com/kdxproject/kdx/render"
 )
 
 // WriteTable writes the tree as kubectl-tree draws it: one line per node,
 // with the columns NAMESPACE, NAME (kind.group/name, drawn as a tree,
-// then the mark in brackets), READY, REASON and AGE, ages as of now.
+// then the mark in brackets), READY, REASON and AGE, ages as of now. The
+// server's text is escaped (render.Escape).
 func WriteTable(w io.Writer, root *Node, now time.Time) error {
 	tw := tabwriter.NewWriter(w, 0, 8, 2, ' ', 0)
 	fmt.Fprintln(tw, "NAMESPACE\tNAME\tREADY\tREASON\tAGE")
@@ -23,7 +26,8 @@ func WriteTable(w io.Writer, root *Node, now time.Time) error {
 // writeRows writes n with prefix before its name, then its children,
 // whose lines start with indent.
 func writeRows(w io.Writer, n *Node, prefix, indent string, now time.Time) {
-	fmt.Fprintf(w, "%s\t%s%s\t%s\t%s\t%s\n", or(n.Namespace, ""), prefix, name(n), or(n.Ready, "-"), or(n.Reason, "-"), age(n, now))
+	e := render.Escape // names, readiness and reasons come from the server
+	fmt.Fprintf(w, "%s\t%s%s\t%s\t%s\t%s\n", e(n.Namespace), prefix, e(name(n)), e(or(n.Ready, "-")), e(or(n.Reason, "-")), age(n, now))
 	for i, c := range n.Children {
 		last := i == len(n.Children)-1
 		branch, more := "├─", "│ "

@@ -49,11 +49,15 @@ ReplicaSets, Services their endpoints, namespaces their resource quotas and
 limit ranges.
 
 For an object being deleted, a Deletion section says why it has not gone: each
-finalizer with who likely removes it and how long it has waited. For a namespace
-in Terminating, also its deletion conditions explained, the unavailable
-APIServices that block it, and the objects still in it, by type, with their
-finalizers (metadata-only lists of every listable type, concurrently). The
-advice names what to fix; kdx never removes anything by itself.
+finalizer with who removes it (its API group's controller only when the server
+serves exactly the finalizer's domain, else said unknown) and how long it has
+waited. For a namespace in Terminating, also its deletion conditions explained,
+the unavailable APIServices that block it, and the objects still in it, by
+type, with their finalizers (metadata-only lists of every listable type,
+concurrently); for a CustomResourceDefinition, the objects of its type still
+there. The advice names what to fix; kdx never removes anything by itself.
+
+Text from the server is escaped for the terminal (ESC as ^[, as kubectl does).
 
 Objects that cannot be read are reported as get reports them, and make the exit
 code 1.`,

@@ -161,12 +161,12 @@ metadata: {name: held, namespace: %s, finalizers: [example.org/cleanup]}
 		"Objects still in the namespace:\n    configmaps (1):\n      held  deleting  finalizers: [example.org/cleanup]")
 	wantContains(t, "describe a namespace held by a finalizer", r.Stdout, "Deleting:     since ",
 		"kubernetes (spec)  the namespace controller of kube-controller-manager",
-		"Objects wait for finalizer example.org/cleanup, removed by the controller of ",
+		"Objects wait for finalizer example.org/cleanup, whose controller is unknown to kdx (domain example.org, not a served API group)",
 		"Nothing was removed: describe only reads.")
 	obj := env.Kdx(t, "describe", "configmap", "held", "-n", ns, "--show-events=false")
 	wantContains(t, "describe the object held by a finalizer", obj.Stdout, "Finalizers:   [example.org/cleanup]\nDeleting:     since ",
-		"Deletion:\n  Requested:  ", "    example.org/cleanup  the controller of ",
-		"Finalizer example.org/cleanup is removed by the controller of ")
+		"Deletion:\n  Requested:  ", "    example.org/cleanup  unknown to kdx (domain example.org, not a served API group)\n",
+		"Finalizer example.org/cleanup: its controller is unknown to kdx (domain example.org, not a served API group)")
 	if got := env.RunKubectl(t, "get", "configmap", "held", "-n", ns, "-o", "name"); got.ExitCode != 0 {
 		t.Fatalf("describe removed the object: %s", got.Stderr)
 	}

@@ -318,6 +318,6 @@ func (l matchLines) write(w *bytes.Buffer, obj *unstructured.Unstructured, m sea
 		room := l.width - len([]rune(b.String()))
 		b.WriteString(search.Snippet(m, room))
 	}
-	w.WriteString(b.String())
+	w.WriteString(render.Escape(b.String())) // names and values come from the server
 	w.WriteByte('\n')
 }
