@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 
@@ -25,27 +26,36 @@ const (
 // place; a leftover one (from a killed run) is removed by Prune.
 const tempPrefix = ".kdx-tmp-"
 
+// maxOpenDirs bounds the directories a DirSink keeps open between writes.
+const maxOpenDirs = 256
+
 // DirSink writes each object to its own file under a root directory (see
 // RelPath), atomically: a temporary file renamed over the old one. A file
-// whose content and mode are already right is left alone, so that a run
-// over an existing tree touches only what changed. Close makes it all
-// durable with one sync.
+// whose content and mode are already right is left alone, so that a run over an existing tree touches only
+// what changed. Close makes it all durable with one sync. No link below
+// root is followed (see openUnder): a write, rename or removal that would
+// go through one fails with a *LinkError naming it.
 type DirSink struct {
 	// root is the export directory.
 	root string
+	// top is root, open for the sink's life: every path is walked from it.
+	top dirRef
 	// ext is the file extension, the format's name.
 	ext string
 	// encode encodes one object.
 	encode func(map[string]any) ([]byte, error)
 
-	// mu guards written and dirs.
+	// mu guards written, dirs, made and changed.
 	mu sync.Mutex
 	// written are the relative paths of the files of this run, with the
 	// object that claimed each ("Kind namespace/name").
 	written map[string]string
-	// dirs are the directories known to exist, true for those this run
-	// created: no file can be in the way there, so none is looked for.
-	dirs map[string]bool
+	// dirs are the directories opened since the last Close (walked from
+	// top without following links), by relative path.
+	dirs map[string]*openDir
+	// made are the directories this run created since the last Close: no
+	// file can be in the way there, so none is looked for.
+	made map[string]bool
 	// temps names temporary files: a prefix unique to the run and a counter.
 	temps tempNamer
 	// umask is the process's umask, or -1 when it cannot be read: files
@@ -56,6 +66,13 @@ type DirSink struct {
 	// changed are the files and directories written, for syncs where
 	// syncfs is not available.
 	changed []string
+}
+
+// openDir is a directory of the tree a DirSink keeps open.
+type openDir struct {
+	ref dirRef
+	// users counts the writes using ref: it is closed only when none does.
+	users int
 }
 
 var _ Sink = (*DirSink)(nil)
@@ -70,8 +87,14 @@ func NewDirSink(root string, f Format) (*DirSink, error) {
 	if err := os.MkdirAll(root, dirMode); err != nil {
 		return nil, fmt.Errorf("failed to create directory %s: %w", root, err)
 	}
-	return &DirSink{root: root, ext: string(f), encode: encode, written: map[string]string{}, dirs: map[string]bool{},
-		temps: newTempNamer(), umask: readUmask()}, nil
+	top, err := openRootDir(root)
+	if err != nil {
+		return nil, fmt.Errorf("failed to open directory %s: %w", root, err)
+	}
+	d := &DirSink{root: root, top: top, ext: string(f), encode: encode, written: map[string]string{},
+		dirs: map[string]*openDir{}, made: map[string]bool{}, temps: newTempNamer(), umask: readUmask()}
+	runtime.AddCleanup(d, func(r dirRef) { r.close() }, top)
+	return d, nil
 }
 
 // Write writes obj to its file, with SecretMode for a Secret.
@@ -94,26 +117,47 @@ func (d *DirSink) Update(ctx context.Context, obj *unstructured.Unstructured) (s
 }
 
 // Remove removes obj's file, if there is one, and the directories that
-// this empties; it reports the file's relative path and whether it was there.
+// this empties; it reports the file's relative path and whether it was
+// there. A link, in place of the file or on the way to it, is left alone
+// and is an error.
 func (d *DirSink) Remove(obj *unstructured.Unstructured) (string, bool, error) {
 	rel := d.relPath(obj)
-	path := filepath.Join(d.root, rel)
-	err := os.Remove(path)
-	switch {
-	case errors.Is(err, fs.ErrNotExist):
-		return rel, false, nil
-	case err != nil:
-		return rel, false, fmt.Errorf("failed to remove %s: %w", path, err)
-	}
+	dirRel, name := filepath.Dir(rel), filepath.Base(rel)
 	d.mu.Lock()
-	d.changed = append(d.changed, filepath.Dir(path))
-	delete(d.dirs, filepath.Dir(path))
-	d.mu.Unlock()
-	for dir := filepath.Dir(path); dir != d.root && strings.HasPrefix(dir, d.root); dir = filepath.Dir(dir) {
-		removeIfEmpty(dir)
-		d.mu.Lock()
-		delete(d.dirs, dir)
-		d.mu.Unlock()
+	defer d.mu.Unlock()
+	dir, err := d.acquireLocked(dirRel, false)
+	if errors.Is(err, fs.ErrNotExist) {
+		return rel, false, nil
+	}
+	if err != nil {
+		return rel, false, err
+	}
+	removed, err := removeFileIn(dir.ref, name)
+	dir.users--
+	if err != nil || !removed {
+		return rel, false, err
+	}
+	d.changed = append(d.changed, joinPath(d.root, dirRel))
+	// Remove the directories this emptied, each through its parent.
+	for sub := dirRel; sub != "."; sub = filepath.Dir(sub) {
+		if o, ok := d.dirs[sub]; ok {
+			if o.users > 0 {
+				break
+			}
+			o.ref.close()
+			delete(d.dirs, sub)
+		}
+		delete(d.made, sub)
+		parent, err := d.acquireLocked(filepath.Dir(sub), false)
+		if err != nil {
+			break
+		}
+		err = parent.ref.rmdir(filepath.Base(sub))
+		parent.users--
+		if err != nil {
+			break
+		}
+		d.changed = append(d.changed, joinPath(d.root, filepath.Dir(sub)))
 	}
 	return rel, true, nil
 }
@@ -137,19 +181,22 @@ func (d *DirSink) put(ctx context.Context, rel string, obj *unstructured.Unstruc
 	if gvk.GroupKind() == kindSecret {
 		mode = SecretMode
 	}
-	dir := filepath.Join(d.root, filepath.Dir(rel))
-	created, err := d.mkdir(dir)
+	dirRel, name := filepath.Dir(rel), filepath.Base(rel)
+	dir, made, err := d.acquire(dirRel)
 	if err != nil {
 		return false, err
 	}
-	path := filepath.Join(d.root, rel)
-	if (!created || update) && unchanged(path, data, mode) {
-		return false, nil
+	defer d.release(dir)
+	if !made || update {
+		same, err := d.unchanged(dir.ref, name, data, mode)
+		if same || err != nil {
+			return false, err
+		}
 	}
-	changed, err := d.writeAtomic(ctx, path, data, mode)
+	changed, err := d.writeAtomic(ctx, dir.ref, name, data, mode)
 	if changed {
 		d.mu.Lock()
-		d.changed = append(d.changed, filepath.Join(d.root, rel))
+		d.changed = append(d.changed, joinPath(d.root, rel))
 		d.mu.Unlock()
 	}
 	return changed, err
@@ -167,64 +214,122 @@ func (d *DirSink) claim(rel string, obj *unstructured.Unstructured) error {
 	return nil
 }
 
-// mkdir creates dir and its parents once; it reports whether this run
-// created dir.
-func (d *DirSink) mkdir(dir string) (bool, error) {
+// acquire opens the directory rel, creating it and its parents if needed,
+// for one write: release it after. made says this run created it.
+func (d *DirSink) acquire(rel string) (*openDir, bool, error) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	if created, ok := d.dirs[dir]; ok {
-		return created, nil
-	}
-	if info, err := os.Stat(dir); err == nil && info.IsDir() {
-		d.dirs[dir] = false
-		return false, nil
-	}
-	if err := os.MkdirAll(dir, dirMode); err != nil {
-		return false, fmt.Errorf("failed to create directory %s: %w", dir, err)
-	}
-	d.dirs[dir] = true
-	d.changed = append(d.changed, dir)
-	return true, nil
+	dir, err := d.acquireLocked(rel, true)
+	return dir, err == nil && d.made[rel], err
 }
 
-// writeAtomic puts data in path with mode through a temporary file renamed
-// over it; it reports whether it wrote. On error or cancellation no
-// temporary file stays and the old file, if any, is untouched.
-func (d *DirSink) writeAtomic(ctx context.Context, path string, data []byte, mode fs.FileMode) (bool, error) {
+// release ends a use of a directory from acquire.
+func (d *DirSink) release(dir *openDir) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	dir.users--
+}
+
+// acquireLocked opens the directory rel ("." is the root), walking from
+// the root without following links, or returns it if it is open; with
+// create, missing directories are made. The caller holds d.mu and ends the
+// use with users--.
+func (d *DirSink) acquireLocked(rel string, create bool) (*openDir, error) {
+	if rel == "." {
+		return &openDir{ref: d.top, users: 1}, nil
+	}
+	if dir, ok := d.dirs[rel]; ok {
+		dir.users++
+		return dir, nil
+	}
+	parent, err := d.acquireLocked(filepath.Dir(rel), create)
+	if err != nil {
+		return nil, err
+	}
+	ref, created, err := openChild(parent.ref, filepath.Base(rel), create)
+	parent.users--
+	if err != nil {
+		var le *LinkError
+		if errors.As(err, &le) || errors.Is(err, fs.ErrNotExist) {
+			return nil, err
+		}
+		return nil, fmt.Errorf("failed to create directory %s: %w", joinPath(d.root, rel), err)
+	}
+	if created {
+		d.made[rel] = true
+		d.changed = append(d.changed, joinPath(d.root, rel))
+	}
+	dir := &openDir{ref: ref, users: 1}
+	d.dirs[rel] = dir
+	if len(d.dirs) > maxOpenDirs {
+		d.closeIdleLocked(maxOpenDirs / 2)
+	}
+	return dir, nil
+}
+
+// closeIdleLocked closes open directories no write uses until at most keep
+// stay open.
+func (d *DirSink) closeIdleLocked(keep int) {
+	for rel, dir := range d.dirs {
+		if len(d.dirs) <= keep {
+			return
+		}
+		if dir.users == 0 {
+			dir.ref.close()
+			delete(d.dirs, rel)
+		}
+	}
+}
+
+// writeAtomic puts data in the file name of dir with mode through a temporary file renamed over it; it reports whether it wrote.
+// On error or cancellation no temporary file stays and the old file, if
+// any, is untouched.
+func (d *DirSink) writeAtomic(ctx context.Context, dir dirRef, name string, data []byte, mode fs.FileMode) (bool, error) {
+	path := joinPath(dir.path, name)
 	chmod := d.umask < 0 || fs.FileMode(d.umask)&mode != 0
-	tmp, err := d.temps.write(filepath.Dir(path), data, mode, chmod)
+	tmp, err := d.temps.write(dir, data, mode, chmod)
 	if err != nil {
 		return false, fmt.Errorf("failed to write %s: %w", path, err)
 	}
 	err = ctx.Err()
 	if err == nil {
-		err = renameFile(tmp, path)
+		err = dir.rename(tmp, name)
 	}
 	if err != nil {
-		_ = os.Remove(tmp)
+		_ = dir.remove(tmp)
 		return false, fmt.Errorf("failed to write %s: %w", path, err)
 	}
 	return true, nil
 }
 
-// unchanged reports whether the file at path has exactly data and mode.
-func unchanged(path string, data []byte, mode fs.FileMode) bool {
-	info, err := os.Lstat(path)
-	if err != nil || !info.Mode().IsRegular() || info.Mode().Perm() != mode || info.Size() != int64(len(data)) {
-		return false
+// unchanged reports whether the file name of dir has exactly data and
+// mode. A link in its place is an error: it is never replaced.
+func (d *DirSink) unchanged(dir dirRef, name string, data []byte, mode fs.FileMode) (bool, error) {
+	info, err := dir.lstat(name)
+	switch {
+	case err != nil:
+		return false, nil // not there, or the write tells why
+	case info.mode&fs.ModeSymlink != 0:
+		return false, &LinkError{Op: "replace", Path: joinPath(dir.path, name), Target: dir.readlink(name)}
+	case !info.mode.IsRegular() || info.mode.Perm() != mode || info.size != int64(len(data)):
+		return false, nil
 	}
-	old, err := os.ReadFile(path)
-	return err == nil && bytes.Equal(old, data)
+	old, ok, err := dir.readFile(name, info.size)
+	return err == nil && ok && bytes.Equal(old, data), nil
 }
 
 // Close makes the written files durable with one sync.
 func (d *DirSink) Close(context.Context) error {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	if err := syncTree(d.root, d.changed); err != nil {
+	if err := syncTree(d.top, d.changed); err != nil {
 		return fmt.Errorf("failed to sync %s: %w", d.root, err)
 	}
 	d.changed = d.changed[:0] // a watched tree is synced again after each batch
+	// The next batch walks its paths again from the root: a link made
+	// meanwhile (a git pull in the tree) is seen.
+	d.closeIdleLocked(0)
+	clear(d.made)
 	return nil
 }
 

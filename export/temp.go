@@ -29,16 +29,16 @@ func newTempNamer() tempNamer {
 
 // write creates a new temporary file in dir with mode (less the umask;
 // with chmod, exactly mode), writes data to it and closes it, returning its
-// name. On error no file stays.
-func (t tempNamer) write(dir string, data []byte, mode fs.FileMode, chmod bool) (string, error) {
+// name in dir. On error no file stays.
+func (t tempNamer) write(dir dirRef, data []byte, mode fs.FileMode, chmod bool) (string, error) {
 	for range 100 {
-		name := filepath.Join(dir, t.run+strconv.FormatUint(t.seq.Add(1), 36))
-		err := writeNewFile(name, data, mode, chmod)
+		name := t.run + strconv.FormatUint(t.seq.Add(1), 36)
+		err := dir.writeNew(name, data, mode, chmod)
 		if !errors.Is(err, fs.ErrExist) {
 			return name, err
 		}
 	}
-	return "", &fs.PathError{Op: "create", Path: filepath.Join(dir, t.run+"*"), Err: fs.ErrExist}
+	return "", &fs.PathError{Op: "create", Path: filepath.Join(dir.path, t.run+"*"), Err: fs.ErrExist}
 }
 
 // readUmask returns the process's umask from /proc (Linux 4.7 and later),
