@@ -15,7 +15,8 @@ import (
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 )
 
-// File modes of exported files: Secrets are readable by their owner only.
+// File modes of exported files, less the umask: Secrets are readable by
+// their owner only, whatever the umask.
 const (
 	FileMode   fs.FileMode = 0o644
 	SecretMode fs.FileMode = 0o600
@@ -31,7 +32,8 @@ const maxOpenDirs = 256
 
 // DirSink writes each object to its own file under a root directory (see
 // RelPath), atomically: a temporary file renamed over the old one. A file
-// whose content and mode are already right is left alone, so that a run over an existing tree touches only
+// whose content is already right, and whose mode gives no more than it
+// should, is left alone, so that a run over an existing tree touches only
 // what changed. Close makes it all durable with one sync. No link below
 // root is followed (see openUnder): a write, rename or removal that would
 // go through one fails with a *LinkError naming it.
@@ -58,10 +60,11 @@ type DirSink struct {
 	made map[string]bool
 	// temps names temporary files: a prefix unique to the run and a counter.
 	temps tempNamer
-	// umask is the process's umask, or -1 when it cannot be read: files
-	// are created with their mode and changed only when it takes bits away.
-	// (A directory's default ACL, which replaces the umask, is not looked
-	// at: such files may get other group bits, and are rewritten each run.)
+	// umask is the process's umask, or -1 when it cannot be read: a file
+	// is left alone only if its mode gives no bit that the umask takes
+	// away. (A directory's default ACL, which replaces the umask, is not
+	// looked at: such files may get other group bits, and are rewritten
+	// each run.)
 	umask int
 	// changed are the files and directories written, for syncs where
 	// syncfs is not available.
@@ -97,7 +100,8 @@ func NewDirSink(root string, f Format) (*DirSink, error) {
 	return d, nil
 }
 
-// Write writes obj to its file, with SecretMode for a Secret.
+// Write writes obj to its file, with FileMode, or SecretMode for a Secret,
+// less the umask.
 func (d *DirSink) Write(ctx context.Context, obj *unstructured.Unstructured) error {
 	rel := d.relPath(obj)
 	if err := d.claim(rel, obj); err != nil {
@@ -281,13 +285,13 @@ func (d *DirSink) closeIdleLocked(keep int) {
 	}
 }
 
-// writeAtomic puts data in the file name of dir with mode through a temporary file renamed over it; it reports whether it wrote.
+// writeAtomic puts data in the file name of dir with mode (less the umask)
+// through a temporary file renamed over it; it reports whether it wrote.
 // On error or cancellation no temporary file stays and the old file, if
 // any, is untouched.
 func (d *DirSink) writeAtomic(ctx context.Context, dir dirRef, name string, data []byte, mode fs.FileMode) (bool, error) {
 	path := joinPath(dir.path, name)
-	chmod := d.umask < 0 || fs.FileMode(d.umask)&mode != 0
-	tmp, err := d.temps.write(dir, data, mode, chmod)
+	tmp, err := d.temps.write(dir, data, mode)
 	if err != nil {
 		return false, fmt.Errorf("failed to write %s: %w", path, err)
 	}
@@ -302,8 +306,9 @@ func (d *DirSink) writeAtomic(ctx context.Context, dir dirRef, name string, data
 	return true, nil
 }
 
-// unchanged reports whether the file name of dir has exactly data and
-// mode. A link in its place is an error: it is never replaced.
+// unchanged reports whether the file name of dir holds exactly data, with
+// a mode that gives nothing mode less the umask does not (a mode the user
+// narrowed stays). A link in its place is an error: it is never replaced.
 func (d *DirSink) unchanged(dir dirRef, name string, data []byte, mode fs.FileMode) (bool, error) {
 	info, err := dir.lstat(name)
 	switch {
@@ -311,7 +316,14 @@ func (d *DirSink) unchanged(dir dirRef, name string, data []byte, mode fs.FileMo
 		return false, nil // not there, or the write tells why
 	case info.mode&fs.ModeSymlink != 0:
 		return false, &LinkError{Op: "replace", Path: joinPath(dir.path, name), Target: dir.readlink(name)}
-	case !info.mode.IsRegular() || info.mode.Perm() != mode || info.size != int64(len(data)):
+	case !info.mode.IsRegular() || info.size != int64(len(data)):
+		return false, nil
+	}
+	want := mode
+	if d.umask >= 0 {
+		want &^= fs.FileMode(d.umask)
+	}
+	if info.mode.Perm()&^want != 0 {
 		return false, nil
 	}
 	old, ok, err := dir.readFile(name, info.size)

@@ -98,17 +98,14 @@ func (d dirRef) readFile(name string, size int64) ([]byte, bool, error) {
 }
 
 // writeNew creates the file name in d, which must not exist, with data and
-// mode (less the umask unless chmod), removing it again on error.
-func (d dirRef) writeNew(name string, data []byte, mode fs.FileMode, chmod bool) error {
+// mode less the umask, removing it again on error.
+func (d dirRef) writeNew(name string, data []byte, mode fs.FileMode) error {
 	path := filepath.Join(d.path, name)
 	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, mode.Perm())
 	if err != nil {
 		return err
 	}
 	_, err = f.Write(data)
-	if err == nil && chmod {
-		err = f.Chmod(mode.Perm())
-	}
 	if err = errors.Join(err, f.Close()); err != nil {
 		_ = os.Remove(path)
 	}

@@ -148,11 +148,11 @@ func (d dirRef) readFile(name string, size int64) (data []byte, ok bool, err err
 }
 
 // writeNew creates the file name in d, which must not exist, with data and
-// mode (less the umask unless chmod), removing it again on error. It makes the system
+// mode less the umask, removing it again on error. It makes the system
 // calls itself: os.File adds half a dozen more per file (poller
 // registration, non-blocking mode) that count when an export writes tens of
 // thousands of small files.
-func (d dirRef) writeNew(name string, data []byte, mode fs.FileMode, chmod bool) error {
+func (d dirRef) writeNew(name string, data []byte, mode fs.FileMode) error {
 	flags := unix.O_WRONLY | unix.O_CREAT | unix.O_EXCL | unix.O_NOFOLLOW | unix.O_CLOEXEC
 	fd, err := unix.Openat(d.fd, name, flags, uint32(mode.Perm()))
 	for errors.Is(err, unix.EINTR) {
@@ -173,9 +173,6 @@ func (d dirRef) writeNew(name string, data []byte, mode fs.FileMode, chmod bool)
 		if err == nil {
 			data = data[n:]
 		}
-	}
-	if err == nil && chmod {
-		err = retryEINTR(func() error { return unix.Fchmod(fd, uint32(mode.Perm())) })
 	}
 	if cerr := unix.Close(fd); err == nil {
 		err = cerr

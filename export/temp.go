@@ -27,13 +27,13 @@ func newTempNamer() tempNamer {
 	return tempNamer{run: tempPrefix + run, seq: new(atomic.Uint64)}
 }
 
-// write creates a new temporary file in dir with mode (less the umask;
-// with chmod, exactly mode), writes data to it and closes it, returning its
-// name in dir. On error no file stays.
-func (t tempNamer) write(dir dirRef, data []byte, mode fs.FileMode, chmod bool) (string, error) {
+// write creates a new temporary file in dir with mode less the umask,
+// writes data to it and closes it, returning its name in dir. On error no
+// file stays.
+func (t tempNamer) write(dir dirRef, data []byte, mode fs.FileMode) (string, error) {
 	for range 100 {
 		name := t.run + strconv.FormatUint(t.seq.Add(1), 36)
-		err := dir.writeNew(name, data, mode, chmod)
+		err := dir.writeNew(name, data, mode)
 		if !errors.Is(err, fs.ErrExist) {
 			return name, err
 		}
