@@ -23,10 +23,6 @@ const (
 	dirMode    fs.FileMode = 0o755
 )
 
-// tempPrefix starts the names of the temporary files a DirSink renames into
-// place; a leftover one (from a killed run) is removed by Prune.
-const tempPrefix = ".kdx-tmp-"
-
 // maxOpenDirs bounds the directories a DirSink keeps open between writes.
 const maxOpenDirs = 256
 
@@ -58,7 +54,7 @@ type DirSink struct {
 	// made are the directories this run created since the last Close: no
 	// file can be in the way there, so none is looked for.
 	made map[string]bool
-	// temps names temporary files: a prefix unique to the run and a counter.
+	// temps names temporary files: a prefix unique to the process and a counter.
 	temps tempNamer
 	// umask is the process's umask, or -1 when it cannot be read: a file
 	// is left alone only if its mode gives no bit that the umask takes
@@ -69,6 +65,9 @@ type DirSink struct {
 	// changed are the files and directories written, for syncs where
 	// syncfs is not available.
 	changed []string
+	// staleTemps are the stale temporary files removed when the sink was
+	// made, relative to root.
+	staleTemps []string
 }
 
 // openDir is a directory of the tree a DirSink keeps open.
@@ -81,7 +80,8 @@ type openDir struct {
 var _ Sink = (*DirSink)(nil)
 
 // NewDirSink returns a sink writing files in format f (yaml or json) under
-// root, which it creates if needed.
+// root, which it creates if needed. It removes the stale temporary files
+// that a killed run left in the tree.
 func NewDirSink(root string, f Format) (*DirSink, error) {
 	encode, err := fileEncoder(f)
 	if err != nil {
@@ -97,8 +97,13 @@ func NewDirSink(root string, f Format) (*DirSink, error) {
 	d := &DirSink{root: root, top: top, ext: string(f), encode: encode, written: map[string]string{},
 		dirs: map[string]*openDir{}, made: map[string]bool{}, temps: newTempNamer(), umask: readUmask()}
 	runtime.AddCleanup(d, func(r dirRef) { r.close() }, top)
+	d.staleTemps = cleanStaleTemps(top)
 	return d, nil
 }
+
+// StaleTemps returns the temporary files a killed run had left, which
+// NewDirSink removed, relative to the root.
+func (d *DirSink) StaleTemps() []string { return d.staleTemps }
 
 // Write writes obj to its file, with FileMode, or SecretMode for a Secret,
 // less the umask.
