@@ -128,46 +128,35 @@ func (d *DirSink) Update(ctx context.Context, obj *unstructured.Unstructured) (s
 // Remove removes obj's file, if there is one, and the directories that
 // this empties; it reports the file's relative path and whether it was
 // there. A link, in place of the file or on the way to it, is left alone
-// and is an error.
+// and is an error. As Update, it walks the path from the root anew.
 func (d *DirSink) Remove(obj *unstructured.Unstructured) (string, bool, error) {
 	rel := d.relPath(obj)
 	dirRel, name := filepath.Dir(rel), filepath.Base(rel)
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	dir, err := d.acquireLocked(dirRel, false)
+	refs, err := walkFrom(d.top, dirRel, false, nil)
+	defer closeAll(refs[1:])
 	if errors.Is(err, fs.ErrNotExist) {
 		return rel, false, nil
 	}
 	if err != nil {
 		return rel, false, err
 	}
-	removed, err := removeFileIn(dir.ref, name)
-	dir.users--
+	removed, err := removeFileIn(refs[len(refs)-1], name)
 	if err != nil || !removed {
 		return rel, false, err
 	}
-	d.changed = append(d.changed, joinPath(d.root, dirRel))
-	// Remove the directories this emptied, each through its parent.
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	// The directories this empties go too: those kept open are closed
+	// first (a write would otherwise go to a removed directory).
 	for sub := dirRel; sub != "."; sub = filepath.Dir(sub) {
-		if o, ok := d.dirs[sub]; ok {
-			if o.users > 0 {
-				break
-			}
-			o.ref.close()
+		if dir, ok := d.dirs[sub]; ok && dir.users == 0 {
+			dir.ref.close()
 			delete(d.dirs, sub)
 		}
 		delete(d.made, sub)
-		parent, err := d.acquireLocked(filepath.Dir(sub), false)
-		if err != nil {
-			break
-		}
-		err = parent.ref.rmdir(filepath.Base(sub))
-		parent.users--
-		if err != nil {
-			break
-		}
-		d.changed = append(d.changed, joinPath(d.root, filepath.Dir(sub)))
 	}
+	left := removeEmptyDirs(refs, dirRel)
+	d.changed = append(d.changed, joinPath(d.root, left))
 	return rel, true, nil
 }
 
@@ -179,7 +168,9 @@ func (d *DirSink) relPath(obj *unstructured.Unstructured) string {
 
 // put writes obj to rel unless the file is already right (in a directory
 // this run created, no file is looked for, unless the write is an update);
-// it reports whether it wrote.
+// it reports whether it wrote. A Write uses the directories kept open; an
+// Update, from a watch that may run for days, walks the path from the root
+// anew, so that a link made since (a git pull in the tree) is seen.
 func (d *DirSink) put(ctx context.Context, rel string, obj *unstructured.Unstructured, update bool) (bool, error) {
 	gvk := obj.GroupVersionKind()
 	data, err := d.encode(obj.Object)
@@ -191,24 +182,53 @@ func (d *DirSink) put(ctx context.Context, rel string, obj *unstructured.Unstruc
 		mode = SecretMode
 	}
 	dirRel, name := filepath.Dir(rel), filepath.Base(rel)
-	dir, made, err := d.acquire(dirRel)
-	if err != nil {
-		return false, err
+	var dir dirRef
+	made := false
+	if update {
+		refs, err := walkFrom(d.top, dirRel, true, d.madeDir)
+		defer closeAll(refs[1:])
+		if err != nil {
+			return false, d.mkdirError(dirRel, err)
+		}
+		dir = refs[len(refs)-1]
+	} else {
+		open, isNew, err := d.acquire(dirRel)
+		if err != nil {
+			return false, err
+		}
+		defer d.release(open)
+		dir, made = open.ref, isNew
 	}
-	defer d.release(dir)
-	if !made || update {
-		same, err := d.unchanged(dir.ref, name, data, mode)
+	if !made {
+		same, err := d.unchanged(dir, name, data, mode)
 		if same || err != nil {
 			return false, err
 		}
 	}
-	changed, err := d.writeAtomic(ctx, dir.ref, name, data, mode)
+	changed, err := d.writeAtomic(ctx, dir, name, data, mode)
 	if changed {
 		d.mu.Lock()
 		d.changed = append(d.changed, joinPath(d.root, rel))
 		d.mu.Unlock()
 	}
 	return changed, err
+}
+
+// madeDir records a directory this run created.
+func (d *DirSink) madeDir(rel string) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.changed = append(d.changed, joinPath(d.root, rel))
+}
+
+// mkdirError is the error of a failure to open or create the directory
+// rel: a *LinkError as it is, else one naming the directory.
+func (d *DirSink) mkdirError(rel string, err error) error {
+	var le *LinkError
+	if errors.As(err, &le) {
+		return err
+	}
+	return fmt.Errorf("failed to create directory %s: %w", joinPath(d.root, rel), err)
 }
 
 // claim records that obj owns rel, failing if another object did.
@@ -228,7 +248,7 @@ func (d *DirSink) claim(rel string, obj *unstructured.Unstructured) error {
 func (d *DirSink) acquire(rel string) (*openDir, bool, error) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	dir, err := d.acquireLocked(rel, true)
+	dir, err := d.acquireLocked(rel)
 	return dir, err == nil && d.made[rel], err
 }
 
@@ -240,10 +260,10 @@ func (d *DirSink) release(dir *openDir) {
 }
 
 // acquireLocked opens the directory rel ("." is the root), walking from
-// the root without following links, or returns it if it is open; with
-// create, missing directories are made. The caller holds d.mu and ends the
-// use with users--.
-func (d *DirSink) acquireLocked(rel string, create bool) (*openDir, error) {
+// the root without following links and making missing directories, or
+// returns it if it is open. The caller holds d.mu and ends the use with
+// users--.
+func (d *DirSink) acquireLocked(rel string) (*openDir, error) {
 	if rel == "." {
 		return &openDir{ref: d.top, users: 1}, nil
 	}
@@ -251,18 +271,14 @@ func (d *DirSink) acquireLocked(rel string, create bool) (*openDir, error) {
 		dir.users++
 		return dir, nil
 	}
-	parent, err := d.acquireLocked(filepath.Dir(rel), create)
+	parent, err := d.acquireLocked(filepath.Dir(rel))
 	if err != nil {
 		return nil, err
 	}
-	ref, created, err := openChild(parent.ref, filepath.Base(rel), create)
+	ref, created, err := openChild(parent.ref, filepath.Base(rel), true)
 	parent.users--
 	if err != nil {
-		var le *LinkError
-		if errors.As(err, &le) || errors.Is(err, fs.ErrNotExist) {
-			return nil, err
-		}
-		return nil, fmt.Errorf("failed to create directory %s: %w", joinPath(d.root, rel), err)
+		return nil, d.mkdirError(rel, err)
 	}
 	if created {
 		d.made[rel] = true
@@ -343,8 +359,7 @@ func (d *DirSink) Close(context.Context) error {
 		return fmt.Errorf("failed to sync %s: %w", d.root, err)
 	}
 	d.changed = d.changed[:0] // a watched tree is synced again after each batch
-	// The next batch walks its paths again from the root: a link made
-	// meanwhile (a git pull in the tree) is seen.
+	// Writes after this walk their paths again from the root.
 	d.closeIdleLocked(0)
 	clear(d.made)
 	return nil

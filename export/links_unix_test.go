@@ -163,3 +163,41 @@ func TestDirSinkRootMayBeALink(t *testing.T) {
 		t.Errorf("tree = %v, want the Secret alone", got)
 	}
 }
+
+// TestDirSinkWatchSeesLinksMadeSince replaces, after a write, a directory
+// of the tree with a link to it moved out of the tree (as a git pull of a
+// planted link could): a watch's update or removal that follows is
+// refused, even with no Close between, and nothing outside is touched.
+func TestDirSinkWatchSeesLinksMadeSince(t *testing.T) {
+	for _, op := range []string{"update", "remove"} {
+		t.Run(op, func(t *testing.T) {
+			root := t.TempDir()
+			d, err := NewDirSink(root, FormatYAML)
+			if err != nil {
+				t.Fatal(err)
+			}
+			writeAll(t, d, cmA)
+			outside := filepath.Join(t.TempDir(), "core")
+			if err := os.Rename(filepath.Join(root, "shop/core"), outside); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.Symlink(outside, filepath.Join(root, "shop/core")); err != nil {
+				t.Fatal(err)
+			}
+			changed := strings.ReplaceAll(cmA, "{k: v}", "{k: changed}")
+			if op == "update" {
+				_, _, err = d.Update(context.Background(), obj(t, changed))
+			} else {
+				_, _, err = d.Remove(obj(t, cmA))
+			}
+			checkLinkError(t, err, root, linkCase{at: "shop/core"})
+			data, err := os.ReadFile(filepath.Join(outside, "ConfigMap/a.yaml"))
+			if err != nil || strings.Contains(string(data), "changed") {
+				t.Errorf("the file outside: %q, %v", data, err)
+			}
+			if _, err := os.Lstat(filepath.Join(root, "shop/core")); err != nil {
+				t.Errorf("the link: %v", err)
+			}
+		})
+	}
+}

@@ -121,14 +121,16 @@ func removeFileIn(d dirRef, name string) (bool, error) {
 
 // removeEmptyDirs removes the directories of rel that are empty, deepest
 // first, stopping at the first that is not; refs are the directories
-// walkPath opened for rel (refs[0] is the root, never removed).
-func removeEmptyDirs(refs []dirRef, rel string) {
+// walkPath opened for rel (refs[0] is the root, never removed). It returns
+// the deepest directory left, relative to the root.
+func removeEmptyDirs(refs []dirRef, rel string) string {
 	names := pathComponents(rel)
 	for i := len(names); i > 0; i-- {
 		if refs[i-1].rmdir(names[i-1]) != nil {
-			return
+			return filepath.Join(append([]string{"."}, names[:i]...)...)
 		}
 	}
+	return "."
 }
 
 // walkPath opens root and then each directory of rel, from root, without
@@ -140,11 +142,22 @@ func walkPath(root, rel string, create bool) ([]dirRef, error) {
 	if err != nil {
 		return nil, err
 	}
-	refs := []dirRef{r}
-	for _, name := range pathComponents(rel) {
-		next, _, err := openChild(refs[len(refs)-1], name, create)
+	return walkFrom(r, rel, create, nil)
+}
+
+// walkFrom is walkPath from the root directory top, already open: it
+// returns top and the directories of rel opened, in order, even on error;
+// made is told the relative path of each directory it created.
+func walkFrom(top dirRef, rel string, create bool, made func(rel string)) ([]dirRef, error) {
+	refs := []dirRef{top}
+	names := pathComponents(rel)
+	for i, name := range names {
+		next, created, err := openChild(refs[len(refs)-1], name, create)
 		if err != nil {
 			return refs, err
+		}
+		if created && made != nil {
+			made(filepath.Join(names[:i+1]...))
 		}
 		refs = append(refs, next)
 	}
