@@ -8,60 +8,80 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 )
 
-// File modes of exported files: Secrets are readable by their owner only.
+// File modes of exported files, less the umask: Secrets are readable by
+// their owner only, whatever the umask.
 const (
 	FileMode   fs.FileMode = 0o644
 	SecretMode fs.FileMode = 0o600
 	dirMode    fs.FileMode = 0o755
 )
 
-// tempPrefix starts the names of the temporary files a DirSink renames into
-// place; a leftover one (from a killed run) is removed by Prune.
-const tempPrefix = ".kdx-tmp-"
+// maxOpenDirs bounds the directories a DirSink keeps open between writes.
+const maxOpenDirs = 256
 
 // DirSink writes each object to its own file under a root directory (see
 // RelPath), atomically: a temporary file renamed over the old one. A file
-// whose content and mode are already right is left alone, so that a run
-// over an existing tree touches only what changed. Close makes it all
-// durable with one sync.
+// whose content is already right, and whose mode gives no more than it
+// should, is left alone, so that a run over an existing tree touches only
+// what changed. Close makes it all durable with one sync. No link below
+// root is followed (see openUnder): a write, rename or removal that would
+// go through one fails with a *LinkError naming it.
 type DirSink struct {
 	// root is the export directory.
 	root string
+	// top is root, open for the sink's life: every path is walked from it.
+	top dirRef
 	// ext is the file extension, the format's name.
 	ext string
 	// encode encodes one object.
 	encode func(map[string]any) ([]byte, error)
 
-	// mu guards written and dirs.
+	// mu guards written, dirs, made and changed.
 	mu sync.Mutex
 	// written are the relative paths of the files of this run, with the
 	// object that claimed each ("Kind namespace/name").
 	written map[string]string
-	// dirs are the directories known to exist, true for those this run
-	// created: no file can be in the way there, so none is looked for.
-	dirs map[string]bool
-	// temps names temporary files: a prefix unique to the run and a counter.
+	// dirs are the directories opened since the last Close (walked from
+	// top without following links), by relative path.
+	dirs map[string]*openDir
+	// made are the directories this run created since the last Close: no
+	// file can be in the way there, so none is looked for.
+	made map[string]bool
+	// temps names temporary files: a prefix unique to the process and a counter.
 	temps tempNamer
-	// umask is the process's umask, or -1 when it cannot be read: files
-	// are created with their mode and changed only when it takes bits away.
-	// (A directory's default ACL, which replaces the umask, is not looked
-	// at: such files may get other group bits, and are rewritten each run.)
+	// umask is the process's umask, or -1 when it cannot be read: a file
+	// is left alone only if its mode gives no bit that the umask takes
+	// away. (A directory's default ACL, which replaces the umask, is not
+	// looked at: such files may get other group bits, and are rewritten
+	// each run.)
 	umask int
 	// changed are the files and directories written, for syncs where
 	// syncfs is not available.
 	changed []string
+	// staleTemps are the stale temporary files removed when the sink was
+	// made, relative to root.
+	staleTemps []string
+}
+
+// openDir is a directory of the tree a DirSink keeps open.
+type openDir struct {
+	ref dirRef
+	// users counts the writes using ref: it is closed only when none does.
+	users int
 }
 
 var _ Sink = (*DirSink)(nil)
 
 // NewDirSink returns a sink writing files in format f (yaml or json) under
-// root, which it creates if needed.
+// root, which it creates if needed. It removes the stale temporary files
+// that a killed run left in the tree.
 func NewDirSink(root string, f Format) (*DirSink, error) {
 	encode, err := fileEncoder(f)
 	if err != nil {
@@ -70,11 +90,23 @@ func NewDirSink(root string, f Format) (*DirSink, error) {
 	if err := os.MkdirAll(root, dirMode); err != nil {
 		return nil, fmt.Errorf("failed to create directory %s: %w", root, err)
 	}
-	return &DirSink{root: root, ext: string(f), encode: encode, written: map[string]string{}, dirs: map[string]bool{},
-		temps: newTempNamer(), umask: readUmask()}, nil
+	top, err := openRootDir(root)
+	if err != nil {
+		return nil, fmt.Errorf("failed to open directory %s: %w", root, err)
+	}
+	d := &DirSink{root: root, top: top, ext: string(f), encode: encode, written: map[string]string{},
+		dirs: map[string]*openDir{}, made: map[string]bool{}, temps: newTempNamer(), umask: readUmask()}
+	runtime.AddCleanup(d, func(r dirRef) { r.close() }, top)
+	d.staleTemps = cleanStaleTemps(top)
+	return d, nil
 }
 
-// Write writes obj to its file, with SecretMode for a Secret.
+// StaleTemps returns the temporary files a killed run had left, which
+// NewDirSink removed, relative to the root.
+func (d *DirSink) StaleTemps() []string { return d.staleTemps }
+
+// Write writes obj to its file, with FileMode, or SecretMode for a Secret,
+// less the umask.
 func (d *DirSink) Write(ctx context.Context, obj *unstructured.Unstructured) error {
 	rel := d.relPath(obj)
 	if err := d.claim(rel, obj); err != nil {
@@ -94,27 +126,37 @@ func (d *DirSink) Update(ctx context.Context, obj *unstructured.Unstructured) (s
 }
 
 // Remove removes obj's file, if there is one, and the directories that
-// this empties; it reports the file's relative path and whether it was there.
+// this empties; it reports the file's relative path and whether it was
+// there. A link, in place of the file or on the way to it, is left alone
+// and is an error. As Update, it walks the path from the root anew.
 func (d *DirSink) Remove(obj *unstructured.Unstructured) (string, bool, error) {
 	rel := d.relPath(obj)
-	path := filepath.Join(d.root, rel)
-	err := os.Remove(path)
-	switch {
-	case errors.Is(err, fs.ErrNotExist):
+	dirRel, name := filepath.Dir(rel), filepath.Base(rel)
+	refs, err := walkFrom(d.top, dirRel, false, nil)
+	defer closeAll(refs[1:])
+	if errors.Is(err, fs.ErrNotExist) {
 		return rel, false, nil
-	case err != nil:
-		return rel, false, fmt.Errorf("failed to remove %s: %w", path, err)
+	}
+	if err != nil {
+		return rel, false, err
+	}
+	removed, err := removeFileIn(refs[len(refs)-1], name)
+	if err != nil || !removed {
+		return rel, false, err
 	}
 	d.mu.Lock()
-	d.changed = append(d.changed, filepath.Dir(path))
-	delete(d.dirs, filepath.Dir(path))
-	d.mu.Unlock()
-	for dir := filepath.Dir(path); dir != d.root && strings.HasPrefix(dir, d.root); dir = filepath.Dir(dir) {
-		removeIfEmpty(dir)
-		d.mu.Lock()
-		delete(d.dirs, dir)
-		d.mu.Unlock()
+	defer d.mu.Unlock()
+	// The directories this empties go too: those kept open are closed
+	// first (a write would otherwise go to a removed directory).
+	for sub := dirRel; sub != "."; sub = filepath.Dir(sub) {
+		if dir, ok := d.dirs[sub]; ok && dir.users == 0 {
+			dir.ref.close()
+			delete(d.dirs, sub)
+		}
+		delete(d.made, sub)
 	}
+	left := removeEmptyDirs(refs, dirRel)
+	d.changed = append(d.changed, joinPath(d.root, left))
 	return rel, true, nil
 }
 
@@ -126,7 +168,9 @@ func (d *DirSink) relPath(obj *unstructured.Unstructured) string {
 
 // put writes obj to rel unless the file is already right (in a directory
 // this run created, no file is looked for, unless the write is an update);
-// it reports whether it wrote.
+// it reports whether it wrote. A Write uses the directories kept open; an
+// Update, from a watch that may run for days, walks the path from the root
+// anew, so that a link made since (a git pull in the tree) is seen.
 func (d *DirSink) put(ctx context.Context, rel string, obj *unstructured.Unstructured, update bool) (bool, error) {
 	gvk := obj.GroupVersionKind()
 	data, err := d.encode(obj.Object)
@@ -137,22 +181,54 @@ func (d *DirSink) put(ctx context.Context, rel string, obj *unstructured.Unstruc
 	if gvk.GroupKind() == kindSecret {
 		mode = SecretMode
 	}
-	dir := filepath.Join(d.root, filepath.Dir(rel))
-	created, err := d.mkdir(dir)
-	if err != nil {
-		return false, err
+	dirRel, name := filepath.Dir(rel), filepath.Base(rel)
+	var dir dirRef
+	made := false
+	if update {
+		refs, err := walkFrom(d.top, dirRel, true, d.madeDir)
+		defer closeAll(refs[1:])
+		if err != nil {
+			return false, d.mkdirError(dirRel, err)
+		}
+		dir = refs[len(refs)-1]
+	} else {
+		open, isNew, err := d.acquire(dirRel)
+		if err != nil {
+			return false, err
+		}
+		defer d.release(open)
+		dir, made = open.ref, isNew
 	}
-	path := filepath.Join(d.root, rel)
-	if (!created || update) && unchanged(path, data, mode) {
-		return false, nil
+	if !made {
+		same, err := d.unchanged(dir, name, data, mode)
+		if same || err != nil {
+			return false, err
+		}
 	}
-	changed, err := d.writeAtomic(ctx, path, data, mode)
+	changed, err := d.writeAtomic(ctx, dir, name, data, mode)
 	if changed {
 		d.mu.Lock()
-		d.changed = append(d.changed, filepath.Join(d.root, rel))
+		d.changed = append(d.changed, joinPath(d.root, rel))
 		d.mu.Unlock()
 	}
 	return changed, err
+}
+
+// madeDir records a directory this run created.
+func (d *DirSink) madeDir(rel string) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.changed = append(d.changed, joinPath(d.root, rel))
+}
+
+// mkdirError is the error of a failure to open or create the directory
+// rel: a *LinkError as it is, else one naming the directory.
+func (d *DirSink) mkdirError(rel string, err error) error {
+	var le *LinkError
+	if errors.As(err, &le) {
+		return err
+	}
+	return fmt.Errorf("failed to create directory %s: %w", joinPath(d.root, rel), err)
 }
 
 // claim records that obj owns rel, failing if another object did.
@@ -167,64 +243,125 @@ func (d *DirSink) claim(rel string, obj *unstructured.Unstructured) error {
 	return nil
 }
 
-// mkdir creates dir and its parents once; it reports whether this run
-// created dir.
-func (d *DirSink) mkdir(dir string) (bool, error) {
+// acquire opens the directory rel, creating it and its parents if needed,
+// for one write: release it after. made says this run created it.
+func (d *DirSink) acquire(rel string) (*openDir, bool, error) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	if created, ok := d.dirs[dir]; ok {
-		return created, nil
-	}
-	if info, err := os.Stat(dir); err == nil && info.IsDir() {
-		d.dirs[dir] = false
-		return false, nil
-	}
-	if err := os.MkdirAll(dir, dirMode); err != nil {
-		return false, fmt.Errorf("failed to create directory %s: %w", dir, err)
-	}
-	d.dirs[dir] = true
-	d.changed = append(d.changed, dir)
-	return true, nil
+	dir, err := d.acquireLocked(rel)
+	return dir, err == nil && d.made[rel], err
 }
 
-// writeAtomic puts data in path with mode through a temporary file renamed
-// over it; it reports whether it wrote. On error or cancellation no
-// temporary file stays and the old file, if any, is untouched.
-func (d *DirSink) writeAtomic(ctx context.Context, path string, data []byte, mode fs.FileMode) (bool, error) {
-	chmod := d.umask < 0 || fs.FileMode(d.umask)&mode != 0
-	tmp, err := d.temps.write(filepath.Dir(path), data, mode, chmod)
+// release ends a use of a directory from acquire.
+func (d *DirSink) release(dir *openDir) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	dir.users--
+}
+
+// acquireLocked opens the directory rel ("." is the root), walking from
+// the root without following links and making missing directories, or
+// returns it if it is open. The caller holds d.mu and ends the use with
+// users--.
+func (d *DirSink) acquireLocked(rel string) (*openDir, error) {
+	if rel == "." {
+		return &openDir{ref: d.top, users: 1}, nil
+	}
+	if dir, ok := d.dirs[rel]; ok {
+		dir.users++
+		return dir, nil
+	}
+	parent, err := d.acquireLocked(filepath.Dir(rel))
+	if err != nil {
+		return nil, err
+	}
+	ref, created, err := openChild(parent.ref, filepath.Base(rel), true)
+	parent.users--
+	if err != nil {
+		return nil, d.mkdirError(rel, err)
+	}
+	if created {
+		d.made[rel] = true
+		d.changed = append(d.changed, joinPath(d.root, rel))
+	}
+	dir := &openDir{ref: ref, users: 1}
+	d.dirs[rel] = dir
+	if len(d.dirs) > maxOpenDirs {
+		d.closeIdleLocked(maxOpenDirs / 2)
+	}
+	return dir, nil
+}
+
+// closeIdleLocked closes open directories no write uses until at most keep
+// stay open.
+func (d *DirSink) closeIdleLocked(keep int) {
+	for rel, dir := range d.dirs {
+		if len(d.dirs) <= keep {
+			return
+		}
+		if dir.users == 0 {
+			dir.ref.close()
+			delete(d.dirs, rel)
+		}
+	}
+}
+
+// writeAtomic puts data in the file name of dir with mode (less the umask)
+// through a temporary file renamed over it; it reports whether it wrote.
+// On error or cancellation no temporary file stays and the old file, if
+// any, is untouched.
+func (d *DirSink) writeAtomic(ctx context.Context, dir dirRef, name string, data []byte, mode fs.FileMode) (bool, error) {
+	path := joinPath(dir.path, name)
+	tmp, err := d.temps.write(dir, data, mode)
 	if err != nil {
 		return false, fmt.Errorf("failed to write %s: %w", path, err)
 	}
 	err = ctx.Err()
 	if err == nil {
-		err = renameFile(tmp, path)
+		err = dir.rename(tmp, name)
 	}
 	if err != nil {
-		_ = os.Remove(tmp)
+		_ = dir.remove(tmp)
 		return false, fmt.Errorf("failed to write %s: %w", path, err)
 	}
 	return true, nil
 }
 
-// unchanged reports whether the file at path has exactly data and mode.
-func unchanged(path string, data []byte, mode fs.FileMode) bool {
-	info, err := os.Lstat(path)
-	if err != nil || !info.Mode().IsRegular() || info.Mode().Perm() != mode || info.Size() != int64(len(data)) {
-		return false
+// unchanged reports whether the file name of dir holds exactly data, with
+// a mode that gives nothing mode less the umask does not (a mode the user
+// narrowed stays). A link in its place is an error: it is never replaced.
+func (d *DirSink) unchanged(dir dirRef, name string, data []byte, mode fs.FileMode) (bool, error) {
+	info, err := dir.lstat(name)
+	switch {
+	case err != nil:
+		return false, nil // not there, or the write tells why
+	case info.mode&fs.ModeSymlink != 0:
+		return false, &LinkError{Op: "replace", Path: joinPath(dir.path, name), Target: dir.readlink(name)}
+	case !info.mode.IsRegular() || info.size != int64(len(data)):
+		return false, nil
 	}
-	old, err := os.ReadFile(path)
-	return err == nil && bytes.Equal(old, data)
+	want := mode
+	if d.umask >= 0 {
+		want &^= fs.FileMode(d.umask)
+	}
+	if info.mode.Perm()&^want != 0 {
+		return false, nil
+	}
+	old, ok, err := dir.readFile(name, info.size)
+	return err == nil && ok && bytes.Equal(old, data), nil
 }
 
 // Close makes the written files durable with one sync.
 func (d *DirSink) Close(context.Context) error {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	if err := syncTree(d.root, d.changed); err != nil {
+	if err := syncTree(d.top, d.changed); err != nil {
 		return fmt.Errorf("failed to sync %s: %w", d.root, err)
 	}
 	d.changed = d.changed[:0] // a watched tree is synced again after each batch
+	// Writes after this walk their paths again from the root.
+	d.closeIdleLocked(0)
+	clear(d.made)
 	return nil
 }
 

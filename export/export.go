@@ -9,6 +9,7 @@ import (
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/runtime/schema"
 
 	"github.com/kdxproject/kdx/discovery"
 	"github.com/kdxproject/kdx/query"
@@ -142,8 +143,11 @@ func (res *TypeResult) page(ctx context.Context, opts Options, t Type, list *uns
 	w := pageWriter{ctx: ctx, opts: opts}
 	for i := range list.Items {
 		obj := &list.Items[i]
-		if obj.GetKind() == "" {
-			obj.SetGroupVersionKind(t.GVK)
+		if said, ok := AsListed(obj, t.GVK); !ok {
+			if res.OtherKinds == nil {
+				res.OtherKinds = map[string]int{}
+			}
+			res.OtherKinds[said]++
 		}
 		if rule := opts.Cleaner.Skip(obj, t.ReadOnly); rule != nil {
 			if len(t.Names) == 0 {
@@ -236,6 +240,30 @@ type selector struct {
 	name string
 	// selector is the field selector to send.
 	selector string
+}
+
+// AsListed makes obj's apiVersion and kind those of the type it was listed
+// (or watched) as, gvk: an item is of the listed type whatever it says. A
+// hostile server could make a Secret say it is a ConfigMap, to choose its
+// file, its file mode and the rules that clean it (not redacted, 0644).
+// ok is false when the item said another apiVersion or kind: said (at
+// most about 100 bytes).
+func AsListed(obj *unstructured.Unstructured, gvk schema.GroupVersionKind) (said string, ok bool) {
+	apiVersion, kind := obj.GetAPIVersion(), obj.GetKind()
+	want := gvk.GroupVersion().String()
+	if apiVersion == want && kind == gvk.Kind {
+		return "", true
+	}
+	obj.SetAPIVersion(want)
+	obj.SetKind(gvk.Kind)
+	if apiVersion == "" && kind == "" {
+		return "", true
+	}
+	said = strings.TrimSpace(apiVersion + " " + kind)
+	if len(said) > 100 {
+		said = said[:100] + "..."
+	}
+	return said, false
 }
 
 // fieldSelectors returns one selector per name of t, or one for all objects.

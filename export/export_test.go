@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -281,5 +282,47 @@ func TestRunParallelWriters(t *testing.T) {
 	}
 	if sum.Types[0].Exported != failing.written || failing.written >= 95 {
 		t.Errorf("counted %d exported, the sink wrote %d of 95", sum.Types[0].Exported, failing.written)
+	}
+}
+
+// TestRunItemsOfAnotherKind lists Secrets from a server that says one is a
+// ConfigMap and another an apps/v1 Deployment: both are exported as
+// Secrets (file, mode, redaction), with a warning.
+func TestRunItemsOfAnotherKind(t *testing.T) {
+	lister := &fakeLister{t: t, objects: map[string][]string{"secrets": {
+		"apiVersion: v1\nkind: ConfigMap\nmetadata: {name: s1, namespace: shop}\ndata: {k: dg==}\n",
+		"apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: s2, namespace: shop}\ndata: {k: dg==}\n",
+		"metadata: {name: s3, namespace: shop}\ndata: {k: dg==}\n",
+		secret,
+	}}}
+	root := t.TempDir()
+	sink, _ := NewDirSink(root, FormatYAML)
+	opts := Options{Types: []Type{typeSecret}, PageSize: 10, Cleaner: NewCleaner(CleanOptions{RedactSecrets: true}), Sink: sink}
+	sum, err := Run(context.Background(), lister, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]fs.FileMode{}
+	for _, n := range []string{"s", "s1", "s2", "s3"} {
+		want["shop/core/Secret/"+n+".yaml"] = SecretMode
+	}
+	if got := tree(t, root); !mapsEqual(got, want) {
+		t.Errorf("files %v, want %v", got, want)
+	}
+	data, _ := os.ReadFile(filepath.Join(root, "shop/core/Secret/s1.yaml"))
+	if !strings.Contains(string(data), "kind: Secret\n") || strings.Contains(string(data), "dg==") {
+		t.Errorf("s1.yaml is not a redacted Secret:\n%s", data)
+	}
+	warnings := strings.Join(sum.Warnings(nil), "\n")
+	for _, w := range []string{
+		`Warning: the server listed 1 secrets that said they were "apps/v1 Deployment": exported as Secret, the type listed`,
+		`Warning: the server listed 1 secrets that said they were "v1 ConfigMap": exported as Secret, the type listed`,
+	} {
+		if !strings.Contains(warnings, w) {
+			t.Errorf("warnings:\n%s\nwant %s", warnings, w)
+		}
+	}
+	if strings.Count(warnings, "\n") != 1 {
+		t.Errorf("warnings:\n%s\nwant two lines", warnings)
 	}
 }

@@ -19,13 +19,7 @@ type TypeKey struct {
 }
 
 // dirs returns the group and kind directory names of k.
-func (k TypeKey) dirs() [2]string {
-	group := k.Group
-	if group == "" {
-		group = CoreGroupDir
-	}
-	return [2]string{SafeName(group), kindDir(k.Kind)}
-}
+func (k TypeKey) dirs() [2]string { return typeDirs(k.Group, k.Kind) }
 
 // PruneScope says which files of an export tree a run answers for: the
 // files it would have written had their objects still existed.
@@ -47,7 +41,7 @@ func (s PruneScope) covers(ns string, typeDirs [2]string) bool {
 	if slices.ContainsFunc(s.Failed, func(k TypeKey) bool { return k.dirs() == typeDirs }) {
 		return false
 	}
-	inNamespace := s.Namespace == "" || ns == SafeName(s.Namespace)
+	inNamespace := s.Namespace == "" || ns == namespaceDir(s.Namespace)
 	for _, k := range s.Types {
 		if k.dirs() != typeDirs {
 			continue

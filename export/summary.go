@@ -31,6 +31,9 @@ type TypeResult struct {
 	NamedSkips []NamedSkip
 	// Namespaces are the namespaces of the objects exported.
 	Namespaces map[string]bool
+	// OtherKinds counts the items whose apiVersion and kind were not the
+	// type's, by what they said: they were exported as the type (AsListed).
+	OtherKinds map[string]int
 
 	// fatal is an error that stops the whole export.
 	fatal error

@@ -2,23 +2,14 @@
 
 package export
 
-import (
-	"os"
-
-	"golang.org/x/sys/unix"
-)
+import "golang.org/x/sys/unix"
 
 // syncTree makes everything written under root durable with one syncfs(2)
 // of its file system, which flushes the files' data, the renames and the
 // removals; nothing when nothing changed.
-func syncTree(root string, changed []string) error {
+func syncTree(root dirRef, changed []string) error {
 	if len(changed) == 0 {
 		return nil
 	}
-	f, err := os.Open(root)
-	if err != nil {
-		return err
-	}
-	defer f.Close()
-	return unix.Syncfs(int(f.Fd()))
+	return retryEINTR(func() error { return unix.Syncfs(root.fd) })
 }

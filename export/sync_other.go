@@ -10,7 +10,7 @@ import (
 
 // syncTree makes the changed files and directories durable, once each at
 // the end of the run: each file, then each directory holding a change.
-func syncTree(root string, changed []string) error {
+func syncTree(_ dirRef, changed []string) error {
 	dirs := map[string]bool{}
 	var errs []error
 	for _, p := range changed {

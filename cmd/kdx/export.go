@@ -67,7 +67,9 @@ object named on the command line is exported, with a warning. 'kdx export
 --rules' prints every rule and why. The output is YAML documents, a JSON List
 or JSON lines on stdout, or, with --dir, one file per object:
 DIR/<namespace>/<group>/<Kind>/<name>.yaml,
-cluster-scoped objects under DIR/_cluster and the core group as "core".
+cluster-scoped objects under DIR/_cluster and the core group as "core"; what
+a file name cannot hold is escaped as %XX (a name -rf is %2Drf.yaml). No
+symbolic link below DIR is followed: one on the way is an error.
 A summary on stderr counts what was written, skipped and why, and what failed;
 --prune prints each file it removes ("PATH pruned") on stdout. A namespace
 that does not exist is an error; objects of a namespace being deleted are

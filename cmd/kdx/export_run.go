@@ -161,6 +161,9 @@ func (o *exportOptions) runDir(ctx context.Context, lister export.Lister, opts e
 	if err != nil {
 		return err
 	}
+	if stale := sink.StaleTemps(); len(stale) > 0 && !o.quiet {
+		fmt.Fprintf(o.f.streams.ErrOut, "Removed the temporary files an interrupted export left in %s: %s.\n", o.dir, query.Names(stale, 3))
+	}
 	opts.Sink, opts.Concurrency, opts.Writers = sink, o.concurrency, export.DefaultWriters
 	sum, err := o.runWithProgress(ctx, lister, opts)
 	if err == nil && o.prune {

@@ -28,6 +28,8 @@ type treeWatch struct {
 	sink    *export.DirSink
 	cleaner *export.Cleaner
 	out     io.Writer
+	// targets are the types watched, by WatchEvent.Source.
+	targets []discovery.Target
 	// batch are the changes since the last commit: "wrote PATH", "removed PATH".
 	batch []string
 }
@@ -42,6 +44,7 @@ func (o *exportOptions) watchTree(ctx context.Context, lister exportLister, opts
 	for _, t := range opts.Types {
 		targets = append(targets, discovery.Target{Mapping: lister.mappings[t.String()]})
 	}
+	w.targets = targets
 	req := watchRequest{allTypes: o.allTypes, timeout: o.watchTimeout}
 	client, timeout, err := watchClient(o.f, req)
 	if err != nil {
@@ -70,12 +73,15 @@ func (o *exportOptions) watchTree(ctx context.Context, lister exportLister, opts
 	return report.Result(err)
 }
 
-// handle writes or removes the file of each event's object.
+// handle writes or removes the file of each event's object, as an object
+// of the type watched whatever kind it says (export.AsListed).
 func (w *treeWatch) handle(ctx context.Context) func(dynamicclient.WatchEvent) error {
 	return func(ev dynamicclient.WatchEvent) error {
-		obj := ev.Object
+		obj := ev.Object.DeepCopy()
+		if ev.Source < len(w.targets) {
+			export.AsListed(obj, w.targets[ev.Source].GVK)
+		}
 		if ev.Type != watch.Deleted && w.cleaner.Skip(obj, false) == nil {
-			obj = obj.DeepCopy()
 			w.cleaner.Clean(obj)
 			rel, changed, err := w.sink.Update(ctx, obj)
 			if changed {
