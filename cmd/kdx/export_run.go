@@ -10,6 +10,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime/schema"
+	"k8s.io/klog/v2"
 
 	"github.com/kdxproject/kdx/discovery"
 	"github.com/kdxproject/kdx/dynamicclient"
@@ -164,7 +165,10 @@ func (o *exportOptions) runDir(ctx context.Context, lister export.Lister, opts e
 	opts.Sink, opts.Concurrency, opts.Writers = sink, o.concurrency, export.DefaultWriters
 	sum, err := o.runWithProgress(ctx, lister, opts)
 	if err == nil && o.prune {
-		sum.Pruned, err = sink.Prune(sum.PruneScope(opts, o.allTypes))
+		sum.Pruned, sum.Left, err = sink.Prune(sum.PruneScope(opts, o.allTypes))
+	}
+	if rerr := sink.SaveRecord(); err == nil {
+		err = rerr
 	}
 	if cerr := sink.Close(ctx); err == nil {
 		err = cerr
@@ -203,6 +207,11 @@ func (o *exportOptions) finish(sum *export.Summary, err error) error {
 		// (which --dir leaves empty otherwise).
 		for _, f := range sum.Pruned {
 			fmt.Fprintf(o.f.streams.Out, "%s pruned\n", f)
+		}
+		if klog.V(1).Enabled() {
+			for _, f := range sum.Left {
+				fmt.Fprintf(o.f.streams.ErrOut, "left %s: not written by kdx: %s\n", f.Path, f.Why)
+			}
 		}
 	}
 	if !o.quiet && sum != nil {
