@@ -154,7 +154,7 @@ func (o *exportOptions) runStream(ctx context.Context, lister export.Lister, opt
 // runDir exports to --dir, --concurrency types at once, prunes and syncs.
 func (o *exportOptions) runDir(ctx context.Context, lister export.Lister, opts export.Options) error {
 	if o.commit {
-		if err := checkGit(ctx, o.dir); err != nil {
+		if err := o.checkCommit(ctx, opts.Types); err != nil {
 			return err
 		}
 	}
@@ -177,7 +177,8 @@ func (o *exportOptions) runDir(ctx context.Context, lister export.Lister, opts e
 		return err
 	}
 	if o.commit {
-		if err := gitCommit(ctx, o.dir, fmt.Sprintf("kdx export: %d objects\n", sum.Exported())); err != nil {
+		paths := append(sink.Paths(), sum.Pruned...)
+		if err := o.gitCommit(ctx, paths, fmt.Sprintf("kdx export: %d objects\n", sum.Exported())); err != nil {
 			return err
 		}
 	}
