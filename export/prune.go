@@ -175,3 +175,21 @@ func removeIfEmpty(dir string) {
 		_ = os.Remove(dir)
 	}
 }
+
+// mayCover reports whether files under the directory ns (with group "")
+// or ns/group may be in scope.
+func (s PruneScope) mayCover(ns, group string) bool {
+	listed := slices.ContainsFunc(s.Types, func(k TypeKey) bool {
+		dirs := k.dirs()
+		return (group == "" || dirs[0] == group) && s.covers(ns, dirs)
+	})
+	switch {
+	case listed:
+		return true
+	case !s.AllTypes:
+		return false
+	case ns == ClusterDir:
+		return s.Namespace == ""
+	}
+	return s.Namespace == "" || ns == SafeName(s.Namespace)
+}

@@ -60,7 +60,9 @@ prints one line per file and the counts; -o json a machine-readable report.
 
 Give the flags the tree was exported with (-A or -n, --all-types or the types,
 --keep-status, --include-owned, --include-system, --redact-secrets, and
---format json for a tree of JSON files). Exit codes are diff's: 0 when there is no difference, 1
+--format json for a tree of JSON files). Only the files kdx wrote count (as for
+export --prune), and a symbolic link in the tree is an error, never followed.
+Exit codes are diff's: 0 when there is no difference, 1
 when there is, 2 when something could not be read (what could be read is still
 compared and printed).`,
 		Example: `  # What changed in the namespace since it was exported
@@ -202,8 +204,12 @@ func (o *diffOptions) Run(ctx context.Context) error {
 		}
 	}
 	rep.Write(e.f.streams.ErrOut)
+	links := sink.Links()
+	for _, l := range links {
+		fmt.Fprintf(e.f.streams.ErrOut, "error: %s is a symbolic link: not followed, not compared\n", l)
+	}
 	switch {
-	case rep.Len() > 0:
+	case rep.Len() > 0 || len(links) > 0:
 		return &cliutil.ExitError{Code: diffFailed}
 	case p.n > 0:
 		return &cliutil.ExitError{Code: diffFound}
