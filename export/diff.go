@@ -50,6 +50,11 @@ type DiffSink struct {
 	encode func(map[string]any) ([]byte, error)
 	found  func(Change) error
 
+	// Selected, when set, says which objects of the tree's files the
+	// comparison is about (those -l, --field-selector and --where select
+	// in the cluster): Gone reports no other file.
+	Selected func(*unstructured.Unstructured) bool
+
 	// mu guards claimed and links and serializes found.
 	mu sync.Mutex
 	// claimed are the relative paths of the objects read, with the object
@@ -130,8 +135,8 @@ func (d *DiffSink) Close(context.Context) error { return nil }
 // claimed, sorted, without their content (read it with ReadOld):
 // DriftGone for the types read, DriftUnserved for the directories of no
 // type read (types the server no longer serves, with AllTypes). Only the
-// files kdx wrote count (as for Prune). Links in scope are not followed:
-// see Links.
+// files kdx wrote count (as for Prune), and, with Selected, those whose
+// object it selects. Links in scope are not followed: see Links.
 func (d *DiffSink) Gone(s PruneScope) ([]Change, error) {
 	rec := readRecord(d.root)
 	d.mu.Lock()
@@ -197,7 +202,7 @@ func (d *DiffSink) unclaimed(rel string, drift Drift, rec record) ([]Change, err
 			d.links[filepath.Join(d.root, file)] = true
 			continue
 		}
-		_, why, err := kdxFile(d.root, file, rec)
+		obj, why, err := kdxFile(d.root, file, rec)
 		var link *LinkError
 		switch {
 		case errors.As(err, &link):
@@ -205,8 +210,36 @@ func (d *DiffSink) unclaimed(rel string, drift Drift, rec record) ([]Change, err
 			continue
 		case err != nil || why != "":
 			continue // not kdx's, or unreadable: as Prune, leave it
+		case d.Selected != nil && (obj == nil || !d.Selected(obj)):
+			continue
 		}
 		out = append(out, Change{Path: file, Drift: drift})
 	}
 	return out, nil
+}
+
+// TreeFormats are the formats (yaml, json) of the object files of the
+// tree at root, in the directories of namespace (every one when "") and
+// of cluster-scoped objects; links are not followed.
+func TreeFormats(root, namespace string) []Format {
+	found := map[Format]bool{}
+	for _, ns := range subdirs(root) {
+		if namespace != "" && ns != SafeName(namespace) && ns != ClusterDir {
+			continue
+		}
+		for _, group := range subdirs(filepath.Join(root, ns)) {
+			for _, kind := range subdirs(filepath.Join(root, ns, group)) {
+				entries, _ := os.ReadDir(filepath.Join(root, ns, group, kind))
+				for _, e := range entries {
+					if e.Type().IsRegular() && isLayoutFile(e.Name()) {
+						found[Format(strings.TrimPrefix(filepath.Ext(e.Name()), "."))] = true
+					}
+				}
+			}
+		}
+		if len(found) == 2 {
+			break
+		}
+	}
+	return slices.Sorted(maps.Keys(found))
 }

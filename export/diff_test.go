@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 )
 
 // diffTree writes docs to a tree under a new directory and returns it.
@@ -26,7 +28,7 @@ func diffTree(t *testing.T, docs ...string) string {
 
 // compare runs a DiffSink over root with the objects docs and returns its
 // changes (those found and those gone) and the links it met.
-func compare(t *testing.T, root string, scope PruneScope, docs ...string) ([]Change, []string) {
+func compare(t *testing.T, root string, scope PruneScope, selected func(*unstructured.Unstructured) bool, docs ...string) ([]Change, []string) {
 	t.Helper()
 	var found []Change
 	d, err := NewDiffSink(root, FormatYAML, func(c Change) error {
@@ -36,6 +38,7 @@ func compare(t *testing.T, root string, scope PruneScope, docs ...string) ([]Cha
 	if err != nil {
 		t.Fatal(err)
 	}
+	d.Selected = selected
 	for _, doc := range docs {
 		if err := d.Write(context.Background(), obj(t, doc)); err != nil {
 			t.Fatal(err)
@@ -90,7 +93,7 @@ func TestDiffSinkRefusesLinks(t *testing.T) {
 		}
 	}
 	cm := TypeKey{Kind: "ConfigMap", Namespaced: true}
-	changes, gotLinks := compare(t, root, PruneScope{AllTypes: true, Types: []TypeKey{cm}}, cmA, cmB)
+	changes, gotLinks := compare(t, root, PruneScope{AllTypes: true, Types: []TypeKey{cm}}, nil, cmA, cmB)
 	for _, c := range changes {
 		if strings.Contains(string(c.Old), "PRIVATE KEY") {
 			t.Errorf("%s: the key was read: %q", c.Path, c.Old)
@@ -110,15 +113,52 @@ func TestDiffSinkRefusesLinks(t *testing.T) {
 }
 
 // TestDiffSinkGoneOnlyKdxFiles: a user's files in the tree are not gone
-// objects.
+// objects; with a selection, only files whose object it selects are.
 func TestDiffSinkGoneOnlyKdxFiles(t *testing.T) {
-	root := diffTree(t, cmA, cmB, secret)
+	labelled := strings.Replace(cmB, "metadata: {name: b, namespace: shop}", "metadata: {name: b, namespace: shop, labels: {app: web}}", 1)
+	root := diffTree(t, cmA, labelled, secret)
 	writeFiles(t, root, userFiles)
 	cm := TypeKey{Kind: "ConfigMap", Namespaced: true}
 	sec := TypeKey{Kind: "Secret", Namespaced: true}
 	all := PruneScope{AllTypes: true, Types: []TypeKey{cm, sec}}
-	changes, _ := compare(t, root, all, cmA)
+	changes, _ := compare(t, root, all, nil, cmA)
 	if got, want := changePaths(changes), []string{"gone shop/core/ConfigMap/b.yaml", "gone shop/core/Secret/s.yaml"}; !slices.Equal(got, want) {
 		t.Errorf("changes %v, want %v", got, want)
+	}
+	web, err := Selection("app=web", "", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	changes, _ = compare(t, root, all, web)
+	if got, want := changePaths(changes), []string{"gone shop/core/ConfigMap/b.yaml"}; !slices.Equal(got, want) {
+		t.Errorf("with -l app=web: changes %v, want %v", got, want)
+	}
+	named, _ := Selection("", "metadata.name=s,type!=Opaque", func(m map[string]any) bool { return m["kind"] == "Secret" })
+	changes, _ = compare(t, root, all, named)
+	if got, want := changePaths(changes), []string{"gone shop/core/Secret/s.yaml"}; !slices.Equal(got, want) {
+		t.Errorf("with --field-selector and --where: changes %v, want %v", got, want)
+	}
+}
+
+func TestTreeFormats(t *testing.T) {
+	root := diffTree(t, cmA)
+	if got := TreeFormats(root, ""); !slices.Equal(got, []Format{FormatYAML}) {
+		t.Errorf("a YAML tree: %v", got)
+	}
+	d, _ := NewDirSink(filepath.Join(root, "j"), FormatJSON)
+	writeAll(t, d, role)
+	if got := TreeFormats(filepath.Join(root, "j"), "shop"); !slices.Equal(got, []Format{FormatJSON}) {
+		t.Errorf("a JSON tree: %v", got)
+	}
+	d, _ = NewDirSink(root, FormatJSON)
+	writeAll(t, d, strings.ReplaceAll(cmA, "shop", "other"))
+	if got := TreeFormats(root, ""); !slices.Equal(got, []Format{FormatJSON, FormatYAML}) {
+		t.Errorf("a mixed tree: %v", got)
+	}
+	if got := TreeFormats(root, "shop"); !slices.Equal(got, []Format{FormatYAML}) {
+		t.Errorf("the YAML namespace of a mixed tree: %v", got)
+	}
+	if got := TreeFormats(t.TempDir(), ""); len(got) != 0 {
+		t.Errorf("an empty tree: %v", got)
 	}
 }
