@@ -99,8 +99,15 @@ func (d *DirSink) SaveRecord() error {
 	for rel := range d.written {
 		rec[rel] = true
 	}
-	data := encodeRecord(rec)
 	path := filepath.Join(d.root, RecordFile)
+	if len(rec) == 0 {
+		// Nothing to record: no file (a record whose files are all gone goes).
+		if err := os.Remove(path); err == nil {
+			d.changed = append(d.changed, d.root)
+		}
+		return nil
+	}
+	data := encodeRecord(rec)
 	if unchanged(path, data, FileMode) {
 		return nil
 	}

@@ -192,3 +192,30 @@ func TestSaveRecord(t *testing.T) {
 		t.Errorf("an unchanged record was rewritten")
 	}
 }
+
+// TestSaveRecordNothingWritten: an export that wrote nothing leaves no
+// record, and removes one whose files are all gone.
+func TestSaveRecordNothingWritten(t *testing.T) {
+	root := t.TempDir()
+	d, _ := NewDirSink(root, FormatYAML)
+	if err := d.SaveRecord(); err != nil {
+		t.Fatal(err)
+	}
+	if files := treeList(t, root); len(files) != 0 {
+		t.Errorf("an export of nothing wrote %v", files)
+	}
+	writeAll(t, d, cmA)
+	if err := d.SaveRecord(); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Remove(filepath.Join(root, "shop/core/ConfigMap/a.yaml")); err != nil {
+		t.Fatal(err)
+	}
+	d2, _ := NewDirSink(root, FormatYAML)
+	if err := d2.SaveRecord(); err != nil {
+		t.Fatal(err)
+	}
+	if files := treeList(t, root); len(files) != 0 {
+		t.Errorf("a record of files all gone stayed: %v", files)
+	}
+}
