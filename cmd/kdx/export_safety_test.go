@@ -16,13 +16,7 @@ import (
 func writeTreeFiles(t *testing.T, dir string, files map[string]string) {
 	t.Helper()
 	for rel, content := range files {
-		path := filepath.Join(dir, rel)
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
-			t.Fatal(err)
-		}
+		writeTestFile(t, filepath.Join(dir, rel), content)
 	}
 }
 
@@ -80,9 +74,10 @@ func TestE2EExportPruneLeavesUserFiles(t *testing.T) {
 	}
 }
 
-// gitIn returns a function running git in dir, failing t on an error.
-func gitIn(t *testing.T, dir string) func(args ...string) string {
-	return func(args ...string) string {
+// newGitRepo makes dir a git work tree with an identity to commit as, and
+// returns a function running git in it that fails t on an error.
+func newGitRepo(t *testing.T, dir string) func(args ...string) string {
+	git := func(args ...string) string {
 		t.Helper()
 		out, err := exec.Command("git", append([]string{"-C", dir}, args...)...).CombinedOutput()
 		if err != nil {
@@ -90,6 +85,10 @@ func gitIn(t *testing.T, dir string) func(args ...string) string {
 		}
 		return string(out)
 	}
+	git("init", "-q")
+	git("config", "user.email", "kdx@example.org")
+	git("config", "user.name", "kdx test")
+	return git
 }
 
 // TestE2EExportCommit: --commit into a directory not created yet in a work
@@ -103,10 +102,7 @@ func TestE2EExportCommit(t *testing.T) {
 	exportConfigMaps(t, env, ns, 2)
 	env.Apply(t, "apiVersion: v1\nkind: Secret\nmetadata: {name: db, namespace: "+ns+"}\nstringData: {password: hunter2}\n")
 	repo := t.TempDir()
-	git := gitIn(t, repo)
-	git("init", "-q")
-	git("config", "user.email", "kdx@example.org")
-	git("config", "user.name", "kdx test")
+	git := newGitRepo(t, repo)
 	writeTreeFiles(t, repo, map[string]string{"README.md": "mine\n", "staged.txt": "work in progress\n"})
 	git("add", "README.md")
 	git("commit", "-q", "-m", "first")
