@@ -164,7 +164,7 @@ func TestPrune(t *testing.T) {
 			_ = os.WriteFile(filepath.Join(root, "shop/core/ConfigMap", tempPrefix+"123"), []byte("x"), 0o600)
 			d2, _ := NewDirSink(root, FormatYAML)
 			writeAll(t, d2, cmA)
-			if _, err := d2.Prune(tc.scope); err != nil {
+			if _, _, err := d2.Prune(tc.scope); err != nil {
 				t.Fatal(err)
 			}
 			var got []string

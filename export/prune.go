@@ -2,6 +2,7 @@ package export
 
 import (
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
@@ -57,23 +58,38 @@ func (s PruneScope) covers(ns string, typeDirs [2]string) bool {
 	return s.AllTypes && inNamespace
 }
 
-// Prune removes the files in scope that this run did not write, temporary
-// files left by a killed run, and the directories that this emptied. Files
-// that are not object files (README.md, .git) are never touched. It
-// returns the removed files' paths relative to the root, sorted. Call it
-// after the last Write and before Close.
-func (d *DirSink) Prune(s PruneScope) ([]string, error) {
+// LeftFile is a file in the scope of a prune that was left because kdx
+// did not write it: its path is not where export puts the object it holds
+// (a chart, a kustomize patch), it cannot be read as one object, or it is
+// a symbolic link.
+type LeftFile struct {
+	// Path is relative to the root.
+	Path string
+	// Why says why it is not kdx's.
+	Why string
+}
+
+// Prune removes the files in scope that this run did not write and that
+// kdx wrote (see kdxFile: listed in RecordFile, or holding the object their
+// path names), temporary files left by a killed run, and the directories
+// that this emptied. Other files (README.md, .git, a chart's templates, a
+// user's patch) are never touched: those in scope are returned as left.
+// It returns the removed files' paths relative to the root, sorted.
+// Directories and files that are symbolic links are not followed, nor
+// removed. Call it after the last Write and before Close.
+func (d *DirSink) Prune(s PruneScope) (removed []string, left []LeftFile, err error) {
+	rec := readRecord(d.root)
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	var removed []string
-	err := d.walkKindDirs(func(ns string, typeDirs [2]string) error {
+	err = d.walkKindDirs(func(ns string, typeDirs [2]string) error {
 		rel := filepath.Join(ns, typeDirs[0], typeDirs[1])
-		gone, err := d.pruneKindDir(rel, s.covers(ns, typeDirs))
-		removed = append(removed, gone...)
+		gone, kept, err := d.pruneKindDir(rel, s.covers(ns, typeDirs), rec)
+		removed, left = append(removed, gone...), append(left, kept...)
 		return err
 	})
 	slices.Sort(removed)
-	return removed, err
+	slices.SortFunc(left, func(a, b LeftFile) int { return strings.Compare(a.Path, b.Path) })
+	return removed, left, err
 }
 
 // walkKindDirs calls fn for each <namespace>/<group>/<kind> directory.
@@ -93,31 +109,46 @@ func (d *DirSink) walkKindDirs(fn func(ns string, typeDirs [2]string) error) err
 }
 
 // pruneKindDir removes the temporary files in the directory rel and, if
-// inScope, the object files this run did not write.
-func (d *DirSink) pruneKindDir(rel string, inScope bool) ([]string, error) {
+// inScope, the object files kdx wrote (see kdxFile) that this run did not
+// write; it returns those removed and the object files it left.
+func (d *DirSink) pruneKindDir(rel string, inScope bool, rec record) (removed []string, left []LeftFile, err error) {
 	entries, err := os.ReadDir(filepath.Join(d.root, rel))
 	if err != nil {
-		return nil, fmt.Errorf("failed to read directory %s: %w", filepath.Join(d.root, rel), err)
+		return nil, nil, fmt.Errorf("failed to read directory %s: %w", filepath.Join(d.root, rel), err)
 	}
-	var removed []string
 	for _, e := range entries {
 		name, file := e.Name(), filepath.Join(rel, e.Name())
-		stale := inScope && isLayoutFile(name) && d.written[file] == ""
-		if e.IsDir() || !(stale || strings.HasPrefix(name, tempPrefix)) {
+		candidate := inScope && isLayoutFile(name) && d.written[file] == ""
+		temp := strings.HasPrefix(name, tempPrefix) && e.Type().IsRegular()
+		switch {
+		case candidate && e.Type()&fs.ModeSymlink != 0:
+			left = append(left, LeftFile{Path: file, Why: "a symbolic link"})
+			continue
+		case candidate && !e.Type().IsRegular():
+			continue
+		case candidate:
+			if _, why, err := kdxFile(d.root, file, rec); err != nil || why != "" {
+				if err != nil {
+					why = err.Error()
+				}
+				left = append(left, LeftFile{Path: file, Why: why})
+				continue
+			}
+		case !temp:
 			continue
 		}
 		if err := os.Remove(filepath.Join(d.root, file)); err != nil {
-			return removed, fmt.Errorf("failed to remove %s: %w", filepath.Join(d.root, file), err)
+			return removed, left, fmt.Errorf("failed to remove %s: %w", filepath.Join(d.root, file), err)
 		}
 		d.changed = append(d.changed, filepath.Join(d.root, rel))
-		if stale {
+		if candidate {
 			removed = append(removed, file)
 		}
 	}
 	if len(removed) > 0 {
 		removeIfEmpty(filepath.Join(d.root, rel))
 	}
-	return removed, nil
+	return removed, left, nil
 }
 
 // subdirs lists the directories in dir whose names do not start with a dot.
@@ -137,4 +168,22 @@ func removeIfEmpty(dir string) {
 	if entries, err := os.ReadDir(dir); err == nil && len(entries) == 0 {
 		_ = os.Remove(dir)
 	}
+}
+
+// mayCover reports whether files under the directory ns (with group "")
+// or ns/group may be in scope.
+func (s PruneScope) mayCover(ns, group string) bool {
+	listed := slices.ContainsFunc(s.Types, func(k TypeKey) bool {
+		dirs := k.dirs()
+		return (group == "" || dirs[0] == group) && s.covers(ns, dirs)
+	})
+	switch {
+	case listed:
+		return true
+	case !s.AllTypes:
+		return false
+	case ns == ClusterDir:
+		return s.Namespace == ""
+	}
+	return s.Namespace == "" || ns == SafeName(s.Namespace)
 }

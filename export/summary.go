@@ -14,6 +14,8 @@ type Summary struct {
 	Types []TypeResult
 	// Pruned are the files --prune removed, relative to the directory.
 	Pruned []string
+	// Left are the files in --prune's scope that it left, not being kdx's.
+	Left []LeftFile
 }
 
 // TypeResult is what the export of one type did.

@@ -33,10 +33,12 @@ const (
 // export` would write now with the same flags.
 type diffOptions struct {
 	export exportOptions
-	file   diffFileFlags // -f: what apply would change (diff_file.go)
-	stat   bool
-	output string
-	color  string
+	// formatGiven says that --format was given: else the tree's files say.
+	formatGiven bool
+	file        diffFileFlags // -f: what apply would change (diff_file.go)
+	stat        bool
+	output      string
+	color       string
 }
 
 func newDiffCommand(f *factory) *cobra.Command {
@@ -59,8 +61,12 @@ server no longer serves. A fresh export shows no drift, byte for byte. --stat
 prints one line per file and the counts; -o json a machine-readable report.
 
 Give the flags the tree was exported with (-A or -n, --all-types or the types,
---keep-status, --include-owned, --include-system, --redact-secrets, and
---format json for a tree of JSON files). Exit codes are diff's: 0 when there is no difference, 1
+-l, --field-selector, --where, --keep-status, --include-owned, --include-system,
+--redact-secrets); whether the tree holds YAML or JSON files is read from it.
+With a selection (-l, --field-selector, --where) a file is gone when the object
+it holds matches it and the cluster has no such object that does. Only the files
+kdx wrote count (as for export --prune), and a symbolic link in the tree is an
+error, never followed. Exit codes are diff's: 0 when there is no difference, 1
 when there is, 2 when something could not be read (what could be read is still
 compared and printed).`,
 		Example: `  # What changed in the namespace since it was exported
@@ -84,10 +90,11 @@ compared and printed).`,
 func (o *diffOptions) AddFlags(fs *pflag.FlagSet) {
 	e := &o.export
 	fs.StringVar(&e.dir, "dir", "", "the export tree to compare with (written by kdx export --dir)")
-	fs.StringVar(&e.output, "format", e.output, "the format of the tree's files: yaml or json (export's -o)")
+	fs.StringVar(&e.output, "format", e.output, "the format of the tree's files: yaml or json (export's -o); by default, that of the files")
 	fs.BoolVarP(&e.allNamespaces, "all-namespaces", "A", false, "compare every namespace (with --all-types, cluster-scoped types too)")
 	fs.StringVarP(&e.selector, "selector", "l", "", "label selector, as given to export")
 	fs.StringVar(&e.fieldSelector, "field-selector", "", "field selector, as given to export")
+	e.where.AddFlags(fs, "compared, as given to export")
 	fs.BoolVar(&e.allTypes, "all-types", false, "compare every type that can be listed; the tree's types no longer served are reported")
 	fs.StringSliceVar(&e.exclude, "exclude", nil, "with --all-types, types to leave out")
 	fs.BoolVar(&e.keepStatus, "keep-status", false, "as export's --keep-status")
@@ -114,6 +121,7 @@ func (o *diffOptions) Complete(cmd *cobra.Command, args []string) error {
 		}
 		return nil
 	}
+	o.formatGiven = cmd.Flags().Changed("format")
 	return o.export.Complete(cmd, args)
 }
 
@@ -136,8 +144,6 @@ func (o *diffOptions) Validate() error {
 		return fmt.Errorf("--color must be auto, always or never, not %q", o.color)
 	case hasNames(o.export.args):
 		return errors.New("diff compares whole types: give types without object names")
-	case o.export.selector != "" || o.export.fieldSelector != "":
-		return errors.New("diff cannot be used with --selector or --field-selector: kdx could not tell which files they leave out")
 	}
 	return o.export.Validate()
 }
@@ -171,8 +177,18 @@ func (o *diffOptions) Run(ctx context.Context) error {
 	out := bufio.NewWriterSize(e.f.streams.Out, 64<<10)
 	defer out.Flush()
 	p := &driftPrinter{o: o, out: out, color: o.color == "always" || o.color == "auto" && isTerminal(e.f.streams.Out)}
+	if err := o.treeFormat(opts.Namespace); err != nil {
+		return err
+	}
 	sink, err := export.NewDiffSink(e.dir, e.format, p.found)
 	if err != nil {
+		return err
+	}
+	var where func(map[string]any) bool
+	if e.where.on() {
+		where = e.where.filter.Match
+	}
+	if sink.Selected, err = export.Selection(e.selector, e.fieldSelector, where); err != nil {
 		return err
 	}
 	p.sink = sink
@@ -202,11 +218,30 @@ func (o *diffOptions) Run(ctx context.Context) error {
 		}
 	}
 	rep.Write(e.f.streams.ErrOut)
+	links := sink.Links()
+	for _, l := range links {
+		fmt.Fprintf(e.f.streams.ErrOut, "error: %s is a symbolic link: not followed, not compared\n", l)
+	}
 	switch {
-	case rep.Len() > 0:
+	case rep.Len() > 0 || len(links) > 0:
 		return &cliutil.ExitError{Code: diffFailed}
 	case p.n > 0:
 		return &cliutil.ExitError{Code: diffFound}
+	}
+	return nil
+}
+
+// treeFormat is the format of the tree's files, without --format: json
+// for a tree of JSON files, else yaml.
+func (o *diffOptions) treeFormat(namespace string) error {
+	if o.formatGiven {
+		return nil
+	}
+	switch formats := export.TreeFormats(o.export.dir, namespace); len(formats) {
+	case 1:
+		o.export.format = formats[0]
+	case 2:
+		return fmt.Errorf("%s holds both YAML and JSON object files: give --format yaml or --format json", o.export.dir)
 	}
 	return nil
 }

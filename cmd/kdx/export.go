@@ -39,6 +39,8 @@ type exportOptions struct {
 	watch        bool
 	watchTimeout time.Duration
 	commit       bool
+	// commitSecrets lets --commit commit Secrets that are not redacted.
+	commitSecrets bool
 
 	// Set by Run: the namespaces read from that are being deleted.
 	terminating []string
@@ -120,7 +122,8 @@ func (o *exportOptions) AddFlags(fs *pflag.FlagSet) {
 	fs.BoolVar(&o.rules, "rules", false, "print the fields export removes and the objects it skips, with why, and exit")
 	fs.BoolVarP(&o.watch, "watch", "w", false, "with --dir, keep the tree in step with the cluster after the export, from watch events (until --timeout or an interrupt)")
 	fs.DurationVar(&o.watchTimeout, "timeout", 0, "with --watch, stop after this long (e.g. 30s, 5m) and exit 0")
-	fs.BoolVar(&o.commit, "commit", false, "with --dir, make a git commit of the export and, with --watch, one per batch of changes (DIR must be in a git work tree)")
+	fs.BoolVar(&o.commit, "commit", false, "with --dir, make a git commit of the files the export changed and, with --watch, one per batch of changes (DIR must be in a git work tree); Secrets need --redact-secrets or --commit-secrets")
+	fs.BoolVar(&o.commitSecrets, "commit-secrets", false, "with --commit, commit Secrets with their values (git keeps them for every clone to read)")
 	o.where.AddFlags(fs, "exported")
 }
 
@@ -152,6 +155,8 @@ func (o *exportOptions) Validate() error {
 		return errors.New("--prune needs --dir")
 	case (o.watch || o.commit) && o.dir == "":
 		return errors.New("--watch and --commit need --dir: the tree to keep in step")
+	case o.commitSecrets && !o.commit:
+		return errors.New("--commit-secrets goes with --commit")
 	case o.watchTimeout != 0 && !o.watch:
 		return errors.New("--timeout goes with --watch")
 	case o.watchTimeout < 0:

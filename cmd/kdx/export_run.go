@@ -10,6 +10,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime/schema"
+	"k8s.io/klog/v2"
 
 	"github.com/kdxproject/kdx/discovery"
 	"github.com/kdxproject/kdx/dynamicclient"
@@ -153,7 +154,7 @@ func (o *exportOptions) runStream(ctx context.Context, lister export.Lister, opt
 // runDir exports to --dir, --concurrency types at once, prunes and syncs.
 func (o *exportOptions) runDir(ctx context.Context, lister export.Lister, opts export.Options) error {
 	if o.commit {
-		if err := checkGit(ctx, o.dir); err != nil {
+		if err := o.checkCommit(ctx, opts.Types); err != nil {
 			return err
 		}
 	}
@@ -167,7 +168,10 @@ func (o *exportOptions) runDir(ctx context.Context, lister export.Lister, opts e
 	opts.Sink, opts.Concurrency, opts.Writers = sink, o.concurrency, export.DefaultWriters
 	sum, err := o.runWithProgress(ctx, lister, opts)
 	if err == nil && o.prune {
-		sum.Pruned, err = sink.Prune(sum.PruneScope(opts, o.allTypes))
+		sum.Pruned, sum.Left, err = sink.Prune(sum.PruneScope(opts, o.allTypes))
+	}
+	if rerr := sink.SaveRecord(); err == nil {
+		err = rerr
 	}
 	if cerr := sink.Close(ctx); err == nil {
 		err = cerr
@@ -176,7 +180,8 @@ func (o *exportOptions) runDir(ctx context.Context, lister export.Lister, opts e
 		return err
 	}
 	if o.commit {
-		if err := gitCommit(ctx, o.dir, fmt.Sprintf("kdx export: %d objects\n", sum.Exported())); err != nil {
+		paths := append(sink.Paths(), sum.Pruned...)
+		if err := o.gitCommit(ctx, paths, fmt.Sprintf("kdx export: %d objects\n", sum.Exported())); err != nil {
 			return err
 		}
 	}
@@ -206,6 +211,11 @@ func (o *exportOptions) finish(sum *export.Summary, err error) error {
 		// (which --dir leaves empty otherwise).
 		for _, f := range sum.Pruned {
 			fmt.Fprintf(o.f.streams.Out, "%s pruned\n", f)
+		}
+		if klog.V(1).Enabled() {
+			for _, f := range sum.Left {
+				fmt.Fprintf(o.f.streams.ErrOut, "left %s: not written by kdx: %s\n", f.Path, f.Why)
+			}
 		}
 	}
 	if !o.quiet && sum != nil {

@@ -7,11 +7,13 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
 	"time"
 
+	"github.com/kdxproject/kdx/export"
 	"github.com/kdxproject/kdx/internal/testenv"
 )
 
@@ -185,6 +187,11 @@ func TestExportInterrupted(t *testing.T) {
 			t.Errorf("stderr does not say the export was interrupted:\n%s", stderr)
 		}
 		files := treeFiles(t, dir)
+		files = slices.DeleteFunc(files, func(f string) bool { return f == export.RecordFile })
+		// The record of what was written lists the files there, all of them.
+		if record, err := os.ReadFile(filepath.Join(dir, export.RecordFile)); err != nil || !strings.HasSuffix(string(record), "\n"+strings.Join(files, "\n")+"\n") {
+			t.Errorf("the record of the files written (%v):\n%s\nwant it to list:\n%s", err, record, strings.Join(files, "\n"))
+		}
 		for _, f := range files {
 			data, _ := os.ReadFile(filepath.Join(dir, f))
 			name := strings.TrimSuffix(filepath.Base(f), ".yaml")

@@ -1,12 +1,10 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"io"
-	"os/exec"
 	"slices"
 	"strings"
 
@@ -110,17 +108,21 @@ func (w *treeWatch) flush(ctx context.Context) error {
 	if err := w.sink.Close(ctx); err != nil {
 		return err
 	}
+	var err error
 	if w.o.commit {
-		if err := gitCommit(ctx, w.o.dir, commitMessage(batch)); err != nil {
-			return err
+		paths := make([]string, len(batch))
+		for i, c := range batch {
+			_, paths[i], _ = strings.Cut(c, " ")
 		}
+		err = w.o.gitCommit(ctx, paths, commitMessage(batch))
 	}
 	// Printed once durable (and committed): a script reading the lines sees
-	// the tree as they say.
+	// the tree as they say. A commit that failed stops the watch, but
+	// the files were written: they are printed all the same.
 	for _, c := range batch {
 		fmt.Fprintln(w.out, c)
 	}
-	return nil
+	return err
 }
 
 // commitMessage names what a batch changed: a summary line, then each file.
@@ -141,35 +143,22 @@ func commitMessage(batch []string) string {
 	return subject + "\n\n" + strings.Join(batch, "\n") + "\n"
 }
 
-// checkGit checks, before the export, that --commit can commit in dir: a
-// git binary on PATH and dir inside a work tree.
-func checkGit(ctx context.Context, dir string) error {
-	if _, err := exec.LookPath("git"); err != nil {
-		return errors.New("--commit needs git on PATH")
+// checkCommit checks, before the export, that --commit can commit in
+// --dir (see export.CheckGit) and that it would not commit the values of
+// Secrets, which git keeps for every clone to read, unless asked.
+func (o *exportOptions) checkCommit(ctx context.Context, types []export.Type) error {
+	if !o.redactSecrets && !o.commitSecrets && slices.ContainsFunc(types, export.Type.HoldsSecrets) {
+		return errors.New("--commit would store the values of Secrets in git, for every clone to read: add --redact-secrets (or --exclude secrets), or --commit-secrets to commit them as they are")
 	}
-	out, err := exec.CommandContext(ctx, "git", "-C", dir, "rev-parse", "--is-inside-work-tree").CombinedOutput()
-	if err != nil || strings.TrimSpace(string(out)) != "true" {
-		return fmt.Errorf("--commit needs %s to be in a git work tree (git init %s)", dir, dir)
-	}
-	return nil
+	return export.CheckGit(ctx, o.dir)
 }
 
-// gitCommit commits every change under dir.
-func gitCommit(ctx context.Context, dir, message string) error {
-	for _, args := range [][]string{{"add", "-A", "."}, {"diff", "--cached", "--quiet"}, {"commit", "-q", "-F", "-"}} {
-		cmd := exec.CommandContext(ctx, "git", append([]string{"-C", dir}, args...)...)
-		if args[0] == "diff" {
-			if cmd.Run() == nil {
-				return nil // nothing staged: the batch changed nothing in the end
-			}
-			continue
-		}
-		cmd.Stdin = strings.NewReader(message)
-		var out bytes.Buffer
-		cmd.Stdout, cmd.Stderr = &out, &out
-		if err := cmd.Run(); err != nil {
-			return fmt.Errorf("git %s in %s failed: %v: %s", args[0], dir, err, oneLine(strings.TrimSpace(out.String())))
-		}
+// gitCommit commits the paths of --dir kdx changed (see export.GitTree),
+// and says which ones git ignores.
+func (o *exportOptions) gitCommit(ctx context.Context, paths []string, message string) error {
+	c, err := export.GitTree{Dir: o.dir}.Commit(ctx, paths, message)
+	if len(c.Ignored) > 0 {
+		fmt.Fprintf(o.f.streams.ErrOut, "Warning: not committed, ignored by git: %s\n", query.Names(c.Ignored, 5))
 	}
-	return nil
+	return err
 }

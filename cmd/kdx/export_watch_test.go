@@ -1,7 +1,6 @@
 package main
 
 import (
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -27,17 +26,7 @@ func TestExportWatchFollowsTheCluster(t *testing.T) {
 		obj.create(gadgetsGVR, name)
 	}
 	tree := t.TempDir()
-	git := func(args ...string) string {
-		t.Helper()
-		out, err := exec.Command("git", append([]string{"-C", tree}, args...)...).CombinedOutput()
-		if err != nil {
-			t.Fatalf("git %v: %v\n%s", args, err, out)
-		}
-		return string(out)
-	}
-	git("init", "-q")
-	git("config", "user.email", "kdx@example.org")
-	git("config", "user.name", "kdx test")
+	git := newGitRepo(t, tree)
 
 	p := startKdx(t, env, env.Kubeconfig, "export", "configmaps,gadgets", "-n", ns, "--dir", tree, "--watch", "--commit")
 	waitStderr(t, p, "Watching 2 types")
