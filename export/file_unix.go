@@ -102,11 +102,12 @@ func (d dirRef) readlink(name string) string {
 	return string(buf[:n])
 }
 
-// open opens the file name of d for reading without following a link.
+// open opens the file name of d for reading without following a link,
+// and without waiting for a writer if it is a FIFO (O_NONBLOCK).
 func (d dirRef) open(name string) (*os.File, error) {
 	var fd int
 	err := retryEINTR(func() (err error) {
-		fd, err = unix.Openat(d.fd, name, unix.O_RDONLY|unix.O_NOFOLLOW|unix.O_CLOEXEC, 0)
+		fd, err = unix.Openat(d.fd, name, unix.O_RDONLY|unix.O_NOFOLLOW|unix.O_CLOEXEC|unix.O_NONBLOCK, 0)
 		return err
 	})
 	path := joinPath(d.path, name)

@@ -2,14 +2,13 @@ package export
 
 import (
 	"bufio"
+	"context"
 	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"maps"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -90,7 +89,7 @@ func encodeRecord(rec record) []byte {
 func (d *DirSink) SaveRecord() error {
 	rec := readRecord(d.root)
 	for rel := range rec {
-		if info, err := lstatTree(d.root, rel); err != nil || !info.Mode().IsRegular() {
+		if info, err := statTree(d.root, rel); err != nil || !info.Mode().IsRegular() {
 			delete(rec, rel)
 		}
 	}
@@ -102,24 +101,18 @@ func (d *DirSink) SaveRecord() error {
 	path := filepath.Join(d.root, RecordFile)
 	if len(rec) == 0 {
 		// Nothing to record: no file (a record whose files are all gone goes).
-		if err := os.Remove(path); err == nil {
+		removed, err := removeFileIn(d.top, RecordFile)
+		if removed {
 			d.changed = append(d.changed, d.root)
 		}
-		return nil
+		return err
 	}
 	data := encodeRecord(rec)
-	if unchanged(path, data, FileMode) {
-		return nil
+	if same, err := d.unchanged(d.top, RecordFile, data, FileMode); err != nil || same {
+		return err
 	}
-	chmod := d.umask < 0 || fs.FileMode(d.umask)&FileMode != 0
-	tmp, err := d.temps.write(d.root, data, FileMode, chmod)
-	if err == nil {
-		if err = renameFile(tmp, path); err != nil {
-			_ = os.Remove(tmp)
-		}
-	}
-	if err != nil {
-		return fmt.Errorf("failed to write %s: %w", path, err)
+	if _, err := d.writeAtomic(context.Background(), d.top, RecordFile, data, FileMode); err != nil {
+		return err
 	}
 	d.changed = append(d.changed, path)
 	return nil
