@@ -22,11 +22,9 @@ import (
 
 func init() { register(newDiffCommand) }
 
-// Exit codes of diff, as diff(1)'s and kubectl diff's.
-const (
-	diffFound  = 1
-	diffFailed = 2
-)
+// diffFound is diff's answer when there are differences, as diff(1)'s
+// and kubectl diff's 1; any failure exits 2 (unixTool).
+const diffFound cliutil.Outcome = 1
 
 // diffOptions are the flags and inputs of `kdx diff --dir`: export's
 // selection and cleaning flags, so that the comparison is with what `kdx
@@ -76,7 +74,7 @@ compared and printed).`,
 		RunE:              runE(o),
 	}
 	o.AddFlags(cmd.Flags())
-	return cmd
+	return unixTool(cmd)
 }
 
 // AddFlags adds diff's flags: export's selection and cleaning flags, and
@@ -164,18 +162,18 @@ func (o *diffOptions) Run(ctx context.Context) error {
 		return o.runFile(ctx) // diff_file.go
 	}
 	e := &o.export
-	lister, opts, err := e.prepare(ctx)
-	if err != nil {
-		return err
-	}
 	out := bufio.NewWriterSize(e.f.streams.Out, 64<<10)
 	defer out.Flush()
 	p := &driftPrinter{o: o, out: out, color: o.color == "always" || o.color == "auto" && isTerminal(e.f.streams.Out)}
-	sink, err := export.NewDiffSink(e.dir, e.format, p.found)
+	sink, err := export.NewDiffSink(e.dir, e.format, p.found) // a missing tree is said before the server is asked
 	if err != nil {
 		return err
 	}
 	p.sink = sink
+	lister, opts, err := e.prepare(ctx)
+	if err != nil {
+		return err
+	}
 	opts.Sink, opts.Concurrency, opts.Writers = sink, e.concurrency, export.DefaultWriters
 	sum, err := export.Run(ctx, lister, opts)
 	if err != nil {
@@ -204,9 +202,9 @@ func (o *diffOptions) Run(ctx context.Context) error {
 	rep.Write(e.f.streams.ErrOut)
 	switch {
 	case rep.Len() > 0:
-		return &cliutil.ExitError{Code: diffFailed}
+		return &cliutil.ExitError{Code: cliutil.ToolFailure}
 	case p.n > 0:
-		return &cliutil.ExitError{Code: diffFound}
+		return diffFound
 	}
 	return nil
 }

@@ -120,9 +120,9 @@ func (o *diffOptions) runFile(ctx context.Context) error {
 	}
 	switch {
 	case len(failures) > 0:
-		return &cliutil.ExitError{Code: diffFailed}
+		return &cliutil.ExitError{Code: cliutil.ToolFailure}
 	case changed > 0:
-		return &cliutil.ExitError{Code: diffFound}
+		return diffFound
 	}
 	return nil
 }

@@ -46,11 +46,9 @@ type grepOptions struct {
 	printer render.Printer // -o json|jsonl|yaml|name; nil for match lines
 }
 
-// Exit codes of grep, as grep(1)'s: a match, no match, something failed.
-const (
-	grepNoMatch = 1
-	grepFailed  = 2
-)
+// grepNoMatch is grep's answer when nothing matched, as grep(1)'s 1; any
+// failure exits 2 (unixTool).
+const grepNoMatch cliutil.Outcome = 1
 
 func newGrepCommand(f *factory) *cobra.Command {
 	o := &grepOptions{f: f, concurrency: query.DefaultConcurrency, chunkSize: 500}
@@ -86,7 +84,7 @@ read is searched and printed, and the failures are on stderr, one line per cause
 		RunE: runE(o),
 	}
 	o.AddFlags(cmd.Flags())
-	return cmd
+	return unixTool(cmd)
 }
 
 // AddFlags adds grep's flags.
@@ -163,7 +161,7 @@ func (o *grepOptions) Run(ctx context.Context) error {
 		err = fmt.Errorf("failed to write output: %w", ferr)
 	}
 	if err != nil {
-		return &cliutil.ExitError{Code: grepFailed, Err: err}
+		return err
 	}
 	res.report.Write(o.f.streams.ErrOut)
 	return res.exit()
@@ -179,9 +177,9 @@ type grepResult struct {
 func (r grepResult) exit() error {
 	switch {
 	case r.report.Len() > 0:
-		return &cliutil.ExitError{Code: grepFailed}
+		return &cliutil.ExitError{Code: cliutil.ToolFailure}
 	case r.matched == 0:
-		return &cliutil.ExitError{Code: grepNoMatch}
+		return grepNoMatch
 	}
 	return nil
 }

@@ -1,0 +1,149 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"net"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"k8s.io/cli-runtime/pkg/genericiooptions"
+	"k8s.io/client-go/rest"
+
+	"github.com/kdxproject/kdx/internal/testenv"
+)
+
+// yamlBomb is a "billion laughs": nine levels of aliases, each repeating
+// the one before nine times.
+var yamlBomb = func() string {
+	var b strings.Builder
+	b.WriteString("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: bomb}\n")
+	b.WriteString(`l0: &l0 ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]` + "\n")
+	for i := 1; i < 9; i++ {
+		prev := "*l" + string(rune('0'+i-1))
+		b.WriteString("l" + string(rune('0'+i)) + ": &l" + string(rune('0'+i)) + " [" + strings.Repeat(prev+",", 8) + prev + "]\n")
+	}
+	return b.String()
+}()
+
+// unreachableKubeconfig is a kubeconfig whose server is a closed port of
+// 127.0.0.1.
+func unreachableKubeconfig(t *testing.T) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	l.Close()
+	return testenv.WriteFleetKubeconfig(t, testenv.FleetContext{Name: "down", Config: &rest.Config{Host: "https://" + addr}})
+}
+
+// hangingKubeconfig is a kubeconfig whose server, on 127.0.0.1, accepts
+// connections and never answers.
+func hangingKubeconfig(t *testing.T) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { l.Close() })
+	go func() {
+		var conns []net.Conn
+		defer func() {
+			for _, c := range conns {
+				c.Close()
+			}
+		}()
+		for {
+			c, err := l.Accept()
+			if err != nil {
+				return
+			}
+			conns = append(conns, c)
+		}
+	}()
+	return testenv.WriteFleetKubeconfig(t, testenv.FleetContext{Name: "hangs", Config: &rest.Config{Host: "https://" + l.Addr().String()}})
+}
+
+// runKdx runs kdx in this process with args and ctx, HOME and its caches in
+// a directory of t; it returns what it printed and its exit code.
+func runKdx(ctx context.Context, t *testing.T, args ...string) testenv.Result {
+	t.Helper()
+	home := t.TempDir()
+	t.Setenv("HOME", home)
+	t.Setenv("XDG_CACHE_HOME", filepath.Join(home, ".cache"))
+	var out, errOut bytes.Buffer
+	streams := genericiooptions.IOStreams{In: &bytes.Buffer{}, Out: &out, ErrOut: &errOut}
+	code := run(ctx, NewRootCommand("kdx", streams), args, &errOut)
+	return testenv.Result{Stdout: out.String(), Stderr: errOut.String(), ExitCode: code}
+}
+
+// TestToolExitCodesOnFailure checks that every failure of diff and grep,
+// commands modelled on diff(1) and grep(1), exits 2, the code of trouble,
+// never 1, their answer (differences found, nothing matched).
+func TestToolExitCodesOnFailure(t *testing.T) {
+	dir := t.TempDir()
+	good := writeFile(t, dir, "good.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a, namespace: default}\ndata: {k: v}\n")
+	dup := writeFile(t, dir, "dup.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\ndata: {k: v, k: w}\n")
+	bomb := writeFile(t, dir, "bomb.yaml", yamlBomb)
+	tree := t.TempDir()
+	down := unreachableKubeconfig(t)
+	hangs := hangingKubeconfig(t)
+	for _, tc := range []struct {
+		name string
+		args []string
+	}{
+		{"diff: a missing file", []string{"--kubeconfig", down, "diff", "-f", filepath.Join(dir, "missing.yaml")}},
+		{"diff: a missing directory", []string{"--kubeconfig", down, "diff", "configmaps", "--dir", filepath.Join(dir, "missing")}},
+		{"diff: a duplicate field", []string{"--kubeconfig", down, "diff", "-f", dup}},
+		{"diff: a YAML bomb", []string{"--kubeconfig", down, "diff", "-f", bomb}},
+		{"diff: an unknown flag", []string{"--kubeconfig", down, "diff", "-f", good, "--no-such-flag"}},
+		{"diff: a refused flag", []string{"--kubeconfig", down, "diff", "-f", good, "-o", "json"}},
+		{"diff: neither -f nor --dir", []string{"--kubeconfig", down, "diff"}},
+		{"diff -f: unreachable", []string{"--kubeconfig", down, "diff", "-f", good}},
+		{"diff --dir: unreachable", []string{"--kubeconfig", down, "diff", "configmaps", "--dir", tree}},
+		{"diff -f: hangs", []string{"--kubeconfig", hangs, "--request-timeout", "1s", "diff", "-f", good}},
+		{"diff --dir: hangs", []string{"--kubeconfig", hangs, "--request-timeout", "1s", "diff", "configmaps", "--dir", tree}},
+		{"grep: an invalid pattern", []string{"--kubeconfig", down, "grep", "a(", "configmaps"}},
+		{"grep: an unknown flag", []string{"--kubeconfig", down, "grep", "a", "configmaps", "--no-such-flag"}},
+		{"grep: a refused flag", []string{"--kubeconfig", down, "grep", "a", "configmaps", "--exclude", "pods"}},
+		{"grep: unreachable", []string{"--kubeconfig", down, "grep", "a", "configmaps"}},
+		{"grep: hangs", []string{"--kubeconfig", hangs, "--request-timeout", "1s", "grep", "a", "configmaps"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			res := runKdx(context.Background(), t, tc.args...)
+			if res.ExitCode != 2 || !strings.HasPrefix(res.Stderr, "error: ") {
+				t.Errorf("exit %d (want 2), stdout %q, stderr:\n%s", res.ExitCode, res.Stdout, res.Stderr)
+			}
+			if n := strings.Count(strings.TrimSpace(res.Stderr), "\n"); n > 0 {
+				t.Errorf("the error is %d lines, want one:\n%s", n+1, res.Stderr)
+			}
+		})
+	}
+}
+
+// TestToolExitCodesWhenInterrupted interrupts diff and grep (as Ctrl-C
+// does, by cancelling their context) while the server does not answer:
+// they exit 2, not 1 (differences found, nothing matched) nor 0.
+func TestToolExitCodesWhenInterrupted(t *testing.T) {
+	dir := t.TempDir()
+	good := writeFile(t, dir, "good.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a, namespace: default}\ndata: {k: v}\n")
+	hangs := hangingKubeconfig(t)
+	for _, args := range [][]string{
+		{"diff", "-f", good},
+		{"diff", "configmaps", "--dir", t.TempDir()},
+		{"grep", "a", "configmaps"},
+	} {
+		t.Run(strings.Join(args[:2], " "), func(t *testing.T) {
+			ctx, cancel := context.WithCancel(context.Background())
+			time.AfterFunc(500*time.Millisecond, cancel)
+			res := runKdx(ctx, t, append([]string{"--kubeconfig", hangs}, args...)...)
+			if res.ExitCode != 2 {
+				t.Errorf("exit %d (want 2), stdout %q, stderr:\n%s", res.ExitCode, res.Stdout, res.Stderr)
+			}
+		})
+	}
+}
