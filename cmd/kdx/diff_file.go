@@ -66,6 +66,7 @@ func (o *diffOptions) runFile(ctx context.Context) error {
 			return write.Result{Task: t, Verb: "diff", Err: err}
 		}
 		r := env.writer.Apply(ctx, t)
+		r.Verb = "diff" // its errors say what was run: "failed to diff ...", not apply
 		if r.Err != nil || r.Object == nil {
 			return r
 		}
@@ -111,14 +112,20 @@ func (o *diffOptions) runFile(ctx context.Context) error {
 	if err := out.Flush(); err != nil {
 		return fmt.Errorf("failed to write output: %w", err)
 	}
+	interrupted := false
 	for _, r := range failures {
-		if r.Task.Ref.Name == "" {
+		switch {
+		case errors.Is(r.Err, context.Canceled):
+			interrupted = true // said once, below
+		case r.Task.Ref.Name == "":
 			fmt.Fprintf(f.streams.ErrOut, "error: %s\n", cliutil.Message(r.Err))
-			continue
+		default:
+			fmt.Fprintf(f.streams.ErrOut, "error: %s\n", write.Explain(r))
 		}
-		fmt.Fprintf(f.streams.ErrOut, "error: %s\n", write.Explain(r))
 	}
 	switch {
+	case interrupted:
+		return context.Canceled // error: interrupted
 	case len(failures) > 0:
 		return &cliutil.ExitError{Code: cliutil.ToolFailure}
 	case changed > 0:

@@ -3,14 +3,23 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
+	"fmt"
+	"io"
 	"net"
+	"net/http"
+	"net/http/httptest"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
+	apidiscoveryv2 "k8s.io/api/apidiscovery/v2"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 	"k8s.io/client-go/rest"
+	"k8s.io/klog/v2"
 
 	"github.com/kdxproject/kdx/internal/testenv"
 )
@@ -143,6 +152,84 @@ func TestToolExitCodesWhenInterrupted(t *testing.T) {
 			res := runKdx(ctx, t, append([]string{"--kubeconfig", hangs}, args...)...)
 			if res.ExitCode != 2 {
 				t.Errorf("exit %d (want 2), stdout %q, stderr:\n%s", res.ExitCode, res.Stdout, res.Stderr)
+			}
+		})
+	}
+}
+
+// stallingServer is an API server on 127.0.0.1 that serves the discovery
+// of ConfigMaps and answers a read of them with the start of a body, then
+// nothing until the client goes away; started is closed when it has.
+func stallingServer(t *testing.T) (kubeconfig string, started <-chan struct{}) {
+	t.Helper()
+	res := apidiscoveryv2.APIResourceDiscovery{Resource: "configmaps", SingularResource: "configmap",
+		ResponseKind: &metav1.GroupVersionKind{Version: "v1", Kind: "ConfigMap"}, Scope: apidiscoveryv2.ScopeNamespace,
+		Verbs: []string{"get", "list", "patch"}, ShortNames: []string{"cm"}}
+	docs := map[string]apidiscoveryv2.APIGroupDiscoveryList{
+		"/api": {Items: []apidiscoveryv2.APIGroupDiscovery{{Versions: []apidiscoveryv2.APIVersionDiscovery{
+			{Version: "v1", Resources: []apidiscoveryv2.APIResourceDiscovery{res}, Freshness: apidiscoveryv2.DiscoveryFreshnessCurrent}}}}},
+		"/apis": {},
+	}
+	ch := make(chan struct{})
+	var once sync.Once
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if doc, ok := docs[r.URL.Path]; ok {
+			doc.Kind, doc.APIVersion = "APIGroupDiscoveryList", "apidiscovery.k8s.io/v2"
+			w.Header().Set("Content-Type", "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList")
+			_ = json.NewEncoder(w).Encode(doc)
+			return
+		}
+		if r.URL.Path == "/api/v1/namespaces/default" {
+			w.Header().Set("Content-Type", "application/json")
+			fmt.Fprint(w, `{"kind":"Namespace","apiVersion":"v1","metadata":{"name":"default"}}`)
+			return
+		}
+		if !strings.Contains(r.URL.Path, "/configmaps") {
+			http.NotFound(w, r)
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusOK)
+		fmt.Fprint(w, `{"kind":"ConfigMapList","apiVersion":"v1","metadata":{"resourceVersion":"1"},"items":[`)
+		w.(http.Flusher).Flush()
+		once.Do(func() { close(ch) })
+		<-r.Context().Done()
+	}))
+	t.Cleanup(srv.Close)
+	return testenv.WriteFleetKubeconfig(t, testenv.FleetContext{Name: "stalls", Config: &rest.Config{Host: srv.URL}}), ch
+}
+
+// TestToolInterruptedMidBody interrupts diff and grep while the server is
+// sending a body: they exit 2 with one line, and client-go's klog line
+// about the body it could not read is not printed.
+func TestToolInterruptedMidBody(t *testing.T) {
+	var klogOut bytes.Buffer
+	klog.LogToStderr(false)
+	klog.SetOutput(&klogOut)
+	t.Cleanup(func() { klog.SetOutput(io.Discard); klog.LogToStderr(true) })
+	dir := t.TempDir()
+	good := writeFile(t, dir, "good.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a, namespace: default}\ndata: {k: v}\n")
+	for _, args := range [][]string{
+		{"grep", "a", "configmaps"},
+		{"diff", "configmaps", "--dir", t.TempDir()},
+		{"diff", "-f", good},
+	} {
+		t.Run(strings.Join(args[:2], " "), func(t *testing.T) {
+			klogOut.Reset()
+			kc, started := stallingServer(t)
+			ctx, cancel := context.WithCancel(context.Background())
+			go func() {
+				select {
+				case <-started:
+					time.Sleep(300 * time.Millisecond) // for the client to be reading the body
+				case <-time.After(20 * time.Second):
+				}
+				cancel()
+			}()
+			res := runKdx(ctx, t, append([]string{"--kubeconfig", kc}, args...)...)
+			klog.Flush()
+			if res.ExitCode != 2 || res.Stderr != "error: interrupted\n" || klogOut.Len() > 0 {
+				t.Errorf("exit %d (want 2), stderr %q (want one line), klog:\n%s", res.ExitCode, res.Stderr, klogOut.String())
 			}
 		})
 	}
