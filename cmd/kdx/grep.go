@@ -57,7 +57,7 @@ func newGrepCommand(f *factory) *cobra.Command {
 		Short: "Find the objects whose keys or values match a pattern, and where",
 		Long: `Grep reads the objects of one or more types, built-in or custom, or of every
 listable type (--all-types), page by page, and prints each match of PATTERN (a Go
-regular expression; -F for a fixed string) in their keys or values: the object
+regular expression; -F for a fixed string, any bytes) in their keys or values: the object
 (kind.group/name, after its namespace with -A), the field path and the matching
 value, cut to the terminal width around the match. Managed fields are not
 searched. Secrets are searched (their data decoded too) but their values are
@@ -65,8 +65,10 @@ never printed unless --show-secrets: a match in a Secret shows its path only.
 -o name|json|jsonl|yaml prints the matching objects instead.
 
 Exit codes are grep's: 0 when something matched and every type was read,
-1 when nothing matched, 2 when something could not be read (what could be
-read is searched and printed, and the failures are on stderr, one line per cause).`,
+1 when nothing matched, 2 on any error: a bad pattern or flag, an unknown
+type, a server out of reach, Ctrl-C, or something that could not be read
+(what could be read is searched and printed, and the failures are on stderr,
+one line per cause).`,
 		Example: `  # Where the namespace mentions sprocket, in every type
   kdx grep sprocket --all-types
 
