@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"os"
 	"slices"
 	"strings"
 	"sync"
@@ -17,6 +18,7 @@ import (
 	"github.com/kdxproject/kdx/export"
 	"github.com/kdxproject/kdx/internal/cliutil"
 	"github.com/kdxproject/kdx/query"
+	"github.com/kdxproject/kdx/render"
 	"github.com/kdxproject/kdx/write"
 )
 
@@ -35,6 +37,10 @@ type diffOptions struct {
 	stat   bool
 	output string
 	color  string
+	// showSecrets shows Secret values, both modes (else ***).
+	showSecrets bool
+
+	paint bool // colour the diffs: --color, the terminal and NO_COLOR (Complete)
 }
 
 func newDiffCommand(f *factory) *cobra.Command {
@@ -51,15 +57,20 @@ namespaces that the input lacks. Secret values are shown as *** unless
 
 With --dir, diff compares an export tree (kdx export --dir DIR) with what kdx export would
 write now with the same flags and rules, and writes nothing: the objects only in
-the cluster (new), only in the tree (gone), changed (a unified diff per file,
-coloured on a terminal), and, with --all-types, the types the tree has that the
-server no longer serves. A fresh export shows no drift, byte for byte. --stat
-prints one line per file and the counts; -o json a machine-readable report.
+the cluster (new), only in the tree (gone), changed (a unified diff per file),
+and, with --all-types, the types the tree has that the server no longer serves.
+A fresh export shows no drift, byte for byte. Secret values are shown as *** on
+both sides unless --show-secrets. --stat prints one line per file and the
+counts; -o json a machine-readable report.
+
+Diffs are coloured on a terminal unless NO_COLOR is set; --color=always or
+never decides instead.
 
 Give the flags the tree was exported with (-A or -n, --all-types or the types,
 --keep-status, --include-owned, --include-system, --redact-secrets, and
 --format json for a tree of JSON files). Exit codes are diff's: 0 when there is no difference, 1
-when there is, 2 when something could not be read (what could be read is still
+when there is, 2 on any error: a bad flag or input, a server out of reach,
+Ctrl-C, or something that could not be read (what could be read is still
 compared and printed).`,
 		Example: `  # What changed in the namespace since it was exported
   kdx export --all-types -n demo --dir ./demo-tree -q
@@ -74,6 +85,8 @@ compared and printed).`,
 		RunE:              runE(o),
 	}
 	o.AddFlags(cmd.Flags())
+	_ = cmd.MarkFlagDirname("dir") // an export tree: directories only
+	_ = cmd.RegisterFlagCompletionFunc("color", cobra.FixedCompletions(render.ColorModes, cobra.ShellCompDirectiveNoFileComp))
 	return unixTool(cmd)
 }
 
@@ -96,16 +109,20 @@ func (o *diffOptions) AddFlags(fs *pflag.FlagSet) {
 	fs.Int64Var(&e.chunkSize, "chunk-size", e.chunkSize, "objects per list request")
 	fs.BoolVar(&o.stat, "stat", false, "print one line per file that differs and the counts, not the diffs")
 	fs.StringVarP(&o.output, "output", "o", "", "json: a machine-readable report instead of diffs")
-	fs.StringVar(&o.color, "color", o.color, "colour the diffs: auto (on a terminal), always or never")
+	fs.StringVar(&o.color, "color", o.color, "colour the diffs: auto (on a terminal, unless NO_COLOR is set), always or never")
 	o.file.files.addFlags(fs, "diff against the cluster (what apply -f would change)")
 	fs.StringVar(&o.file.fieldManager, "field-manager", "kdx", "with -f, the manager of the dry-run apply (that of your kdx apply)")
 	fs.BoolVar(&o.file.forceConflicts, "force-conflicts", false, "with -f, diff as apply --force-conflicts would apply")
-	fs.BoolVar(&o.file.showSecrets, "show-secrets", false, "with -f, show the values of Secrets instead of ***")
+	fs.BoolVar(&o.showSecrets, "show-secrets", false, "show the values of Secrets instead of ***")
 	fs.BoolVar(&o.file.prune, "prune", false, "with -f, also show the live objects of the input's types and namespaces that it lacks")
 }
 
-// Complete parses the export flags.
+// Complete parses --color and the export flags.
 func (o *diffOptions) Complete(cmd *cobra.Command, args []string) error {
+	var err error
+	if o.paint, err = render.Color(o.color, isTerminal(o.export.f.streams.Out), os.Getenv("NO_COLOR")); err != nil {
+		return err
+	}
 	if o.fileMode() {
 		if !cmd.Flags().Changed("concurrency") {
 			o.export.concurrency = write.DefaultConcurrency // apply's
@@ -126,12 +143,10 @@ func (o *diffOptions) Validate() error {
 	switch {
 	case o.export.dir == "":
 		return errNoFiles
-	case o.file.prune || o.file.showSecrets || o.file.forceConflicts:
-		return errors.New("--prune, --show-secrets and --force-conflicts go with -f")
+	case o.file.prune || o.file.forceConflicts:
+		return errors.New("--prune and --force-conflicts go with -f")
 	case o.output != "" && o.output != "json":
 		return fmt.Errorf("unable to match a printer suitable for the output format %q, allowed formats are: json", o.output)
-	case o.color != "auto" && o.color != "always" && o.color != "never":
-		return fmt.Errorf("--color must be auto, always or never, not %q", o.color)
 	case hasNames(o.export.args):
 		return errors.New("diff compares whole types: give types without object names")
 	case o.export.selector != "" || o.export.fieldSelector != "":
@@ -147,8 +162,6 @@ func (o *diffOptions) validateFile() error {
 		return errors.New("-f compares files with the cluster: give no --dir, TYPE or --all-types with it")
 	case o.output != "":
 		return errors.New("-o json goes with --dir")
-	case o.color != "auto" && o.color != "always" && o.color != "never":
-		return fmt.Errorf("--color must be auto, always or never, not %q", o.color)
 	}
 	return checkConcurrency(o.export.concurrency)
 }
@@ -164,7 +177,7 @@ func (o *diffOptions) Run(ctx context.Context) error {
 	e := &o.export
 	out := bufio.NewWriterSize(e.f.streams.Out, 64<<10)
 	defer out.Flush()
-	p := &driftPrinter{o: o, out: out, color: o.color == "always" || o.color == "auto" && isTerminal(e.f.streams.Out)}
+	p := &driftPrinter{o: o, out: out, color: o.paint}
 	sink, err := export.NewDiffSink(e.dir, e.format, p.found) // a missing tree is said before the server is asked
 	if err != nil {
 		return err
@@ -221,6 +234,8 @@ type driftPrinter struct {
 	changes []export.Change
 	diffs   map[string]string // the diffs of changes, by path
 	n       int
+
+	counts map[export.Drift]int // of the changes printed
 }
 
 // found keeps a change to print; only its diff is kept, not the objects.
@@ -256,18 +271,27 @@ func (p *driftPrinter) finish(gone []export.Change) error {
 	if p.o.output == "json" {
 		return p.json(all)
 	}
-	counts := map[export.Drift]int{}
 	for _, c := range all {
-		counts[c.Drift]++
 		if err := p.print(c); err != nil {
 			return err
 		}
 	}
-	if p.o.stat && len(all) > 0 {
-		fmt.Fprintf(p.out, "%d changed, %d new, %d gone, %d in types no longer served\n",
-			counts[export.DriftChanged], counts[export.DriftNew], counts[export.DriftGone], counts[export.DriftUnserved])
-	}
+	p.totals(true)
 	return nil
+}
+
+// totals ends --stat with the counts of each drift: "1 changed, 2 new, 0
+// gone", and the files in types no longer served with unserved (--dir).
+func (p *driftPrinter) totals(unserved bool) {
+	c := p.counts
+	if !p.o.stat || len(c) == 0 {
+		return
+	}
+	fmt.Fprintf(p.out, "%d changed, %d new, %d gone", c[export.DriftChanged], c[export.DriftNew], c[export.DriftGone])
+	if unserved {
+		fmt.Fprintf(p.out, ", %d in types no longer served", c[export.DriftUnserved])
+	}
+	fmt.Fprintln(p.out)
 }
 
 // print writes one change: a unified diff, or one --stat line.
@@ -276,13 +300,23 @@ func (p *driftPrinter) print(c export.Change) error {
 	if err != nil {
 		return err
 	}
+	p.write(c.Drift, c.Path, d)
+	return nil
+}
+
+// write writes the diff d of the file path, or its --stat line (its drift,
+// path and counts of lines added and removed), and counts it.
+func (p *driftPrinter) write(drift export.Drift, path, d string) {
+	if p.counts == nil {
+		p.counts = map[export.Drift]int{}
+	}
+	p.counts[drift]++
 	if p.o.stat {
 		plus, minus := diffCounts(d)
-		_, err := fmt.Fprintf(p.out, "%-8s %s (+%d -%d)\n", c.Drift, c.Path, plus, minus)
-		return err
+		fmt.Fprintf(p.out, "%-8s %s (+%d -%d)\n", drift, path, plus, minus)
+		return
 	}
 	p.writeDiff(d)
-	return nil
 }
 
 // writeDiff writes a unified diff, coloured on a terminal.
@@ -300,6 +334,12 @@ func (p *driftPrinter) diff(c export.Change) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	cur := c.New
+	if !p.o.showSecrets {
+		if old, cur, err = export.MaskSecrets(c.Path, old, cur); err != nil {
+			return "", err
+		}
+	}
 	from, to := p.o.export.dir+"/"+c.Path, "live/"+c.Path
 	switch c.Drift {
 	case export.DriftNew:
@@ -307,7 +347,7 @@ func (p *driftPrinter) diff(c export.Change) (string, error) {
 	case export.DriftGone, export.DriftUnserved:
 		to = "/dev/null"
 	}
-	d, err := unifiedDiff(old, c.New, from, to)
+	d, err := unifiedDiff(old, cur, from, to)
 	if c.Drift == export.DriftUnserved {
 		d = fmt.Sprintf("# %s: its type is no longer served\n", c.Path) + d
 	}

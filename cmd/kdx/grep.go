@@ -62,7 +62,8 @@ regular expression; -F for a fixed string, any bytes) in their keys or values: t
 value, cut to the terminal width around the match. Managed fields are not
 searched. Secrets are searched (their data decoded too) but their values are
 never printed unless --show-secrets: a match in a Secret shows its path only.
--o name|json|jsonl|yaml prints the matching objects instead.
+-o name|json|jsonl|yaml prints the matching objects instead (a Secret's values
+as ***, as diff shows them, unless --show-secrets).
 
 Exit codes are grep's: 0 when something matched and every type was read,
 1 when nothing matched, 2 on any error: a bad pattern or flag, an unknown
@@ -102,7 +103,7 @@ func (o *grepOptions) AddFlags(fs *pflag.FlagSet) {
 	fs.BoolVar(&o.includeEvents, "include-events", false, "with --all-types, search events too")
 	fs.StringSliceVar(&o.exclude, "exclude", nil, "with --all-types, types to leave out (comma separated)")
 	fs.BoolVar(&o.ignoreForbidden, "ignore-forbidden", false, "with --all-types, leave out the types you may not list instead of reporting them")
-	fs.BoolVar(&o.showSecrets, "show-secrets", false, "print the matching values of Secrets (decoded)")
+	fs.BoolVar(&o.showSecrets, "show-secrets", false, "print the values of Secrets: those that match (decoded), and with -o the whole Secret")
 	fs.StringVarP(&o.output, "output", "o", "", "print the matching objects instead of the matches: name, json, jsonl or yaml")
 	fs.IntVar(&o.width, "width", 0, "cut each match line to this many characters (default: the terminal width, else 200)")
 	fs.IntVar(&o.concurrency, "concurrency", o.concurrency, "with several types, how many are read at the same time")
@@ -268,7 +269,7 @@ type grepSink struct {
 
 func (s *grepSink) Page(obj runtime.Object) error {
 	for _, item := range render.Items(obj) {
-		secret := item.GetKind() == "Secret" && item.GroupVersionKind().Group == ""
+		secret := render.IsSecret(item.Object)
 		found := false
 		s.o.matcher.Object(item.Object, secret, func(m search.Match) {
 			found = true
@@ -277,8 +278,11 @@ func (s *grepSink) Page(obj runtime.Object) error {
 			}
 		})
 		if found {
-			if s.o.printer == nil {
+			switch {
+			case s.o.printer == nil:
 				item = unstructured.Unstructured{Object: map[string]any{"kind": item.GetKind()}} // only counted
+			case secret && !s.o.showSecrets:
+				render.MaskSecrets(nil, item.Object) // printed as diff prints it: values ***
 			}
 			s.objects = append(s.objects, item)
 		}
