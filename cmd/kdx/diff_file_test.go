@@ -66,9 +66,21 @@ func TestE2EDiffFile(t *testing.T) {
 		}
 	})
 
-	t.Run("prune", func(t *testing.T) {
+	t.Run("prune, stat", func(t *testing.T) {
+		// The labels and the totals line of diff --dir --stat.
 		res := env.Kdx(t, "diff", "-f", after, "--prune", "--stat")
-		if res.ExitCode != 1 || !containsLine(res.Stdout, path("ConfigMap", "not-in-input")+" (+0 -") {
+		lines := strings.Split(strings.TrimSpace(res.Stdout), "\n")
+		for _, w := range []string{
+			"changed  " + path("ConfigMap", "app") + " (+1 -1)",
+			"new      " + path("ConfigMap", "new") + " (+",
+			"changed  " + path("Secret", "creds") + " (+1 -1)",
+			"gone     " + path("ConfigMap", "not-in-input") + " (+0 -",
+		} {
+			if !containsLine(res.Stdout, w) {
+				t.Errorf("no line %q in:\n%s", w, res.Stdout)
+			}
+		}
+		if res.ExitCode != 1 || lines[len(lines)-1] != "2 changed, 1 new, 1 gone" {
 			t.Errorf("exit %d, stdout:\n%s\nstderr:\n%s", res.ExitCode, res.Stdout, res.Stderr)
 		}
 	})
