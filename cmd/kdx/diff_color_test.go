@@ -66,13 +66,21 @@ func kdxOnTerminal(t *testing.T, env *testenv.Env, extraEnv []string, args ...st
 func TestE2EDiffColor(t *testing.T) {
 	env := testenv.Require(t)
 	ns := env.Namespace(t)
-	env.Apply(t, "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c, namespace: "+ns+"}\ndata: {k: before}\n")
+	cm := func(v string) string {
+		return writeFile(t, t.TempDir(), "c.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c, namespace: "+ns+"}\ndata: {k: "+v+"}\n")
+	}
+	apply := func(v string) { // by kdx, the manager of diff -f's dry run
+		if res := env.Kdx(t, "apply", "-f", cm(v)); res.ExitCode != 0 {
+			t.Fatal(res.Stderr)
+		}
+	}
+	apply("before")
 	tree := t.TempDir()
 	if res := env.Kdx(t, "export", "configmaps", "-n", ns, "--dir", tree, "-q"); res.ExitCode != 0 {
 		t.Fatal(res.Stderr)
 	}
-	env.Apply(t, "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c, namespace: "+ns+"}\ndata: {k: after}\n")
-	file := writeFile(t, t.TempDir(), "c.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c, namespace: "+ns+"}\ndata: {k: again}\n")
+	apply("after")
+	file := cm("again")
 	const red = "\x1b[31m"
 	for _, mode := range [][]string{{"--dir", tree, "configmaps", "-n", ns}, {"-f", file}} {
 		for _, tc := range []struct {
