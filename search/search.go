@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // Options say what a Matcher looks for.
@@ -23,12 +24,23 @@ type Options struct {
 
 // Matcher finds a compiled pattern in objects. It is safe for concurrent use.
 type Matcher struct {
-	re           *regexp.Regexp
+	// find is the offsets of the first match in s, or nil.
+	find         func(s string) []int
 	keys, values bool
 }
 
-// New compiles o's pattern.
+// New compiles o's pattern. A fixed string is any bytes (a Secret's data
+// decoded may be binary); a regular expression is UTF-8.
 func New(o Options) (*Matcher, error) {
+	both := o.Keys == o.Values
+	m := &Matcher{keys: both || o.Keys, values: both || o.Values}
+	if o.Fixed && (!o.IgnoreCase || !utf8.ValidString(o.Pattern)) {
+		m.find = fixed(o.Pattern, o.IgnoreCase)
+		return m, nil
+	}
+	if !utf8.ValidString(o.Pattern) {
+		return nil, fmt.Errorf("invalid pattern %q: a regular expression must be UTF-8 (give -F to search for bytes)", o.Pattern)
+	}
 	expr := o.Pattern
 	if o.Fixed {
 		expr = regexp.QuoteMeta(expr)
@@ -40,8 +52,38 @@ func New(o Options) (*Matcher, error) {
 	if err != nil {
 		return nil, fmt.Errorf("invalid pattern %q: %w", o.Pattern, err)
 	}
-	both := o.Keys == o.Values
-	return &Matcher{re: re, keys: both || o.Keys, values: both || o.Values}, nil
+	m.find = re.FindStringIndex
+	return m, nil
+}
+
+// fixed finds p in s byte for byte; with fold, ASCII letters match without
+// regard to case (fold is asked only of a p that is not UTF-8, which has
+// no other letters to fold).
+func fixed(p string, fold bool) func(s string) []int {
+	if fold {
+		p = asciiLower(p)
+	}
+	return func(s string) []int {
+		if fold {
+			s = asciiLower(s) // the same length: the offsets hold
+		}
+		if i := strings.Index(s, p); i >= 0 {
+			return []int{i, i + len(p)}
+		}
+		return nil
+	}
+}
+
+// asciiLower is s with its ASCII capitals lowered and every other byte
+// kept (strings.ToLower would replace bytes that are not UTF-8).
+func asciiLower(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if 'A' <= c && c <= 'Z' {
+			b[i] = c + 'a' - 'A'
+		}
+	}
+	return string(b)
 }
 
 // Match is one match in an object.
@@ -95,7 +137,7 @@ func (w *walker) walk(v any, path []string) {
 			}
 			p := append(path[:len(path):len(path)], k)
 			if w.m.keys {
-				if loc := w.m.re.FindStringIndex(k); loc != nil {
+				if loc := w.m.find(k); loc != nil {
 					w.fn(Match{Path: Path(p), Key: true, Value: k, Start: loc[0], End: loc[1]})
 				}
 			}
@@ -110,13 +152,13 @@ func (w *walker) walk(v any, path []string) {
 			return
 		}
 		s := scalar(v)
-		if loc := w.m.re.FindStringIndex(s); loc != nil {
+		if loc := w.m.find(s); loc != nil {
 			w.fn(Match{Path: Path(path), Value: s, Start: loc[0], End: loc[1]})
 			return
 		}
 		if w.secret && len(path) == 2 && path[0] == "data" {
 			if b, err := base64.StdEncoding.DecodeString(s); err == nil {
-				if loc := w.m.re.FindIndex(b); loc != nil {
+				if loc := w.m.find(string(b)); loc != nil {
 					w.fn(Match{Path: Path(path), Value: string(b), Start: loc[0], End: loc[1], Decoded: true})
 				}
 			}

@@ -49,6 +49,7 @@ func find(t *testing.T, o Options, obj map[string]any, secret bool) []string {
 
 func TestMatcher(t *testing.T) {
 	secret := map[string]any{"kind": "Secret", "data": map[string]any{"password": base64.StdEncoding.EncodeToString([]byte("hunter2"))}}
+	binary := map[string]any{"kind": "Secret", "data": map[string]any{"blob": base64.StdEncoding.EncodeToString([]byte("\x00k\xff\xfe\x01"))}}
 	tests := []struct {
 		name   string
 		opts   Options
@@ -66,6 +67,10 @@ func TestMatcher(t *testing.T) {
 		{"quoted key", Options{Pattern: "kubernetes.io/name", Keys: true}, object(), false, `key:metadata.labels["app.kubernetes.io/name"]=kubernetes.io/name`},
 		{"secret data decoded", Options{Pattern: "hunter"}, secret, true, "decoded:data.password=hunter"},
 		{"not a secret: not decoded", Options{Pattern: "hunter"}, secret, false, ""},
+		{"fixed bytes that are not UTF-8", Options{Pattern: "\xff\xfe", Fixed: true}, binary, true, "decoded:data.blob=\xff\xfe"},
+		{"fixed bytes that are not UTF-8, ignoring ASCII case", Options{Pattern: "K\xff", Fixed: true, IgnoreCase: true}, binary, true, "decoded:data.blob=k\xff"},
+		{"fixed string, ignoring case", Options{Pattern: "ENVOY", Fixed: true, IgnoreCase: true}, object(), false, "spec.template.spec.containers[1].image=envoy"},
+		{"fixed string, ignoring case beyond ASCII", Options{Pattern: "ÉTÉ", Fixed: true, IgnoreCase: true}, map[string]any{"a": "un été"}, false, "a=été"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -81,6 +86,11 @@ func TestInvalidPattern(t *testing.T) {
 	_, err := New(Options{Pattern: "a("})
 	if err == nil || !strings.Contains(err.Error(), `invalid pattern "a("`) {
 		t.Errorf("err = %v", err)
+	}
+	// A regular expression is UTF-8; a fixed string (-F) is any bytes.
+	_, err = New(Options{Pattern: "\xff"})
+	if err == nil || !strings.Contains(err.Error(), `invalid pattern "\xff"`) || !strings.Contains(err.Error(), "-F") {
+		t.Errorf("err = %v, want the pattern refused with the advice of -F", err)
 	}
 }
 

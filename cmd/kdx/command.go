@@ -48,3 +48,23 @@ func runE(o runner) func(*cobra.Command, []string) error {
 		return o.Run(cmd.Context())
 	}
 }
+
+// unixToolAnnotation marks a command modelled on a Unix tool (diff, grep),
+// which exits as the tool does (cliutil.ToolExitCode): 0; 1 for its
+// answer, a cliutil.Outcome (differences found, nothing matched); 2 for any
+// failure, from a bad flag to an unreachable server or Ctrl-C.
+const unixToolAnnotation = "kdx.unix-tool"
+
+// unixTool marks cmd as modelled on a Unix tool (see unixToolAnnotation).
+func unixTool(cmd *cobra.Command) *cobra.Command {
+	if cmd.Annotations == nil {
+		cmd.Annotations = map[string]string{}
+	}
+	cmd.Annotations[unixToolAnnotation] = "true"
+	return cmd
+}
+
+// isUnixTool says whether cmd is modelled on a Unix tool.
+func isUnixTool(cmd *cobra.Command) bool {
+	return cmd != nil && cmd.Annotations[unixToolAnnotation] == "true"
+}

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"os"
 	"slices"
 	"strings"
 	"sync"
@@ -17,16 +18,15 @@ import (
 	"github.com/kdxproject/kdx/export"
 	"github.com/kdxproject/kdx/internal/cliutil"
 	"github.com/kdxproject/kdx/query"
+	"github.com/kdxproject/kdx/render"
 	"github.com/kdxproject/kdx/write"
 )
 
 func init() { register(newDiffCommand) }
 
-// Exit codes of diff, as diff(1)'s and kubectl diff's.
-const (
-	diffFound  = 1
-	diffFailed = 2
-)
+// diffFound is diff's answer when there are differences, as diff(1)'s
+// and kubectl diff's 1; any failure exits 2 (unixTool).
+const diffFound cliutil.Outcome = 1
 
 // diffOptions are the flags and inputs of `kdx diff --dir`: export's
 // selection and cleaning flags, so that the comparison is with what `kdx
@@ -39,6 +39,10 @@ type diffOptions struct {
 	stat        bool
 	output      string
 	color       string
+	// showSecrets shows Secret values, both modes (else ***).
+	showSecrets bool
+
+	paint bool // colour the diffs: --color, the terminal and NO_COLOR (Complete)
 }
 
 func newDiffCommand(f *factory) *cobra.Command {
@@ -55,10 +59,14 @@ namespaces that the input lacks. Secret values are shown as *** unless
 
 With --dir, diff compares an export tree (kdx export --dir DIR) with what kdx export would
 write now with the same flags and rules, and writes nothing: the objects only in
-the cluster (new), only in the tree (gone), changed (a unified diff per file,
-coloured on a terminal), and, with --all-types, the types the tree has that the
-server no longer serves. A fresh export shows no drift, byte for byte. --stat
-prints one line per file and the counts; -o json a machine-readable report.
+the cluster (new), only in the tree (gone), changed (a unified diff per file),
+and, with --all-types, the types the tree has that the server no longer serves.
+A fresh export shows no drift, byte for byte. Secret values are shown as *** on
+both sides unless --show-secrets. --stat prints one line per file and the
+counts; -o json a machine-readable report.
+
+Diffs are coloured on a terminal unless NO_COLOR is set; --color=always or
+never decides instead.
 
 Give the flags the tree was exported with (-A or -n, --all-types or the types,
 -l, --field-selector, --where, --keep-status, --include-owned, --include-system,
@@ -67,7 +75,8 @@ With a selection (-l, --field-selector, --where) a file is gone when the object
 it holds matches it and the cluster has no such object that does. Only the files
 kdx wrote count (as for export --prune), and a symbolic link in the tree is an
 error, never followed. Exit codes are diff's: 0 when there is no difference, 1
-when there is, 2 when something could not be read (what could be read is still
+when there is, 2 on any error: a bad flag or input, a server out of reach,
+Ctrl-C, or something that could not be read (what could be read is still
 compared and printed).`,
 		Example: `  # What changed in the namespace since it was exported
   kdx export --all-types -n demo --dir ./demo-tree -q
@@ -82,7 +91,9 @@ compared and printed).`,
 		RunE:              runE(o),
 	}
 	o.AddFlags(cmd.Flags())
-	return cmd
+	_ = cmd.MarkFlagDirname("dir") // an export tree: directories only
+	_ = cmd.RegisterFlagCompletionFunc("color", cobra.FixedCompletions(render.ColorModes, cobra.ShellCompDirectiveNoFileComp))
+	return unixTool(cmd)
 }
 
 // AddFlags adds diff's flags: export's selection and cleaning flags, and
@@ -105,16 +116,20 @@ func (o *diffOptions) AddFlags(fs *pflag.FlagSet) {
 	fs.Int64Var(&e.chunkSize, "chunk-size", e.chunkSize, "objects per list request")
 	fs.BoolVar(&o.stat, "stat", false, "print one line per file that differs and the counts, not the diffs")
 	fs.StringVarP(&o.output, "output", "o", "", "json: a machine-readable report instead of diffs")
-	fs.StringVar(&o.color, "color", o.color, "colour the diffs: auto (on a terminal), always or never")
+	fs.StringVar(&o.color, "color", o.color, "colour the diffs: auto (on a terminal, unless NO_COLOR is set), always or never")
 	o.file.files.addFlags(fs, "diff against the cluster (what apply -f would change)")
 	fs.StringVar(&o.file.fieldManager, "field-manager", "kdx", "with -f, the manager of the dry-run apply (that of your kdx apply)")
 	fs.BoolVar(&o.file.forceConflicts, "force-conflicts", false, "with -f, diff as apply --force-conflicts would apply")
-	fs.BoolVar(&o.file.showSecrets, "show-secrets", false, "with -f, show the values of Secrets instead of ***")
+	fs.BoolVar(&o.showSecrets, "show-secrets", false, "show the values of Secrets instead of ***")
 	fs.BoolVar(&o.file.prune, "prune", false, "with -f, also show the live objects of the input's types and namespaces that it lacks")
 }
 
-// Complete parses the export flags.
+// Complete parses --color and the export flags.
 func (o *diffOptions) Complete(cmd *cobra.Command, args []string) error {
+	var err error
+	if o.paint, err = render.Color(o.color, isTerminal(o.export.f.streams.Out), os.Getenv("NO_COLOR")); err != nil {
+		return err
+	}
 	if o.fileMode() {
 		if !cmd.Flags().Changed("concurrency") {
 			o.export.concurrency = write.DefaultConcurrency // apply's
@@ -136,12 +151,10 @@ func (o *diffOptions) Validate() error {
 	switch {
 	case o.export.dir == "":
 		return errNoFiles
-	case o.file.prune || o.file.showSecrets || o.file.forceConflicts:
-		return errors.New("--prune, --show-secrets and --force-conflicts go with -f")
+	case o.file.prune || o.file.forceConflicts:
+		return errors.New("--prune and --force-conflicts go with -f")
 	case o.output != "" && o.output != "json":
 		return fmt.Errorf("unable to match a printer suitable for the output format %q, allowed formats are: json", o.output)
-	case o.color != "auto" && o.color != "always" && o.color != "never":
-		return fmt.Errorf("--color must be auto, always or never, not %q", o.color)
 	case hasNames(o.export.args):
 		return errors.New("diff compares whole types: give types without object names")
 	}
@@ -155,8 +168,6 @@ func (o *diffOptions) validateFile() error {
 		return errors.New("-f compares files with the cluster: give no --dir, TYPE or --all-types with it")
 	case o.output != "":
 		return errors.New("-o json goes with --dir")
-	case o.color != "auto" && o.color != "always" && o.color != "never":
-		return fmt.Errorf("--color must be auto, always or never, not %q", o.color)
 	}
 	return checkConcurrency(o.export.concurrency)
 }
@@ -170,17 +181,21 @@ func (o *diffOptions) Run(ctx context.Context) error {
 		return o.runFile(ctx) // diff_file.go
 	}
 	e := &o.export
-	lister, opts, err := e.prepare(ctx)
+	out := bufio.NewWriterSize(e.f.streams.Out, 64<<10)
+	defer out.Flush()
+	p := &driftPrinter{o: o, out: out, color: o.paint}
+	cfg, err := e.f.Config()
 	if err != nil {
 		return err
 	}
-	out := bufio.NewWriterSize(e.f.streams.Out, 64<<10)
-	defer out.Flush()
-	p := &driftPrinter{o: o, out: out, color: o.color == "always" || o.color == "auto" && isTerminal(e.f.streams.Out)}
-	if err := o.treeFormat(opts.Namespace); err != nil {
+	namespace := cfg.Namespace
+	if e.allNamespaces {
+		namespace = ""
+	}
+	if err := o.treeFormat(namespace); err != nil {
 		return err
 	}
-	sink, err := export.NewDiffSink(e.dir, e.format, p.found)
+	sink, err := export.NewDiffSink(e.dir, e.format, p.found) // a missing tree is said before the server is asked
 	if err != nil {
 		return err
 	}
@@ -192,6 +207,10 @@ func (o *diffOptions) Run(ctx context.Context) error {
 		return err
 	}
 	p.sink = sink
+	lister, opts, err := e.prepare(ctx)
+	if err != nil {
+		return err
+	}
 	opts.Sink, opts.Concurrency, opts.Writers = sink, e.concurrency, export.DefaultWriters
 	sum, err := export.Run(ctx, lister, opts)
 	if err != nil {
@@ -224,9 +243,9 @@ func (o *diffOptions) Run(ctx context.Context) error {
 	}
 	switch {
 	case rep.Len() > 0 || len(links) > 0:
-		return &cliutil.ExitError{Code: diffFailed}
+		return &cliutil.ExitError{Code: cliutil.ToolFailure}
 	case p.n > 0:
-		return &cliutil.ExitError{Code: diffFound}
+		return diffFound
 	}
 	return nil
 }
@@ -258,6 +277,8 @@ type driftPrinter struct {
 	changes []export.Change
 	diffs   map[string]string // the diffs of changes, by path
 	n       int
+
+	counts map[export.Drift]int // of the changes printed
 }
 
 // found keeps a change to print; only its diff is kept, not the objects.
@@ -293,18 +314,27 @@ func (p *driftPrinter) finish(gone []export.Change) error {
 	if p.o.output == "json" {
 		return p.json(all)
 	}
-	counts := map[export.Drift]int{}
 	for _, c := range all {
-		counts[c.Drift]++
 		if err := p.print(c); err != nil {
 			return err
 		}
 	}
-	if p.o.stat && len(all) > 0 {
-		fmt.Fprintf(p.out, "%d changed, %d new, %d gone, %d in types no longer served\n",
-			counts[export.DriftChanged], counts[export.DriftNew], counts[export.DriftGone], counts[export.DriftUnserved])
-	}
+	p.totals(true)
 	return nil
+}
+
+// totals ends --stat with the counts of each drift: "1 changed, 2 new, 0
+// gone", and the files in types no longer served with unserved (--dir).
+func (p *driftPrinter) totals(unserved bool) {
+	c := p.counts
+	if !p.o.stat || len(c) == 0 {
+		return
+	}
+	fmt.Fprintf(p.out, "%d changed, %d new, %d gone", c[export.DriftChanged], c[export.DriftNew], c[export.DriftGone])
+	if unserved {
+		fmt.Fprintf(p.out, ", %d in types no longer served", c[export.DriftUnserved])
+	}
+	fmt.Fprintln(p.out)
 }
 
 // print writes one change: a unified diff, or one --stat line.
@@ -313,13 +343,23 @@ func (p *driftPrinter) print(c export.Change) error {
 	if err != nil {
 		return err
 	}
+	p.write(c.Drift, c.Path, d)
+	return nil
+}
+
+// write writes the diff d of the file path, or its --stat line (its drift,
+// path and counts of lines added and removed), and counts it.
+func (p *driftPrinter) write(drift export.Drift, path, d string) {
+	if p.counts == nil {
+		p.counts = map[export.Drift]int{}
+	}
+	p.counts[drift]++
 	if p.o.stat {
 		plus, minus := diffCounts(d)
-		_, err := fmt.Fprintf(p.out, "%-8s %s (+%d -%d)\n", c.Drift, c.Path, plus, minus)
-		return err
+		fmt.Fprintf(p.out, "%-8s %s (+%d -%d)\n", drift, path, plus, minus)
+		return
 	}
 	p.writeDiff(d)
-	return nil
 }
 
 // writeDiff writes a unified diff, coloured on a terminal.
@@ -337,6 +377,12 @@ func (p *driftPrinter) diff(c export.Change) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	cur := c.New
+	if !p.o.showSecrets {
+		if old, cur, err = export.MaskSecrets(c.Path, old, cur); err != nil {
+			return "", err
+		}
+	}
 	from, to := p.o.export.dir+"/"+c.Path, "live/"+c.Path
 	switch c.Drift {
 	case export.DriftNew:
@@ -344,7 +390,7 @@ func (p *driftPrinter) diff(c export.Change) (string, error) {
 	case export.DriftGone, export.DriftUnserved:
 		to = "/dev/null"
 	}
-	d, err := unifiedDiff(old, c.New, from, to)
+	d, err := unifiedDiff(old, cur, from, to)
 	if c.Drift == export.DriftUnserved {
 		d = fmt.Sprintf("# %s: its type is no longer served\n", c.Path) + d
 	}

@@ -23,7 +23,6 @@ type diffFileFlags struct {
 	files          fileFlags
 	fieldManager   string
 	forceConflicts bool
-	showSecrets    bool
 	prune          bool
 }
 
@@ -66,6 +65,7 @@ func (o *diffOptions) runFile(ctx context.Context) error {
 			return write.Result{Task: t, Verb: "diff", Err: err}
 		}
 		r := env.writer.Apply(ctx, t)
+		r.Verb = "diff" // its errors say what was run: "failed to diff ...", not apply
 		if r.Err != nil || r.Object == nil {
 			return r
 		}
@@ -77,7 +77,7 @@ func (o *diffOptions) runFile(ctx context.Context) error {
 	}
 	out := bufio.NewWriterSize(f.streams.Out, 64<<10)
 	defer out.Flush()
-	printer := &driftPrinter{o: o, out: out, color: o.color == "always" || o.color == "auto" && isTerminal(f.streams.Out)}
+	printer := &driftPrinter{o: o, out: out, color: o.paint}
 	var failures []write.Result
 	var refs []write.Ref
 	seen := map[string]bool{}
@@ -108,21 +108,28 @@ func (o *diffOptions) runFile(ctx context.Context) error {
 		}
 		changed += n
 	}
+	printer.totals(false)
 	if err := out.Flush(); err != nil {
 		return fmt.Errorf("failed to write output: %w", err)
 	}
+	interrupted := false
 	for _, r := range failures {
-		if r.Task.Ref.Name == "" {
+		switch {
+		case errors.Is(r.Err, context.Canceled):
+			interrupted = true // said once, below
+		case r.Task.Ref.Name == "":
 			fmt.Fprintf(f.streams.ErrOut, "error: %s\n", cliutil.Message(r.Err))
-			continue
+		default:
+			fmt.Fprintf(f.streams.ErrOut, "error: %s\n", write.Explain(r))
 		}
-		fmt.Fprintf(f.streams.ErrOut, "error: %s\n", write.Explain(r))
 	}
 	switch {
+	case interrupted:
+		return context.Canceled // error: interrupted
 	case len(failures) > 0:
-		return &cliutil.ExitError{Code: diffFailed}
+		return &cliutil.ExitError{Code: cliutil.ToolFailure}
 	case changed > 0:
-		return &cliutil.ExitError{Code: diffFound}
+		return diffFound
 	}
 	return nil
 }
@@ -141,8 +148,12 @@ func (o *diffOptions) fileDiff(ref write.Ref, live, merged *unstructured.Unstruc
 	}
 	m = merged.DeepCopy()
 	c.Clean(m)
-	if ref.GVK.Group == "" && ref.GVK.Kind == "Secret" && !o.file.showSecrets {
-		maskSecrets(l, m)
+	if render.IsSecret(m.Object) && !o.showSecrets {
+		var lo map[string]any
+		if l != nil {
+			lo = l.Object
+		}
+		render.MaskSecrets(lo, m.Object)
 	}
 	if l != nil {
 		d.live, _ = render.MarshalYAML(l.Object)
@@ -151,56 +162,21 @@ func (o *diffOptions) fileDiff(ref write.Ref, live, merged *unstructured.Unstruc
 	return d
 }
 
-// maskSecrets replaces the values of Secrets' data and stringData with ***,
-// or *** (before) and *** (after) where they differ, as kubectl diff does.
-func maskSecrets(live, merged *unstructured.Unstructured) {
-	for _, field := range []string{"data", "stringData"} {
-		var lm, mm map[string]any
-		if live != nil {
-			lm, _ = live.Object[field].(map[string]any)
-		}
-		if merged != nil {
-			mm, _ = merged.Object[field].(map[string]any)
-		}
-		for k, lv := range lm {
-			mv, ok := mm[k]
-			switch {
-			case ok && fmt.Sprint(lv) == fmt.Sprint(mv):
-				lm[k], mm[k] = "***", "***"
-			case ok:
-				lm[k], mm[k] = "*** (before)", "*** (after)"
-			default:
-				lm[k] = "***"
-			}
-		}
-		for k := range mm {
-			if _, ok := lm[k]; !ok {
-				mm[k] = "***"
-			}
-		}
-	}
-}
-
 // printFile prints one object's diff (live/... to merged/...); it reports
 // whether there was a difference.
 func (p *driftPrinter) printFile(d fileDiff) bool {
 	if string(d.live) == string(d.merged) {
 		return false
 	}
-	from, to := "live/"+d.path, "merged/"+d.path
+	from, to, drift := "live/"+d.path, "merged/"+d.path, export.DriftChanged
 	if d.live == nil {
-		from = "/dev/null"
+		from, drift = "/dev/null", export.DriftNew // apply would create it
 	}
 	if d.merged == nil {
-		to = "/dev/null"
+		to, drift = "/dev/null", export.DriftGone // apply --prune would delete it
 	}
 	text, _ := unifiedDiff(d.live, d.merged, from, to)
-	if p.o.stat {
-		plus, minus := diffCounts(text)
-		fmt.Fprintf(p.out, "%s (+%d -%d)\n", d.path, plus, minus)
-		return true
-	}
-	p.writeDiff(text)
+	p.write(drift, d.path, text)
 	return true
 }
 

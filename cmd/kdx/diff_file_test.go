@@ -66,9 +66,21 @@ func TestE2EDiffFile(t *testing.T) {
 		}
 	})
 
-	t.Run("prune", func(t *testing.T) {
+	t.Run("prune, stat", func(t *testing.T) {
+		// The labels and the totals line of diff --dir --stat.
 		res := env.Kdx(t, "diff", "-f", after, "--prune", "--stat")
-		if res.ExitCode != 1 || !containsLine(res.Stdout, path("ConfigMap", "not-in-input")+" (+0 -") {
+		lines := strings.Split(strings.TrimSpace(res.Stdout), "\n")
+		for _, w := range []string{
+			"changed  " + path("ConfigMap", "app") + " (+1 -1)",
+			"new      " + path("ConfigMap", "new") + " (+",
+			"changed  " + path("Secret", "creds") + " (+1 -1)",
+			"gone     " + path("ConfigMap", "not-in-input") + " (+0 -",
+		} {
+			if !containsLine(res.Stdout, w) {
+				t.Errorf("no line %q in:\n%s", w, res.Stdout)
+			}
+		}
+		if res.ExitCode != 1 || lines[len(lines)-1] != "2 changed, 1 new, 1 gone" {
 			t.Errorf("exit %d, stdout:\n%s\nstderr:\n%s", res.ExitCode, res.Stdout, res.Stderr)
 		}
 	})
@@ -77,7 +89,8 @@ func TestE2EDiffFile(t *testing.T) {
 		bad := manifest("bad.yaml", fmt.Sprintf(cm, "app", "v3")+
 			"---\napiVersion: apps/v1\nkind: Deployment\nmetadata: {name: broken, namespace: "+ns+"}\nspec: {replicas: many}\n")
 		res := env.Kdx(t, "diff", "-f", bad)
-		if res.ExitCode != 2 || !strings.Contains(res.Stdout, "+  k: v3\n") || !strings.Contains(res.Stderr, "broken") {
+		// The error says what was run: diff, not apply.
+		if res.ExitCode != 2 || !strings.Contains(res.Stdout, "+  k: v3\n") || !strings.HasPrefix(res.Stderr, "error: failed to diff deployment.apps/broken from "+bad) {
 			t.Errorf("exit %d (want 2), stdout:\n%s\nstderr:\n%s", res.ExitCode, res.Stdout, res.Stderr)
 		}
 	})

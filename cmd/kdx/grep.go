@@ -46,11 +46,9 @@ type grepOptions struct {
 	printer render.Printer // -o json|jsonl|yaml|name; nil for match lines
 }
 
-// Exit codes of grep, as grep(1)'s: a match, no match, something failed.
-const (
-	grepNoMatch = 1
-	grepFailed  = 2
-)
+// grepNoMatch is grep's answer when nothing matched, as grep(1)'s 1; any
+// failure exits 2 (unixTool).
+const grepNoMatch cliutil.Outcome = 1
 
 func newGrepCommand(f *factory) *cobra.Command {
 	o := &grepOptions{f: f, concurrency: query.DefaultConcurrency, chunkSize: 500}
@@ -59,16 +57,19 @@ func newGrepCommand(f *factory) *cobra.Command {
 		Short: "Find the objects whose keys or values match a pattern, and where",
 		Long: `Grep reads the objects of one or more types, built-in or custom, or of every
 listable type (--all-types), page by page, and prints each match of PATTERN (a Go
-regular expression; -F for a fixed string) in their keys or values: the object
+regular expression; -F for a fixed string, any bytes) in their keys or values: the object
 (kind.group/name, after its namespace with -A), the field path and the matching
 value, cut to the terminal width around the match. Managed fields are not
 searched. Secrets are searched (their data decoded too) but their values are
 never printed unless --show-secrets: a match in a Secret shows its path only.
--o name|json|jsonl|yaml prints the matching objects instead.
+-o name|json|jsonl|yaml prints the matching objects instead (a Secret's values
+as ***, as diff shows them, unless --show-secrets).
 
 Exit codes are grep's: 0 when something matched and every type was read,
-1 when nothing matched, 2 when something could not be read (what could be
-read is searched and printed, and the failures are on stderr, one line per cause).`,
+1 when nothing matched, 2 on any error: a bad pattern or flag, an unknown
+type, a server out of reach, Ctrl-C, or something that could not be read
+(what could be read is searched and printed, and the failures are on stderr,
+one line per cause).`,
 		Example: `  # Where the namespace mentions sprocket, in every type
   kdx grep sprocket --all-types
 
@@ -86,7 +87,7 @@ read is searched and printed, and the failures are on stderr, one line per cause
 		RunE: runE(o),
 	}
 	o.AddFlags(cmd.Flags())
-	return cmd
+	return unixTool(cmd)
 }
 
 // AddFlags adds grep's flags.
@@ -102,7 +103,7 @@ func (o *grepOptions) AddFlags(fs *pflag.FlagSet) {
 	fs.BoolVar(&o.includeEvents, "include-events", false, "with --all-types, search events too")
 	fs.StringSliceVar(&o.exclude, "exclude", nil, "with --all-types, types to leave out (comma separated)")
 	fs.BoolVar(&o.ignoreForbidden, "ignore-forbidden", false, "with --all-types, leave out the types you may not list instead of reporting them")
-	fs.BoolVar(&o.showSecrets, "show-secrets", false, "print the matching values of Secrets (decoded)")
+	fs.BoolVar(&o.showSecrets, "show-secrets", false, "print the values of Secrets: those that match (decoded), and with -o the whole Secret")
 	fs.StringVarP(&o.output, "output", "o", "", "print the matching objects instead of the matches: name, json, jsonl or yaml")
 	fs.IntVar(&o.width, "width", 0, "cut each match line to this many characters (default: the terminal width, else 200)")
 	fs.IntVar(&o.concurrency, "concurrency", o.concurrency, "with several types, how many are read at the same time")
@@ -163,7 +164,7 @@ func (o *grepOptions) Run(ctx context.Context) error {
 		err = fmt.Errorf("failed to write output: %w", ferr)
 	}
 	if err != nil {
-		return &cliutil.ExitError{Code: grepFailed, Err: err}
+		return err
 	}
 	res.report.Write(o.f.streams.ErrOut)
 	return res.exit()
@@ -179,9 +180,9 @@ type grepResult struct {
 func (r grepResult) exit() error {
 	switch {
 	case r.report.Len() > 0:
-		return &cliutil.ExitError{Code: grepFailed}
+		return &cliutil.ExitError{Code: cliutil.ToolFailure}
 	case r.matched == 0:
-		return &cliutil.ExitError{Code: grepNoMatch}
+		return grepNoMatch
 	}
 	return nil
 }
@@ -268,7 +269,7 @@ type grepSink struct {
 
 func (s *grepSink) Page(obj runtime.Object) error {
 	for _, item := range render.Items(obj) {
-		secret := item.GetKind() == "Secret" && item.GroupVersionKind().Group == ""
+		secret := render.IsSecret(item.Object)
 		found := false
 		s.o.matcher.Object(item.Object, secret, func(m search.Match) {
 			found = true
@@ -277,8 +278,11 @@ func (s *grepSink) Page(obj runtime.Object) error {
 			}
 		})
 		if found {
-			if s.o.printer == nil {
+			switch {
+			case s.o.printer == nil:
 				item = unstructured.Unstructured{Object: map[string]any{"kind": item.GetKind()}} // only counted
+			case secret && !s.o.showSecrets:
+				render.MaskSecrets(nil, item.Object) // printed as diff prints it: values ***
 			}
 			s.objects = append(s.objects, item)
 		}

@@ -56,9 +56,9 @@ func (o *grepOptions) runFleet(ctx context.Context, contexts []string) error {
 	}
 	switch {
 	case failed:
-		return &cliutil.ExitError{Code: grepFailed}
+		return &cliutil.ExitError{Code: cliutil.ToolFailure}
 	case matched == 0:
-		return &cliutil.ExitError{Code: grepNoMatch}
+		return grepNoMatch
 	}
 	return nil
 }

@@ -105,7 +105,7 @@ spec: {secretName: grep-needle-7f3a-tls, dnsNames: [shop.example.com], issuerRef
 
 	t.Run("a bad pattern, a forbidden type", func(t *testing.T) {
 		res := kdx("grep", "a(", "configmaps")
-		if res.ExitCode != 1 || !strings.HasPrefix(res.Stderr, `error: invalid pattern "a(": `) {
+		if res.ExitCode != 2 || !strings.HasPrefix(res.Stderr, `error: invalid pattern "a(": `) {
 			t.Errorf("exit %d, stderr %q", res.ExitCode, res.Stderr)
 		}
 		kc := testenv.WriteFleetKubeconfig(t, testenv.FleetContext{Name: "restricted", Config: env.RestrictedConfig})

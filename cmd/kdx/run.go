@@ -11,7 +11,8 @@ import (
 )
 
 // run executes the command tree with args and reports an error the kubectl
-// way: one line starting "error: " on stderr, and the exit code.
+// way: one line starting "error: " on stderr, and the exit code; a command
+// modelled on a Unix tool (see unixTool) exits as the tool does.
 func run(ctx context.Context, root *cobra.Command, args []string, stderr io.Writer) (code int) {
 	defer func() {
 		if r := recover(); r != nil {
@@ -20,9 +21,12 @@ func run(ctx context.Context, root *cobra.Command, args []string, stderr io.Writ
 		}
 	}()
 	root.SetArgs(args)
-	err := root.ExecuteContext(ctx)
+	cmd, err := root.ExecuteContextC(cliutil.QuietAfterCancel(ctx))
 	if msg := cliutil.Message(err); msg != "" {
 		fmt.Fprintf(stderr, "error: %s\n", msg)
+	}
+	if isUnixTool(cmd) {
+		return cliutil.ToolExitCode(err, ctx.Err() != nil)
 	}
 	return cliutil.ExitCode(err)
 }

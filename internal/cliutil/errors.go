@@ -31,16 +31,50 @@ func (e *ExitError) Error() string {
 
 func (e *ExitError) Unwrap() error { return e.Err }
 
-// ExitCode is the process exit code for err: 0 for nil, ExitError's code, else 1.
+// Outcome is an exit code that answers what a command modelled on a Unix
+// tool was asked, rather than reporting a failure: diff's 1 (the inputs
+// differ), grep's 1 (nothing matched). Nothing is printed for it.
+type Outcome int
+
+func (o Outcome) Error() string { return fmt.Sprintf("exit status %d", int(o)) }
+
+// ToolFailure is the exit code of every failure of a command modelled on a
+// Unix tool, as diff(1)'s and grep(1)'s "trouble".
+const ToolFailure = 2
+
+// ExitCode is the process exit code for err: 0 for nil, an Outcome's or
+// an ExitError's code, else 1.
 func ExitCode(err error) int {
 	if err == nil {
 		return 0
+	}
+	var o Outcome
+	if errors.As(err, &o) {
+		return int(o)
 	}
 	var ee *ExitError
 	if errors.As(err, &ee) {
 		return ee.Code
 	}
 	return 1
+}
+
+// ToolExitCode is the exit code of a command modelled on a Unix tool (diff,
+// grep): 0 for nil, an Outcome's code, and ToolFailure for any other error,
+// whatever code it carries (a failure already reported, a bad flag, a
+// server out of reach), and for a run that was interrupted, since what it
+// answers was not all done.
+func ToolExitCode(err error, interrupted bool) int {
+	var o Outcome
+	switch {
+	case interrupted:
+		return ToolFailure
+	case err == nil:
+		return 0
+	case errors.As(err, &o):
+		return int(o)
+	}
+	return ToolFailure
 }
 
 // Message is the single line printed after "error: " for err; "" means that
@@ -50,8 +84,12 @@ func Message(err error) string {
 		return ""
 	}
 	var ee *ExitError
-	if errors.As(err, &ee) && ee.Err == nil {
+	var o Outcome
+	switch {
+	case errors.As(err, &ee) && ee.Err == nil, errors.As(err, &o):
 		return ""
+	case errors.Is(err, context.Canceled):
+		return "interrupted" // by Ctrl-C: not a cause to look for elsewhere
 	}
 	return strings.TrimSpace(describe(err))
 }
