@@ -51,6 +51,7 @@ func (o *diffOptions) runFile(ctx context.Context) error {
 		return err
 	}
 	b := env.batch(ctx, "diff")
+	b.AllowRedacted = o.file.files.allowRedacted
 	b.Warn = func(msg string) { fmt.Fprintf(f.streams.ErrOut, "Warning: %s\n", msg) }
 	cleaner := export.NewCleaner(export.CleanOptions{KeepStatus: o.export.keepStatus})
 	var mu sync.Mutex // guards diffs: the ops run concurrently
@@ -111,7 +112,11 @@ func (o *diffOptions) runFile(ctx context.Context) error {
 	if err := out.Flush(); err != nil {
 		return fmt.Errorf("failed to write output: %w", err)
 	}
-	for _, r := range failures {
+	redacted, others := write.SplitRedacted(failures)
+	if redacted != "" {
+		fmt.Fprintf(f.streams.ErrOut, "error: %s\n", redacted)
+	}
+	for _, r := range others {
 		if r.Task.Ref.Name == "" {
 			fmt.Fprintf(f.streams.ErrOut, "error: %s\n", cliutil.Message(r.Err))
 			continue
