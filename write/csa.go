@@ -125,11 +125,11 @@ func (w *Writer) applyOverClientSide(ctx context.Context, ref Ref, body []byte, 
 	obj := live.Object
 	if w.Options.FieldManager == kubectlManager {
 		if obj, err = w.keepLastApplied(ctx, ref, obj); err != nil {
-			return Response{}, false, fmt.Errorf("the object was last applied client-side (by %s), and keeping its last-applied annotation failed: %w", managerList(csa), err)
+			return Response{}, false, takeoverError(csa, "keeping its last-applied annotation", err)
 		}
 	}
 	if _, err := w.migrate(ctx, ref, obj, csa); err != nil {
-		return Response{}, false, fmt.Errorf("the object was last applied client-side (by %s), and taking over its fields failed: %w", managerList(csa), err)
+		return Response{}, false, takeoverError(csa, "taking over its fields", err)
 	}
 	resp, err := w.Client.Apply(ctx, ref, body, req)
 	return resp, err == nil, err
@@ -226,6 +226,16 @@ func (w *Writer) migrate(ctx context.Context, ref Ref, obj *unstructured.Unstruc
 		obj = live.Object
 	}
 	return false, err
+}
+
+// takeoverError is the failure of step (err) of the takeover of the
+// fields of the client-side managers csa, in words; an interruption stays
+// one.
+func takeoverError(csa sets.Set[string], step string, err error) error {
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return err
+	}
+	return fmt.Errorf("the object was last applied client-side (by %s), and %s for server-side apply failed: %s", managerList(csa), step, Cause(err))
 }
 
 // managerList names managers: `"a"`, `"a" and "b"`.

@@ -307,3 +307,17 @@ func TestConflictManagers(t *testing.T) {
 		})
 	}
 }
+
+func TestApplyTakeoverRefused(t *testing.T) {
+	w, s := scriptedWriter(t, Options{FieldManager: "kdx"},
+		step{applyReq, 409, applyConflictBody(csaUpdate)},
+		step{getReq, 200, liveCM("7", true, entry("kubectl-client-side-apply", "Update", csaFields))},
+		step{migrateReq, 403, `{"kind":"Status","apiVersion":"v1","status":"Failure","message":"configmaps \"c\" is forbidden: cannot patch","reason":"Forbidden","code":403}`},
+	)
+	r := w.Apply(context.Background(), cmTask())
+	s.done()
+	want := `failed to apply configmap/c: the object was last applied client-side (by "kubectl-client-side-apply"), and taking over its fields for server-side apply failed: configmaps "c" is forbidden: cannot patch`
+	if got := Explain(r); got != want {
+		t.Errorf("got  %s\nwant %s", got, want)
+	}
+}
