@@ -101,8 +101,9 @@ func conflictManagers(err error) (sets.Set[string], bool) {
 // fields of client-side applies only: it moves their fields to the
 // applier and applies body again; in a dry run, which cannot store the
 // move, it applies body with force, as the API server does for kubectl's
-// manager. Any other conflict is err itself. It reports whether it moved
-// the fields.
+// manager, and removes from the answer what the real apply would (see
+// previewTakeover). Any other conflict is err itself. It reports whether
+// it took the fields over.
 func (w *Writer) applyOverClientSide(ctx context.Context, ref Ref, body []byte, req RequestOptions, err error) (Response, bool, error) {
 	conflicting, ok := conflictManagers(err)
 	if !ok {
@@ -120,7 +121,11 @@ func (w *Writer) applyOverClientSide(ctx context.Context, ref Ref, body []byte, 
 		forced := req
 		forced.Force = true
 		resp, ferr := w.Client.Apply(ctx, ref, body, forced)
-		return resp, false, ferr
+		if ferr != nil {
+			return resp, false, ferr
+		}
+		resp, _ = w.previewTakeover(ctx, ref, resp)
+		return resp, true, nil
 	}
 	obj := live.Object
 	if w.Options.FieldManager == kubectlManager {

@@ -144,7 +144,11 @@ func (w *Writer) Apply(ctx context.Context, t Task) Result {
 	if err != nil {
 		return r.fail(err)
 	}
-	if !took && !w.Options.DryRun && w.Options.Subresource == "" && resp.Code != 201 {
+	switch {
+	case took || w.Options.Subresource != "" || resp.Code == 201:
+	case w.Options.DryRun:
+		resp, took = w.previewTakeover(ctx, t.Ref, resp)
+	default:
 		resp, took, r.Warnings = w.upgradeClientSide(ctx, t.Ref, body, req, resp)
 	}
 	r.Object, r.Action = resp.Object, ActionApplied
