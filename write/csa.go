@@ -7,7 +7,6 @@ import (
 	"strconv"
 	"strings"
 
-	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
@@ -15,6 +14,8 @@ import (
 	"k8s.io/apimachinery/pkg/util/sets"
 	"k8s.io/client-go/util/csaupgrade"
 	"sigs.k8s.io/structured-merge-diff/v6/fieldpath"
+
+	"github.com/kdxproject/kdx/export"
 )
 
 // Objects last written by kubectl's client-side apply (kubectl apply without
@@ -48,7 +49,7 @@ const lastAppliedManager = "kubectl-last-applied"
 const maxMigrateTries = 5
 
 // lastAppliedPath is the annotation as a field set.
-var lastAppliedPath = fieldpath.NewSet(fieldpath.MakePathOrDie("metadata", "annotations", corev1.LastAppliedConfigAnnotation))
+var lastAppliedPath = fieldpath.NewSet(fieldpath.MakePathOrDie("metadata", "annotations", export.LastAppliedAnnotation))
 
 // clientSideManagers are the managers of obj's client-side applies: the
 // Update managers that own its last-applied annotation.
@@ -182,7 +183,7 @@ func (w *Writer) upgradeClientSide(ctx context.Context, ref Ref, body []byte, re
 // annotation alone as lastAppliedManager, so that the migration does not
 // remove it. It returns the object as it is then.
 func (w *Writer) keepLastApplied(ctx context.Context, ref Ref, obj *unstructured.Unstructured) (*unstructured.Unstructured, error) {
-	value, ok := obj.GetAnnotations()[corev1.LastAppliedConfigAnnotation]
+	value, ok := obj.GetAnnotations()[export.LastAppliedAnnotation]
 	if !ok || len(csaupgrade.FindFieldsOwners(obj.GetManagedFields(), metav1.ManagedFieldsOperationApply, lastAppliedPath)) > 0 {
 		return obj, nil
 	}
@@ -190,7 +191,7 @@ func (w *Writer) keepLastApplied(ctx context.Context, ref Ref, obj *unstructured
 	only.SetGroupVersionKind(ref.GVK)
 	only.SetName(ref.Name)
 	only.SetNamespace(ref.Namespace)
-	only.SetAnnotations(map[string]string{corev1.LastAppliedConfigAnnotation: value})
+	only.SetAnnotations(map[string]string{export.LastAppliedAnnotation: value})
 	body, err := only.MarshalJSON()
 	if err != nil {
 		return nil, err
