@@ -80,43 +80,30 @@ spec:
 `
 
 func TestPruneTakenOver(t *testing.T) {
+	// What stays: the fields kdx applied, the controller's annotation, and
+	// with kubectl's manager the last-applied annotation (ANNOTATION).
+	const kept = `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  annotations:
+    deployment.kubernetes.io/revision: "1"
+ANNOTATION  labels:
+    app: web
+  name: web
+spec:
+  replicas: 0
+  template:
+    spec:
+      containers:
+      - image: web:2
+        name: web
+`
 	cases := []struct {
 		manager string
 		want    string
 	}{
-		{"kdx", `apiVersion: apps/v1
-kind: Deployment
-metadata:
-  annotations:
-    deployment.kubernetes.io/revision: "1"
-  labels:
-    app: web
-  name: web
-spec:
-  replicas: 0
-  template:
-    spec:
-      containers:
-      - image: web:2
-        name: web
-`},
-		{"kubectl", `apiVersion: apps/v1
-kind: Deployment
-metadata:
-  annotations:
-    deployment.kubernetes.io/revision: "1"
-    kubectl.kubernetes.io/last-applied-configuration: '{}'
-  labels:
-    app: web
-  name: web
-spec:
-  replicas: 0
-  template:
-    spec:
-      containers:
-      - image: web:2
-        name: web
-`},
+		{"kdx", strings.Replace(kept, "ANNOTATION", "", 1)},
+		{"kubectl", strings.Replace(kept, "ANNOTATION", "    kubectl.kubernetes.io/last-applied-configuration: '{}'\n", 1)},
 	}
 	for _, c := range cases {
 		obj := &unstructured.Unstructured{}
