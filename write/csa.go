@@ -156,7 +156,7 @@ func (w *Writer) upgradeClientSide(ctx context.Context, ref Ref, body []byte, re
 	if w.Options.FieldManager == kubectlManager {
 		kept, err := w.keepLastApplied(ctx, ref, obj)
 		if err != nil {
-			return resp, false, []string{fmt.Sprintf("%s: failed to keep the last-applied annotation for server-side apply: %v%s", ref.KindName(), err, retried)}
+			return resp, false, []string{fmt.Sprintf("%s: failed to keep the last-applied annotation for server-side apply: %s%s", ref.KindName(), Cause(err), retried)}
 		}
 		obj = kept
 	}
@@ -166,14 +166,14 @@ func (w *Writer) upgradeClientSide(ctx context.Context, ref Ref, body []byte, re
 	}
 	moved, err := w.migrate(ctx, ref, obj, csa)
 	if err != nil {
-		return resp, false, []string{fmt.Sprintf("%s: failed to take over the fields of %s for server-side apply: %v%s", ref.KindName(), managerList(csa), err, retried)}
+		return resp, false, []string{fmt.Sprintf("%s: failed to take over the fields of %s for server-side apply: %s%s", ref.KindName(), managerList(csa), Cause(err), retried)}
 	}
 	if !moved {
 		return resp, false, nil
 	}
 	again, err := w.Client.Apply(ctx, ref, body, req)
 	if err != nil {
-		return resp, true, []string{fmt.Sprintf("%s: took over the fields of %s, but applying again (to remove the fields the input no longer has) failed: %v%s", ref.KindName(), managerList(csa), err, retried)}
+		return resp, true, []string{fmt.Sprintf("%s: took over the fields of %s, but applying again (to remove the fields the input no longer has) failed: %s%s", ref.KindName(), managerList(csa), Cause(err), retried)}
 	}
 	return again, true, nil
 }
