@@ -120,15 +120,39 @@ func (c *Cleaner) Clean(obj *unstructured.Unstructured) {
 	}
 }
 
+// redactedFields are the fields of a Secret --redact-secrets rewrites, and
+// the marker each value becomes.
+var redactedFields = []struct{ field, marker string }{{"data", RedactedData}, {"stringData", RedactedMarker}}
+
 // redact replaces the values of a Secret's data and stringData.
 func redact(obj map[string]any) {
-	for field, marker := range map[string]string{"data": RedactedData, "stringData": RedactedMarker} {
-		m, ok := obj[field].(map[string]any)
+	for _, f := range redactedFields {
+		m, ok := obj[f.field].(map[string]any)
 		if !ok {
 			continue
 		}
 		for k := range m {
-			m[k] = marker
+			m[k] = f.marker
 		}
 	}
+}
+
+// RedactedKeys are the keys of a Secret whose values are the markers
+// --redact-secrets wrote, as "data.KEY" and "stringData.KEY", sorted: a
+// Secret export redacted, coming back. It is nil for other objects.
+func RedactedKeys(obj *unstructured.Unstructured) []string {
+	if obj == nil || obj.GroupVersionKind().GroupKind() != kindSecret {
+		return nil
+	}
+	var keys []string
+	for _, f := range redactedFields {
+		m, _ := obj.Object[f.field].(map[string]any)
+		for k, v := range m {
+			if v == f.marker {
+				keys = append(keys, f.field+"."+k)
+			}
+		}
+	}
+	slices.Sort(keys)
+	return keys
 }

@@ -178,3 +178,27 @@ func TestCleanIsIdempotent(t *testing.T) {
 		}
 	}
 }
+
+func TestRedactedKeys(t *testing.T) {
+	secret := "kind: Secret\napiVersion: v1\nmetadata: {name: a}\ndata: {b: YQ==, a: YQ==}\nstringData: {c: x}\n"
+	redacted := obj(t, secret)
+	NewCleaner(CleanOptions{RedactSecrets: true}).Clean(redacted)
+	cases := []struct {
+		name string
+		in   *unstructured.Unstructured
+		want []string
+	}{
+		{"export --redact-secrets's output", redacted, []string{"data.a", "data.b", "stringData.c"}},
+		{"a Secret with its values", obj(t, secret), nil},
+		{"some values put back", obj(t, "kind: Secret\napiVersion: v1\nmetadata: {name: a}\ndata: {a: YQ==, b: UkVEQUNURUQ=}\n"), []string{"data.b"}},
+		{"the marker in a ConfigMap", obj(t, "kind: ConfigMap\napiVersion: v1\nmetadata: {name: a}\ndata: {a: REDACTED, b: UkVEQUNURUQ=}\n"), nil},
+		{"a Secret of another group", obj(t, "kind: Secret\napiVersion: example.org/v1\nmetadata: {name: a}\ndata: {a: UkVEQUNURUQ=}\n"), nil},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			if got := RedactedKeys(c.in); !slices.Equal(got, c.want) {
+				t.Errorf("got %q, want %q", got, c.want)
+			}
+		})
+	}
+}

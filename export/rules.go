@@ -40,11 +40,13 @@ const (
 	FlagIncludeSystem = "--include-system"
 )
 
-// Well-known annotation and label keys the rules use.
-const (
-	lastAppliedAnnotation = "kubectl.kubernetes.io/last-applied-configuration"
-	boundByController     = "pv.kubernetes.io/bound-by-controller"
-)
+// LastAppliedAnnotation is the annotation kubectl's client-side apply keeps
+// its last configuration in (k8s.io/api/core/v1 has it too, but importing
+// that package registers every built-in type).
+const LastAppliedAnnotation = "kubectl.kubernetes.io/last-applied-configuration"
+
+// Well-known label keys the rules use.
+const boundByController = "pv.kubernetes.io/bound-by-controller"
 
 func gk(group, kind string) schema.GroupKind { return schema.GroupKind{Group: group, Kind: kind} }
 
@@ -81,7 +83,7 @@ func DefaultRules() []Rule {
 			Why: "a deprecated URL of the object in the source cluster"},
 		{ID: "owner-references", Path: Path{"metadata", "ownerReferences"},
 			Why: "they name owners by their uid in the source cluster: in another cluster the garbage collector would delete the object at once"},
-		{ID: "last-applied", Path: Path{"metadata", "annotations", lastAppliedAnnotation},
+		{ID: "last-applied", Path: Path{"metadata", "annotations", LastAppliedAnnotation},
 			Why: "kubectl apply's copy of the previous apply; the next apply writes it again"},
 		{ID: "template-creation-timestamp", Path: Path{"**", "metadata", "creationTimestamp"}, When: isNull,
 			Why: "`creationTimestamp: null` that the server writes into embedded metadata such as pod templates"},

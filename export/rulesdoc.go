@@ -35,7 +35,9 @@ func WriteRules(w io.Writer, rules []Rule, skips []SkipRule) error {
 		"an empty map that was in the object already (`emptyDir: {}`, cert-manager's `selfSigned: {}`) stays, " +
 		"since it means something.\n" +
 		"With `--redact-secrets`, every value of a Secret's `data` becomes `" + RedactedData + "` (`" + RedactedMarker +
-		"` in base64) and every value of its `stringData` becomes `" + RedactedMarker + "`.\n")
+		"` in base64) and every value of its `stringData` becomes `" + RedactedMarker + "`: such a Secret does not restore. " +
+		"`kdx apply`, `create`, `replace` and `diff -f` recognize it and refuse it, naming it, and go on with the rest of the input " +
+		"(exit 1; diff exits 2), unless `--allow-redacted`.\n")
 	b.WriteString("\n### Objects `kdx export` skips\n\n")
 	b.WriteString("| Rule | Kinds | Objects | Why | Kept by |\n|---|---|---|---|---|\n")
 	for _, s := range skips {

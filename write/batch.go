@@ -54,6 +54,11 @@ type Batch struct {
 	// Warn, when set, is told of inputs that name an object more than once
 	// (their writes run in input order, so the last one wins).
 	Warn func(msg string)
+	// AllowRedacted writes the Secrets that hold the values kdx export
+	// --redact-secrets wrote in place of their own; without it they fail
+	// with a *RedactedError before any request (see SplitRedacted). A
+	// delete, which reads names only, sets it.
+	AllowRedacted bool
 
 	mu        sync.Mutex // guards the fields below
 	mappings  map[schema.GroupVersionKind]mappingResult
@@ -152,6 +157,9 @@ func isCRD(obj *unstructured.Unstructured) bool {
 // job maps one object to a task, or to its failure.
 func (b *Batch) job(ctx context.Context, i int, o manifest.Object) job {
 	t, err := b.task(ctx, o)
+	if err == nil && !b.AllowRedacted {
+		err = redacted(o.Object)
+	}
 	j := job{index: i, task: t}
 	if err != nil {
 		j.failed = &Result{Task: t, Verb: b.Verb, Err: err, DryRun: b.Writer.Options.DryRun}

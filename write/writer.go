@@ -120,7 +120,8 @@ func (w *Writer) Create(ctx context.Context, t Task) Result {
 
 // Apply server-side applies the object: created on a 201, unchanged when
 // kdx's managedFields time shows the server changed nothing, else
-// serverside-applied.
+// serverside-applied. An object last applied client-side by kubectl is
+// taken over as kubectl apply --server-side does (see csa.go).
 func (w *Writer) Apply(ctx context.Context, t Task) Result {
 	r := w.result(t, "apply")
 	if t.Ref.Name == "" {
@@ -134,14 +135,27 @@ func (w *Writer) Apply(ctx context.Context, t Task) Result {
 	if err != nil {
 		return r.fail(err)
 	}
-	resp, err := w.Client.Apply(ctx, t.Ref, body, applyRequest(w.request()))
+	req := applyRequest(w.request())
+	resp, err := w.Client.Apply(ctx, t.Ref, body, req)
+	took := false // the fields of client-side applies were taken over
+	if err != nil && w.Options.Subresource == "" {
+		resp, took, err = w.applyOverClientSide(ctx, t.Ref, body, req, err)
+	}
 	if err != nil {
 		return r.fail(err)
+	}
+	switch {
+	case took || w.Options.Subresource != "" || resp.Code == 201:
+	case w.Options.DryRun:
+		resp, took = w.previewTakeover(ctx, t.Ref, resp)
+	default:
+		resp, took, r.Warnings = w.upgradeClientSide(ctx, t.Ref, body, req, resp)
 	}
 	r.Object, r.Action = resp.Object, ActionApplied
 	switch {
 	case resp.Code == 201:
 		r.Action = ActionCreated
+	case took:
 	case noOp(resp, w.Options.FieldManager, metav1.ManagedFieldsOperationApply, w.Options.Subresource):
 		r.Action = ActionUnchanged
 	}

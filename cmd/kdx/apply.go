@@ -57,6 +57,7 @@ input order and failures listed at the end.`,
 // AddFlags adds apply's flags.
 func (o *applyOptions) AddFlags(fs *pflag.FlagSet) {
 	o.files.addFlags(fs, "apply")
+	o.files.addAllowRedacted(fs, "apply")
 	o.flags.addFlags(fs, "kdx")
 	fs.Lookup("validate").Usage = "duplicate fields in the input: strict (refuse), warn, or ignore; unknown fields are the server's to decide in a server-side apply, and it refuses them whatever this says"
 	fs.BoolVar(&o.forceConflicts, "force-conflicts", false, "take over the fields other managers own instead of failing")

@@ -45,6 +45,7 @@ results are printed in input order and failures listed at the end.`,
 // AddFlags adds create's flags.
 func (o *createOptions) AddFlags(fs *pflag.FlagSet) {
 	o.files.addFlags(fs, "create")
+	o.files.addAllowRedacted(fs, "create")
 	o.flags.addFlags(fs, "kdx-create")
 }
 

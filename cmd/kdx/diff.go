@@ -118,6 +118,7 @@ func (o *diffOptions) AddFlags(fs *pflag.FlagSet) {
 	fs.StringVarP(&o.output, "output", "o", "", "json: a machine-readable report instead of diffs")
 	fs.StringVar(&o.color, "color", o.color, "colour the diffs: auto (on a terminal, unless NO_COLOR is set), always or never")
 	o.file.files.addFlags(fs, "diff against the cluster (what apply -f would change)")
+	o.file.files.addAllowRedacted(fs, "with -f, diff")
 	fs.StringVar(&o.file.fieldManager, "field-manager", "kdx", "with -f, the manager of the dry-run apply (that of your kdx apply)")
 	fs.BoolVar(&o.file.forceConflicts, "force-conflicts", false, "with -f, diff as apply --force-conflicts would apply")
 	fs.BoolVar(&o.showSecrets, "show-secrets", false, "show the values of Secrets instead of ***")
@@ -151,8 +152,8 @@ func (o *diffOptions) Validate() error {
 	switch {
 	case o.export.dir == "":
 		return errNoFiles
-	case o.file.prune || o.file.forceConflicts:
-		return errors.New("--prune and --force-conflicts go with -f")
+	case o.file.prune || o.file.forceConflicts || o.file.files.allowRedacted:
+		return errors.New("--prune, --force-conflicts and --allow-redacted go with -f")
 	case o.output != "" && o.output != "json":
 		return fmt.Errorf("unable to match a printer suitable for the output format %q, allowed formats are: json", o.output)
 	case hasNames(o.export.args):

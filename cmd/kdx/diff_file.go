@@ -50,6 +50,7 @@ func (o *diffOptions) runFile(ctx context.Context) error {
 		return err
 	}
 	b := env.batch(ctx, "diff")
+	b.AllowRedacted = o.file.files.allowRedacted
 	b.Warn = func(msg string) { fmt.Fprintf(f.streams.ErrOut, "Warning: %s\n", msg) }
 	cleaner := export.NewCleaner(export.CleanOptions{KeepStatus: o.export.keepStatus})
 	var mu sync.Mutex // guards diffs: the ops run concurrently
@@ -112,8 +113,12 @@ func (o *diffOptions) runFile(ctx context.Context) error {
 	if err := out.Flush(); err != nil {
 		return fmt.Errorf("failed to write output: %w", err)
 	}
+	redacted, others := write.SplitRedacted(failures)
+	if redacted != "" {
+		fmt.Fprintf(f.streams.ErrOut, "error: %s\n", redacted)
+	}
 	interrupted := false
-	for _, r := range failures {
+	for _, r := range others {
 		switch {
 		case errors.Is(r.Err, context.Canceled):
 			interrupted = true // said once, below

@@ -85,7 +85,9 @@ exported with a warning.`,
   # Re-create it elsewhere
   kdx --context other apply -f ./cluster -R
 
-  # One namespace for a GitOps repository, without Secret values
+  # One namespace for a GitOps repository, without Secret values: such a tree
+  # does not restore Secrets (apply, create, replace and diff -f refuse the
+  # redacted ones, unless --allow-redacted), so put the real values back first
   kdx export --all-types -n shop --dir ./shop --redact-secrets
 
   # What export removes and skips, and why
@@ -114,7 +116,7 @@ func (o *exportOptions) AddFlags(fs *pflag.FlagSet) {
 	fs.BoolVar(&o.keepStatus, "keep-status", false, "keep the status of objects")
 	fs.BoolVar(&o.includeOwned, "include-owned", false, "keep objects a controller owns (pods of a ReplicaSet, ReplicaSets of a Deployment, ...)")
 	fs.BoolVar(&o.includeSystem, "include-system", false, "keep objects the cluster makes by itself (kube-root-ca.crt, default service accounts, bootstrap RBAC, leases, events, ...)")
-	fs.BoolVar(&o.redactSecrets, "redact-secrets", false, "replace every value of Secrets with "+export.RedactedMarker)
+	fs.BoolVar(&o.redactSecrets, "redact-secrets", false, "replace every value of Secrets with "+export.RedactedMarker+" (apply, create and replace refuse such Secrets unless --allow-redacted)")
 	fs.BoolVar(&o.prune, "prune", false, "with --dir, remove the files of objects that no longer exist")
 	fs.IntVar(&o.concurrency, "concurrency", o.concurrency, "number of types exported at once to --dir")
 	fs.Int64Var(&o.chunkSize, "chunk-size", o.chunkSize, "objects per list request")

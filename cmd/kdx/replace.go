@@ -48,6 +48,7 @@ object is overwritten.`,
 // AddFlags adds replace's flags.
 func (o *replaceOptions) AddFlags(fs *pflag.FlagSet) {
 	o.files.addFlags(fs, "replace")
+	o.files.addAllowRedacted(fs, "replace")
 	o.flags.addFlags(fs, "kdx-replace")
 	fs.StringVar(&o.subresource, "subresource", "", "replace a subresource: status or scale")
 }

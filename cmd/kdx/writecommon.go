@@ -23,13 +23,20 @@ import (
 
 // fileFlags are -f and -R of the write verbs.
 type fileFlags struct {
-	filenames []string
-	recursive bool
+	filenames     []string
+	recursive     bool
+	allowRedacted bool
 }
 
 func (ff *fileFlags) addFlags(fs *pflag.FlagSet, what string) {
 	fs.StringSliceVarP(&ff.filenames, "filename", "f", nil, "file, directory or - (stdin) with the objects to "+what+"; repeatable")
 	fs.BoolVarP(&ff.recursive, "recursive", "R", false, "read directories given with -f recursively")
+}
+
+// addAllowRedacted adds --allow-redacted, which writes the Secrets
+// export --redact-secrets redacted as they are (the verbs refuse them).
+func (ff *fileFlags) addAllowRedacted(fs *pflag.FlagSet, verb string) {
+	fs.BoolVar(&ff.allowRedacted, "allow-redacted", false, verb+" the Secrets that hold the REDACTED values of kdx export --redact-secrets as they are, instead of refusing them")
 }
 
 // read decodes the objects of the -f inputs, handling duplicate fields as
@@ -218,7 +225,11 @@ func (r *reporter) finish(ctx context.Context) error {
 	}
 	interrupted := 0
 	gone := map[schema.GroupVersionResource]bool{}
-	for _, f := range r.failures {
+	redacted, failures := write.SplitRedacted(r.failures)
+	if redacted != "" {
+		fmt.Fprintf(r.errOut, "error: %s\n", redacted)
+	}
+	for _, f := range failures {
 		gvr := f.Task.Ref.Mapping.GVR
 		switch {
 		case errors.Is(f.Err, context.Canceled):
@@ -293,6 +304,7 @@ func (fw *fileWrite) run(ctx context.Context, verb string, op func(*write.Writer
 	}
 	b := env.batch(ctx, verb)
 	b.Reverse = reverse
+	b.AllowRedacted = fw.files.allowRedacted || verb == "delete" // a delete reads names only
 	b.Warn = func(msg string) { fmt.Fprintf(fw.f.streams.ErrOut, "Warning: %s\n", msg) }
 	rep := &reporter{out: fw.f.streams.Out, errOut: fw.f.streams.ErrOut, output: fw.flags.output, vanished: typeGone(env.resolver), fromFiles: true}
 	b.Run(ctx, fw.objs, op(env.writer), rep.emit)
