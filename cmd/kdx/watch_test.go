@@ -453,7 +453,7 @@ func watchToRestart(t *testing.T, env *testenv.Env, also ...string) (*watchProc,
 // restarted API server is ready must be shown by a running watch: the
 // reflector's back-off is capped at 300 ms. -race slows everything down.
 func shownWithin() time.Duration {
-	if raceEnabled {
+	if testenv.RaceBuild {
 		return 2 * time.Second
 	}
 	return time.Second

@@ -2,5 +2,5 @@
 
 package testenv
 
-// raceBuild: the test binary is built without -race; see race_on.go.
-const raceBuild = false
+// RaceBuild: the test binary is built without -race; see race_on.go.
+const RaceBuild = false

@@ -2,7 +2,7 @@
 
 package testenv
 
-// raceBuild: the test binary is built with -race, so the kdx binary the
+// RaceBuild: the test binary is built with -race, so the kdx binary the
 // end-to-end tests run is too (its fleet, watch and export --watch
 // concurrency then runs under the race detector).
-const raceBuild = true
+const RaceBuild = true

@@ -67,7 +67,7 @@ func buildKdx() {
 			return
 		}
 	}
-	cmd := exec.Command("go", kdxBuildArgs(path, raceBuild, coverDir != "")...)
+	cmd := exec.Command("go", kdxBuildArgs(path, RaceBuild, coverDir != "")...)
 	cmd.Dir = root
 	if out, err := cmd.CombinedOutput(); err != nil {
 		kdxBuild.err = errors.Join(err, errors.New(strings.TrimSpace(string(out))))
@@ -82,7 +82,7 @@ func buildKdx() {
 const CoverDirEnv = "KDX_E2E_COVERDIR"
 
 // kdxBuildArgs returns go's arguments to build cmd/kdx into path: with -race
-// when the tests are (raceBuild), with coverage of every kdx package when
+// when the tests are (RaceBuild), with coverage of every kdx package when
 // cover is set.
 func kdxBuildArgs(path string, race, cover bool) []string {
 	args := []string{"build", "-o", path}

@@ -1,6 +1,0 @@
-//go:build race
-
-package main
-
-// raceEnabled says that the tests run with -race, which slows kdx down.
-const raceEnabled = true
