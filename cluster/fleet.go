@@ -7,6 +7,7 @@ import (
 
 	"k8s.io/client-go/tools/clientcmd"
 
+	"github.com/kdxproject/kdx/internal/clientconfig"
 	"github.com/kdxproject/kdx/internal/version"
 	"github.com/kdxproject/kdx/query"
 )
@@ -87,6 +88,7 @@ func Load(kubeconfig string, contexts []string, opts Options) (*Fleet, error) {
 		}
 		cfg.QPS = -1 // as kdx: pacing is left to the server's priority and fairness
 		cfg.UserAgent = version.UserAgent()
+		cfg.Wrap(clientconfig.RefuseCrossOriginRedirects) // credentials go to this server only
 		f.Clusters = append(f.Clusters, New(name, cfg, ns, opts))
 	}
 	return f, nil
