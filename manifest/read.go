@@ -139,10 +139,21 @@ func (o Options) readInput(ctx context.Context, name string, open func() (io.Rea
 	case <-ctx.Done():
 	}
 	if err := ctx.Err(); err != nil {
-		return nil, fmt.Errorf("interrupted while reading %s: %w", name, err)
+		return nil, &interruptedError{name: name, err: err}
 	}
 	return res.objs, res.err
 }
+
+// interruptedError says that the reading of an input was interrupted; it
+// wraps the context's error.
+type interruptedError struct {
+	name string
+	err  error
+}
+
+func (e *interruptedError) Error() string { return "interrupted while reading " + e.name }
+
+func (e *interruptedError) Unwrap() error { return e.err }
 
 func (o Options) readAll(ctx context.Context, name string, open func() (io.ReadCloser, error)) ([]Object, error) {
 	f, err := open()

@@ -5,15 +5,16 @@ package main
 import (
 	"context"
 	"os"
-	"os/signal"
 	"path/filepath"
-	"syscall"
 
 	"k8s.io/cli-runtime/pkg/genericiooptions"
+
+	"github.com/kdxproject/kdx/internal/cliutil"
 )
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	// The first SIGINT or SIGTERM cancels ctx; a second exits at once.
+	ctx, stop := cliutil.NotifyContext(context.Background(), os.Exit)
 	streams := genericiooptions.IOStreams{In: os.Stdin, Out: os.Stdout, ErrOut: os.Stderr}
 	stopProfile := startProfile()
 	code := run(ctx, NewRootCommand(filepath.Base(os.Args[0]), streams), os.Args[1:], streams.ErrOut)
