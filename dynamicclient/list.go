@@ -59,7 +59,8 @@ func (c *Client) Get(ctx context.Context, m discovery.Mapping, namespace, name, 
 	if subresource != "" {
 		sub = []string{subresource}
 	}
-	return c.resourceClient(m, namespace).Get(ctx, name, metav1.GetOptions{}, sub...)
+	obj, err := c.resourceClient(m, namespace).Get(quietRead(objectLimit(ctx)), name, metav1.GetOptions{}, sub...)
+	return obj, capError(err)
 }
 
 // MetadataPages lists the metadata of one resource's objects
@@ -154,6 +155,8 @@ func (c *Client) printable(ctx context.Context, path string, include metav1.Incl
 	get := c.get
 	if page {
 		get = c.getPage
+	} else {
+		ctx = objectLimit(ctx)
 	}
 	body, err := get(ctx, path, TableAccept, params)
 	if err != nil {
@@ -168,14 +171,14 @@ func (c *Client) printable(ctx context.Context, path string, include metav1.Incl
 // get GETs path with the query params, asking for accept, and returns the
 // body (see rawBody).
 func (c *Client) get(ctx context.Context, path, accept string, params url.Values) ([]byte, error) {
-	return rawBody(withParams(c.rest.Get().AbsPath(path).SetHeader("Accept", accept), params).Do(ctx))
+	return rawBody(withParams(c.rest.Get().AbsPath(path).SetHeader("Accept", accept), params).Do(quietRead(ctx)))
 }
 
 // getPage is get for a page of a pager, which decides itself what to try
 // again: client-go's retries are off.
 func (c *Client) getPage(ctx context.Context, path, accept string, params url.Values) ([]byte, error) {
 	req := c.rest.Get().AbsPath(path).SetHeader("Accept", accept).MaxRetries(0)
-	return rawBody(withParams(req, params).Do(ctx))
+	return rawBody(withParams(req, params).Do(quietRead(ctx)))
 }
 
 // metadataAccept asks for a list of object metadata, in protobuf when the
@@ -186,9 +189,9 @@ const metadataAccept = "application/vnd.kubernetes.protobuf;as=PartialObjectMeta
 // client does, without its retries (see getPage).
 func (c *Client) metadataPage(ctx context.Context, path string, params url.Values) (*metav1.PartialObjectMetadataList, error) {
 	req := c.metaREST.Get().AbsPath(path).SetHeader("Accept", metadataAccept).MaxRetries(0)
-	res := withParams(req, params).Do(ctx)
+	res := withParams(req, params).Do(quietRead(ctx))
 	if err := res.Error(); err != nil {
-		return nil, err
+		return nil, capError(err)
 	}
 	obj, err := res.Get()
 	if runtime.IsNotRegisteredError(err) {

@@ -194,6 +194,8 @@ func (l *sourceListWatch) check(ctx context.Context, err error) {
 	case apierrors.IsForbidden(err), apierrors.IsUnauthorized(err), apierrors.IsNotFound(err),
 		apierrors.IsMethodNotSupported(err), apierrors.IsBadRequest(err), apierrors.IsNotAcceptable(err):
 		l.source.stop(err)
+	case isCapError(err):
+		l.source.stop(capError(err))
 	case ctx.Err() != nil:
 	default:
 		if unreachable(err) {

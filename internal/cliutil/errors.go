@@ -12,6 +12,8 @@ import (
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"github.com/kdxproject/kdx/internal/readcap"
 )
 
 // ExitError carries an exit code with an error that was already reported
@@ -56,6 +58,11 @@ func Message(err error) string {
 }
 
 func describe(err error) string {
+	// A cap names its source: what wraps it ("Please retry") would not help.
+	var capErr *readcap.Error
+	if errors.As(err, &capErr) {
+		return capErr.Error()
+	}
 	if msg, ok := transportMessage(err); ok {
 		return msg
 	}
