@@ -273,6 +273,10 @@ func (p *proxyWatch) forward(ctx context.Context, l *sourceListWatch, deadline t
 	expired := false
 	for ev := range p.inner.ResultChan() {
 		l.received(ev)
+		if err := undecodableStream(l.src.Name(), ev); err != nil {
+			l.source.stop(err) // see undecodableStream (caps.go)
+			return
+		}
 		if ev.Type == watch.Error {
 			expired = true // the reflector relists and says so
 		} else if l.table {
