@@ -66,6 +66,11 @@ func describe(err error) string {
 	if msg, ok := transportMessage(err); ok {
 		return msg
 	}
+	if errors.Is(err, context.DeadlineExceeded) && strings.Contains(err.Error(), "while reading body") {
+		// net/http's words when the client's timeout cuts a body, which
+		// client-go wraps in "Please retry".
+		return "the server's answer was still coming when --request-timeout ended it"
+	}
 	var status apierrors.APIStatus
 	if errors.As(err, &status) {
 		return statusMessage(err, status.Status())
