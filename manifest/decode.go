@@ -27,6 +27,11 @@ func Decode(file string, data []byte) ([]Object, error) {
 // handling of duplicate fields, until the input ends, a JSON value has a
 // syntax error (where the next one starts is then unknown), a document is
 // larger than o's cap, or ctx ends.
+//
+// As kubectl's decoder, an input that starts as JSON but whose first or
+// second value is not JSON is read as YAML from that value on (YAML
+// takes a trailing comma, for one); when it is not YAML either, the error
+// is the JSON one.
 func (o Options) decode(ctx context.Context, file string, r io.Reader) ([]Object, error) {
 	n := 0 // documents that are not blank
 	tooLarge := func(line int) error {
@@ -36,6 +41,8 @@ func (o Options) decode(ctx context.Context, file string, r io.Reader) ([]Object
 	docs := newDocuments(r, o.documentCap(), tooLarge)
 	var objs []Object
 	var errs []error
+	jsonValues := 0   // JSON values read
+	var jsonErr error // the JSON error of the document read again as YAML
 	for {
 		if err := ctx.Err(); err != nil {
 			return nil, err
@@ -45,8 +52,13 @@ func (o Options) decode(ctx context.Context, file string, r io.Reader) ([]Object
 			break
 		}
 		if err != nil {
-			src := Source{File: file, Doc: n + 1, Line: d.line}
-			return nil, errors.Join(append(errs, readError(src, docs.isJSON(), err))...)
+			err = readError(Source{File: file, Doc: n + 1, Line: d.line}, docs.isJSON(), err)
+			if docs.isJSON() && errors.Is(err, errJSONCut) && jsonValues <= 1 {
+				jsonErr = err
+				docs.toYAML(d.data, d.line)
+				continue
+			}
+			return nil, errors.Join(append(errs, err)...)
 		}
 		if isBlank(d.data) {
 			continue
@@ -54,19 +66,40 @@ func (o Options) decode(ctx context.Context, file string, r io.Reader) ([]Object
 		n++
 		src := Source{File: file, Doc: n, Line: d.line}
 		var got []Object
-		if docs.isJSON() {
+		switch {
+		case docs.isJSON():
 			var stop bool
-			got, stop, err = o.decodeJSONDocument(src, d.data)
+			got, stop, err = o.decodeJSONDocument(src, d.data, d.col)
+			if stop && jsonValues <= 1 {
+				jsonErr, n = err, n-1
+				docs.toYAML(d.data, d.line)
+				continue
+			}
 			if stop {
 				return nil, errors.Join(append(errs, err)...)
 			}
-		} else {
+			jsonValues++
+		case jsonErr != nil:
+			// The first document read again as YAML.
+			var v any
+			if v, err = o.parseYAML(src, d.data); err != nil {
+				return nil, errors.Join(append(errs, jsonErr)...)
+			}
+			jsonErr = nil
+			got, err = object(src, v)
+		default:
 			got, err = o.decodeYAMLDocument(src, d.data)
 		}
 		objs, errs = append(objs, got...), appendErr(errs, err)
 	}
+	if jsonErr != nil {
+		errs = append(errs, jsonErr)
+	}
 	return objs, errors.Join(errs...)
 }
+
+// errJSONCut is the error of JSON input that ends inside a value.
+var errJSONCut = errors.New("invalid JSON: the input ends inside a value")
 
 // readError is the error that ended the reading of an input, in the
 // document src.
@@ -76,7 +109,7 @@ func readError(src Source, isJSON bool, err error) error {
 	case errors.As(err, &capErr), errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
 		return err
 	case errors.Is(err, io.ErrUnexpectedEOF) && isJSON:
-		return &Error{Source: src, Err: errors.New("invalid JSON: the input ends inside a value")}
+		return &Error{Source: src, Err: errJSONCut}
 	}
 	return fmt.Errorf("failed to read %s: %w", src.File, unwrapPathError(err))
 }
@@ -112,7 +145,8 @@ func (o Options) decodeYAMLDocument(src Source, data []byte) ([]Object, error) {
 
 // decodeJSONDocument decodes one JSON value, expanding a List; stop says
 // that the value's syntax is wrong, and with it where the next one starts.
-func (o Options) decodeJSONDocument(src Source, data []byte) (objs []Object, stop bool, err error) {
+// The value starts at column col of its line.
+func (o Options) decodeJSONDocument(src Source, data []byte, col int) (objs []Object, stop bool, err error) {
 	var v any
 	if o.Duplicates == DuplicatesIgnore {
 		err = kjson.UnmarshalCaseSensitivePreserveInts(data, &v)
@@ -130,7 +164,7 @@ func (o Options) decodeJSONDocument(src Source, data []byte) (objs []Object, sto
 		}
 	}
 	if ok, offset := kjson.SyntaxErrorOffset(err); ok {
-		return nil, true, jsonSyntaxError(src, data, offset, err)
+		return nil, true, jsonSyntaxError(src, data, col, offset, err)
 	}
 	if err != nil {
 		return nil, false, &Error{Source: src, Err: fmt.Errorf("invalid document: %w", err)}
@@ -140,12 +174,16 @@ func (o Options) decodeJSONDocument(src Source, data []byte) (objs []Object, sto
 }
 
 // jsonSyntaxError names the line and column of a syntax error at offset
-// in data, the value src starts.
-func jsonSyntaxError(src Source, data []byte, offset int64, err error) error {
+// in data, the value src starts, at column col of its line.
+func jsonSyntaxError(src Source, data []byte, col int, offset int64, err error) error {
 	// The offset is just past the byte that made the error.
 	at := min(max(int(offset)-1, 0), len(data))
-	src.Line += bytes.Count(data[:at], []byte("\n"))
-	col := at - (bytes.LastIndexByte(data[:at], '\n') + 1) + 1
+	if nl := bytes.LastIndexByte(data[:at], '\n'); nl >= 0 {
+		src.Line += bytes.Count(data[:at], []byte("\n"))
+		col = at - nl
+	} else {
+		col += at
+	}
 	return &Error{Source: src, Err: fmt.Errorf("invalid JSON at column %d: %v", col, err)}
 }
 

@@ -27,7 +27,7 @@ func TestDecode(t *testing.T) {
 			want: []string{"ConfigMap/a@f.yaml document 1 (line 1)", "ConfigMap/b@f.yaml document 2 (line 3)"}},
 		{name: "YAML error with the line in the file", data: "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: [b\n",
 			wantErr: "f.yaml document 2 (line 8): invalid YAML: did not find expected ',' or ']'"},
-		{name: "JSON error", data: "{\"apiVersion\": \"v1\",\n \"kind\": }", wantErr: "f.yaml document 1 (line 2): invalid JSON at column 10: invalid character '}' looking for beginning of value"},
+		{name: "JSON error", data: "{\"apiVersion\": \"v1\",\n \"kind\": ]}", wantErr: "f.yaml document 1 (line 2): invalid JSON at column 10: invalid character ']' looking for beginning of value"},
 		{name: "no kind", data: "apiVersion: v1\nmetadata: {name: a}\n", wantErr: "f.yaml document 1 (line 1): the object has no kind"},
 		{name: "no apiVersion nor kind", data: "metadata: {name: a}\n", wantErr: "the object has no apiVersion and no kind"},
 		{name: "a list, not an object", data: "- a\n- b\n", wantErr: "f.yaml document 1 (line 1): the document is a list, not an object"},

@@ -19,14 +19,16 @@ func TestDecodeJSON(t *testing.T) {
 		{name: "escaped slash (not YAML)", data: strings.Replace(cm, "%s", `"a\/b"`, 1), wantValue: "a/b"},
 		{name: "escaped surrogate pair", data: strings.Replace(cm, "%s", `"\ud83d\ude00"`, 1), wantValue: "\U0001F600"},
 		{name: "byte order mark", data: "\ufeff" + strings.Replace(cm, "%s", `"v"`, 1), wantValue: "v"},
-		{name: "trailing comma", data: "\n{\"apiVersion\": \"v1\",\n  \"kind\": \"ConfigMap\",}\n",
-			wantErr: `f.json document 1 (line 3): invalid JSON at column 23: invalid character '}' looking for beginning of object key string`},
-		{name: "error in the second value", data: strings.Replace(cm, "%s", `"v"`, 1) + "\n" + `{"apiVersion": "v1", "kind": 'x'}`,
-			wantErr: `f.json document 2 (line 2): invalid JSON at column 30: invalid character '\'' looking for beginning of value`},
+		{name: "trailing comma: YAML, as kubectl reads it", data: "\n{\"apiVersion\": \"v1\",\n  \"kind\": \"ConfigMap\", \"metadata\": {\"name\": \"a\"},\n  \"data\": {\"k\": \"v\",},}\n",
+			wantValue: "v"},
+		{name: "neither JSON nor YAML", data: "\n{\"apiVersion\": \"v1\",\n  \"kind\": \"ConfigMap\",\n  \"metadata\": {\"name\": \"a\"]}\n",
+			wantErr: `f.json document 1 (line 4): invalid JSON at column 27: invalid character ']' after object key:value pair`},
+		{name: "error in the third value", data: strings.Repeat(strings.Replace(cm, "%s", `"v"`, 1)+"\n", 2) + `{"apiVersion": "v1", "kind": 'x'}`,
+			wantErr: `f.json document 3 (line 3): invalid JSON at column 30: invalid character '\'' looking for beginning of value`},
 		{name: "cut short", data: "{\"apiVersion\": \"v1\",\n\"kind\": \"ConfigMap\"",
 			wantErr: `f.json document 1 (line 1): invalid JSON: the input ends inside a value`},
-		{name: "stray text after a value", data: strings.Replace(cm, "%s", `"v"`, 1) + "\n\n  oops",
-			wantErr: `f.json document 2 (line 3): invalid JSON at column 1: invalid character 'o' looking for beginning of value`},
+		{name: "stray text after values", data: strings.Repeat(strings.Replace(cm, "%s", `"v"`, 1)+"\n", 2) + "\n  oops",
+			wantErr: `f.json document 3 (line 4): invalid JSON at column 3: invalid character 'o' looking for beginning of value`},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -25,6 +25,7 @@ const (
 type document struct {
 	data []byte
 	line int // 1-based line of its first byte
+	col  int // 1-based column of its first byte
 }
 
 // documents reads the documents of one input as it arrives, holding one
@@ -75,11 +76,20 @@ func (d *documents) sniffJSON() (skip, lines int, ok bool) {
 	return 0, 0, false
 }
 
+// toYAML reads the rest of a JSON input as YAML documents, from prefix
+// (the JSON value being read, which starts at line) on.
+func (d *documents) toYAML(prefix []byte, line int) {
+	rest := d.json.Rest()
+	d.json = nil
+	d.r = bufio.NewReaderSize(io.MultiReader(bytes.NewReader(bytes.Clone(prefix)), rest), 64<<10)
+	d.line, d.eof = line, false
+}
+
 // next returns the next document, or io.EOF after the last.
 func (d *documents) next() (document, error) {
 	if d.json != nil {
 		v, line, err := d.json.Next()
-		return document{data: v, line: line}, err
+		return document{data: v, line: line, col: d.json.Column()}, err
 	}
 	return d.nextYAML()
 }

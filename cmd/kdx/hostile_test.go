@@ -412,3 +412,44 @@ func TestRequestTimeoutCutsStreamingBody(t *testing.T) {
 	}
 	r.checkOneLine(t, 1, code, "error: the server's answer was still coming when --request-timeout ended it")
 }
+
+// TestApplyJSONInput: a JSON file is read as JSON, as kubectl reads it: a
+// valid escape YAML lacks ("\/") and a byte order mark are applied, and a
+// syntax error names its line and column (it was "invalid YAML").
+func TestApplyJSONInput(t *testing.T) {
+	env := testenv.Require(t)
+	ns := env.Namespace(t)
+	valid := manifestFile(t, "valid.json", "\ufeff"+fmt.Sprintf(`{"apiVersion": "v1", "kind": "ConfigMap",
+  "metadata": {"name": "json-input", "namespace": %q},
+  "data": {"url": "https:\/\/example.com\/a", "smile": "\ud83d\ude00"}}`, ns))
+	wantResult(t, env.Kdx(t, "apply", "-f", valid), 0)
+	res := env.Kdx(t, "get", "configmap", "json-input", "-n", ns, "-o", "jsonpath={.data.url} {.data.smile}")
+	if want := "https://example.com/a \U0001F600"; res.Stdout != want {
+		t.Errorf("applied data %q, want %q", res.Stdout, want)
+	}
+	if k := env.RunKubectl(t, "apply", "-f", valid, "--dry-run=server", "-o", "jsonpath={.data.url}"); k.ExitCode != 0 || k.Stdout != "https://example.com/a" {
+		t.Errorf("kubectl: exit %d, %q%s", k.ExitCode, k.Stdout, k.Stderr)
+	}
+
+	// A trailing comma is YAML: kubectl reads such a file again as YAML.
+	comma := manifestFile(t, "comma.json", fmt.Sprintf(`{"apiVersion": "v1", "kind": "ConfigMap",
+  "metadata": {"name": "json-comma", "namespace": %q,},
+  "data": {}}`, ns))
+	wantResult(t, env.Kdx(t, "apply", "-f", comma, "--dry-run=server"), 0)
+	if k := env.RunKubectl(t, "apply", "-f", comma, "--dry-run=server"); k.ExitCode != 0 {
+		t.Errorf("kubectl: exit %d, %s", k.ExitCode, k.Stderr)
+	}
+
+	// Neither JSON nor YAML: the JSON error.
+	invalid := manifestFile(t, "invalid.json", fmt.Sprintf(`{"apiVersion": "v1", "kind": "ConfigMap",
+  "metadata": {"name": "json-invalid", "namespace": %q]},
+  "data": {}}`, ns))
+	res = env.Kdx(t, "apply", "-f", invalid)
+	if want := "error: " + invalid + " document 1 (line 2): invalid JSON at column " + fmt.Sprint(len(`  "metadata": {"name": "json-invalid", "namespace": "`)+len(ns)+2) +
+		": invalid character ']' after object key:value pair\n"; res.ExitCode != 1 || res.Stderr != want {
+		t.Errorf("exit %d, stderr:\n%s\nwant exit 1 and\n%s", res.ExitCode, res.Stderr, want)
+	}
+	if k := env.RunKubectl(t, "apply", "-f", invalid); k.ExitCode != 1 {
+		t.Errorf("kubectl: exit %d on invalid JSON", k.ExitCode)
+	}
+}

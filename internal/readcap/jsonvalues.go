@@ -16,6 +16,8 @@ type JSONValues struct {
 	r        *bufio.Reader
 	max      int64
 	line     int
+	col      int // column of the next byte, from 0
+	start    int // column of the last value's first byte, from 0
 	tooLarge func(line int) error
 	buf      []byte
 }
@@ -27,12 +29,18 @@ func NewJSONValues(r io.Reader, max int64, firstLine int, tooLarge func(line int
 	return &JSONValues{r: bufio.NewReaderSize(r, 64<<10), max: max, line: firstLine, tooLarge: tooLarge}
 }
 
-// Line is the line of the next byte to read.
-func (s *JSONValues) Line() int { return s.line }
+// Column is the 1-based column of the first byte of the last value read
+// (in bytes).
+func (s *JSONValues) Column() int { return s.start + 1 }
+
+// Rest is what follows the last value read (or the part of it read when
+// Next failed).
+func (s *JSONValues) Rest() io.Reader { return s.r }
 
 // Next returns the next value and the line it starts on; io.EOF once the
-// stream holds only space, io.ErrUnexpectedEOF when it ends inside a value.
-// The value is valid until the next call.
+// stream holds only space, io.ErrUnexpectedEOF (with what was read of the
+// value) when it ends inside a value. The value is valid until the next
+// call.
 func (s *JSONValues) Next() ([]byte, int, error) {
 	s.buf = s.buf[:0]
 	var n int64 // bytes read for this value, the space before it included
@@ -47,12 +55,16 @@ func (s *JSONValues) Next() ([]byte, int, error) {
 		}
 		if b == '\n' {
 			s.line++
+			s.col = 0
+			continue
 		}
+		s.col++
 		if !isSpace(b) {
 			c = b
 			break
 		}
 	}
+	s.start = s.col - 1
 	start := s.line
 	s.buf = append(s.buf, c)
 	// next reads the next byte of the value.
@@ -66,6 +78,9 @@ func (s *JSONValues) Next() ([]byte, int, error) {
 		}
 		if b == '\n' {
 			s.line++
+			s.col = 0
+		} else {
+			s.col++
 		}
 		s.buf = append(s.buf, b)
 		return b, nil
@@ -82,7 +97,7 @@ func (s *JSONValues) Next() ([]byte, int, error) {
 		err = s.scalar(&n, start)
 	}
 	if errors.Is(err, io.EOF) {
-		err = io.ErrUnexpectedEOF
+		return s.buf, start, io.ErrUnexpectedEOF
 	}
 	if err != nil {
 		return nil, start, err
@@ -145,6 +160,7 @@ func (s *JSONValues) scalar(n *int64, start int) error {
 		if *n++; *n > s.max {
 			return s.tooLarge(start)
 		}
+		s.col++
 		s.buf = append(s.buf, b)
 	}
 }

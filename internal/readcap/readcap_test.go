@@ -108,9 +108,9 @@ func TestJSONValues(t *testing.T) {
 		if err != nil {
 			t.Fatalf("after %q: %v", got, err)
 		}
-		got = append(got, fmt.Sprintf("%d:%s", line, v))
+		got = append(got, fmt.Sprintf("%d:%d:%s", line, s.Column(), v))
 	}
-	want := []string{"1:{\"a\": \"}\\\"{[\", \"b\": [1, {\"c\": []}]}", "3:[1,\n2]", "4:\"s\\\\\"", "4:42", "4:true", "4:null", "5:{}", "5:-1.5e3", "5:}"}
+	want := []string{"1:2:{\"a\": \"}\\\"{[\", \"b\": [1, {\"c\": []}]}", "3:1:[1,\n2]", "4:4:\"s\\\\\"", "4:10:42", "4:13:true", "4:18:null", "5:1:{}", "5:3:-1.5e3", "5:9:}"}
 	if strings.Join(got, "|") != strings.Join(want, "|") {
 		t.Errorf("values\n%q\nwant\n%q", got, want)
 	}
