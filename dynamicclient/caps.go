@@ -139,6 +139,13 @@ type eventReader struct {
 func (r *eventReader) Read(data []byte) (int, error) {
 	if len(r.remaining) == 0 {
 		ev, _, err := r.events.Next()
+		if err != nil && err != io.EOF && !isCapError(err) {
+			// The body could not be read on: the watch was stopped, or
+			// the connection cut. client-go ends a stream quietly on an
+			// unexpected EOF, and takes anything else for an event it
+			// could not decode (see undecodableStream).
+			err = io.ErrUnexpectedEOF
+		}
 		if err != nil {
 			return 0, err
 		}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"sync/atomic"
@@ -113,5 +114,52 @@ func TestBodyLimit(t *testing.T) {
 		if got := bodyLimit(req, &http.Response{StatusCode: c.status}); got.Cap != c.want {
 			t.Errorf("%s (%d): cap %d, want %d", c.url, c.status, got.Cap, c.want)
 		}
+	}
+}
+
+// failingBody reads data, then fails with err.
+type failingBody struct {
+	data string
+	err  error
+}
+
+func (b *failingBody) Read(p []byte) (int, error) {
+	if b.data == "" {
+		return 0, b.err
+	}
+	n := copy(p, b.data)
+	b.data = b.data[n:]
+	return n, nil
+}
+
+func (b *failingBody) Close() error { return nil }
+
+// TestEventReader: events come one per Read, in parts when the buffer is
+// short; a body that cannot be read on ends the stream as an unexpected
+// EOF (a stopped watch, a cut connection), which client-go ends quietly,
+// not as an event it could not decode.
+func TestEventReader(t *testing.T) {
+	ev := `{"type":"ADDED","object":{"kind":"ConfigMap","apiVersion":"v1","metadata":{"name":"a"}}}`
+	r := eventFramer{}.NewFrameReader(&failingBody{data: ev + "\n" + ev + "\n{\"type\"", err: errors.New("http2: response body closed")})
+	buf := make([]byte, 32)
+	for i := 0; i < 2; i++ {
+		var got []byte
+		for {
+			n, err := r.Read(buf)
+			got = append(got, buf[:n]...)
+			if err == io.ErrShortBuffer {
+				continue
+			}
+			if err != nil {
+				t.Fatalf("event %d: %v", i, err)
+			}
+			break
+		}
+		if string(got) != ev {
+			t.Errorf("event %d: %q", i, got)
+		}
+	}
+	if _, err := r.Read(buf); err != io.ErrUnexpectedEOF {
+		t.Errorf("a body that fails: error %v, want io.ErrUnexpectedEOF", err)
 	}
 }
