@@ -8,9 +8,7 @@ import (
 	"net/http"
 	"strconv"
 
-	"github.com/go-logr/logr"
 	"k8s.io/apimachinery/pkg/runtime"
-	"k8s.io/klog/v2"
 
 	"github.com/kdxproject/kdx/internal/readcap"
 )
@@ -20,10 +18,6 @@ import (
 // out-of-memory killer. They are generous: etcd stores objects of at most
 // 1.5 MiB by default, and the API server takes requests of at most 3 MiB.
 const (
-	// MaxObjectBytes caps one object, one watch event and an error
-	// answer. It is client-go's own cap of a watch event, which it checks
-	// only once the event was read whole.
-	MaxObjectBytes = 16 * readcap.MiB
 	// MaxListBytes caps a list without a limit (or one the server may
 	// answer whole, resourceVersion=0): the most etcd holds by default
 	// (its 2 GiB quota).
@@ -37,16 +31,17 @@ const (
 // the rest (a table's columns), at most MaxListBytes (1016 MiB for
 // kdx's default --chunk-size of 500).
 func PageBytes(limit int64) int64 {
-	return min(limit*pageObjectBytes+MaxObjectBytes, MaxListBytes)
+	return min(limit*pageObjectBytes+readcap.MaxObjectBytes, MaxListBytes)
 }
 
 // bodyLimit is the cap of the body of resp, the answer to req:
-// MaxObjectBytes for an error, the one the request's context names (see
-// readcap.WithLimit), none for a watch (its events are capped one by one, see
-// eventFramer), PageBytes for a page, MaxListBytes for the rest.
+// readcap.MaxObjectBytes for an error, the one the request's context
+// names (see readcap.WithLimit), none for a watch (its events are capped
+// one by one, see eventFramer), PageBytes for a page, MaxListBytes for the
+// rest.
 func bodyLimit(req *http.Request, resp *http.Response) readcap.Limit {
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		return readcap.Limit{Cap: MaxObjectBytes, What: "kdx's cap for an error answer"}
+		return readcap.Limit{Cap: readcap.MaxObjectBytes, What: "kdx's cap for an error answer"}
 	}
 	if l, ok := readcap.LimitOf(req.Context()); ok {
 		return l
@@ -67,18 +62,7 @@ func bodyLimit(req *http.Request, resp *http.Response) readcap.Limit {
 
 // objectLimit is the cap of a request for one object.
 func objectLimit(ctx context.Context) context.Context {
-	return readcap.WithLimit(ctx, readcap.Limit{Cap: MaxObjectBytes, What: "kdx's cap for one object"})
-}
-
-// quietRead is ctx for a request whose body may fail to read (a cap
-// passed, --request-timeout): client-go logs such an error on stderr
-// besides returning it, which kdx reports itself. With -v=6 and more,
-// client-go's logs are kept.
-func quietRead(ctx context.Context) context.Context {
-	if klog.V(6).Enabled() {
-		return ctx
-	}
-	return klog.NewContext(ctx, logr.Discard())
+	return readcap.WithLimit(ctx, readcap.Limit{Cap: readcap.MaxObjectBytes, What: "kdx's cap for one object"})
 }
 
 // capError is the cap error err wraps, said alone: client-go adds "Please
@@ -112,7 +96,7 @@ func (s cappedFrames) SupportedMediaTypes() []runtime.SerializerInfo {
 }
 
 // eventFramer reads the events of a JSON watch stream one at a time, each
-// capped at MaxObjectBytes; client-go's framer holds an event whole,
+// capped at readcap.MaxObjectBytes; client-go's framer holds an event whole,
 // however long it is, before its decoder checks the size.
 type eventFramer struct {
 	next runtime.Framer
@@ -120,9 +104,9 @@ type eventFramer struct {
 
 func (f eventFramer) NewFrameReader(r io.ReadCloser) io.ReadCloser {
 	tooLarge := func(int) error {
-		return &readcap.Error{Source: "an event", Cap: MaxObjectBytes, What: "kdx's cap for one watch event"}
+		return &readcap.Error{Source: "an event", Cap: readcap.MaxObjectBytes, What: "kdx's cap for one watch event"}
 	}
-	return &eventReader{ReadCloser: r, events: readcap.NewJSONValues(r, MaxObjectBytes, 1, tooLarge)}
+	return &eventReader{ReadCloser: r, events: readcap.NewJSONValues(r, readcap.MaxObjectBytes, 1, tooLarge)}
 }
 
 func (f eventFramer) NewFrameWriter(w io.Writer) io.Writer { return f.next.NewFrameWriter(w) }

@@ -16,6 +16,7 @@ import (
 	"k8s.io/client-go/rest"
 
 	"github.com/kdxproject/kdx/discovery"
+	"github.com/kdxproject/kdx/internal/readcap"
 )
 
 // TableAccept is the Accept header of server-side table requests, as kubectl sends it.
@@ -59,7 +60,7 @@ func (c *Client) Get(ctx context.Context, m discovery.Mapping, namespace, name, 
 	if subresource != "" {
 		sub = []string{subresource}
 	}
-	obj, err := c.resourceClient(m, namespace).Get(quietRead(objectLimit(ctx)), name, metav1.GetOptions{}, sub...)
+	obj, err := c.resourceClient(m, namespace).Get(readcap.Quiet(objectLimit(ctx)), name, metav1.GetOptions{}, sub...)
 	return obj, capError(err)
 }
 
@@ -171,14 +172,14 @@ func (c *Client) printable(ctx context.Context, path string, include metav1.Incl
 // get GETs path with the query params, asking for accept, and returns the
 // body (see rawBody).
 func (c *Client) get(ctx context.Context, path, accept string, params url.Values) ([]byte, error) {
-	return rawBody(withParams(c.rest.Get().AbsPath(path).SetHeader("Accept", accept), params).Do(quietRead(ctx)))
+	return rawBody(withParams(c.rest.Get().AbsPath(path).SetHeader("Accept", accept), params).Do(readcap.Quiet(ctx)))
 }
 
 // getPage is get for a page of a pager, which decides itself what to try
 // again: client-go's retries are off.
 func (c *Client) getPage(ctx context.Context, path, accept string, params url.Values) ([]byte, error) {
 	req := c.rest.Get().AbsPath(path).SetHeader("Accept", accept).MaxRetries(0)
-	return rawBody(withParams(req, params).Do(quietRead(ctx)))
+	return rawBody(withParams(req, params).Do(readcap.Quiet(ctx)))
 }
 
 // metadataAccept asks for a list of object metadata, in protobuf when the
@@ -189,7 +190,7 @@ const metadataAccept = "application/vnd.kubernetes.protobuf;as=PartialObjectMeta
 // client does, without its retries (see getPage).
 func (c *Client) metadataPage(ctx context.Context, path string, params url.Values) (*metav1.PartialObjectMetadataList, error) {
 	req := c.metaREST.Get().AbsPath(path).SetHeader("Accept", metadataAccept).MaxRetries(0)
-	res := withParams(req, params).Do(quietRead(ctx))
+	res := withParams(req, params).Do(readcap.Quiet(ctx))
 	if err := res.Error(); err != nil {
 		return nil, capError(err)
 	}

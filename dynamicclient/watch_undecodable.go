@@ -11,7 +11,7 @@ import (
 )
 
 // undecodableStream is the error of a watch stream that client-go could
-// not decode (garbage, an event past MaxObjectBytes), which it reports as
+// not decode (garbage, an event past readcap.MaxObjectBytes), which it reports as
 // an Error event and ends; nil for any other event. The reflector would
 // take it for an expired watch and list again, at once and forever: kdx
 // stops watching the source instead, since a server that sent it once

@@ -6,6 +6,9 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+
+	"github.com/go-logr/logr"
+	"k8s.io/klog/v2"
 )
 
 // Sizes, for caps and their messages.
@@ -14,6 +17,12 @@ const (
 	MiB int64 = 1 << 20
 	GiB int64 = 1 << 30
 )
+
+// MaxObjectBytes caps one object, one watch event or an error answer of a
+// server: etcd stores objects of at most 1.5 MiB by default, and the API
+// server takes requests of at most 3 MiB. It is client-go's own cap of a
+// watch event, which it checks only once the event was read whole.
+const MaxObjectBytes = 16 * MiB
 
 // Error says that a source holds more than kdx reads of it.
 type Error struct {
@@ -120,6 +129,17 @@ type body struct {
 func RequestName(u *url.URL) string {
 	v := url.URL{Scheme: u.Scheme, Host: u.Host, Path: u.Path}
 	return v.String()
+}
+
+// Quiet is ctx for a request whose body may fail to read (a cap passed,
+// --request-timeout): client-go logs such an error on stderr besides
+// returning it, which kdx reports itself. With -v=6 and more, client-go's
+// logs are kept.
+func Quiet(ctx context.Context) context.Context {
+	if klog.V(6).Enabled() {
+		return ctx
+	}
+	return klog.NewContext(ctx, logr.Discard())
 }
 
 type limitKey struct{}
