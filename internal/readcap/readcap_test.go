@@ -2,6 +2,7 @@ package readcap
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -141,4 +142,45 @@ func TestJSONValues(t *testing.T) {
 			t.Fatalf("value %d at the cap: error %v", i, err)
 		}
 	}
+}
+
+// FuzzJSONValues: on a stream of objects, arrays and strings that
+// json.Decoder reads without error, JSONValues finds the same values.
+// (Scalars are another matter: json.Decoder reads "00" as two zeros and
+// "1true" as two values, JSONValues as one invalid value each; neither
+// occurs in JSON that a server or a manifest sends.)
+func FuzzJSONValues(f *testing.F) {
+	f.Add(`{"a": "}\"{[", "b": [1, {"c": []}]} [1, 2] "s\\" 42 true null {} -1.5e3`)
+	f.Add(`{"type":"ADDED","object":{"kind":"ConfigMap","metadata":{"name":"a\u00e9"}}}` + "\n")
+	f.Add("\t[\n\"x\\\\\",\r\n{}]  0 1 2")
+	f.Fuzz(func(t *testing.T, in string) {
+		dec := json.NewDecoder(strings.NewReader(in))
+		var want []string
+		for {
+			var v json.RawMessage
+			err := dec.Decode(&v)
+			if err == io.EOF {
+				break
+			}
+			if err != nil || !strings.ContainsAny(string(v[:1]), `{["`) {
+				return
+			}
+			want = append(want, string(v))
+		}
+		s := NewJSONValues(strings.NewReader(in), int64(len(in))+1, 1, func(int) error { return errors.New("too large") })
+		var got []string
+		for {
+			v, _, err := s.Next()
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				t.Fatalf("%q: %v after %q", in, err, got)
+			}
+			got = append(got, string(v))
+		}
+		if strings.Join(got, "\x00") != strings.Join(want, "\x00") {
+			t.Errorf("%q: values\n%q\njson.Decoder's\n%q", in, got, want)
+		}
+	})
 }
