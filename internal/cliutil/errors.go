@@ -66,9 +66,10 @@ func describe(err error) string {
 	if msg, ok := transportMessage(err); ok {
 		return msg
 	}
-	if errors.Is(err, context.DeadlineExceeded) && strings.Contains(err.Error(), "while reading body") {
-		// net/http's words when the client's timeout cuts a body, which
-		// client-go wraps in "Please retry".
+	if msg := err.Error(); errors.Is(err, context.DeadlineExceeded) &&
+		(strings.Contains(msg, "while reading body") || strings.Contains(msg, "when reading response body")) {
+		// The words of net/http, or of client-go (which adds "Please
+		// retry"), when the request's timeout cuts a body.
 		return "the server's answer was still coming when --request-timeout ended it"
 	}
 	var status apierrors.APIStatus

@@ -29,6 +29,10 @@ func TestMessageOfReads(t *testing.T) {
 			"the response to GET https://h/api/v1/pods is larger than 20 MiB, kdx's cap for a page of 2 objects"},
 		{fmt.Errorf("unexpected error when reading response body. Please retry. Original error: %w", bodyTimeout{}),
 			"the server's answer was still coming when --request-timeout ended it"},
+		// The request's context can end first, its error then says less.
+		{fmt.Errorf("unexpected error when reading response body. Please retry. Original error: %w", context.DeadlineExceeded),
+			"the server's answer was still coming when --request-timeout ended it"},
+		{fmt.Errorf("waiting: %w", context.DeadlineExceeded), "waiting: context deadline exceeded"},
 	}
 	for _, c := range cases {
 		if got := Message(c.err); got != c.want {
