@@ -14,6 +14,7 @@ import (
 	"k8s.io/client-go/rest"
 
 	"github.com/kdxproject/kdx/internal/cliutil"
+	"github.com/kdxproject/kdx/internal/readcap"
 )
 
 // DefaultTTL is how long cached discovery is used without asking the server.
@@ -55,11 +56,22 @@ type Client struct {
 	warned map[string]bool
 }
 
-// NewClient builds a Client for the server of cfg.
+// MaxDocumentBytes caps each discovery document kdx reads: a server with
+// thousands of types sends a few MiB.
+const MaxDocumentBytes = 64 * readcap.MiB
+
+// NewClient builds a Client for the server of cfg (which it does not
+// modify). Its answers are capped at MaxDocumentBytes.
 func NewClient(cfg *rest.Config, opts Options) (*Client, error) {
 	if opts.TTL <= 0 {
 		opts.TTL = DefaultTTL
 	}
+	cfg = rest.CopyConfig(cfg)
+	cfg.Wrap(func(rt http.RoundTripper) http.RoundTripper {
+		return readcap.Transport(rt, func(*http.Request, *http.Response) readcap.Limit {
+			return readcap.Limit{Cap: MaxDocumentBytes, What: "kdx's cap for a discovery document"}
+		})
+	})
 	hc, err := rest.HTTPClientFor(cfg)
 	if err != nil {
 		return nil, fmt.Errorf("failed to build the HTTP client: %w", err)
@@ -68,7 +80,7 @@ func NewClient(cfg *rest.Config, opts Options) (*Client, error) {
 	if err != nil {
 		return nil, fmt.Errorf("invalid server address %q: %w", cfg.Host, err)
 	}
-	c := &Client{opts: opts, cfg: rest.CopyConfig(cfg), http: hc, server: server, warned: map[string]bool{}}
+	c := &Client{opts: opts, cfg: cfg, http: hc, server: server, warned: map[string]bool{}}
 	if opts.CacheDir != "" {
 		c.dir = ServerCacheDir(opts.CacheDir, server)
 	}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"net/http"
 	"time"
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
@@ -15,6 +16,7 @@ import (
 	"k8s.io/client-go/rest"
 
 	"github.com/kdxproject/kdx/discovery"
+	"github.com/kdxproject/kdx/internal/readcap"
 )
 
 // Client reads resources through the dynamic client, the metadata client and
@@ -43,8 +45,11 @@ type Option func(*Client)
 // (without it they are dropped).
 func WithWarnings(w io.Writer) Option { return func(c *Client) { c.warnings = w } }
 
-// New returns a Client for cfg.
+// New returns a Client for cfg. The bodies of its answers are capped (see
+// bodyLimit), and so are the events of its watches.
 func New(cfg *rest.Config, opts ...Option) (*Client, error) {
+	cfg = rest.CopyConfig(cfg)
+	cfg.Wrap(func(rt http.RoundTripper) http.RoundTripper { return readcap.Transport(rt, bodyLimit) })
 	hc, err := rest.HTTPClientFor(cfg)
 	if err != nil {
 		return nil, fmt.Errorf("failed to create HTTP client: %w", err)
@@ -60,6 +65,7 @@ func New(cfg *rest.Config, opts ...Option) (*Client, error) {
 	rc := dynamic.ConfigFor(cfg)
 	rc.GroupVersion = nil
 	rc.APIPath = "/"
+	rc.NegotiatedSerializer = cappedFrames{rc.NegotiatedSerializer}
 	restClient, err := rest.UnversionedRESTClientForConfigAndClient(rc, hc)
 	if err != nil {
 		return nil, fmt.Errorf("failed to create REST client: %w", err)
@@ -102,6 +108,7 @@ func rawBody(res rest.Result) ([]byte, error) {
 	if err == nil {
 		return body, nil
 	}
+	err = capError(err)
 	var status metav1.Status
 	if len(body) > 0 && json.Unmarshal(body, &status) == nil && status.Kind == "Status" && status.Status == metav1.StatusFailure {
 		return nil, &apierrors.StatusError{ErrStatus: status}

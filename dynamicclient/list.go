@@ -16,6 +16,7 @@ import (
 	"k8s.io/client-go/rest"
 
 	"github.com/kdxproject/kdx/discovery"
+	"github.com/kdxproject/kdx/internal/readcap"
 )
 
 // TableAccept is the Accept header of server-side table requests, as kubectl sends it.
@@ -38,16 +39,16 @@ func (c *Client) resourceClient(m discovery.Mapping, namespace string) dynamic.R
 // unless it owns it: each page is a new list.
 func (c *Client) ListPages(ctx context.Context, m discovery.Mapping, namespace string, opts metav1.ListOptions, fn func(*unstructured.UnstructuredList) error) error {
 	path := m.Path(namespace, "", "")
-	fetch := func(ctx context.Context, o metav1.ListOptions) (*unstructured.UnstructuredList, string, error) {
+	fetch := func(ctx context.Context, o metav1.ListOptions) (*unstructured.UnstructuredList, metav1.ListMeta, error) {
 		body, err := c.getPage(ctx, path, "application/json", listParams(o, ""))
 		if err != nil {
-			return nil, "", err
+			return nil, metav1.ListMeta{}, err
 		}
 		l, err := DecodeList(body)
 		if err != nil {
-			return nil, "", err
+			return nil, metav1.ListMeta{}, err
 		}
-		return l, l.GetContinue(), nil
+		return l, unstructuredListMeta(l), nil
 	}
 	p := newPager(c, m, fetch, unstructuredKeys, filterUnstructured)
 	return p.list(ctx, opts, fn)
@@ -59,7 +60,8 @@ func (c *Client) Get(ctx context.Context, m discovery.Mapping, namespace, name, 
 	if subresource != "" {
 		sub = []string{subresource}
 	}
-	return c.resourceClient(m, namespace).Get(ctx, name, metav1.GetOptions{}, sub...)
+	obj, err := c.resourceClient(m, namespace).Get(readcap.Quiet(objectLimit(ctx)), name, metav1.GetOptions{}, sub...)
+	return obj, capError(err)
 }
 
 // MetadataPages lists the metadata of one resource's objects
@@ -67,15 +69,15 @@ func (c *Client) Get(ctx context.Context, m discovery.Mapping, namespace, name, 
 // as ListPages does. Items carry m's kind and apiVersion.
 func (c *Client) MetadataPages(ctx context.Context, m discovery.Mapping, namespace string, opts metav1.ListOptions, fn func(*metav1.PartialObjectMetadataList) error) error {
 	path := m.Path(namespace, "", "")
-	fetch := func(ctx context.Context, o metav1.ListOptions) (*metav1.PartialObjectMetadataList, string, error) {
+	fetch := func(ctx context.Context, o metav1.ListOptions) (*metav1.PartialObjectMetadataList, metav1.ListMeta, error) {
 		l, err := c.metadataPage(ctx, path, listParams(o, ""))
 		if err != nil {
-			return nil, "", err
+			return nil, metav1.ListMeta{}, err
 		}
 		for i := range l.Items {
 			l.Items[i].APIVersion, l.Items[i].Kind = m.GVK.ToAPIVersionAndKind()
 		}
-		return l, l.Continue, nil
+		return l, l.ListMeta, nil
 	}
 	p := newPager(c, m, fetch, metadataKeys, filterMetadata)
 	return p.list(ctx, opts, fn)
@@ -100,26 +102,32 @@ func (c *Client) TablePages(ctx context.Context, m discovery.Mapping, namespace 
 // cannot make tables (which kubectl prints as NAME and AGE).
 func (c *Client) PrintablePages(ctx context.Context, m discovery.Mapping, namespace string, opts metav1.ListOptions, include metav1.IncludeObjectPolicy, fn func(runtime.Object) error) error {
 	path := m.Path(namespace, "", "")
-	fetch := func(ctx context.Context, o metav1.ListOptions) (runtime.Object, string, error) {
+	fetch := func(ctx context.Context, o metav1.ListOptions) (runtime.Object, metav1.ListMeta, error) {
 		obj, err := c.printable(ctx, path, include, listParams(o, include), true)
 		if err != nil {
-			return nil, "", err
+			return nil, metav1.ListMeta{}, err
 		}
-		return obj, continueOf(obj), nil
+		return obj, listMetaOfPrintable(obj), nil
 	}
 	p := newPager(c, m, fetch, printableKeys, filterPrintable)
 	return p.list(ctx, opts, fn)
 }
 
-// continueOf is the continue token of a table or list.
-func continueOf(obj runtime.Object) string {
+// listMetaOfPrintable is the continue token and remaining count of a
+// table or list.
+func listMetaOfPrintable(obj runtime.Object) metav1.ListMeta {
 	switch o := obj.(type) {
 	case *metav1.Table:
-		return o.Continue
+		return o.ListMeta
 	case *unstructured.UnstructuredList:
-		return o.GetContinue()
+		return unstructuredListMeta(o)
 	}
-	return ""
+	return metav1.ListMeta{}
+}
+
+// unstructuredListMeta is the continue token and remaining count of l.
+func unstructuredListMeta(l *unstructured.UnstructuredList) metav1.ListMeta {
+	return metav1.ListMeta{Continue: l.GetContinue(), RemainingItemCount: l.GetRemainingItemCount()}
 }
 
 // GetTable gets one object (or its subresource) as a server-side table
@@ -148,6 +156,8 @@ func (c *Client) printable(ctx context.Context, path string, include metav1.Incl
 	get := c.get
 	if page {
 		get = c.getPage
+	} else {
+		ctx = objectLimit(ctx)
 	}
 	body, err := get(ctx, path, TableAccept, params)
 	if err != nil {
@@ -162,14 +172,14 @@ func (c *Client) printable(ctx context.Context, path string, include metav1.Incl
 // get GETs path with the query params, asking for accept, and returns the
 // body (see rawBody).
 func (c *Client) get(ctx context.Context, path, accept string, params url.Values) ([]byte, error) {
-	return rawBody(withParams(c.rest.Get().AbsPath(path).SetHeader("Accept", accept), params).Do(ctx))
+	return rawBody(withParams(c.rest.Get().AbsPath(path).SetHeader("Accept", accept), params).Do(readcap.Quiet(ctx)))
 }
 
 // getPage is get for a page of a pager, which decides itself what to try
 // again: client-go's retries are off.
 func (c *Client) getPage(ctx context.Context, path, accept string, params url.Values) ([]byte, error) {
 	req := c.rest.Get().AbsPath(path).SetHeader("Accept", accept).MaxRetries(0)
-	return rawBody(withParams(req, params).Do(ctx))
+	return rawBody(withParams(req, params).Do(readcap.Quiet(ctx)))
 }
 
 // metadataAccept asks for a list of object metadata, in protobuf when the
@@ -180,9 +190,9 @@ const metadataAccept = "application/vnd.kubernetes.protobuf;as=PartialObjectMeta
 // client does, without its retries (see getPage).
 func (c *Client) metadataPage(ctx context.Context, path string, params url.Values) (*metav1.PartialObjectMetadataList, error) {
 	req := c.metaREST.Get().AbsPath(path).SetHeader("Accept", metadataAccept).MaxRetries(0)
-	res := withParams(req, params).Do(ctx)
+	res := withParams(req, params).Do(readcap.Quiet(ctx))
 	if err := res.Error(); err != nil {
-		return nil, err
+		return nil, capError(err)
 	}
 	obj, err := res.Get()
 	if runtime.IsNotRegisteredError(err) {

@@ -28,8 +28,10 @@ const (
 	defaultRetryDelay = time.Second
 )
 
-// fetchFunc gets one page for opts and returns it with its continue token.
-type fetchFunc[T any] func(ctx context.Context, opts metav1.ListOptions) (T, string, error)
+// fetchFunc gets one page for opts and returns it with its list metadata:
+// its continue token and, when the server counts them, the objects that
+// remain after it.
+type fetchFunc[T any] func(ctx context.Context, opts metav1.ListOptions) (T, metav1.ListMeta, error)
 
 // pager lists one resource page by page, T being the type of a page. It
 // survives what a long list meets on a real cluster: a 429 of priority and
@@ -108,6 +110,47 @@ type listState struct {
 	restarts int
 	// warned says that the list's one warning was written.
 	warned bool
+	// tokens are the continue tokens the server sent since the list
+	// (re)started, and pages the pages it sent.
+	tokens map[string]struct{}
+	pages  int64
+	// maxPages is the most pages the server's count of the objects that
+	// remain allows (0: it sent none); minPages is the page that set it,
+	// remaining and limit what it was computed from.
+	maxPages, minPages, remaining int64
+}
+
+// next checks the continue token of a page of o.Limit objects and the
+// count of the objects that remain after it, against those of the pages
+// before it: a server that sends a token twice, or more pages than its
+// count allows, would page forever.
+func (st *listState) next(resource string, o metav1.ListOptions, meta metav1.ListMeta) error {
+	st.pages++
+	if _, seen := st.tokens[meta.Continue]; seen || meta.Continue == o.Continue {
+		return fmt.Errorf("the server sent the same continue token twice while listing %s: stopped after %d pages, which would repeat forever", resource, st.pages)
+	}
+	if st.tokens == nil {
+		st.tokens = map[string]struct{}{}
+	}
+	st.tokens[meta.Continue] = struct{}{}
+	if st.maxPages > 0 && st.pages > st.maxPages {
+		return fmt.Errorf("the server sent more pages of %s than its count of the objects that remained allowed (at most %d, as page %d said %d remained in pages of %d): stopped after %d pages",
+			resource, st.maxPages, st.minPages, st.remaining, o.Limit, st.pages)
+	}
+	if r := meta.RemainingItemCount; r != nil && *r >= 0 {
+		// The pages that hold the rest, and one more: the count is an
+		// estimate, says the API.
+		if bound := st.pages + (*r+o.Limit-1)/o.Limit + 1; st.maxPages == 0 || bound < st.maxPages {
+			st.maxPages, st.minPages, st.remaining = bound, st.pages, *r
+		}
+	}
+	return nil
+}
+
+// restart forgets the tokens and counts of the pages before a list goes on
+// from a new snapshot.
+func (st *listState) restart() {
+	st.tokens, st.pages, st.maxPages, st.minPages, st.remaining = nil, 0, 0, 0, 0
 }
 
 // produce fetches the pages of one list and sends each (or the error that
@@ -116,9 +159,10 @@ func (p *pager[T]) produce(ctx context.Context, opts metav1.ListOptions, send fu
 	o := opts
 	var st listState
 	for {
-		v, next, err := p.fetchPage(ctx, o)
+		v, meta, err := p.fetchPage(ctx, o)
 		if err != nil && o.Continue != "" && apierrors.IsResourceExpired(err) {
 			if p.resume(&st, &o, err) {
+				st.restart()
 				continue
 			}
 		}
@@ -126,14 +170,22 @@ func (p *pager[T]) produce(ctx context.Context, opts metav1.ListOptions, send fu
 			send(v, err)
 			return
 		}
-		more := next != "" && o.Limit > 0
+		more := meta.Continue != "" && o.Limit > 0
 		if more || st.restarted {
 			v = p.unseen(&st, v)
+		}
+		var nextErr error
+		if more {
+			nextErr = st.next(p.resource, o, meta)
 		}
 		if !send(v, nil) || !more {
 			return
 		}
-		o.Continue = next
+		if nextErr != nil {
+			send(v, nextErr)
+			return
+		}
+		o.Continue = meta.Continue
 	}
 }
 
@@ -202,15 +254,15 @@ func (p *pager[T]) unseen(st *listState, v T) T {
 
 // fetchPage fetches one page, trying again after the delay the server asks
 // for, up to maxTries times and never past ctx.
-func (p *pager[T]) fetchPage(ctx context.Context, o metav1.ListOptions) (T, string, error) {
+func (p *pager[T]) fetchPage(ctx context.Context, o metav1.ListOptions) (T, metav1.ListMeta, error) {
 	for try := 1; ; try++ {
-		v, next, err := p.fetch(ctx, o)
+		v, meta, err := p.fetch(ctx, o)
 		d, again := retryDelay(err)
 		if !again || try == maxTries {
-			return v, next, err
+			return v, meta, err
 		}
 		if werr := p.wait(ctx, d); werr != nil {
-			return v, next, werr
+			return v, meta, werr
 		}
 	}
 }

@@ -24,6 +24,9 @@ type reply struct {
 	names []string
 	next  string
 	err   error
+	// remaining is the server's count of the objects after the page; -1
+	// for none.
+	remaining int64
 }
 
 // fakeServer answers the requests of a pager from a script: for each
@@ -35,20 +38,20 @@ type fakeServer struct {
 	calls  []string // the continue token of each request
 }
 
-func (f *fakeServer) fetch(_ context.Context, o metav1.ListOptions) (*metav1.PartialObjectMetadataList, string, error) {
+func (f *fakeServer) fetch(_ context.Context, o metav1.ListOptions) (*metav1.PartialObjectMetadataList, metav1.ListMeta, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.calls = append(f.calls, o.Continue)
 	rs, ok := f.script[o.Continue]
 	if !ok {
-		return nil, "", fmt.Errorf("unexpected continue token %q", o.Continue)
+		return nil, metav1.ListMeta{}, fmt.Errorf("unexpected continue token %q", o.Continue)
 	}
 	r := rs[0]
 	if len(rs) > 1 {
 		f.script[o.Continue] = rs[1:]
 	}
 	if r.err != nil {
-		return nil, "", r.err
+		return nil, metav1.ListMeta{}, r.err
 	}
 	l := &metav1.PartialObjectMetadataList{}
 	for _, n := range r.names {
@@ -58,7 +61,11 @@ func (f *fakeServer) fetch(_ context.Context, o metav1.ListOptions) (*metav1.Par
 		}
 		l.Items = append(l.Items, metav1.PartialObjectMetadata{ObjectMeta: om})
 	}
-	return l, r.next, nil
+	meta := metav1.ListMeta{Continue: r.next}
+	if r.remaining > 0 {
+		meta.RemainingItemCount = &r.remaining
+	}
+	return l, meta, nil
 }
 
 // expired is the 410 of an expired continue token; token is the one the
@@ -209,6 +216,42 @@ func TestPager(t *testing.T) {
 		wantWaits: []time.Duration{time.Second},
 		wantCalls: []string{"", ""},
 	}, {
+		name: "a continue token sent twice ends the list",
+		script: map[string][]reply{
+			"": {{names: []string{"a"}, next: "t1"}}, "t1": {{names: []string{"b"}, next: "t2"}}, "t2": {{names: []string{"c"}, next: "t1"}},
+		},
+		limit:     1,
+		wantNames: []string{"a", "b", "c"},
+		wantCalls: []string{"", "t1", "t2"},
+		wantErr:   errorSays("the server sent the same continue token twice while listing configmaps: stopped after 3 pages, which would repeat forever"),
+	}, {
+		name:      "the token of the request sent back ends the list",
+		script:    map[string][]reply{"": {{names: []string{"a"}, next: "t1"}}, "t1": {{names: []string{"b"}, next: "t1"}}},
+		limit:     1,
+		wantNames: []string{"a", "b"},
+		wantCalls: []string{"", "t1"},
+		wantErr:   errorSays("the server sent the same continue token twice while listing configmaps: stopped after 2 pages, which would repeat forever"),
+	}, {
+		name: "more pages than the server's count allows end the list",
+		script: map[string][]reply{
+			"": {{names: []string{"a", "b"}, next: "t1", remaining: 3}}, "t1": {{names: []string{"c", "d"}, next: "t2", remaining: 1}},
+			"t2": {{names: []string{"e"}, next: "t3"}}, "t3": {{names: []string{"f"}, next: "t4"}}, "t4": {{names: []string{"g"}, next: "t5"}},
+		},
+		limit:     2,
+		wantNames: []string{"a", "b", "c", "d", "e", "f", "g"},
+		wantCalls: []string{"", "t1", "t2", "t3", "t4"},
+		wantErr: errorSays("the server sent more pages of configmaps than its count of the objects that remained allowed " +
+			"(at most 4, as page 1 said 3 remained in pages of 2): stopped after 5 pages"),
+	}, {
+		name: "pages within the server's count",
+		script: map[string][]reply{
+			"": {{names: []string{"a", "b"}, next: "t1", remaining: 3}}, "t1": {{names: []string{"c", "d"}, next: "t2", remaining: 1}},
+			"t2": {{names: []string{"e"}}},
+		},
+		limit:     2,
+		wantNames: []string{"a", "b", "c", "d", "e"},
+		wantCalls: []string{"", "t1", "t2"},
+	}, {
 		name:      "a forbidden list is not tried again",
 		script:    map[string][]reply{"": {{err: apierrors.NewForbidden(schema.GroupResource{Resource: "configmaps"}, "", errors.New("no"))}}},
 		limit:     1,
@@ -242,6 +285,11 @@ func TestPager(t *testing.T) {
 	}
 }
 
+// errorSays matches an error by its message.
+func errorSays(msg string) func(error) bool {
+	return func(err error) bool { return err != nil && err.Error() == msg }
+}
+
 // TestPagerCancelDuringRetryAfter cancels the context while the pager waits
 // for a Retry-After of a minute: the list ends at once with the context's
 // error.
@@ -270,7 +318,8 @@ func TestPagerCancelDuringRetryAfter(t *testing.T) {
 // TestPagerStopsOnFnError checks that an error of fn ends the list and that
 // list returns only once the fetching goroutine has ended.
 func TestPagerStopsOnFnError(t *testing.T) {
-	f := &fakeServer{script: map[string][]reply{"": {{names: []string{"a"}, next: "t1"}}, "t1": {{names: []string{"b"}, next: "t1"}}}}
+	f := &fakeServer{script: map[string][]reply{"": {{names: []string{"a"}, next: "t1"}}, "t1": {{names: []string{"b"}, next: "t2"}},
+		"t2": {{names: []string{"c"}, next: "t3"}}, "t3": {{names: []string{"d"}, next: "t4"}}}}
 	p := &pager[*metav1.PartialObjectMetadataList]{resource: "configmaps", fetch: f.fetch,
 		keys: metadataKeys, filter: filterMetadata, wait: sleep}
 	stop := errors.New("stop")

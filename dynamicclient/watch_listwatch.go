@@ -208,6 +208,8 @@ func (l *sourceListWatch) check(ctx context.Context, err error) {
 	case apierrors.IsForbidden(err), apierrors.IsUnauthorized(err), apierrors.IsNotFound(err),
 		apierrors.IsMethodNotSupported(err), apierrors.IsBadRequest(err), apierrors.IsNotAcceptable(err):
 		l.source.stop(err)
+	case isCapError(err):
+		l.source.stop(capError(err))
 	case ctx.Err() != nil:
 	default:
 		if unreachable(err) {
@@ -285,6 +287,10 @@ func (p *proxyWatch) forward(ctx context.Context, l *sourceListWatch, deadline t
 	expired := false
 	for ev := range p.inner.ResultChan() {
 		l.received(ev)
+		if err := undecodableStream(l.src.Name(), ev); err != nil {
+			l.source.stop(err) // see undecodableStream (caps.go)
+			return
+		}
 		if ev.Type == watch.Error {
 			expired = true // the reflector relists and says so
 		} else if l.table {

@@ -2,128 +2,129 @@ package manifest
 
 import (
 	"bytes"
-	"encoding/json"
+	"context"
 	"errors"
 	"fmt"
+	"io"
 	"regexp"
 	"strconv"
 	"strings"
 
+	yamlv2 "go.yaml.in/yaml/v2"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
-	utiljson "k8s.io/apimachinery/pkg/util/json"
-	"sigs.k8s.io/yaml"
-)
+	kjson "sigs.k8s.io/json"
 
-// document is one YAML document or JSON value of a file.
-type document struct {
-	data []byte
-	line int // 1-based line of its first byte
-}
+	"github.com/kdxproject/kdx/internal/readcap"
+)
 
 // Decode decodes the objects of one file's content, named file in errors,
 // keeping the last value of a duplicate field.
 func Decode(file string, data []byte) ([]Object, error) {
-	return Options{}.decode(file, data)
+	return Options{}.decode(context.Background(), file, bytes.NewReader(data))
 }
 
-// decode is Decode with o's handling of duplicate fields.
-func (o Options) decode(file string, data []byte) ([]Object, error) {
-	docs, err := split(data)
-	if err != nil {
-		return nil, &Error{Source: Source{File: file}, Err: err}
+// decode decodes the documents of one input as they are read, with o's
+// handling of duplicate fields, until the input ends, a JSON value has a
+// syntax error (where the next one starts is then unknown), a document is
+// larger than o's cap, or ctx ends.
+//
+// As kubectl's decoder, an input that starts as JSON but whose first or
+// second value is not JSON is read as YAML from that value on (YAML
+// takes a trailing comma, for one); when it is not YAML either, the error
+// is the JSON one.
+func (o Options) decode(ctx context.Context, file string, r io.Reader) ([]Object, error) {
+	n := 0 // documents that are not blank
+	tooLarge := func(line int) error {
+		src := Source{File: file, Doc: n + 1, Line: line}
+		return &readcap.Error{Source: src.String(), Cap: o.documentCap(), What: "kdx's cap for one document of -f"}
 	}
+	docs := newDocuments(r, o.documentCap(), tooLarge)
 	var objs []Object
 	var errs []error
-	n := 0
-	for _, d := range docs {
+	jsonValues := 0   // JSON values read
+	var jsonErr error // the JSON error of the document read again as YAML
+	for {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		d, err := docs.next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			err = readError(Source{File: file, Doc: n + 1, Line: d.line}, docs.isJSON(), err)
+			if docs.isJSON() && errors.Is(err, errJSONCut) && jsonValues <= 1 {
+				jsonErr = err
+				docs.toYAML(d.data, d.line)
+				continue
+			}
+			return nil, errors.Join(append(errs, err)...)
+		}
 		if isBlank(d.data) {
 			continue
 		}
 		n++
 		src := Source{File: file, Doc: n, Line: d.line}
-		got, err := o.decodeDocument(src, d.data)
+		var got []Object
+		switch {
+		case docs.isJSON():
+			var stop bool
+			got, stop, err = o.decodeJSONDocument(src, d.data, d.col)
+			if stop && jsonValues <= 1 {
+				jsonErr, n = err, n-1
+				docs.toYAML(d.data, d.line)
+				continue
+			}
+			if stop {
+				return nil, errors.Join(append(errs, err)...)
+			}
+			jsonValues++
+		case jsonErr != nil:
+			// The first document read again as YAML.
+			var v any
+			if v, err = o.parseYAML(src, d.data); err != nil {
+				return nil, errors.Join(append(errs, jsonErr)...)
+			}
+			jsonErr = nil
+			got, err = object(src, v)
+		default:
+			got, err = o.decodeYAMLDocument(src, d.data)
+		}
 		objs, errs = append(objs, got...), appendErr(errs, err)
+	}
+	if jsonErr != nil {
+		errs = append(errs, jsonErr)
 	}
 	return objs, errors.Join(errs...)
 }
 
-// split cuts data into JSON values (when it starts with '{' or '[') or YAML
-// documents.
-func split(data []byte) ([]document, error) {
-	trimmed := bytes.TrimLeft(data, " \t\r\n\ufeff")
-	if len(trimmed) > 0 && (trimmed[0] == '{' || trimmed[0] == '[') {
-		return splitJSON(data)
+// errJSONCut is the error of JSON input that ends inside a value.
+var errJSONCut = errors.New("invalid JSON: the input ends inside a value")
+
+// readError is the error that ended the reading of an input, in the
+// document src.
+func readError(src Source, isJSON bool, err error) error {
+	var capErr *readcap.Error
+	switch {
+	case errors.As(err, &capErr), errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
+		return err
+	case errors.Is(err, io.ErrUnexpectedEOF) && isJSON:
+		return &Error{Source: src, Err: errJSONCut}
 	}
-	return splitYAML(data), nil
-}
-
-// splitYAML cuts at lines starting with "---" followed by nothing but
-// spaces or a comment, as apimachinery's YAMLReader does.
-func splitYAML(data []byte) []document {
-	var docs []document
-	start, startLine, line := 0, 1, 1
-	for pos := 0; pos < len(data); line++ {
-		end := bytes.IndexByte(data[pos:], '\n')
-		next := len(data)
-		if end >= 0 {
-			next = pos + end + 1
-		}
-		if isSeparator(data[pos:next]) {
-			docs = append(docs, document{data: data[start:pos], line: startLine})
-			start, startLine = next, line+1
-		}
-		pos = next
-	}
-	return append(docs, document{data: data[start:], line: startLine})
-}
-
-func isSeparator(line []byte) bool {
-	if !bytes.HasPrefix(line, []byte("---")) {
-		return false
-	}
-	rest := strings.TrimSpace(string(line[3:]))
-	return rest == "" || strings.HasPrefix(rest, "#")
-}
-
-// splitJSON cuts a stream of JSON values.
-func splitJSON(data []byte) ([]document, error) {
-	dec := json.NewDecoder(bytes.NewReader(data))
-	var docs []document
-	for dec.More() {
-		start := dec.InputOffset()
-		var raw json.RawMessage
-		if err := dec.Decode(&raw); err != nil {
-			return nil, jsonError(data, start, err)
-		}
-		// InputOffset was before any whitespace preceding the value.
-		offset := int(start) + leadingSpace(data[start:])
-		docs = append(docs, document{data: raw, line: lineAt(data, offset)})
-	}
-	return docs, nil
-}
-
-// jsonError adds the line to a JSON syntax error.
-func jsonError(data []byte, start int64, err error) error {
-	var se *json.SyntaxError
-	if errors.As(err, &se) {
-		return fmt.Errorf("line %d: invalid JSON: %v", lineAt(data, int(se.Offset)), se)
-	}
-	return fmt.Errorf("line %d: invalid JSON: %v", lineAt(data, int(start)+leadingSpace(data[start:])), err)
-}
-
-func leadingSpace(b []byte) int { return len(b) - len(bytes.TrimLeft(b, " \t\r\n")) }
-
-// lineAt is the 1-based line of the byte at offset.
-func lineAt(data []byte, offset int) int {
-	offset = min(max(offset, 0), len(data))
-	return bytes.Count(data[:offset], []byte("\n")) + 1
+	return fmt.Errorf("failed to read %s: %w", src.File, unwrapPathError(err))
 }
 
 // isBlank reports whether a document holds only spaces and comments.
 func isBlank(data []byte) bool {
-	for _, l := range strings.Split(string(data), "\n") {
-		l = strings.TrimSpace(l)
-		if l != "" && !strings.HasPrefix(l, "#") && l != "..." {
+	for len(data) > 0 {
+		l := data
+		if i := bytes.IndexByte(data, '\n'); i >= 0 {
+			l, data = data[:i], data[i+1:]
+		} else {
+			data = nil
+		}
+		l = bytes.TrimSpace(l)
+		if len(l) > 0 && l[0] != '#' && string(l) != "..." {
 			return false
 		}
 	}
@@ -133,16 +134,61 @@ func isBlank(data []byte) bool {
 // yamlLine finds "line N" in YAML parser errors.
 var yamlLine = regexp.MustCompile(`line (\d+)`)
 
-// decodeDocument decodes one document, expanding a List.
-func (o Options) decodeDocument(src Source, data []byte) ([]Object, error) {
-	js, err := o.toJSON(src, data)
+// decodeYAMLDocument decodes one YAML document, expanding a List.
+func (o Options) decodeYAMLDocument(src Source, data []byte) ([]Object, error) {
+	v, err := o.parseYAML(src, data)
 	if err != nil {
 		return nil, err
 	}
+	return object(src, v)
+}
+
+// decodeJSONDocument decodes one JSON value, expanding a List; stop says
+// that the value's syntax is wrong, and with it where the next one starts.
+// The value starts at column col of its line.
+func (o Options) decodeJSONDocument(src Source, data []byte, col int) (objs []Object, stop bool, err error) {
 	var v any
-	if err := utiljson.Unmarshal(js, &v); err != nil {
-		return nil, &Error{Source: src, Err: fmt.Errorf("invalid document: %w", err)}
+	if o.Duplicates == DuplicatesIgnore {
+		err = kjson.UnmarshalCaseSensitivePreserveInts(data, &v)
+	} else {
+		var dups []error
+		dups, err = kjson.UnmarshalStrict(data, &v, kjson.DisallowDuplicateFields)
+		if err == nil && len(dups) > 0 {
+			msg := strings.TrimPrefix(dups[0].Error(), "json: ")
+			if len(dups) > 1 {
+				msg += fmt.Sprintf(" (and %d more)", len(dups)-1)
+			}
+			if err := o.duplicate(&Error{Source: src, Err: errors.New(msg)}); err != nil {
+				return nil, false, err
+			}
+		}
 	}
+	if ok, offset := kjson.SyntaxErrorOffset(err); ok {
+		return nil, true, jsonSyntaxError(src, data, col, offset, err)
+	}
+	if err != nil {
+		return nil, false, &Error{Source: src, Err: fmt.Errorf("invalid document: %w", err)}
+	}
+	objs, err = object(src, v)
+	return objs, false, err
+}
+
+// jsonSyntaxError names the line and column of a syntax error at offset
+// in data, the value src starts, at column col of its line.
+func jsonSyntaxError(src Source, data []byte, col int, offset int64, err error) error {
+	// The offset is just past the byte that made the error.
+	at := min(max(int(offset)-1, 0), len(data))
+	if nl := bytes.LastIndexByte(data[:at], '\n'); nl >= 0 {
+		src.Line += bytes.Count(data[:at], []byte("\n"))
+		col = at - nl
+	} else {
+		col += at
+	}
+	return &Error{Source: src, Err: fmt.Errorf("invalid JSON at column %d: %v", col, err)}
+}
+
+// object is the object of a decoded document, or the items of a List.
+func object(src Source, v any) ([]Object, error) {
 	m, ok := v.(map[string]any)
 	if !ok {
 		return nil, &Error{Source: src, Err: fmt.Errorf("the document is a %s, not an object with apiVersion and kind", jsonType(v))}
@@ -150,39 +196,54 @@ func (o Options) decodeDocument(src Source, data []byte) ([]Object, error) {
 	return expand(src, m)
 }
 
-// toJSON converts a YAML (or JSON) document to JSON, looking for duplicate
-// fields unless o ignores them. Only a document the strict parser refuses is
-// parsed twice: once more to tell a duplicate from a syntax error.
-func (o Options) toJSON(src Source, data []byte) ([]byte, error) {
+// parseYAML decodes a YAML document into JSON values (see fromYAML),
+// looking for duplicate fields unless o ignores them. Only a document the
+// strict parser refuses is parsed twice: once more to tell a duplicate from
+// a syntax error.
+func (o Options) parseYAML(src Source, data []byte) (any, error) {
+	var y any
 	if o.Duplicates == DuplicatesIgnore {
-		js, err := yaml.YAMLToJSON(data)
-		if err != nil {
+		if err := yamlv2.Unmarshal(data, &y); err != nil {
 			return nil, yamlError(src, err)
 		}
-		return js, nil
+		return convertYAML(src, y)
 	}
-	js, strictErr := yaml.YAMLToJSONStrict(data)
+	strictErr := yamlv2.UnmarshalStrict(data, &y)
 	if strictErr == nil {
-		return js, nil
+		return convertYAML(src, y)
 	}
-	js, err := yaml.YAMLToJSON(data)
-	if err != nil {
+	y = nil
+	if err := yamlv2.Unmarshal(data, &y); err != nil {
 		return nil, yamlError(src, err)
 	}
-	if bytes.Contains(data, []byte("<<")) {
+	v, err := convertYAML(src, y)
+	if err != nil || bytes.Contains(data, []byte("<<")) {
 		// The strict parser also refuses a key that overrides one brought
 		// in by a merge key ("<<: *base"), which is legal YAML; such a
 		// document is taken as it is, duplicates unchecked.
-		return js, nil
+		return v, err
 	}
-	dup := duplicateError(src, strictErr)
+	return v, o.duplicate(duplicateError(src, strictErr))
+}
+
+// duplicate is the error of a duplicate field, or nil after warning of it,
+// as o says.
+func (o Options) duplicate(dup error) error {
 	if o.Duplicates == DuplicatesRefuse {
-		return nil, dup
+		return dup
 	}
 	if o.Warn != nil {
 		o.Warn(fmt.Errorf("%w (the last value is used)", dup))
 	}
-	return js, nil
+	return nil
+}
+
+func convertYAML(src Source, y any) (any, error) {
+	v, err := fromYAML(y)
+	if err != nil {
+		return nil, yamlError(src, err)
+	}
+	return v, nil
 }
 
 // duplicateError turns the strict parser's complaint ("line 8: key "a"

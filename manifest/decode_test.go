@@ -27,7 +27,7 @@ func TestDecode(t *testing.T) {
 			want: []string{"ConfigMap/a@f.yaml document 1 (line 1)", "ConfigMap/b@f.yaml document 2 (line 3)"}},
 		{name: "YAML error with the line in the file", data: "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: [b\n",
 			wantErr: "f.yaml document 2 (line 8): invalid YAML: did not find expected ',' or ']'"},
-		{name: "JSON error", data: "{\"apiVersion\": \"v1\",\n \"kind\": }", wantErr: "f.yaml: line 2: invalid JSON"},
+		{name: "JSON error", data: "{\"apiVersion\": \"v1\",\n \"kind\": ]}", wantErr: "f.yaml document 1 (line 2): invalid JSON at column 10: invalid character ']' looking for beginning of value"},
 		{name: "no kind", data: "apiVersion: v1\nmetadata: {name: a}\n", wantErr: "f.yaml document 1 (line 1): the object has no kind"},
 		{name: "no apiVersion nor kind", data: "metadata: {name: a}\n", wantErr: "the object has no apiVersion and no kind"},
 		{name: "a list, not an object", data: "- a\n- b\n", wantErr: "f.yaml document 1 (line 1): the document is a list, not an object"},
@@ -102,7 +102,7 @@ func TestRead(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			objs, err := Read(c.opts)
+			objs, err := Read(t.Context(), c.opts)
 			if c.wantErr != "" {
 				if err == nil || !strings.Contains(err.Error(), c.wantErr) {
 					t.Fatalf("error %v, want one containing %q", err, c.wantErr)
@@ -121,7 +121,7 @@ func TestRead(t *testing.T) {
 			}
 		})
 	}
-	if _, err := Read(Options{Filenames: []string{"-"}, Stdin: strings.NewReader("")}); !errors.Is(err, ErrNoObjects) {
+	if _, err := Read(t.Context(), Options{Filenames: []string{"-"}, Stdin: strings.NewReader("")}); !errors.Is(err, ErrNoObjects) {
 		t.Errorf("empty stdin: %v, want ErrNoObjects", err)
 	}
 }
@@ -135,7 +135,7 @@ func TestDuplicateFields(t *testing.T) {
 	}
 	read := func(d Duplicates) ([]Object, []error, error) {
 		var warnings []error
-		objs, err := Read(Options{Filenames: []string{file}, Duplicates: d, Warn: func(err error) { warnings = append(warnings, err) }})
+		objs, err := Read(t.Context(), Options{Filenames: []string{file}, Duplicates: d, Warn: func(err error) { warnings = append(warnings, err) }})
 		return objs, warnings, err
 	}
 	want := file + ` document 2 (line 12): duplicate field "k"`

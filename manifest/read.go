@@ -1,6 +1,7 @@
 package manifest
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -8,6 +9,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/kdxproject/kdx/internal/readcap"
 )
 
 // Extensions are the file name extensions read from directories, as kubectl's.
@@ -28,6 +31,24 @@ type Options struct {
 	Duplicates Duplicates
 	// Warn, if not nil, is told of duplicate fields with DuplicatesWarn.
 	Warn func(error)
+
+	// documentMax and inputMax replace MaxDocumentBytes and MaxInputBytes
+	// when positive (tests).
+	documentMax, inputMax int64
+}
+
+func (o Options) documentCap() int64 {
+	if o.documentMax > 0 {
+		return o.documentMax
+	}
+	return MaxDocumentBytes
+}
+
+func (o Options) inputCap() int64 {
+	if o.inputMax > 0 {
+		return o.inputMax
+	}
+	return MaxInputBytes
 }
 
 // Duplicates says what to do with a field given twice in one object. kdx
@@ -46,8 +67,12 @@ const (
 
 // Read decodes every object of the inputs, in the order given (a directory's
 // files in lexical order). It returns all the problems found, joined, rather
-// than stopping at the first, and no objects when there is any.
-func Read(opts Options) ([]Object, error) {
+// than stopping at the first, and no objects when there is any. A document
+// or an input larger than its cap (MaxDocumentBytes, MaxInputBytes) is an
+// error naming it. When ctx ends, Read returns at once, even while it waits
+// for input that does not come (a terminal, a pipe or a FIFO with no
+// writer), with an error wrapping ctx's.
+func Read(ctx context.Context, opts Options) ([]Object, error) {
 	if len(opts.Filenames) == 0 {
 		return nil, errors.New("must specify -f: a file, a directory, or - for stdin")
 	}
@@ -60,12 +85,15 @@ func Read(opts Options) ([]Object, error) {
 				continue
 			}
 			stdinRead = true
-			got, err := opts.readStdin()
+			got, err := opts.readStdin(ctx)
 			objs, errs = append(objs, got...), appendErr(errs, err)
 			continue
 		}
-		got, err := opts.readPath(name)
+		got, err := opts.readPath(ctx, name)
 		objs, errs = append(objs, got...), appendErr(errs, err)
+		if ctx.Err() != nil {
+			break
+		}
 	}
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)
@@ -83,25 +111,68 @@ func appendErr(errs []error, err error) []error {
 	return append(errs, err)
 }
 
-func (o Options) readStdin() ([]Object, error) {
+func (o Options) readStdin(ctx context.Context) ([]Object, error) {
 	if o.Stdin == nil {
 		return nil, errors.New("failed to read stdin: no standard input")
 	}
-	data, err := io.ReadAll(o.Stdin)
-	if err != nil {
-		return nil, fmt.Errorf("failed to read stdin: %w", err)
+	return o.readInput(ctx, StdinName, func() (io.ReadCloser, error) { return io.NopCloser(o.Stdin), nil })
+}
+
+// readInput opens and decodes one input, named name, in a goroutine that
+// is left behind when ctx ends first: opening a FIFO with no writer, or
+// reading a pipe or terminal, blocks in a system call that nothing else
+// interrupts (the process exits soon after).
+func (o Options) readInput(ctx context.Context, name string, open func() (io.ReadCloser, error)) ([]Object, error) {
+	type result struct {
+		objs []Object
+		err  error
 	}
-	return o.decode(StdinName, data)
+	done := make(chan result, 1)
+	go func() {
+		var res result
+		res.objs, res.err = o.readAll(ctx, name, open)
+		done <- res
+	}()
+	var res result
+	select {
+	case res = <-done:
+	case <-ctx.Done():
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, &interruptedError{name: name, err: err}
+	}
+	return res.objs, res.err
+}
+
+// interruptedError says that the reading of an input was interrupted; it
+// wraps the context's error.
+type interruptedError struct {
+	name string
+	err  error
+}
+
+func (e *interruptedError) Error() string { return "interrupted while reading " + e.name }
+
+func (e *interruptedError) Unwrap() error { return e.err }
+
+func (o Options) readAll(ctx context.Context, name string, open func() (io.ReadCloser, error)) ([]Object, error) {
+	f, err := open()
+	if err != nil {
+		return nil, fmt.Errorf("failed to read %s: %w", name, unwrapPathError(err))
+	}
+	defer f.Close()
+	r := readcap.NewReader(f, &readcap.Error{Source: name, Cap: o.inputCap(), What: "kdx's cap for one input of -f"})
+	return o.decode(ctx, name, r)
 }
 
 // readPath reads a file, or the files of a directory.
-func (o Options) readPath(path string) ([]Object, error) {
+func (o Options) readPath(ctx context.Context, path string) ([]Object, error) {
 	info, err := os.Stat(path)
 	if err != nil {
 		return nil, fmt.Errorf("failed to read %s: %w", path, unwrapPathError(err))
 	}
 	if !info.IsDir() {
-		return o.readFile(path)
+		return o.readFile(ctx, path)
 	}
 	files, err := dirFiles(path, o.Recursive)
 	if err != nil {
@@ -110,18 +181,17 @@ func (o Options) readPath(path string) ([]Object, error) {
 	var objs []Object
 	var errs []error
 	for _, f := range files {
-		got, err := o.readFile(f)
+		got, err := o.readFile(ctx, f)
 		objs, errs = append(objs, got...), appendErr(errs, err)
+		if ctx.Err() != nil {
+			break
+		}
 	}
 	return objs, errors.Join(errs...)
 }
 
-func (o Options) readFile(path string) ([]Object, error) {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil, fmt.Errorf("failed to read %s: %w", path, unwrapPathError(err))
-	}
-	return o.decode(path, data)
+func (o Options) readFile(ctx context.Context, path string) ([]Object, error) {
+	return o.readInput(ctx, path, func() (io.ReadCloser, error) { return os.Open(path) })
 }
 
 // dirFiles lists the manifest files of dir, descending only when recursive.

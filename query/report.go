@@ -5,7 +5,6 @@ import (
 	"io"
 	"strings"
 	"sync"
-	"unicode/utf8"
 
 	"github.com/kdxproject/kdx/internal/cliutil"
 )
@@ -169,18 +168,7 @@ func reasonOf(f Failure) string {
 	if f.Class == Forbidden || f.Class == NotFound {
 		return ""
 	}
-	msg := cliutil.Message(f.Err)
-	if i := strings.IndexByte(msg, '\n'); i >= 0 {
-		msg = msg[:i]
-	}
-	if len(msg) > maxReason {
-		cut := maxReason
-		for cut > 0 && !utf8.RuneStart(msg[cut]) {
-			cut--
-		}
-		msg = msg[:cut] + "..."
-	}
-	return msg
+	return cliutil.Cut(cliutil.Message(f.Err), maxReason)
 }
 
 func (r *Report) line(g failureGroup) string {

@@ -12,6 +12,8 @@ import (
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/rest"
+
+	"github.com/kdxproject/kdx/internal/readcap"
 )
 
 // jsonType is the content type of JSON bodies.
@@ -60,6 +62,7 @@ type RequestOptions struct {
 func NewClient(cfg *rest.Config) (*Client, error) {
 	c := dynamic.ConfigFor(cfg)
 	c.Wrap(func(rt http.RoundTripper) http.RoundTripper { return dateRecorder{next: rt} })
+	c.Wrap(func(rt http.RoundTripper) http.RoundTripper { return readcap.Transport(rt, objectLimit) })
 	rc, err := rest.UnversionedRESTClientFor(c)
 	if err != nil {
 		return nil, fmt.Errorf("failed to build the REST client: %w", err)
@@ -142,7 +145,7 @@ func (c *Client) do(ctx context.Context, req *rest.Request) (Response, error) {
 	var date time.Time
 	ctx = context.WithValue(ctx, dateKey{}, &date)
 	var resp Response
-	res := req.Do(ctx).StatusCode(&resp.Code)
+	res := req.Do(readcap.Quiet(ctx)).StatusCode(&resp.Code)
 	resp.Date = date
 	if err := res.Error(); err != nil {
 		return resp, err // Error, unlike Raw, decodes the server's Status
@@ -168,6 +171,11 @@ func decodeObject(raw []byte) (*unstructured.Unstructured, error) {
 		return nil, nil
 	}
 	return obj, nil
+}
+
+// objectLimit caps each answer of a write: one object, or a Status.
+func objectLimit(*http.Request, *http.Response) readcap.Limit {
+	return readcap.Limit{Cap: readcap.MaxObjectBytes, What: "kdx's cap for one object"}
 }
 
 // dateKey is the context key of the *time.Time a request's Date goes to.

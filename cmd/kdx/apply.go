@@ -66,8 +66,8 @@ func (o *applyOptions) AddFlags(fs *pflag.FlagSet) {
 }
 
 // Complete reads the input.
-func (o *applyOptions) Complete(*cobra.Command, []string) error {
-	if err := o.complete("apply"); err != nil {
+func (o *applyOptions) Complete(cmd *cobra.Command, _ []string) error {
+	if err := o.complete(cmd.Context(), "apply"); err != nil {
 		return err
 	}
 	o.opts.ForceConflicts, o.opts.Subresource = o.forceConflicts, o.subresource

@@ -50,7 +50,9 @@ func (o *createOptions) AddFlags(fs *pflag.FlagSet) {
 }
 
 // Complete reads the input.
-func (o *createOptions) Complete(*cobra.Command, []string) error { return o.complete("create") }
+func (o *createOptions) Complete(cmd *cobra.Command, _ []string) error {
+	return o.complete(cmd.Context(), "create")
+}
 
 // Run creates every object.
 func (o *createOptions) Run(ctx context.Context) error {

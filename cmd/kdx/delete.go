@@ -97,7 +97,7 @@ func (o *deleteOptions) AddFlags(fs *pflag.FlagSet) {
 }
 
 // Complete reads -f and turns the flags into options.
-func (o *deleteOptions) Complete(_ *cobra.Command, args []string) error {
+func (o *deleteOptions) Complete(cmd *cobra.Command, args []string) error {
 	o.args = args
 	if err := o.where.complete(); err != nil {
 		return err
@@ -114,7 +114,7 @@ func (o *deleteOptions) Complete(_ *cobra.Command, args []string) error {
 		return err
 	}
 	if len(o.files.filenames) > 0 {
-		o.objs, err = o.files.read(o.f.streams.In, o.f.streams.ErrOut, "delete", manifest.DuplicatesIgnore)
+		o.objs, err = o.files.read(cmd.Context(), o.f.streams.In, o.f.streams.ErrOut, "delete", manifest.DuplicatesIgnore)
 	}
 	return err
 }

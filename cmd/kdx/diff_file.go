@@ -39,7 +39,7 @@ type fileDiff struct {
 // namespaces that it lacks are shown as deletions.
 func (o *diffOptions) runFile(ctx context.Context) error {
 	f := o.export.f
-	objs, err := o.file.files.read(f.streams.In, f.streams.ErrOut, "diff", manifest.DuplicatesRefuse)
+	objs, err := o.file.files.read(ctx, f.streams.In, f.streams.ErrOut, "diff", manifest.DuplicatesRefuse)
 	if err != nil {
 		return err
 	}

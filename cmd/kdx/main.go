@@ -5,17 +5,17 @@ package main
 import (
 	"context"
 	"os"
-	"os/signal"
 	"path/filepath"
-	"syscall"
 
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 
+	"github.com/kdxproject/kdx/internal/cliutil"
 	"github.com/kdxproject/kdx/internal/logmask"
 )
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	// The first SIGINT or SIGTERM cancels ctx; a second exits at once.
+	ctx, stop := cliutil.NotifyContext(context.Background(), os.Exit)
 	streams := genericiooptions.IOStreams{In: os.Stdin, Out: os.Stdout, ErrOut: os.Stderr}
 	logmask.Install(streams.ErrOut) // -v: no token, password or Secret value in a log line
 	stopProfile := startProfile()

@@ -54,8 +54,8 @@ func (o *replaceOptions) AddFlags(fs *pflag.FlagSet) {
 }
 
 // Complete reads the input.
-func (o *replaceOptions) Complete(*cobra.Command, []string) error {
-	if err := o.complete("replace"); err != nil {
+func (o *replaceOptions) Complete(cmd *cobra.Command, _ []string) error {
+	if err := o.complete(cmd.Context(), "replace"); err != nil {
 		return err
 	}
 	o.opts.Subresource = o.subresource

@@ -41,9 +41,9 @@ func (ff *fileFlags) addAllowRedacted(fs *pflag.FlagSet, verb string) {
 
 // read decodes the objects of the -f inputs, handling duplicate fields as
 // dup says, with warnings on errOut.
-func (ff *fileFlags) read(stdin io.Reader, errOut io.Writer, verb string, dup manifest.Duplicates) ([]manifest.Object, error) {
+func (ff *fileFlags) read(ctx context.Context, stdin io.Reader, errOut io.Writer, verb string, dup manifest.Duplicates) ([]manifest.Object, error) {
 	warn := func(err error) { fmt.Fprintf(errOut, "Warning: %v\n", err) }
-	objs, err := manifest.Read(manifest.Options{Filenames: ff.filenames, Recursive: ff.recursive, Stdin: stdin,
+	objs, err := manifest.Read(ctx, manifest.Options{Filenames: ff.filenames, Recursive: ff.recursive, Stdin: stdin,
 		Duplicates: dup, Warn: warn})
 	if errors.Is(err, manifest.ErrNoObjects) {
 		return nil, fmt.Errorf("no objects passed to %s", verb)
@@ -285,14 +285,14 @@ type fileWrite struct {
 }
 
 // complete reads the input and turns the flags into options.
-func (fw *fileWrite) complete(verb string) error {
+func (fw *fileWrite) complete(ctx context.Context, verb string) error {
 	opts, err := fw.flags.options()
 	if err != nil {
 		return err
 	}
 	fw.opts = opts
 	dup := map[string]manifest.Duplicates{"Strict": manifest.DuplicatesRefuse, "Warn": manifest.DuplicatesWarn}[opts.FieldValidation]
-	fw.objs, err = fw.files.read(fw.f.streams.In, fw.f.streams.ErrOut, verb, dup)
+	fw.objs, err = fw.files.read(ctx, fw.f.streams.In, fw.f.streams.ErrOut, verb, dup)
 	return err
 }
 

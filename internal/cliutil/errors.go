@@ -8,11 +8,13 @@ import (
 	"net/url"
 	"strings"
 	"syscall"
+	"unicode/utf8"
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/kdxproject/kdx/internal/clientconfig"
+	"github.com/kdxproject/kdx/internal/readcap"
 )
 
 // ExitError carries an exit code with an error that was already reported
@@ -95,8 +97,19 @@ func Message(err error) string {
 }
 
 func describe(err error) string {
+	// A cap names its source: what wraps it ("Please retry") would not help.
+	var capErr *readcap.Error
+	if errors.As(err, &capErr) {
+		return capErr.Error()
+	}
 	if msg, ok := transportMessage(err); ok {
 		return msg
+	}
+	if msg := err.Error(); errors.Is(err, context.DeadlineExceeded) &&
+		(strings.Contains(msg, "while reading body") || strings.Contains(msg, "when reading response body")) {
+		// The words of net/http, or of client-go (which adds "Please
+		// retry"), when the request's timeout cuts a body.
+		return "the server's answer was still coming when --request-timeout ended it"
 	}
 	var status apierrors.APIStatus
 	if errors.As(err, &status) {
@@ -200,4 +213,21 @@ func serverOf(raw string) string {
 		return raw
 	}
 	return u.Scheme + "://" + u.Host
+}
+
+// Cut is the first line of msg, at most n bytes of it (cut at a whole
+// UTF-8 character, then "..."): a message that quotes what a server sent
+// stays one line.
+func Cut(msg string, n int) string {
+	if i := strings.IndexByte(msg, '\n'); i >= 0 {
+		msg = msg[:i]
+	}
+	if len(msg) > n {
+		cut := n
+		for cut > 0 && !utf8.RuneStart(msg[cut]) {
+			cut--
+		}
+		msg = msg[:cut] + "..."
+	}
+	return msg
 }

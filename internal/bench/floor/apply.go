@@ -39,7 +39,7 @@ type applyRequest struct {
 // phase Concurrency requests at a time, as kdx apply orders them. Bodies are
 // encoded before the first request; the first failed request ends the run.
 func (o *Options) applyFile(ctx context.Context, f *fetcher) (Stats, error) {
-	objs, err := manifest.Read(manifest.Options{Filenames: []string{o.File}})
+	objs, err := manifest.Read(ctx, manifest.Options{Filenames: []string{o.File}})
 	if err != nil {
 		return Stats{}, fmt.Errorf("failed to read %s: %w", o.File, err)
 	}
