@@ -80,16 +80,17 @@ func Read(ctx context.Context, opts Options) ([]Object, error) {
 	var errs []error
 	stdinRead := false
 	for _, name := range opts.Filenames {
-		if name == "-" {
-			if stdinRead {
-				continue
-			}
-			stdinRead = true
-			got, err := opts.readStdin(ctx)
-			objs, errs = append(objs, got...), appendErr(errs, err)
+		var got []Object
+		var err error
+		switch {
+		case name == "-" && stdinRead:
 			continue
+		case name == "-":
+			stdinRead = true
+			got, err = opts.readStdin(ctx)
+		default:
+			got, err = opts.readPath(ctx, name)
 		}
-		got, err := opts.readPath(ctx, name)
 		objs, errs = append(objs, got...), appendErr(errs, err)
 		if ctx.Err() != nil {
 			break

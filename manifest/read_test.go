@@ -95,7 +95,7 @@ func TestReadInterrupted(t *testing.T) {
 		want string
 	}{
 		{"a FIFO with no writer", Options{Filenames: []string{fifo}}, "interrupted while reading " + fifo},
-		{"stdin with no data", Options{Filenames: []string{"-"}, Stdin: pr}, "interrupted while reading STDIN"},
+		{"stdin with no data", Options{Filenames: []string{"-", fifo}, Stdin: pr}, "interrupted while reading STDIN"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -55,20 +55,28 @@ func newDocuments(r io.Reader, max int64, tooLarge func(line int) error) *docume
 func (d *documents) isJSON() bool { return d.json != nil }
 
 // sniffJSON looks past the leading space (and byte order mark) of the
-// input for '{' or '['; it returns how many bytes and lines precede it.
+// input for '{' or '['; it returns how many bytes and lines precede it. It
+// reads no more of the input than it looks at.
 func (d *documents) sniffJSON() (skip, lines int, ok bool) {
-	head, _ := d.r.Peek(d.r.Size())
-	for i := 0; i < len(head); {
-		switch {
-		case head[i] == '{' || head[i] == '[':
+	bom := []byte("\ufeff")
+	for i := 0; i+len(bom) <= d.r.Size(); {
+		head, _ := d.r.Peek(i + 1)
+		if len(head) <= i {
+			return 0, 0, false
+		}
+		switch c := head[i]; {
+		case c == '{' || c == '[':
 			return i, lines, true
-		case head[i] == '\n':
+		case c == '\n':
 			lines++
 			i++
-		case head[i] == ' ' || head[i] == '\t' || head[i] == '\r':
+		case c == ' ' || c == '\t' || c == '\r':
 			i++
-		case bytes.HasPrefix(head[i:], []byte("\ufeff")):
-			i += len("\ufeff")
+		case c == bom[0]:
+			if head, _ = d.r.Peek(i + len(bom)); !bytes.Equal(head[i:], bom) {
+				return 0, 0, false
+			}
+			i += len(bom)
 		default:
 			return 0, 0, false
 		}
