@@ -137,7 +137,13 @@ func TestE2EGetFleet(t *testing.T) {
 
 	t.Run("name", func(t *testing.T) {
 		res := kdx("get", "configmaps", "--context", "?", "-o", "name", "--field-selector", "metadata.name!=kube-root-ca.crt")
-		want := "configmap/only-in-a --context=a\nconfigmap/only-in-b --context=b\n"
+		want := fmt.Sprintf("configmap/only-in-a -n %[1]s --context=a\nconfigmap/only-in-b -n %[1]s --context=b\n", ns)
+		if res.ExitCode != 0 || res.Stdout != want {
+			t.Errorf("exit %d, stdout %q, want %q; stderr: %s", res.ExitCode, res.Stdout, want, res.Stderr)
+		}
+		// a cluster-scoped object's line has no -n
+		res = kdx("get", "namespace", ns, "--context", "a,b", "-o", "name")
+		want = fmt.Sprintf("namespace/%[1]s --context=a\nnamespace/%[1]s --context=b\n", ns)
 		if res.ExitCode != 0 || res.Stdout != want {
 			t.Errorf("exit %d, stdout %q, want %q; stderr: %s", res.ExitCode, res.Stdout, want, res.Stderr)
 		}
@@ -209,7 +215,7 @@ func TestE2EGetFleet(t *testing.T) {
 			t.Errorf("exit %d (want 2: c-down failed), stdout:\n%s\nwant:\n%s\nstderr:\n%s", res.ExitCode, res.Stdout, want, res.Stderr)
 		}
 		res = kdx("grep", "^only-in-b$", "configmaps", "--context", "a,b", "-o", "name")
-		if res.ExitCode != 0 || res.Stdout != "configmap/only-in-b --context=b\n" {
+		if res.ExitCode != 0 || res.Stdout != "configmap/only-in-b -n "+ns+" --context=b\n" {
 			t.Errorf("-o name: exit %d, stdout %q", res.ExitCode, res.Stdout)
 		}
 	})
@@ -446,7 +452,7 @@ func TestE2EGetFleet(t *testing.T) {
 		res := kdx("watch", "configmaps", "--context", "a,b", "--timeout", "3s", "-o", "name", "--where", `object.metadata.name.startsWith("only-in-")`)
 		got := strings.Split(strings.TrimSpace(res.Stdout), "\n")
 		slices.Sort(got)
-		if res.ExitCode != 0 || strings.Join(got, "\n") != "configmap/only-in-a --context=a\nconfigmap/only-in-b --context=b" {
+		if res.ExitCode != 0 || strings.Join(got, "\n") != fmt.Sprintf("configmap/only-in-a -n %[1]s --context=a\nconfigmap/only-in-b -n %[1]s --context=b", ns) {
 			t.Errorf("exit %d, stdout:\n%s\nstderr: %s", res.ExitCode, res.Stdout, res.Stderr)
 		}
 	})

@@ -443,7 +443,7 @@ func TestWhereFleet(t *testing.T) {
 		testenv.FleetContext{Name: "b", Config: peer.Config})
 	res := env.Kdx(t, "--kubeconfig", kc, "-n", ns, "get", "configmaps", "--context", "a,b", "-o", "name", "--where", `object.data.k == "keep"`)
 	wantResult(t, res, 0)
-	if res.Stdout != "configmap/a1 --context=a\nconfigmap/b1 --context=b\n" || res.Stderr != "" {
+	if res.Stdout != fmt.Sprintf("configmap/a1 -n %[1]s --context=a\nconfigmap/b1 -n %[1]s --context=b\n", ns) || res.Stderr != "" {
 		t.Errorf("stdout %q, stderr %q", res.Stdout, res.Stderr)
 	}
 	res = env.Kdx(t, "--kubeconfig", kc, "-n", ns, "get", "configmaps", "--context", "a,b", "--where", `object.data.k > 1`)
