@@ -5,12 +5,15 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
 
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime/schema"
@@ -118,9 +121,10 @@ func TestRunNamesAndFailures(t *testing.T) {
 	if sum.Exported() != 1 || !strings.Contains(out.String(), `"name":"a"`) {
 		t.Errorf("exported %d: %s", sum.Exported(), out.String())
 	}
+	// the types named: each error in its own words
 	want := "configmaps \"missing\" not found\nforbidden"
-	if got := sum.Err(); got == nil || got.Error() != want {
-		t.Errorf("Err() = %v, want %q", got, want)
+	if got := strings.Join(sum.Report(true).Lines(), "\n"); got != want {
+		t.Errorf("Report(true) = %q, want %q", got, want)
 	}
 	scope := sum.PruneScope(Options{}, false)
 	if len(scope.Failed) != 2 || len(scope.Types) != 0 {
@@ -281,5 +285,57 @@ func TestRunParallelWriters(t *testing.T) {
 	}
 	if sum.Types[0].Exported != failing.written || failing.written >= 95 {
 		t.Errorf("counted %d exported, the sink wrote %d of 95", sum.Types[0].Exported, failing.written)
+	}
+}
+
+// forbiddenTypes are n types the fake lister refuses as the API server
+// refuses a user who may not list them, and the lister.
+func forbiddenTypes(t *testing.T, n int) ([]Type, *fakeLister) {
+	lister := newFake(t)
+	lister.fail = map[string]error{}
+	var types []Type
+	for i := range n {
+		typ := Type{Mapping: discovery.Mapping{GVR: schema.GroupVersionResource{Group: "g.example.org", Version: "v1", Resource: fmt.Sprintf("things%d", i)},
+			GVK: schema.GroupVersionKind{Group: "g.example.org", Version: "v1", Kind: fmt.Sprintf("Thing%d", i)}, Namespaced: true}}
+		lister.fail[typ.GVR.Resource] = apierrors.NewForbidden(typ.GVR.GroupResource(), "", errors.New(`User "u" cannot list resource`))
+		types = append(types, typ)
+	}
+	return append(types, typeCM), lister
+}
+
+// TestReportGroupsFailures: every type of an export that failed for one
+// cause is one line, as get --all-types reports it, not a line per type.
+func TestReportGroupsFailures(t *testing.T) {
+	types, lister := forbiddenTypes(t, 233)
+	sum, err := Run(context.Background(), lister, Options{Types: types, Cleaner: NewCleaner(CleanOptions{}), Sink: NewStreamSink(io.Discard, FormatYAML)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"could not list 233 types (forbidden): things0.g.example.org, things1.g.example.org, things2.g.example.org, things3.g.example.org, things4.g.example.org and 228 more"}
+	if got := sum.Report(false).Lines(); !slices.Equal(got, want) {
+		t.Errorf("Report(false).Lines() = %q, want %q", got, want)
+	}
+	var text bytes.Buffer
+	if err := sum.Write(&text); err != nil || strings.Contains(text.String(), "things") {
+		t.Errorf("the summary names the failed types again (%v):\n%s", err, text.String())
+	}
+}
+
+// TestRunIgnoreForbidden: --ignore-forbidden leaves the forbidden types
+// out without a failure, other failures are still reported, and the files
+// of a forbidden type are never pruned (it could not be read).
+func TestRunIgnoreForbidden(t *testing.T) {
+	types, lister := forbiddenTypes(t, 3)
+	lister.fail["configmaps"] = apierrors.NewServiceUnavailable("down")
+	sum, err := Run(context.Background(), lister, Options{Types: types, IgnoreForbidden: true, Cleaner: NewCleaner(CleanOptions{}), Sink: NewStreamSink(io.Discard, FormatYAML)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"could not list 1 type (API unavailable: down): configmaps"}
+	if got := sum.Report(false).Lines(); !slices.Equal(got, want) {
+		t.Errorf("Report(false).Lines() = %q, want %q", got, want)
+	}
+	if scope := sum.PruneScope(Options{}, true); len(scope.Failed) != 4 || len(scope.Types) != 0 {
+		t.Errorf("scope = %+v, want every type failed (not pruned)", scope)
 	}
 }

@@ -26,6 +26,9 @@ type TypeResult struct {
 	Skipped map[*SkipRule]int
 	// Errs are the errors listing the type (or a name not found).
 	Errs []error
+	// Forbidden says that the type was left out because the user may not
+	// list it (Options.IgnoreForbidden).
+	Forbidden bool
 	// NamedSkips are the objects named on the command line that a skip
 	// rule would have left out: they are exported, with a warning.
 	NamedSkips []NamedSkip
@@ -74,8 +77,8 @@ func (s *Summary) SkippedByRule() map[string]int {
 }
 
 // Write prints the summary: objects written per type, objects skipped per
-// type and reason (with the flag that keeps them), the types that failed
-// and the files pruned.
+// type and reason (with the flag that keeps them) and the files pruned.
+// The types that failed are not in it: Report says them.
 func (s *Summary) Write(w io.Writer) error {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintf(tw, "Exported %s.\n", plural(s.Exported(), "object"))
@@ -91,7 +94,6 @@ func (s *Summary) Write(w io.Writer) error {
 	if err := tw.Flush(); err != nil {
 		return err
 	}
-	s.writeFailed(w)
 	if len(s.Pruned) > 0 {
 		fmt.Fprintf(w, "Pruned %s.\n", plural(len(s.Pruned), "file"))
 	}
@@ -111,20 +113,6 @@ func (s *Summary) writeSkipped(w io.Writer) {
 			fmt.Fprintf(w, "  %6d  %s\t%s (%s)\n", r.Skipped[rule], r.Type, rule.Reason, rule.KeptBy)
 		}
 	}
-}
-
-// writeFailed prints the types that could not be exported, one line per error.
-func (s *Summary) writeFailed(w io.Writer) {
-	var lines []string
-	for _, r := range s.Types {
-		for _, err := range r.Errs {
-			lines = append(lines, fmt.Sprintf("  %s: %v", r.Type, err))
-		}
-	}
-	if len(lines) == 0 {
-		return
-	}
-	fmt.Fprintf(w, "Failed %s:\n%s\n", plural(len(lines), "type"), strings.Join(lines, "\n"))
 }
 
 func plural(n int, noun string) string {

@@ -107,6 +107,7 @@ func (o *exportOptions) AddFlags(fs *pflag.FlagSet) {
 	fs.StringVar(&o.fieldSelector, "field-selector", "", "field selector to filter on (e.g. --field-selector metadata.name=web)")
 	fs.BoolVar(&o.allTypes, "all-types", false, "export every type that can be listed (without -A, the namespaced ones)")
 	fs.StringSliceVar(&o.exclude, "exclude", nil, "with --all-types, types to leave out (e.g. --exclude pods,replicasets.apps)")
+	fs.BoolVar(&o.ignoreForbidden, "ignore-forbidden", false, "with --all-types, leave out the types you may not list instead of reporting them (their files are not pruned)")
 	fs.BoolVar(&o.keepStatus, "keep-status", false, "keep the status of objects")
 	fs.BoolVar(&o.includeOwned, "include-owned", false, "keep objects a controller owns (pods of a ReplicaSet, ReplicaSets of a Deployment, ...)")
 	fs.BoolVar(&o.includeSystem, "include-system", false, "keep objects the cluster makes by itself (kube-root-ca.crt, default service accounts, bootstrap RBAC, leases, events, ...)")
@@ -142,8 +143,8 @@ func (o *exportOptions) Validate() error {
 		return errors.New("you must specify the type of resource to export, or --all-types")
 	case len(o.args) > 0 && o.allTypes:
 		return errors.New("--all-types exports every type: give no TYPE or NAME with it")
-	case len(o.exclude) > 0 && !o.allTypes:
-		return errors.New("--exclude needs --all-types")
+	case (len(o.exclude) > 0 || o.ignoreForbidden) && !o.allTypes:
+		return errors.New("--exclude and --ignore-forbidden only apply with --all-types")
 	case o.dir != "" && o.format == export.FormatJSONL:
 		return errors.New("--output jsonl cannot be written to --dir: use yaml or json")
 	case o.prune && o.dir == "":

@@ -14,7 +14,6 @@ import (
 	"github.com/kdxproject/kdx/discovery"
 	"github.com/kdxproject/kdx/dynamicclient"
 	"github.com/kdxproject/kdx/export"
-	"github.com/kdxproject/kdx/internal/cliutil"
 	"github.com/kdxproject/kdx/query"
 	"github.com/kdxproject/kdx/render"
 )
@@ -95,7 +94,7 @@ func (o *exportOptions) prepare(ctx context.Context) (exportLister, export.Optio
 		lister.vanished = typeGone(resolver)
 	}
 	opts := export.Options{Namespace: cfg.Namespace, LabelSelector: o.selector, FieldSelector: o.fieldSelector,
-		PageSize: o.chunkSize, Concurrency: 1, Cleaner: export.NewCleaner(o.cleanOptions())}
+		PageSize: o.chunkSize, Concurrency: 1, Cleaner: export.NewCleaner(o.cleanOptions()), IgnoreForbidden: o.ignoreForbidden}
 	if o.allNamespaces {
 		opts.Namespace = ""
 	}
@@ -217,10 +216,10 @@ func (o *exportOptions) finish(sum *export.Summary, err error) error {
 		return errors.New("export interrupted")
 	case err != nil:
 		return err
-	case sum.Err() != nil && o.quiet:
-		return fmt.Errorf("failed to export some types: %w", sum.Err())
-	case sum.Err() != nil:
-		return &cliutil.ExitError{Code: 1}
 	}
-	return nil
+	// What could not be listed, as get reports it: grouped by cause for
+	// every type, in the server's words for the types named; -q too.
+	rep := sum.Report(!o.allTypes)
+	rep.Write(o.f.streams.ErrOut)
+	return rep.Err()
 }
