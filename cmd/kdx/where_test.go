@@ -211,6 +211,18 @@ func TestWhereGet(t *testing.T) {
 		res := get("configmaps", "--where", `object.metadata.name.frob()`)
 		wantResult(t, res, 1, "error: invalid --where", "1:26: undeclared reference to 'frob'")
 	})
+	t.Run("an expression that is not a bool is a usage error", func(t *testing.T) {
+		for expr, want := range map[string]string{
+			`1 + 1`:                "the expression is of type int, not bool",
+			`object.metadata.name`: "the expression is object.metadata.name, of type string, not bool",
+			`object.spec.color`:    "the expression is object.spec.color, of type string in the schema of fruits.where.example.org, not bool",
+		} {
+			res := get("fruits", "--where", expr)
+			if res.ExitCode != 1 || res.Stdout != "" || res.Stderr != fmt.Sprintf("error: invalid --where %q: %s\n", expr, want) {
+				t.Errorf("--where %s: exit %d, stdout %q, stderr %q, want %q", expr, res.ExitCode, res.Stdout, res.Stderr, want)
+			}
+		}
+	})
 	t.Run("a missing field is no match", func(t *testing.T) {
 		res := get("certificates", "-o", "name", "--where", `timestamp(object.status.notAfter) > now`)
 		wantResult(t, res, 0)
