@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/spf13/pflag"
 	"k8s.io/cli-runtime/pkg/genericiooptions"
@@ -79,5 +80,15 @@ func (f *factory) oneContext() error {
 	if err != nil || !fleet {
 		return err
 	}
-	return fmt.Errorf("%d contexts given (%s): this command runs against one context (several work with get, export, api-resources, api-versions, version, and the write verbs given a list)", len(names), query.Names(names, 5))
+	return fmt.Errorf("%d contexts given (%s): this command runs against one context (several work with %s, and with %s given a list)",
+		len(names), query.Names(names, 5), strings.Join(fleetReads, ", "), strings.Join(fleetWrites, ", "))
 }
+
+// fleetReads are the commands that read several contexts (a list, globs,
+// --all-contexts), fleetWrites those that write to an explicit list of
+// contexts; every other command that reaches a cluster refuses a fleet
+// (oneContext), naming them. A test runs every command to keep them true.
+var (
+	fleetReads  = []string{"get", "watch", "grep", "export", "api-resources", "api-versions", "version"}
+	fleetWrites = []string{"apply", "create", "replace", "patch", "delete"}
+)
