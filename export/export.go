@@ -152,10 +152,18 @@ func (res *TypeResult) page(ctx context.Context, opts Options, t Type, list *uns
 		if rule := opts.Cleaner.Skip(obj, t.ReadOnly); rule != nil {
 			if len(t.Names) == 0 {
 				res.Skipped[rule]++
+				if rule.Deleting {
+					res.deletingSkipped.add(obj.GetNamespace(), obj.GetName())
+				}
 				continue
 			}
-			// Named on purpose: exported, with a warning.
-			res.NamedSkips = append(res.NamedSkips, NamedSkip{Namespace: obj.GetNamespace(), Name: obj.GetName(), Rule: rule})
+			if !rule.Deleting { // (warned of below)
+				// Named on purpose: exported, with a warning.
+				res.NamedSkips = append(res.NamedSkips, NamedSkip{Namespace: obj.GetNamespace(), Name: obj.GetName(), Rule: rule})
+			}
+		}
+		if obj.GetDeletionTimestamp() != nil {
+			res.deletingWritten.add(obj.GetNamespace(), obj.GetName())
 		}
 		if ns := obj.GetNamespace(); ns != "" {
 			if res.Namespaces == nil {

@@ -339,3 +339,41 @@ func TestRunIgnoreForbidden(t *testing.T) {
 		t.Errorf("scope = %+v, want every type failed (not pruned)", scope)
 	}
 }
+
+// TestRunDeletingObjects: an object being deleted is written with a
+// warning (stdout: IncludeDeleting), left out of a tree with a warning
+// naming the flag that writes it, and written when named, warned once.
+func TestRunDeletingObjects(t *testing.T) {
+	lister := newFake(t)
+	var docs []string
+	for i := range 7 {
+		docs = append(docs, fmt.Sprintf("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: gone-%d, namespace: shop, deletionTimestamp: \"2026-01-01T00:00:00Z\", finalizers: [example.com/x]}\n", i))
+	}
+	lister.objects["configmaps"] = append(lister.objects["configmaps"], docs...)
+	run := func(includeDeleting bool, names ...string) (*Summary, string) {
+		t.Helper()
+		var out bytes.Buffer
+		typ := typeCM
+		typ.Names = names
+		sum, err := Run(context.Background(), lister, Options{Types: []Type{typ}, Cleaner: NewCleaner(CleanOptions{IncludeDeleting: includeDeleting}), Sink: NewStreamSink(&out, FormatJSONL)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return sum, out.String()
+	}
+	sum, out := run(true)
+	want := []string{"Warning: 7 configmaps are being deleted (metadata.deletionTimestamp set): shop/gone-0, shop/gone-1, shop/gone-2, shop/gone-3, shop/gone-4 and 2 more; applying this export would make them again"}
+	if got := sum.Warnings(nil); !slices.Equal(got, want) || strings.Count(out, "gone-") != 7 {
+		t.Errorf("stdout: warnings %q, want %q; written:\n%s", got, want, out)
+	}
+	sum, out = run(false)
+	want = []string{"Warning: 7 configmaps are being deleted (metadata.deletionTimestamp set): shop/gone-0, shop/gone-1, shop/gone-2, shop/gone-3, shop/gone-4 and 2 more; not written, since restoring the tree would make them again (--include-deleting writes them)"}
+	if got := sum.Warnings(nil); !slices.Equal(got, want) || strings.Contains(out, "gone-") || sum.SkippedByRule()[RuleBeingDeleted] != 7 {
+		t.Errorf("tree: warnings %q, want %q; skipped %v; written:\n%s", got, want, sum.SkippedByRule(), out)
+	}
+	sum, out = run(false, "gone-3")
+	want = []string{"Warning: configmaps shop/gone-3 is being deleted (metadata.deletionTimestamp set); applying this export would make it again"}
+	if got := sum.Warnings(nil); !slices.Equal(got, want) || !strings.Contains(out, "gone-3") {
+		t.Errorf("named: warnings %q, want %q; written:\n%s", got, want, out)
+	}
+}

@@ -34,6 +34,10 @@ type TypeResult struct {
 	NamedSkips []NamedSkip
 	// Namespaces are the namespaces of the objects exported.
 	Namespaces map[string]bool
+	// deletingWritten are the objects written although being deleted,
+	// deletingSkipped those being deleted that a tree leaves out (the
+	// skip rule RuleBeingDeleted), for Warnings.
+	deletingWritten, deletingSkipped objectSample
 
 	// fatal is an error that stops the whole export.
 	fatal error

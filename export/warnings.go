@@ -3,6 +3,7 @@ package export
 import (
 	"fmt"
 	"slices"
+	"strings"
 )
 
 // NamedSkip is an object named on the command line that a skip rule
@@ -14,7 +15,8 @@ type NamedSkip struct {
 
 // Warnings are the lines, in kubectl's `Warning: ` style, that say what
 // may make the export not what the user thinks: named objects that a bulk
-// export would skip, and objects of a namespace being deleted. terminating
+// export would skip, objects being deleted (written, or left out of a
+// tree), and objects of a namespace being deleted. terminating
 // are the namespaces known to be Terminating.
 func (s *Summary) Warnings(terminating []string) []string {
 	var out []string
@@ -24,10 +26,57 @@ func (s *Summary) Warnings(terminating []string) []string {
 				r.Type, n.Name, r.Type, n.Rule.Reason, n.Rule.KeptBy))
 		}
 	}
+	for _, r := range s.Types {
+		if w := r.deletingWritten; w.n > 0 {
+			out = append(out, fmt.Sprintf("Warning: %s; applying this export would make %s again", w.beingDeleted(r.Type.String()), w.pronoun()))
+		}
+		if sk := r.deletingSkipped; sk.n > 0 {
+			out = append(out, fmt.Sprintf("Warning: %s; not written, since restoring the tree would make %s again (%s writes %s)",
+				sk.beingDeleted(r.Type.String()), sk.pronoun(), FlagIncludeDeleting, sk.pronoun()))
+		}
+	}
 	for _, ns := range terminating {
 		if slices.ContainsFunc(s.Types, func(r TypeResult) bool { return r.Namespaces[ns] }) {
 			out = append(out, fmt.Sprintf("Warning: namespace %q is terminating; its objects may be gone soon", ns))
 		}
 	}
 	return out
+}
+
+// objectSample counts objects and names the first few, for a warning.
+type objectSample struct {
+	n     int
+	names []string // the first maxNamed, "namespace/name" or "name"
+}
+
+// maxNamed is how many objects a warning names before "and N more".
+const maxNamed = 5
+
+func (s *objectSample) add(namespace, name string) {
+	s.n++
+	if len(s.names) < maxNamed {
+		if namespace != "" {
+			name = namespace + "/" + name
+		}
+		s.names = append(s.names, name)
+	}
+}
+
+// beingDeleted says that the objects, of type typ, are being deleted.
+func (s objectSample) beingDeleted(typ string) string {
+	if s.n == 1 {
+		return fmt.Sprintf("%s %s is being deleted (metadata.deletionTimestamp set)", typ, s.names[0])
+	}
+	list := strings.Join(s.names, ", ")
+	if more := s.n - len(s.names); more > 0 {
+		list += fmt.Sprintf(" and %d more", more)
+	}
+	return fmt.Sprintf("%d %s are being deleted (metadata.deletionTimestamp set): %s", s.n, typ, list)
+}
+
+func (s objectSample) pronoun() string {
+	if s.n == 1 {
+		return "it"
+	}
+	return "them"
 }

@@ -94,6 +94,7 @@ func (o *diffOptions) AddFlags(fs *pflag.FlagSet) {
 	fs.BoolVar(&e.includeOwned, "include-owned", false, "as export's --include-owned")
 	fs.BoolVar(&e.includeSystem, "include-system", false, "as export's --include-system")
 	fs.BoolVar(&e.redactSecrets, "redact-secrets", false, "as export's --redact-secrets")
+	fs.BoolVar(&e.includeDeleting, "include-deleting", false, "as export's --include-deleting")
 	fs.IntVar(&e.concurrency, "concurrency", e.concurrency, "number of types read at once")
 	fs.Int64Var(&e.chunkSize, "chunk-size", e.chunkSize, "objects per list request")
 	fs.BoolVar(&o.stat, "stat", false, "print one line per file that differs and the counts, not the diffs")

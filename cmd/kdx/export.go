@@ -27,13 +27,15 @@ type exportOptions struct {
 	keepStatus    bool
 	includeOwned  bool
 	includeSystem bool
-	redactSecrets bool
-	prune         bool
-	concurrency   int
-	chunkSize     int64
-	quiet         bool
-	rules         bool
-	where         whereFlags
+	// includeDeleting writes to --dir the objects being deleted.
+	includeDeleting bool
+	redactSecrets   bool
+	prune           bool
+	concurrency     int
+	chunkSize       int64
+	quiet           bool
+	rules           bool
+	where           whereFlags
 	// watch keeps the --dir tree in step after the export (export_watch.go),
 	// until watchTimeout; commit makes a git commit per batch of changes.
 	watch        bool
@@ -111,6 +113,7 @@ func (o *exportOptions) AddFlags(fs *pflag.FlagSet) {
 	fs.BoolVar(&o.keepStatus, "keep-status", false, "keep the status of objects")
 	fs.BoolVar(&o.includeOwned, "include-owned", false, "keep objects a controller owns (pods of a ReplicaSet, ReplicaSets of a Deployment, ...)")
 	fs.BoolVar(&o.includeSystem, "include-system", false, "keep objects the cluster makes by itself (kube-root-ca.crt, default service accounts, bootstrap RBAC, leases, events, ...)")
+	fs.BoolVar(&o.includeDeleting, "include-deleting", false, "with --dir, write the objects being deleted too (a restore would make them again); stdout has them, with a warning")
 	fs.BoolVar(&o.redactSecrets, "redact-secrets", false, "replace every value of Secrets with "+export.RedactedMarker)
 	fs.BoolVar(&o.prune, "prune", false, "with --dir, remove the files of objects that no longer exist")
 	fs.IntVar(&o.concurrency, "concurrency", o.concurrency, "number of types exported at once to --dir")
@@ -149,6 +152,8 @@ func (o *exportOptions) Validate() error {
 		return errors.New("--output jsonl cannot be written to --dir: use yaml or json")
 	case o.prune && o.dir == "":
 		return errors.New("--prune needs --dir")
+	case o.includeDeleting && o.dir == "":
+		return errors.New("--include-deleting needs --dir: stdout has the objects being deleted, with a warning")
 	case (o.watch || o.commit) && o.dir == "":
 		return errors.New("--watch and --commit need --dir: the tree to keep in step")
 	case o.watchTimeout != 0 && !o.watch:
@@ -172,7 +177,8 @@ func hasNames(args []string) bool {
 
 // cleanOptions are the cleaning flags for the export package.
 func (o *exportOptions) cleanOptions() export.CleanOptions {
-	return export.CleanOptions{KeepStatus: o.keepStatus, IncludeOwned: o.includeOwned, IncludeSystem: o.includeSystem, RedactSecrets: o.redactSecrets}
+	return export.CleanOptions{KeepStatus: o.keepStatus, IncludeOwned: o.includeOwned, IncludeSystem: o.includeSystem, RedactSecrets: o.redactSecrets,
+		IncludeDeleting: o.includeDeleting || o.dir == ""} // a tree leaves them out, stdout warns of them
 }
 
 // printRules is `export --rules`: the rules table, from the rules export
