@@ -22,6 +22,9 @@ type fleetFlags struct {
 	// literal says that the context is one cluster of a fleet, named
 	// exactly (a name with ',', '*' or '[' is not matched again).
 	literal bool
+	// members are the contexts of the fleet the command runs against
+	// (several), for a cluster to say which others serve a type it lacks.
+	members []string
 }
 
 func (ff *fleetFlags) AddFlags(fs *pflag.FlagSet) {
@@ -51,6 +54,9 @@ func (f *factory) Fleet() ([]string, bool, error) {
 	if len(names) == 1 {
 		f.flags.Context = names[0]
 	}
+	if len(names) > 1 {
+		f.fleet.members = names
+	}
 	return names, len(names) > 1, nil
 }
 
@@ -67,7 +73,7 @@ func (f *factory) withStreams(streams genericiooptions.IOStreams) *factory {
 // configuration, discovery cache and resolver; every other flag is shared.
 func (f *factory) ForContext(name string) *factory {
 	c := &factory{streams: f.streams, flags: f.flags.ForContext(name), opts: f.opts,
-		fleet: fleetFlags{clusterConcurrency: f.fleet.clusterConcurrency, literal: true}}
+		fleet: fleetFlags{clusterConcurrency: f.fleet.clusterConcurrency, literal: true, members: f.fleet.members}}
 	c.discovery.warnings.w = f.streams.ErrOut
 	return c
 }

@@ -326,6 +326,16 @@ func TestE2EGetFleet(t *testing.T) {
 		if res.Stdout != "" {
 			t.Errorf("stdout %q, want nothing (b has no widgets)", res.Stdout)
 		}
+		// a type only another cluster serves: said so, not "did you mean cs or cm or ep?"
+		res = kdx("get", "tt", "--context", "a,b")
+		if want := "error: context \"a\": the server doesn't have a resource type \"tt\"; context \"b\" serves it\n"; res.ExitCode != 1 || res.Stderr != want {
+			t.Errorf("exit %d, stderr %q, want %q", res.ExitCode, res.Stderr, want)
+		}
+		// with one context, from the other contexts' discovery caches (b's, written above)
+		res = kdx("get", "tt", "--context", "a")
+		if want := "error: the server doesn't have a resource type \"tt\"; context \"b\" serves it\n"; res.ExitCode != 1 || res.Stderr != want {
+			t.Errorf("exit %d, stderr %q, want %q", res.ExitCode, res.Stderr, want)
+		}
 		res = kdx("get", "configmaps", "--context", "r-restricted,b", "--field-selector", "metadata.name=only-in-b")
 		if res.ExitCode != 1 || !strings.Contains(res.Stdout, "b         only-in-b") || !strings.Contains(res.Stderr, `error: context "r-restricted": `) ||
 			!strings.Contains(res.Stderr, "forbidden") {
@@ -543,7 +553,7 @@ metadata:
   name: widgets.fleet.example.org
 spec:
   group: fleet.example.org
-  names: {plural: widgets, singular: widget, kind: Widget}
+  names: {plural: widgets, singular: widget, kind: Widget, shortNames: [tt]}
   scope: Namespaced
   versions:
   - name: v2
