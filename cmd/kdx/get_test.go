@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -167,24 +166,9 @@ func TestGetPagesParity(t *testing.T) {
 	}
 }
 
-// sharedCRDsDir is ../shared/crds beside the repository; a test that needs
-// those real-world CRDs skips, saying so, in a clone outside the workplace.
-func sharedCRDsDir(t *testing.T) string {
-	t.Helper()
-	root, err := testenv.ModuleRoot()
-	if err != nil {
-		t.Fatal(err)
-	}
-	dir := filepath.Join(root, "..", "shared", "crds")
-	if _, err := os.Stat(dir); err != nil {
-		t.Skipf("real-world CRDs not found at %s (a clone outside the workplace): %v", dir, err)
-	}
-	return dir
-}
-
 func TestGetSharedCRDs(t *testing.T) {
 	env := testenv.Require(t)
-	dir := sharedCRDsDir(t)
+	dir := testenv.SharedCRDs(t)
 	for _, f := range []string{"cert-manager/cert-manager.io_certificates.yaml", "cert-manager/cert-manager.io_issuers.yaml", "prometheus-operator/monitoring.coreos.com_servicemonitors.yaml", "prometheus-operator/monitoring.coreos.com_prometheuses.yaml"} {
 		env.ApplyFile(t, filepath.Join(dir, f))
 	}

@@ -137,7 +137,7 @@ spec: {color: blue, size: 3}
 // days, "later" in sixty; "new" has no status.
 func setupWhere(t *testing.T, env *testenv.Env) string {
 	t.Helper()
-	dir := sharedCRDsDir(t)
+	dir := testenv.SharedCRDs(t)
 	for _, f := range []string{"cert-manager/cert-manager.io_certificates.yaml", "prometheus-operator/monitoring.coreos.com_prometheusrules.yaml"} {
 		env.ApplyFile(t, filepath.Join(dir, f))
 	}
