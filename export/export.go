@@ -162,7 +162,7 @@ func (res *TypeResult) page(ctx context.Context, opts Options, t Type, list *uns
 				res.NamedSkips = append(res.NamedSkips, NamedSkip{Namespace: obj.GetNamespace(), Name: obj.GetName(), Rule: rule})
 			}
 		}
-		if obj.GetDeletionTimestamp() != nil {
+		if beingDeleted(obj) {
 			res.deletingWritten.add(obj.GetNamespace(), obj.GetName())
 		}
 		if ns := obj.GetNamespace(); ns != "" {

@@ -147,7 +147,7 @@ func (r *SkipRule) matches(obj *unstructured.Unstructured, gk schema.GroupKind, 
 		!hasAll(obj.GetLabels(), r.Labels),
 		!hasAll(obj.GetAnnotations(), r.Annotations),
 		r.Owned && !controllerOwned(obj),
-		r.Deleting && obj.GetDeletionTimestamp() == nil:
+		r.Deleting && !beingDeleted(obj):
 		return false
 	}
 	if len(r.Field) > 0 {
@@ -174,6 +174,14 @@ func hasAll(have, want map[string]string) bool {
 		}
 	}
 	return true
+}
+
+// beingDeleted reports whether obj has a deletionTimestamp, without
+// parsing it (as GetDeletionTimestamp would, for every object exported).
+func beingDeleted(obj *unstructured.Unstructured) bool {
+	md, _ := obj.Object["metadata"].(map[string]any)
+	ts, ok := md["deletionTimestamp"]
+	return ok && ts != nil
 }
 
 func controllerOwned(obj *unstructured.Unstructured) bool {

@@ -33,7 +33,7 @@ func TestAllTypesForbidden(t *testing.T) {
 			res := env.Kdx(t, args...)
 			var errLines []string
 			for _, l := range strings.Split(strings.TrimSpace(res.Stderr), "\n") {
-				if strings.HasPrefix(l, "error: ") || strings.Contains(l, "forbidden") {
+				if strings.HasPrefix(l, "error: ") || strings.Contains(l, "(forbidden)") {
 					errLines = append(errLines, l)
 				}
 			}
@@ -41,7 +41,7 @@ func TestAllTypesForbidden(t *testing.T) {
 				t.Errorf("exit %d (want %d), stderr:\n%s\nwant one grouped line for the forbidden types", res.ExitCode, tt.code, res.Stderr)
 			}
 			res = env.Kdx(t, append(args, "--ignore-forbidden")...)
-			if res.ExitCode != tt.ignoredCode || strings.Contains(res.Stderr, "forbidden") || strings.Contains(res.Stderr, "error") {
+			if res.ExitCode != tt.ignoredCode || strings.Contains(res.Stderr, "(forbidden)") || strings.Contains(res.Stderr, "error:") {
 				t.Errorf("--ignore-forbidden: exit %d (want %d), stderr:\n%s", res.ExitCode, tt.ignoredCode, res.Stderr)
 			}
 		})

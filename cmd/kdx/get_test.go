@@ -25,10 +25,18 @@ func parity(t *testing.T, env *testenv.Env, args ...string) testenv.Result {
 	return k
 }
 
-// paritySterr is stderr as compared: kubectl's name for itself is kdx's.
+// paritySterr is stderr as compared, kdx's deliberate differences aside:
+// kubectl's name for itself, its "Error from server (Reason): " before the
+// server's words (kdx: "error: ", as for every error), and the output
+// format kdx adds (jsonl) in the list of formats.
 func paritySterr(s string) string {
-	return strings.ReplaceAll(s, "kubectl", "kdx")
+	s = strings.ReplaceAll(s, "kubectl", "kdx")
+	s = serverError.ReplaceAllString(s, "error: ")
+	return strings.ReplaceAll(s, ",jsonl,", ",")
 }
+
+// serverError is kubectl's prefix of an error the server answered.
+var serverError = regexp.MustCompile(`(?m)^Error from server \([A-Za-z]+\): `)
 
 // ageCell is an age as kubectl prints it (duration.HumanDuration): 5s,
 // 2m3s, 10m, 3h5m, 2d3h, 10d, 3y45d, or <unknown> / <invalid>.
