@@ -199,7 +199,7 @@ func (w *yamlWriter) str(s string, col, cont int) bool {
 	if strings.ContainsAny(s, "\r\u0085\u2028\u2029") || !utf8.ValidString(s) { // YAML's line breaks but \n
 		return false
 	}
-	if strings.IndexByte(s, '\n') >= 0 || len(s) > maxResolvable && strings.IndexByte(s, ' ') >= 0 {
+	if (strings.IndexByte(s, '\n') >= 0 || len(s) > maxResolvable && strings.IndexByte(s, ' ') >= 0) && !strings.HasPrefix(s, "\uFEFF") {
 		// go-yaml writes a multi-line string as a literal block, and a
 		// string with a space this long can only read back as a string:
 		// its style follows from its characters alone (scalarStyleOf),
