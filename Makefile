@@ -28,8 +28,11 @@ tidy-check:
 	@$(GO) mod tidy -diff >/dev/null 2>&1 || { echo "go.mod/go.sum are not tidy; run 'go mod tidy':"; $(GO) mod tidy -diff; exit 1; }
 
 # The end-to-end tests need the control plane binaries: build them first (cached).
+# Tests that could not run here (testenv.SharedCRDs) are listed at the end.
 test: vet fmt-check tidy-check controlplane
-	$(GO) test -race -count=1 -timeout $(TEST_TIMEOUT) ./...
+	@mkdir -p $(BIN) && rm -f $(BIN)/tests-not-run
+	@KDX_TESTS_NOT_RUN=$(BIN)/tests-not-run $(GO) test -race -count=1 -timeout $(TEST_TIMEOUT) ./...; status=$$?; \
+	if [ -s $(BIN)/tests-not-run ]; then cat $(BIN)/tests-not-run; fi; exit $$status
 
 # Unit tests only, no control plane.
 test-short:

@@ -50,14 +50,11 @@ func installDemo(t testing.TB, env *testenv.Env) {
 
 var sharedOnce sync.Once
 
-// installSharedCRDs applies the real-world CRDs of ../shared/crds once, or
-// skips the test when that folder is absent (a clone outside the workplace).
+// installSharedCRDs applies the real-world CRDs of ../shared/crds once
+// (testenv.SharedCRDs: a test without them fails under CI, else is skipped).
 func installSharedCRDs(t testing.TB, env *testenv.Env) {
 	t.Helper()
-	dir := filepath.Join(repoRoot(t), "..", "shared", "crds")
-	if _, err := os.Stat(dir); err != nil {
-		t.Skipf("skipping: the real-world CRDs are not in %s (%v)", dir, err)
-	}
+	dir := testenv.SharedCRDs(t)
 	sharedOnce.Do(func() {
 		files, _ := filepath.Glob(filepath.Join(dir, "*", "*.yaml"))
 		for _, f := range files {

@@ -53,6 +53,26 @@ type Resolver struct {
 	reset       bool                       // Reset was called: the next lookup asks the server first
 	rechecked   bool                       // StillServed has asked the server
 	warned      map[string]bool            // ambiguity warnings already printed, by text
+
+	// elsewhere names the other clusters (contexts) that serve a type this
+	// one does not (SetServedElsewhere); nil: none is asked.
+	elsewhere func(ctx context.Context, typ string) []string
+}
+
+// SetServedElsewhere makes the resolver ask fn, for a type its server does
+// not have, which other clusters serve it: its UnknownTypeError then names
+// them (ServedBy) instead of suggesting names of this one. Call it before
+// the resolver is used.
+func (r *Resolver) SetServedElsewhere(fn func(ctx context.Context, typ string) []string) {
+	r.elsewhere = fn
+}
+
+// servedElsewhere adds to err, an unknown type, the clusters that serve it.
+func (r *Resolver) servedElsewhere(ctx context.Context, err error) {
+	var e *UnknownTypeError
+	if r.elsewhere != nil && errors.As(err, &e) && e.ServedBy == nil {
+		e.ServedBy = r.elsewhere(ctx, e.Type)
+	}
 }
 
 // NewResolver resolves over a fixed snapshot, never refreshing; warnings
@@ -151,6 +171,7 @@ func (r *Resolver) Resolve(ctx context.Context, typ string) ([]Mapping, error) {
 	}
 	if IsUnknownType(err) {
 		r.warnSkipped(r.Snapshot().Failures) // the name may be in a group not read
+		r.servedElsewhere(ctx, err)
 	}
 	return ms, err
 }
@@ -288,6 +309,7 @@ func (r *Resolver) ResolveArgs(ctx context.Context, args []string) ([]Target, er
 		}
 		if IsUnknownType(err) {
 			r.warnSkipped(r.Snapshot().Failures)
+			r.servedElsewhere(ctx, err)
 		}
 		return ts, err
 	}

@@ -71,6 +71,7 @@ func TestResolveErrors(t *testing.T) {
 		{"gadget.nope.example.org", `the server doesn't have a resource type "gadget" in group "nope.example.org"; did you mean gadgets.multi.example.org?`},
 		{"gadgets.v9.multi.example.org", `the server doesn't have a resource type "gadgets" in group "multi.example.org" and version "v9"; did you mean gadgets.v2.multi.example.org or gadgets.v1.multi.example.org?`},
 		{"zzzzzzzz", `the server doesn't have a resource type "zzzzzzzz"`},
+		{"tt", `the server doesn't have a resource type "tt"`}, // not cm, cs or ep: every letter differs
 		{"cmxyz.a-long-group-name.example.org", `the server doesn't have a resource type "cmxyz" in group "a-long-group-name.example.org"`},
 		{"", `no resource type given in ""`},
 	}
@@ -81,6 +82,40 @@ func TestResolveErrors(t *testing.T) {
 				t.Errorf("Resolve(%q) error = %v, want %q", tt.typ, err, tt.want)
 			}
 		})
+	}
+}
+
+// TestResolveServedElsewhere: a type this server lacks that other
+// clusters serve is said so, instead of suggesting this one's names; the
+// other clusters are asked once, for the type as typed.
+func TestResolveServedElsewhere(t *testing.T) {
+	var asked []string
+	r := NewResolver(fakeSnapshot(), nil)
+	r.SetServedElsewhere(func(_ context.Context, typ string) []string {
+		asked = append(asked, typ)
+		if typ == "widgets" {
+			return nil
+		}
+		return []string{"fleet-a", "prod east"}
+	})
+	_, err := r.Resolve(context.Background(), "cm,tt")
+	if want := `the server doesn't have a resource type "tt"; contexts "fleet-a", "prod east" serve it`; err == nil || err.Error() != want {
+		t.Errorf("error %v, want %q", err, want)
+	}
+	_, err = r.ResolveArgs(context.Background(), []string{"deploymnts/x"})
+	if want := `the server doesn't have a resource type "deploymnts"; contexts "fleet-a", "prod east" serve it`; err == nil || err.Error() != want {
+		t.Errorf("error %v, want %q", err, want)
+	}
+	_, err = r.Resolve(context.Background(), "widgets")
+	if want := `the server doesn't have a resource type "widgets"`; err == nil || !strings.HasPrefix(err.Error(), want) || strings.Contains(err.Error(), "serve it") {
+		t.Errorf("served nowhere else: error %v, want %q", err, want)
+	}
+	if strings.Join(asked, " ") != "tt deploymnts widgets" {
+		t.Errorf("asked for %q", asked)
+	}
+	e := &UnknownTypeError{Resource: "tt", ServedBy: []string{"fleet-a"}}
+	if want := `the server doesn't have a resource type "tt"; context "fleet-a" serves it`; e.Error() != want {
+		t.Errorf("%q, want %q", e.Error(), want)
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 
 	"k8s.io/apimachinery/pkg/runtime/schema"
@@ -18,6 +19,9 @@ type UnknownTypeError struct {
 	Resource, Group, Version string
 	// Suggestions are the closest real names, best first.
 	Suggestions []string
+	// ServedBy are the other clusters (contexts) that serve the type, when
+	// asked (Resolver.SetServedElsewhere): said instead of Suggestions.
+	ServedBy []string
 }
 
 func (e *UnknownTypeError) Error() string {
@@ -31,7 +35,16 @@ func (e *UnknownTypeError) Error() string {
 	case e.Version != "":
 		fmt.Fprintf(&b, " in version %q", e.Version)
 	}
-	if len(e.Suggestions) > 0 {
+	switch {
+	case len(e.ServedBy) == 1:
+		fmt.Fprintf(&b, "; context %q serves it", e.ServedBy[0])
+	case len(e.ServedBy) > 1:
+		quoted := make([]string, len(e.ServedBy))
+		for i, c := range e.ServedBy {
+			quoted[i] = strconv.Quote(c)
+		}
+		fmt.Fprintf(&b, "; contexts %s serve it", strings.Join(quoted, ", "))
+	case len(e.Suggestions) > 0:
 		fmt.Fprintf(&b, "; did you mean %s?", strings.Join(e.Suggestions, " or "))
 	}
 	return b.String()
@@ -94,7 +107,8 @@ func suggest(snap *Snapshot, arg string) []string {
 	// as many edits as a third of the name typed (of its resource, when
 	// it has a group: a long group must not make any plain name close)
 	first, _, _ := strings.Cut(arg, ".")
-	limit := max(2, min(len(first)/3, 4))
+	// (but never every letter of a short name: "tt" is not "cm")
+	limit := min(max(2, min(len(first)/3, 4)), max(len(first)-1, 1))
 	type cand struct {
 		res  APIResource
 		name string

@@ -2,7 +2,6 @@ package dynamicclient
 
 import (
 	"fmt"
-	"strings"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
@@ -47,7 +46,7 @@ func decodeStandard(body []byte) (runtime.Object, error) {
 	if err := utiljson.Unmarshal(body, &probe); err != nil {
 		return nil, fmt.Errorf("failed to decode server response: %w", err)
 	}
-	if probe.Kind != "Table" || !strings.HasPrefix(probe.APIVersion, "meta.k8s.io/") {
+	if probe.Kind != "Table" || !tableVersion(probe.APIVersion) {
 		obj, err := runtime.Decode(unstructured.UnstructuredJSONScheme, body)
 		if err != nil {
 			return nil, fmt.Errorf("failed to decode server response: %w", err)
@@ -70,6 +69,12 @@ func decodeStandard(body []byte) (runtime.Object, error) {
 		row.Object = runtime.RawExtension{Object: u}
 	}
 	return t, nil
+}
+
+// tableVersion reports whether apiVersion is one a server sends a Table
+// in, as client-go's scheme registers it: meta.k8s.io/v1 or v1beta1.
+func tableVersion(apiVersion string) bool {
+	return apiVersion == "meta.k8s.io/v1" || apiVersion == "meta.k8s.io/v1beta1"
 }
 
 // fastTable reads body in one pass when it is a well-formed Table: the
@@ -118,7 +123,7 @@ func fastTable(body []byte, slim bool) (*metav1.Table, bool) {
 	if t.APIVersion, isString = apiVersion.(string); !isString && apiVersion != nil {
 		return nil, false
 	}
-	if t.Kind != "Table" || !strings.HasPrefix(t.APIVersion, "meta.k8s.io/") {
+	if t.Kind != "Table" || !tableVersion(t.APIVersion) {
 		return nil, false
 	}
 	return t, true

@@ -9,7 +9,10 @@ import (
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	metav1beta1 "k8s.io/apimachinery/pkg/apis/meta/v1beta1"
 	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/runtime/serializer"
+	utiljson "k8s.io/apimachinery/pkg/util/json"
 	"k8s.io/cli-runtime/pkg/printers"
 )
 
@@ -33,11 +36,13 @@ var tableBodies = map[string]string{
 	"fields in another order":                `{"rows":[{"object":{"metadata":{"name":"a"}},"cells":["a"]}],"columnDefinitions":[{"name":"Name","type":"string"}],"apiVersion":"meta.k8s.io/v1","kind":"Table"}`,
 	"list fallback":                          `{"kind":"ConfigMapList","apiVersion":"v1","metadata":{"resourceVersion":"42","continue":"abc"},"items":[{"metadata":{"name":"a","namespace":"n"},"data":{"k":"v"}}]}`,
 	"object fallback with table-like fields": `{"apiVersion":"x.example.org/v1","kind":"Thing","metadata":{"name":"t"},"rows":"not rows","columnDefinitions":7}`,
+	"fallback: a Table of a version client-go does not know": `{"kind":"Table","apiVersion":"meta.k8s.io/v2","metadata":{},"columnDefinitions":[{"name":"Name","type":"string"}],"rows":[{"cells":["a"]}]}`,
 }
 
-// TestDecodePrintableMatchesStandard checks DecodePrintable against the
-// standard decoding, field by field and as cli-runtime prints it.
-func TestDecodePrintableMatchesStandard(t *testing.T) {
+// TestDecodePrintableMatchesClientGo checks DecodePrintable (its fast read
+// and its fallback, decodeStandard) against client-go's codecs
+// (decodeClientGo), field by field and as cli-runtime prints it.
+func TestDecodePrintableMatchesClientGo(t *testing.T) {
 	for name, body := range tableBodies {
 		t.Run(name, func(t *testing.T) {
 			if err := comparePrintable([]byte(body)); err != nil {
@@ -62,7 +67,7 @@ func TestDecodePrintableErrors(t *testing.T) {
 	}
 }
 
-// FuzzDecodePrintable checks DecodePrintable against the standard decoding
+// FuzzDecodePrintable checks DecodePrintable against client-go's codecs
 // on any body: both fail, or both give the same objects.
 func FuzzDecodePrintable(f *testing.F) {
 	for _, body := range tableBodies {
@@ -94,6 +99,54 @@ func TestFastTableReadsServerTables(t *testing.T) {
 	}
 }
 
+// clientGoCodecs are client-go's codecs for a Table answer: a scheme that
+// knows the meta.k8s.io types (Table in v1 and v1beta1), as kubectl's get
+// builds it.
+var clientGoCodecs = func() serializer.CodecFactory {
+	s := runtime.NewScheme()
+	metav1.AddMetaToScheme(s)
+	metav1beta1.AddMetaToScheme(s)
+	return serializer.NewCodecFactory(s)
+}()
+
+// decodeClientGo is the reference DecodePrintable is compared with,
+// independent of its code: body through client-go's universal deserializer,
+// a Table's row objects then decoded as kubectl's get decodes them
+// (decodeIntoTable: the unstructured JSON scheme), and what is not a Table
+// as the dynamic client decodes it.
+func decodeClientGo(body []byte) (runtime.Object, error) {
+	obj, _, err := clientGoCodecs.UniversalDeserializer().Decode(body, nil, nil)
+	if runtime.IsNotRegisteredError(err) || runtime.IsMissingKind(err) || runtime.IsMissingVersion(err) {
+		return runtime.Decode(unstructured.UnstructuredJSONScheme, body)
+	}
+	if err != nil {
+		return nil, err
+	}
+	t, ok := obj.(*metav1.Table)
+	if !ok {
+		return runtime.Decode(unstructured.UnstructuredJSONScheme, body)
+	}
+	for i := range t.Rows {
+		row := &t.Rows[i]
+		if row.Object.Raw == nil {
+			continue
+		}
+		u, err := runtime.Decode(unstructured.UnstructuredJSONScheme, row.Object.Raw)
+		if runtime.IsMissingKind(err) {
+			// kubectl fails; kdx keeps the object as it came (a server
+			// sends a kind: PartialObjectMetadata, or the object's own)
+			m := &unstructured.Unstructured{}
+			err = utiljson.Unmarshal(row.Object.Raw, &m.Object)
+			u = m
+		}
+		if err != nil {
+			return nil, err
+		}
+		row.Object = runtime.RawExtension{Object: u}
+	}
+	return t, nil
+}
+
 // comparePrintable decodes body both ways and says how they differ, then
 // does the same for the slim decoding.
 func comparePrintable(body []byte) error {
@@ -120,22 +173,21 @@ func slimTable(t *metav1.Table) (*metav1.Table, bool) {
 }
 
 // compareDecoded decodes body as DecodePrintable (or DecodePrintableSlim)
-// and as the standard decoding does, and says how they differ: in the
+// and as client-go does (decodeClientGo), and says how they differ: in the
 // objects (row objects cut for a slim read), or as cli-runtime prints them.
-// A slim read may read over a part of a row object that the standard
-// decoding fails on.
+// A slim read may read over a part of a row object that client-go fails on.
 func compareDecoded(body []byte, slim bool) error {
 	decode := DecodePrintable
 	if slim {
 		decode = DecodePrintableSlim
 	}
 	got, gotErr := decode(body)
-	want, wantErr := decodeStandard(body)
+	want, wantErr := decodeClientGo(body)
 	if slim && wantErr != nil {
 		return nil
 	}
 	if (gotErr != nil) != (wantErr != nil) {
-		return fmt.Errorf("error %v, standard decoding's %v", gotErr, wantErr)
+		return fmt.Errorf("error %v, client-go's %v", gotErr, wantErr)
 	}
 	if gotErr != nil {
 		return nil
@@ -146,13 +198,13 @@ func compareDecoded(body []byte, slim bool) error {
 		if _, fast := fastTable(body, true); fast {
 			st, cut := slimTable(wt)
 			if !cut {
-				return fmt.Errorf("slim read in one pass, but slimRowObject cannot cut every row of the standard decoding")
+				return fmt.Errorf("slim read in one pass, but slimRowObject cannot cut every row of client-go's decoding")
 			}
 			wantObjects = st
 		}
 	}
 	if !reflect.DeepEqual(got, wantObjects) {
-		return fmt.Errorf("decoded (slim %v)\n %#v\nstandard decoding\n %#v", slim, got, wantObjects)
+		return fmt.Errorf("decoded (slim %v)\n %#v\nclient-go\n %#v", slim, got, wantObjects)
 	}
 	gt, ok := got.(*metav1.Table)
 	if !ok {
@@ -169,7 +221,7 @@ func compareDecoded(body []byte, slim bool) error {
 	}
 	gerr, werr := print(gt, &gb), print(want, &wb)
 	if (gerr != nil) != (werr != nil) || gb.String() != wb.String() {
-		return fmt.Errorf("printed %q (%v), standard decoding %q (%v)", gb.String(), gerr, wb.String(), werr)
+		return fmt.Errorf("printed %q (%v), client-go %q (%v)", gb.String(), gerr, wb.String(), werr)
 	}
 	return nil
 }

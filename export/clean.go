@@ -24,6 +24,9 @@ type CleanOptions struct {
 	IncludeOwned bool
 	// IncludeSystem keeps objects the cluster makes by itself (--include-system).
 	IncludeSystem bool
+	// IncludeDeleting keeps objects being deleted (--include-deleting, and
+	// every export to stdout, which warns of them instead).
+	IncludeDeleting bool
 	// RedactSecrets replaces the values of Secrets (--redact-secrets).
 	RedactSecrets bool
 	// Rules replace DefaultRules when not nil.
@@ -62,7 +65,8 @@ func NewCleaner(o CleanOptions) *Cleaner {
 	}
 	for i := range skips {
 		s := &skips[i]
-		if !(s.KeptBy == FlagIncludeOwned && o.IncludeOwned) && !(s.KeptBy == FlagIncludeSystem && o.IncludeSystem) {
+		if !(s.KeptBy == FlagIncludeOwned && o.IncludeOwned) && !(s.KeptBy == FlagIncludeSystem && o.IncludeSystem) &&
+			!(s.KeptBy == FlagIncludeDeleting && o.IncludeDeleting) {
 			c.skips = append(c.skips, s)
 		}
 	}

@@ -2,7 +2,6 @@ package export
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strings"
 	"sync"
@@ -78,6 +77,9 @@ type Options struct {
 	Sink Sink
 	// Progress, if not nil, is told of each type done and object written.
 	Progress *render.Progress
+	// IgnoreForbidden leaves out, without a failure, the types the user may
+	// not list (--ignore-forbidden); their files are never pruned.
+	IgnoreForbidden bool
 
 	// writeSlots bounds the parallel writes when Writers > 1.
 	writeSlots chan struct{}
@@ -128,6 +130,8 @@ func exportType(ctx context.Context, lister Lister, opts Options, t Type) TypeRe
 		case ctx.Err() != nil:
 			res.fatal = ctx.Err()
 			return res
+		case err != nil && opts.IgnoreForbidden && query.Classify(err) == query.Forbidden:
+			res.Forbidden = true
 		case err != nil:
 			res.Errs = append(res.Errs, err)
 		case sel.name != "" && res.Exported+res.skippedCount() == before:
@@ -152,10 +156,18 @@ func (res *TypeResult) page(ctx context.Context, opts Options, t Type, list *uns
 		if rule := opts.Cleaner.Skip(obj, t.ReadOnly); rule != nil {
 			if len(t.Names) == 0 {
 				res.Skipped[rule]++
+				if rule.Deleting {
+					res.deletingSkipped.add(obj.GetNamespace(), obj.GetName())
+				}
 				continue
 			}
-			// Named on purpose: exported, with a warning.
-			res.NamedSkips = append(res.NamedSkips, NamedSkip{Namespace: obj.GetNamespace(), Name: obj.GetName(), Rule: rule})
+			if !rule.Deleting { // (warned of below)
+				// Named on purpose: exported, with a warning.
+				res.NamedSkips = append(res.NamedSkips, NamedSkip{Namespace: obj.GetNamespace(), Name: obj.GetName(), Rule: rule})
+			}
+		}
+		if beingDeleted(obj) {
+			res.deletingWritten.add(obj.GetNamespace(), obj.GetName())
 		}
 		if ns := obj.GetNamespace(); ns != "" {
 			if res.Namespaces == nil {
@@ -294,7 +306,7 @@ func listNamespace(t Type, namespace string) string {
 func (s *Summary) PruneScope(opts Options, allTypes bool) PruneScope {
 	scope := PruneScope{Namespace: opts.Namespace, AllTypes: allTypes}
 	for _, r := range s.Types {
-		if len(r.Errs) > 0 || r.fatal != nil {
+		if len(r.Errs) > 0 || r.fatal != nil || r.Forbidden {
 			scope.Failed = append(scope.Failed, r.Type.Key())
 		} else {
 			scope.Types = append(scope.Types, r.Type.Key())
@@ -303,11 +315,17 @@ func (s *Summary) PruneScope(opts Options, allTypes bool) PruneScope {
 	return scope
 }
 
-// Err returns the listing errors of all types joined, or nil.
-func (s *Summary) Err() error {
-	var errs []error
+// Report is what could not be listed, as every command that reads types
+// reports it: with itemize (the types the user named) one line per error in
+// the server's words, else one line per cause ("could not list 233 types
+// (forbidden): ..."); a server that cannot be reached is its Err.
+func (s *Summary) Report(itemize bool) *query.Report {
+	rep := query.NewReport("list", "type")
+	rep.Itemize = itemize
 	for _, r := range s.Types {
-		errs = append(errs, r.Errs...)
+		for _, err := range r.Errs {
+			rep.Add(r.Type.String(), err)
+		}
 	}
-	return errors.Join(errs...)
+	return rep
 }

@@ -5,13 +5,16 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
 
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime/schema"
@@ -119,9 +122,10 @@ func TestRunNamesAndFailures(t *testing.T) {
 	if sum.Exported() != 1 || !strings.Contains(out.String(), `"name":"a"`) {
 		t.Errorf("exported %d: %s", sum.Exported(), out.String())
 	}
+	// the types named: each error in its own words
 	want := "configmaps \"missing\" not found\nforbidden"
-	if got := sum.Err(); got == nil || got.Error() != want {
-		t.Errorf("Err() = %v, want %q", got, want)
+	if got := strings.Join(sum.Report(true).Lines(), "\n"); got != want {
+		t.Errorf("Report(true) = %q, want %q", got, want)
 	}
 	scope := sum.PruneScope(Options{}, false)
 	if len(scope.Failed) != 2 || len(scope.Types) != 0 {
@@ -324,5 +328,95 @@ func TestRunItemsOfAnotherKind(t *testing.T) {
 	}
 	if strings.Count(warnings, "\n") != 1 {
 		t.Errorf("warnings:\n%s\nwant two lines", warnings)
+	}
+}
+
+// forbiddenTypes are n types the fake lister refuses as the API server
+// refuses a user who may not list them, and the lister.
+func forbiddenTypes(t *testing.T, n int) ([]Type, *fakeLister) {
+	lister := newFake(t)
+	lister.fail = map[string]error{}
+	var types []Type
+	for i := range n {
+		typ := Type{Mapping: discovery.Mapping{GVR: schema.GroupVersionResource{Group: "g.example.org", Version: "v1", Resource: fmt.Sprintf("things%d", i)},
+			GVK: schema.GroupVersionKind{Group: "g.example.org", Version: "v1", Kind: fmt.Sprintf("Thing%d", i)}, Namespaced: true}}
+		lister.fail[typ.GVR.Resource] = apierrors.NewForbidden(typ.GVR.GroupResource(), "", errors.New(`User "u" cannot list resource`))
+		types = append(types, typ)
+	}
+	return append(types, typeCM), lister
+}
+
+// TestReportGroupsFailures: every type of an export that failed for one
+// cause is one line, as get --all-types reports it, not a line per type.
+func TestReportGroupsFailures(t *testing.T) {
+	types, lister := forbiddenTypes(t, 233)
+	sum, err := Run(context.Background(), lister, Options{Types: types, Cleaner: NewCleaner(CleanOptions{}), Sink: NewStreamSink(io.Discard, FormatYAML)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"could not list 233 types (forbidden): things0.g.example.org, things1.g.example.org, things2.g.example.org, things3.g.example.org, things4.g.example.org and 228 more"}
+	if got := sum.Report(false).Lines(); !slices.Equal(got, want) {
+		t.Errorf("Report(false).Lines() = %q, want %q", got, want)
+	}
+	var text bytes.Buffer
+	if err := sum.Write(&text); err != nil || strings.Contains(text.String(), "things") {
+		t.Errorf("the summary names the failed types again (%v):\n%s", err, text.String())
+	}
+}
+
+// TestRunIgnoreForbidden: --ignore-forbidden leaves the forbidden types
+// out without a failure, other failures are still reported, and the files
+// of a forbidden type are never pruned (it could not be read).
+func TestRunIgnoreForbidden(t *testing.T) {
+	types, lister := forbiddenTypes(t, 3)
+	lister.fail["configmaps"] = apierrors.NewServiceUnavailable("down")
+	sum, err := Run(context.Background(), lister, Options{Types: types, IgnoreForbidden: true, Cleaner: NewCleaner(CleanOptions{}), Sink: NewStreamSink(io.Discard, FormatYAML)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"could not list 1 type (API unavailable: down): configmaps"}
+	if got := sum.Report(false).Lines(); !slices.Equal(got, want) {
+		t.Errorf("Report(false).Lines() = %q, want %q", got, want)
+	}
+	if scope := sum.PruneScope(Options{}, true); len(scope.Failed) != 4 || len(scope.Types) != 0 {
+		t.Errorf("scope = %+v, want every type failed (not pruned)", scope)
+	}
+}
+
+// TestRunDeletingObjects: an object being deleted is written with a
+// warning (stdout: IncludeDeleting), left out of a tree with a warning
+// naming the flag that writes it, and written when named, warned once.
+func TestRunDeletingObjects(t *testing.T) {
+	lister := newFake(t)
+	var docs []string
+	for i := range 7 {
+		docs = append(docs, fmt.Sprintf("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: gone-%d, namespace: shop, deletionTimestamp: \"2026-01-01T00:00:00Z\", finalizers: [example.com/x]}\n", i))
+	}
+	lister.objects["configmaps"] = append(lister.objects["configmaps"], docs...)
+	run := func(includeDeleting bool, names ...string) (*Summary, string) {
+		t.Helper()
+		var out bytes.Buffer
+		typ := typeCM
+		typ.Names = names
+		sum, err := Run(context.Background(), lister, Options{Types: []Type{typ}, Cleaner: NewCleaner(CleanOptions{IncludeDeleting: includeDeleting}), Sink: NewStreamSink(&out, FormatJSONL)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return sum, out.String()
+	}
+	sum, out := run(true)
+	want := []string{"Warning: 7 configmaps are being deleted (metadata.deletionTimestamp set): shop/gone-0, shop/gone-1, shop/gone-2, shop/gone-3, shop/gone-4 and 2 more; applying this export would make them again"}
+	if got := sum.Warnings(nil); !slices.Equal(got, want) || strings.Count(out, "gone-") != 7 {
+		t.Errorf("stdout: warnings %q, want %q; written:\n%s", got, want, out)
+	}
+	sum, out = run(false)
+	want = []string{"Warning: 7 configmaps are being deleted (metadata.deletionTimestamp set): shop/gone-0, shop/gone-1, shop/gone-2, shop/gone-3, shop/gone-4 and 2 more; not written, since restoring the tree would make them again (--include-deleting writes them)"}
+	if got := sum.Warnings(nil); !slices.Equal(got, want) || strings.Contains(out, "gone-") || sum.SkippedByRule()[RuleBeingDeleted] != 7 {
+		t.Errorf("tree: warnings %q, want %q; skipped %v; written:\n%s", got, want, sum.SkippedByRule(), out)
+	}
+	sum, out = run(false, "gone-3")
+	want = []string{"Warning: configmaps shop/gone-3 is being deleted (metadata.deletionTimestamp set); applying this export would make it again"}
+	if got := sum.Warnings(nil); !slices.Equal(got, want) || !strings.Contains(out, "gone-3") {
+		t.Errorf("named: warnings %q, want %q; written:\n%s", got, want, out)
 	}
 }

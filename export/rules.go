@@ -38,6 +38,9 @@ const (
 	FlagKeepStatus    = "--keep-status"
 	FlagIncludeOwned  = "--include-owned"
 	FlagIncludeSystem = "--include-system"
+	// FlagIncludeDeleting keeps, in an export tree (--dir), the objects
+	// being deleted.
+	FlagIncludeDeleting = "--include-deleting"
 )
 
 // LastAppliedAnnotation is the annotation kubectl's client-side apply keeps

@@ -91,6 +91,9 @@ func skipObjectsDoc(s SkipRule) string {
 	if s.Owned {
 		parts = append(parts, "with an ownerReference that has `controller: true`")
 	}
+	if s.Deleting {
+		parts = append(parts, "with `metadata.deletionTimestamp` set, in a tree (`--dir`; an export to stdout writes them, with a warning)")
+	}
 	if len(parts) == 0 {
 		return "all"
 	}

@@ -31,6 +31,8 @@ type SkipRule struct {
 	Owned bool
 	// ReadOnly requires a kind the server cannot create.
 	ReadOnly bool
+	// Deleting requires an object being deleted (metadata.deletionTimestamp set).
+	Deleting bool
 	// Reason is the reason shown in the summary.
 	Reason string
 	// KeptBy names the flag that keeps the objects.
@@ -55,8 +57,14 @@ func DefaultSkipRules() []SkipRule {
 	return slices.Concat(systemSkipRules(), bootstrapSkipRules(), []SkipRule{
 		{ID: "owned", Owned: true, KeptBy: FlagIncludeOwned,
 			Reason: "owned by a controller, which makes it again from its owner"},
+		{ID: RuleBeingDeleted, Deleting: true, KeptBy: FlagIncludeDeleting,
+			Reason: "being deleted: restoring the tree would make it again"},
 	})
 }
+
+// RuleBeingDeleted is the ID of the rule that leaves out, of an export
+// tree, the objects being deleted.
+const RuleBeingDeleted = "being-deleted"
 
 // systemSkipRules leave out what controllers make in every namespace.
 func systemSkipRules() []SkipRule {
@@ -138,7 +146,8 @@ func (r *SkipRule) matches(obj *unstructured.Unstructured, gk schema.GroupKind, 
 		len(r.Names) > 0 && !matchesAny(r.Names, obj.GetName()),
 		!hasAll(obj.GetLabels(), r.Labels),
 		!hasAll(obj.GetAnnotations(), r.Annotations),
-		r.Owned && !controllerOwned(obj):
+		r.Owned && !controllerOwned(obj),
+		r.Deleting && !beingDeleted(obj):
 		return false
 	}
 	if len(r.Field) > 0 {
@@ -165,6 +174,14 @@ func hasAll(have, want map[string]string) bool {
 		}
 	}
 	return true
+}
+
+// beingDeleted reports whether obj has a deletionTimestamp, without
+// parsing it (as GetDeletionTimestamp would, for every object exported).
+func beingDeleted(obj *unstructured.Unstructured) bool {
+	md, _ := obj.Object["metadata"].(map[string]any)
+	ts, ok := md["deletionTimestamp"]
+	return ok && ts != nil
 }
 
 func controllerOwned(obj *unstructured.Unstructured) bool {

@@ -48,6 +48,9 @@ var skipCases = []skipCase{
 	{rule: "", opts: CleanOptions{IncludeOwned: true}, in: "apiVersion: apps/v1\nkind: ReplicaSet\nmetadata: {name: r, namespace: x, ownerReferences: [{kind: Deployment, name: d, uid: u, controller: true}]}\n"},
 	{rule: "", opts: CleanOptions{IncludeSystem: true}, in: "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: kube-root-ca.crt, namespace: x}\n"},
 	{rule: "owned", opts: CleanOptions{IncludeSystem: true}, in: "apiVersion: discovery.k8s.io/v1\nkind: EndpointSlice\nmetadata: {name: s-abc, namespace: x, labels: {endpointslice.kubernetes.io/managed-by: endpointslice-controller.k8s.io}, ownerReferences: [{kind: Service, name: s, uid: u, controller: true}]}\n"},
+	{rule: "being-deleted", in: "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c, namespace: x, deletionTimestamp: \"2026-01-01T00:00:00Z\", finalizers: [example.com/x]}\n"},
+	{rule: "", opts: CleanOptions{IncludeDeleting: true}, in: "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c, namespace: x, deletionTimestamp: \"2026-01-01T00:00:00Z\", finalizers: [example.com/x]}\n"},
+	{rule: "owned", in: "apiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: x, deletionTimestamp: \"2026-01-01T00:00:00Z\", ownerReferences: [{kind: ReplicaSet, name: r, uid: u, controller: true}]}\n"},
 }
 
 func TestSkip(t *testing.T) {

@@ -28,6 +28,9 @@ type TypeResult struct {
 	Skipped map[*SkipRule]int
 	// Errs are the errors listing the type (or a name not found).
 	Errs []error
+	// Forbidden says that the type was left out because the user may not
+	// list it (Options.IgnoreForbidden).
+	Forbidden bool
 	// NamedSkips are the objects named on the command line that a skip
 	// rule would have left out: they are exported, with a warning.
 	NamedSkips []NamedSkip
@@ -36,6 +39,10 @@ type TypeResult struct {
 	// OtherKinds counts the items whose apiVersion and kind were not the
 	// type's, by what they said: they were exported as the type (AsListed).
 	OtherKinds map[string]int
+	// deletingWritten are the objects written although being deleted,
+	// deletingSkipped those being deleted that a tree leaves out (the
+	// skip rule RuleBeingDeleted), for Warnings.
+	deletingWritten, deletingSkipped objectSample
 
 	// fatal is an error that stops the whole export.
 	fatal error
@@ -79,8 +86,8 @@ func (s *Summary) SkippedByRule() map[string]int {
 }
 
 // Write prints the summary: objects written per type, objects skipped per
-// type and reason (with the flag that keeps them), the types that failed
-// and the files pruned.
+// type and reason (with the flag that keeps them) and the files pruned.
+// The types that failed are not in it: Report says them.
 func (s *Summary) Write(w io.Writer) error {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintf(tw, "Exported %s.\n", plural(s.Exported(), "object"))
@@ -96,7 +103,6 @@ func (s *Summary) Write(w io.Writer) error {
 	if err := tw.Flush(); err != nil {
 		return err
 	}
-	s.writeFailed(w)
 	if len(s.Pruned) > 0 {
 		fmt.Fprintf(w, "Pruned %s.\n", plural(len(s.Pruned), "file"))
 	}
@@ -116,20 +122,6 @@ func (s *Summary) writeSkipped(w io.Writer) {
 			fmt.Fprintf(w, "  %6d  %s\t%s (%s)\n", r.Skipped[rule], r.Type, rule.Reason, rule.KeptBy)
 		}
 	}
-}
-
-// writeFailed prints the types that could not be exported, one line per error.
-func (s *Summary) writeFailed(w io.Writer) {
-	var lines []string
-	for _, r := range s.Types {
-		for _, err := range r.Errs {
-			lines = append(lines, fmt.Sprintf("  %s: %v", r.Type, err))
-		}
-	}
-	if len(lines) == 0 {
-		return
-	}
-	fmt.Fprintf(w, "Failed %s:\n%s\n", plural(len(lines), "type"), strings.Join(lines, "\n"))
 }
 
 func plural(n int, noun string) string {

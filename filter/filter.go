@@ -29,6 +29,9 @@ type expr struct {
 	prog        cel.Program
 	reads       reads
 	comparisons []comparison // fields compared with literals (CheckTypes)
+	// field is the path of the object's field the expression is, when it
+	// is one (object.spec.suspend): a bool only where the field is one.
+	field []string
 }
 
 // Compile compiles each expression, all of which must hold; now is the
@@ -78,11 +81,17 @@ func compile(env *cel.Env, text string) (expr, error) {
 	if t := ast.OutputType(); !t.IsAssignableType(cel.BoolType) {
 		return expr{}, &CompileError{Expr: text, Detail: fmt.Sprintf("the expression is of type %s, not bool", t)}
 	}
+	field := fieldOf(ast)
+	if t := metadataType(field); t != "" && t != "boolean" {
+		// every object has these fields, of these types: `object.metadata.name`
+		// is never a bool, whatever the type read
+		return expr{}, &CompileError{Expr: text, Detail: fmt.Sprintf("the expression is object.%s, of type %s, not bool", strings.Join(field, "."), t)}
+	}
 	prog, err := env.Program(ast, cel.EvalOptions(cel.OptOptimize))
 	if err != nil {
 		return expr{}, &CompileError{Expr: text, Detail: err.Error()}
 	}
-	return expr{text: text, prog: prog, reads: readsOf(ast), comparisons: comparisonsOf(ast)}, nil
+	return expr{text: text, prog: prog, reads: readsOf(ast), comparisons: comparisonsOf(ast), field: field}, nil
 }
 
 // CompileError is an expression that does not compile.

@@ -105,6 +105,11 @@ func TestCompileErrors(t *testing.T) {
 		{"unknown function", `object.metadata.name.frobnicate()`, []string{"1:32: undeclared reference to 'frobnicate'"}},
 		{"unknown variable", `obj.metadata.name == "x"`, []string{"1:1: undeclared reference to 'obj'"}},
 		{"int not bool", `1 + 2`, []string{"the expression is of type int, not bool"}},
+		{"a name, not bool", `object.metadata.name`, []string{`invalid --where "object.metadata.name": the expression is object.metadata.name, of type string, not bool`}},
+		{"a label, not bool", `object.metadata.labels.app`, []string{"the expression is object.metadata.labels.app, of type string, not bool"}},
+		{"labels, not bool", `object.metadata.labels`, []string{"of type object, not bool"}},
+		{"a generation, not bool", `object.metadata.generation`, []string{"of type integer, not bool"}},
+		{"a kind, not bool", `object.kind`, []string{"of type string, not bool"}},
 		{"empty", `  `, []string{"the expression is empty"}},
 		{"bad types of literals", `1 > "3"`, []string{"no matching overload"}},
 	}
@@ -225,7 +230,7 @@ func TestReads(t *testing.T) {
 }
 
 func TestCheckTypes(t *testing.T) {
-	schema := map[string]string{"spec.replicas": "integer", "spec.color": "string", "spec.ratio": "number"}
+	schema := map[string]string{"spec.replicas": "integer", "spec.color": "string", "spec.ratio": "number", "spec.suspend": "boolean"}
 	typeOf := func(p []string) string { return schema[strings.Join(p, ".")] }
 	tests := []struct {
 		expr string
@@ -239,6 +244,11 @@ func TestCheckTypes(t *testing.T) {
 		{`object.spec.replicas > "3"`, `1:24: object.spec.replicas is of type integer in the schema of widgets.example.org, not string`},
 		{`"red" != object.spec.replicas`, `1:1: object.spec.replicas is of type integer`},
 		{`object.metadata.name.startsWith("a") && object.spec.color == 1`, `1:62: object.spec.color is of type string`},
+		// an expression that is a field: a bool only where the schema says so
+		{`object.spec.color`, `the expression is object.spec.color, of type string in the schema of widgets.example.org, not bool`},
+		{`object.spec.suspend`, ""},
+		{`object.spec.unknown`, ""},
+		{`has(object.spec.color)`, ""},
 	}
 	for _, tt := range tests {
 		f, err := Compile([]string{tt.expr}, time.Now())

@@ -66,6 +66,48 @@ func comparisonsOf(a *cel.Ast) []comparison {
 	return out
 }
 
+// fieldOf is the path of the object's field that the whole expression a
+// is (`object.spec.suspend`), or nil; has() is not a field but a bool.
+func fieldOf(a *cel.Ast) []string {
+	e := a.NativeRep().Expr()
+	if e.Kind() == celast.SelectKind && e.AsSelect().IsTestOnly() {
+		return nil
+	}
+	if path, ok := objectPath(e); ok {
+		return path
+	}
+	return nil
+}
+
+// metadataType is the OpenAPI type of a field every object has, whatever
+// its type (kind, apiVersion and ObjectMeta's), or "" when path is not
+// one of them.
+func metadataType(path []string) string {
+	switch {
+	case len(path) == 1 && (path[0] == "kind" || path[0] == "apiVersion"):
+		return "string"
+	case len(path) == 0 || path[0] != "metadata":
+		return ""
+	case len(path) == 1:
+		return "object"
+	case len(path) == 3 && (path[1] == "labels" || path[1] == "annotations"):
+		return "string"
+	case len(path) > 2:
+		return ""
+	}
+	switch path[1] {
+	case "name", "namespace", "generateName", "uid", "resourceVersion", "selfLink", "creationTimestamp", "deletionTimestamp":
+		return "string"
+	case "generation", "deletionGracePeriodSeconds":
+		return "integer"
+	case "labels", "annotations":
+		return "object"
+	case "ownerReferences", "finalizers", "managedFields":
+		return "array"
+	}
+	return ""
+}
+
 // literalType is a literal's type as OpenAPI names it.
 func literalType(v any) string {
 	switch v.(type) {
@@ -93,14 +135,20 @@ func compatible(schema, literal string) bool {
 	return false
 }
 
-// CheckTypes checks the comparisons of fields with literals against the
-// schema of a type (named what, as "widgets.example.org"): typeOf is the
+// CheckTypes checks the comparisons of fields with literals, and an
+// expression that is a field, against the schema of a type (named what, as "widgets.example.org"): typeOf is the
 // OpenAPI type of a field path, "" when the schema does not say (or the
 // field may hold several types). A comparison that can never hold, such as
 // `object.spec.replicas > "3"` for an integer field, is a CompileError at
 // the literal's column.
 func (f *Filter) CheckTypes(what string, typeOf func(path []string) string) error {
 	for _, e := range f.exprs {
+		if e.field != nil {
+			if t := typeOf(e.field); t != "" && t != "boolean" {
+				return &CompileError{Expr: e.text, Detail: fmt.Sprintf("the expression is object.%s, of type %s in the schema of %s, not bool",
+					strings.Join(e.field, "."), t, what)}
+			}
+		}
 		for _, c := range e.comparisons {
 			t := typeOf(c.path)
 			if compatible(t, c.literal) {
@@ -120,9 +168,13 @@ func (f *Filter) CheckTypes(what string, typeOf func(path []string) string) erro
 }
 
 // ComparesFields reports whether an expression compares a field other than
-// metadata's with a literal: only then can a schema find a type mismatch.
+// metadata's with a literal, or is such a field: only then can a schema
+// find a type mismatch.
 func (f *Filter) ComparesFields() bool {
 	for _, e := range f.exprs {
+		if len(e.field) > 0 && e.field[0] != "metadata" {
+			return true
+		}
 		for _, c := range e.comparisons {
 			if c.path[0] != "metadata" {
 				return true

@@ -12,7 +12,13 @@ import (
 )
 
 // NamePrinter prints kind.group/name lines, as kubectl's -o name.
-type NamePrinter struct{}
+type NamePrinter struct {
+	// Context, when set, is the cluster of a fleet the objects come from:
+	// each line is then a kdx argument list naming the object in any
+	// context, "kind/name -n NAMESPACE --context=CONTEXT" (-n for a
+	// namespaced object only), for `... -o name | xargs -L1 kdx delete`.
+	Context string
+}
 
 var (
 	_ Printer  = (*NamePrinter)(nil)
@@ -37,8 +43,23 @@ func (p *NamePrinter) PrintObj(obj runtime.Object, w io.Writer) error {
 	if gk.Kind == "" {
 		return fmt.Errorf("missing kind for %q", acc.GetName())
 	}
-	_, err = io.WriteString(w, QualifiedName(gk, acc.GetName())+"\n")
+	line := QualifiedName(gk, acc.GetName())
+	if p.Context != "" {
+		line = fleetName(line, acc.GetNamespace(), p.Context)
+	}
+	_, err = io.WriteString(w, line+"\n")
 	return err
+}
+
+// fleetName is the line of an object of a fleet, named name (kind/name):
+// name, then -n NAMESPACE when the object has one, then --context=CONTEXT,
+// so that the line, split on blanks as xargs splits it, is the arguments
+// that name the object to kdx in any context and any current namespace.
+func fleetName(name, namespace, context string) string {
+	if namespace != "" {
+		name += " -n " + namespace
+	}
+	return name + " " + ContextArg(context)
 }
 
 // QualifiedName is kind[.group]/name in lower case kind, as kubectl prints names.

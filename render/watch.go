@@ -2,7 +2,6 @@ package render
 
 import (
 	"bufio"
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -43,7 +42,7 @@ type WatchOptions struct {
 	ShowManagedFields bool
 	// Contexts says that the events come from several clusters: tables get
 	// a leading CONTEXT column, documents are {"context": ..., "object": ...}
-	// (with "type" between them with Events), names end in --context=CONTEXT.
+	// (with "type" between them with Events), names end in -n NAMESPACE --context=CONTEXT (see NamePrinter).
 	Contexts bool
 }
 
@@ -93,8 +92,8 @@ func (p *WatchPrinter) Print(ev WatchEvent) error {
 	if cc, ok := p.printer.(*CustomColumnsPrinter); ok {
 		return p.printColumns(cc, ev)
 	}
-	if np, ok := p.printer.(*NamePrinter); ok && p.opts.Contexts {
-		return p.printName(np, ev)
+	if _, ok := p.printer.(*NamePrinter); ok && p.opts.Contexts {
+		return (&NamePrinter{Context: ev.Context}).PrintObj(ev.Object, p.out)
 	}
 	var obj runtime.Object = ev.Object
 	if p.opts.Events {
@@ -158,17 +157,6 @@ type contextDocument struct {
 	Context string         `json:"context"`
 	Type    string         `json:"type,omitempty"`
 	Object  map[string]any `json:"object"`
-}
-
-// printName prints an event's name as a kdx argument list of its cluster:
-// kind/name --context=CONTEXT.
-func (p *WatchPrinter) printName(np *NamePrinter, ev WatchEvent) error {
-	var b bytes.Buffer
-	if err := np.PrintObj(ev.Object, &b); err != nil {
-		return err
-	}
-	_, err := fmt.Fprintf(p.out, "%s %s\n", bytes.TrimRight(b.Bytes(), "\n"), ContextArg(ev.Context))
-	return err
 }
 
 // printColumns adds an event to the custom columns of the current batch,

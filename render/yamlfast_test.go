@@ -52,19 +52,25 @@ func TestFastYAMLCases(t *testing.T) {
 			"a": 13, "ab": 14, "aB": 15, "cm-00010": 16, "cm-00009": 17, "x1y2": 18, "x1y10": 19,
 		}, true},
 		// go-yaml's order of these depends on the order it got them in.
-		"keys without one order": {map[string]any{"x01": 1, "x10a": 2, "x1y2": 3}, false},
-		"fits the width":         {map[string]any{"k": strings.Repeat("ab ", 25)}, true},
-		"long with spaces":       {map[string]any{"description": long}, false},
-		"multi-line":             {map[string]any{"script": "a\nb\n"}, false},
-		"key with a space":       {map[string]any{"a b": "c"}, false},
-		"key with a digit":       {map[string]any{"1k": "c"}, false},
-		"float":                  {map[string]any{"f": 1.5}, false},
-		"long key":               {map[string]any{strings.Repeat("k", 129): "v"}, false},
-		"a list":                 {[]any{"a", map[string]any{"k": "v", "l": []any{"x"}}, []any{"y"}}, true},
-		"a scalar":               {"a", false},
-		"empty list":             {[]any{}, false},
-		"empty map":              {map[string]any{}, false},
-		"long without space":     {map[string]any{"k": strings.Repeat("x", 500)}, true},
+		"keys without one order":       {map[string]any{"x01": 1, "x10a": 2, "x1y2": 3}, false},
+		"fits the width":               {map[string]any{"k": strings.Repeat("ab ", 25)}, true},
+		"long with spaces":             {map[string]any{"description": long, "l": []any{long, map[string]any{"deep": []any{long}}}}, true},
+		"long single-quoted":           {map[string]any{"d": strings.Repeat("key: it's ", 20), "l": []any{strings.Repeat("a: b ", 30)}}, true},
+		"long double-quoted":           {map[string]any{"d": strings.Repeat("tab\there ", 20), "e": "a \n  b" + strings.Repeat(" \"q\" \\ x\u0007", 20)}, true},
+		"double-quoted, a BOM":         {map[string]any{"d": "\uFEFFa\tb " + strings.Repeat("x ", 50)}, true}, // every character escaped
+		"long with wide runes":         {map[string]any{"d": strings.Repeat("héllo wörld 中文 ", 12)}, true},
+		"multi-line":                   {map[string]any{"script": "a\nb\n", "l": []any{"x\n\n  y", map[string]any{"k": " lead\nz"}}}, true},
+		"multi-line kept":              {map[string]any{"script": "a\nb\n\n"}, false},
+		"multi-line, a trailing space": {map[string]any{"script": "a \nb", "s2": "x\n" + strings.Repeat("y  z ", 30) + " \n"}, true},
+		"key with a space":             {map[string]any{"a b": "c"}, false},
+		"key with a digit":             {map[string]any{"1k": "c"}, false},
+		"float":                        {map[string]any{"f": 1.5}, false},
+		"long key":                     {map[string]any{strings.Repeat("k", 129): "v"}, false},
+		"a list":                       {[]any{"a", map[string]any{"k": "v", "l": []any{"x"}}, []any{"y"}}, true},
+		"a scalar":                     {"a", false},
+		"empty list":                   {[]any{}, false},
+		"empty map":                    {map[string]any{}, false},
+		"long without space":           {map[string]any{"k": strings.Repeat("x", 500)}, true},
 	}
 	for name, c := range cases {
 		if ok := checkFastYAML(t, name, c.v); ok != c.fast {
@@ -83,7 +89,13 @@ func TestFastYAMLRandom(t *testing.T) {
 		"2026-11-27", "2026-11-27T09:00:00Z", "a b", "a  b", " a", "a ", "a: b", "a:b", "#a", "a #b", "a#b", "-", "- a",
 		"-a", "?", "? a", "!a", "&a", "*a", "|", ">", "'", `"`, "@a", "`a", "%a", "{a}", "[a]", "a,b", "é", "中文",
 		"tab\there", "ctl\x01", "---", "...", "a\u2028b", "http://x/y?z=1", "10.0.0.1", "v1.2.3", strings.Repeat("ab ", 30),
-		strings.Repeat("x", 90), int64(0), int64(-7), int64(1 << 40), true, false, nil}
+		strings.Repeat("x", 90), int64(0), int64(-7), int64(1 << 40), true, false, nil,
+		// multi-line and long strings, which go-yaml writes as blocks or folds
+		"a\nb", "a\n\nb\n", " lead\nx", "x\n\n", "\nx", "a: b\n- c", "tab\tin\nblock", "a \nb",
+		strings.Repeat("word: ", 20), strings.Repeat("it's a ", 20), strings.Repeat("é ", 50), strings.Repeat("a  b ", 20),
+		strings.Repeat("x", 79) + " y z", "- " + strings.Repeat("w ", 50), strings.Repeat("a", 85) + " " + strings.Repeat("b", 85),
+		strings.Repeat("q\"\\ t\t ", 15), "a \n" + strings.Repeat("  \x7f é\u00a0 ", 12), strings.Repeat("中 ", 40) + "\u2028",
+		"true", strings.Repeat("a", 60) + " " + strings.Repeat("b", 10) + "  c", "x \ny"}
 	rng := rand.New(rand.NewPCG(1, 2))
 	var gen func(depth int) any
 	gen = func(depth int) any {

@@ -381,7 +381,7 @@ spec:
 
 func TestApplySharedCRDs(t *testing.T) {
 	env := testenv.Require(t)
-	dir := filepath.Join(sharedCRDsDir(t), "cert-manager")
+	dir := filepath.Join(testenv.SharedCRDs(t), "cert-manager")
 	ns := env.Namespace(t)
 	crd := filepath.Join(dir, "cert-manager.io_certificates.yaml")
 	cert := manifestFile(t, "cert.yaml", fmt.Sprintf(`apiVersion: cert-manager.io/v1

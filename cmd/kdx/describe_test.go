@@ -76,7 +76,7 @@ spec:
 
 func TestE2EDescribeCustomObjectsWithEvents(t *testing.T) {
 	env := testenv.Require(t)
-	dir := sharedCRDsDir(t)
+	dir := testenv.SharedCRDs(t)
 	for _, f := range []string{"cert-manager/cert-manager.io_certificates.yaml", "prometheus-operator/monitoring.coreos.com_servicemonitors.yaml"} {
 		env.ApplyFile(t, filepath.Join(dir, f))
 	}

@@ -17,7 +17,6 @@ import (
 
 	"github.com/kdxproject/kdx/export"
 	"github.com/kdxproject/kdx/internal/cliutil"
-	"github.com/kdxproject/kdx/query"
 	"github.com/kdxproject/kdx/render"
 	"github.com/kdxproject/kdx/write"
 )
@@ -108,10 +107,12 @@ func (o *diffOptions) AddFlags(fs *pflag.FlagSet) {
 	e.where.AddFlags(fs, "compared, as given to export")
 	fs.BoolVar(&e.allTypes, "all-types", false, "compare every type that can be listed; the tree's types no longer served are reported")
 	fs.StringSliceVar(&e.exclude, "exclude", nil, "with --all-types, types to leave out")
+	fs.BoolVar(&e.ignoreForbidden, "ignore-forbidden", false, "with --all-types, leave out the types you may not list instead of reporting them (their files are not reported gone)")
 	fs.BoolVar(&e.keepStatus, "keep-status", false, "as export's --keep-status")
 	fs.BoolVar(&e.includeOwned, "include-owned", false, "as export's --include-owned")
 	fs.BoolVar(&e.includeSystem, "include-system", false, "as export's --include-system")
 	fs.BoolVar(&e.redactSecrets, "redact-secrets", false, "as export's --redact-secrets")
+	fs.BoolVar(&e.includeDeleting, "include-deleting", false, "as export's --include-deleting")
 	fs.IntVar(&e.concurrency, "concurrency", e.concurrency, "number of types read at once")
 	fs.Int64Var(&e.chunkSize, "chunk-size", e.chunkSize, "objects per list request")
 	fs.BoolVar(&o.stat, "stat", false, "print one line per file that differs and the counts, not the diffs")
@@ -231,12 +232,7 @@ func (o *diffOptions) Run(ctx context.Context) error {
 	for _, w := range sum.Warnings(e.terminating) {
 		fmt.Fprintln(e.f.streams.ErrOut, w)
 	}
-	rep := query.NewReport("list", "type")
-	for _, r := range sum.Types {
-		for _, err := range r.Errs {
-			rep.Add(r.Type.String(), err)
-		}
-	}
+	rep := sum.Report(false)
 	rep.Write(e.f.streams.ErrOut)
 	links := sink.Links()
 	for _, l := range links {

@@ -30,6 +30,19 @@ var exampleSkips = map[string]string{
 	`kdx completion zsh > "${fpath[1]}/_kdx"`: "needs zsh",
 }
 
+// exampleChecks check what an example did, beyond its exit code, by its line.
+var exampleChecks = map[string]func(t *testing.T, env *testenv.Env){
+	// Over a fleet, -o name lines carry their namespace: both ConfigMaps
+	// named scratch (demo and team-a, testdata/examples/objects.yaml) are
+	// deleted, not the one of the current namespace twice.
+	`kdx get configmaps -l tier=scratch -A --context staging,other -o name | xargs -L1 kdx delete --ignore-not-found`: func(t *testing.T, env *testenv.Env) {
+		res := env.RunKubectl(t, "get", "configmaps", "-A", "-l", "tier=scratch", "-o", "name")
+		if res.ExitCode != 0 || res.Stdout != "" {
+			t.Errorf("after the recipe, kubectl still lists (exit %d):\n%s%s", res.ExitCode, res.Stdout, res.Stderr)
+		}
+	},
+}
+
 // readmeExamples are the kdx lines of the README's code blocks, one block per block.
 func readmeExamples(t *testing.T, root string) [][]example {
 	t.Helper()
@@ -118,6 +131,7 @@ func TestExamplesRun(t *testing.T) {
 	if len(blocks) < 10 {
 		t.Fatalf("found %d example blocks: the extraction is broken", len(blocks))
 	}
+	checked := map[string]bool{}
 	for _, block := range blocks {
 		dir := t.TempDir()
 		home := t.TempDir()
@@ -153,7 +167,16 @@ func TestExamplesRun(t *testing.T) {
 				if err != nil {
 					t.Errorf("%s\n%v\n%s", ex.line, err, out)
 				}
+				if check, ok := exampleChecks[ex.line]; ok {
+					checked[ex.line] = true
+					check(t, env)
+				}
 			})
+		}
+	}
+	for line := range exampleChecks {
+		if !checked[line] {
+			t.Errorf("no example runs %q (its check is in exampleChecks): was it changed?", line)
 		}
 	}
 }

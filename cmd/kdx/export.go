@@ -27,13 +27,15 @@ type exportOptions struct {
 	keepStatus    bool
 	includeOwned  bool
 	includeSystem bool
-	redactSecrets bool
-	prune         bool
-	concurrency   int
-	chunkSize     int64
-	quiet         bool
-	rules         bool
-	where         whereFlags
+	// includeDeleting writes to --dir the objects being deleted.
+	includeDeleting bool
+	redactSecrets   bool
+	prune           bool
+	concurrency     int
+	chunkSize       int64
+	quiet           bool
+	rules           bool
+	where           whereFlags
 	// watch keeps the --dir tree in step after the export (export_watch.go),
 	// until watchTimeout; commit makes a git commit per batch of changes.
 	watch        bool
@@ -113,9 +115,11 @@ func (o *exportOptions) AddFlags(fs *pflag.FlagSet) {
 	fs.StringVar(&o.fieldSelector, "field-selector", "", "field selector to filter on (e.g. --field-selector metadata.name=web)")
 	fs.BoolVar(&o.allTypes, "all-types", false, "export every type that can be listed (without -A, the namespaced ones)")
 	fs.StringSliceVar(&o.exclude, "exclude", nil, "with --all-types, types to leave out (e.g. --exclude pods,replicasets.apps)")
+	fs.BoolVar(&o.ignoreForbidden, "ignore-forbidden", false, "with --all-types, leave out the types you may not list instead of reporting them (their files are not pruned)")
 	fs.BoolVar(&o.keepStatus, "keep-status", false, "keep the status of objects")
 	fs.BoolVar(&o.includeOwned, "include-owned", false, "keep objects a controller owns (pods of a ReplicaSet, ReplicaSets of a Deployment, ...)")
 	fs.BoolVar(&o.includeSystem, "include-system", false, "keep objects the cluster makes by itself (kube-root-ca.crt, default service accounts, bootstrap RBAC, leases, events, ...)")
+	fs.BoolVar(&o.includeDeleting, "include-deleting", false, "with --dir, write the objects being deleted too (a restore would make them again); stdout has them, with a warning")
 	fs.BoolVar(&o.redactSecrets, "redact-secrets", false, "replace every value of Secrets with "+export.RedactedMarker+" (apply, create and replace refuse such Secrets unless --allow-redacted)")
 	fs.BoolVar(&o.prune, "prune", false, "with --dir, remove the files of objects that no longer exist")
 	fs.IntVar(&o.concurrency, "concurrency", o.concurrency, "number of types exported at once to --dir")
@@ -149,12 +153,14 @@ func (o *exportOptions) Validate() error {
 		return errors.New("you must specify the type of resource to export, or --all-types")
 	case len(o.args) > 0 && o.allTypes:
 		return errors.New("--all-types exports every type: give no TYPE or NAME with it")
-	case len(o.exclude) > 0 && !o.allTypes:
-		return errors.New("--exclude needs --all-types")
+	case (len(o.exclude) > 0 || o.ignoreForbidden) && !o.allTypes:
+		return errors.New("--exclude and --ignore-forbidden only apply with --all-types")
 	case o.dir != "" && o.format == export.FormatJSONL:
 		return errors.New("--output jsonl cannot be written to --dir: use yaml or json")
 	case o.prune && o.dir == "":
 		return errors.New("--prune needs --dir")
+	case o.includeDeleting && o.dir == "":
+		return errors.New("--include-deleting needs --dir: stdout has the objects being deleted, with a warning")
 	case (o.watch || o.commit) && o.dir == "":
 		return errors.New("--watch and --commit need --dir: the tree to keep in step")
 	case o.commitSecrets && !o.commit:
@@ -180,7 +186,8 @@ func hasNames(args []string) bool {
 
 // cleanOptions are the cleaning flags for the export package.
 func (o *exportOptions) cleanOptions() export.CleanOptions {
-	return export.CleanOptions{KeepStatus: o.keepStatus, IncludeOwned: o.includeOwned, IncludeSystem: o.includeSystem, RedactSecrets: o.redactSecrets}
+	return export.CleanOptions{KeepStatus: o.keepStatus, IncludeOwned: o.includeOwned, IncludeSystem: o.includeSystem, RedactSecrets: o.redactSecrets,
+		IncludeDeleting: o.includeDeleting || o.dir == ""} // a tree leaves them out, stdout warns of them
 }
 
 // printRules is `export --rules`: the rules table, from the rules export

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime/debug"
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -15,7 +16,6 @@ import (
 	"github.com/kdxproject/kdx/discovery"
 	"github.com/kdxproject/kdx/dynamicclient"
 	"github.com/kdxproject/kdx/export"
-	"github.com/kdxproject/kdx/internal/cliutil"
 	"github.com/kdxproject/kdx/query"
 	"github.com/kdxproject/kdx/render"
 )
@@ -59,6 +59,9 @@ func (l exportLister) listPages(ctx context.Context, m discovery.Mapping, ns str
 
 // Run exports what was asked and prints the summary.
 func (o *exportOptions) Run(ctx context.Context) error {
+	// As get's objects: pages stream through, and a lower GC target keeps
+	// the peak RSS down (an export with real CRDs: 97 -> 86 MB).
+	defer debug.SetGCPercent(debug.SetGCPercent(objectsGCPercent))
 	if contexts, fleet, err := o.f.Fleet(); err != nil || fleet {
 		if err != nil {
 			return err
@@ -96,7 +99,7 @@ func (o *exportOptions) prepare(ctx context.Context) (exportLister, export.Optio
 		lister.vanished = typeGone(resolver)
 	}
 	opts := export.Options{Namespace: cfg.Namespace, LabelSelector: o.selector, FieldSelector: o.fieldSelector,
-		PageSize: o.chunkSize, Concurrency: 1, Cleaner: export.NewCleaner(o.cleanOptions())}
+		PageSize: o.chunkSize, Concurrency: 1, Cleaner: export.NewCleaner(o.cleanOptions()), IgnoreForbidden: o.ignoreForbidden}
 	if o.allNamespaces {
 		opts.Namespace = ""
 	}
@@ -230,10 +233,10 @@ func (o *exportOptions) finish(sum *export.Summary, err error) error {
 		return errors.New("export interrupted")
 	case err != nil:
 		return err
-	case sum.Err() != nil && o.quiet:
-		return fmt.Errorf("failed to export some types: %w", sum.Err())
-	case sum.Err() != nil:
-		return &cliutil.ExitError{Code: 1}
 	}
-	return nil
+	// What could not be listed, as get reports it: grouped by cause for
+	// every type, in the server's words for the types named; -q too.
+	rep := sum.Report(!o.allTypes)
+	rep.Write(o.f.streams.ErrOut)
+	return rep.Err()
 }

@@ -165,9 +165,12 @@ func TestExportTerminatingNamespace(t *testing.T) {
 		}
 	}
 	want := fmt.Sprintf("Warning: namespace %q is terminating; its objects may be gone soon\n", ns)
+	// once the namespace controller has deleted it, the object is itself
+	// being deleted (TestExportDeletingObject): said too
+	deleting := fmt.Sprintf("Warning: configmaps %s/held is being deleted (metadata.deletionTimestamp set); applying this export would make it again\n", ns)
 	for _, args := range [][]string{{"-n", ns}, {"-A"}} {
 		res := mustKdx(t, env, append([]string{"export", "configmaps", "-l", "held=" + ns, "-q"}, args...)...)
-		if !strings.Contains(res.Stdout, "name: held\n") || res.Stderr != want {
+		if !strings.Contains(res.Stdout, "name: held\n") || res.Stderr != want && res.Stderr != deleting+want {
 			t.Errorf("export %v: stderr %q, want %q; stdout:\n%s", args, res.Stderr, want, res.Stdout)
 		}
 	}
@@ -175,5 +178,49 @@ func TestExportTerminatingNamespace(t *testing.T) {
 	other := env.Namespace(t)
 	if res := mustKdx(t, env, "export", "configmaps", "-A", "-l", "held="+other, "-q"); res.Stderr != "" {
 		t.Errorf("export -A of nothing in the terminating namespace warned: %q", res.Stderr)
+	}
+}
+
+// TestExportDeletingObject: an object being deleted (held by a finalizer)
+// is exported to stdout with a warning, left out of a tree with a warning
+// (a restore would make it again) unless --include-deleting, and diff
+// compares as export writes.
+func TestExportDeletingObject(t *testing.T) {
+	env := testenv.Require(t)
+	ns := env.Namespace(t)
+	env.Apply(t, fmt.Sprintf("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: held, namespace: %s, finalizers: [example.com/hold]}\ndata: {k: v}\n---\n"+
+		"apiVersion: v1\nkind: ConfigMap\nmetadata: {name: kept, namespace: %[1]s}\ndata: {k: v}\n", ns))
+	t.Cleanup(func() {
+		env.RunKubectl(t, "patch", "configmap", "held", "-n", ns, "--type", "merge", "-p", `{"metadata":{"finalizers":null}}`)
+	})
+	if res := env.RunKubectl(t, "delete", "configmap", "held", "-n", ns, "--wait=false"); res.ExitCode != 0 {
+		t.Fatal(res.Stderr)
+	}
+	res := mustKdx(t, env, "export", "configmaps", "-n", ns, "-q")
+	want := fmt.Sprintf("Warning: configmaps %s/held is being deleted (metadata.deletionTimestamp set); applying this export would make it again\n", ns)
+	if !strings.Contains(res.Stdout, "name: held\n") || res.Stderr != want {
+		t.Errorf("export to stdout: stderr %q, want %q; stdout:\n%s", res.Stderr, want, res.Stdout)
+	}
+	dir := t.TempDir()
+	file := filepath.Join(dir, ns, "core", "ConfigMap", "held.yaml")
+	res = mustKdx(t, env, "export", "configmaps", "-n", ns, "--dir", dir)
+	want = fmt.Sprintf("Warning: configmaps %s/held is being deleted (metadata.deletionTimestamp set); not written, since restoring the tree would make it again (--include-deleting writes it)\n", ns)
+	if _, err := os.Stat(file); err == nil || !strings.HasPrefix(res.Stderr, want) ||
+		!strings.Contains(res.Stderr, "being deleted: restoring the tree would make it again (--include-deleting)") {
+		t.Errorf("export --dir: the file exists (%v), or stderr:\n%s\nwant it to start with %q and count the object skipped", err, res.Stderr, want)
+	}
+	if res := mustKdx(t, env, "diff", "configmaps", "-n", ns, "--dir", dir); res.Stdout != "" {
+		t.Errorf("diff of the tree: a difference:\n%s", res.Stdout)
+	}
+	res = mustKdx(t, env, "export", "configmaps", "-n", ns, "--dir", dir, "--include-deleting", "-q")
+	want = fmt.Sprintf("Warning: configmaps %s/held is being deleted (metadata.deletionTimestamp set); applying this export would make it again\n", ns)
+	if _, err := os.Stat(file); err != nil || res.Stderr != want {
+		t.Errorf("export --dir --include-deleting: %v; stderr %q, want %q", err, res.Stderr, want)
+	}
+	if res := mustKdx(t, env, "diff", "configmaps", "-n", ns, "--dir", dir, "--include-deleting"); res.Stdout != "" {
+		t.Errorf("diff --include-deleting of the tree: a difference:\n%s", res.Stdout)
+	}
+	if res := env.Kdx(t, "export", "configmaps", "-n", ns, "--include-deleting"); res.ExitCode != 1 || !strings.HasPrefix(res.Stderr, "error: --include-deleting needs --dir") {
+		t.Errorf("--include-deleting without --dir: exit %d, stderr %q", res.ExitCode, res.Stderr)
 	}
 }

@@ -55,7 +55,7 @@ func (o *exportOptions) watchTree(ctx context.Context, lister exportLister, opts
 	}
 	wr := query.WatchRequest{Namespace: opts.Namespace, LabelSelector: opts.LabelSelector, FieldSelector: opts.FieldSelector,
 		Where: lister.where}
-	report := query.NewWatchReport(o.f.streams.ErrOut, query.WatchReportOptions{AllTypes: o.allTypes, Stops: len(targets) > 1})
+	report := query.NewWatchReport(o.f.streams.ErrOut, query.WatchReportOptions{AllTypes: o.allTypes, IgnoreForbidden: o.ignoreForbidden, Stops: len(targets) > 1})
 	if !o.quiet {
 		fmt.Fprintf(o.f.streams.ErrOut, "Watching %d types: the tree follows every change.\n", len(targets))
 	}

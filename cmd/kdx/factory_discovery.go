@@ -2,12 +2,14 @@ package main
 
 import (
 	"context"
+	"io"
 	"sync"
 
 	"k8s.io/klog/v2"
 
 	"github.com/kdxproject/kdx/cluster"
 	"github.com/kdxproject/kdx/discovery"
+	"github.com/kdxproject/kdx/internal/clientconfig"
 )
 
 // factoryCluster is the cluster of the factory's context, built once.
@@ -15,6 +17,9 @@ type factoryCluster struct {
 	once    sync.Once // guards cluster and err
 	cluster *cluster.Cluster
 	err     error
+	// elsewhere sets, once, the resolver's answer for a type this cluster
+	// does not serve (the other contexts that do).
+	elsewhere sync.Once
 }
 
 // Cluster is the cluster of the factory's context: its discovery client
@@ -55,5 +60,52 @@ func (f *factory) Resolver(ctx context.Context) (*discovery.Resolver, error) {
 	if err != nil {
 		return nil, err
 	}
-	return c.Resolver(ctx)
+	r, err := c.Resolver(ctx)
+	if err == nil {
+		f.cluster.elsewhere.Do(func() { r.SetServedElsewhere(f.servedElsewhere) })
+	}
+	return r, err
+}
+
+// servedElsewhere names the other contexts that serve typ, a type the
+// current cluster does not have: for a cluster of a fleet, the fleet's
+// other contexts, through their discovery as the fleet reads them; for one
+// context, every other context of the kubeconfig, from its discovery cache
+// alone (no request to a cluster the user did not name).
+func (f *factory) servedElsewhere(ctx context.Context, typ string) []string {
+	others, cachedOnly := f.fleet.members, false
+	if len(others) == 0 {
+		all, err := clientconfig.SelectContexts(f.flags.ForContext(""), true)
+		if err != nil {
+			return nil
+		}
+		others, cachedOnly = all, true
+	}
+	current := f.flags.Context
+	if current == "" {
+		raw, err := f.flags.ToRawKubeConfigLoader().RawConfig()
+		if err != nil {
+			return nil
+		}
+		current = raw.CurrentContext
+	}
+	var served []string
+	for _, name := range others {
+		if name == current {
+			continue
+		}
+		c := f.ForContext(name)
+		c.streams.ErrOut = io.Discard
+		dc, err := c.Discovery(func(o *discovery.Options) { o.CachedOnly = cachedOnly })
+		if err != nil {
+			continue
+		}
+		// the client's own resolver: it asks no one else in turn
+		if r, err := dc.Resolver(ctx); err == nil {
+			if _, err := r.Resolve(ctx, typ); err == nil {
+				served = append(served, name)
+			}
+		}
+	}
+	return served
 }

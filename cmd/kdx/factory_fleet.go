@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/spf13/pflag"
 	"k8s.io/cli-runtime/pkg/genericiooptions"
@@ -21,6 +22,9 @@ type fleetFlags struct {
 	// literal says that the context is one cluster of a fleet, named
 	// exactly (a name with ',', '*' or '[' is not matched again).
 	literal bool
+	// members are the contexts of the fleet the command runs against
+	// (several), for a cluster to say which others serve a type it lacks.
+	members []string
 }
 
 func (ff *fleetFlags) AddFlags(fs *pflag.FlagSet) {
@@ -50,6 +54,9 @@ func (f *factory) Fleet() ([]string, bool, error) {
 	if len(names) == 1 {
 		f.flags.Context = names[0]
 	}
+	if len(names) > 1 {
+		f.fleet.members = names
+	}
 	return names, len(names) > 1, nil
 }
 
@@ -65,7 +72,7 @@ func (f *factory) withStreams(streams genericiooptions.IOStreams) *factory {
 // configuration, discovery cache and resolver; every other flag is shared.
 func (f *factory) ForContext(name string) *factory {
 	return &factory{streams: f.streams, flags: f.flags.ForContext(name), opts: f.opts,
-		fleet: fleetFlags{clusterConcurrency: f.fleet.clusterConcurrency, literal: true}}
+		fleet: fleetFlags{clusterConcurrency: f.fleet.clusterConcurrency, literal: true, members: f.fleet.members}}
 }
 
 // oneContext checks, for a command that runs against one cluster, that
@@ -76,5 +83,15 @@ func (f *factory) oneContext() error {
 	if err != nil || !fleet {
 		return err
 	}
-	return fmt.Errorf("%d contexts given (%s): this command runs against one context (several work with get, export, api-resources, api-versions, version, and the write verbs given a list)", len(names), query.Names(names, 5))
+	return fmt.Errorf("%d contexts given (%s): this command runs against one context (several work with %s, and with %s given a list)",
+		len(names), query.Names(names, 5), strings.Join(fleetReads, ", "), strings.Join(fleetWrites, ", "))
 }
+
+// fleetReads are the commands that read several contexts (a list, globs,
+// --all-contexts), fleetWrites those that write to an explicit list of
+// contexts; every other command that reaches a cluster refuses a fleet
+// (oneContext), naming them. A test runs every command to keep them true.
+var (
+	fleetReads  = []string{"get", "watch", "grep", "export", "api-resources", "api-versions", "version"}
+	fleetWrites = []string{"apply", "create", "replace", "patch", "delete"}
+)

@@ -119,6 +119,8 @@ func (o *getOptions) readCluster(ctx context.Context, name string) *clusterRead 
 	co := *o
 	co.f = o.f.forCluster(name, &c.log)
 	switch p := o.printer.(type) {
+	case *render.NamePrinter: // names say their namespace and context
+		co.printer = &render.NamePrinter{Context: name}
 	case *render.CustomColumnsPrinter: // the fleet aligns every cluster's rows (fleetPrinter.columns)
 		co.printer = &render.CustomColumnsPrinter{Columns: p.Columns, NoHeaders: p.NoHeaders, Unaligned: true}
 	default:
@@ -299,8 +301,9 @@ func (p *fleetPrinter) close() error {
 // contextDocs writes what a command printed for each context of a fleet in
 // one output of the format: json and yaml, one mapping of context name to
 // what the command prints for that context alone; jsonl, {"context": ...,
-// "object": ...} per line; name, "kind/name --context=CONTEXT" per line (a
-// line is a kdx argument list). emptyJSON and emptyYAML stand for a
+// "object": ...} per line; name, the lines of the context's
+// render.NamePrinter{Context: ...}, "kind/name -n NS --context=CONTEXT"
+// (a line is a kdx argument list). emptyJSON and emptyYAML stand for a
 // context that printed nothing.
 type contextDocs struct {
 	out                  *bufio.Writer
@@ -347,11 +350,10 @@ func (d *contextDocs) add(context string, body []byte) {
 				fmt.Fprintf(d.out, "{\"context\":%s,\"object\":%s}\n", key, line)
 			}
 		}
-	case render.FormatName:
-		for _, line := range bytes.Split(body, []byte("\n")) {
-			if len(line) > 0 {
-				fmt.Fprintf(d.out, "%s %s\n", line, render.ContextArg(context))
-			}
+	case render.FormatName: // the lines of a NamePrinter of the context
+		if len(body) > 0 {
+			d.out.Write(body)
+			d.out.WriteByte('\n')
 		}
 	}
 }

@@ -137,7 +137,13 @@ func TestE2EGetFleet(t *testing.T) {
 
 	t.Run("name", func(t *testing.T) {
 		res := kdx("get", "configmaps", "--context", "?", "-o", "name", "--field-selector", "metadata.name!=kube-root-ca.crt")
-		want := "configmap/only-in-a --context=a\nconfigmap/only-in-b --context=b\n"
+		want := fmt.Sprintf("configmap/only-in-a -n %[1]s --context=a\nconfigmap/only-in-b -n %[1]s --context=b\n", ns)
+		if res.ExitCode != 0 || res.Stdout != want {
+			t.Errorf("exit %d, stdout %q, want %q; stderr: %s", res.ExitCode, res.Stdout, want, res.Stderr)
+		}
+		// a cluster-scoped object's line has no -n
+		res = kdx("get", "namespace", ns, "--context", "a,b", "-o", "name")
+		want = fmt.Sprintf("namespace/%[1]s --context=a\nnamespace/%[1]s --context=b\n", ns)
 		if res.ExitCode != 0 || res.Stdout != want {
 			t.Errorf("exit %d, stdout %q, want %q; stderr: %s", res.ExitCode, res.Stdout, want, res.Stderr)
 		}
@@ -209,7 +215,7 @@ func TestE2EGetFleet(t *testing.T) {
 			t.Errorf("exit %d (want 2: c-down failed), stdout:\n%s\nwant:\n%s\nstderr:\n%s", res.ExitCode, res.Stdout, want, res.Stderr)
 		}
 		res = kdx("grep", "^only-in-b$", "configmaps", "--context", "a,b", "-o", "name")
-		if res.ExitCode != 0 || res.Stdout != "configmap/only-in-b --context=b\n" {
+		if res.ExitCode != 0 || res.Stdout != "configmap/only-in-b -n "+ns+" --context=b\n" {
 			t.Errorf("-o name: exit %d, stdout %q", res.ExitCode, res.Stdout)
 		}
 	})
@@ -319,6 +325,16 @@ func TestE2EGetFleet(t *testing.T) {
 		// b answers in full: it has the type, and no widget in the namespace
 		if res.Stdout != "" {
 			t.Errorf("stdout %q, want nothing (b has no widgets)", res.Stdout)
+		}
+		// a type only another cluster serves: said so, not "did you mean cs or cm or ep?"
+		res = kdx("get", "tt", "--context", "a,b")
+		if want := "error: context \"a\": the server doesn't have a resource type \"tt\"; context \"b\" serves it\n"; res.ExitCode != 1 || res.Stderr != want {
+			t.Errorf("exit %d, stderr %q, want %q", res.ExitCode, res.Stderr, want)
+		}
+		// with one context, from the other contexts' discovery caches (b's, written above)
+		res = kdx("get", "tt", "--context", "a")
+		if want := "error: the server doesn't have a resource type \"tt\"; context \"b\" serves it\n"; res.ExitCode != 1 || res.Stderr != want {
+			t.Errorf("exit %d, stderr %q, want %q", res.ExitCode, res.Stderr, want)
 		}
 		res = kdx("get", "configmaps", "--context", "r-restricted,b", "--field-selector", "metadata.name=only-in-b")
 		if res.ExitCode != 1 || !strings.Contains(res.Stdout, "b         only-in-b") || !strings.Contains(res.Stderr, `error: context "r-restricted": `) ||
@@ -446,7 +462,7 @@ func TestE2EGetFleet(t *testing.T) {
 		res := kdx("watch", "configmaps", "--context", "a,b", "--timeout", "3s", "-o", "name", "--where", `object.metadata.name.startsWith("only-in-")`)
 		got := strings.Split(strings.TrimSpace(res.Stdout), "\n")
 		slices.Sort(got)
-		if res.ExitCode != 0 || strings.Join(got, "\n") != "configmap/only-in-a --context=a\nconfigmap/only-in-b --context=b" {
+		if res.ExitCode != 0 || strings.Join(got, "\n") != fmt.Sprintf("configmap/only-in-a -n %[1]s --context=a\nconfigmap/only-in-b -n %[1]s --context=b", ns) {
 			t.Errorf("exit %d, stdout:\n%s\nstderr: %s", res.ExitCode, res.Stdout, res.Stderr)
 		}
 	})
@@ -537,7 +553,7 @@ metadata:
   name: widgets.fleet.example.org
 spec:
   group: fleet.example.org
-  names: {plural: widgets, singular: widget, kind: Widget}
+  names: {plural: widgets, singular: widget, kind: Widget, shortNames: [tt]}
   scope: Namespaced
   versions:
   - name: v2

@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"regexp"
 	"strings"
 	"testing"
 
@@ -82,13 +81,6 @@ func TestGetSeveralTypesKindColumn(t *testing.T) {
 		})
 	}
 }
-
-// ageCell is a table's AGE cell ("5s", "2m3s") at the end of a row.
-var ageCell = regexp.MustCompile(`(?m)\b\d+[smhd](\d+[smh])?\s*$`)
-
-// withoutAges blanks the AGE cells, which differ between two runs a second
-// apart.
-func withoutAges(s string) string { return ageCell.ReplaceAllString(s, "AGE") }
 
 // TestGetAllTypesServerGone: a server that cannot be reached is one error,
 // not one attempt (and one warning) per type, and exit 1 (issue 11: a

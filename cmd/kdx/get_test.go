@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -11,21 +10,118 @@ import (
 	"github.com/kdxproject/kdx/internal/testenv"
 )
 
-// parity runs kdx and kubectl v1.37.2 with args and wants the same stdout
-// and exit code. Ages tick between the two runs, so it tries three times.
+// parity runs kdx and kubectl v1.37.2 with args, once each, and wants the
+// same stdout, the same stderr (the program's name aside) and the same exit
+// code. Ages tick between the two runs: they are cut out of both outputs
+// (withoutAges), not waited out by retrying.
 func parity(t *testing.T, env *testenv.Env, args ...string) testenv.Result {
 	t.Helper()
-	var k, c testenv.Result
-	for range 3 {
-		k = env.Kdx(t, args...)
-		c = env.RunKubectl(t, args...)
-		if k.Stdout == c.Stdout && k.ExitCode == c.ExitCode {
-			return k
+	k := env.Kdx(t, args...)
+	c := env.RunKubectl(t, args...)
+	if withoutAges(k.Stdout) != withoutAges(c.Stdout) || paritySterr(k.Stderr) != paritySterr(c.Stderr) || k.ExitCode != c.ExitCode {
+		t.Errorf("kdx %s: differs from kubectl\nkdx (exit %d):\n%s\nstderr: %s\nkubectl (exit %d):\n%s\nstderr: %s",
+			strings.Join(args, " "), k.ExitCode, k.Stdout, k.Stderr, c.ExitCode, c.Stdout, c.Stderr)
+	}
+	return k
+}
+
+// paritySterr is stderr as compared, kdx's deliberate differences aside:
+// kubectl's name for itself, its "Error from server (Reason): " before the
+// server's words (kdx: "error: ", as for every error), and the output
+// format kdx adds (jsonl) in the list of formats.
+func paritySterr(s string) string {
+	s = strings.ReplaceAll(s, "kubectl", "kdx")
+	s = serverError.ReplaceAllString(s, "error: ")
+	return strings.ReplaceAll(s, ",jsonl,", ",")
+}
+
+// serverError is kubectl's prefix of an error the server answered.
+var serverError = regexp.MustCompile(`(?m)^Error from server \([A-Za-z]+\): `)
+
+// ageCell is an age as kubectl prints it (duration.HumanDuration): 5s,
+// 2m3s, 10m, 3h5m, 2d3h, 10d, 3y45d, or <unknown> / <invalid>.
+var ageCell = regexp.MustCompile(`^([0-9]+[smhdy]([0-9]+[smhd])?|<unknown>|<invalid>)$`)
+
+// withoutAges is a command's output with the ages cut out: in each table
+// (a block of lines after a blank line) whose header has an AGE column,
+// that column, so that the others are compared to the character, aligned
+// as printed; in a table without a header (--no-headers), each cell that
+// is an age, and the spaces that align the cells after it.
+func withoutAges(out string) string {
+	lines := strings.Split(out, "\n")
+	var from, to int // the AGE column of the current block, in runes; from < 0: none
+	for i := range lines {
+		if i == 0 || lines[i-1] == "" {
+			from, to = ageColumn(lines[i])
+			if from < 0 && anyAge(lines[i]) {
+				from = -2 // a table without a header
+			}
+		}
+		r := []rune(lines[i])
+		switch {
+		case from >= 0 && len(r) > from:
+			lines[i] = string(r[:from]) + string(r[min(to, len(r)):])
+		case from == -2:
+			var cells []string
+			for _, f := range strings.Fields(lines[i]) {
+				if !ageCell.MatchString(f) {
+					cells = append(cells, f)
+				}
+			}
+			lines[i] = strings.Join(cells, " ")
 		}
 	}
-	t.Errorf("kdx %s: differs from kubectl\nkdx (exit %d):\n%s\nstderr: %s\nkubectl (exit %d):\n%s\nstderr: %s",
-		strings.Join(args, " "), k.ExitCode, k.Stdout, k.Stderr, c.ExitCode, c.Stdout, c.Stderr)
-	return k
+	return strings.Join(lines, "\n")
+}
+
+// ageColumn is where the AGE column of a table header is, from its first
+// rune to the first of the next column (or the end), or -1.
+func ageColumn(header string) (from, to int) {
+	r := []rune(header)
+	for i := 0; i+3 <= len(r); i++ {
+		if string(r[i:i+3]) == "AGE" && (i == 0 || r[i-1] == ' ') && (i+3 == len(r) || r[i+3] == ' ') {
+			j := i + 3
+			for j < len(r) && r[j] == ' ' {
+				j++
+			}
+			return i, j
+		}
+	}
+	return -1, -1
+}
+
+// anyAge reports whether a line has a cell that is an age.
+func anyAge(line string) bool {
+	for _, f := range strings.Fields(line) {
+		if ageCell.MatchString(f) {
+			return true
+		}
+	}
+	return false
+}
+
+// TestWithoutAges: two runs a second apart, 9s then 10s, compare equal;
+// any other difference, alignment included, still shows.
+func TestWithoutAges(t *testing.T) {
+	a := "NAME   DATA   AGE\nb      1      9s\ncm-x   2      9s\n\nNAME   TYPE     DATA   AGE   EXTRA\ns1     Opaque   1      9s    x\n"
+	b := "NAME   DATA   AGE\nb      1      10s\ncm-x   2      10s\n\nNAME   TYPE     DATA   AGE    EXTRA\ns1     Opaque   1      10s    x\n"
+	if withoutAges(a) != withoutAges(b) {
+		t.Errorf("differ:\n%s\n%s", withoutAges(a), withoutAges(b))
+	}
+	if c := strings.Replace(b, "cm-x   2", "cm-x  2", 1); withoutAges(a) == withoutAges(c) {
+		t.Error("a misaligned cell compares equal")
+	}
+	if c := strings.Replace(b, "Opaque", "opaque", 1); withoutAges(a) == withoutAges(c) {
+		t.Error("another cell compares equal")
+	}
+	noHeaders := [2]string{"b      1      9s\ncm-x   2      9s\n", "b      1      10s\ncm-x   2      10s\n"}
+	if withoutAges(noHeaders[0]) != withoutAges(noHeaders[1]) || withoutAges(noHeaders[0]) == withoutAges("b 1 9s\ncm-x 3 9s\n") {
+		t.Errorf("--no-headers: %q, %q", withoutAges(noHeaders[0]), withoutAges(noHeaders[1]))
+	}
+	yaml := "metadata:\n  name: b\n  creationTimestamp: \"2026-01-01T00:00:00Z\"\n"
+	if withoutAges(yaml) != yaml {
+		t.Errorf("yaml changed: %q", withoutAges(yaml))
+	}
 }
 
 // applyDemoCRDs applies the demo CRDs (shared by tests, idempotent).
@@ -167,24 +263,9 @@ func TestGetPagesParity(t *testing.T) {
 	}
 }
 
-// sharedCRDsDir is ../shared/crds beside the repository; a test that needs
-// those real-world CRDs skips, saying so, in a clone outside the workplace.
-func sharedCRDsDir(t *testing.T) string {
-	t.Helper()
-	root, err := testenv.ModuleRoot()
-	if err != nil {
-		t.Fatal(err)
-	}
-	dir := filepath.Join(root, "..", "shared", "crds")
-	if _, err := os.Stat(dir); err != nil {
-		t.Skipf("real-world CRDs not found at %s (a clone outside the workplace): %v", dir, err)
-	}
-	return dir
-}
-
 func TestGetSharedCRDs(t *testing.T) {
 	env := testenv.Require(t)
-	dir := sharedCRDsDir(t)
+	dir := testenv.SharedCRDs(t)
 	for _, f := range []string{"cert-manager/cert-manager.io_certificates.yaml", "cert-manager/cert-manager.io_issuers.yaml", "prometheus-operator/monitoring.coreos.com_servicemonitors.yaml", "prometheus-operator/monitoring.coreos.com_prometheuses.yaml"} {
 		env.ApplyFile(t, filepath.Join(dir, f))
 	}

@@ -218,7 +218,11 @@ func (o *grepOptions) grep(ctx context.Context, f *factory, out io.Writer, prefi
 	}
 	var stream render.Stream
 	if o.printer != nil {
-		stream = render.NewStream(o.printer, out, false)
+		printer := o.printer
+		if _, ok := printer.(*render.NamePrinter); ok && prefix != "" {
+			printer = &render.NamePrinter{Context: prefix} // a fleet's names say their namespace and context
+		}
+		stream = render.NewStream(printer, out, false)
 	}
 	lines := matchLines{o: o, width: o.lineWidth(), prefix: prefix}
 	eng := &query.Engine{Lister: client}

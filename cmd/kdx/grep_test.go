@@ -18,7 +18,7 @@ import (
 // and the exit codes are grep's.
 func TestE2EGrep(t *testing.T) {
 	env := testenv.Require(t)
-	env.ApplyFile(t, filepath.Join(sharedCRDsDir(t), "cert-manager/cert-manager.io_certificates.yaml"))
+	env.ApplyFile(t, filepath.Join(testenv.SharedCRDs(t), "cert-manager/cert-manager.io_certificates.yaml"))
 	env.WaitForCRD(t, "certificates.cert-manager.io")
 	ns := env.Namespace(t)
 	env.Apply(t, fmt.Sprintf(`apiVersion: v1

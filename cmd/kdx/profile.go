@@ -2,23 +2,35 @@ package main
 
 import (
 	"os"
+	"runtime"
 	"runtime/pprof"
 )
 
-// startProfile writes a CPU profile to $KDX_CPUPROFILE when it is set, for
-// `go tool pprof`; the returned function stops it.
+// startProfile writes a CPU profile to $KDX_CPUPROFILE and a heap profile
+// to $KDX_MEMPROFILE (at exit: what was allocated where, alloc_space, and
+// what is still held, inuse_space) when they are set, for `go tool pprof`;
+// the returned function stops them.
 func startProfile() func() {
-	path := os.Getenv("KDX_CPUPROFILE")
-	if path == "" {
-		return func() {}
+	stopCPU := func() {}
+	if path := os.Getenv("KDX_CPUPROFILE"); path != "" {
+		if f, err := os.Create(path); err == nil {
+			if err := pprof.StartCPUProfile(f); err != nil {
+				f.Close()
+			} else {
+				stopCPU = func() { pprof.StopCPUProfile(); f.Close() }
+			}
+		}
 	}
-	f, err := os.Create(path)
-	if err != nil {
-		return func() {}
+	mem := os.Getenv("KDX_MEMPROFILE")
+	return func() {
+		stopCPU()
+		if mem == "" {
+			return
+		}
+		if f, err := os.Create(mem); err == nil {
+			runtime.GC() // up to date inuse figures
+			_ = pprof.Lookup("allocs").WriteTo(f, 0)
+			f.Close()
+		}
 	}
-	if err := pprof.StartCPUProfile(f); err != nil {
-		f.Close()
-		return func() {}
-	}
-	return func() { pprof.StopCPUProfile(); f.Close() }
 }

@@ -316,7 +316,7 @@ func TestE2ERefsBuiltin(t *testing.T) {
 // real CRDs and their schemas.
 func TestE2ERefsCRDs(t *testing.T) {
 	env := testenv.Require(t)
-	dir := sharedCRDsDir(t)
+	dir := testenv.SharedCRDs(t)
 	for _, f := range []string{"cert-manager/cert-manager.io_certificates.yaml", "cert-manager/cert-manager.io_issuers.yaml",
 		"prometheus-operator/monitoring.coreos.com_servicemonitors.yaml", "prometheus-operator/monitoring.coreos.com_prometheuses.yaml"} {
 		env.ApplyFile(t, filepath.Join(dir, f))

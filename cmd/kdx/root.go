@@ -3,6 +3,7 @@ package main
 import (
 	"flag"
 	"fmt"
+	"regexp"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -56,7 +57,30 @@ and read the same way. Flags for reaching a cluster are kubectl's.`,
 	}
 	root.SetHelpCommand(newHelpCommand())
 	registerFlagCompletions(root, f)
+	if display := root.Annotations[cobra.CommandDisplayNameAnnotation]; display != "" {
+		renameExamples(root, display)
+	}
 	return root
+}
+
+// exampleCommand is kdx at the start of a command line of an example, or
+// after a pipe or a process substitution: `kdx get`, `| xargs -L1 kdx`,
+// `<(kdx completion bash)`.
+var exampleCommand = regexp.MustCompile(`(^|[\s(])kdx( |$)`)
+
+// renameExamples writes the examples of cmd and its subcommands with the
+// name kdx runs as, kubectl kdx as a plugin, so that they can be pasted.
+func renameExamples(cmd *cobra.Command, name string) {
+	lines := strings.Split(cmd.Example, "\n")
+	for i, l := range lines {
+		if !strings.HasPrefix(strings.TrimSpace(l), "#") {
+			lines[i] = exampleCommand.ReplaceAllString(l, "${1}"+name+"${2}")
+		}
+	}
+	cmd.Example = strings.Join(lines, "\n")
+	for _, c := range cmd.Commands() {
+		renameExamples(c, name)
+	}
 }
 
 // subcommands lists the constructors of kdx's commands; each command's file

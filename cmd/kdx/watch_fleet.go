@@ -32,7 +32,7 @@ type fleetWatch struct {
 // context order), then every cluster is watched at once, each resuming on
 // its own after a lost connection or a restart, its events printed as they
 // come, naming their context (a CONTEXT column, a "context" field, or
-// --context=CONTEXT after a name). What a cluster cannot do is a line
+// -n NS --context=CONTEXT after a name). What a cluster cannot do is a line
 // naming its context; the others are watched, and the exit code is 1.
 func runFleetWatch(ctx context.Context, f *factory, contexts []string, plan watchPlan) error {
 	errOut := &lockedWriter{w: f.streams.ErrOut}

@@ -137,7 +137,7 @@ spec: {color: blue, size: 3}
 // days, "later" in sixty; "new" has no status.
 func setupWhere(t *testing.T, env *testenv.Env) string {
 	t.Helper()
-	dir := sharedCRDsDir(t)
+	dir := testenv.SharedCRDs(t)
 	for _, f := range []string{"cert-manager/cert-manager.io_certificates.yaml", "prometheus-operator/monitoring.coreos.com_prometheusrules.yaml"} {
 		env.ApplyFile(t, filepath.Join(dir, f))
 	}
@@ -210,6 +210,18 @@ func TestWhereGet(t *testing.T) {
 	t.Run("unknown function is a usage error", func(t *testing.T) {
 		res := get("configmaps", "--where", `object.metadata.name.frob()`)
 		wantResult(t, res, 1, "error: invalid --where", "1:26: undeclared reference to 'frob'")
+	})
+	t.Run("an expression that is not a bool is a usage error", func(t *testing.T) {
+		for expr, want := range map[string]string{
+			`1 + 1`:                "the expression is of type int, not bool",
+			`object.metadata.name`: "the expression is object.metadata.name, of type string, not bool",
+			`object.spec.color`:    "the expression is object.spec.color, of type string in the schema of fruits.where.example.org, not bool",
+		} {
+			res := get("fruits", "--where", expr)
+			if res.ExitCode != 1 || res.Stdout != "" || res.Stderr != fmt.Sprintf("error: invalid --where %q: %s\n", expr, want) {
+				t.Errorf("--where %s: exit %d, stdout %q, stderr %q, want %q", expr, res.ExitCode, res.Stdout, res.Stderr, want)
+			}
+		}
 	})
 	t.Run("a missing field is no match", func(t *testing.T) {
 		res := get("certificates", "-o", "name", "--where", `timestamp(object.status.notAfter) > now`)
@@ -443,7 +455,7 @@ func TestWhereFleet(t *testing.T) {
 		testenv.FleetContext{Name: "b", Config: peer.Config})
 	res := env.Kdx(t, "--kubeconfig", kc, "-n", ns, "get", "configmaps", "--context", "a,b", "-o", "name", "--where", `object.data.k == "keep"`)
 	wantResult(t, res, 0)
-	if res.Stdout != "configmap/a1 --context=a\nconfigmap/b1 --context=b\n" || res.Stderr != "" {
+	if res.Stdout != fmt.Sprintf("configmap/a1 -n %[1]s --context=a\nconfigmap/b1 -n %[1]s --context=b\n", ns) || res.Stderr != "" {
 		t.Errorf("stdout %q, stderr %q", res.Stdout, res.Stderr)
 	}
 	res = env.Kdx(t, "--kubeconfig", kc, "-n", ns, "get", "configmaps", "--context", "a,b", "--where", `object.data.k > 1`)

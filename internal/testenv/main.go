@@ -42,6 +42,7 @@ func runMain(m *testing.M, opts Options) int {
 	env, stopSignals := startShared(opts)
 	defer stopSignals()
 	code := m.Run()
+	reportNotRun()
 	if env != nil {
 		if code != 0 {
 			fmt.Fprintf(os.Stderr, "testenv: tests failed; control plane logs:\n%s", env.Logs())
