@@ -211,7 +211,7 @@ func TestE2EDiffDirTrees(t *testing.T) {
 			t.Errorf("the key was printed:\n%s%s", res.Stdout, res.Stderr)
 		}
 		for _, link := range []string{zz, apps} {
-			if strings.Count(res.Stderr, "the symbolic link "+link) != 1 {
+			if strings.Count(res.Stderr, link+" is a symbolic link") != 1 {
 				t.Errorf("stderr does not name %s once:\n%s", link, res.Stderr)
 			}
 		}

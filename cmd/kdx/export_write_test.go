@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -231,7 +232,7 @@ func TestExportDirFilesAsAUserExpects(t *testing.T) {
 	if res := env.Kdx(t, "export", types, "-n", ns, "--dir", dir, "--prune"); res.ExitCode != 0 || res.Stdout != "" {
 		t.Errorf("export --prune over a fresh export: exit %d\n%s%s", res.ExitCode, res.Stdout, res.Stderr)
 	}
-	if got := fileList(t, dir); len(got) != 3 {
-		t.Errorf("files %v, want the three objects'", got)
+	if got := fileList(t, dir); len(got) != 4 || !slices.Contains(got, export.RecordFile) {
+		t.Errorf("files %v, want the three objects' and the record of what export wrote", got)
 	}
 }

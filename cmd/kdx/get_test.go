@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"math"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -84,6 +85,9 @@ func ageColumn(header string) (from, to int) {
 			for j < len(r) && r[j] == ' ' {
 				j++
 			}
+			if j == len(r) {
+				return i, math.MaxInt // the last column: its cells may be longer than "AGE"
+			}
 			return i, j
 		}
 	}
@@ -107,6 +111,9 @@ func TestWithoutAges(t *testing.T) {
 	b := "NAME   DATA   AGE\nb      1      10s\ncm-x   2      10s\n\nNAME   TYPE     DATA   AGE    EXTRA\ns1     Opaque   1      10s    x\n"
 	if withoutAges(a) != withoutAges(b) {
 		t.Errorf("differ:\n%s\n%s", withoutAges(a), withoutAges(b))
+	}
+	if x, y := "NAME   AGE\np      6m46s\n", "NAME   AGE\np      6m47s\n"; withoutAges(x) != withoutAges(y) {
+		t.Errorf("a last AGE column longer than its header differs:\n%s\n%s", withoutAges(x), withoutAges(y))
 	}
 	if c := strings.Replace(b, "cm-x   2", "cm-x  2", 1); withoutAges(a) == withoutAges(c) {
 		t.Error("a misaligned cell compares equal")

@@ -91,7 +91,12 @@ func Message(err error) string {
 	case errors.As(err, &ee) && ee.Err == nil, errors.As(err, &o):
 		return ""
 	case errors.Is(err, context.Canceled):
-		return "interrupted" // by Ctrl-C: not a cause to look for elsewhere
+		// by Ctrl-C: not a cause to look for elsewhere; an error that
+		// says what was interrupted ("interrupted while reading X") says it
+		if msg := err.Error(); strings.HasPrefix(msg, "interrupted") && !strings.Contains(msg, "\n") {
+			return msg
+		}
+		return "interrupted"
 	}
 	return strings.TrimSpace(describe(err))
 }
