@@ -43,11 +43,15 @@ type DirSink struct {
 	// encode encodes one object.
 	encode func(map[string]any) ([]byte, error)
 
-	// mu guards written, dirs, made and changed.
+	// mu guards written, stored, dirs, made and changed.
 	mu sync.Mutex
 	// written are the relative paths of the files of this run, with the
 	// object that claimed each ("Kind namespace/name").
 	written map[string]string
+	// stored are the files of written whose write finished (or that were
+	// already right): only they go in the record, since an interrupted
+	// run claims files it never writes.
+	stored map[string]bool
 	// dirs are the directories opened since the last Close (walked from
 	// top without following links), by relative path.
 	dirs map[string]*openDir
@@ -94,7 +98,7 @@ func NewDirSink(root string, f Format) (*DirSink, error) {
 	if err != nil {
 		return nil, fmt.Errorf("failed to open directory %s: %w", root, err)
 	}
-	d := &DirSink{root: root, top: top, ext: string(f), encode: encode, written: map[string]string{},
+	d := &DirSink{root: root, top: top, ext: string(f), encode: encode, written: map[string]string{}, stored: map[string]bool{},
 		dirs: map[string]*openDir{}, made: map[string]bool{}, temps: newTempNamer(), umask: readUmask()}
 	runtime.AddCleanup(d, func(r dirRef) { r.close() }, top)
 	d.staleTemps = cleanStaleTemps(top)
@@ -113,6 +117,11 @@ func (d *DirSink) Write(ctx context.Context, obj *unstructured.Unstructured) err
 		return err
 	}
 	_, err := d.put(ctx, rel, obj, false)
+	if err == nil {
+		d.mu.Lock()
+		d.stored[rel] = true
+		d.mu.Unlock()
+	}
 	return err
 }
 

@@ -95,7 +95,7 @@ func (d *DirSink) SaveRecord() error {
 	}
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	for rel := range d.written {
+	for rel := range d.stored {
 		rec[rel] = true
 	}
 	path := filepath.Join(d.root, RecordFile)

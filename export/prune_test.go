@@ -1,6 +1,7 @@
 package export
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"slices"
@@ -217,5 +218,26 @@ func TestSaveRecordNothingWritten(t *testing.T) {
 	}
 	if files := treeList(t, root); len(files) != 0 {
 		t.Errorf("a record of files all gone stayed: %v", files)
+	}
+}
+
+// TestSaveRecordInterrupted: a write cancelled before its file is in place
+// claims the path but leaves it out of the record (an interrupted export
+// lists only the files it wrote).
+func TestSaveRecordInterrupted(t *testing.T) {
+	root := t.TempDir()
+	d, _ := NewDirSink(root, FormatYAML)
+	writeAll(t, d, cmA)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if err := d.Write(ctx, obj(t, cmB)); err == nil {
+		t.Fatal("a cancelled write succeeded")
+	}
+	if err := d.SaveRecord(); err != nil {
+		t.Fatal(err)
+	}
+	want := recordHeader + "shop/core/ConfigMap/a.yaml\n"
+	if data, _ := os.ReadFile(filepath.Join(root, RecordFile)); string(data) != want {
+		t.Errorf("record:\n%s\nwant:\n%s", data, want)
 	}
 }
