@@ -3,7 +3,6 @@ package e2e
 import (
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -74,23 +73,6 @@ func TestE2EExportPruneLeavesUserFiles(t *testing.T) {
 	}
 }
 
-// newGitRepo makes dir a git work tree with an identity to commit as, and
-// returns a function running git in it that fails t on an error.
-func newGitRepo(t *testing.T, dir string) func(args ...string) string {
-	git := func(args ...string) string {
-		t.Helper()
-		out, err := exec.Command("git", append([]string{"-C", dir}, args...)...).CombinedOutput()
-		if err != nil {
-			t.Fatalf("git %v: %v\n%s", args, err, out)
-		}
-		return string(out)
-	}
-	git("init", "-q")
-	git("config", "user.email", "kdx@example.org")
-	git("config", "user.name", "kdx test")
-	return git
-}
-
 // TestE2EExportCommit: --commit into a directory not created yet in a work
 // tree creates it and commits only the files kdx changed there: not the
 // user's staged file outside it, nor untracked files and leftovers inside
@@ -102,7 +84,7 @@ func TestE2EExportCommit(t *testing.T) {
 	exportConfigMaps(t, env, ns, 2)
 	env.Apply(t, "apiVersion: v1\nkind: Secret\nmetadata: {name: db, namespace: "+ns+"}\nstringData: {password: hunter2}\n")
 	repo := t.TempDir()
-	git := newGitRepo(t, repo)
+	git := testenv.GitRepo(t, repo)
 	writeTreeFiles(t, repo, map[string]string{"README.md": "mine\n", "staged.txt": "work in progress\n"})
 	git("add", "README.md")
 	git("commit", "-q", "-m", "first")

@@ -26,7 +26,7 @@ func TestExportWatchFollowsTheCluster(t *testing.T) {
 		obj.create(gadgetsGVR, name)
 	}
 	tree := t.TempDir()
-	git := newGitRepo(t, tree)
+	git := testenv.GitRepo(t, tree)
 
 	p := startKdx(t, env, env.Kubeconfig, "export", "configmaps,gadgets", "-n", ns, "--dir", tree, "--watch", "--commit")
 	waitStderr(t, p, "Watching 2 types")
