@@ -27,7 +27,7 @@ import (
 func TestE2EGetFleet(t *testing.T) {
 	env := testenv.Require(t)
 	peer := testenv.StartPeer(t)
-	third := testenv.StartPeer(t) // where the restricted user may list nothing
+	third := testenv.SharedPeer(t) // where the restricted user may list nothing
 	ns := env.Namespace(t)
 	peer.Apply(t, fmt.Sprintf("apiVersion: v1\nkind: Namespace\nmetadata:\n  name: %s\n", ns))
 	cm := "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: %s\n  namespace: " + ns + "\ndata:\n  k: v\n"

@@ -444,7 +444,7 @@ func TestWhereREADME(t *testing.T) {
 // the evaluation failures of both summed up once.
 func TestWhereFleet(t *testing.T) {
 	env := testenv.Require(t)
-	peer := testenv.StartPeer(t)
+	peer := testenv.SharedPeer(t)
 	ns := env.Namespace(t)
 	peer.Apply(t, fmt.Sprintf("apiVersion: v1\nkind: Namespace\nmetadata: {name: %s}\n", ns))
 	cm := "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: %s, namespace: " + ns + "}\ndata: {k: %q}\n"
