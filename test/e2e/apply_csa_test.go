@@ -95,6 +95,7 @@ func csaState(t *testing.T, env *testenv.Env, ns, kind, name string) string {
 // those of kubectl apply --server-side itself. An object kubectl created
 // without --save-config conflicts, for kdx as for kubectl.
 func TestApplyTakesOverClientSideApply(t *testing.T) {
+	t.Parallel()
 	env := testenv.Require(t)
 	ns := env.Namespace(t)
 	kubectl := func(t *testing.T, manifest string, args ...string) testenv.Result {

@@ -186,6 +186,7 @@ func TestApplyOrderAndResults(t *testing.T) {
 }
 
 func TestApplyDryRunLeavesServerUnchanged(t *testing.T) {
+	t.Parallel()
 	env := testenv.Require(t)
 	applyDemoCRDs(t, env)
 	ns := env.Namespace(t)
@@ -223,6 +224,7 @@ spec: {size: 1}
 }
 
 func TestApplyConflict(t *testing.T) {
+	t.Parallel()
 	env := testenv.Require(t)
 	ns := env.Namespace(t)
 	cm := func(v string) string {
@@ -240,6 +242,7 @@ func TestApplyConflict(t *testing.T) {
 }
 
 func TestApplyErrors(t *testing.T) {
+	t.Parallel()
 	env := testenv.Require(t)
 	applyDemoCRDs(t, env)
 	ns := env.Namespace(t)
@@ -341,6 +344,7 @@ spec:
 }
 
 func TestApplyAdmissionDenied(t *testing.T) {
+	t.Parallel()
 	env := testenv.Require(t)
 	ns := env.Namespace(t)
 	policy := "deny-color-" + ns
@@ -420,6 +424,7 @@ func writeTestFile(t *testing.T, p, content string) {
 }
 
 func TestApplyStatusSubresource(t *testing.T) {
+	t.Parallel()
 	env := testenv.Require(t)
 	applyDemoCRDs(t, env)
 	ns := env.Namespace(t)

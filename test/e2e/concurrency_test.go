@@ -12,6 +12,7 @@ import (
 // the default number of requests in flight: every result line comes in
 // input order whatever the concurrency, and --concurrency 0 is refused.
 func TestWriteConcurrency(t *testing.T) {
+	t.Parallel()
 	env := testenv.Require(t)
 	for _, conc := range []string{"1", "3", ""} {
 		t.Run("concurrency="+conc, func(t *testing.T) {

@@ -17,6 +17,7 @@ import (
 // TestConnectionErrors runs kdx with each kind of broken configuration and
 // checks the one line a user sees, the exit code, and that nothing panicked.
 func TestConnectionErrors(t *testing.T) {
+	t.Parallel()
 	env := testenv.Require(t)
 	dir := t.TempDir()
 	malformed := testenv.WriteFile(t, dir, "malformed", "apiVersion: v1\nkind: Config\nclusters: [this is: not valid\n")
@@ -58,6 +59,7 @@ func TestConnectionErrors(t *testing.T) {
 
 // TestKubeconfigSources checks that kdx finds the cluster the way kubectl does.
 func TestKubeconfigSources(t *testing.T) {
+	t.Parallel()
 	env := testenv.Require(t)
 	first, second := splitKubeconfig(t, env.Kubeconfig)
 	tests := []struct {
@@ -88,6 +90,7 @@ func TestKubeconfigSources(t *testing.T) {
 
 // TestRestrictedUser checks the message of a 403 for a user without RBAC rights.
 func TestRestrictedUser(t *testing.T) {
+	t.Parallel()
 	env := testenv.Require(t)
 	res := env.Kdx(t, "--context", "restricted", "get", "configmaps", "-n", "default")
 	want := `error: configmaps is forbidden: User "restricted" cannot list resource "configmaps" in API group "" in the namespace "default"`
@@ -100,6 +103,7 @@ func TestRestrictedUser(t *testing.T) {
 // TestNoSecretsInLogs runs kdx at the highest verbosity and checks that the
 // token appears nowhere in its output.
 func TestNoSecretsInLogs(t *testing.T) {
+	t.Parallel()
 	env := testenv.Require(t)
 	token := adminToken(t, env.Kubeconfig)
 	for _, v := range []string{"6", "8", "10"} {
@@ -119,6 +123,7 @@ func TestNoSecretsInLogs(t *testing.T) {
 
 // TestVersion checks the client and server versions in each format.
 func TestVersion(t *testing.T) {
+	t.Parallel()
 	env := testenv.Require(t)
 	res := env.Kdx(t, "version", "-o", "json")
 	if res.ExitCode != 0 || !strings.Contains(res.Stdout, `"serverVersion": {`) || !strings.Contains(res.Stdout, `"gitVersion": "v1.37.2"`) {

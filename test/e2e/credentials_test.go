@@ -45,6 +45,7 @@ current-context: c
 // port, or from https to plain http, does not get kdx's token sent there
 // (kubectl v1.37.2 sends it): kdx stops with one line naming both ends.
 func TestRedirectElsewhereIsNotFollowed(t *testing.T) {
+	t.Parallel()
 	env := testenv.Require(t)
 	const token = "s3cr3t-bearer-token"
 	for _, tt := range []struct {
@@ -97,6 +98,7 @@ func TestRedirectElsewhereIsNotFollowed(t *testing.T) {
 // is said to have failed, naming it, on one line; not "cannot reach the
 // server".
 func TestFailedCredentialPluginIsSaid(t *testing.T) {
+	t.Parallel()
 	env := testenv.Require(t)
 	dir := t.TempDir()
 	plugin := filepath.Join(dir, "get-token")

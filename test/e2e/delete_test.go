@@ -108,6 +108,7 @@ func TestDelete(t *testing.T) {
 }
 
 func TestDeleteWaitsForFinalizers(t *testing.T) {
+	t.Parallel()
 	env := testenv.Require(t)
 	ns := env.Namespace(t)
 	env.Apply(t, fmt.Sprintf("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: held, namespace: %s, finalizers: [example.org/hold]}\n", ns))

@@ -45,6 +45,7 @@ func wantContains(t *testing.T, what, out string, want ...string) {
 }
 
 func TestE2EDescribeDeploymentAndItsPods(t *testing.T) {
+	t.Parallel()
 	env := testenv.Require(t)
 	ns := env.Namespace(t)
 	env.Apply(t, fmt.Sprintf(`apiVersion: apps/v1
@@ -128,6 +129,7 @@ regarding: {apiVersion: cert-manager.io/v1, kind: Certificate, name: web.example
 }
 
 func TestE2EDescribeSecretShowsNoValue(t *testing.T) {
+	t.Parallel()
 	env := testenv.Require(t)
 	ns := env.Namespace(t)
 	env.Apply(t, fmt.Sprintf(`apiVersion: v1
@@ -148,6 +150,7 @@ stringData: {password: hunter2, user: admin}
 // ConfigMap has a finalizer no controller removes: describe names the
 // object and its finalizer; once it is removed, the namespace goes.
 func TestE2EDescribeNamespaceHeldByFinalizer(t *testing.T) {
+	t.Parallel()
 	env := testenv.Require(t)
 	ns := env.Namespace(t)
 	env.Apply(t, fmt.Sprintf(`apiVersion: v1
@@ -230,6 +233,7 @@ func waitGone(t *testing.T, env *testenv.Env, what string) {
 // TestE2EDescribeServiceAndNamespace: a Service's endpoints come from its
 // EndpointSlices, a namespace's description lists its quotas and limits.
 func TestE2EDescribeServiceAndNamespace(t *testing.T) {
+	t.Parallel()
 	env := testenv.Require(t)
 	ns := env.Namespace(t)
 	env.Apply(t, fmt.Sprintf(`apiVersion: v1

@@ -109,6 +109,7 @@ func eventsSection(out string) string {
 // From column, underline, escapes and all; a ConfigMap's binaryData is
 // byte counts, as kubectl shows them (issues 26.8, 26.13, 27.9).
 func TestE2EDescribeEventsAsKubectl(t *testing.T) {
+	t.Parallel()
 	env := testenv.Require(t)
 	ns := env.Namespace(t)
 	objs := env.Apply(t, fmt.Sprintf(`apiVersion: v1

@@ -64,6 +64,7 @@ func kdxOnTerminal(t *testing.T, env *testenv.Env, extraEnv []string, args ...st
 // TestE2EDiffColor: on a terminal, diff colours its diffs unless NO_COLOR
 // is set (to anything but ""); --color=always or never decides instead.
 func TestE2EDiffColor(t *testing.T) {
+	t.Parallel()
 	env := testenv.Require(t)
 	ns := env.Namespace(t)
 	cm := func(v string) string {

@@ -15,6 +15,7 @@ import (
 // the live objects the input lacks with --prune, and a schema error in one
 // object reported while the others are still diffed.
 func TestE2EDiffFile(t *testing.T) {
+	t.Parallel()
 	env := testenv.Require(t)
 	ns := env.Namespace(t)
 	dir := t.TempDir()

@@ -79,6 +79,7 @@ func TestE2EExportPruneLeavesUserFiles(t *testing.T) {
 // it; Secrets that are not redacted are refused; a watch whose commit meets
 // another git's index.lock waits for it and commits.
 func TestE2EExportCommit(t *testing.T) {
+	t.Parallel()
 	env := testenv.Require(t)
 	ns := env.Namespace(t)
 	exportConfigMaps(t, env, ns, 2)

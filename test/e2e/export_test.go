@@ -38,6 +38,7 @@ func mustKdx(t *testing.T, env *testenv.Env, args ...string) testenv.Result {
 }
 
 func TestExportSecretModesAndRedaction(t *testing.T) {
+	t.Parallel()
 	env := testenv.Require(t)
 	ns := env.Namespace(t)
 	env.Apply(t, fmt.Sprintf(`apiVersion: v1
@@ -78,6 +79,7 @@ data: {a: b}
 }
 
 func TestExportPrune(t *testing.T) {
+	t.Parallel()
 	env := testenv.Require(t)
 	ns := env.Namespace(t)
 	exportConfigMaps(t, env, ns, 3)
@@ -114,6 +116,7 @@ func TestExportPrune(t *testing.T) {
 }
 
 func TestExportFormats(t *testing.T) {
+	t.Parallel()
 	env := testenv.Require(t)
 	ns := env.Namespace(t)
 	exportConfigMaps(t, env, ns, 2)
@@ -173,6 +176,7 @@ func TestExportBadInput(t *testing.T) {
 // cancels the command's context) once files appear: kdx exits non-zero,
 // and the directory holds no temporary file and only complete files.
 func TestExportInterrupted(t *testing.T) {
+	t.Parallel()
 	env := testenv.Require(t)
 	ns := env.Namespace(t)
 	exportConfigMaps(t, env, ns, 400)

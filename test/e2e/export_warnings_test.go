@@ -15,6 +15,7 @@ import (
 // TestExportNamedSkippedObject: an object named on the command line is
 // exported even though a bulk export skips it, with one warning line.
 func TestExportNamedSkippedObject(t *testing.T) {
+	t.Parallel()
 	env := testenv.Require(t)
 	ns := env.Namespace(t)
 	bulk := mustKdx(t, env, "export", "configmaps", "-n", ns)
@@ -50,6 +51,7 @@ func TestExportMissingNamespace(t *testing.T) {
 
 // TestExportPruneNamesFiles: --prune names each file it removes on stdout.
 func TestExportPruneNamesFiles(t *testing.T) {
+	t.Parallel()
 	env := testenv.Require(t)
 	ns := env.Namespace(t)
 	exportConfigMaps(t, env, ns, 3)
@@ -99,6 +101,7 @@ func TestExportRulesFlag(t *testing.T) {
 // a nodeName the binding set), what the user wrote stays, and the export
 // creates the Pod again in another namespace.
 func TestExportBarePod(t *testing.T) {
+	t.Parallel()
 	env := testenv.Require(t)
 	ns, target := env.Namespace(t), env.Namespace(t)
 	env.Apply(t, fmt.Sprintf(`apiVersion: v1
@@ -186,6 +189,7 @@ func TestExportTerminatingNamespace(t *testing.T) {
 // (a restore would make it again) unless --include-deleting, and diff
 // compares as export writes.
 func TestExportDeletingObject(t *testing.T) {
+	t.Parallel()
 	env := testenv.Require(t)
 	ns := env.Namespace(t)
 	env.Apply(t, fmt.Sprintf("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: held, namespace: %s, finalizers: [example.com/hold]}\ndata: {k: v}\n---\n"+

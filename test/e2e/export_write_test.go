@@ -41,6 +41,7 @@ rules: []
 // of it or an object's file is a link out of the tree: kdx refuses with
 // one line naming the link and exits 1; nothing outside is written.
 func TestExportDirRefusesLinks(t *testing.T) {
+	t.Parallel()
 	env := testenv.Require(t)
 	ns := env.Namespace(t)
 	applyWriteObjects(t, env, ns)
@@ -104,6 +105,7 @@ func fileList(t *testing.T, root string) []string {
 // kdx stops with one line naming the link and leaves the file outside, the
 // directory there and the link.
 func TestExportWatchRefusesLinks(t *testing.T) {
+	t.Parallel()
 	env := testenv.Require(t)
 	ns := env.Namespace(t)
 	obj := newObjects(t, env.Config, ns)
@@ -144,6 +146,7 @@ func TestExportWatchRefusesLinks(t *testing.T) {
 // %2Drf.yaml, and the tree maps back to its objects: diff --dir shows
 // nothing and a re-export with --prune prunes nothing.
 func TestExportDirFilesAsAUserExpects(t *testing.T) {
+	t.Parallel()
 	env := testenv.Require(t)
 	ns := env.Namespace(t)
 	applyWriteObjects(t, env, ns)

@@ -64,6 +64,7 @@ func TestGetSeveralTypesGoesOnAfterForbidden(t *testing.T) {
 // TestGetSeveralTypesKindColumn: rows are named kind/name only when what was
 // read spans several kinds, as kubectl v1.37.2 decides (issue 17 item 7).
 func TestGetSeveralTypesKindColumn(t *testing.T) {
+	t.Parallel()
 	env := testenv.Require(t)
 	ns := env.Namespace(t)
 	env.Apply(t, fmt.Sprintf("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: alpha, namespace: %s}\ndata: {a: \"1\"}\n", ns))

@@ -178,6 +178,7 @@ spec: {color: blue, size: 11, widgetClass: large}
 }
 
 func TestGetParityWithKubectl(t *testing.T) {
+	t.Parallel()
 	env := testenv.Require(t)
 	applyDemoCRDs(t, env)
 	ns := env.Namespace(t)
@@ -246,6 +247,7 @@ func TestGetAllNamespacesParity(t *testing.T) {
 }
 
 func TestGetPagesParity(t *testing.T) {
+	t.Parallel()
 	env := testenv.Require(t)
 	ns := env.Namespace(t)
 	var b strings.Builder
@@ -333,6 +335,7 @@ func TestGetErrors(t *testing.T) {
 }
 
 func TestGetRaw(t *testing.T) {
+	t.Parallel()
 	env := testenv.Require(t)
 	for _, p := range []string{"/api/v1/namespaces/default", "/apis/apps/v1", "/version", "/api/v1/namespaces/nope"} {
 		t.Run(p, func(t *testing.T) { parity(t, env, "get", "--raw", p) })

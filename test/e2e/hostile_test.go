@@ -160,6 +160,7 @@ func TestSignalWhileReadingInput(t *testing.T) {
 // whatever the first one's cancellation still does. The two arrive while
 // kdx is stopped, so that both are pending when it resumes.
 func TestSecondSignalExits(t *testing.T) {
+	t.Parallel()
 	fifo := filepath.Join(t.TempDir(), "in.yaml")
 	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
 		t.Skipf("no FIFO: %v", err)
@@ -208,6 +209,7 @@ func (y *yesReader) Read(p []byte) (int, error) {
 // TestHugeInput: `yes | kdx apply -f -` and `kdx apply -f /dev/zero` fail
 // with one line naming the cap, in little memory (they grew to 1.7 GB).
 func TestHugeInput(t *testing.T) {
+	t.Parallel()
 	const limit = 1 << 30
 	t.Run("yes on stdin", func(t *testing.T) {
 		r := startHostile(t, "", &yesReader{n: limit}, "apply", "-f", "-")
@@ -294,6 +296,7 @@ func emptyList(w http.ResponseWriter, r *http.Request) {
 // the cap and the request, in little memory (22 GB and the out-of-memory
 // killer before; kubectl: 8.3 GB in 10 s).
 func TestEndlessServerBodies(t *testing.T) {
+	t.Parallel()
 	const items = `{"kind":"ConfigMapList","apiVersion":"v1","metadata":{},"items":[`
 	cases := []struct {
 		name       string
@@ -360,6 +363,7 @@ func TestEndlessServerBodies(t *testing.T) {
 // what it is, and the watch stops (it was "expired and started over" 64
 // times in 10 s).
 func TestGarbageWatchStream(t *testing.T) {
+	t.Parallel()
 	var watches atomic.Int32
 	srv := newFakeAPIServer(t, func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Query().Get("watch") != "true" {
@@ -381,6 +385,7 @@ func TestGarbageWatchStream(t *testing.T) {
 // forever makes the list fail, naming the type, instead of paging forever
 // (1,347 requests in 60 s; kubectl too).
 func TestContinueTokenLoop(t *testing.T) {
+	t.Parallel()
 	var n atomic.Int32
 	srv := newFakeAPIServer(t, func(w http.ResponseWriter, r *http.Request) {
 		i := n.Add(1)
@@ -397,6 +402,7 @@ func TestContinueTokenLoop(t *testing.T) {
 // TestRequestTimeoutCutsStreamingBody: --request-timeout ends a list whose
 // body is still streaming, too slowly to reach a cap.
 func TestRequestTimeoutCutsStreamingBody(t *testing.T) {
+	t.Parallel()
 	srv := newFakeAPIServer(t, func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		fmt.Fprint(w, `{"kind":"ConfigMapList","apiVersion":"v1","metadata":{},"items":[`)
@@ -421,6 +427,7 @@ func TestRequestTimeoutCutsStreamingBody(t *testing.T) {
 // valid escape YAML lacks ("\/") and a byte order mark are applied, and a
 // syntax error names its line and column (it was "invalid YAML").
 func TestApplyJSONInput(t *testing.T) {
+	t.Parallel()
 	env := testenv.Require(t)
 	ns := env.Namespace(t)
 	valid := manifestFile(t, "valid.json", "\ufeff"+fmt.Sprintf(`{"apiVersion": "v1", "kind": "ConfigMap",

@@ -9,6 +9,7 @@ import (
 )
 
 func TestPatch(t *testing.T) {
+	t.Parallel()
 	env := testenv.Require(t)
 	applyDemoCRDs(t, env)
 	ns := env.Namespace(t)

@@ -11,6 +11,7 @@ import (
 )
 
 func TestReplace(t *testing.T) {
+	t.Parallel()
 	env := testenv.Require(t)
 	applyDemoCRDs(t, env)
 	ns := env.Namespace(t)

@@ -15,6 +15,7 @@ import (
 // v1.37.2 do; grep -o yaml|json|jsonl masks the whole Secret, the copy
 // kubectl apply keeps in an annotation too.
 func TestE2ESecretsMasked(t *testing.T) {
+	t.Parallel()
 	env := testenv.Require(t)
 	ns := env.Namespace(t)
 	dir := t.TempDir()

@@ -55,6 +55,7 @@ func interrupted(t *testing.T, kubeconfig string, conns <-chan struct{}, bin str
 // not, exits 2 on the same failures; so does Ctrl-C, with one line and no
 // klog line.
 func TestE2EDiffExitCodesAsKubectl(t *testing.T) {
+	t.Parallel()
 	env := testenv.Require(t)
 	ns := env.Namespace(t)
 	dir := t.TempDir()
@@ -117,6 +118,7 @@ func TestE2EDiffExitCodesAsKubectl(t *testing.T) {
 // any error (a bad pattern, an unknown flag, an unknown type); -F takes
 // bytes that are not UTF-8 and finds them in a Secret's binary data.
 func TestE2EGrepExitCodes(t *testing.T) {
+	t.Parallel()
 	env := testenv.Require(t)
 	ns := env.Namespace(t)
 	env.Apply(t, "apiVersion: v1\nkind: Secret\nmetadata: {name: blob, namespace: "+ns+"}\ndata: {key: "+

@@ -60,6 +60,7 @@ func wantAbsent(t *testing.T, env *testenv.Env, ns string, objects ...string) {
 }
 
 func TestValidateDuplicateField(t *testing.T) {
+	t.Parallel()
 	env := testenv.Require(t)
 	for _, verb := range []string{"apply", "create"} {
 		for _, tc := range validateModes {
@@ -103,6 +104,7 @@ func TestValidateDuplicateField(t *testing.T) {
 }
 
 func TestValidateDuplicateInLaterDocument(t *testing.T) {
+	t.Parallel()
 	env := testenv.Require(t)
 	applyDemoCRDs(t, env)
 	for _, verb := range []string{"apply", "create"} {
@@ -161,6 +163,7 @@ spec: {size: 3}
 }
 
 func TestValidateUnknownFieldApply(t *testing.T) {
+	t.Parallel()
 	env := testenv.Require(t)
 	applyDemoCRDs(t, env)
 	objects := []struct {

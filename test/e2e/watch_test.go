@@ -261,6 +261,7 @@ func (p *watchProc) interrupt(t *testing.T) int {
 const interruptedExitCode = 1
 
 func TestWatchSingleKindBuiltIn(t *testing.T) {
+	t.Parallel()
 	env := testenv.Require(t)
 	ns := env.Namespace(t)
 	p := startKdx(t, env, env.Kubeconfig, "watch", "configmaps", "-n", ns, "-o", "jsonl", "--output-watch-events")
@@ -280,6 +281,7 @@ func TestWatchSingleKindBuiltIn(t *testing.T) {
 }
 
 func TestWatchMultiKindWithGet(t *testing.T) {
+	t.Parallel()
 	env := testenv.Require(t)
 	applyDemoCRDs(t, env)
 	ns := env.Namespace(t)
@@ -299,6 +301,7 @@ func TestWatchMultiKindWithGet(t *testing.T) {
 }
 
 func TestWatchMultiKindTable(t *testing.T) {
+	t.Parallel()
 	env := testenv.Require(t)
 	applyDemoCRDs(t, env)
 	ns := env.Namespace(t)
@@ -330,6 +333,7 @@ func TestWatchMultiKindTable(t *testing.T) {
 }
 
 func TestWatchForbiddenKindWarnsAndGoesOn(t *testing.T) {
+	t.Parallel()
 	env := testenv.Require(t)
 	ns := env.Namespace(t)
 	env.Apply(t, fmt.Sprintf(`apiVersion: rbac.authorization.k8s.io/v1
@@ -545,6 +549,7 @@ func waitSeen(t *testing.T, p *watchProc, start time.Time, bound time.Duration, 
 // TestGetWatchMissingNameFails: get NAME -w of an object that does not
 // exist fails at once, as kubectl v1.37.2 does, instead of waiting.
 func TestGetWatchMissingNameFails(t *testing.T) {
+	t.Parallel()
 	env := testenv.Require(t)
 	ns := env.Namespace(t)
 	want := env.RunKubectl(t, "get", "configmap", "nope", "-n", ns, "-w")
@@ -578,6 +583,7 @@ func TestGetWatchMissingNameFails(t *testing.T) {
 // TestWatchMissingNameWaits: kdx watch TYPE/NAME of an object that does not
 // exist yet says that it waits for it, and shows it once created.
 func TestWatchMissingNameWaits(t *testing.T) {
+	t.Parallel()
 	env := testenv.Require(t)
 	ns := env.Namespace(t)
 	p := startKdx(t, env, env.Kubeconfig, "watch", "configmap/nope", "-n", ns, "-o", "jsonl", "--output-watch-events")

@@ -12,6 +12,7 @@ import (
 // to unknown fields, and that kubectl refuses them as kdx does whatever
 // --validate says: the server decides in a server-side apply.
 func TestApplyValidateHelp(t *testing.T) {
+	t.Parallel()
 	env := testenv.Require(t)
 	res := env.Kdx(t, "apply", "--help")
 	wantResult(t, res, 0)
@@ -34,6 +35,7 @@ func TestApplyValidateHelp(t *testing.T) {
 // --force is taken as 1, as kubectl does; with --force the Pod is gone at
 // once, with kubectl's warning.
 func TestDeleteGracePeriodZero(t *testing.T) {
+	t.Parallel()
 	env := testenv.Require(t)
 	ns := env.Namespace(t)
 	var b strings.Builder

@@ -13,6 +13,7 @@ import (
 // kubectl, which writes one object after the other), the result lines keep
 // input order, and one warning names the object.
 func TestApplySameObjectTwice(t *testing.T) {
+	t.Parallel()
 	env := testenv.Require(t)
 	ns := env.Namespace(t)
 	var b strings.Builder
