@@ -145,6 +145,7 @@ func TestVersion(t *testing.T) {
 
 // TestKubectlPlugin runs kdx as `kubectl kdx` through kubectl v1.37.2.
 func TestKubectlPlugin(t *testing.T) {
+	t.Parallel()
 	env := testenv.Require(t)
 	dir := t.TempDir()
 	if err := os.Symlink(testenv.KdxBinary(t), filepath.Join(dir, "kubectl-kdx")); err != nil {

@@ -149,6 +149,7 @@ func writeExecutable(t *testing.T, path, content string) {
 // does) from get -o yaml, apply or diff -f, and no password of the server
 // URL at -v=6, in its log or its discovery cache.
 func TestVerboseLogsMaskSecrets(t *testing.T) {
+	t.Parallel()
 	env := testenv.Require(t)
 	ns := env.Namespace(t)
 	const (

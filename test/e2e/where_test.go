@@ -424,6 +424,7 @@ func TestWhereWatch(t *testing.T) {
 // TestWhereREADME: the README's questions are those TestWhereQuestions
 // answers, word for word.
 func TestWhereREADME(t *testing.T) {
+	t.Parallel()
 	root, err := testenv.ModuleRoot()
 	if err != nil {
 		t.Fatal(err)
@@ -443,6 +444,7 @@ func TestWhereREADME(t *testing.T) {
 // TestWhereFleet: --where over two clusters, each filtered on its own,
 // the evaluation failures of both summed up once.
 func TestWhereFleet(t *testing.T) {
+	t.Parallel()
 	env := testenv.Require(t)
 	peer := testenv.SharedPeer(t)
 	ns := env.Namespace(t)

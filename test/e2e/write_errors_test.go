@@ -13,6 +13,7 @@ import (
 // TestWriteErrorsInWords checks the errors of the write verbs that once
 // dumped objects, pointed the wrong way or said nothing.
 func TestWriteErrorsInWords(t *testing.T) {
+	t.Parallel()
 	env := testenv.Require(t)
 	ns := env.Namespace(t)
 	env.Apply(t, fmt.Sprintf("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: alpha, namespace: %s}\ndata: {a: \"1\"}\n", ns))
