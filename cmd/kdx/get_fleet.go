@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/kdxproject/kdx/internal/cli"
 	"io"
 	"runtime/debug"
 	"strings"
@@ -40,7 +41,7 @@ type clusterRead struct {
 	// namespace is the cluster's namespace (for "No resources found").
 	namespace string
 	// log holds the cluster's warnings.
-	log clusterLog
+	log cli.ClusterLog
 }
 
 // targetPages are the pages read of one target.
@@ -58,28 +59,28 @@ func (o *getOptions) runFleet(ctx context.Context, contexts []string) error {
 	if err := o.validateFleet(); err != nil {
 		return err
 	}
-	out := bufio.NewWriterSize(o.f.streams.Out, 64<<10)
+	out := bufio.NewWriterSize(o.f.Streams().Out, 64<<10)
 	defer out.Flush()
-	errOut := o.f.streams.ErrOut
+	errOut := o.f.Streams().ErrOut
 	fp := newFleetPrinter(o, out)
 	failed := false
 	if !o.human() {
 		defer debug.SetGCPercent(debug.SetGCPercent(objectsGCPercent)) // once for every cluster (see objects)
 	}
-	err := query.Ordered(ctx, len(contexts), o.f.fleet.clusterConcurrency, func(ctx context.Context, i int) *clusterRead {
+	err := query.Ordered(ctx, len(contexts), o.f.ClusterConcurrency(), func(ctx context.Context, i int) *clusterRead {
 		return o.readCluster(ctx, contexts[i])
 	}, func(_ int, c *clusterRead) error {
-		c.log.replay(errOut, c.context)
+		c.log.Replay(errOut, c.context)
 		if c.err != nil {
 			failed = true
-			contextError(errOut, c.context, cliutil.Message(c.err))
+			cli.ContextError(errOut, c.context, cliutil.Message(c.err))
 			return nil
 		}
 		if err := fp.print(c); err != nil {
 			return err
 		}
 		for _, l := range c.report.Lines() {
-			contextError(errOut, c.context, l)
+			cli.ContextError(errOut, c.context, l)
 		}
 		failed = failed || c.report.Len() > 0
 		return out.Flush()
@@ -108,7 +109,7 @@ func (o *getOptions) validateFleet() error {
 	case o.raw != "":
 		return errors.New("--raw reads one server: give one --context")
 	case o.format == render.FormatKYAML:
-		return fmt.Errorf("-o %s is not supported with several contexts: use a table, json, yaml, jsonl, name, custom-columns or a template", o.output)
+		return fmt.Errorf("-o %s is not supported with several contexts: use a table, json, yaml, jsonl, name, custom-columns or a template", o.Output)
 	}
 	return nil
 }
@@ -117,7 +118,7 @@ func (o *getOptions) validateFleet() error {
 func (o *getOptions) readCluster(ctx context.Context, name string) *clusterRead {
 	c := &clusterRead{context: name, report: query.NewReport("list", "type")}
 	co := *o
-	co.f = o.f.forCluster(name, &c.log)
+	co.f = cli.ForCluster(o.f, name, &c.log)
 	switch p := o.printer.(type) {
 	case *render.NamePrinter: // names say their namespace and context
 		co.printer = &render.NamePrinter{Context: name}
@@ -133,7 +134,7 @@ func (o *getOptions) readCluster(ctx context.Context, name string) *clusterRead 
 			co.printer = render.WithContext(tp, name)
 		}
 	}
-	cfg, client, err := co.f.readClient(o.allTypes)
+	cfg, client, err := co.f.ReadClient(o.AllTypes)
 	if err != nil {
 		c.err = err
 		return c
@@ -215,14 +216,14 @@ func (p *fleetPrinter) print(c *clusterRead) error {
 func (p *fleetPrinter) tables(c *clusterRead) error {
 	tp := p.o.printer.(*render.TablePrinter)
 	// Rows are named kind/name when several types were asked for.
-	withKind := p.o.allTypes || len(p.o.args) > 1 || (len(p.o.args) == 1 && strings.Contains(p.o.args[0], ",")) || len(c.tables) > 1
+	withKind := p.o.AllTypes || len(p.o.args) > 1 || (len(p.o.args) == 1 && strings.Contains(p.o.args[0], ",")) || len(c.tables) > 1
 	for _, tpg := range c.tables {
 		withNS := p.o.allNamespaces && tpg.t.Namespaced
 		gk := tpg.t.GVK.GroupKind()
 		// One table for a type read from several clusters in a row; a new
 		// one (headers, widths, a blank line before it) for another type.
 		if p.shared == nil || gk != p.sharedKind {
-			if err := p.tw.StartType(p.o.noHeaders); err != nil {
+			if err := p.tw.StartType(p.o.NoHeaders); err != nil {
 				return err
 			}
 			p.shared, p.sharedKind = tp.ForType(gk, false, withKind), gk
@@ -272,7 +273,7 @@ func (p *fleetPrinter) customColumns(c *clusterRead) error {
 		p.columns = printers.GetNewTabWriter(p.out)
 	}
 	lines := strings.SplitAfter(c.out.String(), "\n")
-	if !p.o.noHeaders && len(lines) > 0 {
+	if !p.o.NoHeaders && len(lines) > 0 {
 		if !p.header {
 			fmt.Fprint(p.columns, "CONTEXT\t"+lines[0])
 			p.header = true
@@ -403,12 +404,4 @@ func indentLines(b []byte, indent string, first bool) []byte {
 		out.Write(l)
 	}
 	return out.Bytes()
-}
-
-// oneLine is the first line of msg.
-func oneLine(msg string) string {
-	if i := strings.IndexByte(msg, '\n'); i >= 0 {
-		return msg[:i]
-	}
-	return msg
 }

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"github.com/kdxproject/kdx/internal/cli"
 
 	"github.com/kdxproject/kdx/internal/cliutil"
 	"github.com/kdxproject/kdx/render"
@@ -19,16 +20,16 @@ func (o *grepOptions) runFleet(ctx context.Context, contexts []string) error {
 		out bytes.Buffer
 		res grepResult
 	}
-	results, ok, failed, err := eachContext(ctx, o.f, contexts, o.f.streams.ErrOut, func(ctx context.Context, f *factory) (*found, error) {
+	results, ok, failed, err := cli.EachContext(ctx, o.f, contexts, o.f.Streams().ErrOut, func(ctx context.Context, f cli.Factory) (*found, error) {
 		c := &found{}
 		var err error
-		c.res, err = o.grep(ctx, f, &c.out, f.flags.Context)
+		c.res, err = o.grep(ctx, f, &c.out, f.ContextName())
 		return c, err
 	})
 	if err != nil {
 		return err
 	}
-	out := bufio.NewWriterSize(o.f.streams.Out, 64<<10)
+	out := bufio.NewWriterSize(o.f.Streams().Out, 64<<10)
 	docs := contextDocs{out: out, format: grepFormat(o.output),
 		emptyJSON: `{"apiVersion":"v1","items":[],"kind":"List","metadata":{"resourceVersion":""}}`,
 		emptyYAML: "apiVersion: v1\nitems: []\nkind: List\nmetadata:\n  resourceVersion: \"\""}
@@ -44,7 +45,7 @@ func (o *grepOptions) runFleet(ctx context.Context, contexts []string) error {
 			docs.add(contexts[i], c.out.Bytes())
 		}
 		for _, l := range c.res.report.Lines() {
-			contextError(o.f.streams.ErrOut, contexts[i], l)
+			cli.ContextError(o.f.Streams().ErrOut, contexts[i], l)
 		}
 		failed = failed || c.res.report.Len() > 0
 	}

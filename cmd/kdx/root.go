@@ -3,6 +3,7 @@ package main
 import (
 	"flag"
 	"fmt"
+	"github.com/kdxproject/kdx/internal/cli"
 	"regexp"
 	"strings"
 
@@ -15,7 +16,7 @@ import (
 // NewRootCommand builds the kdx command tree. name is the binary's name:
 // installed as kubectl-kdx, kdx presents itself as the plugin `kubectl kdx`.
 func NewRootCommand(name string, streams genericiooptions.IOStreams) *cobra.Command {
-	f := newFactory(streams)
+	f := cli.NewFactory(streams)
 	root := &cobra.Command{
 		Use:   "kdx",
 		Short: "kdx explores every resource a Kubernetes API server serves",
@@ -85,9 +86,9 @@ func renameExamples(cmd *cobra.Command, name string) {
 
 // subcommands lists the constructors of kdx's commands; each command's file
 // registers itself in init so that adding one touches no other file.
-var subcommands []func(*factory) *cobra.Command
+var subcommands []func(cli.Factory) *cobra.Command
 
-func register(c func(*factory) *cobra.Command) { subcommands = append(subcommands, c) }
+func register(c func(cli.Factory) *cobra.Command) { subcommands = append(subcommands, c) }
 
 func flagError(cmd *cobra.Command, err error) error {
 	return fmt.Errorf("%w (see '%s --help')", err, cmd.CommandPath())

@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"github.com/kdxproject/kdx/internal/cli"
 	"io"
 	"net"
 	"net/http"
@@ -104,7 +105,7 @@ func runKdx(ctx context.Context, t *testing.T, args ...string) testenv.Result {
 	t.Setenv("XDG_CACHE_HOME", filepath.Join(home, ".cache"))
 	var out, errOut bytes.Buffer
 	streams := genericiooptions.IOStreams{In: &bytes.Buffer{}, Out: &out, ErrOut: &errOut}
-	code := run(ctx, NewRootCommand("kdx", streams), args, &errOut)
+	code := cli.Execute(ctx, NewRootCommand("kdx", streams), args, &errOut)
 	return testenv.Result{Stdout: out.String(), Stderr: errOut.String(), ExitCode: code}
 }
 

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"github.com/kdxproject/kdx/internal/cli"
 
 	apiversion "k8s.io/apimachinery/pkg/version"
 
@@ -17,7 +18,7 @@ import (
 // version: a CONTEXT / SERVER VERSION table, or with -o json|yaml one
 // mapping of context name to what version prints for that context alone.
 func (o *versionOptions) runFleet(ctx context.Context, contexts []string) error {
-	infos, ok, failed, err := eachContext(ctx, o.f, contexts, o.f.streams.ErrOut, func(ctx context.Context, f *factory) (*apiversion.Info, error) {
+	infos, ok, failed, err := cli.EachContext(ctx, o.f, contexts, o.f.Streams().ErrOut, func(ctx context.Context, f cli.Factory) (*apiversion.Info, error) {
 		co := *o
 		co.f = f
 		return co.serverVersion(ctx)
@@ -25,7 +26,7 @@ func (o *versionOptions) runFleet(ctx context.Context, contexts []string) error 
 	if err != nil {
 		return err
 	}
-	out := bufio.NewWriter(o.f.streams.Out)
+	out := bufio.NewWriter(o.f.Streams().Out)
 	switch o.output {
 	case "json", "yaml":
 		docs := contextDocs{out: out, format: render.FormatJSON}
