@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"github.com/kdxproject/kdx/internal/cli"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -12,11 +11,11 @@ import (
 
 	"github.com/kdxproject/kdx/discovery"
 	"github.com/kdxproject/kdx/dynamicclient"
+	"github.com/kdxproject/kdx/internal/cli"
 	"github.com/kdxproject/kdx/query"
 	"github.com/kdxproject/kdx/render"
 )
 
-func init() { register(newAPIResourcesCommand) }
 
 // countParallel bounds the concurrent lists of --count.
 const countParallel = 32

@@ -5,9 +5,9 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"github.com/kdxproject/kdx/internal/cli"
 
 	"github.com/kdxproject/kdx/discovery"
+	"github.com/kdxproject/kdx/internal/cli"
 	"github.com/kdxproject/kdx/internal/cliutil"
 	"github.com/kdxproject/kdx/query"
 	"github.com/kdxproject/kdx/render"
@@ -47,7 +47,7 @@ func (o *apiResourcesOptions) runFleet(ctx context.Context, contexts []string) e
 		if o.output == "yaml" {
 			format = render.FormatYAML
 		}
-		docs := contextDocs{out: out, format: format}
+		docs := render.ContextDocs{Out: out, Format: format}
 		for i, s := range reads {
 			if !read[i] {
 				continue
@@ -62,9 +62,9 @@ func (o *apiResourcesOptions) runFleet(ctx context.Context, contexts []string) e
 			if err != nil {
 				return err
 			}
-			docs.add(s.surface.Context, b.Bytes())
+			docs.Add(s.surface.Context, b.Bytes())
 		}
-		docs.close()
+		docs.Close()
 	case "name":
 		seen := map[string]bool{}
 		var names []discovery.APIResource

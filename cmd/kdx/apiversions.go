@@ -3,14 +3,14 @@ package main
 import (
 	"context"
 	"fmt"
-	"github.com/kdxproject/kdx/internal/cli"
 	"sort"
 	"strings"
 
 	"github.com/spf13/cobra"
+
+	"github.com/kdxproject/kdx/internal/cli"
 )
 
-func init() { register(newAPIVersionsCommand) }
 
 // apiVersionsOptions are the inputs of `kdx api-versions`.
 type apiVersionsOptions struct {

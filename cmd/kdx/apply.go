@@ -2,17 +2,15 @@ package main
 
 import (
 	"context"
-	"github.com/kdxproject/kdx/internal/cli"
-
 	"errors"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
+	"github.com/kdxproject/kdx/internal/cli"
 	"github.com/kdxproject/kdx/write"
 )
 
-func init() { register(newApplyCommand) }
 
 // applyOptions are the flags and inputs of `kdx apply`.
 type applyOptions struct {

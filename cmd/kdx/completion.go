@@ -2,12 +2,12 @@ package main
 
 import (
 	"fmt"
-	"github.com/kdxproject/kdx/internal/cli"
 
 	"github.com/spf13/cobra"
+
+	"github.com/kdxproject/kdx/internal/cli"
 )
 
-func init() { register(newCompletionCommand) }
 
 func newCompletionCommand(f cli.Factory) *cobra.Command {
 	return &cobra.Command{

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"github.com/kdxproject/kdx/internal/cli"
 	"sort"
 	"strings"
 
@@ -11,6 +10,7 @@ import (
 	clientcmdapi "k8s.io/client-go/tools/clientcmd/api"
 
 	"github.com/kdxproject/kdx/dynamicclient"
+	"github.com/kdxproject/kdx/internal/cli"
 )
 
 // registerFlagCompletions completes the global flags as kubectl does:

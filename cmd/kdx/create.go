@@ -2,15 +2,14 @@ package main
 
 import (
 	"context"
-	"github.com/kdxproject/kdx/internal/cli"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
+	"github.com/kdxproject/kdx/internal/cli"
 	"github.com/kdxproject/kdx/write"
 )
 
-func init() { register(newCreateCommand) }
 
 // createOptions are the flags and inputs of `kdx create`.
 type createOptions struct {

@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/kdxproject/kdx/internal/cli"
 	"io"
 	"time"
 
@@ -15,11 +14,11 @@ import (
 
 	"github.com/kdxproject/kdx/describe"
 	"github.com/kdxproject/kdx/discovery"
+	"github.com/kdxproject/kdx/internal/cli"
 	"github.com/kdxproject/kdx/query"
 	"github.com/kdxproject/kdx/render"
 )
 
-func init() { register(newDescribeCommand) }
 
 // describeOptions are the flags and inputs of `kdx describe`.
 type describeOptions struct {

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/kdxproject/kdx/internal/cli"
 	"os"
 	"slices"
 	"strings"
@@ -17,12 +16,12 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/kdxproject/kdx/export"
+	"github.com/kdxproject/kdx/internal/cli"
 	"github.com/kdxproject/kdx/internal/cliutil"
 	"github.com/kdxproject/kdx/render"
 	"github.com/kdxproject/kdx/write"
 )
 
-func init() { register(newDiffCommand) }
 
 // diffFound is diff's answer when there are differences, as diff(1)'s
 // and kubectl diff's 1; any failure exits 2 (cli.UnixTool).

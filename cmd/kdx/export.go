@@ -3,7 +3,6 @@ package main
 import (
 	"errors"
 	"fmt"
-	"github.com/kdxproject/kdx/internal/cli"
 	"strings"
 	"time"
 
@@ -11,9 +10,9 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/kdxproject/kdx/export"
+	"github.com/kdxproject/kdx/internal/cli"
 )
 
-func init() { register(newExportCommand) }
 
 // exportOptions are the flags and inputs of `kdx export`.
 type exportOptions struct {

@@ -6,12 +6,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/kdxproject/kdx/internal/cli"
 	"path/filepath"
 
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 
 	"github.com/kdxproject/kdx/export"
+	"github.com/kdxproject/kdx/internal/cli"
 	"github.com/kdxproject/kdx/internal/cliutil"
 	"github.com/kdxproject/kdx/render"
 )
@@ -49,7 +49,7 @@ func (o *exportOptions) runFleet(ctx context.Context, contexts []string) error {
 	for i, r := range results {
 		if o.dir == "" {
 			if r.out.Len() > 0 || r.err == nil {
-				stream.add(contexts[i], r.out.Bytes())
+				stream.Add(contexts[i], r.out.Bytes())
 			}
 			r.log.Replay(o.f.Streams().ErrOut, contexts[i])
 		} else {
@@ -69,8 +69,8 @@ func (o *exportOptions) runFleet(ctx context.Context, contexts []string) error {
 		}
 	}
 	if o.dir == "" {
-		stream.close()
-		if err := stream.out.Flush(); err != nil {
+		stream.Close()
+		if err := stream.Out.Flush(); err != nil {
 			return fmt.Errorf("failed to write output: %w", err)
 		}
 	}
@@ -81,8 +81,8 @@ func (o *exportOptions) runFleet(ctx context.Context, contexts []string) error {
 // stdout, in the shapes of get's: json, a mapping of context to the List
 // the context alone exports; jsonl, {"context": ..., "object": ...} per
 // line; yaml, one document per object, {context: ..., object: ...}.
-func (o *exportOptions) fleetStream() *contextDocs {
+func (o *exportOptions) fleetStream() *render.ContextDocs {
 	format := map[export.Format]render.Format{export.FormatYAML: render.FormatYAML, export.FormatJSON: render.FormatJSON, export.FormatJSONL: render.FormatJSONL}[o.format]
-	return &contextDocs{out: bufio.NewWriterSize(o.f.Streams().Out, 64<<10), format: format, yamlDocs: true,
-		emptyJSON: `{"apiVersion":"v1","items":[],"kind":"List"}`}
+	return &render.ContextDocs{Out: bufio.NewWriterSize(o.f.Streams().Out, 64<<10), Format: format, YAMLDocs: true,
+		EmptyJSON: `{"apiVersion":"v1","items":[],"kind":"List"}`}
 }

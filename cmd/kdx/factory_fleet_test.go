@@ -3,12 +3,13 @@ package main
 import (
 	"bytes"
 	"context"
-	"github.com/kdxproject/kdx/internal/cli"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/kdxproject/kdx/internal/cli"
 )
 
 // TestFleetRefusalNamesFleetCommands runs every command with two contexts

@@ -3,18 +3,17 @@ package main
 import (
 	"errors"
 	"fmt"
-	"github.com/kdxproject/kdx/internal/cli"
 	"net/url"
 	"strings"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
+	"github.com/kdxproject/kdx/internal/cli"
 	"github.com/kdxproject/kdx/query"
 	"github.com/kdxproject/kdx/render"
 )
 
-func init() { register(newGetCommand) }
 
 // getOptions are the flags and inputs of `kdx get`.
 type getOptions struct {

@@ -4,10 +4,8 @@ import (
 	"bufio"
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/kdxproject/kdx/internal/cli"
 	"io"
 	"runtime/debug"
 	"strings"
@@ -21,6 +19,7 @@ import (
 
 	"github.com/kdxproject/kdx/discovery"
 	"github.com/kdxproject/kdx/dynamicclient"
+	"github.com/kdxproject/kdx/internal/cli"
 	"github.com/kdxproject/kdx/internal/cliutil"
 	"github.com/kdxproject/kdx/query"
 	"github.com/kdxproject/kdx/render"
@@ -189,9 +188,9 @@ type fleetPrinter struct {
 	o          *getOptions
 	out        *bufio.Writer
 	tw         *render.TableWriter
-	shared     render.Printer   // the table printer of the type printed last
-	sharedKind schema.GroupKind // its type
-	docs       contextDocs      // object formats
+	shared     render.Printer     // the table printer of the type printed last
+	sharedKind schema.GroupKind   // its type
+	docs       render.ContextDocs // object formats
 	// columns aligns the custom columns of every cluster, CONTEXT first.
 	columns *tabwriter.Writer
 	header  bool // the custom columns header was written
@@ -199,9 +198,9 @@ type fleetPrinter struct {
 }
 
 func newFleetPrinter(o *getOptions, out *bufio.Writer) *fleetPrinter {
-	return &fleetPrinter{o: o, out: out, tw: render.NewTableWriter(out), docs: contextDocs{out: out, format: o.format,
-		emptyJSON: `{"apiVersion":"v1","items":[],"kind":"List","metadata":{"resourceVersion":""}}`,
-		emptyYAML: "apiVersion: v1\nitems: []\nkind: List\nmetadata:\n  resourceVersion: \"\""}}
+	return &fleetPrinter{o: o, out: out, tw: render.NewTableWriter(out), docs: render.ContextDocs{Out: out, Format: o.format,
+		EmptyJSON: `{"apiVersion":"v1","items":[],"kind":"List","metadata":{"resourceVersion":""}}`,
+		EmptyYAML: "apiVersion: v1\nitems: []\nkind: List\nmetadata:\n  resourceVersion: \"\""}}
 }
 
 func (p *fleetPrinter) print(c *clusterRead) error {
@@ -251,7 +250,7 @@ func (p *fleetPrinter) tables(c *clusterRead) error {
 }
 
 // objects writes c's output in the fleet's shape of the format
-// (contextDocs): custom columns get a leading CONTEXT column, templates'
+// (render.ContextDocs): custom columns get a leading CONTEXT column, templates'
 // output is written as it is, one context after the other.
 func (p *fleetPrinter) objects(c *clusterRead) error {
 	p.written = true
@@ -262,7 +261,7 @@ func (p *fleetPrinter) objects(c *clusterRead) error {
 		_, err := p.out.Write(c.out.Bytes())
 		return err
 	}
-	p.docs.add(c.context, c.out.Bytes())
+	p.docs.Add(c.context, c.out.Bytes())
 	return nil
 }
 
@@ -294,114 +293,7 @@ func (p *fleetPrinter) close() error {
 		return p.columns.Flush()
 	}
 	if !p.o.human() && p.o.format != render.FormatTemplate {
-		p.docs.close()
+		p.docs.Close()
 	}
 	return nil
-}
-
-// contextDocs writes what a command printed for each context of a fleet in
-// one output of the format: json and yaml, one mapping of context name to
-// what the command prints for that context alone; jsonl, {"context": ...,
-// "object": ...} per line; name, the lines of the context's
-// render.NamePrinter{Context: ...}, "kind/name -n NS --context=CONTEXT"
-// (a line is a kdx argument list). emptyJSON and emptyYAML stand for a
-// context that printed nothing.
-type contextDocs struct {
-	out                  *bufio.Writer
-	format               render.Format
-	emptyJSON, emptyYAML string
-	// yamlDocs says that a context's yaml is documents separated by ---
-	// (export's), each written as {context: ..., object: ...}.
-	yamlDocs bool
-	n        int // contexts added
-	docs     int // yaml documents written (yamlDocs)
-}
-
-func (d *contextDocs) add(context string, body []byte) {
-	defer func() { d.n++ }()
-	body = bytes.TrimRight(body, "\n")
-	keyJSON, _ := json.Marshal(context)
-	key := string(keyJSON)
-	switch d.format {
-	case render.FormatJSON:
-		if d.n == 0 {
-			d.out.WriteString("{\n")
-		} else {
-			d.out.WriteString(",\n")
-		}
-		d.out.WriteString("    " + key + ": ")
-		if len(body) == 0 {
-			body = []byte(d.emptyJSON)
-		}
-		d.out.Write(indentLines(body, "    ", false))
-	case render.FormatYAML:
-		if d.yamlDocs {
-			d.addDocs(key, body)
-			return
-		}
-		d.out.WriteString(key + ":\n")
-		if len(body) == 0 {
-			body = []byte(d.emptyYAML)
-		}
-		d.out.Write(indentLines(body, "  ", true))
-		d.out.WriteByte('\n')
-	case render.FormatJSONL:
-		for _, line := range bytes.Split(body, []byte("\n")) {
-			if len(line) > 0 {
-				fmt.Fprintf(d.out, "{\"context\":%s,\"object\":%s}\n", key, line)
-			}
-		}
-	case render.FormatName: // the lines of a NamePrinter of the context
-		if len(body) > 0 {
-			d.out.Write(body)
-			d.out.WriteByte('\n')
-		}
-	}
-}
-
-// addDocs writes each yaml document of body as {context: key, object: ...}.
-func (d *contextDocs) addDocs(key string, body []byte) {
-	for _, doc := range bytes.Split(append([]byte("\n"), body...), []byte("\n---\n")) {
-		doc = bytes.Trim(doc, "\n")
-		if len(doc) == 0 {
-			continue
-		}
-		if d.docs > 0 {
-			d.out.WriteString("---\n")
-		}
-		d.docs++
-		d.out.WriteString("context: " + key + "\nobject:\n")
-		d.out.Write(indentLines(doc, "  ", true))
-		d.out.WriteByte('\n')
-	}
-}
-
-// close ends the json mapping, or writes an empty yaml one.
-func (d *contextDocs) close() {
-	if d.format == render.FormatYAML && d.n == 0 && !d.yamlDocs {
-		d.out.WriteString("{}\n")
-	}
-	if d.format == render.FormatJSON {
-		if d.n == 0 {
-			d.out.WriteString("{")
-		}
-		d.out.WriteString("\n}\n")
-	}
-}
-
-// indentLines indents every line of b but the first (json: the value
-// follows its key) or every line (yaml); empty lines stay empty.
-func indentLines(b []byte, indent string, first bool) []byte {
-	lines := bytes.Split(b, []byte("\n"))
-	var out bytes.Buffer
-	for i, l := range lines {
-		if i > 0 {
-			out.WriteByte('\n')
-		}
-		if len(l) > 0 && (i > 0 || first) {
-			out.WriteString(indent)
-		}
-		out.Write(l)
-	}
-	return out.Bytes()
 }

@@ -6,7 +6,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/kdxproject/kdx/internal/cli"
 	"io"
 	"os"
 	"strings"
@@ -18,13 +17,13 @@ import (
 	"k8s.io/apimachinery/pkg/runtime"
 
 	"github.com/kdxproject/kdx/discovery"
+	"github.com/kdxproject/kdx/internal/cli"
 	"github.com/kdxproject/kdx/internal/cliutil"
 	"github.com/kdxproject/kdx/query"
 	"github.com/kdxproject/kdx/render"
 	"github.com/kdxproject/kdx/search"
 )
 
-func init() { register(newGrepCommand) }
 
 // grepOptions are the flags and inputs of `kdx grep`.
 type grepOptions struct {

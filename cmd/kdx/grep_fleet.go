@@ -4,8 +4,8 @@ import (
 	"bufio"
 	"bytes"
 	"context"
-	"github.com/kdxproject/kdx/internal/cli"
 
+	"github.com/kdxproject/kdx/internal/cli"
 	"github.com/kdxproject/kdx/internal/cliutil"
 	"github.com/kdxproject/kdx/render"
 )
@@ -30,9 +30,9 @@ func (o *grepOptions) runFleet(ctx context.Context, contexts []string) error {
 		return err
 	}
 	out := bufio.NewWriterSize(o.f.Streams().Out, 64<<10)
-	docs := contextDocs{out: out, format: grepFormat(o.output),
-		emptyJSON: `{"apiVersion":"v1","items":[],"kind":"List","metadata":{"resourceVersion":""}}`,
-		emptyYAML: "apiVersion: v1\nitems: []\nkind: List\nmetadata:\n  resourceVersion: \"\""}
+	docs := render.ContextDocs{Out: out, Format: grepFormat(o.output),
+		EmptyJSON: `{"apiVersion":"v1","items":[],"kind":"List","metadata":{"resourceVersion":""}}`,
+		EmptyYAML: "apiVersion: v1\nitems: []\nkind: List\nmetadata:\n  resourceVersion: \"\""}
 	matched := 0
 	for i, c := range results {
 		if !ok[i] {
@@ -42,7 +42,7 @@ func (o *grepOptions) runFleet(ctx context.Context, contexts []string) error {
 		if o.printer == nil {
 			out.Write(c.out.Bytes())
 		} else {
-			docs.add(contexts[i], c.out.Bytes())
+			docs.Add(contexts[i], c.out.Bytes())
 		}
 		for _, l := range c.res.report.Lines() {
 			cli.ContextError(o.f.Streams().ErrOut, contexts[i], l)
@@ -50,7 +50,7 @@ func (o *grepOptions) runFleet(ctx context.Context, contexts []string) error {
 		failed = failed || c.res.report.Len() > 0
 	}
 	if o.printer != nil {
-		docs.close()
+		docs.Close()
 	}
 	if err := out.Flush(); err != nil {
 		return err

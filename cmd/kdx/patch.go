@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/kdxproject/kdx/internal/cli"
 	"net/http"
 	"os"
 
@@ -15,10 +14,10 @@ import (
 	"sigs.k8s.io/yaml"
 
 	"github.com/kdxproject/kdx/discovery"
+	"github.com/kdxproject/kdx/internal/cli"
 	"github.com/kdxproject/kdx/write"
 )
 
-func init() { register(newPatchCommand) }
 
 // patchTypes maps --type values to patch types.
 var patchTypes = map[string]types.PatchType{

@@ -5,17 +5,16 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/kdxproject/kdx/internal/cli"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
+	"github.com/kdxproject/kdx/internal/cli"
 	"github.com/kdxproject/kdx/query"
 	"github.com/kdxproject/kdx/refs"
 	"github.com/kdxproject/kdx/render"
 )
 
-func init() { register(newRefsCommand) }
 
 // refsOptions are the flags and inputs of `kdx refs`.
 type refsOptions struct {

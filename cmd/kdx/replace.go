@@ -2,15 +2,14 @@ package main
 
 import (
 	"context"
-	"github.com/kdxproject/kdx/internal/cli"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
+	"github.com/kdxproject/kdx/internal/cli"
 	"github.com/kdxproject/kdx/write"
 )
 
-func init() { register(newReplaceCommand) }
 
 // replaceOptions are the flags and inputs of `kdx replace`.
 type replaceOptions struct {

@@ -3,7 +3,6 @@ package main
 import (
 	"flag"
 	"fmt"
-	"github.com/kdxproject/kdx/internal/cli"
 	"regexp"
 	"strings"
 
@@ -11,6 +10,8 @@ import (
 	"github.com/spf13/pflag"
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 	"k8s.io/klog/v2"
+
+	"github.com/kdxproject/kdx/internal/cli"
 )
 
 // NewRootCommand builds the kdx command tree. name is the binary's name:
@@ -53,7 +54,7 @@ and read the same way. Flags for reaching a cluster are kubectl's.`,
 	root.SetFlagErrorFunc(flagError)
 	f.AddFlags(root.PersistentFlags())
 	addKlogFlags(root.PersistentFlags())
-	for _, add := range subcommands {
+	for _, add := range commands {
 		root.AddCommand(add(f))
 	}
 	root.SetHelpCommand(newHelpCommand())
@@ -84,11 +85,27 @@ func renameExamples(cmd *cobra.Command, name string) {
 	}
 }
 
-// subcommands lists the constructors of kdx's commands; each command's file
-// registers itself in init so that adding one touches no other file.
-var subcommands []func(cli.Factory) *cobra.Command
-
-func register(c func(cli.Factory) *cobra.Command) { subcommands = append(subcommands, c) }
+// commands are the constructors of kdx's commands, in the order of its
+// help; adding a command is one line here.
+var commands = []func(cli.Factory) *cobra.Command{
+	newAPIResourcesCommand,
+	newAPIVersionsCommand,
+	newApplyCommand,
+	newCompletionCommand,
+	newCreateCommand,
+	newDeleteCommand,
+	newDescribeCommand,
+	newDiffCommand,
+	newExportCommand,
+	newGetCommand,
+	newGrepCommand,
+	newPatchCommand,
+	newRefsCommand,
+	newReplaceCommand,
+	newTreeCommand,
+	newVersionCommand,
+	newWatchCommand,
+}
 
 func flagError(cmd *cobra.Command, err error) error {
 	return fmt.Errorf("%w (see '%s --help')", err, cmd.CommandPath())

@@ -6,18 +6,17 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/kdxproject/kdx/internal/cli"
 	"time"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
+	"github.com/kdxproject/kdx/internal/cli"
 	"github.com/kdxproject/kdx/query"
 	"github.com/kdxproject/kdx/relate"
 	"github.com/kdxproject/kdx/render"
 )
 
-func init() { register(newTreeCommand) }
 
 // treeOutputs are the -o values of tree: the drawn table, or the nested
 // structure.

@@ -5,18 +5,16 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"github.com/kdxproject/kdx/internal/cli"
 
 	"github.com/spf13/cobra"
 	apiversion "k8s.io/apimachinery/pkg/version"
 
 	"github.com/kdxproject/kdx/dynamicclient"
-
+	"github.com/kdxproject/kdx/internal/cli"
 	"github.com/kdxproject/kdx/internal/version"
 	"github.com/kdxproject/kdx/render"
 )
 
-func init() { register(newVersionCommand) }
 
 // versionOptions are the flags and inputs of `kdx version`.
 type versionOptions struct {

@@ -5,10 +5,10 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"github.com/kdxproject/kdx/internal/cli"
 
 	apiversion "k8s.io/apimachinery/pkg/version"
 
+	"github.com/kdxproject/kdx/internal/cli"
 	"github.com/kdxproject/kdx/internal/cliutil"
 	"github.com/kdxproject/kdx/internal/version"
 	"github.com/kdxproject/kdx/render"
@@ -29,9 +29,9 @@ func (o *versionOptions) runFleet(ctx context.Context, contexts []string) error 
 	out := bufio.NewWriter(o.f.Streams().Out)
 	switch o.output {
 	case "json", "yaml":
-		docs := contextDocs{out: out, format: render.FormatJSON}
+		docs := render.ContextDocs{Out: out, Format: render.FormatJSON}
 		if o.output == "yaml" {
-			docs.format = render.FormatYAML
+			docs.Format = render.FormatYAML
 		}
 		for i, info := range infos {
 			if !ok[i] {
@@ -47,9 +47,9 @@ func (o *versionOptions) runFleet(ctx context.Context, contexts []string) error 
 			if err != nil {
 				return err
 			}
-			docs.add(contexts[i], b.Bytes())
+			docs.Add(contexts[i], b.Bytes())
 		}
-		docs.close()
+		docs.Close()
 	default:
 		fmt.Fprintf(out, "Client Version: %s\n", version.Get().GitVersion)
 		tw := render.NewTableWriter(out)

@@ -2,9 +2,9 @@ package main
 
 import (
 	"context"
-	"github.com/kdxproject/kdx/internal/cli"
 
 	"github.com/kdxproject/kdx/discovery"
+	"github.com/kdxproject/kdx/internal/cli"
 	"github.com/kdxproject/kdx/query"
 )
 

@@ -2,13 +2,13 @@ package cli
 
 import (
 	"context"
-	"golang.org/x/term"
 	"io"
 	"os"
 	"sort"
 	"strings"
 
 	"github.com/spf13/cobra"
+	"golang.org/x/term"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/kdxproject/kdx/dynamicclient"
