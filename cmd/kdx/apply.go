@@ -11,7 +11,6 @@ import (
 	"github.com/kdxproject/kdx/write"
 )
 
-
 // applyOptions are the flags and inputs of `kdx apply`.
 type applyOptions struct {
 	cli.FileWrite

@@ -8,7 +8,6 @@ import (
 	"github.com/kdxproject/kdx/internal/cli"
 )
 
-
 func newCompletionCommand(f cli.Factory) *cobra.Command {
 	return &cobra.Command{
 		Use:   "completion bash|zsh|fish|powershell",

@@ -10,7 +10,6 @@ import (
 	"github.com/kdxproject/kdx/write"
 )
 
-
 // createOptions are the flags and inputs of `kdx create`.
 type createOptions struct {
 	cli.FileWrite

@@ -21,7 +21,6 @@ import (
 	"github.com/kdxproject/kdx/write"
 )
 
-
 // deleteOptions are the flags and inputs of `kdx delete`.
 type deleteOptions struct {
 	cli.FileWrite

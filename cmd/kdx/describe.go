@@ -19,7 +19,6 @@ import (
 	"github.com/kdxproject/kdx/render"
 )
 
-
 // describeOptions are the flags and inputs of `kdx describe`.
 type describeOptions struct {
 	f cli.Factory

@@ -22,7 +22,6 @@ import (
 	"github.com/kdxproject/kdx/write"
 )
 
-
 // diffFound is diff's answer when there are differences, as diff(1)'s
 // and kubectl diff's 1; any failure exits 2 (cli.UnixTool).
 const diffFound cliutil.Outcome = 1

@@ -13,7 +13,6 @@ import (
 	"github.com/kdxproject/kdx/internal/cli"
 )
 
-
 // exportOptions are the flags and inputs of `kdx export`.
 type exportOptions struct {
 	f cli.Factory

@@ -14,7 +14,6 @@ import (
 	"github.com/kdxproject/kdx/render"
 )
 
-
 // getOptions are the flags and inputs of `kdx get`.
 type getOptions struct {
 	f cli.Factory

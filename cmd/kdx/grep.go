@@ -24,7 +24,6 @@ import (
 	"github.com/kdxproject/kdx/search"
 )
 
-
 // grepOptions are the flags and inputs of `kdx grep`.
 type grepOptions struct {
 	f cli.Factory

@@ -18,7 +18,6 @@ import (
 	"github.com/kdxproject/kdx/write"
 )
 
-
 // patchTypes maps --type values to patch types.
 var patchTypes = map[string]types.PatchType{
 	"strategic": types.StrategicMergePatchType,

@@ -15,7 +15,6 @@ import (
 	"github.com/kdxproject/kdx/render"
 )
 
-
 // refsOptions are the flags and inputs of `kdx refs`.
 type refsOptions struct {
 	f cli.Factory

@@ -10,7 +10,6 @@ import (
 	"github.com/kdxproject/kdx/write"
 )
 
-
 // replaceOptions are the flags and inputs of `kdx replace`.
 type replaceOptions struct {
 	cli.FileWrite

@@ -12,6 +12,9 @@ import (
 	"k8s.io/klog/v2"
 
 	"github.com/kdxproject/kdx/internal/cli"
+	"github.com/kdxproject/kdx/internal/cli/apiresources"
+	"github.com/kdxproject/kdx/internal/cli/apiversions"
+	"github.com/kdxproject/kdx/internal/cli/version"
 )
 
 // NewRootCommand builds the kdx command tree. name is the binary's name:
@@ -88,8 +91,8 @@ func renameExamples(cmd *cobra.Command, name string) {
 // commands are the constructors of kdx's commands, in the order of its
 // help; adding a command is one line here.
 var commands = []func(cli.Factory) *cobra.Command{
-	newAPIResourcesCommand,
-	newAPIVersionsCommand,
+	apiresources.NewCmd,
+	apiversions.NewCmd,
 	newApplyCommand,
 	newCompletionCommand,
 	newCreateCommand,
@@ -103,7 +106,7 @@ var commands = []func(cli.Factory) *cobra.Command{
 	newRefsCommand,
 	newReplaceCommand,
 	newTreeCommand,
-	newVersionCommand,
+	version.NewCmd,
 	newWatchCommand,
 }
 

@@ -17,7 +17,6 @@ import (
 	"github.com/kdxproject/kdx/render"
 )
 
-
 // treeOutputs are the -o values of tree: the drawn table, or the nested
 // structure.
 var treeOutputs = render.Outputs{"", "json", "yaml"}

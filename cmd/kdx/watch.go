@@ -18,7 +18,6 @@ import (
 	"github.com/kdxproject/kdx/render"
 )
 
-
 // watchOptions are the flags and inputs of `kdx watch`.
 type watchOptions struct {
 	f cli.Factory
