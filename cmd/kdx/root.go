@@ -14,6 +14,13 @@ import (
 	"github.com/kdxproject/kdx/internal/cli"
 	"github.com/kdxproject/kdx/internal/cli/apiresources"
 	"github.com/kdxproject/kdx/internal/cli/apiversions"
+	"github.com/kdxproject/kdx/internal/cli/apply"
+	"github.com/kdxproject/kdx/internal/cli/create"
+	"github.com/kdxproject/kdx/internal/cli/delete"
+	"github.com/kdxproject/kdx/internal/cli/describe"
+	"github.com/kdxproject/kdx/internal/cli/patch"
+	"github.com/kdxproject/kdx/internal/cli/refs"
+	"github.com/kdxproject/kdx/internal/cli/replace"
 	"github.com/kdxproject/kdx/internal/cli/version"
 )
 
@@ -93,18 +100,18 @@ func renameExamples(cmd *cobra.Command, name string) {
 var commands = []func(cli.Factory) *cobra.Command{
 	apiresources.NewCmd,
 	apiversions.NewCmd,
-	newApplyCommand,
+	apply.NewCmd,
 	newCompletionCommand,
-	newCreateCommand,
-	newDeleteCommand,
-	newDescribeCommand,
+	create.NewCmd,
+	delete.NewCmd,
+	describe.NewCmd,
 	newDiffCommand,
 	newExportCommand,
 	newGetCommand,
 	newGrepCommand,
-	newPatchCommand,
-	newRefsCommand,
-	newReplaceCommand,
+	patch.NewCmd,
+	refs.NewCmd,
+	replace.NewCmd,
 	newTreeCommand,
 	version.NewCmd,
 	newWatchCommand,

@@ -1,4 +1,4 @@
-package main
+package refs
 
 import (
 	"bufio"
@@ -34,7 +34,7 @@ type refsOptions struct {
 // refsOutputs are the formats of -o.
 var refsOutputs = render.Outputs{"json", "jsonl", "yaml"}
 
-func newRefsCommand(f cli.Factory) *cobra.Command {
+func NewCmd(f cli.Factory) *cobra.Command {
 	o := &refsOptions{f: f, concurrency: query.DefaultConcurrency, chunkSize: 500}
 	cmd := &cobra.Command{
 		Use:   "refs (TYPE/NAME | TYPE NAME) [flags]",

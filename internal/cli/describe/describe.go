@@ -1,4 +1,4 @@
-package main
+package describe
 
 import (
 	"bufio"
@@ -33,7 +33,7 @@ type describeOptions struct {
 	args []string
 }
 
-func newDescribeCommand(f cli.Factory) *cobra.Command {
+func NewCmd(f cli.Factory) *cobra.Command {
 	o := &describeOptions{f: f, showEvents: true, chunkSize: 500, concurrency: query.DefaultConcurrency}
 	cmd := &cobra.Command{
 		Use:   "describe (TYPE[.VERSION][.GROUP] [NAME... | -l label] | TYPE[.VERSION][.GROUP]/NAME ...) [flags]",

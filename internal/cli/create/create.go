@@ -1,4 +1,4 @@
-package main
+package create
 
 import (
 	"context"
@@ -20,7 +20,7 @@ func newCreateOptions(f cli.Factory) *createOptions {
 	return &createOptions{FileWrite: cli.FileWrite{F: f}}
 }
 
-func newCreateCommand(f cli.Factory) *cobra.Command {
+func NewCmd(f cli.Factory) *cobra.Command {
 	o := newCreateOptions(f)
 	cmd := &cobra.Command{
 		Use:   "create -f FILENAME",
@@ -56,4 +56,12 @@ func (o *createOptions) Complete(cmd *cobra.Command, _ []string) error {
 // Run creates every object.
 func (o *createOptions) Run(ctx context.Context) error {
 	return o.RunFiles(ctx, "create", func(w *write.Writer) write.Op { return w.Create }, false)
+}
+
+// Factory and WithFactory run the verb once per context of a list (cli.FleetWriter).
+func (o *createOptions) Factory() cli.Factory { return o.F }
+func (o *createOptions) WithFactory(f cli.Factory) cli.Runner {
+	c := *o
+	c.F = f
+	return &c
 }

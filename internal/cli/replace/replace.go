@@ -1,4 +1,4 @@
-package main
+package replace
 
 import (
 	"context"
@@ -21,7 +21,7 @@ func newReplaceOptions(f cli.Factory) *replaceOptions {
 	return &replaceOptions{FileWrite: cli.FileWrite{F: f}}
 }
 
-func newReplaceCommand(f cli.Factory) *cobra.Command {
+func NewCmd(f cli.Factory) *cobra.Command {
 	o := newReplaceOptions(f)
 	cmd := &cobra.Command{
 		Use:   "replace -f FILENAME",
@@ -69,4 +69,12 @@ func (o *replaceOptions) Validate() error {
 // Run replaces every object.
 func (o *replaceOptions) Run(ctx context.Context) error {
 	return o.RunFiles(ctx, "replace", func(w *write.Writer) write.Op { return w.Replace }, false)
+}
+
+// Factory and WithFactory run the verb once per context of a list (cli.FleetWriter).
+func (o *replaceOptions) Factory() cli.Factory { return o.F }
+func (o *replaceOptions) WithFactory(f cli.Factory) cli.Runner {
+	c := *o
+	c.F = f
+	return &c
 }

@@ -1,4 +1,4 @@
-package main
+package patch
 
 import (
 	"context"
@@ -13,7 +13,6 @@ import (
 	"k8s.io/apimachinery/pkg/types"
 	"sigs.k8s.io/yaml"
 
-	"github.com/kdxproject/kdx/discovery"
 	"github.com/kdxproject/kdx/internal/cli"
 	"github.com/kdxproject/kdx/write"
 )
@@ -50,7 +49,7 @@ func newPatchOptions(f cli.Factory) *patchOptions {
 	return &patchOptions{f: f, typ: "strategic"}
 }
 
-func newPatchCommand(f cli.Factory) *cobra.Command {
+func NewCmd(f cli.Factory) *cobra.Command {
 	o := newPatchOptions(f)
 	cmd := &cobra.Command{
 		Use:   "patch TYPE NAME | TYPE/NAME (-p PATCH | --patch-file FILE)",
@@ -150,7 +149,7 @@ func (o *patchOptions) Run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	tasks, err := namedTasks(targets, env.Namespace)
+	tasks, err := write.NamedTasks(targets, env.Namespace)
 	if err != nil {
 		return err
 	}
@@ -178,20 +177,10 @@ func unsupportedMediaType(err error) bool {
 	return errors.As(err, &status) && status.Status().Code == http.StatusUnsupportedMediaType
 }
 
-// namedTasks turns resolved arguments into one task per name.
-func namedTasks(targets []discovery.Target, namespace string) ([]write.Task, error) {
-	var tasks []write.Task
-	for _, t := range targets {
-		if len(t.Names) == 0 {
-			return nil, fmt.Errorf("an object name is required: TYPE NAME or TYPE/NAME (%s given without a name)", t.Resource.QualifiedName())
-		}
-		for _, name := range t.Names {
-			ref := write.Ref{Mapping: t.Mapping, Name: name}
-			if t.Namespaced {
-				ref.Namespace = namespace
-			}
-			tasks = append(tasks, write.Task{Ref: ref})
-		}
-	}
-	return tasks, nil
+// Factory and WithFactory run the verb once per context of a list (cli.FleetWriter).
+func (o *patchOptions) Factory() cli.Factory { return o.f }
+func (o *patchOptions) WithFactory(f cli.Factory) cli.Runner {
+	c := *o
+	c.f = f
+	return &c
 }

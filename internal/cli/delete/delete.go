@@ -1,4 +1,4 @@
-package main
+package delete
 
 import (
 	"context"
@@ -48,7 +48,7 @@ func newDeleteOptions(f cli.Factory) *deleteOptions {
 	return &deleteOptions{FileWrite: cli.FileWrite{F: f}, cascade: "background", gracePeriod: -1, wait: true}
 }
 
-func newDeleteCommand(f cli.Factory) *cobra.Command {
+func NewCmd(f cli.Factory) *cobra.Command {
 	o := newDeleteOptions(f)
 	cmd := &cobra.Command{
 		Use:   "delete (-f FILENAME | TYPE [NAME...] | TYPE/NAME... | TYPE -l SELECTOR | TYPE --all)",
@@ -232,7 +232,7 @@ func (o *deleteOptions) runArgs(ctx context.Context, op func(*write.Writer) writ
 // that could not be listed go to listed, and the others are deleted.
 func (o *deleteOptions) tasks(ctx context.Context, env *cli.WriteEnv, targets []discovery.Target, listed *query.Report) ([]write.Task, error) {
 	if !o.bySelector() {
-		return namedTasks(targets, env.Namespace)
+		return write.NamedTasks(targets, env.Namespace)
 	}
 	for _, t := range targets {
 		if len(t.Names) > 0 {
@@ -287,4 +287,21 @@ const deleteListChunk = 500
 // -l, --field-selector, --where or --all.
 func (o *deleteOptions) bySelector() bool {
 	return o.labelSelector != "" || o.fieldSelector != "" || o.where.On() || o.all
+}
+
+// Factory and WithFactory run the verb once per context of a list (cli.FleetWriter).
+func (o *deleteOptions) Factory() cli.Factory { return o.F }
+func (o *deleteOptions) WithFactory(f cli.Factory) cli.Runner {
+	c := *o
+	c.F = f
+	return &c
+}
+
+// ConfirmFleet: deleting by selector or --all over several contexts is
+// done only with --yes.
+func (o *deleteOptions) ConfirmFleet() error {
+	if o.bySelector() && !o.yes {
+		return errors.New("delete by -l, --field-selector, --where or --all over several contexts needs --yes")
+	}
+	return nil
 }

@@ -1,4 +1,4 @@
-package main
+package apply
 
 import (
 	"context"
@@ -24,7 +24,7 @@ func newApplyOptions(f cli.Factory) *applyOptions {
 	return &applyOptions{FileWrite: cli.FileWrite{F: f}, serverSide: true}
 }
 
-func newApplyCommand(f cli.Factory) *cobra.Command {
+func NewCmd(f cli.Factory) *cobra.Command {
 	o := newApplyOptions(f)
 	cmd := &cobra.Command{
 		Use:   "apply -f FILENAME",
@@ -83,4 +83,12 @@ func (o *applyOptions) Validate() error {
 // Run applies every object.
 func (o *applyOptions) Run(ctx context.Context) error {
 	return o.RunFiles(ctx, "apply", func(w *write.Writer) write.Op { return w.Apply }, false)
+}
+
+// Factory and WithFactory run the verb once per context of a list (cli.FleetWriter).
+func (o *applyOptions) Factory() cli.Factory { return o.F }
+func (o *applyOptions) WithFactory(f cli.Factory) cli.Runner {
+	c := *o
+	c.F = f
+	return &c
 }
