@@ -18,9 +18,11 @@ import (
 	"github.com/kdxproject/kdx/internal/cli/create"
 	"github.com/kdxproject/kdx/internal/cli/delete"
 	"github.com/kdxproject/kdx/internal/cli/describe"
+	"github.com/kdxproject/kdx/internal/cli/grep"
 	"github.com/kdxproject/kdx/internal/cli/patch"
 	"github.com/kdxproject/kdx/internal/cli/refs"
 	"github.com/kdxproject/kdx/internal/cli/replace"
+	"github.com/kdxproject/kdx/internal/cli/tree"
 	"github.com/kdxproject/kdx/internal/cli/version"
 )
 
@@ -108,11 +110,11 @@ var commands = []func(cli.Factory) *cobra.Command{
 	newDiffCommand,
 	newExportCommand,
 	newGetCommand,
-	newGrepCommand,
+	grep.NewCmd,
 	patch.NewCmd,
 	refs.NewCmd,
 	replace.NewCmd,
-	newTreeCommand,
+	tree.NewCmd,
 	version.NewCmd,
 	newWatchCommand,
 }
