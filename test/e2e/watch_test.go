@@ -257,10 +257,6 @@ func (p *watchProc) interrupt(t *testing.T) int {
 	return p.cmd.ProcessState.ExitCode()
 }
 
-// interruptedExitCode is kubectl's exit code when a watch is interrupted
-// (SIGINT), kdx's too.
-const interruptedExitCode = 1
-
 func TestWatchSingleKindBuiltIn(t *testing.T) {
 	t.Parallel()
 	env := testenv.Require(t)
@@ -322,8 +318,8 @@ func TestWatchMultiKindTable(t *testing.T) {
 	// The watch ends once its rows are seen: SIGINT, kubectl's exit code,
 	// the output flushed. (An exit 0 at --timeout is TestWhereWatch's get -w
 	// and TestGetFleet's watch json.)
-	if code := p.interrupt(t); code != interruptedExitCode {
-		t.Errorf("exit code after SIGINT = %d, want kubectl's %d\nstderr:\n%s", code, interruptedExitCode, p.errText())
+	if code := p.interrupt(t); code != cli.InterruptedExitCode {
+		t.Errorf("exit code after SIGINT = %d, want kubectl's %d\nstderr:\n%s", code, cli.InterruptedExitCode, p.errText())
 	}
 	out := p.output()
 	for _, want := range []string{"EVENT", "COLOR", "DATA"} {
@@ -643,7 +639,7 @@ subjects:
 		interrupt bool
 	}{
 		{"reported", []string{"--timeout", "5s"}, 1, false},
-		{"ignore-forbidden", []string{"--ignore-forbidden"}, interruptedExitCode, true},
+		{"ignore-forbidden", []string{"--ignore-forbidden"}, cli.InterruptedExitCode, true},
 		{"ignore-forbidden at timeout", []string{"--ignore-forbidden", "--timeout", "5s"}, 0, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
