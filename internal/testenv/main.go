@@ -59,6 +59,10 @@ func runMain(m *testing.M, opts Options) int {
 		return m.Run()
 	}
 	defer removeKdxBinary()
+	if opts.BuildKdx {
+		// A failed build fails the tests that run kdx, in KdxBinary.
+		kdxBuild.once.Do(buildKdx)
+	}
 	ctx, stopSignals := watchSignals()
 	defer stopSignals()
 	shared.mu.Lock()

@@ -22,8 +22,9 @@ import (
 // update rewrites golden files: go test ./test/e2e/ -update.
 var update = flag.Bool("update", false, "rewrite golden files under testdata/")
 
-// TestMain starts one control plane for every end-to-end test of the package.
-// There is one TestMain per package: add tests, not another TestMain.
+// TestMain builds kdx and sets up the control plane every end-to-end test
+// of the package shares, started when a test first asks for it. There is
+// one TestMain per package: add tests, not another TestMain.
 func TestMain(m *testing.M) {
-	testenv.Main(m, testenv.Options{})
+	testenv.Main(m, testenv.Options{BuildKdx: true})
 }
