@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -122,6 +123,23 @@ func cutOutput(s string) string {
 	return s
 }
 
+// openWhenRead opens the FIFO path for writing once a reader has it open
+// (before, such an open fails with ENXIO), and returns it: the reader then
+// blocks reading it until it is written or closed. It fails t after a
+// minute.
+func openWhenRead(t *testing.T, path string) *os.File {
+	t.Helper()
+	for deadline := time.Now().Add(time.Minute); ; time.Sleep(10 * time.Millisecond) {
+		f, err := os.OpenFile(path, os.O_WRONLY|syscall.O_NONBLOCK, 0)
+		if err == nil {
+			return f
+		}
+		if !errors.Is(err, syscall.ENXIO) || time.Now().After(deadline) {
+			t.Fatalf("no reader of %s: %v", path, err)
+		}
+	}
+}
+
 // settle gives kdx the time to start and block on its input.
 func settle() { time.Sleep(time.Second) }
 
@@ -166,7 +184,11 @@ func TestSecondSignalExits(t *testing.T) {
 		t.Skipf("no FIFO: %v", err)
 	}
 	r := startHostile(t, "", nil, "apply", "-f", fifo)
-	settle()
+	// Not a fixed settle(): a race-built kdx on a busy machine may take
+	// longer than a second to set up its signal handling, and a signal
+	// before that kills it (exit -1). Once it reads the FIFO it has.
+	w := openWhenRead(t, fifo)
+	defer w.Close()
 	r.signal(t, syscall.SIGSTOP)
 	r.signal(t, syscall.SIGINT)
 	r.signal(t, syscall.SIGTERM)
