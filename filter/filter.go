@@ -98,13 +98,19 @@ func compile(env *cel.Env, text string) (expr, error) {
 type CompileError struct {
 	Expr   string
 	Detail string // cel-go's message: "ERROR: <input>:1:5: ..." and caret lines
+	// Flag is the flag the expression was given with; "" is --where.
+	Flag string
 }
 
 // Error is one line naming the expression and the position, then the
 // caret lines cel-go gives.
 func (e *CompileError) Error() string {
 	detail := strings.ReplaceAll(e.Detail, "ERROR: <input>:", "")
-	return fmt.Sprintf("invalid --where %q: %s", e.Expr, detail)
+	flag := e.Flag
+	if flag == "" {
+		flag = "--where"
+	}
+	return fmt.Sprintf("invalid %s %q: %s", flag, e.Expr, detail)
 }
 
 // Len is the number of expressions.
