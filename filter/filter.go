@@ -143,6 +143,23 @@ func (f *Filter) Match(obj map[string]any) bool {
 	return true
 }
 
+// Eval reports whether obj matches every expression, as Match does, but
+// returns an evaluation error (other than a missing field, which is no
+// match) instead of counting it.
+func (f *Filter) Eval(obj map[string]any) (bool, error) {
+	vars := map[string]any{"object": obj, "now": types.Timestamp{Time: f.now}}
+	for _, e := range f.exprs {
+		ok, err := e.eval(vars)
+		if err != nil {
+			return false, fmt.Errorf("%w (in %s)", err, e.text)
+		}
+		if !ok {
+			return false, nil
+		}
+	}
+	return true, nil
+}
+
 // eval evaluates e; a missing field is false, not an error.
 func (e expr) eval(vars map[string]any) (bool, error) {
 	out, _, err := e.prog.Eval(vars)

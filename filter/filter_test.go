@@ -294,3 +294,20 @@ func TestCompileErrorNamesItsFlag(t *testing.T) {
 		t.Errorf("error %q does not name --for", err)
 	}
 }
+
+func TestEvalReturnsErrors(t *testing.T) {
+	f, err := Compile([]string{`object.spec.replicas / 0 > 1`}, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ok, err := f.Eval(deployment()); ok || err == nil || !strings.Contains(err.Error(), "division by zero") {
+		t.Errorf("Eval = %v, %v; want false and the division by zero", ok, err)
+	}
+	if n, _ := f.Failures(); n != 0 {
+		t.Errorf("Eval counted %d failures, want none", n)
+	}
+	f, _ = Compile([]string{`object.status.nothere == 1`}, now)
+	if ok, err := f.Eval(deployment()); ok || err != nil {
+		t.Errorf("Eval of a missing field = %v, %v; want false, nil", ok, err)
+	}
+}
