@@ -136,7 +136,9 @@ func conditions(conds ...string) map[string]any {
 // unstructuredObj wraps a map as an object.
 type unstructuredObj struct{ u unstructured.Unstructured }
 
-func newObj(m map[string]any) *unstructured.Unstructured { return &unstructured.Unstructured{Object: m} }
+func newObj(m map[string]any) *unstructured.Unstructured {
+	return &unstructured.Unstructured{Object: m}
+}
 
 // syncWriter is a buffer written from the wait's goroutine.
 type syncWriter struct {
