@@ -22,6 +22,7 @@ import (
 	"github.com/kdxproject/kdx/internal/cli/refs"
 	"github.com/kdxproject/kdx/internal/cli/replace"
 	"github.com/kdxproject/kdx/internal/cli/version"
+	"github.com/kdxproject/kdx/internal/cli/wait"
 )
 
 // NewRootCommand builds the kdx command tree. name is the binary's name:
@@ -114,6 +115,7 @@ var commands = []func(cli.Factory) *cobra.Command{
 	replace.NewCmd,
 	newTreeCommand,
 	version.NewCmd,
+	wait.NewCmd,
 	newWatchCommand,
 }
 

@@ -1,0 +1,315 @@
+// Package wait is `kdx wait`: wait until objects meet a condition, on one
+// cluster or a fleet, through the engine of package wait.
+package wait
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+	"k8s.io/cli-runtime/pkg/genericiooptions"
+
+	"github.com/kdxproject/kdx/discovery"
+	"github.com/kdxproject/kdx/dynamicclient"
+	"github.com/kdxproject/kdx/internal/cli"
+	"github.com/kdxproject/kdx/internal/cliutil"
+	"github.com/kdxproject/kdx/query"
+	kwait "github.com/kdxproject/kdx/wait"
+)
+
+// week is how long a negative --timeout waits, as kubectl's.
+const week = 168 * time.Hour
+
+// options are the flags and inputs of `kdx wait`.
+type options struct {
+	f             cli.Factory
+	fors          []string
+	timeout       time.Duration
+	labelSelector string
+	fieldSelector string
+	all           bool
+	allNamespaces bool
+
+	// Set by Complete.
+	args []string
+	cond *kwait.Condition
+	// reach resolves the arguments on one cluster and gives its watcher
+	// (the unit tests give fakes).
+	reach func(ctx context.Context, f cli.Factory, args []string, allNamespaces bool) (*clusterWait, error)
+}
+
+// clusterWait is what one cluster waits on, and through what.
+type clusterWait struct {
+	targets   []discovery.Target
+	namespace string
+	watcher   kwait.Watcher
+}
+
+// NewCmd is `kdx wait`.
+func NewCmd(f cli.Factory) *cobra.Command {
+	o := &options{f: f, timeout: 30 * time.Second, reach: reachCluster}
+	cmd := &cobra.Command{
+		Use:   "wait (TYPE/NAME... | TYPE NAME... | TYPE -l SELECTOR | TYPE --all) --for CONDITION",
+		Short: "Wait until objects meet a condition: kubectl's forms, or a CEL expression",
+		Long: `Wait until every object named, or selected, meets a condition, watching the
+server (no polling; a dropped connection or a restarted API server resumes the
+watch). A line is printed as each object meets it; when --timeout ends the
+wait, every object still waited on is named, with what was seen of it.
+
+--for takes kubectl's forms: create, delete, condition=NAME[=VALUE] (VALUE
+true by default, compared ignoring case), jsonpath='{PATH}'[=VALUE]; or a CEL
+expression over the object, bound as 'object', compiled before any request as
+--where is. Several --for must all hold.
+
+With several contexts (--context a,b, a glob or --all-contexts), every
+matching object of every context is waited on at the same time; each line
+names its context, and a context that fails is named and makes the exit code 1.`,
+		Example: `  # Wait for a deployment to be available, as kubectl does
+  kdx wait deployment/web --for condition=Available
+
+  # Wait for a pod's phase, and for a namespace to be gone
+  kdx wait pod/busybox --for jsonpath='{.status.phase}'=Running
+  kdx wait namespace/old --for delete --timeout 2m
+
+  # Wait for an expression over several fields of every gadget labelled team=blue
+  kdx wait gadgets -l team=blue --for 'object.status.phase == "Ready" && object.status.replicas >= 2'
+
+  # Wait for every node of three clusters to be Ready
+  kdx wait nodes --all --for condition=Ready --context prod-a,prod-b,prod-c`,
+		ValidArgsFunction: cli.CompleteObjects(f),
+		RunE:              cli.RunE(o),
+	}
+	o.AddFlags(cmd.Flags())
+	return cmd
+}
+
+// AddFlags adds wait's flags.
+func (o *options) AddFlags(fs *pflag.FlagSet) {
+	fs.StringArrayVar(&o.fors, "for", nil, `the condition: create, delete, condition=NAME[=VALUE], jsonpath='{PATH}'[=VALUE], or a CEL expression over object, e.g. 'object.status.phase == "Running"' (repeatable, all must hold)`)
+	fs.DurationVar(&o.timeout, "timeout", o.timeout, "how long to wait; 0 checks once and does not wait, a negative value waits a week")
+	fs.StringVarP(&o.labelSelector, "selector", "l", "", "wait on the objects matching this label selector")
+	fs.StringVar(&o.fieldSelector, "field-selector", "", "wait on the objects matching this field selector")
+	fs.BoolVar(&o.all, "all", false, "wait on every object of the types given, in the namespace")
+	fs.BoolVarP(&o.allNamespaces, "all-namespaces", "A", false, "with -l, --field-selector or --all, in every namespace")
+}
+
+// Complete compiles the condition, before any request.
+func (o *options) Complete(_ *cobra.Command, args []string) error {
+	o.args = args
+	var err error
+	o.cond, err = kwait.Parse(o.fors, time.Now())
+	return err
+}
+
+// Validate checks what is waited on, as kubectl does.
+func (o *options) Validate() error {
+	if len(o.args) == 0 {
+		return errors.New("you must name what to wait on: TYPE/NAME, TYPE NAME..., or TYPE with -l SELECTOR, --field-selector or --all")
+	}
+	selected := o.all || o.labelSelector != "" || o.fieldSelector != ""
+	switch named := len(o.args) > 1 || strings.Contains(o.args[0], "/"); {
+	case named && selected:
+		return errors.New("names cannot be given with -l, --field-selector or --all: wait on TYPE/NAME, or on TYPE -l SELECTOR")
+	case named && o.allNamespaces:
+		return errors.New("-A waits on the objects of -l, --field-selector or --all in every namespace, not on names: use -n NAMESPACE")
+	case !named && !selected:
+		return errors.New("resource(s) were provided, but no name was specified: name objects (TYPE/NAME), or select them with -l, --field-selector or --all")
+	}
+	return nil
+}
+
+// Run waits on the cluster, or on every cluster of the fleet.
+func (o *options) Run(ctx context.Context) error {
+	once := o.timeout == 0
+	if !once {
+		timeout := o.timeout
+		if timeout < 0 {
+			timeout = week
+		}
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, timeout)
+		defer cancel()
+	}
+	contexts, fleet, err := o.f.Fleet()
+	if err != nil {
+		return err
+	}
+	if fleet {
+		return o.runFleet(ctx, contexts, once)
+	}
+	streams := o.f.Streams()
+	res, err := o.waitOn(ctx, o.f, once, streams.Out, streams.ErrOut)
+	if err != nil {
+		return err
+	}
+	lines, ok := o.report(ctx, res)
+	for _, l := range lines {
+		fmt.Fprintf(streams.ErrOut, "error: %s\n", l)
+	}
+	if !ok {
+		return &cliutil.ExitError{Code: 1}
+	}
+	return nil
+}
+
+// waitOn resolves the arguments on the cluster of f and waits there,
+// writing a line to out as each object meets the condition, and the
+// watch's warnings to errOut.
+func (o *options) waitOn(ctx context.Context, f cli.Factory, once bool, out, errOut io.Writer) (*kwait.Result, error) {
+	cw, err := o.reach(ctx, f, o.args, o.allNamespaces)
+	if err != nil {
+		return nil, err
+	}
+	req := kwait.Request{Targets: cw.targets, Namespace: cw.namespace, LabelSelector: o.labelSelector, FieldSelector: o.fieldSelector,
+		Condition: o.cond, Once: once, Out: out, Notify: func(n dynamicclient.Notice) {
+			if n.Kind != dynamicclient.NoticeStopped { // a stopped watch is its objects' failure
+				fmt.Fprintf(errOut, "Warning: %s\n", n)
+			}
+		}}
+	res, err := kwait.Run(ctx, cw.watcher, req)
+	if err != nil {
+		return nil, err
+	}
+	if ctx.Err() != nil && !errors.Is(ctx.Err(), context.DeadlineExceeded) {
+		return nil, ctx.Err() // interrupted
+	}
+	return res, nil
+}
+
+// report is what a wait came to: its error lines (without "error: "),
+// and whether everything asked was met.
+func (o *options) report(ctx context.Context, res *kwait.Result) ([]string, bool) {
+	var lines []string
+	for _, f := range res.Failures {
+		msg := cliutil.Message(f.Err)
+		if !strings.Contains(msg, f.Name) {
+			msg = f.String() + ": " + msg
+		}
+		lines = append(lines, cli.OneLine(msg))
+	}
+	if res.NoMatch && !o.cond.Delete {
+		lines = append(lines, kwait.ErrNoMatch.Error())
+	}
+	if len(res.Pending) > 0 && ctx.Err() != nil {
+		lines = append(lines, kwait.TimeoutLines(res.Pending, o.allNamespaces)...)
+	}
+	return lines, res.OK(o.cond)
+}
+
+// runFleet waits on every context at the same time (a wait holds its
+// cluster until the end: a bound would leave the last ones unwatched),
+// each line of stdout prefixed with "CONTEXT: ", each warning naming its
+// context; what each context came to is written in context order once it
+// and those before it are done.
+func (o *options) runFleet(ctx context.Context, contexts []string, once bool) error {
+	streams := o.f.Streams()
+	var mu sync.Mutex // stdout and stderr lines of every cluster
+	failed := false
+	type result struct {
+		res *kwait.Result
+		err error
+	}
+	err := query.Ordered(ctx, len(contexts), len(contexts), func(ctx context.Context, i int) result {
+		name := contexts[i]
+		out := &linePrefix{w: streams.Out, prefix: name + ": ", mu: &mu}
+		errOut := &liveLog{w: streams.ErrOut, context: name, mu: &mu}
+		f := o.f.ForContext(name).WithStreams(genericiooptions.IOStreams{In: streams.In, Out: out, ErrOut: errOut})
+		res, err := o.waitOn(ctx, f, once, out, errOut)
+		return result{res, err}
+	}, func(i int, r result) error {
+		mu.Lock()
+		defer mu.Unlock()
+		if r.err != nil {
+			failed = true
+			cli.ContextError(streams.ErrOut, contexts[i], cliutil.Message(r.err))
+			return nil
+		}
+		lines, ok := o.report(ctx, r.res)
+		for _, l := range lines {
+			cli.ContextError(streams.ErrOut, contexts[i], l)
+		}
+		failed = failed || !ok
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	if ctx.Err() != nil && !errors.Is(ctx.Err(), context.DeadlineExceeded) {
+		return ctx.Err()
+	}
+	if failed {
+		return &cliutil.ExitError{Code: 1}
+	}
+	return nil
+}
+
+// reachCluster resolves args on the cluster of f, and gives its dynamic
+// client to watch them.
+func reachCluster(ctx context.Context, f cli.Factory, args []string, allNamespaces bool) (*clusterWait, error) {
+	cfg, err := f.Config()
+	if err != nil {
+		return nil, err
+	}
+	r, err := f.Resolver(ctx)
+	if err != nil {
+		return nil, err
+	}
+	targets, err := r.ResolveArgs(ctx, args)
+	if err != nil {
+		return nil, err
+	}
+	c, err := f.Cluster()
+	if err != nil {
+		return nil, err
+	}
+	client, err := c.Client()
+	if err != nil {
+		return nil, err
+	}
+	ns := cfg.Namespace
+	if allNamespaces {
+		ns = ""
+	}
+	return &clusterWait{targets: targets, namespace: ns, watcher: client}, nil
+}
+
+// linePrefix writes each write, a whole line, with prefix before it.
+type linePrefix struct {
+	w      io.Writer
+	prefix string
+	mu     *sync.Mutex
+}
+
+func (l *linePrefix) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if _, err := io.WriteString(l.w, l.prefix+string(p)); err != nil {
+		return 0, err
+	}
+	return len(p), nil
+}
+
+// liveLog writes a cluster's warnings as they come, each line naming the
+// context (`Warning: context "a": ...`), as cli.ClusterLog words them.
+type liveLog struct {
+	w       io.Writer
+	context string
+	mu      *sync.Mutex
+	log     cli.ClusterLog
+}
+
+func (l *liveLog) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	n, err := l.log.Write(p)
+	if b := l.log.Bytes(); len(b) > 0 && b[len(b)-1] == '\n' {
+		l.log.Replay(l.w, l.context)
+	}
+	return n, err
+}
