@@ -52,8 +52,11 @@ type clusterWait struct {
 }
 
 // NewCmd is `kdx wait`.
-func NewCmd(f cli.Factory) *cobra.Command {
-	o := &options{f: f, timeout: 30 * time.Second, reach: reachCluster}
+func NewCmd(f cli.Factory) *cobra.Command { return newCmd(f, reachCluster) }
+
+// newCmd is `kdx wait` reaching each cluster with reach.
+func newCmd(f cli.Factory, reach func(context.Context, cli.Factory, []string, bool) (*clusterWait, error)) *cobra.Command {
+	o := &options{f: f, timeout: 30 * time.Second, reach: reach}
 	cmd := &cobra.Command{
 		Use:   "wait (TYPE/NAME... | TYPE NAME... | TYPE -l SELECTOR | TYPE --all) --for CONDITION",
 		Short: "Wait until objects meet a condition: kubectl's forms, or a CEL expression",
@@ -70,18 +73,18 @@ expression over the object, bound as 'object', compiled before any request as
 With several contexts (--context a,b, a glob or --all-contexts), every
 matching object of every context is waited on at the same time; each line
 names its context, and a context that fails is named and makes the exit code 1.`,
-		Example: `  # Wait for a deployment to be available, as kubectl does
-  kdx wait deployment/web --for condition=Available
+		Example: `  # Wait for a CRD to be established, as kubectl does
+  kdx wait crd/gadgets.multi.example.org --for condition=Established
 
-  # Wait for a pod's phase, and for a namespace to be gone
-  kdx wait pod/busybox --for jsonpath='{.status.phase}'=Running
-  kdx wait namespace/old --for delete --timeout 2m
+  # Wait for a ConfigMap to be created and hold a key, and for another to be gone
+  kdx wait configmap/demo-settings --for create --for jsonpath='{.data.greeting}'=hello
+  kdx wait configmap/old-settings --for delete --timeout 2m
 
-  # Wait for an expression over several fields of every gadget labelled team=blue
-  kdx wait gadgets -l team=blue --for 'object.status.phase == "Ready" && object.status.replicas >= 2'
+  # Wait for an expression over several fields of every gadget labelled app=kdx-demo
+  kdx wait gadgets -l app=kdx-demo --for 'object.spec.size >= 1 && object.spec.widgetClass != ""'
 
-  # Wait for every node of three clusters to be Ready
-  kdx wait nodes --all --for condition=Ready --context prod-a,prod-b,prod-c`,
+  # The same in two clusters at once, each line naming its context
+  kdx wait gadgets --all --for 'has(object.spec.color)' --context staging,other`,
 		ValidArgsFunction: cli.CompleteObjects(f),
 		RunE:              cli.RunE(o),
 	}
@@ -126,25 +129,17 @@ func (o *options) Validate() error {
 
 // Run waits on the cluster, or on every cluster of the fleet.
 func (o *options) Run(ctx context.Context) error {
-	once := o.timeout == 0
-	if !once {
-		timeout := o.timeout
-		if timeout < 0 {
-			timeout = week
-		}
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, timeout)
-		defer cancel()
-	}
 	contexts, fleet, err := o.f.Fleet()
 	if err != nil {
 		return err
 	}
 	if fleet {
-		return o.runFleet(ctx, contexts, once)
+		return o.runFleet(ctx, contexts)
 	}
+	ctx, cancel := o.withTimeout(ctx)
+	defer cancel()
 	streams := o.f.Streams()
-	res, err := o.waitOn(ctx, o.f, once, streams.Out, streams.ErrOut)
+	res, err := o.waitOn(ctx, o.f, streams.Out, streams.ErrOut)
 	if err != nil {
 		return err
 	}
@@ -158,16 +153,31 @@ func (o *options) Run(ctx context.Context) error {
 	return nil
 }
 
+// once reports whether the objects are checked once (--timeout=0).
+func (o *options) once() bool { return o.timeout == 0 }
+
+// withTimeout is ctx ending with --timeout (a week when negative; never
+// for 0, which checks once).
+func (o *options) withTimeout(ctx context.Context) (context.Context, context.CancelFunc) {
+	switch {
+	case o.once():
+		return context.WithCancel(ctx)
+	case o.timeout < 0:
+		return context.WithTimeout(ctx, week)
+	}
+	return context.WithTimeout(ctx, o.timeout)
+}
+
 // waitOn resolves the arguments on the cluster of f and waits there,
 // writing a line to out as each object meets the condition, and the
 // watch's warnings to errOut.
-func (o *options) waitOn(ctx context.Context, f cli.Factory, once bool, out, errOut io.Writer) (*kwait.Result, error) {
+func (o *options) waitOn(ctx context.Context, f cli.Factory, out, errOut io.Writer) (*kwait.Result, error) {
 	cw, err := o.reach(ctx, f, o.args, o.allNamespaces)
 	if err != nil {
 		return nil, err
 	}
 	req := kwait.Request{Targets: cw.targets, Namespace: cw.namespace, LabelSelector: o.labelSelector, FieldSelector: o.fieldSelector,
-		Condition: o.cond, Once: once, Out: out, Notify: func(n dynamicclient.Notice) {
+		Condition: o.cond, Once: o.once(), Out: out, Notify: func(n dynamicclient.Notice) {
 			if n.Kind != dynamicclient.NoticeStopped { // a stopped watch is its objects' failure
 				fmt.Fprintf(errOut, "Warning: %s\n", n)
 			}
@@ -196,8 +206,12 @@ func (o *options) report(ctx context.Context, res *kwait.Result) ([]string, bool
 	if res.NoMatch && !o.cond.Delete {
 		lines = append(lines, kwait.ErrNoMatch.Error())
 	}
-	if len(res.Pending) > 0 && ctx.Err() != nil {
-		lines = append(lines, kwait.TimeoutLines(res.Pending, o.allNamespaces)...)
+	for _, l := range kwait.TimeoutLines(res.Pending, o.allNamespaces) {
+		if ctx.Err() == nil {
+			// the watch ended (every type's watch stopped), not the time
+			l = "stopped" + strings.TrimPrefix(l, "timed out")
+		}
+		lines = append(lines, l)
 	}
 	return lines, res.OK(o.cond)
 }
@@ -207,7 +221,10 @@ func (o *options) report(ctx context.Context, res *kwait.Result) ([]string, bool
 // each line of stdout prefixed with "CONTEXT: ", each warning naming its
 // context; what each context came to is written in context order once it
 // and those before it are done.
-func (o *options) runFleet(ctx context.Context, contexts []string, once bool) error {
+func (o *options) runFleet(ctx context.Context, contexts []string) error {
+	// the runner stops at its context's end: the timeout is each wait's
+	waitCtx, cancel := o.withTimeout(ctx)
+	defer cancel()
 	streams := o.f.Streams()
 	var mu sync.Mutex // stdout and stderr lines of every cluster
 	failed := false
@@ -215,12 +232,12 @@ func (o *options) runFleet(ctx context.Context, contexts []string, once bool) er
 		res *kwait.Result
 		err error
 	}
-	err := query.Ordered(ctx, len(contexts), len(contexts), func(ctx context.Context, i int) result {
+	err := query.Ordered(ctx, len(contexts), len(contexts), func(_ context.Context, i int) result {
 		name := contexts[i]
 		out := &linePrefix{w: streams.Out, prefix: name + ": ", mu: &mu}
 		errOut := &liveLog{w: streams.ErrOut, context: name, mu: &mu}
 		f := o.f.ForContext(name).WithStreams(genericiooptions.IOStreams{In: streams.In, Out: out, ErrOut: errOut})
-		res, err := o.waitOn(ctx, f, once, out, errOut)
+		res, err := o.waitOn(waitCtx, f, out, errOut)
 		return result{res, err}
 	}, func(i int, r result) error {
 		mu.Lock()
@@ -230,7 +247,7 @@ func (o *options) runFleet(ctx context.Context, contexts []string, once bool) er
 			cli.ContextError(streams.ErrOut, contexts[i], cliutil.Message(r.err))
 			return nil
 		}
-		lines, ok := o.report(ctx, r.res)
+		lines, ok := o.report(waitCtx, r.res)
 		for _, l := range lines {
 			cli.ContextError(streams.ErrOut, contexts[i], l)
 		}
@@ -239,9 +256,6 @@ func (o *options) runFleet(ctx context.Context, contexts []string, once bool) er
 	})
 	if err != nil {
 		return err
-	}
-	if ctx.Err() != nil && !errors.Is(ctx.Err(), context.DeadlineExceeded) {
-		return ctx.Err()
 	}
 	if failed {
 		return &cliutil.ExitError{Code: 1}
