@@ -185,6 +185,10 @@ type run struct {
 	items   map[key]*item
 	order   []key // items in the order found
 	synced  bool
+	// awaitFirst: --for=create and the selectors found nothing when the
+	// wait began; the first object they find is waited on (kubectl waits
+	// until its selector finds objects).
+	awaitFirst bool
 
 	// mu guards stops: the sources whose watch stopped for good, from
 	// Notify (the watching goroutines).
@@ -208,13 +212,14 @@ func (r *run) handle(ev dynamicclient.WatchEvent) error {
 	}
 	it := r.items[k]
 	if it == nil {
-		if src.name != "" || r.synced || ev.Type == watch.Deleted {
+		if src.name != "" || (r.synced && !r.awaitFirst) || ev.Type == watch.Deleted {
 			// a selector's set is what its first list found
 			return nil
 		}
 		it = &item{obj: Object{Resource: src.target.GVR.Resource, Namespace: k.namespace, Name: k.name}}
 		r.items[k] = it
 		r.order = append(r.order, k)
+		r.awaitFirst = false
 	}
 	if it.done {
 		return nil
@@ -283,6 +288,10 @@ func (r *run) sync() error {
 		}
 	}
 	if len(r.order) == 0 {
+		if c.Create && !r.req.Once {
+			r.awaitFirst = true
+			return nil
+		}
 		r.res.NoMatch = true
 		return errDone
 	}
@@ -300,7 +309,7 @@ func (r *run) sync() error {
 
 // left ends the watch once the first lists are in and every object is done.
 func (r *run) left() error {
-	if !r.synced {
+	if !r.synced || r.awaitFirst {
 		return nil
 	}
 	for _, k := range r.order {
@@ -332,6 +341,9 @@ func (r *run) stoppedSources() map[int]error {
 // finish turns what is left into failures (a stopped watch) or pending
 // objects, sorted.
 func (r *run) finish() {
+	if r.awaitFirst {
+		r.res.NoMatch = true // nothing was created in time
+	}
 	stoppedSource := r.stoppedSources()
 	for i, s := range r.sources {
 		err, ok := stoppedSource[i]

@@ -314,3 +314,24 @@ func TestTimeoutLinesGroupCauses(t *testing.T) {
 		t.Errorf("lines:\n%s\nwant:\n%s", strings.Join(lines, "\n"), strings.Join(want, "\n"))
 	}
 }
+
+// TestRunCreateSelector: with --for=create, a selector that finds nothing
+// when the wait begins waits for the first object it finds, as kubectl
+// does; nothing found in time is no match.
+func TestRunCreateSelector(t *testing.T) {
+	f := newFake()
+	c := mustParse(t, "create")
+	wf := start(t.Context(), f, Request{Targets: target(deployments), Namespace: "ns", LabelSelector: "app=x", Condition: c})
+	f.send(watch.Added, object(deployments, "ns", "other", nil, nil))
+	f.send(watch.Added, object(deployments, "ns", "web", map[string]any{"app": "x"}, nil))
+	r := wf.result(t)
+	if wf.out.String() != "deployment.apps/web condition met\n" || !r.OK(c) {
+		t.Errorf("output %q, result %+v", wf.out.String(), r)
+	}
+	ctx, cancel := context.WithTimeout(t.Context(), 50*time.Millisecond)
+	defer cancel()
+	r = start(ctx, newFake(), Request{Targets: target(deployments), Namespace: "ns", LabelSelector: "app=x", Condition: c}).result(t)
+	if !r.NoMatch || r.OK(c) {
+		t.Errorf("result %+v, want no match", r)
+	}
+}
