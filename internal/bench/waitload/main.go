@@ -15,8 +15,6 @@ import (
 	"os"
 	"os/exec"
 	"strconv"
-	"sync"
-	"sync/atomic"
 	"time"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -26,6 +24,8 @@ import (
 	"k8s.io/apimachinery/pkg/util/wait"
 	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/tools/clientcmd"
+
+	"github.com/kdxproject/kdx/internal/bench"
 )
 
 // options are the flags of waitload.
@@ -126,7 +126,7 @@ func measure(ctx context.Context, dc dynamic.Interface, o options, tool string) 
 	defer dc.Resource(nsGVR).Delete(context.Background(), ns, metav1.DeleteOptions{}) //nolint:errcheck
 	items := dc.Resource(itemsGVR).Namespace(ns)
 	name := func(i int) string { return "w-" + strconv.Itoa(i) }
-	if _, err := writeAll(ctx, o, func(ctx context.Context, i int) error {
+	if _, err := bench.WriteAll(ctx, o.count, o.workers, func(ctx context.Context, i int) error {
 		obj := &unstructured.Unstructured{Object: map[string]any{
 			"apiVersion": "waitload.bench.kdx.example/v1", "kind": "Waitload",
 			"metadata": map[string]any{"name": name(i), "labels": map[string]any{"bench": "wait"}},
@@ -156,7 +156,7 @@ func measure(ctx context.Context, dc dynamic.Interface, o options, tool string) 
 	case <-exited:
 		return 0, fmt.Errorf("the wait ended before the objects were Ready: %v", waitErr)
 	}
-	lastWrite, err := writeAll(ctx, o, func(ctx context.Context, i int) error { return setReady(ctx, items, name(i), "True") })
+	lastWrite, err := bench.WriteAll(ctx, o.count, o.workers, func(ctx context.Context, i int) error { return setReady(ctx, items, name(i), "True") })
 	if err != nil {
 		return 0, err
 	}
@@ -172,27 +172,4 @@ func setReady(ctx context.Context, items dynamic.ResourceInterface, name, status
 	patch := fmt.Sprintf(`{"status":{"conditions":[{"type":"Ready","status":%q}]}}`, status)
 	_, err := items.Patch(ctx, name, types.MergePatchType, []byte(patch), metav1.PatchOptions{}, "status")
 	return err
-}
-
-// writeAll runs write for 0..count-1 on o.workers goroutines and returns
-// when the last write finished.
-func writeAll(ctx context.Context, o options, write func(context.Context, int) error) (time.Time, error) {
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	errs := make(chan error, o.workers)
-	for range o.workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := int(next.Add(1) - 1); i < o.count; i = int(next.Add(1) - 1) {
-				if err := write(ctx, i); err != nil {
-					errs <- err
-					return
-				}
-			}
-		}()
-	}
-	wg.Wait()
-	close(errs)
-	return time.Now(), <-errs
 }
