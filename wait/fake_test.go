@@ -3,6 +3,7 @@ package wait
 import (
 	"bytes"
 	"context"
+	"errors"
 	"strings"
 	"sync"
 
@@ -27,6 +28,9 @@ type fakeWatcher struct {
 	// sources are the sources of the last Watch.
 	sources []dynamicclient.WatchSource
 }
+
+// errStoppedLater is the error of a watch stopped by a STOP change.
+var errStoppedLater = errors.New("the watch stopped")
 
 type change struct {
 	typ watch.EventType
@@ -88,6 +92,14 @@ func (f *fakeWatcher) Watch(ctx context.Context, sources []dynamicclient.WatchSo
 		case <-ctx.Done():
 			return nil
 		case c := <-f.changes:
+			if c.typ == "STOP" {
+				for i, s := range sources {
+					if s.GVK.GroupKind() == c.obj.GroupVersionKind().GroupKind() {
+						opts.Notify(dynamicclient.Notice{Kind: dynamicclient.NoticeStopped, Source: i, Resource: s.Name(), Err: errStoppedLater})
+					}
+				}
+				continue
+			}
 			for i, s := range sources {
 				if f.stop[s.GVR.Resource] == nil && matches(s, c.obj) {
 					if err := handle(dynamicclient.WatchEvent{Type: c.typ, Source: i, Object: c.obj}); err != nil {

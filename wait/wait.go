@@ -149,6 +149,7 @@ func Run(ctx context.Context, w Watcher, req Request) (*Result, error) {
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
+	r.cancel = cancel
 	opts := dynamicclient.WatchOptions{SyncedEvent: true, Notify: func(n dynamicclient.Notice) {
 		if n.Kind == dynamicclient.NoticeStopped {
 			r.stopped(n)
@@ -190,14 +191,22 @@ type run struct {
 	// until its selector finds objects).
 	awaitFirst bool
 
-	// mu guards stops: the sources whose watch stopped for good, from
-	// Notify (the watching goroutines).
-	mu    sync.Mutex
+	// cancel ends the watch (every object left is in a stopped watch).
+	cancel context.CancelFunc
+
+	// mu guards everything above: events are handled on one goroutine,
+	// but a watch that stops is told from another (Notify).
+	mu sync.Mutex
+	// stops are the sources whose watch stopped for good.
 	stops []dynamicclient.Notice
+	// finished says that finish ran: the result is the caller's.
+	finished bool
 }
 
 // handle takes one event.
 func (r *run) handle(ev dynamicclient.WatchEvent) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
 	if ev.Type == dynamicclient.Synced {
 		return r.sync()
 	}
@@ -321,16 +330,29 @@ func (r *run) left() error {
 }
 
 // stopped records that a source's watch stopped for good.
+// Once the first lists are in, the objects of its watch fail at once, and
+// the wait ends when nothing else is left.
 func (r *run) stopped(n dynamicclient.Notice) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.stops = append(r.stops, n)
+	if !r.synced || r.finished {
+		return // sync and finish read stops
+	}
+	for _, k := range r.order {
+		if it := r.items[k]; k.source == n.Source && !it.done {
+			it.done = true
+			r.res.Failures = append(r.res.Failures, Failure{Object: it.obj, Err: n.Err})
+		}
+	}
+	if r.left() == errDone {
+		r.cancel()
+	}
 }
 
-// stoppedSources are the sources whose watch stopped, with why.
+// stoppedSources are the sources whose watch stopped, with why; r.mu is
+// held.
 func (r *run) stoppedSources() map[int]error {
-	r.mu.Lock()
-	defer r.mu.Unlock()
 	out := map[int]error{}
 	for _, n := range r.stops {
 		out[n.Source] = n.Err
@@ -341,6 +363,9 @@ func (r *run) stoppedSources() map[int]error {
 // finish turns what is left into failures (a stopped watch) or pending
 // objects, sorted.
 func (r *run) finish() {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.finished = true
 	if r.awaitFirst {
 		r.res.NoMatch = true // nothing was created in time
 	}

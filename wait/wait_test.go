@@ -335,3 +335,17 @@ func TestRunCreateSelector(t *testing.T) {
 		t.Errorf("result %+v, want no match", r)
 	}
 }
+
+// TestRunWatchStopsWhileWaiting: a type whose watch stops for good once
+// the wait has begun (access revoked, the CRD deleted) fails its objects
+// at once, and the wait ends when nothing else is left.
+func TestRunWatchStopsWhileWaiting(t *testing.T) {
+	f := newFake(object(deployments, "ns", "a", nil, conditions("Available=True")), object(widgets, "ns", "w", nil, nil))
+	c := mustParse(t, "condition=Available")
+	wf := start(t.Context(), f, Request{Targets: append(target(deployments, "a"), target(widgets, "w")...), Namespace: "ns", Condition: c})
+	f.send("STOP", object(widgets, "ns", "w", nil, nil))
+	r := wf.result(t) // before the test's deadline: no timeout given
+	if r.Met != 1 || len(r.Failures) != 1 || r.Failures[0].Err != errStoppedLater || len(r.Pending) != 0 {
+		t.Errorf("result %+v", r)
+	}
+}
