@@ -11,10 +11,13 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 
+	"github.com/kdxproject/kdx/discovery"
+	"github.com/kdxproject/kdx/dynamicclient"
 	"github.com/kdxproject/kdx/export"
 	"github.com/kdxproject/kdx/internal/cli"
 	"github.com/kdxproject/kdx/internal/cliutil"
 	"github.com/kdxproject/kdx/manifest"
+	"github.com/kdxproject/kdx/query"
 	"github.com/kdxproject/kdx/render"
 	"github.com/kdxproject/kdx/write"
 )
@@ -60,9 +63,9 @@ func (o *diffOptions) runFile(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	lives := newLiveObjects(client, env.Writer, objs, env.Namespace)
+	lives := liveObjects(client, env.Writer, objs, env.Namespace)
 	op := func(ctx context.Context, t write.Task) write.Result {
-		live, err := lives.get(ctx, t.Ref)
+		live, err := lives.Read(ctx, t.Ref.Mapping, t.Ref.Namespace, t.Ref.Name)
 		if err != nil {
 			return write.Result{Task: t, Verb: "diff", Err: err}
 		}
@@ -231,3 +234,26 @@ func (o *diffOptions) pruned(ctx context.Context, f cli.Factory, refs []write.Re
 
 // errNoFiles is diff without what to compare.
 var errNoFiles = errors.New("diff needs --dir (an export tree) or -f (files to apply)")
+
+// liveObjects reads the live objects diff -f compares with: one list of a
+// kind's collection in a namespace when the input has many of its objects,
+// else one get per object (an object without a namespace is in namespace).
+func liveObjects(client *dynamicclient.Client, w *write.Writer, objs []manifest.Object, namespace string) *query.NamedReader {
+	counts := map[query.NamedKey]int{}
+	for _, o := range objs {
+		ns := o.Object.GetNamespace()
+		if ns == "" {
+			ns = namespace
+		}
+		counts[query.NamedKey{GroupKind: o.Object.GroupVersionKind().GroupKind(), Namespace: ns}]++
+	}
+	r := &query.NamedReader{List: client.ListPages, Get: func(ctx context.Context, m discovery.Mapping, namespace, name string) (*unstructured.Unstructured, error) {
+		resp, err := w.Client.Get(ctx, write.Ref{Mapping: m, Namespace: namespace, Name: name}, "")
+		if resp.Code == 404 {
+			return nil, nil
+		}
+		return resp.Object, err
+	}}
+	r.Want(counts)
+	return r
+}

@@ -18,11 +18,15 @@ import (
 	"github.com/kdxproject/kdx/internal/cli/create"
 	"github.com/kdxproject/kdx/internal/cli/delete"
 	"github.com/kdxproject/kdx/internal/cli/describe"
+	"github.com/kdxproject/kdx/internal/cli/get"
+	"github.com/kdxproject/kdx/internal/cli/grep"
 	"github.com/kdxproject/kdx/internal/cli/patch"
 	"github.com/kdxproject/kdx/internal/cli/refs"
 	"github.com/kdxproject/kdx/internal/cli/replace"
+	"github.com/kdxproject/kdx/internal/cli/tree"
 	"github.com/kdxproject/kdx/internal/cli/version"
 	"github.com/kdxproject/kdx/internal/cli/wait"
+	"github.com/kdxproject/kdx/internal/cli/watch"
 )
 
 // NewRootCommand builds the kdx command tree. name is the binary's name:
@@ -108,15 +112,15 @@ var commands = []func(cli.Factory) *cobra.Command{
 	describe.NewCmd,
 	newDiffCommand,
 	newExportCommand,
-	newGetCommand,
-	newGrepCommand,
+	get.NewCmd,
+	grep.NewCmd,
 	patch.NewCmd,
 	refs.NewCmd,
 	replace.NewCmd,
-	newTreeCommand,
+	tree.NewCmd,
 	version.NewCmd,
 	wait.NewCmd,
-	newWatchCommand,
+	watch.NewCmd,
 }
 
 func flagError(cmd *cobra.Command, err error) error {

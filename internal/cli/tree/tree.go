@@ -1,4 +1,4 @@
-package main
+package tree
 
 import (
 	"bufio"
@@ -35,7 +35,7 @@ type treeOptions struct {
 	args []string
 }
 
-func newTreeCommand(f cli.Factory) *cobra.Command {
+func NewCmd(f cli.Factory) *cobra.Command {
 	o := &treeOptions{f: f, concurrency: query.DefaultConcurrency}
 	cmd := &cobra.Command{
 		Use:   "tree (TYPE/NAME | TYPE NAME) [--up] [--depth N] [-o json|yaml]",
@@ -67,7 +67,7 @@ current one), or in every namespace with -A.`,
 
   # What a cluster-scoped object owns in every namespace, as JSON
   kdx tree widgetclass/premium -A -o json`,
-		ValidArgsFunction: newGetOptions(f).completeArgs,
+		ValidArgsFunction: cli.CompleteObjects(f),
 		RunE:              cli.RunE(o),
 	}
 	o.AddFlags(cmd.Flags())

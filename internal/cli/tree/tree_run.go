@@ -1,4 +1,4 @@
-package main
+package tree
 
 import (
 	"context"
@@ -165,7 +165,7 @@ func objectOf(obj *unstructured.Unstructured, gvk schema.GroupVersionKind) *rela
 
 // readShown reads in full the objects of the tree, concurrently, for their
 // Ready or Available condition; root is read already. The objects of a
-// type and namespace shown listAtLeast times or more are read with one
+// type and namespace shown query.ListAtLeast times or more are read with one
 // list of that collection, the others one by one. An object deleted since
 // it was listed keeps no condition; other failures are reported.
 func (r *treeRun) readShown(ctx context.Context, tree *relate.Node, root *unstructured.Unstructured) error {
@@ -174,8 +174,8 @@ func (r *treeRun) readShown(ctx context.Context, tree *relate.Node, root *unstru
 		ns    string
 		nodes map[string]*relate.Node // by name
 	}
-	groups := map[liveKey]*group{}
-	var order []liveKey
+	groups := map[query.NamedKey]*group{}
+	var order []query.NamedKey
 	tree.Walk(func(n *relate.Node) {
 		t, listed := r.types[n.GVK.GroupKind()]
 		switch {
@@ -183,7 +183,7 @@ func (r *treeRun) readShown(ctx context.Context, tree *relate.Node, root *unstru
 		case n.UID == root.GetUID():
 			n.Ready, n.Reason = relate.Ready(root.Object)
 		case listed:
-			k := liveKey{n.GVK.GroupKind(), n.Namespace}
+			k := query.NamedKey{GroupKind: n.GVK.GroupKind(), Namespace: n.Namespace}
 			g, ok := groups[k]
 			if !ok {
 				g = &group{t: t, ns: n.Namespace, nodes: map[string]*relate.Node{}}
@@ -193,6 +193,18 @@ func (r *treeRun) readShown(ctx context.Context, tree *relate.Node, root *unstru
 			g.nodes[n.Name] = n
 		}
 	})
+	counts := map[query.NamedKey]int{}
+	for k, g := range groups {
+		counts[k] = len(g.nodes)
+	}
+	reader := &query.NamedReader{List: r.client.ListPages, Get: func(ctx context.Context, m discovery.Mapping, namespace, name string) (*unstructured.Unstructured, error) {
+		obj, err := r.client.Get(ctx, m, namespace, name, "")
+		if apierrors.IsNotFound(err) {
+			return nil, nil
+		}
+		return obj, err
+	}}
+	reader.Want(counts)
 	var mu sync.Mutex // guards the nodes' conditions: reads run concurrently
 	set := func(n *relate.Node, obj *unstructured.Unstructured) {
 		mu.Lock()
@@ -203,18 +215,19 @@ func (r *treeRun) readShown(ctx context.Context, tree *relate.Node, root *unstru
 	var err error
 	for _, k := range order {
 		g := groups[k]
-		if len(g.nodes) >= listAtLeast {
+		if reader.Listed(k) { // one list, read by one goroutine
 			err = runner.Go(func(ctx context.Context) struct{} {
-				lerr := r.client.ListPages(ctx, g.t.Mapping, g.ns, metav1.ListOptions{Limit: 500}, func(list *unstructured.UnstructuredList) error {
-					for i := range list.Items {
-						if n, ok := g.nodes[list.Items[i].GetName()]; ok {
-							set(n, &list.Items[i])
+				for _, n := range g.nodes {
+					obj, lerr := reader.Read(ctx, g.t.Mapping, g.ns, n.Name)
+					if lerr != nil {
+						if ctx.Err() == nil {
+							r.reads.Add(g.t.QualifiedName(), lerr)
 						}
+						break
 					}
-					return nil
-				})
-				if lerr != nil && ctx.Err() == nil {
-					r.reads.Add(g.t.QualifiedName(), lerr)
+					if obj != nil {
+						set(n, obj)
+					}
 				}
 				return struct{}{}
 			})
@@ -225,11 +238,11 @@ func (r *treeRun) readShown(ctx context.Context, tree *relate.Node, root *unstru
 				break
 			}
 			err = runner.Go(func(ctx context.Context) struct{} {
-				obj, gerr := r.client.Get(ctx, g.t.Mapping, n.Namespace, n.Name, "")
+				obj, gerr := reader.Read(ctx, g.t.Mapping, n.Namespace, n.Name)
 				switch {
-				case gerr == nil:
+				case gerr == nil && obj != nil:
 					set(n, obj)
-				case !apierrors.IsNotFound(gerr) && ctx.Err() == nil:
+				case gerr != nil && ctx.Err() == nil:
 					r.reads.Add(render.QualifiedName(n.GVK.GroupKind(), n.Name), gerr)
 				}
 				return struct{}{}
