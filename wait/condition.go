@@ -24,6 +24,9 @@ type Condition struct {
 	Delete bool
 	// checks are the conditions on an object that is there.
 	checks []check
+	// fors is how many --for were given: kubectl prints "condition met"
+	// once for each, and so does kdx, once every one holds.
+	fors int
 }
 
 // check is one condition on an object.
@@ -43,7 +46,7 @@ func Parse(fors []string, now time.Time) (*Condition, error) {
 	if len(fors) == 0 {
 		return nil, errors.New("--for is required: " + forms)
 	}
-	c := &Condition{}
+	c := &Condition{fors: len(fors)}
 	for _, f := range fors {
 		lower := strings.ToLower(f)
 		switch {

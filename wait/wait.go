@@ -39,8 +39,9 @@ type Request struct {
 	// Once checks the objects as they are and does not wait (kubectl's
 	// --timeout=0): those that do not meet the condition are failures.
 	Once bool
-	// Out receives one line per object as it meets the condition,
-	// "deployment.apps/web condition met", as kubectl prints it.
+	// Out receives a line per object as it meets the condition,
+	// "deployment.apps/web condition met", as kubectl prints it: one for
+	// each --for (kubectl checks them in turn and prints each).
 	Out io.Writer
 	// Notify receives the watch's notices: a reconnection, a relist.
 	Notify func(dynamicclient.Notice)
@@ -265,7 +266,10 @@ func (r *run) check(it *item, obj *unstructured.Unstructured) error {
 func (r *run) met(it *item) error {
 	it.done = true
 	r.res.Met++
-	if r.req.Out != nil {
+	for range max(r.req.Condition.fors, 1) {
+		if r.req.Out == nil {
+			break
+		}
 		if _, err := fmt.Fprintf(r.req.Out, "%s condition met\n", it.gk); err != nil {
 			return err
 		}

@@ -216,7 +216,8 @@ func TestRunCreate(t *testing.T) {
 	f.send(watch.Added, object(deployments, "ns", "web", nil, conditions("Available=False")))
 	f.send(watch.Modified, object(deployments, "ns", "web", nil, conditions("Available=True")))
 	r := wf.result(t)
-	if wf.out.String() != "deployment.apps/web condition met\n" || !r.OK(c) {
+	// kubectl prints a line for each --for
+	if wf.out.String() != "deployment.apps/web condition met\ndeployment.apps/web condition met\n" || !r.OK(c) {
 		t.Errorf("output %q, result %+v", wf.out.String(), r)
 	}
 }

@@ -96,6 +96,7 @@ spec: {size: 3}
 		{[]string{"configmap/c1", "--for", "jsonpath={.data.k}=v"}, true},
 		{[]string{"configmap/c1", "--for", "jsonpath={.data.k}"}, true},
 		{[]string{"configmap/c1", "--for", "create"}, true},
+		{[]string{"configmap/c1", "--for", "create", "--for", "jsonpath={.data.k}=v"}, true},
 		{[]string{"configmap/nope", "--for", "delete", "--timeout", "2s"}, true},
 		{[]string{"configmaps", "-l", "app=nothing", "--for", "delete"}, true},
 		{[]string{"configmaps", "-l", "app=nothing", "--for", "condition=Ready"}, true},
