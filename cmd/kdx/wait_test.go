@@ -269,3 +269,87 @@ func lastLines(s string, n int) string {
 	lines := strings.Split(strings.TrimSuffix(s, "\n"), "\n")
 	return strings.Join(lines[max(0, len(lines)-n):], "\n")
 }
+
+// TestWaitDeleteMatchesKubectl: waits for the deletion of objects that
+// exist when the wait begins, by name and by selector, print kubectl's
+// lines once they are deleted, and exit 0, as kubectl's.
+func TestWaitDeleteMatchesKubectl(t *testing.T) {
+	env := testenv.Require(t)
+	t.Parallel()
+	for _, tool := range []string{"kubectl", "kdx"} {
+		ns := env.Namespace(t)
+		env.Apply(t, fmt.Sprintf(`apiVersion: v1
+kind: ConfigMap
+metadata: {name: a, namespace: %[1]s, labels: {app: gone}}
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: b, namespace: %[1]s, labels: {app: gone}}
+`, ns))
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		defer cancel()
+		var byName, bySelector strings.Builder
+		// -v=6 logs each request: both tools have read the objects once
+		// they watch
+		start := func(out *strings.Builder, args ...string) (func() error, <-chan struct{}) {
+			args = append([]string{"wait", "-n", ns, "--for", "delete", "--timeout", "50s", "-v=6"}, args...)
+			cmd := env.KdxCommand(ctx, t, args...)
+			if tool == "kubectl" {
+				cmd.Path, cmd.Args = env.Kubectl(), append([]string{"kubectl"}, args...)
+			}
+			cmd.Stdout = out
+			watching := &signalWriter{match: "watch=true", seen: make(chan struct{})}
+			cmd.Stderr = watching
+			if err := cmd.Start(); err != nil {
+				t.Fatal(err)
+			}
+			return cmd.Wait, watching.seen
+		}
+		waitName, nameWatching := start(&byName, "configmap/a")
+		waitSelector, selectorWatching := start(&bySelector, "configmaps", "-l", "app=gone")
+		for _, ch := range []<-chan struct{}{nameWatching, selectorWatching} {
+			select {
+			case <-ch:
+			case <-ctx.Done():
+				t.Fatalf("%s wait did not start watching", tool)
+			}
+		}
+		if res := env.RunKubectl(t, "delete", "-n", ns, "configmaps", "-l", "app=gone", "--wait=false"); res.ExitCode != 0 {
+			t.Fatalf("kubectl delete: %s", res.Stderr)
+		}
+		if err := waitName(); err != nil {
+			t.Errorf("%s wait --for delete configmap/a: %v", tool, err)
+		}
+		if err := waitSelector(); err != nil {
+			t.Errorf("%s wait --for delete -l: %v", tool, err)
+		}
+		lines := strings.Split(strings.TrimSpace(bySelector.String()), "\n")
+		slices.Sort(lines)
+		if byName.String() != "configmap/a condition met\n" || strings.Join(lines, ",") != "configmap/a condition met,configmap/b condition met" {
+			t.Errorf("%s: by name:\n%s\nby selector:\n%s", tool, byName.String(), bySelector.String())
+		}
+	}
+}
+
+// signalWriter closes seen once what is written holds match.
+type signalWriter struct {
+	mu    sync.Mutex
+	match string
+	buf   strings.Builder
+	seen  chan struct{}
+	done  bool
+}
+
+func (w *signalWriter) Write(p []byte) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if !w.done {
+		w.buf.Write(p)
+		if strings.Contains(w.buf.String(), w.match) {
+			w.done = true
+			close(w.seen)
+			w.buf.Reset()
+		}
+	}
+	return len(p), nil
+}
