@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/client-go/util/jsonpath"
 
 	"github.com/kdxproject/kdx/filter"
@@ -91,6 +92,12 @@ func (c *Condition) Check(obj *unstructured.Unstructured) (bool, string, error) 
 	}
 	for _, ch := range c.checks {
 		ok, why, err := ch.met(obj.Object)
+		if err == nil && !ok && render.IsSecret(obj.Object) {
+			// why shows values: a Secret's, masked as kdx prints them
+			masked := runtime.DeepCopyJSON(obj.Object)
+			render.MaskSecrets(masked, nil)
+			_, why, _ = ch.met(masked)
+		}
 		if err != nil || !ok {
 			return false, why, err
 		}

@@ -350,3 +350,20 @@ func TestRunWatchStopsWhileWaiting(t *testing.T) {
 		t.Errorf("result %+v", r)
 	}
 }
+
+// TestCheckMasksSecretValues: what is seen of a Secret never shows its
+// values, while the condition is checked on them.
+func TestCheckMasksSecretValues(t *testing.T) {
+	secret := newObj(map[string]any{"apiVersion": "v1", "kind": "Secret",
+		"metadata": map[string]any{"name": "s", "namespace": "ns"},
+		"data":     map[string]any{"password": "c2VjcmV0"}})
+	for _, f := range []string{`object.data.password == "other"`, "jsonpath={.data.password}=other"} {
+		ok, why, err := mustParse(t, f).Check(secret)
+		if ok || err != nil || strings.Contains(why, "c2VjcmV0") || !strings.Contains(why, `"***"`) {
+			t.Errorf("--for %s: Check = %v, %q, %v; want not met, the value masked", f, ok, why, err)
+		}
+	}
+	if ok, _, _ := mustParse(t, `object.data.password == "c2VjcmV0"`).Check(secret); !ok {
+		t.Error("the condition was not checked on the Secret's value")
+	}
+}
