@@ -234,7 +234,7 @@ func (r *run) handle(ev dynamicclient.WatchEvent) error {
 	if it.done {
 		return nil
 	}
-	it.gk = render.QualifiedName(ev.Object.GroupVersionKind().GroupKind(), it.obj.Name)
+	it.gk = render.Escape(render.QualifiedName(ev.Object.GroupVersionKind().GroupKind(), it.obj.Name))
 	if ev.Type == watch.Deleted {
 		it.present = false
 		if r.req.Condition.Delete {
@@ -410,6 +410,19 @@ func (r *run) finish() {
 	})
 }
 
+// maxWhy bounds what a line says of why (what was seen).
+const maxWhy = 400
+
+// oneLine is s from the server made safe for a terminal line (see
+// render.Escape), cut to n characters.
+func oneLine(s string, n int) string {
+	s = render.Escape(s)
+	if r := []rune(s); len(r) > n {
+		s = string(r[:n-3]) + "..."
+	}
+	return s
+}
+
 // maxNames is how many objects one line of TimeoutLines names.
 const maxNames = 10
 
@@ -421,7 +434,7 @@ func TimeoutLines(pending []Pending, allNamespaces bool) []string {
 	var causes []string
 	byCause := map[string][]string{}
 	for _, p := range pending {
-		name := p.String()
+		name := render.Escape(p.String())
 		if allNamespaces && p.Namespace != "" {
 			name += " -n " + p.Namespace
 		}
@@ -439,7 +452,7 @@ func TimeoutLines(pending []Pending, allNamespaces bool) []string {
 		}
 		line := "timed out waiting for the condition on " + list
 		if why != "" {
-			line += ": " + why
+			line += ": " + oneLine(why, maxWhy)
 		}
 		lines = append(lines, line)
 	}

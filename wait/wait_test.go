@@ -367,3 +367,17 @@ func TestCheckMasksSecretValues(t *testing.T) {
 		t.Error("the condition was not checked on the Secret's value")
 	}
 }
+
+// TestTimeoutLinesAreSafe: what the server wrote (a condition's reason, a
+// name) cannot move the cursor or forge a line, and why is bounded.
+func TestTimeoutLinesAreSafe(t *testing.T) {
+	lines := TimeoutLines([]Pending{
+		{Object: Object{Resource: "pods", Name: "p\x1b[2J"}, Why: "Ready=False (\x1b]0;title\x07)\nerror: forged"},
+		{Object: Object{Resource: "pods", Name: "q"}, Why: strings.Repeat("x", 10000)},
+	}, false)
+	for _, l := range lines {
+		if strings.ContainsAny(l, "\x1b\x07\n") || len(l) > 500 {
+			t.Errorf("unsafe or long line (%d bytes): %q", len(l), l)
+		}
+	}
+}
