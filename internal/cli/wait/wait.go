@@ -26,6 +26,10 @@ import (
 // week is how long a negative --timeout waits, as kubectl's.
 const week = 168 * time.Hour
 
+// onceLimit bounds --timeout=0, which checks once: a server that does not
+// answer the first list is not waited on for ever.
+const onceLimit = 30 * time.Second
+
 // options are the flags and inputs of `kdx wait`.
 type options struct {
 	f             cli.Factory
@@ -156,12 +160,12 @@ func (o *options) Run(ctx context.Context) error {
 // once reports whether the objects are checked once (--timeout=0).
 func (o *options) once() bool { return o.timeout == 0 }
 
-// withTimeout is ctx ending with --timeout (a week when negative; never
-// for 0, which checks once).
+// withTimeout is ctx ending with --timeout (a week when negative; for 0,
+// which checks once, when the first list has not come in onceLimit).
 func (o *options) withTimeout(ctx context.Context) (context.Context, context.CancelFunc) {
 	switch {
 	case o.once():
-		return context.WithCancel(ctx)
+		return context.WithTimeout(ctx, onceLimit)
 	case o.timeout < 0:
 		return context.WithTimeout(ctx, week)
 	}
