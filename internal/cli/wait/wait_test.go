@@ -34,9 +34,11 @@ func gadget(name, phase string) *unstructured.Unstructured {
 type listWatcher struct {
 	objects []*unstructured.Unstructured
 	later   []*unstructured.Unstructured
+	// reconnect: a notice that the watch resumed, before later.
+	reconnect bool
 }
 
-func (l *listWatcher) Watch(ctx context.Context, sources []dynamicclient.WatchSource, _ dynamicclient.WatchOptions, handle func(dynamicclient.WatchEvent) error) error {
+func (l *listWatcher) Watch(ctx context.Context, sources []dynamicclient.WatchSource, opts dynamicclient.WatchOptions, handle func(dynamicclient.WatchEvent) error) error {
 	send := func(typ watch.EventType, objs []*unstructured.Unstructured) error {
 		for i, s := range sources {
 			for _, o := range objs {
@@ -55,6 +57,9 @@ func (l *listWatcher) Watch(ctx context.Context, sources []dynamicclient.WatchSo
 	}
 	if err := handle(dynamicclient.WatchEvent{Type: dynamicclient.Synced, Source: -1}); err != nil {
 		return err
+	}
+	if l.reconnect {
+		opts.Notify(dynamicclient.Notice{Kind: dynamicclient.NoticeReconnected, Resource: sources[0].Name(), ResourceVersion: "42"})
 	}
 	if err := send(watch.Modified, l.later); err != nil {
 		return err
@@ -157,7 +162,7 @@ func TestWaitFleet(t *testing.T) {
 	f := clitest.New()
 	f.ContextList = []string{"a", "b", "c"}
 	clusters := map[string]*listWatcher{
-		"a": {objects: []*unstructured.Unstructured{gadget("g", "Pending")}, later: []*unstructured.Unstructured{gadget("g", "Ready")}},
+		"a": {objects: []*unstructured.Unstructured{gadget("g", "Pending")}, later: []*unstructured.Unstructured{gadget("g", "Ready")}, reconnect: true},
 		// b is out of reach
 		"c": {objects: []*unstructured.Unstructured{gadget("g", "Ready")}},
 	}
@@ -166,7 +171,9 @@ func TestWaitFleet(t *testing.T) {
 	if len(lines) != 2 || !contains(lines, "a: gadget.example.org/g condition met") || !contains(lines, "c: gadget.example.org/g condition met") {
 		t.Errorf("stdout:\n%s", stdout)
 	}
-	if stderr != "error: context \"b\": the server is out of reach\n" || code != 1 {
+	// a's warning names it, as it comes; b's failure, once a and b are done
+	if stderr != "Warning: context \"a\": reconnected the watch of gadgets.example.org, resumed from resourceVersion 42\n"+
+		"error: context \"b\": the server is out of reach\n" || code != 1 {
 		t.Errorf("exit %d, stderr:\n%s", code, stderr)
 	}
 
