@@ -150,7 +150,7 @@ run get configmaps -n demo --context admin,b -o jsonl --field-selector metadata.
 say "One watch over both clusters, for two seconds: each cluster resumes on its own"
 run watch configmaps -n demo --context admin,b --timeout 2s
 say "One wait over both clusters: each line names its context"
-run wait configmap/kube-root-ca.crt -n demo --for 'object.data["ca.crt"].startsWith("-----BEGIN")' --context admin,b
+run wait namespace/demo --for 'object.status.phase == "Active" && !has(object.metadata.deletionTimestamp)' --context admin,b
 say "The API surface of both side by side: b has none of the demo CRDs"
 run api-resources --context admin,b --api-group multi.example.org
 run api-resources --context admin,b --count -n demo --api-group ''
