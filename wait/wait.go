@@ -43,6 +43,9 @@ type Request struct {
 	// "deployment.apps/web condition met", as kubectl prints it: one for
 	// each --for (kubectl checks them in turn and prints each).
 	Out io.Writer
+	// Print, when set, prints an object that met the condition instead of
+	// the "condition met" line (-o name), as often as the line would be.
+	Print func(obj *unstructured.Unstructured) error
 	// Notify receives the watch's notices: a reconnection, a relist.
 	Notify func(dynamicclient.Notice)
 }
@@ -111,6 +114,7 @@ type source struct {
 type item struct {
 	obj     Object
 	gk      string // kind.group/name line prefix, from the object's kind
+	last    *unstructured.Unstructured
 	present bool
 	done    bool
 	why     string
@@ -235,6 +239,7 @@ func (r *run) handle(ev dynamicclient.WatchEvent) error {
 		return nil
 	}
 	it.gk = render.Escape(render.QualifiedName(ev.Object.GroupVersionKind().GroupKind(), it.obj.Name))
+	it.last = ev.Object
 	if ev.Type == watch.Deleted {
 		it.present = false
 		if r.req.Condition.Delete {
@@ -267,10 +272,14 @@ func (r *run) met(it *item) error {
 	it.done = true
 	r.res.Met++
 	for range max(r.req.Condition.fors, 1) {
-		if r.req.Out == nil {
-			break
+		var err error
+		switch {
+		case r.req.Print != nil:
+			err = r.req.Print(it.last)
+		case r.req.Out != nil:
+			_, err = fmt.Fprintf(r.req.Out, "%s condition met\n", it.gk)
 		}
-		if _, err := fmt.Fprintf(r.req.Out, "%s condition met\n", it.gk); err != nil {
+		if err != nil {
 			return err
 		}
 	}

@@ -102,6 +102,7 @@ spec: {size: 3}
 		{[]string{"configmaps", "-l", "app=nothing", "--for", "condition=Ready"}, true},
 		{[]string{"configmaps", "-l", "app=w", "--for", "jsonpath={.metadata.labels.app}=w"}, true},
 		{[]string{"configmap", "c1", "c2", "--for", "jsonpath={.metadata.labels.app}=w"}, true},
+		{[]string{"configmaps", "-l", "app=w", "--for", "create", "--for", "jsonpath={.metadata.labels.app}=w", "-o", "name"}, true},
 		{[]string{"configmap/c1", "--for", "delete", "--timeout", "0"}, true},
 		{[]string{"configmap/c1", "--for", "jsonpath={.data.k}=v", "--timeout", "0"}, true},
 		{[]string{"configmap/c1", "--for", "condition=Ready", "--timeout", "0"}, true},

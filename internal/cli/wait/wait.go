@@ -13,6 +13,7 @@ import (
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 
 	"github.com/kdxproject/kdx/discovery"
@@ -20,6 +21,7 @@ import (
 	"github.com/kdxproject/kdx/internal/cli"
 	"github.com/kdxproject/kdx/internal/cliutil"
 	"github.com/kdxproject/kdx/query"
+	"github.com/kdxproject/kdx/render"
 	kwait "github.com/kdxproject/kdx/wait"
 )
 
@@ -39,6 +41,7 @@ type options struct {
 	fieldSelector string
 	all           bool
 	allNamespaces bool
+	output        string
 
 	// Set by Complete.
 	args []string
@@ -104,7 +107,11 @@ func (o *options) AddFlags(fs *pflag.FlagSet) {
 	fs.StringVar(&o.fieldSelector, "field-selector", "", "wait on the objects matching this field selector")
 	fs.BoolVar(&o.all, "all", false, "wait on every object of the types given, in the namespace")
 	fs.BoolVarP(&o.allNamespaces, "all-namespaces", "A", false, "with -l, --field-selector or --all, in every namespace")
+	fs.StringVarP(&o.output, "output", "o", "", outputs.Usage("what is printed of each object that meets the condition"))
 }
+
+// outputs are the -o values of wait: "" is kubectl's "condition met" line.
+var outputs = render.Outputs{"", "name"}
 
 // Complete compiles the condition, before any request.
 func (o *options) Complete(_ *cobra.Command, args []string) error {
@@ -116,6 +123,9 @@ func (o *options) Complete(_ *cobra.Command, args []string) error {
 
 // Validate checks what is waited on, as kubectl does.
 func (o *options) Validate() error {
+	if err := outputs.Check(o.output); err != nil {
+		return err
+	}
 	if len(o.args) == 0 {
 		return errors.New("you must name what to wait on: TYPE/NAME, TYPE NAME..., or TYPE with -l SELECTOR, --field-selector or --all")
 	}
@@ -181,7 +191,7 @@ func (o *options) waitOn(ctx context.Context, f cli.Factory, out, errOut io.Writ
 		return nil, err
 	}
 	req := kwait.Request{Targets: cw.targets, Namespace: cw.namespace, LabelSelector: o.labelSelector, FieldSelector: o.fieldSelector,
-		Condition: o.cond, Once: o.once(), Out: out, Notify: func(n dynamicclient.Notice) {
+		Condition: o.cond, Once: o.once(), Out: out, Print: o.namePrinter(f, out), Notify: func(n dynamicclient.Notice) {
 			if n.Kind != dynamicclient.NoticeStopped { // a stopped watch is its objects' failure
 				fmt.Fprintf(errOut, "Warning: %s\n", n)
 			}
@@ -194,6 +204,21 @@ func (o *options) waitOn(ctx context.Context, f cli.Factory, out, errOut io.Writ
 		return nil, ctx.Err() // interrupted
 	}
 	return res, nil
+}
+
+// namePrinter prints kind/name lines with -o name (of a fleet, as get -o
+// name prints them: "kind/name -n NS --context=CTX", out then being
+// stdout itself); nil for the "condition met" lines.
+func (o *options) namePrinter(f cli.Factory, out io.Writer) func(*unstructured.Unstructured) error {
+	if o.output != "name" {
+		return nil
+	}
+	p := &render.NamePrinter{}
+	if _, fleet := out.(*linePrefix); fleet {
+		p.Context = f.ContextName()
+		out = out.(*linePrefix).unprefixed()
+	}
+	return func(obj *unstructured.Unstructured) error { return p.PrintObj(obj, out) }
 }
 
 // report is what a wait came to: its error lines (without "error: "),
@@ -303,6 +328,9 @@ type linePrefix struct {
 	prefix string
 	mu     *sync.Mutex
 }
+
+// unprefixed writes whole lines to the same writer, without the prefix.
+func (l *linePrefix) unprefixed() io.Writer { return &linePrefix{w: l.w, mu: l.mu} }
 
 func (l *linePrefix) Write(p []byte) (int, error) {
 	l.mu.Lock()

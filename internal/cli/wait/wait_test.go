@@ -110,6 +110,7 @@ func TestWaitValidate(t *testing.T) {
 		{[]string{"gadgets/a", "--for", "Ready"}, "error: unrecognized condition: \"Ready\": --for takes create, delete,"},
 		{[]string{"gadgets/a", "--for", "object.status.phase =="}, "error: invalid --for \"object.status.phase ==\": 1:23: Syntax error"},
 		{[]string{"gadgets/a", "--for", "delete", "--for", "create"}, "error: --for=delete cannot be combined with another --for"},
+		{[]string{"gadgets/a", "--for", "create", "-o", "json"}, `error: unable to match a printer suitable for the output format "json", allowed formats are: name`},
 	}
 	for _, tc := range cases {
 		stdout, stderr, code := run(t, clitest.New(), nil, tc.args...)
@@ -143,6 +144,8 @@ func TestWaitOneCluster(t *testing.T) {
 		{"nothing to delete", &listWatcher{},
 			[]string{"gadgets", "--all", "--for", "delete"}, "", "", 0},
 		{"out of reach", nil, []string{"gadgets/a", "--for", "create"}, "", "error: the server is out of reach\n", 1},
+		{"-o name", &listWatcher{objects: []*unstructured.Unstructured{gadget("a", "Ready")}},
+			[]string{"gadgets/a", "--for", "create", "-o", "name"}, "gadget.example.org/a\n", "", 0},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -175,6 +178,15 @@ func TestWaitFleet(t *testing.T) {
 	if stderr != "Warning: context \"a\": reconnected the watch of gadgets.example.org, resumed from resourceVersion 42\n"+
 		"error: context \"b\": the server is out of reach\n" || code != 1 {
 		t.Errorf("exit %d, stderr:\n%s", code, stderr)
+	}
+
+	// -o name: get -o name's lines over a fleet
+	f = clitest.New()
+	f.ContextList = []string{"a", "c"}
+	stdout, _, code = run(t, f, clusters, "gadgets/g", "--for", "create", "-o", "name")
+	lines = strings.Split(strings.TrimSpace(stdout), "\n")
+	if len(lines) != 2 || !contains(lines, "gadget.example.org/g -n ns --context=a") || !contains(lines, "gadget.example.org/g -n ns --context=c") || code != 0 {
+		t.Errorf("exit %d, stdout:\n%s", code, stdout)
 	}
 
 	// a timeout names each context's objects, in context order
