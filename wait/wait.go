@@ -166,6 +166,8 @@ func Run(ctx context.Context, w Watcher, req Request) (*Result, error) {
 	err := w.Watch(ctx, srcs, opts, r.handle)
 	r.finish()
 	switch {
+	case r.outErr != nil:
+		return r.res, r.outErr
 	case errors.Is(err, errDone):
 		return r.res, nil
 	case err != nil && !r.synced:
@@ -191,6 +193,8 @@ type run struct {
 	items   map[key]*item
 	order   []key // items in the order found
 	synced  bool
+	// outErr is the failure to print a line (stdout closed).
+	outErr error
 	// awaitFirst: --for=create and the selectors found nothing when the
 	// wait began; the first object they find is waited on (kubectl waits
 	// until its selector finds objects).
@@ -280,6 +284,7 @@ func (r *run) met(it *item) error {
 			_, err = fmt.Fprintf(r.req.Out, "%s condition met\n", it.gk)
 		}
 		if err != nil {
+			r.outErr = err
 			return err
 		}
 	}

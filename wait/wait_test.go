@@ -381,3 +381,20 @@ func TestTimeoutLinesAreSafe(t *testing.T) {
 		}
 	}
 }
+
+// TestRunOutputFails: a line that cannot be printed ends the wait with
+// that error.
+func TestRunOutputFails(t *testing.T) {
+	f := newFake()
+	f.send(watch.Added, object(deployments, "ns", "a", nil, nil)) // once the wait has begun
+	broken := errors.New("broken pipe")
+	_, err := Run(t.Context(), f, Request{Targets: target(deployments, "a"), Namespace: "ns", Condition: mustParse(t, "create"),
+		Out: failingWriter{broken}})
+	if err != broken {
+		t.Errorf("error %v, want %v", err, broken)
+	}
+}
+
+type failingWriter struct{ err error }
+
+func (w failingWriter) Write([]byte) (int, error) { return 0, w.err }
