@@ -96,6 +96,9 @@ names its context, and a context that fails is named and makes the exit code 1.`
 		RunE:              cli.RunE(o),
 	}
 	o.AddFlags(cmd.Flags())
+	_ = cmd.RegisterFlagCompletionFunc("for", cobra.FixedCompletions([]string{"create", "delete", "condition=", "jsonpath="},
+		cobra.ShellCompDirectiveNoFileComp|cobra.ShellCompDirectiveNoSpace))
+	_ = cmd.RegisterFlagCompletionFunc("output", cobra.FixedCompletions([]string{"name"}, cobra.ShellCompDirectiveNoFileComp))
 	return cmd
 }
 

@@ -81,6 +81,7 @@ func run(t *testing.T, f *clitest.Factory, clusters map[string]*listWatcher, arg
 	}
 	cmd := newCmd(f, reach)
 	cmd.SilenceUsage, cmd.SilenceErrors = true, true // as the root command
+	cmd.SetOut(f.Out)
 	code := cli.Execute(t.Context(), cmd, args, f.ErrOut)
 	return f.Out.String(), f.ErrOut.String(), code
 }
@@ -206,4 +207,14 @@ func contains(lines []string, s string) bool {
 		}
 	}
 	return false
+}
+
+func TestWaitCompletesFor(t *testing.T) {
+	f := clitest.New()
+	stdout, _, _ := run(t, f, nil, "__complete", "gadgets/a", "--for", "")
+	for _, want := range []string{"create\n", "delete\n", "condition=\n", "jsonpath=\n", ":6\n"} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("completion of --for has no %q:\n%s", want, stdout)
+		}
+	}
 }
