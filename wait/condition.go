@@ -84,6 +84,18 @@ func Parse(fors []string, now time.Time) (*Condition, error) {
 	return c, nil
 }
 
+// Filters are the compiled CEL expressions of the condition, for a check
+// against a type's schema before anything is read (query.Where.Check).
+func (c *Condition) Filters() []*filter.Filter {
+	var out []*filter.Filter
+	for _, ch := range c.checks {
+		if e, ok := ch.(celCheck); ok {
+			out = append(out, e.f)
+		}
+	}
+	return out
+}
+
 // Check reports whether obj meets every check, and why not. An object
 // that is there meets create (and nothing else when that is all asked).
 func (c *Condition) Check(obj *unstructured.Unstructured) (bool, string, error) {

@@ -354,3 +354,19 @@ func (w *signalWriter) Write(p []byte) (int, error) {
 	}
 	return len(p), nil
 }
+
+// TestWaitCELCheckedAgainstCRDSchema: a CEL --for comparing a custom
+// type's field with a literal of another type, which could never hold, is
+// an error naming the expression before anything is waited on, as --where.
+func TestWaitCELCheckedAgainstCRDSchema(t *testing.T) {
+	env := testenv.Require(t)
+	t.Parallel()
+	applyDemoCRDs(t, env)
+	ns := env.Namespace(t)
+	env.Apply(t, fmt.Sprintf("apiVersion: multi.example.org/v2\nkind: Gadget\nmetadata: {name: g, namespace: %s}\nspec: {size: 3}\n", ns))
+	res := env.Kdx(t, "wait", "-n", ns, "gadget/g", "--for", `object.spec.size > "2"`, "--timeout", "1m")
+	want := `error: invalid --for "object.spec.size > \"2\"": 1:20: object.spec.size is of type integer in the schema of gadgets.multi.example.org, not string`
+	if res.ExitCode != 1 || !strings.HasPrefix(res.Stderr, want+"\n") || res.Stdout != "" {
+		t.Errorf("exit %d, stdout %q, stderr:\n%s\nwant exit 1 and:\n%s", res.ExitCode, res.Stdout, res.Stderr, want)
+	}
+}

@@ -18,6 +18,7 @@ import (
 
 	"github.com/kdxproject/kdx/discovery"
 	"github.com/kdxproject/kdx/dynamicclient"
+	"github.com/kdxproject/kdx/filter"
 	"github.com/kdxproject/kdx/internal/cli"
 	"github.com/kdxproject/kdx/internal/cliutil"
 	"github.com/kdxproject/kdx/query"
@@ -56,6 +57,9 @@ type clusterWait struct {
 	targets   []discovery.Target
 	namespace string
 	watcher   kwait.Watcher
+	// lister reads the CRDs' schemas, to check a CEL --for against them
+	// before waiting, as --where is (nil: no check).
+	lister query.Lister
 }
 
 // NewCmd is `kdx wait`.
@@ -193,6 +197,9 @@ func (o *options) waitOn(ctx context.Context, f cli.Factory, out, errOut io.Writ
 	if err != nil {
 		return nil, err
 	}
+	if err := o.checkTypes(ctx, cw); err != nil {
+		return nil, err
+	}
 	req := kwait.Request{Targets: cw.targets, Namespace: cw.namespace, LabelSelector: o.labelSelector, FieldSelector: o.fieldSelector,
 		Condition: o.cond, Once: o.once(), Out: out, Print: o.namePrinter(f, out), Notify: func(n dynamicclient.Notice) {
 			if n.Kind != dynamicclient.NoticeStopped { // a stopped watch is its objects' failure
@@ -207,6 +214,27 @@ func (o *options) waitOn(ctx context.Context, f cli.Factory, out, errOut io.Writ
 		return nil, ctx.Err() // interrupted
 	}
 	return res, nil
+}
+
+// checkTypes checks each CEL --for against the schemas of the custom
+// types waited on, as --where is: a comparison that can never hold
+// (object.spec.size > "3" for an integer) is an error before the wait.
+func (o *options) checkTypes(ctx context.Context, cw *clusterWait) error {
+	if cw.lister == nil {
+		return nil
+	}
+	for _, flt := range o.cond.Filters() {
+		err := (&query.Where{Filter: flt, Schemas: query.CRDSchemas(cw.lister)}).Check(ctx, cw.targets)
+		var ce *filter.CompileError
+		if errors.As(err, &ce) {
+			ce.Flag = "--for"
+			return ce
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // namePrinter prints kind/name lines with -o name (of a fleet, as get -o
@@ -322,7 +350,7 @@ func reachCluster(ctx context.Context, f cli.Factory, args []string, allNamespac
 	if allNamespaces {
 		ns = ""
 	}
-	return &clusterWait{targets: targets, namespace: ns, watcher: client}, nil
+	return &clusterWait{targets: targets, namespace: ns, watcher: client, lister: client}, nil
 }
 
 // linePrefix writes each write, a whole line, with prefix before it.
