@@ -68,12 +68,12 @@ func TestWaitMatchesKubectl(t *testing.T) {
 	env.Apply(t, waitersCRD)
 	env.Apply(t, fmt.Sprintf(`apiVersion: v1
 kind: ConfigMap
-metadata: {name: c1, namespace: %[1]s, labels: {app: w}}
+metadata: {name: c1, namespace: %[1]s, labels: {app: w, test-ns: %[1]s}}
 data: {k: v}
 ---
 apiVersion: v1
 kind: ConfigMap
-metadata: {name: c2, namespace: %[1]s, labels: {app: w}}
+metadata: {name: c2, namespace: %[1]s, labels: {app: w, test-ns: %[1]s}}
 ---
 apiVersion: wait.example.org/v1
 kind: Waiter
@@ -103,6 +103,8 @@ spec: {size: 3}
 		{[]string{"configmaps", "-l", "app=w", "--for", "jsonpath={.metadata.labels.app}=w"}, true},
 		{[]string{"configmap", "c1", "c2", "--for", "jsonpath={.metadata.labels.app}=w"}, true},
 		{[]string{"configmaps", "-l", "app=w", "--for", "create", "--for", "jsonpath={.metadata.labels.app}=w", "-o", "name"}, true},
+		{[]string{"configmaps", "-A", "-l", "test-ns=" + ns, "--for", "jsonpath={.metadata.labels.app}=w"}, true},
+		{[]string{"configmaps", "-A", "-l", "test-ns=" + ns, "--for", "condition=Ready", "--timeout", "1s"}, false}, // kubectl: one line per object, unprefixed
 		{[]string{"configmap/c1", "--for", "delete", "--timeout", "0"}, true},
 		{[]string{"configmap/c1", "--for", "jsonpath={.data.k}=v", "--timeout", "0"}, true},
 		{[]string{"configmap/c1", "--for", "condition=Ready", "--timeout", "0"}, true},
@@ -124,6 +126,11 @@ spec: {size: 3}
 		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
 			t.Parallel()
 			args := append([]string{"wait", "-n", ns}, tc.args...)
+			if slices.Contains(tc.args, "-A") {
+				// kubectl refuses -n with -A in wait ("the namespace from the
+				// provided object ... does not match"); kdx takes -A, as get
+				args = append([]string{"wait"}, tc.args...)
+			}
 			want := env.RunKubectl(t, args...)
 			got := env.Kdx(t, args...)
 			if got.Stdout != want.Stdout || got.ExitCode != want.ExitCode {
