@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/kdxproject/kdx/internal/cli/root"
+
 	"github.com/kdxproject/kdx/internal/cli"
 )
 
@@ -42,10 +44,11 @@ current-context: a
 		"apply": {"-f", manifest}, "create": {"-f", manifest}, "replace": {"-f", manifest},
 		"patch": {"configmaps", "x", "-p", "{}"}, "delete": {"configmaps", "x"},
 		"describe": {"configmaps"}, "diff": {"--dir", dir, "configmaps"}, "refs": {"configmaps/x"}, "tree": {"configmaps/x"},
+		"wait": {"configmaps/x", "--for", "create", "--timeout", "1s"},
 	}
 	const refusal = "this command runs against one context"
 	fleet := slices.Concat(cli.FleetReads, cli.FleetWrites)
-	for _, cmd := range NewRootCommand("kdx", testStreams()).Commands() {
+	for _, cmd := range root.New("kdx", testStreams()).Commands() {
 		name := cmd.Name()
 		if cmd.Hidden || name == "help" || name == "completion" {
 			continue
@@ -59,12 +62,12 @@ current-context: a
 			streams := testStreams()
 			streams.ErrOut = &stderr
 			full := append([]string{name, "--kubeconfig", kubeconfig, "--cache-dir", filepath.Join(dir, "cache"), "--context", "a,b", "--request-timeout", "1s"}, a...)
-			code := cli.Execute(context.Background(), NewRootCommand("kdx", streams), full, &stderr)
+			code := cli.Execute(context.Background(), root.New("kdx", streams), full, &stderr)
 			refused := strings.Contains(stderr.String(), refusal)
 			if want := !slices.Contains(fleet, name); refused != want || code == 0 {
 				t.Errorf("exit %d, refused %v (want %v):\n%s", code, refused, want, stderr.String())
 			}
-			if refused && !strings.Contains(stderr.String(), "(several work with get, watch, grep, export, api-resources, api-versions, version, and with apply, create, replace, patch, delete given a list)") {
+			if refused && !strings.Contains(stderr.String(), "(several work with get, watch, grep, export, api-resources, api-versions, version, wait, and with apply, create, replace, patch, delete given a list)") {
 				t.Errorf("the refusal does not name every command that works over several contexts:\n%s", stderr.String())
 			}
 		})

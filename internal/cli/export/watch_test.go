@@ -1,4 +1,4 @@
-package main
+package export
 
 import (
 	"context"
@@ -6,12 +6,13 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/kdxproject/kdx/discovery"
-	"github.com/kdxproject/kdx/dynamicclient"
-	"github.com/kdxproject/kdx/export"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/apimachinery/pkg/watch"
+
+	"github.com/kdxproject/kdx/discovery"
+	"github.com/kdxproject/kdx/dynamicclient"
+	"github.com/kdxproject/kdx/export"
 )
 
 // TestTreeWatchWritesTheWatchedType hands --watch events of the Secrets

@@ -1,10 +1,11 @@
-package main
+package root
 
 import (
 	"strings"
 	"testing"
 
 	"github.com/spf13/cobra"
+	"k8s.io/cli-runtime/pkg/genericiooptions"
 )
 
 // TestPluginExamples: as kubectl-kdx, every example of every command runs
@@ -24,17 +25,17 @@ func TestPluginExamples(t *testing.T) {
 			walk(c)
 		}
 	}
-	root := NewRootCommand("kubectl-kdx", testStreams())
-	walk(root)
-	if !strings.Contains(root.Example, "  kubectl kdx get gadgets -A\n") {
-		t.Errorf("root example:\n%s", root.Example)
+	r := New("kubectl-kdx", genericiooptions.NewTestIOStreamsDiscard())
+	walk(r)
+	if !strings.Contains(r.Example, "  kubectl kdx get gadgets -A\n") {
+		t.Errorf("root example:\n%s", r.Example)
 	}
 }
 
 // TestHelpHasExamples checks that every command documents examples.
 func TestHelpHasExamples(t *testing.T) {
-	root := NewRootCommand("kdx", testStreams())
-	for _, cmd := range root.Commands() {
+	r := New("kdx", genericiooptions.NewTestIOStreamsDiscard())
+	for _, cmd := range r.Commands() {
 		if cmd.Hidden || cmd.Name() == "help" || cmd.Name() == "__complete" {
 			continue
 		}
