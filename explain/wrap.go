@@ -26,8 +26,8 @@ func wrap(s string, width int) string {
 
 // wrapLine wraps one line (no '\n') into b.
 func wrapLine(b *strings.Builder, line string, width int) {
-	col := 0      // characters written on the current output line
-	blanks := ""  // the blanks read since the last word, not yet written
+	col := 0     // characters written on the current output line
+	blanks := "" // the blanks read since the last word, not yet written
 	for len(line) > 0 {
 		n := blankPrefix(line)
 		if n > 0 {
