@@ -39,6 +39,16 @@ func PathString(steps []Step) string {
 	return b.String()
 }
 
+// PathError is a field path that does not parse.
+type PathError struct {
+	// Path is the path as typed (a command may set the whole argument).
+	Path string
+	// Reason says what is wrong.
+	Reason string
+}
+
+func (e *PathError) Error() string { return fmt.Sprintf("invalid field path %q: %s", e.Path, e.Reason) }
+
 // ParsePath parses a field path: dotted names with array steps ([0], [*])
 // and quoted names (['a.b'] or ["a.b"]); a leading dot is allowed.
 func ParsePath(p string) ([]Step, error) {
@@ -52,13 +62,13 @@ func ParsePath(p string) ([]Step, error) {
 		case '[':
 			end := strings.IndexByte(rest, ']')
 			if end < 0 {
-				return nil, fmt.Errorf("invalid field path %q: a '[' without its ']'", p)
+				return nil, &PathError{Path: p, Reason: "a '[' without its ']'"}
 			}
 			inner := rest[1:end]
 			if q := inner; len(q) >= 2 && (q[0] == '\'' || q[0] == '"') {
 				end = closingBracket(rest, q[0])
 				if end < 0 {
-					return nil, fmt.Errorf("invalid field path %q: a quoted name without its closing %c]", p, q[0])
+					return nil, &PathError{Path: p, Reason: fmt.Sprintf("a quoted name without its closing %c]", q[0])}
 				}
 				steps = append(steps, Step{Field: rest[2 : end-1]})
 			} else if inner == "*" {
@@ -66,17 +76,17 @@ func ParsePath(p string) ([]Step, error) {
 			} else if n, err := strconv.Atoi(inner); err == nil && n >= 0 {
 				steps = append(steps, Step{Index: inner})
 			} else {
-				return nil, fmt.Errorf("invalid field path %q: [%s] is neither an index, [*] nor a quoted name", p, inner)
+				return nil, &PathError{Path: p, Reason: fmt.Sprintf("[%s] is neither an index, [*] nor a quoted name", inner)}
 			}
 			rest = rest[end+1:]
 			if strings.HasPrefix(rest, ".") {
 				rest = rest[1:]
 				if rest == "" || rest[0] == '.' || rest[0] == '[' {
-					return nil, fmt.Errorf("invalid field path %q: an empty field name", p)
+					return nil, &PathError{Path: p, Reason: "an empty field name"}
 				}
 			}
 		case '.':
-			return nil, fmt.Errorf("invalid field path %q: an empty field name", p)
+			return nil, &PathError{Path: p, Reason: "an empty field name"}
 		default:
 			end := strings.IndexAny(rest, ".[")
 			if end < 0 {
@@ -87,7 +97,7 @@ func ParsePath(p string) ([]Step, error) {
 			if strings.HasPrefix(rest, ".") {
 				rest = rest[1:]
 				if rest == "" || rest[0] == '.' || rest[0] == '[' {
-					return nil, fmt.Errorf("invalid field path %q: an empty field name", p)
+					return nil, &PathError{Path: p, Reason: "an empty field name"}
 				}
 			}
 		}

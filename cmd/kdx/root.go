@@ -12,6 +12,7 @@ import (
 	"k8s.io/klog/v2"
 
 	"github.com/kdxproject/kdx/internal/cli"
+	explaincmd "github.com/kdxproject/kdx/internal/cli/explain"
 )
 
 // NewRootCommand builds the kdx command tree. name is the binary's name:
@@ -97,6 +98,7 @@ var commands = []func(cli.Factory) *cobra.Command{
 	newDescribeCommand,
 	newDiffCommand,
 	newExportCommand,
+	explaincmd.NewCmd,
 	newGetCommand,
 	newGrepCommand,
 	newPatchCommand,

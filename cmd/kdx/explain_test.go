@@ -1,0 +1,300 @@
+package main
+
+import (
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/kdxproject/kdx/internal/testenv"
+)
+
+// explainCRD is a CRD whose schema has what kubectl explain does not print:
+// defaults, enums, CEL rules (one of them immutability), int-or-string,
+// preserve-unknown-fields, a pattern, limits, nullable and a list map.
+const explainCRD = `apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata: {name: probes.explain.kdx.example.org}
+spec:
+  group: explain.kdx.example.org
+  names: {plural: probes, singular: probe, kind: Probe, shortNames: [xpr]}
+  scope: Namespaced
+  versions:
+  - name: v1
+    served: true
+    storage: true
+    schema:
+      openAPIV3Schema:
+        type: object
+        properties:
+          spec:
+            type: object
+            description: The probe's spec.
+            required: [target]
+            x-kubernetes-validations:
+            - rule: self.minReplicas <= self.maxReplicas
+              message: minReplicas must not exceed maxReplicas
+            properties:
+              target:
+                type: string
+                description: What to probe.
+                pattern: '^[a-z0-9.-]+$'
+                maxLength: 253
+                x-kubernetes-validations:
+                - rule: self == oldSelf
+                  message: target is immutable
+              mode:
+                type: string
+                description: How to probe.
+                enum: [HTTP, TCP, GRPC, Exec, None]
+                default: HTTP
+              port:
+                x-kubernetes-int-or-string: true
+                description: A port number or name.
+              minReplicas: {type: integer, format: int32, default: 1, minimum: 0}
+              maxReplicas: {type: integer, format: int32, default: 3, maximum: 10}
+              extra:
+                type: object
+                description: Anything.
+                x-kubernetes-preserve-unknown-fields: true
+              note: {type: string, nullable: true, description: A note.}
+              headers:
+                type: array
+                description: Headers to send.
+                x-kubernetes-list-type: map
+                x-kubernetes-list-map-keys: [name]
+                items:
+                  type: object
+                  required: [name]
+                  properties:
+                    name: {type: string}
+                    value: {type: string}
+`
+
+// explainSetup applies the CRDs the explain tests read: the test CRD, the
+// demo CRDs and real-world ones (cert-manager, prometheus-operator).
+func explainSetup(t *testing.T) *testenv.Env {
+	t.Helper()
+	env := testenv.Require(t)
+	env.Apply(t, explainCRD)
+	root, err := testenv.ModuleRoot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	env.ApplyFile(t, filepath.Join(root, "testdata", "demo", "10-crds.yaml"))
+	dir := testenv.SharedCRDs(t)
+	for _, f := range []string{
+		"cert-manager/cert-manager.io_certificates.yaml",
+		"cert-manager/cert-manager.io_issuers.yaml",
+		"prometheus-operator/monitoring.coreos.com_prometheuses.yaml",
+		"prometheus-operator/monitoring.coreos.com_servicemonitors.yaml",
+	} {
+		env.ApplyFile(t, filepath.Join(dir, f))
+	}
+	return env
+}
+
+// kdxLine is one of kdx's own lines: "+ " after the indentation.
+var kdxLine = regexp.MustCompile(`^ *\+ `)
+
+// withoutKdxLines is out less kdx's own lines.
+func withoutKdxLines(out string) string {
+	var kept []string
+	for _, l := range strings.Split(out, "\n") {
+		if !kdxLine.MatchString(l) {
+			kept = append(kept, l)
+		}
+	}
+	return strings.Join(kept, "\n")
+}
+
+// TestExplainMatchesKubectl: for built-in types, the demo CRDs and
+// real-world CRDs, kdx explain prints every line kubectl explain v1.37.2
+// prints, in its order, and nothing else but its own "+ " lines (the text
+// less those lines is kubectl's, byte for byte); --extras=false is
+// kubectl's text; the exit code and the error of a missing field are
+// kubectl's.
+func TestExplainMatchesKubectl(t *testing.T) {
+	env := explainSetup(t)
+	paths := []string{
+		"pods",
+		"pods.spec",
+		"pods.spec.containers",
+		"pods.spec.containers.imagePullPolicy",
+		"pods.spec.containers.ports.protocol",
+		"pods.metadata.labels",
+		"deployments.spec.replicas",
+		"deployments.apps.spec.strategy",
+		"services.spec.ports.targetPort",
+		"cronjobs.spec.jobTemplate.spec.template.spec",
+		"nodes.status.conditions",
+		"configmaps",
+		"namespaces.spec",
+		"customresourcedefinitions.spec.versions.schema",
+		"probes.spec",
+		"probes.spec.mode",
+		"probes.spec.port",
+		"gadgets",
+		"gadgets.spec",
+		"certificates",
+		"certificates.spec.privateKey",
+		"certificates.cert-manager.io.spec.privateKey.algorithm",
+		"certificates.spec.duration",
+		"issuers.spec.acme",
+		"prometheuses.spec.containers.livenessProbe",
+		"prometheuses.spec.storage",
+		"servicemonitors.spec.endpoints.targetPort",
+		"pods.spec.nope",
+	}
+	for _, p := range paths {
+		want := env.RunKubectl(t, "explain", p)
+		got := env.Kdx(t, "explain", p)
+		if got.ExitCode != want.ExitCode {
+			t.Errorf("explain %s: exit %d, kubectl's %d\nstderr: %s", p, got.ExitCode, want.ExitCode, got.Stderr)
+			continue
+		}
+		if want.ExitCode != 0 {
+			if got.Stderr != want.Stderr {
+				t.Errorf("explain %s: stderr %q, kubectl's %q", p, got.Stderr, want.Stderr)
+			}
+			continue
+		}
+		if w := withoutKdxLines(got.Stdout); w != want.Stdout {
+			t.Errorf("explain %s, less kdx's lines:\n%s\nkubectl explain:\n%s", p, w, want.Stdout)
+		}
+		if plain := env.Kdx(t, "explain", p, "--extras=false"); plain.Stdout != want.Stdout || plain.ExitCode != 0 {
+			t.Errorf("explain %s --extras=false:\n%s\nkubectl explain:\n%s", p, plain.Stdout, want.Stdout)
+		}
+	}
+}
+
+// TestExplainExtras checks kdx's own lines on CRD fields with defaults,
+// enums, CEL rules, int-or-string and preserve-unknown-fields, and on a
+// real-world CRD.
+func TestExplainExtras(t *testing.T) {
+	env := explainSetup(t)
+	cases := map[string][]string{
+		"probes.spec": {
+			"FIELD: spec <Object>\n+ rule: self.minReplicas <= self.maxReplicas (message: minReplicas must not exceed maxReplicas)\n\n\n",
+			"  extra\t<Object>\n    + accepts any fields\n    Anything.\n",
+			"  headers\t<[]Object>\n    + list type: map, keys: name\n",
+			"  maxReplicas\t<integer>\n    + default: 3\n    + format: int32\n    + maximum: 10\n",
+			"  mode\t<string>\n  enum: HTTP, TCP, GRPC, Exec, ....\n    + default: \"HTTP\"\n",
+			"  note\t<string>\n    + nullable\n",
+			"  port\t<Object>\n    + type: int | string\n",
+			"  target\t<string> -required-\n    + pattern: ^[a-z0-9.-]+$\n    + max length: 253\n    + immutable: self == oldSelf (message: target is immutable)\n",
+		},
+		"xpr.spec.port":                               {"FIELD: port <Object>\n+ type: int | string\n\n\nDESCRIPTION:\n"},
+		"probe.spec.mode":                             {"FIELD: mode <string>\nENUM:\n    HTTP\n    TCP\n    GRPC\n    Exec\n    None\n+ default: \"HTTP\"\n\nDESCRIPTION:\n"},
+		"probes.spec.headers[0]":                      {"FIELD: headers[0] <Object>\n", "  name\t<string> -required-\n"},
+		"certificates.spec.privateKey.rotationPolicy": {"FIELD: rotationPolicy <string>\nENUM:\n    Never\n    Always\n"},
+		"issuers.spec.acme.solvers.http01.ingress.podTemplate.spec.tolerations": {"+ list type: atomic\n"},
+	}
+	for p, wants := range cases {
+		res := env.Kdx(t, "explain", p)
+		if res.ExitCode != 0 {
+			t.Errorf("explain %s: exit %d: %s", p, res.ExitCode, res.Stderr)
+			continue
+		}
+		for _, w := range wants {
+			if !strings.Contains(res.Stdout, w) {
+				t.Errorf("explain %s: no %q in:\n%s", p, w, res.Stdout)
+			}
+		}
+	}
+}
+
+// TestExplainRecursiveAndData: --recursive prints one line per field with
+// its full path, type, -required- and default, bounded by --max-depth;
+// -o json|yaml prints the schema of the path.
+func TestExplainRecursiveAndData(t *testing.T) {
+	env := explainSetup(t)
+	res := env.Kdx(t, "explain", "probes.spec", "--recursive")
+	for _, w := range []string{
+		"  spec.headers\t<[]Object>\n  spec.headers[*].name\t<string> -required-\n  spec.headers[*].value\t<string>\n",
+		"  spec.maxReplicas\t<integer> default=3\n",
+		"  spec.target\t<string> -required-\n",
+	} {
+		if !strings.Contains(res.Stdout, w) {
+			t.Errorf("--recursive: no %q in:\n%s", w, res.Stdout)
+		}
+	}
+	res = env.Kdx(t, "explain", "deployments", "--recursive", "--max-depth", "2")
+	if !strings.Contains(res.Stdout, "  spec.template\t<PodTemplateSpec> -required-\n") || strings.Contains(res.Stdout, "spec.template.spec") {
+		t.Errorf("--max-depth 2:\n%s", res.Stdout)
+	}
+	res = env.Kdx(t, "explain", "pods.spec.containers", "--recursive")
+	if !strings.Contains(res.Stdout, "  spec.containers[*].livenessProbe.httpGet.port\t<IntOrString> -required-\n") {
+		t.Errorf("pods.spec.containers --recursive: no livenessProbe.httpGet.port in:\n%s", res.Stdout)
+	}
+	res = env.Kdx(t, "explain", "probes.spec.mode", "-o", "json")
+	if res.ExitCode != 0 || !strings.Contains(res.Stdout, `"default": "HTTP"`) || !strings.Contains(res.Stdout, `"enum": [`) {
+		t.Errorf("-o json: exit %d\n%s%s", res.ExitCode, res.Stdout, res.Stderr)
+	}
+	res = env.Kdx(t, "explain", "deployments.spec.strategy", "-o", "yaml")
+	if res.ExitCode != 0 || !strings.Contains(res.Stdout, "rollingUpdate:") || strings.Contains(res.Stdout, "$ref") {
+		t.Errorf("-o yaml: exit %d\n%s%s", res.ExitCode, res.Stdout, res.Stderr)
+	}
+}
+
+// TestExplainCache: a cold run reads the index and the one document its
+// type needs; a warm run reads no document (the index of a v1.37.2 server
+// carries no ETag, so it is read again) and no discovery.
+func TestExplainCache(t *testing.T) {
+	env := explainSetup(t)
+	env.Kdx(t, "api-resources") // discovery cached, as for any command before
+	requests := func(res testenv.Result) []string {
+		var out []string
+		for _, m := range regexp.MustCompile(`verb="GET" url="https://[^/"]+([^"]*)" status="(\d+)`).FindAllStringSubmatch(res.Stderr, -1) {
+			u, _, _ := strings.Cut(m[1], "?hash=")
+			if u != m[1] {
+				u += "?hash=H"
+			}
+			out = append(out, u+" "+m[2])
+		}
+		return out
+	}
+	cold := env.Kdx(t, "explain", "certificates.spec", "-v=6")
+	want := "/openapi/v3 200, /openapi/v3/apis/cert-manager.io/v1?hash=H 200"
+	if got := strings.Join(requests(cold), ", "); cold.ExitCode != 0 || got != want {
+		t.Errorf("cold: exit %d, requests %s, want %s\n%s", cold.ExitCode, got, want, cold.Stderr)
+	}
+	warm := env.Kdx(t, "explain", "certificates.spec.dnsNames", "-v=6")
+	if got := strings.Join(requests(warm), ", "); warm.ExitCode != 0 || (got != "/openapi/v3 200" && got != "/openapi/v3 304") {
+		t.Errorf("warm: exit %d, requests %s, want the index only\n%s", warm.ExitCode, got, warm.Stderr)
+	}
+	other := env.Kdx(t, "explain", "pods.spec", "-v=6")
+	if got := strings.Join(requests(other), ", "); got != "/openapi/v3 200, /openapi/v3/api/v1?hash=H 200" {
+		t.Errorf("another group-version: requests %s, want the index and api/v1 only", got)
+	}
+}
+
+// TestExplainErrors: the bad inputs a user can meet, each one line and
+// exit 1; an unknown type gets the error and suggestions of every command.
+func TestExplainErrors(t *testing.T) {
+	env := explainSetup(t)
+	get := env.Kdx(t, "get", "deploymentz")
+	cases := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"explain"}, "error: you must specify the type of resource to explain, e.g. 'kdx explain pods.spec' ('kdx api-resources' lists the types)\n"},
+		{[]string{"explain", "deploymentz.spec"}, get.Stderr},
+		{[]string{"explain", "pods.spec.nope"}, "error: field \"nope\" does not exist\n"},
+		{[]string{"explain", "pods.spec.hostname[0]"}, "error: spec.hostname is not an array: [0] does not apply\n"},
+		{[]string{"explain", "pods.spec[x]"}, "error: invalid field path \"pods.spec[x]\": [x] is neither an index, [*] nor a quoted name\n"},
+		{[]string{"explain", "pods", "--max-depth", "2"}, "error: --max-depth requires --recursive\n"},
+		{[]string{"explain", "pods,services"}, "error: explain takes one type, not a list: \"pods,services\"\n"},
+		{[]string{"explain", "deployments.apps", "--api-version", "v1"}, "error: --api-version v1 is not a version of deployments.apps (group \"apps\")\n"},
+		{[]string{"explain", "pods", "-o", "wide"}, ""},
+	}
+	for _, tc := range cases {
+		res := env.Kdx(t, tc.args...)
+		if res.ExitCode != 1 || (tc.want != "" && res.Stderr != tc.want) || strings.Count(res.Stderr, "\n") != 1 {
+			t.Errorf("kdx %s: exit %d, stderr %q, want %q", strings.Join(tc.args, " "), res.ExitCode, res.Stderr, tc.want)
+		}
+	}
+	if want := env.RunKubectl(t, "explain", "deployments", "--max-depth", "2"); want.ExitCode != 1 {
+		t.Errorf("kubectl --max-depth without --recursive: exit %d", want.ExitCode)
+	}
+}

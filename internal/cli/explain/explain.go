@@ -1,0 +1,236 @@
+// Package explain is `kdx explain`: the schema of a type or of one of its
+// fields, from the server's OpenAPI v3 documents, in kubectl explain's
+// words and order with what kubectl does not print in lines of their own.
+package explain
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+
+	"github.com/kdxproject/kdx/discovery"
+	openapi "github.com/kdxproject/kdx/explain"
+	"github.com/kdxproject/kdx/internal/cli"
+	"github.com/kdxproject/kdx/render"
+)
+
+// options are the flags and inputs of `kdx explain`.
+type options struct {
+	f cli.Factory
+
+	recursive  bool
+	maxDepth   int
+	apiVersion string
+	output     string
+	extras     bool
+
+	// Set by Complete.
+	args []string
+}
+
+// outputs are the formats of -o besides kubectl's "plaintext".
+var outputs = render.Outputs{"", "json", "yaml"}
+
+// NewCmd is `kdx explain`.
+func NewCmd(f cli.Factory) *cobra.Command {
+	o := &options{f: f, extras: true}
+	cmd := &cobra.Command{
+		Use:   "explain TYPE[.field.path] [--recursive [--max-depth N]] [--api-version GROUP/VERSION] [-o json|yaml]",
+		Short: "Show the schema of a type or of one of its fields, with what kubectl explain leaves out",
+		Long: `Explain prints the schema of a type, or of a field of it, from the server's
+OpenAPI v3 documents: built-in types, CustomResourceDefinitions and aggregated
+APIs alike. TYPE is resolved as every kdx command resolves it (short names,
+kind.group, resource.version.group); the field path may step into arrays
+(spec.containers[0].image, [*]) and name keys with dots (['a.b']).
+
+What kubectl explain prints (GROUP, KIND, VERSION, FIELD, the type words,
+-required-, DESCRIPTION, FIELDS, the enum values) is printed in the same words
+and order. What the schema says and kubectl does not print comes in lines of
+their own that start with "+ ": the default, example, format, pattern, length
+and item limits, minimum and maximum, nullable, "type: int | string" for
+int-or-string fields (kubectl says <Object>), "accepts any fields" for
+preserve-unknown-fields, list and map types with their keys, and each CEL
+validation rule with its message ("immutable: self == oldSelf" for fields that
+cannot change). --extras=false prints kubectl's text alone.
+
+--recursive lists every field below the path, one line each with its full path
+(spec.template.spec.containers[*].image), type, -required- and default, ready
+for grep, --where, -o jsonpath or custom-columns. -o json|yaml prints the
+schema of the path as data, references expanded.
+
+The documents are cached under the cache directory by their hash URL: a warm
+run asks the server only whether its index changed.`,
+		Example: `  # The fields of a Deployment's spec
+  kdx explain deployments.spec
+
+  # One field, with its default and validation rules
+  kdx explain certificates.cert-manager.io.spec.privateKey.rotationPolicy
+
+  # Every field path below the containers of a pod, greppable
+  kdx explain pods.spec.containers --recursive | grep -i probe
+
+  # The schema of a field as YAML
+  kdx explain deployments.spec.strategy -o yaml`,
+		RunE:              cli.RunE(o),
+		ValidArgsFunction: cli.CompleteResourceTypes(f),
+	}
+	o.AddFlags(cmd.Flags())
+	return cmd
+}
+
+// AddFlags adds explain's flags.
+func (o *options) AddFlags(fs *pflag.FlagSet) {
+	fs.BoolVar(&o.recursive, "recursive", false, "list every field below the path, one line each with its full path, type, -required- and default")
+	fs.IntVar(&o.maxDepth, "max-depth", 0, "with --recursive, how many levels of fields to list (0: all)")
+	fs.StringVar(&o.apiVersion, "api-version", "", "the group/version of the type to explain (default: the preferred one, or the one TYPE names)")
+	fs.StringVarP(&o.output, "output", "o", "", "output format: plaintext (the default), json or yaml (the schema of the path as data)")
+	fs.BoolVar(&o.extras, "extras", true, "print kdx's \"+ \" lines (defaults, limits, validation rules...); false prints kubectl explain's text alone")
+}
+
+// Complete records the arguments.
+func (o *options) Complete(_ *cobra.Command, args []string) error {
+	o.args = args
+	if o.output == "plaintext" {
+		o.output = ""
+	}
+	return nil
+}
+
+// Validate checks the arguments and flags.
+func (o *options) Validate() error {
+	switch {
+	case len(o.args) == 0 || strings.TrimSpace(o.args[0]) == "":
+		return errors.New("you must specify the type of resource to explain, e.g. 'kdx explain pods.spec' ('kdx api-resources' lists the types)")
+	case len(o.args) > 1:
+		return fmt.Errorf("explain takes one TYPE[.field.path], not %d arguments (e.g. 'kdx explain deployments.spec.replicas')", len(o.args))
+	case strings.Contains(o.args[0], ","):
+		return fmt.Errorf("explain takes one type, not a list: %q", o.args[0])
+	case o.maxDepth < 0:
+		return errors.New("--max-depth must be non-negative")
+	case o.maxDepth > 0 && !o.recursive:
+		return errors.New("--max-depth requires --recursive")
+	}
+	if err := outputs.Check(o.output); err != nil {
+		return err
+	}
+	if o.apiVersion != "" {
+		if _, err := schema.ParseGroupVersion(o.apiVersion); err != nil {
+			return fmt.Errorf("invalid --api-version %q: %v", o.apiVersion, err)
+		}
+	}
+	return nil
+}
+
+// Run resolves TYPE, reads its group-version's document and prints.
+func (o *options) Run(ctx context.Context) error {
+	c, err := o.f.Cluster()
+	if err != nil {
+		return err
+	}
+	resolver, err := c.Resolver(ctx)
+	if err != nil {
+		return err
+	}
+	m, steps, err := ResolveType(ctx, resolver, o.args[0])
+	if err != nil {
+		return err
+	}
+	gvk, err := o.version(m)
+	if err != nil {
+		return err
+	}
+	client, err := c.OpenAPI()
+	if err != nil {
+		return err
+	}
+	doc, node, err := openapi.Lookup(ctx, client, gvk, steps)
+	if err != nil {
+		return err
+	}
+	out := o.f.Streams().Out
+	if o.output != "" {
+		b, err := openapi.MarshalSchema(doc.Expand(node.Schema), o.output == "yaml")
+		if err != nil {
+			return err
+		}
+		_, err = out.Write(b)
+		return err
+	}
+	return doc.Print(out, gvk, node, openapi.Options{Recursive: o.recursive, MaxDepth: o.maxDepth, NoExtras: !o.extras})
+}
+
+// version is the kind of m in the version --api-version names, or m's.
+func (o *options) version(m discovery.Mapping) (schema.GroupVersionKind, error) {
+	if o.apiVersion == "" {
+		return m.GVK, nil
+	}
+	gv, _ := schema.ParseGroupVersion(o.apiVersion)
+	if gv.Group != m.GVK.Group {
+		return schema.GroupVersionKind{}, fmt.Errorf("--api-version %s is not a version of %s (group %q)", o.apiVersion, m.QualifiedName(), m.GVK.Group)
+	}
+	if len(m.Resource.Versions) > 0 && !contains(m.Resource.Versions, gv.Version) {
+		return schema.GroupVersionKind{}, fmt.Errorf("the server does not serve %s in version %s (it serves %s)", m.QualifiedName(), gv.Version, strings.Join(m.Resource.Versions, ", "))
+	}
+	return gv.WithKind(m.GVK.Kind), nil
+}
+
+// ResolveType splits "TYPE[.field.path]" into the type, resolved as every
+// command resolves a type, and the field path. TYPE may hold dots
+// (deployments.apps, certificates.v1.cert-manager.io): the longest prefix
+// whose group part is a served API group and that resolves is the type,
+// else the first name is.
+func ResolveType(ctx context.Context, r *discovery.Resolver, arg string) (discovery.Mapping, []openapi.Step, error) {
+	head := arg
+	if i := strings.IndexAny(arg, "["); i >= 0 {
+		head = arg[:i]
+	}
+	segs := strings.Split(head, ".")
+	groups := map[string]bool{}
+	for _, g := range r.Snapshot().Groups() {
+		groups[g.Name] = true
+	}
+	for i := len(segs); i >= 2; i-- {
+		if !groups[strings.Join(segs[1:i], ".")] && (i < 3 || !groups[strings.Join(segs[2:i], ".")]) {
+			continue
+		}
+		typ := strings.Join(segs[:i], ".")
+		if ms, err := r.Resolve(ctx, typ); err == nil && len(ms) == 1 {
+			steps, err := parsePath(arg, len(typ))
+			return ms[0], steps, err
+		}
+	}
+	ms, err := r.Resolve(ctx, segs[0])
+	if err != nil {
+		return discovery.Mapping{}, nil, err
+	}
+	if len(ms) != 1 {
+		return discovery.Mapping{}, nil, fmt.Errorf("explain takes one type: %q names %d", segs[0], len(ms))
+	}
+	steps, err := parsePath(arg, len(segs[0]))
+	return ms[0], steps, err
+}
+
+// parsePath parses the field path of arg after its type (of n bytes); an
+// error names the whole argument.
+func parsePath(arg string, n int) ([]openapi.Step, error) {
+	steps, err := openapi.ParsePath(arg[n:])
+	var perr *openapi.PathError
+	if errors.As(err, &perr) {
+		perr.Path = arg
+	}
+	return steps, err
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
