@@ -12,10 +12,12 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 	"k8s.io/apimachinery/pkg/runtime/schema"
+	"k8s.io/cli-runtime/pkg/printers"
 
 	"github.com/kdxproject/kdx/discovery"
 	openapi "github.com/kdxproject/kdx/explain"
 	"github.com/kdxproject/kdx/internal/cli"
+	"github.com/kdxproject/kdx/query"
 	"github.com/kdxproject/kdx/render"
 )
 
@@ -23,11 +25,16 @@ import (
 type options struct {
 	f cli.Factory
 
-	recursive  bool
-	maxDepth   int
-	apiVersion string
-	output     string
-	extras     bool
+	recursive   bool
+	maxDepth    int
+	apiVersion  string
+	output      string
+	extras      bool
+	find        string
+	in          string
+	concurrency int
+
+	pattern *openapi.Pattern // --find, parsed by Validate
 
 	// Set by Complete.
 	args []string
@@ -38,9 +45,9 @@ var outputs = render.Outputs{"", "json", "yaml"}
 
 // NewCmd is `kdx explain`.
 func NewCmd(f cli.Factory) *cobra.Command {
-	o := &options{f: f, extras: true}
+	o := &options{f: f, extras: true, concurrency: query.DefaultConcurrency}
 	cmd := &cobra.Command{
-		Use:   "explain TYPE[.field.path] [--recursive [--max-depth N]] [--api-version GROUP/VERSION] [-o json|yaml]",
+		Use:   "explain (TYPE[.field.path] [--recursive [--max-depth N]] [--api-version GROUP/VERSION] [-o json|yaml] | --find PATTERN [--in descriptions])",
 		Short: "Show the schema of a type or of one of its fields, with what kubectl explain leaves out",
 		Long: `Explain prints the schema of a type, or of a field of it, from the server's
 OpenAPI v3 documents: built-in types, CustomResourceDefinitions and aggregated
@@ -63,6 +70,14 @@ cannot change). --extras=false prints kubectl's text alone.
 for grep, --where, -o jsonpath or custom-columns. -o json|yaml prints the
 schema of the path as data, references expanded.
 
+--find PATTERN lists every field of every listable type (built-in, CRD or
+aggregated) whose name matches PATTERN, one line each: KIND.GROUP, full path,
+type. PATTERN is a field name (any case), a glob (image*, *Ref) or a Go regexp
+(^(image|tag)$); --in descriptions also matches it in the fields' descriptions.
+A group-version whose schemas cannot be read (an aggregated API that is down or
+publishes none) is one line on stderr; the rest is searched, and the exit code
+is 1.
+
 The documents are cached under the cache directory by their hash URL: a warm
 run asks the server only whether its index changed.`,
 		Example: `  # The fields of a Deployment's spec
@@ -75,7 +90,14 @@ run asks the server only whether its index changed.`,
   kdx explain pods.spec.containers --recursive | grep -i probe
 
   # The schema of a field as YAML
-  kdx explain deployments.spec.strategy -o yaml`,
+  kdx explain deployments.spec.strategy -o yaml
+
+  # Which types have a field named image, and where
+  kdx explain --find image
+
+  # Fields whose name ends in Ref, or whose description mentions TLS
+  kdx explain --find '*Ref'
+  kdx explain --find tls --in descriptions`,
 		RunE:              cli.RunE(o),
 		ValidArgsFunction: cli.CompleteResourceTypes(f),
 	}
@@ -89,6 +111,9 @@ func (o *options) AddFlags(fs *pflag.FlagSet) {
 	fs.IntVar(&o.maxDepth, "max-depth", 0, "with --recursive, how many levels of fields to list (0: all)")
 	fs.StringVar(&o.apiVersion, "api-version", "", "the group/version of the type to explain (default: the preferred one, or the one TYPE names)")
 	fs.StringVarP(&o.output, "output", "o", "", "output format: plaintext (the default), json or yaml (the schema of the path as data)")
+	fs.StringVar(&o.find, "find", "", "list the fields of every type whose name matches PATTERN (a name, a glob or a Go regexp), one line each: KIND.GROUP PATH TYPE")
+	fs.StringVar(&o.in, "in", "", "with --find, also match in: descriptions")
+	fs.IntVar(&o.concurrency, "concurrency", o.concurrency, "with --find, how many OpenAPI documents are read at the same time")
 	fs.BoolVar(&o.extras, "extras", true, "print kdx's \"+ \" lines (defaults, limits, validation rules...); false prints kubectl explain's text alone")
 }
 
@@ -103,6 +128,9 @@ func (o *options) Complete(_ *cobra.Command, args []string) error {
 
 // Validate checks the arguments and flags.
 func (o *options) Validate() error {
+	if o.find != "" || o.in != "" {
+		return o.validateFind()
+	}
 	switch {
 	case len(o.args) == 0 || strings.TrimSpace(o.args[0]) == "":
 		return errors.New("you must specify the type of resource to explain, e.g. 'kdx explain pods.spec' ('kdx api-resources' lists the types)")
@@ -126,8 +154,30 @@ func (o *options) Validate() error {
 	return nil
 }
 
+// validateFind checks the flags of --find.
+func (o *options) validateFind() error {
+	switch {
+	case o.find == "":
+		return errors.New("--in needs --find PATTERN")
+	case o.in != "" && o.in != "descriptions":
+		return fmt.Errorf("--in takes one value, descriptions, not %q", o.in)
+	case len(o.args) > 0:
+		return fmt.Errorf("--find searches every type: give no TYPE with it (got %q)", strings.Join(o.args, " "))
+	case o.recursive || o.maxDepth != 0 || o.apiVersion != "" || o.output != "":
+		return errors.New("--find prints one line per field: --recursive, --max-depth, --api-version and -o do not apply")
+	case o.concurrency < 1:
+		return fmt.Errorf("--concurrency must be at least 1, not %d", o.concurrency)
+	}
+	var err error
+	o.pattern, err = openapi.NewPattern(o.find)
+	return err
+}
+
 // Run resolves TYPE, reads its group-version's document and prints.
 func (o *options) Run(ctx context.Context) error {
+	if o.pattern != nil {
+		return o.runFind(ctx)
+	}
 	c, err := o.f.Cluster()
 	if err != nil {
 		return err
@@ -162,6 +212,53 @@ func (o *options) Run(ctx context.Context) error {
 		return err
 	}
 	return doc.Print(out, gvk, node, openapi.Options{Recursive: o.recursive, MaxDepth: o.maxDepth, NoExtras: !o.extras})
+}
+
+// runFind searches every listable type for fields that match --find.
+func (o *options) runFind(ctx context.Context) error {
+	c, err := o.f.Cluster()
+	if err != nil {
+		return err
+	}
+	resolver, err := c.Resolver(ctx)
+	if err != nil {
+		return err
+	}
+	snap, err := resolver.Revalidated(ctx)
+	if err != nil {
+		return err
+	}
+	var gvks []schema.GroupVersionKind
+	seen := map[schema.GroupVersionKind]bool{}
+	for _, t := range query.SelectTypes(snap, query.AllTypes{ClusterScoped: true, IncludeEvents: true}) {
+		if !seen[t.GVK] {
+			seen[t.GVK] = true
+			gvks = append(gvks, t.GVK)
+		}
+	}
+	client, err := c.OpenAPI()
+	if err != nil {
+		return err
+	}
+	rep := query.NewReport("read the OpenAPI document of", "group-version")
+	found, err := client.Find(ctx, gvks, o.pattern, o.in == "descriptions", o.concurrency, rep)
+	if err != nil {
+		return err
+	}
+	openapi.SortFound(found)
+	streams := o.f.Streams()
+	w := printers.GetNewTabWriter(streams.Out)
+	for _, fd := range found {
+		fmt.Fprintf(w, "%s\t%s\t%s\n", render.Escape(openapi.KindName(fd.GVK)), render.Escape(fd.Path), render.Escape(fd.Type))
+	}
+	if err := w.Flush(); err != nil {
+		return fmt.Errorf("failed to write output: %w", err)
+	}
+	if len(found) == 0 && rep.Len() == 0 {
+		fmt.Fprintf(streams.ErrOut, "No field matches %q.\n", o.find)
+	}
+	rep.Write(streams.ErrOut)
+	return rep.Err()
 }
 
 // version is the kind of m in the version --api-version names, or m's.

@@ -15,6 +15,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/kdxproject/kdx/internal/cli/clitest"
+	"github.com/kdxproject/kdx/internal/cliutil"
 )
 
 // fakeAPI serves aggregated discovery (pods in v1, widgets in example.io/v1
@@ -177,5 +178,43 @@ func TestRunErrors(t *testing.T) {
 		if out != "" {
 			t.Errorf("explain %q: printed %q", tc.args, out)
 		}
+	}
+}
+
+func TestFindValidate(t *testing.T) {
+	cases := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--in", "descriptions"}, "--in needs --find PATTERN"},
+		{[]string{"--find", "x", "--in", "names"}, `--in takes one value, descriptions, not "names"`},
+		{[]string{"--find", "x", "pods"}, `--find searches every type: give no TYPE with it (got "pods")`},
+		{[]string{"--find", "x", "--recursive"}, "--find prints one line per field: --recursive, --max-depth, --api-version and -o do not apply"},
+		{[]string{"--find", "x", "-o", "json"}, "--find prints one line per field: --recursive, --max-depth, --api-version and -o do not apply"},
+		{[]string{"--find", "x", "--concurrency", "0"}, "--concurrency must be at least 1, not 0"},
+		{[]string{"--find", "(x"}, "invalid --find pattern \"(x\": error parsing regexp: missing closing ): `(x`"},
+	}
+	for _, tc := range cases {
+		_, _, err := run(t, tc.args...)
+		if err == nil || err.Error() != tc.want {
+			t.Errorf("explain %q: error %v, want %q", tc.args, err, tc.want)
+		}
+	}
+}
+
+// TestFindRun: the fields found are printed, one line each; the
+// group-version without a document (core v1 here) is one line on stderr,
+// and the exit code is 1.
+func TestFindRun(t *testing.T) {
+	out, stderr, err := run(t, "--find", "*name")
+	want := "Widget.example.io   metadata.name        string\nWidget.example.io   spec.name            string\nWidget.example.io   spec.parts[*].name   string\n"
+	if out != want {
+		t.Errorf("stdout:\n%s\nwant:\n%s", out, want)
+	}
+	if stderr != "error: could not read the OpenAPI document of 1 group-version (failed: no OpenAPI v3 document for v1: the server lists none at /openapi/v3): v1\n" {
+		t.Errorf("stderr: %q", stderr)
+	}
+	if err == nil || cliutil.ExitCode(err) != 1 {
+		t.Errorf("error %v, want exit code 1", err)
 	}
 }

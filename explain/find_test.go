@@ -1,0 +1,93 @@
+package explain
+
+import (
+	"bytes"
+	"context"
+	"strings"
+	"testing"
+
+	"k8s.io/apimachinery/pkg/runtime/schema"
+
+	"github.com/kdxproject/kdx/query"
+)
+
+func foundPaths(fs []Found) string {
+	var out []string
+	for _, f := range fs {
+		out = append(out, KindName(f.GVK)+" "+f.Path+" "+f.Type)
+	}
+	return strings.Join(out, "\n")
+}
+
+func TestFindIn(t *testing.T) {
+	doc := widgets(t)
+	cases := []struct {
+		pattern      string
+		descriptions bool
+		want         string
+	}{
+		// A name matches in any case, every field of that name, through
+		// references, arrays and maps; a type that contains itself stops
+		// where it repeats.
+		{"NAME", false, "Widget.example.io metadata.name string\nWidget.example.io spec.name string\nWidget.example.io spec.parts[*].name string"},
+		{"weight", false, "Widget.example.io spec.parts[*].weight number"},
+		{"*parts", false, "Widget.example.io spec.parts []Part\nWidget.example.io spec.parts[*].subparts []Part"},
+		{"^(size|mode)$", false, "Widget.example.io spec.mode string\nWidget.example.io spec.size integer"},
+		{"grams", false, ""},
+		{"grams", true, "Widget.example.io spec.parts[*].weight number"},
+		{"free-form", true, "Widget.example.io spec.config Object"},
+	}
+	for _, tc := range cases {
+		p, err := NewPattern(tc.pattern)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := foundPaths(doc.FindIn(widgetGVK, p, tc.descriptions)); got != tc.want {
+			t.Errorf("find %q (descriptions %v):\n%s\nwant:\n%s", tc.pattern, tc.descriptions, got, tc.want)
+		}
+	}
+}
+
+func TestNewPatternErrors(t *testing.T) {
+	for in, want := range map[string]string{
+		"":    "--find needs a pattern: a field name, a glob or a Go regexp",
+		"(a":  "invalid --find pattern \"(a\": error parsing regexp: missing closing ): `(a`",
+		"[a*": "invalid --find glob \"[a*\": syntax error in pattern",
+	} {
+		if _, err := NewPattern(in); err == nil || err.Error() != want {
+			t.Errorf("%q: error %v, want %q", in, err, want)
+		}
+	}
+}
+
+// TestFindFailures: a group-version whose document fails is reported and
+// the others are searched; a server without /openapi/v3 is the error.
+func TestFindFailures(t *testing.T) {
+	f, srv := newFake(t)
+	c := clientOf(t, srv, t.TempDir(), nil)
+	p, _ := NewPattern("size")
+	rep := query.NewReport("read the OpenAPI document of", "group-version")
+	gvks := []schema.GroupVersionKind{
+		{Group: "down.io", Version: "v1", Kind: "Down"},
+		widgetGVK,
+		{Group: "none.io", Version: "v1", Kind: "None"},
+	}
+	found, err := c.Find(context.Background(), gvks, p, false, 2, rep)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := foundPaths(found); got != "Widget.example.io spec.size integer" {
+		t.Errorf("found %q", got)
+	}
+	var b bytes.Buffer
+	rep.Write(&b)
+	want := "error: could not read the OpenAPI document of 1 group-version (API unavailable: failed to get /openapi/v3/apis/down.io/v1: the server is currently unable to handle the request): down.io/v1\n" +
+		"error: could not read the OpenAPI document of 1 group-version (failed: no OpenAPI v3 document for none.io/v1: the server lists none at /openapi/v3): none.io/v1\n"
+	if b.String() != want || rep.Err() == nil {
+		t.Errorf("report:\n%s\nwant:\n%s", b.String(), want)
+	}
+	f.status = 404
+	if _, err := clientOf(t, srv, "", nil).Find(context.Background(), gvks, p, false, 2, query.NewReport("read", "group-version")); err == nil {
+		t.Error("no error without /openapi/v3")
+	}
+}
