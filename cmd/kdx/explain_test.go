@@ -1,10 +1,18 @@
 package main
 
 import (
+	"encoding/json"
+	"maps"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
+	"time"
+
+	"k8s.io/apimachinery/pkg/runtime/schema"
+	k8sdiscovery "k8s.io/client-go/discovery"
+	"k8s.io/client-go/tools/clientcmd"
 
 	"github.com/kdxproject/kdx/internal/testenv"
 )
@@ -91,7 +99,62 @@ func explainSetup(t *testing.T) *testenv.Env {
 	} {
 		env.ApplyFile(t, filepath.Join(dir, f))
 	}
+	waitForSchemas(t, env, map[string][]string{
+		"apis/explain.kdx.example.org/v1": {"Probe"},
+		"apis/multi.example.org/v2":       {"Gadget"},
+		"apis/multi.example.org/v1":       {"WidgetClass"},
+		"apis/cert-manager.io/v1":         {"Certificate", "Issuer"},
+		"apis/monitoring.coreos.com/v1":   {"Prometheus", "ServiceMonitor"},
+	})
 	return env
+}
+
+// waitForSchemas waits until the server's OpenAPI v3 documents hold the
+// kinds of the CRDs just created: the server publishes them a moment after
+// the types are served.
+func waitForSchemas(t *testing.T, env *testenv.Env, want map[string][]string) {
+	t.Helper()
+	cfg, err := clientcmd.BuildConfigFromFlags("", env.Kubeconfig)
+	if err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(time.Minute)
+	for {
+		missing := ""
+		dc, err := k8sdiscovery.NewDiscoveryClientForConfig(cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		paths, err := dc.OpenAPIV3().Paths()
+		for p, kinds := range want {
+			if err != nil {
+				missing = err.Error()
+				break
+			}
+			gv, ok := paths[p]
+			if !ok {
+				missing = p
+				break
+			}
+			raw, err := gv.Schema("application/json")
+			if err != nil {
+				missing = err.Error()
+				break
+			}
+			for _, k := range kinds {
+				if !strings.Contains(string(raw), `"kind":"`+k+`"`) {
+					missing = p + " " + k
+				}
+			}
+		}
+		if missing == "" {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the OpenAPI documents lack %s after a minute", missing)
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
 }
 
 // kdxLine is one of kdx's own lines: "+ " after the indentation.
@@ -298,3 +361,129 @@ func TestExplainErrors(t *testing.T) {
 		t.Errorf("kubectl --max-depth without --recursive: exit %d", want.ExitCode)
 	}
 }
+
+// TestExplainFindBruteForce: `kdx explain --find image` lists exactly the
+// fields named image that a brute-force walk of every listable type's
+// OpenAPI document finds (read with client-go's OpenAPI v3 client, as
+// kubectl reads them), full path for full path.
+func TestExplainFindBruteForce(t *testing.T) {
+	env := explainSetup(t)
+	cfg, err := clientcmd.BuildConfigFromFlags("", env.Kubeconfig)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dc, err := k8sdiscovery.NewDiscoveryClientForConfig(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lists, err := dc.ServerPreferredResources()
+	if err != nil {
+		t.Fatal(err)
+	}
+	kinds := map[string][]string{} // document path -> kinds
+	for _, l := range lists {
+		gv, _ := schema.ParseGroupVersion(l.GroupVersion)
+		for _, r := range l.APIResources {
+			if strings.Contains(r.Name, "/") || !slices.Contains(r.Verbs, "list") {
+				continue
+			}
+			p := "apis/" + gv.Group + "/" + gv.Version
+			if gv.Group == "" {
+				p = "api/" + gv.Version
+			}
+			kinds[p] = append(kinds[p], r.Kind)
+		}
+	}
+	paths, err := dc.OpenAPIV3().Paths()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want []string
+	for p, ks := range kinds {
+		gv, ok := paths[p]
+		if !ok {
+			t.Fatalf("discovery serves %s (%v), the OpenAPI index lists no document for it", p, ks)
+		}
+		raw, err := gv.Schema("application/json")
+		if err != nil {
+			t.Fatalf("%s: %v", p, err)
+		}
+		var doc map[string]any
+		if err := json.Unmarshal(raw, &doc); err != nil {
+			t.Fatal(err)
+		}
+		schemas := doc["components"].(map[string]any)["schemas"].(map[string]any)
+		for _, s := range schemas {
+			s := s.(map[string]any)
+			gvks, _ := s["x-kubernetes-group-version-kind"].([]any)
+			for _, g := range gvks {
+				g := g.(map[string]any)
+				gv := schema.GroupVersion{Group: g["group"].(string), Version: g["version"].(string)}
+				if !slices.Contains(ks, g["kind"].(string)) || (gv.Group == "" && p != "api/"+gv.Version) || (gv.Group != "" && p != "apis/"+gv.String()) {
+					continue
+				}
+				name := g["kind"].(string)
+				if gv.Group != "" {
+					name += "." + gv.Group
+				}
+				bruteFind(schemas, s, "", map[string]bool{}, func(path string) { want = append(want, name+" "+path) })
+			}
+		}
+	}
+	res := env.Kdx(t, "explain", "--find", "image")
+	if res.ExitCode != 0 {
+		t.Fatalf("--find: exit %d: %s", res.ExitCode, res.Stderr)
+	}
+	var got []string
+	for _, l := range strings.Split(strings.TrimSpace(res.Stdout), "\n") {
+		f := strings.Fields(l)
+		got = append(got, f[0]+" "+f[1])
+	}
+	slices.Sort(got)
+	slices.Sort(want)
+	want = slices.Compact(want)
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("--find image:\n%s\nbrute force:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	if len(want) < 30 || !slices.Contains(got, "Deployment.apps spec.template.spec.containers[*].image") || !slices.Contains(got, "Prometheus.monitoring.coreos.com spec.image") {
+		t.Errorf("--find image found %d fields:\n%s", len(got), res.Stdout)
+	}
+}
+
+// bruteFind calls found with the path of every field named image below s,
+// following every reference, array and map, and not a reference already on
+// the path.
+func bruteFind(schemas map[string]any, s map[string]any, path string, seen map[string]bool, found func(string)) {
+	if ref, ok := s["$ref"].(string); ok {
+		if seen[ref] {
+			return
+		}
+		seen = maps.Clone(seen)
+		seen[ref] = true
+		s = schemas[strings.TrimPrefix(ref, "#/components/schemas/")].(map[string]any)
+	}
+	props, _ := s["properties"].(map[string]any)
+	for name, p := range props {
+		step := name
+		if strings.ContainsAny(name, ".[]'\" ") {
+			step = "['" + name + "']"
+		} else if path != "" {
+			step = "." + name
+		}
+		if name == "image" {
+			found(path + step)
+		}
+		bruteFind(schemas, p.(map[string]any), path+step, seen, found)
+	}
+	for _, a := range asList(s["allOf"]) {
+		bruteFind(schemas, a.(map[string]any), path, seen, found)
+	}
+	if it, ok := s["items"].(map[string]any); ok && len(it) > 0 {
+		bruteFind(schemas, it, path+"[*]", seen, found)
+	}
+	if ap, ok := s["additionalProperties"].(map[string]any); ok && len(ap) > 0 {
+		bruteFind(schemas, ap, path+".*", seen, found)
+	}
+}
+
+func asList(v any) []any { l, _ := v.([]any); return l }
