@@ -3,6 +3,7 @@ package explain
 import (
 	"bytes"
 	"context"
+	"os"
 	"strings"
 	"testing"
 
@@ -89,5 +90,37 @@ func TestFindFailures(t *testing.T) {
 	f.status = 404
 	if _, err := clientOf(t, srv, "", nil).Find(context.Background(), gvks, p, false, 2, query.NewReport("read", "group-version")); err == nil {
 		t.Error("no error without /openapi/v3")
+	}
+}
+
+func TestDiff(t *testing.T) {
+	doc := widgets(t)
+	_, kind, _ := doc.Kind(widgetGVK)
+	old := doc.Fields(kind)
+	// The next version: size no longer required, with another maximum;
+	// color gone; a new field.
+	raw, _ := os.ReadFile("testdata/widgets_v1.json")
+	next := strings.Replace(string(raw), `"required": ["size"],`, `"required": [],`, 1)
+	next = strings.Replace(next, `"maximum": 10}`, `"maximum": 20}`, 1)
+	next = strings.Replace(next, `"color": {"type": "string", "enum": ["red", "green", "blue", "cyan", "magenta"]},`, `"shade": {"type": "integer"},`, 1)
+	doc2, err := ParseDocument("example.io/v2", []byte(next))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, kind2, _ := doc2.Kind(widgetGVK)
+	var b bytes.Buffer
+	if err := WriteDiff(&b, "v1", "v2", Diff(old, doc2.Fields(kind2))); err != nil {
+		t.Fatal(err)
+	}
+	want := "--- v1\n+++ v2\n" +
+		"- spec.color <string>\n" +
+		"~ spec.size: required: yes -> no\n" +
+		"~ spec.size: validation: format: int32; minimum: 1; maximum: 10 -> format: int32; minimum: 1; maximum: 20\n" +
+		"+ spec.shade <integer>\n"
+	if b.String() != want {
+		t.Errorf("diff:\n%s\nwant:\n%s", b.String(), want)
+	}
+	if got := Diff(old, old); len(got) != 0 {
+		t.Errorf("diff of a version with itself: %v", got)
 	}
 }

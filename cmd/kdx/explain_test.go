@@ -19,13 +19,14 @@ import (
 
 // explainCRD is a CRD whose schema has what kubectl explain does not print:
 // defaults, enums, CEL rules (one of them immutability), int-or-string,
-// preserve-unknown-fields, a pattern, limits, nullable and a list map.
+// preserve-unknown-fields, a pattern, limits, nullable and a list map; and
+// an older, deprecated version with another schema.
 const explainCRD = `apiVersion: apiextensions.k8s.io/v1
 kind: CustomResourceDefinition
-metadata: {name: probes.explain.kdx.example.org}
+metadata: {name: explainprobes.explain.kdx.example.org}
 spec:
   group: explain.kdx.example.org
-  names: {plural: probes, singular: probe, kind: Probe, shortNames: [xpr]}
+  names: {plural: explainprobes, singular: explainprobe, kind: ExplainProbe, shortNames: [xpr]}
   scope: Namespaced
   versions:
   - name: v1
@@ -77,6 +78,21 @@ spec:
                   properties:
                     name: {type: string}
                     value: {type: string}
+  - name: v1beta1
+    served: true
+    storage: false
+    deprecated: true
+    schema:
+      openAPIV3Schema:
+        type: object
+        properties:
+          spec:
+            type: object
+            properties:
+              target: {type: string}
+              mode: {type: string, enum: [HTTP, TCP]}
+              port: {type: integer}
+              legacy: {type: boolean}
 `
 
 // explainSetup applies the CRDs the explain tests read: the test CRD, the
@@ -100,11 +116,12 @@ func explainSetup(t *testing.T) *testenv.Env {
 		env.ApplyFile(t, filepath.Join(dir, f))
 	}
 	waitForSchemas(t, env, map[string][]string{
-		"apis/explain.kdx.example.org/v1": {"Probe"},
-		"apis/multi.example.org/v2":       {"Gadget"},
-		"apis/multi.example.org/v1":       {"WidgetClass"},
-		"apis/cert-manager.io/v1":         {"Certificate", "Issuer"},
-		"apis/monitoring.coreos.com/v1":   {"Prometheus", "ServiceMonitor"},
+		"apis/explain.kdx.example.org/v1":      {"ExplainProbe"},
+		"apis/explain.kdx.example.org/v1beta1": {"ExplainProbe"},
+		"apis/multi.example.org/v2":            {"Gadget"},
+		"apis/multi.example.org/v1":            {"WidgetClass"},
+		"apis/cert-manager.io/v1":              {"Certificate", "Issuer"},
+		"apis/monitoring.coreos.com/v1":        {"Prometheus", "ServiceMonitor"},
 	})
 	return env
 }
@@ -194,9 +211,9 @@ func TestExplainMatchesKubectl(t *testing.T) {
 		"configmaps",
 		"namespaces.spec",
 		"customresourcedefinitions.spec.versions.schema",
-		"probes.spec",
-		"probes.spec.mode",
-		"probes.spec.port",
+		"explainprobes.spec",
+		"explainprobes.spec.mode",
+		"explainprobes.spec.port",
 		"gadgets",
 		"gadgets.spec",
 		"certificates",
@@ -237,7 +254,7 @@ func TestExplainMatchesKubectl(t *testing.T) {
 func TestExplainExtras(t *testing.T) {
 	env := explainSetup(t)
 	cases := map[string][]string{
-		"probes.spec": {
+		"explainprobes.spec": {
 			"FIELD: spec <Object>\n+ rule: self.minReplicas <= self.maxReplicas (message: minReplicas must not exceed maxReplicas)\n\n\n",
 			"  extra\t<Object>\n    + accepts any fields\n    Anything.\n",
 			"  headers\t<[]Object>\n    + list type: map, keys: name\n",
@@ -248,8 +265,8 @@ func TestExplainExtras(t *testing.T) {
 			"  target\t<string> -required-\n    + pattern: ^[a-z0-9.-]+$\n    + max length: 253\n    + immutable: self == oldSelf (message: target is immutable)\n",
 		},
 		"xpr.spec.port":                               {"FIELD: port <Object>\n+ type: int | string\n\n\nDESCRIPTION:\n"},
-		"probe.spec.mode":                             {"FIELD: mode <string>\nENUM:\n    HTTP\n    TCP\n    GRPC\n    Exec\n    None\n+ default: \"HTTP\"\n\nDESCRIPTION:\n"},
-		"probes.spec.headers[0]":                      {"FIELD: headers[0] <Object>\n", "  name\t<string> -required-\n"},
+		"explainprobe.spec.mode":                      {"FIELD: mode <string>\nENUM:\n    HTTP\n    TCP\n    GRPC\n    Exec\n    None\n+ default: \"HTTP\"\n\nDESCRIPTION:\n"},
+		"explainprobes.spec.headers[0]":               {"FIELD: headers[0] <Object>\n", "  name\t<string> -required-\n"},
 		"certificates.spec.privateKey.rotationPolicy": {"FIELD: rotationPolicy <string>\nENUM:\n    Never\n    Always\n"},
 		"issuers.spec.acme.solvers.http01.ingress.podTemplate.spec.tolerations": {"+ list type: atomic\n"},
 	}
@@ -272,7 +289,7 @@ func TestExplainExtras(t *testing.T) {
 // -o json|yaml prints the schema of the path.
 func TestExplainRecursiveAndData(t *testing.T) {
 	env := explainSetup(t)
-	res := env.Kdx(t, "explain", "probes.spec", "--recursive")
+	res := env.Kdx(t, "explain", "explainprobes.spec", "--recursive")
 	for _, w := range []string{
 		"  spec.headers\t<[]Object>\n  spec.headers[*].name\t<string> -required-\n  spec.headers[*].value\t<string>\n",
 		"  spec.maxReplicas\t<integer> default=3\n",
@@ -290,7 +307,7 @@ func TestExplainRecursiveAndData(t *testing.T) {
 	if !strings.Contains(res.Stdout, "  spec.containers[*].livenessProbe.httpGet.port\t<IntOrString> -required-\n") {
 		t.Errorf("pods.spec.containers --recursive: no livenessProbe.httpGet.port in:\n%s", res.Stdout)
 	}
-	res = env.Kdx(t, "explain", "probes.spec.mode", "-o", "json")
+	res = env.Kdx(t, "explain", "explainprobes.spec.mode", "-o", "json")
 	if res.ExitCode != 0 || !strings.Contains(res.Stdout, `"default": "HTTP"`) || !strings.Contains(res.Stdout, `"enum": [`) {
 		t.Errorf("-o json: exit %d\n%s%s", res.ExitCode, res.Stdout, res.Stderr)
 	}
@@ -487,3 +504,46 @@ func bruteFind(schemas map[string]any, s map[string]any, path string, seen map[s
 }
 
 func asList(v any) []any { l, _ := v.([]any); return l }
+
+// TestExplainVersions: --versions lists a CRD's versions from the CRD, the
+// deprecated one with its warning; --diff lists what changed between two
+// served versions.
+func TestExplainVersions(t *testing.T) {
+	env := explainSetup(t)
+	res := env.Kdx(t, "explain", "explainprobes", "--versions")
+	want := "VERSION   SERVED   STORAGE   DEPRECATED   WARNING\n" +
+		"v1        true     true      false        \n" +
+		"v1beta1   true     false     true         explain.kdx.example.org/v1beta1 ExplainProbe is deprecated\n"
+	if res.ExitCode != 0 || res.Stdout != want {
+		t.Errorf("--versions: exit %d\n%s\nwant:\n%s%s", res.ExitCode, res.Stdout, want, res.Stderr)
+	}
+	res = env.Kdx(t, "explain", "xpr", "--diff", "v1beta1", "v1")
+	want = "--- explainprobes.explain.kdx.example.org v1beta1\n" +
+		"+++ explainprobes.explain.kdx.example.org v1\n" +
+		"- spec.legacy <boolean>\n" +
+		"~ spec.mode: enum: HTTP, TCP -> HTTP, TCP, GRPC, Exec, None\n" +
+		"~ spec.mode: default: (none) -> \"HTTP\"\n" +
+		"~ spec.port: type: integer -> Object\n" +
+		"~ spec.port: validation: (none) -> type: int | string\n" +
+		"~ spec.target: required: no -> yes\n" +
+		"~ spec.target: validation: (none) -> pattern: ^[a-z0-9.-]+$; max length: 253; immutable: self == oldSelf (message: target is immutable)\n"
+	if res.ExitCode != 0 || !strings.HasPrefix(res.Stdout, want[:strings.Index(want, "- spec.legacy")]) {
+		t.Errorf("--diff: exit %d\n%s%s", res.ExitCode, res.Stdout, res.Stderr)
+	}
+	for _, line := range strings.SplitAfter(want, "\n")[2:] {
+		if line != "" && !strings.Contains(res.Stdout, line) {
+			t.Errorf("--diff: no %q in:\n%s", line, res.Stdout)
+		}
+	}
+	if res = env.Kdx(t, "explain", "gadgets", "--diff", "v1,v2"); res.ExitCode != 0 || res.Stdout != "--- gadgets.multi.example.org v1\n+++ gadgets.multi.example.org v2\n" {
+		t.Errorf("--diff of equal versions: exit %d\n%s%s", res.ExitCode, res.Stdout, res.Stderr)
+	}
+	res = env.Kdx(t, "explain", "deployments.apps", "--versions")
+	if res.Stdout != "VERSION   SERVED   STORAGE     DEPRECATED\nv1        true     <unknown>   <unknown>\n" {
+		t.Errorf("--versions of a built-in type:\n%s%s", res.Stdout, res.Stderr)
+	}
+	res = env.Kdx(t, "explain", "xpr", "--diff", "v1beta1", "v2")
+	if res.ExitCode != 1 || res.Stderr != "error: the server does not serve explainprobes.explain.kdx.example.org in version v2 (it serves v1, v1beta1)\n" {
+		t.Errorf("--diff of an unserved version: exit %d, %q", res.ExitCode, res.Stderr)
+	}
+}

@@ -11,9 +11,12 @@ import (
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/cli-runtime/pkg/printers"
 
+	"github.com/kdxproject/kdx/cluster"
 	"github.com/kdxproject/kdx/discovery"
 	openapi "github.com/kdxproject/kdx/explain"
 	"github.com/kdxproject/kdx/internal/cli"
@@ -30,6 +33,8 @@ type options struct {
 	apiVersion  string
 	output      string
 	extras      bool
+	versions    bool
+	diff        []string
 	find        string
 	in          string
 	concurrency int
@@ -111,6 +116,8 @@ func (o *options) AddFlags(fs *pflag.FlagSet) {
 	fs.IntVar(&o.maxDepth, "max-depth", 0, "with --recursive, how many levels of fields to list (0: all)")
 	fs.StringVar(&o.apiVersion, "api-version", "", "the group/version of the type to explain (default: the preferred one, or the one TYPE names)")
 	fs.StringVarP(&o.output, "output", "o", "", "output format: plaintext (the default), json or yaml (the schema of the path as data)")
+	fs.BoolVar(&o.versions, "versions", false, "list the versions of TYPE: served, storage and deprecated (with the deprecation warning) for a CRD")
+	fs.StringSliceVar(&o.diff, "diff", nil, "--diff OLD NEW (or OLD,NEW): the fields added, removed and changed (type, required, enum, default, validation) between two served versions of TYPE")
 	fs.StringVar(&o.find, "find", "", "list the fields of every type whose name matches PATTERN (a name, a glob or a Go regexp), one line each: KIND.GROUP PATH TYPE")
 	fs.StringVar(&o.in, "in", "", "with --find, also match in: descriptions")
 	fs.IntVar(&o.concurrency, "concurrency", o.concurrency, "with --find, how many OpenAPI documents are read at the same time")
@@ -130,6 +137,14 @@ func (o *options) Complete(_ *cobra.Command, args []string) error {
 func (o *options) Validate() error {
 	if o.find != "" || o.in != "" {
 		return o.validateFind()
+	}
+	if len(o.diff) == 1 && len(o.args) == 2 {
+		o.diff, o.args = append(o.diff, o.args[1]), o.args[:1] // --diff OLD NEW
+	}
+	if o.versions || len(o.diff) > 0 {
+		if err := o.validateVersions(); err != nil {
+			return err
+		}
 	}
 	switch {
 	case len(o.args) == 0 || strings.TrimSpace(o.args[0]) == "":
@@ -173,10 +188,26 @@ func (o *options) validateFind() error {
 	return err
 }
 
+// validateVersions checks --versions and --diff.
+func (o *options) validateVersions() error {
+	switch {
+	case o.versions && len(o.diff) > 0:
+		return errors.New("--versions and --diff are two questions: ask one at a time")
+	case len(o.diff) > 0 && len(o.diff) != 2:
+		return fmt.Errorf("--diff takes two versions, OLD and NEW (--diff v1beta1 v1), not %d", len(o.diff))
+	case o.recursive || o.maxDepth != 0 || o.apiVersion != "" || o.output != "":
+		return errors.New("--versions and --diff print their own lines: --recursive, --max-depth, --api-version and -o do not apply")
+	}
+	return nil
+}
+
 // Run resolves TYPE, reads its group-version's document and prints.
 func (o *options) Run(ctx context.Context) error {
 	if o.pattern != nil {
 		return o.runFind(ctx)
+	}
+	if o.versions || len(o.diff) > 0 {
+		return o.runVersions(ctx)
 	}
 	c, err := o.f.Cluster()
 	if err != nil {
@@ -186,19 +217,22 @@ func (o *options) Run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	m, steps, err := ResolveType(ctx, resolver, o.args[0])
-	if err != nil {
-		return err
-	}
-	gvk, err := o.version(m)
-	if err != nil {
-		return err
-	}
 	client, err := c.OpenAPI()
 	if err != nil {
 		return err
 	}
-	doc, node, err := openapi.Lookup(ctx, client, gvk, steps)
+	var (
+		gvk  schema.GroupVersionKind
+		doc  *openapi.Document
+		node *openapi.Node
+	)
+	err = resolveChecked(ctx, resolver, o.args[0], func(m discovery.Mapping, steps []openapi.Step) (err error) {
+		if gvk, err = o.version(m); err != nil {
+			return err
+		}
+		doc, node, err = openapi.Lookup(ctx, client, gvk, steps)
+		return err
+	})
 	if err != nil {
 		return err
 	}
@@ -261,6 +295,124 @@ func (o *options) runFind(ctx context.Context) error {
 	return rep.Err()
 }
 
+// runVersions is --versions and --diff.
+func (o *options) runVersions(ctx context.Context) error {
+	c, err := o.f.Cluster()
+	if err != nil {
+		return err
+	}
+	resolver, err := c.Resolver(ctx)
+	if err != nil {
+		return err
+	}
+	var m discovery.Mapping
+	err = resolveChecked(ctx, resolver, o.args[0], func(found discovery.Mapping, steps []openapi.Step) error {
+		if len(steps) > 0 {
+			return fmt.Errorf("--versions and --diff are about a type: give TYPE without a field path (%s)", openapi.PathString(steps))
+		}
+		m = found
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	out := o.f.Streams().Out
+	if o.versions {
+		vs, err := o.crdVersions(ctx, c, resolver, m)
+		if err != nil {
+			return err
+		}
+		warnings := false
+		for _, v := range vs {
+			warnings = warnings || v.warning != ""
+		}
+		w := printers.GetNewTabWriter(out)
+		header := "VERSION\tSERVED\tSTORAGE\tDEPRECATED"
+		if warnings {
+			header += "\tWARNING"
+		}
+		fmt.Fprintln(w, header)
+		for _, v := range vs {
+			line := fmt.Sprintf("%s\t%s\t%s\t%s", render.Escape(v.name), v.served, v.storage, v.deprecated)
+			if warnings {
+				line += "\t" + render.Escape(v.warning)
+			}
+			fmt.Fprintln(w, line)
+		}
+		return w.Flush()
+	}
+	client, err := c.OpenAPI()
+	if err != nil {
+		return err
+	}
+	var fields [2][]openapi.Field
+	for i, v := range o.diff {
+		if !contains(m.Resource.Versions, v) {
+			return fmt.Errorf("the server does not serve %s in version %s (it serves %s)", m.QualifiedName(), v, strings.Join(m.Resource.Versions, ", "))
+		}
+		gvk := schema.GroupVersionKind{Group: m.GVK.Group, Version: v, Kind: m.GVK.Kind}
+		doc, node, err := openapi.Lookup(ctx, client, gvk, nil)
+		if err != nil {
+			return err
+		}
+		fields[i] = doc.Fields(node.Schema)
+	}
+	name := func(v string) string { return m.QualifiedName() + " " + v }
+	return openapi.WriteDiff(out, name(o.diff[0]), name(o.diff[1]), openapi.Diff(fields[0], fields[1]))
+}
+
+// versionRow is one line of --versions.
+type versionRow struct {
+	name, served, storage, deprecated, warning string
+}
+
+// crdVersions are the versions of m: from its CustomResourceDefinition,
+// or, for a type no CRD defines, the versions discovery lists (served;
+// storage and deprecation are not published for those).
+func (o *options) crdVersions(ctx context.Context, c *cluster.Cluster, resolver *discovery.Resolver, m discovery.Mapping) ([]versionRow, error) {
+	crds, err := resolver.Resolve(ctx, "customresourcedefinitions.apiextensions.k8s.io")
+	if err != nil || len(crds) != 1 {
+		return nil, fmt.Errorf("the server serves no CustomResourceDefinitions: %v", err)
+	}
+	dyn, err := c.Client()
+	if err != nil {
+		return nil, err
+	}
+	crd, err := dyn.Get(ctx, crds[0], "", m.QualifiedName(), "")
+	if apierrors.IsNotFound(err) {
+		var rows []versionRow
+		for _, v := range m.Resource.Versions {
+			rows = append(rows, versionRow{name: v, served: "true", storage: "<unknown>", deprecated: "<unknown>"})
+		}
+		return rows, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	list, _, _ := unstructured.NestedSlice(crd.Object, "spec", "versions")
+	var rows []versionRow
+	for _, item := range list {
+		v, _ := item.(map[string]any)
+		row := versionRow{served: "false", storage: "false", deprecated: "false"}
+		row.name, _ = v["name"].(string)
+		if b, _ := v["served"].(bool); b {
+			row.served = "true"
+		}
+		if b, _ := v["storage"].(bool); b {
+			row.storage = "true"
+		}
+		if b, _ := v["deprecated"].(bool); b {
+			row.deprecated = "true"
+			row.warning, _ = v["deprecationWarning"].(string)
+			if row.warning == "" {
+				row.warning = fmt.Sprintf("%s/%s %s is deprecated", m.GVK.Group, row.name, m.GVK.Kind)
+			}
+		}
+		rows = append(rows, row)
+	}
+	return rows, nil
+}
+
 // version is the kind of m in the version --api-version names, or m's.
 func (o *options) version(m discovery.Mapping) (schema.GroupVersionKind, error) {
 	if o.apiVersion == "" {
@@ -282,6 +434,38 @@ func (o *options) version(m discovery.Mapping) (schema.GroupVersionKind, error) 
 // whose group part is a served API group and that resolves is the type,
 // else the first name is.
 func ResolveType(ctx context.Context, r *discovery.Resolver, arg string) (discovery.Mapping, []openapi.Step, error) {
+	m, steps, _, err := resolveType(ctx, r, arg)
+	return m, steps, err
+}
+
+// resolveChecked resolves arg as ResolveType does and calls use with the
+// result. When TYPE may have named a group the cached discovery does not
+// know (a CRD created since: certificates.cert-manager.io.spec read as
+// certificates and a field path) and use fails, discovery is revalidated
+// and arg resolved again, once.
+func resolveChecked(ctx context.Context, r *discovery.Resolver, arg string, use func(discovery.Mapping, []openapi.Step) error) error {
+	m, steps, unsure, err := resolveType(ctx, r, arg)
+	if err == nil {
+		if err = use(m, steps); err == nil || !unsure {
+			return err
+		}
+	} else if !unsure {
+		return err
+	}
+	if _, rerr := r.Revalidated(ctx); rerr != nil {
+		return err
+	}
+	m2, steps2, _, err2 := resolveType(ctx, r, arg)
+	if err2 != nil || (m2.GVR == m.GVR && len(steps2) == len(steps)) {
+		return err
+	}
+	return use(m2, steps2)
+}
+
+// resolveType is ResolveType; unsure says that TYPE was taken to be the
+// first name while a longer prefix ends in a dotted name that is no group
+// discovery knows (it may be one created since discovery was cached).
+func resolveType(ctx context.Context, r *discovery.Resolver, arg string) (m discovery.Mapping, steps []openapi.Step, unsure bool, err error) {
 	head := arg
 	if i := strings.IndexAny(arg, "["); i >= 0 {
 		head = arg[:i]
@@ -293,23 +477,24 @@ func ResolveType(ctx context.Context, r *discovery.Resolver, arg string) (discov
 	}
 	for i := len(segs); i >= 2; i-- {
 		if !groups[strings.Join(segs[1:i], ".")] && (i < 3 || !groups[strings.Join(segs[2:i], ".")]) {
+			unsure = unsure || strings.Contains(strings.Join(segs[1:i], "."), ".")
 			continue
 		}
 		typ := strings.Join(segs[:i], ".")
 		if ms, err := r.Resolve(ctx, typ); err == nil && len(ms) == 1 {
 			steps, err := parsePath(arg, len(typ))
-			return ms[0], steps, err
+			return ms[0], steps, false, err
 		}
 	}
 	ms, err := r.Resolve(ctx, segs[0])
 	if err != nil {
-		return discovery.Mapping{}, nil, err
+		return discovery.Mapping{}, nil, unsure, err
 	}
 	if len(ms) != 1 {
-		return discovery.Mapping{}, nil, fmt.Errorf("explain takes one type: %q names %d", segs[0], len(ms))
+		return discovery.Mapping{}, nil, false, fmt.Errorf("explain takes one type: %q names %d", segs[0], len(ms))
 	}
-	steps, err := parsePath(arg, len(segs[0]))
-	return ms[0], steps, err
+	steps, err = parsePath(arg, len(segs[0]))
+	return ms[0], steps, unsure, err
 }
 
 // parsePath parses the field path of arg after its type (of n bytes); an

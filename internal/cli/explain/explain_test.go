@@ -218,3 +218,24 @@ func TestFindRun(t *testing.T) {
 		t.Errorf("error %v, want exit code 1", err)
 	}
 }
+
+func TestVersionsValidate(t *testing.T) {
+	cases := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"widgets", "--versions", "--diff", "v1,v2"}, "--versions and --diff are two questions: ask one at a time"},
+		{[]string{"widgets", "--diff", "v1"}, "--diff takes two versions, OLD and NEW (--diff v1beta1 v1), not 1"},
+		{[]string{"widgets", "--diff", "v1,v2,v3"}, "--diff takes two versions, OLD and NEW (--diff v1beta1 v1), not 3"},
+		{[]string{"widgets", "--versions", "-o", "yaml"}, "--versions and --diff print their own lines: --recursive, --max-depth, --api-version and -o do not apply"},
+		{[]string{"widgets.spec", "--versions"}, "--versions and --diff are about a type: give TYPE without a field path (spec)"},
+		{[]string{"widgets", "--diff", "v1", "v3"}, "the server does not serve widgets.example.io in version v3 (it serves v1, v2)"},
+		{[]string{"widgets", "--diff", "v1", "v2"}, "no OpenAPI v3 document for example.io/v2: the server lists none at /openapi/v3"},
+	}
+	for _, tc := range cases {
+		_, _, err := run(t, tc.args...)
+		if err == nil || err.Error() != tc.want {
+			t.Errorf("explain %q: error %v, want %q", tc.args, err, tc.want)
+		}
+	}
+}
