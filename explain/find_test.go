@@ -124,3 +124,43 @@ func TestDiff(t *testing.T) {
 		t.Errorf("diff of a version with itself: %v", got)
 	}
 }
+
+func TestSkeleton(t *testing.T) {
+	doc := widgets(t)
+	_, kind, _ := doc.Kind(widgetGVK)
+	var b bytes.Buffer
+	if err := doc.Skeleton(&b, widgetGVK, kind, false); err != nil {
+		t.Fatal(err)
+	}
+	want := `apiVersion: example.io/v1
+kind: Widget
+metadata:
+  # The object's name: give one.
+  name: ""
+# Spec of the widget.
+spec:
+  # Size of the widget.
+  size: 3
+`
+	if b.String() != want {
+		t.Errorf("skeleton:\n%s\nwant:\n%s", b.String(), want)
+	}
+	b.Reset()
+	if err := doc.Skeleton(&b, widgetGVK, kind, true); err != nil {
+		t.Fatal(err)
+	}
+	for _, w := range []string{
+		"  color: \"red\"\n",
+		"  # Free-form configuration.\n  config: {}\n",
+		"  # Documented.\n  docs: \"\"\n",
+		"  # Mode.\n  mode: \"Fast\"\n",
+		"  # Parts of the widget.\n  parts:\n    -\n      name: \"\"\n",
+		"      name: \"\"\n      # Parts of this part.\n      subparts:\n        - {}\n",
+		"  # Port by number or name.\n  port: 0\n",
+		"  # Timeout.\n  timeout: \"0s\"\n",
+	} {
+		if !strings.Contains(b.String(), w) {
+			t.Errorf("skeleton --all: no %q in:\n%s", w, b.String())
+		}
+	}
+}

@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"maps"
+	"os"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -545,5 +546,56 @@ func TestExplainVersions(t *testing.T) {
 	res = env.Kdx(t, "explain", "xpr", "--diff", "v1beta1", "v2")
 	if res.ExitCode != 1 || res.Stderr != "error: the server does not serve explainprobes.explain.kdx.example.org in version v2 (it serves v1, v1beta1)\n" {
 		t.Errorf("--diff of an unserved version: exit %d, %q", res.ExitCode, res.Stderr)
+	}
+}
+
+// TestExplainSkeleton: the required-only skeleton of every shared
+// real-world CRD and of the demo CRDs, once a name is given, passes a
+// server-side dry run of kdx apply. (A placeholder cannot match every
+// pattern: the test CRD's target has one, which the skeleton says.)
+func TestExplainSkeleton(t *testing.T) {
+	env := explainSetup(t)
+	dir := testenv.SharedCRDs(t)
+	files, err := filepath.Glob(filepath.Join(dir, "*", "*.yaml"))
+	if err != nil || len(files) < 16 {
+		t.Fatalf("shared CRDs: %v %v", files, err)
+	}
+	types := []string{"gadgets", "widgetclasses", "deployments.shadow.example.org"}
+	for _, f := range files {
+		env.ApplyFile(t, f)
+		types = append(types, strings.TrimSuffix(filepath.Base(f), ".yaml")) // group_plural
+	}
+	ns := env.Namespace(t)
+	for _, typ := range types {
+		if g, plural, ok := strings.Cut(typ, "_"); ok {
+			typ = plural + "." + g
+		}
+		var res testenv.Result
+		for deadline := time.Now().Add(time.Minute); ; time.Sleep(500 * time.Millisecond) {
+			// The server publishes a new CRD's schema a moment after serving it.
+			if res = env.Kdx(t, "explain", typ, "--skeleton"); res.ExitCode == 0 || time.Now().After(deadline) {
+				break
+			}
+		}
+		if res.ExitCode != 0 || !strings.Contains(res.Stdout, "metadata:\n  # The object's name: give one.\n  name: \"\"\n") {
+			t.Errorf("explain %s --skeleton: exit %d\n%s%s", typ, res.ExitCode, res.Stdout, res.Stderr)
+			continue
+		}
+		manifest := strings.Replace(res.Stdout, "  name: \"\"\n", "  name: skeleton\n", 1)
+		file := filepath.Join(t.TempDir(), "skeleton.yaml")
+		if err := os.WriteFile(file, []byte(manifest), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		if apply := env.Kdx(t, "apply", "--dry-run=server", "-n", ns, "-f", file); apply.ExitCode != 0 {
+			t.Errorf("explain %s --skeleton is refused by the server:\n%s\n%s", typ, manifest, apply.Stderr)
+		}
+	}
+	res := env.Kdx(t, "explain", "explainprobes", "--skeleton")
+	if !strings.Contains(res.Stdout, "  # What to probe.\n  # pattern: ^[a-z0-9.-]+$\n  target: \"\"\n") {
+		t.Errorf("explainprobes --skeleton:\n%s", res.Stdout)
+	}
+	res = env.Kdx(t, "explain", "certificates", "--skeleton")
+	if !strings.Contains(res.Stdout, "spec:\n  # Reference to the issuer responsible for issuing the certificate.\n  issuerRef:\n    # Name of the issuer being referred to.\n    name: \"\"\n") {
+		t.Errorf("certificates --skeleton:\n%s", res.Stdout)
 	}
 }

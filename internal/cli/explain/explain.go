@@ -33,6 +33,8 @@ type options struct {
 	apiVersion  string
 	output      string
 	extras      bool
+	skeleton    bool
+	all         bool
 	versions    bool
 	diff        []string
 	find        string
@@ -83,6 +85,15 @@ A group-version whose schemas cannot be read (an aggregated API that is down or
 publishes none) is one line on stderr; the rest is searched, and the exit code
 is 1.
 
+--skeleton prints YAML to start a manifest from: apiVersion, kind, an empty
+metadata.name and every required field (--all: every field), each filled with
+its default, else its first enum value, else an empty value of its type, with
+the first sentence of its description as a comment above it.
+
+--versions lists the versions of a CRD (served, storage, deprecated with its
+warning); --diff OLD NEW lists the fields added (+), removed (-) and changed (~:
+type, required, enum, default, validation) between two served versions.
+
 The documents are cached under the cache directory by their hash URL: a warm
 run asks the server only whether its index changed.`,
 		Example: `  # The fields of a Deployment's spec
@@ -96,6 +107,9 @@ run asks the server only whether its index changed.`,
 
   # The schema of a field as YAML
   kdx explain deployments.spec.strategy -o yaml
+
+  # A manifest to start from: the required fields, with defaults and comments
+  kdx explain certificates.cert-manager.io --skeleton > cert.yaml
 
   # Which types have a field named image, and where
   kdx explain --find image
@@ -116,6 +130,8 @@ func (o *options) AddFlags(fs *pflag.FlagSet) {
 	fs.IntVar(&o.maxDepth, "max-depth", 0, "with --recursive, how many levels of fields to list (0: all)")
 	fs.StringVar(&o.apiVersion, "api-version", "", "the group/version of the type to explain (default: the preferred one, or the one TYPE names)")
 	fs.StringVarP(&o.output, "output", "o", "", "output format: plaintext (the default), json or yaml (the schema of the path as data)")
+	fs.BoolVar(&o.skeleton, "skeleton", false, "print YAML to start a manifest of TYPE from: apiVersion, kind, metadata.name and every required field, filled with its default, first enum value or a placeholder, its description as a comment")
+	fs.BoolVar(&o.all, "all", false, "with --skeleton, every field, not only the required ones")
 	fs.BoolVar(&o.versions, "versions", false, "list the versions of TYPE: served, storage and deprecated (with the deprecation warning) for a CRD")
 	fs.StringSliceVar(&o.diff, "diff", nil, "--diff OLD NEW (or OLD,NEW): the fields added, removed and changed (type, required, enum, default, validation) between two served versions of TYPE")
 	fs.StringVar(&o.find, "find", "", "list the fields of every type whose name matches PATTERN (a name, a glob or a Go regexp), one line each: KIND.GROUP PATH TYPE")
@@ -140,6 +156,12 @@ func (o *options) Validate() error {
 	}
 	if len(o.diff) == 1 && len(o.args) == 2 {
 		o.diff, o.args = append(o.diff, o.args[1]), o.args[:1] // --diff OLD NEW
+	}
+	if o.all && !o.skeleton {
+		return errors.New("--all needs --skeleton")
+	}
+	if o.skeleton && (o.versions || len(o.diff) > 0 || o.recursive || o.maxDepth != 0 || o.output != "") {
+		return errors.New("--skeleton prints YAML: --versions, --diff, --recursive, --max-depth and -o do not apply")
 	}
 	if o.versions || len(o.diff) > 0 {
 		if err := o.validateVersions(); err != nil {
@@ -237,6 +259,12 @@ func (o *options) Run(ctx context.Context) error {
 		return err
 	}
 	out := o.f.Streams().Out
+	if o.skeleton {
+		if len(node.Steps) > 0 {
+			return fmt.Errorf("--skeleton is the manifest of a type: give TYPE without a field path (%s)", openapi.PathString(node.Steps))
+		}
+		return doc.Skeleton(out, gvk, node.Schema, o.all)
+	}
 	if o.output != "" {
 		b, err := openapi.MarshalSchema(doc.Expand(node.Schema), o.output == "yaml")
 		if err != nil {

@@ -239,3 +239,25 @@ func TestVersionsValidate(t *testing.T) {
 		}
 	}
 }
+
+func TestSkeletonFlags(t *testing.T) {
+	cases := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"widgets", "--all"}, "--all needs --skeleton"},
+		{[]string{"widgets", "--skeleton", "--recursive"}, "--skeleton prints YAML: --versions, --diff, --recursive, --max-depth and -o do not apply"},
+		{[]string{"widgets", "--skeleton", "--versions"}, "--skeleton prints YAML: --versions, --diff, --recursive, --max-depth and -o do not apply"},
+		{[]string{"widgets.spec", "--skeleton"}, "--skeleton is the manifest of a type: give TYPE without a field path (spec)"},
+	}
+	for _, tc := range cases {
+		_, _, err := run(t, tc.args...)
+		if err == nil || err.Error() != tc.want {
+			t.Errorf("explain %q: error %v, want %q", tc.args, err, tc.want)
+		}
+	}
+	out, _, err := run(t, "wd", "--skeleton")
+	if err != nil || !strings.HasPrefix(out, "apiVersion: example.io/v1\nkind: Widget\n") || !strings.Contains(out, "  size: 3\n") {
+		t.Errorf("--skeleton: %v\n%s", err, out)
+	}
+}
