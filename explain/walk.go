@@ -2,6 +2,7 @@ package explain
 
 import (
 	"fmt"
+	"sort"
 
 	"k8s.io/kube-openapi/pkg/validation/spec"
 )
@@ -100,4 +101,39 @@ func contains(list []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// FieldNames are the names of the fields of s that kubectl explain lists
+// (through references, allOf, items and values), sorted, each once.
+func (d *Document) FieldNames(s *spec.Schema) []string {
+	seen := map[string]bool{}
+	d.fieldNames(s, map[string]bool{}, seen)
+	names := make([]string, 0, len(seen))
+	for n := range seen {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
+}
+
+func (d *Document) fieldNames(s *spec.Schema, history, out map[string]bool) {
+	if ref := refOf(s); ref != "" {
+		if history[ref] {
+			return
+		}
+		history[ref] = true
+	}
+	r := d.resolved(s)
+	for name := range r.Properties {
+		out[name] = true
+	}
+	for i := range r.AllOf {
+		d.fieldNames(&r.AllOf[i], history, out)
+	}
+	if it := items(r); it != nil {
+		d.fieldNames(it, history, out)
+	}
+	if v := values(r); v != nil {
+		d.fieldNames(v, history, out)
+	}
 }

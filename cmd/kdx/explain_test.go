@@ -599,3 +599,16 @@ func TestExplainSkeleton(t *testing.T) {
 		t.Errorf("certificates --skeleton:\n%s", res.Stdout)
 	}
 }
+
+// TestExplainCompletion: the shell completes field paths of explain.
+func TestExplainCompletion(t *testing.T) {
+	env := explainSetup(t)
+	res := env.Kdx(t, "__complete", "explain", "deployments.spec.te")
+	if res.ExitCode != 0 || res.Stdout != "deployments.spec.template\n:6\n" {
+		t.Errorf("complete deployments.spec.te: exit %d\n%s%s", res.ExitCode, res.Stdout, res.Stderr)
+	}
+	res = env.Kdx(t, "__complete", "explain", "certificates.spec.privateKey.r")
+	if res.Stdout != "certificates.spec.privateKey.rotationPolicy\n:6\n" {
+		t.Errorf("complete certificates.spec.privateKey.r:\n%s%s", res.Stdout, res.Stderr)
+	}
+}

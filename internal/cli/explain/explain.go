@@ -118,7 +118,7 @@ run asks the server only whether its index changed.`,
   kdx explain --find '*Ref'
   kdx explain --find tls --in descriptions`,
 		RunE:              cli.RunE(o),
-		ValidArgsFunction: cli.CompleteResourceTypes(f),
+		ValidArgsFunction: completeArg(f),
 	}
 	o.AddFlags(cmd.Flags())
 	return cmd
@@ -439,6 +439,63 @@ func (o *options) crdVersions(ctx context.Context, c *cluster.Cluster, resolver 
 		rows = append(rows, row)
 	}
 	return rows, nil
+}
+
+// completeArg completes TYPE (as every command completes types) and, after
+// a dot, the field path: `kdx explain deployments.spec.te<TAB>` offers
+// deployments.spec.template. It reads discovery and the OpenAPI document
+// through their caches, bounded by cli.CompletionTimeout, and never fails
+// loudly.
+func completeArg(f cli.Factory) cobra.CompletionFunc {
+	types := cli.CompleteResourceTypes(f)
+	return func(cmd *cobra.Command, args []string, toComplete string) ([]string, cobra.ShellCompDirective) {
+		const directive = cobra.ShellCompDirectiveNoFileComp | cobra.ShellCompDirectiveNoSpace
+		if len(args) > 0 {
+			return nil, cobra.ShellCompDirectiveNoFileComp
+		}
+		out, _ := types(cmd, args, toComplete)
+		dot := strings.LastIndex(toComplete, ".")
+		if dot < 0 || strings.ContainsAny(toComplete, "[],") {
+			return out, directive
+		}
+		ctx := cmd.Context()
+		if ctx == nil {
+			ctx = context.Background()
+		}
+		ctx, cancel := context.WithTimeout(ctx, cli.CompletionTimeout)
+		defer cancel()
+		cfg, err := f.Config()
+		if err != nil {
+			return out, directive
+		}
+		d, err := f.Discovery(func(o *discovery.Options) { o.Warnings = nil })
+		if err != nil {
+			return out, directive
+		}
+		resolver, err := d.Resolver(ctx)
+		if err != nil {
+			return out, directive
+		}
+		parent, partial := toComplete[:dot], toComplete[dot+1:]
+		m, steps, _, err := resolveType(ctx, resolver, parent)
+		if err != nil {
+			return out, directive
+		}
+		client, err := openapi.NewClient(cfg.REST, f.CacheDir(), nil)
+		if err != nil {
+			return out, directive
+		}
+		doc, node, err := openapi.Lookup(ctx, client, m.GVK, steps)
+		if err != nil {
+			return out, directive
+		}
+		for _, name := range doc.FieldNames(node.Schema) {
+			if strings.HasPrefix(name, partial) {
+				out = append(out, parent+"."+name)
+			}
+		}
+		return out, directive
+	}
 }
 
 // version is the kind of m in the version --api-version names, or m's.

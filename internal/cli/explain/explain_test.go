@@ -11,6 +11,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/spf13/cobra"
 	apidiscoveryv2 "k8s.io/api/apidiscovery/v2"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
@@ -259,5 +260,35 @@ func TestSkeletonFlags(t *testing.T) {
 	out, _, err := run(t, "wd", "--skeleton")
 	if err != nil || !strings.HasPrefix(out, "apiVersion: example.io/v1\nkind: Widget\n") || !strings.Contains(out, "  size: 3\n") {
 		t.Errorf("--skeleton: %v\n%s", err, out)
+	}
+}
+
+// TestComplete: TYPE is completed as every command completes types, and
+// after a dot the field path, through arrays and references.
+func TestComplete(t *testing.T) {
+	srv := httptest.NewServer(&fakeAPI{})
+	t.Cleanup(srv.Close)
+	f := clitest.New()
+	f.Server = srv.URL
+	f.Cache = t.TempDir()
+	cmd := NewCmd(f)
+	cmd.SetContext(context.Background())
+	cases := map[string]string{
+		"wid":                   "widgets widgets.example.io",
+		"widgets.":              "widgets.example.io widgets.apiVersion widgets.kind widgets.metadata widgets.spec",
+		"widgets.spec.s":        "widgets.spec.size",
+		"widgets.spec.parts.":   "widgets.spec.parts.name widgets.spec.parts.subparts widgets.spec.parts.weight",
+		"wd.metadata.annot":     "wd.metadata.annotations",
+		"widgets.example.io.sp": "widgets.example.io.spec",
+		"widgets.nope.":         "",
+	}
+	for in, want := range cases {
+		got, directive := cmd.ValidArgsFunction(cmd, nil, in)
+		if strings.Join(got, " ") != want {
+			t.Errorf("complete %q: %q, want %q", in, strings.Join(got, " "), want)
+		}
+		if directive != cobra.ShellCompDirectiveNoFileComp|cobra.ShellCompDirectiveNoSpace {
+			t.Errorf("complete %q: directive %v", in, directive)
+		}
 	}
 }
