@@ -99,8 +99,8 @@ run asks the server only whether its index changed.`,
 		Example: `  # The fields of a Deployment's spec
   kdx explain deployments.spec
 
-  # One field, with its default and validation rules
-  kdx explain certificates.cert-manager.io.spec.privateKey.rotationPolicy
+  # One field of a custom resource, with what kubectl does not print
+  kdx explain gadgets.multi.example.org.spec.size
 
   # Every field path below the containers of a pod, greppable
   kdx explain pods.spec.containers --recursive | grep -i probe
@@ -109,7 +109,11 @@ run asks the server only whether its index changed.`,
   kdx explain deployments.spec.strategy -o yaml
 
   # A manifest to start from: the required fields, with defaults and comments
-  kdx explain certificates.cert-manager.io --skeleton > cert.yaml
+  kdx explain gadgets --skeleton > gadget.yaml
+
+  # The versions of a CRD, and what changed between two of them
+  kdx explain gadgets --versions
+  kdx explain gadgets --diff v1 v2
 
   # Which types have a field named image, and where
   kdx explain --find image
