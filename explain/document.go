@@ -18,7 +18,7 @@ const refPrefix = "#/components/schemas/"
 type Document struct {
 	// GroupVersion is the document's group-version ("apps/v1", "v1").
 	GroupVersion string
-	// OpenAPI is the parsed document.
+	// OpenAPI is the parsed document: its components (see ParseDocument).
 	OpenAPI *spec3.OpenAPI
 }
 
