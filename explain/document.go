@@ -1,94 +1,126 @@
 package explain
 
 import (
+	"bytes"
+	"encoding/json"
 	"fmt"
 	"reflect"
 	"sort"
 	"strings"
+	"sync"
 
 	"k8s.io/apimachinery/pkg/runtime/schema"
-	"k8s.io/kube-openapi/pkg/spec3"
 	"k8s.io/kube-openapi/pkg/validation/spec"
 )
 
 // refPrefix starts every reference between the schemas of one document.
 const refPrefix = "#/components/schemas/"
 
-// Document is the OpenAPI v3 document of one group-version.
+// Document is the OpenAPI v3 document of one group-version. Its schemas
+// are parsed when first used: explaining a path reads a few of them, and
+// a search skips every kind that cannot have a matching field. It is safe
+// for concurrent use.
 type Document struct {
 	// GroupVersion is the document's group-version ("apps/v1", "v1").
 	GroupVersion string
-	// OpenAPI is the parsed document: its components (see ParseDocument).
-	OpenAPI *spec3.OpenAPI
+
+	raw   map[string]json.RawMessage // components.schemas, unparsed
+	names []string                   // their names, sorted
+
+	mu     sync.Mutex
+	parsed map[string]*spec.Schema
+	kinds  []KindSchema // nil until indexed
 }
 
-// schemas are the document's named schemas.
-func (d *Document) schemas() map[string]*spec.Schema {
-	if d == nil || d.OpenAPI == nil || d.OpenAPI.Components == nil {
+// NewDocument is the document of a group-version with the named schemas
+// given as JSON.
+func NewDocument(gv string, schemas map[string]json.RawMessage) *Document {
+	d := &Document{GroupVersion: gv, raw: schemas, parsed: map[string]*spec.Schema{}}
+	for name := range schemas {
+		d.names = append(d.names, name)
+	}
+	sort.Strings(d.names)
+	return d
+}
+
+// Schema is the named schema, parsed on first use; nil when the document
+// has none by that name or it does not parse.
+func (d *Document) Schema(name string) *spec.Schema {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if s, ok := d.parsed[name]; ok {
+		return s
+	}
+	raw, ok := d.raw[name]
+	if !ok {
 		return nil
 	}
-	return d.OpenAPI.Components.Schemas
+	s := &spec.Schema{}
+	if err := json.Unmarshal(raw, s); err != nil {
+		s = nil
+	}
+	d.parsed[name] = s
+	return s
+}
+
+// gvkKey is the extension that names the kinds of a schema.
+var gvkKey = []byte(`"x-kubernetes-group-version-kind"`)
+
+// Kinds are the group-version-kinds the document defines, each with the
+// name of its schema, in name order. Only the extension is read.
+func (d *Document) Kinds() []KindSchema {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.kinds != nil {
+		return d.kinds
+	}
+	d.kinds = []KindSchema{}
+	for _, name := range d.names {
+		raw := d.raw[name]
+		for i := bytes.Index(raw, gvkKey); i >= 0; {
+			var list []schema.GroupVersionKind
+			rest := bytes.TrimLeft(raw[i+len(gvkKey):], " \t\r\n")
+			if bytes.HasPrefix(rest, []byte(":")) && json.NewDecoder(bytes.NewReader(rest[1:])).Decode(&list) == nil {
+				for _, g := range list {
+					d.kinds = append(d.kinds, KindSchema{GVK: g, Name: name})
+				}
+			}
+			next := bytes.Index(raw[i+len(gvkKey):], gvkKey)
+			if next < 0 {
+				break
+			}
+			i += len(gvkKey) + next
+		}
+	}
+	return d.kinds
 }
 
 // Kind is the name and schema of the type of gvk in the document: the
 // first schema, in name order, whose x-kubernetes-group-version-kind lists
 // gvk, as kubectl explain chooses it.
 func (d *Document) Kind(gvk schema.GroupVersionKind) (string, *spec.Schema, bool) {
-	schemas := d.schemas()
-	names := make([]string, 0, len(schemas))
-	for name := range schemas {
-		names = append(names, name)
+	name, ok := d.kindName(gvk)
+	if !ok {
+		return "", nil, false
 	}
-	sort.Strings(names)
-	for _, name := range names {
-		for _, g := range gvks(schemas[name]) {
-			if g == gvk {
-				return name, schemas[name], true
-			}
-		}
-	}
-	return "", nil, false
+	s := d.Schema(name)
+	return name, s, s != nil
 }
 
-// Kinds are the group-version-kinds the document defines, each with the
-// name of its schema, in name order.
-func (d *Document) Kinds() []KindSchema {
-	var out []KindSchema
-	for name, s := range d.schemas() {
-		for _, g := range gvks(s) {
-			out = append(out, KindSchema{GVK: g, Name: name})
+// kindName is the name of the schema of gvk, without parsing it.
+func (d *Document) kindName(gvk schema.GroupVersionKind) (string, bool) {
+	for _, k := range d.Kinds() {
+		if k.GVK == gvk {
+			return k.Name, true
 		}
 	}
-	sort.Slice(out, func(i, j int) bool {
-		if out[i].Name != out[j].Name {
-			return out[i].Name < out[j].Name
-		}
-		return out[i].GVK.String() < out[j].GVK.String()
-	})
-	return out
+	return "", false
 }
 
 // KindSchema names the schema of one group-version-kind.
 type KindSchema struct {
 	GVK  schema.GroupVersionKind
 	Name string
-}
-
-// gvks reads a schema's x-kubernetes-group-version-kind.
-func gvks(s *spec.Schema) []schema.GroupVersionKind {
-	if s == nil {
-		return nil
-	}
-	list, _ := s.Extensions["x-kubernetes-group-version-kind"].([]any)
-	var out []schema.GroupVersionKind
-	for _, item := range list {
-		m, _ := item.(map[string]any)
-		g, _ := m["group"].(string)
-		v, _ := m["version"].(string)
-		k, _ := m["kind"].(string)
-		out = append(out, schema.GroupVersionKind{Group: g, Version: v, Kind: k})
-	}
-	return out
 }
 
 // resolve is the schema s refers to with $ref, or nil when it has no
@@ -98,7 +130,7 @@ func (d *Document) resolve(s *spec.Schema) *spec.Schema {
 	if ref == "" || !strings.HasPrefix(ref, refPrefix) {
 		return nil
 	}
-	return d.schemas()[strings.TrimPrefix(ref, refPrefix)]
+	return d.Schema(strings.TrimPrefix(ref, refPrefix))
 }
 
 // resolved is the schema s refers to, or s.

@@ -1,6 +1,7 @@
 package explain
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"path"
@@ -20,6 +21,9 @@ type Pattern struct {
 	raw  string
 	name func(string) bool
 	text func(string) bool
+	// literal is a plain name, "" for globs and regexps: a schema whose
+	// JSON text does not hold it as a string (any case) is not parsed.
+	literal []byte
 }
 
 // globChars and regexpChars tell the kinds of pattern apart: a pattern
@@ -54,8 +58,9 @@ func NewPattern(p string) (*Pattern, error) {
 	}
 	lower := strings.ToLower(p)
 	return &Pattern{raw: p,
-		name: func(s string) bool { return strings.ToLower(s) == lower },
-		text: func(s string) bool { return strings.Contains(strings.ToLower(s), lower) }}, nil
+		name:    func(s string) bool { return strings.ToLower(s) == lower },
+		text:    func(s string) bool { return strings.Contains(strings.ToLower(s), lower) },
+		literal: []byte(p)}, nil
 }
 
 // globRegexp is the regexp of a glob's characters within a word.
@@ -102,19 +107,24 @@ type searcher struct {
 func newSearcher(d *Document, p *Pattern, descriptions bool) *searcher {
 	s := &searcher{d: d, p: p, descriptions: descriptions, canMatch: map[string]bool{}}
 	// Each schema's own fields (not through references), and the
-	// references it makes; then what reaches a schema with a match.
+	// references it makes; then what reaches a schema with a match. A
+	// schema whose text cannot hold the name is not parsed.
 	refsTo := map[string][]string{} // schema -> the schemas that refer to it
 	var queue []string
-	for name, sch := range d.schemas() {
+	for _, name := range d.names {
+		raw := d.raw[name]
+		for _, to := range rawRefs(raw) {
+			refsTo[to] = append(refsTo[to], name)
+		}
+		if p.literal != nil && !descriptions && !hasStringFold(raw, p.literal) {
+			continue
+		}
 		direct := false
-		walkInline(sch, func(field string, f *spec.Schema) {
+		walkInline(d.Schema(name), func(field string, f *spec.Schema) {
 			if s.matches(field, f) {
 				direct = true
 			}
-		}, func(ref string) {
-			to := strings.TrimPrefix(ref, refPrefix)
-			refsTo[to] = append(refsTo[to], name)
-		})
+		}, func(string) {})
 		if direct {
 			s.canMatch[name] = true
 			queue = append(queue, name)
@@ -131,6 +141,43 @@ func newSearcher(d *Document, p *Pattern, descriptions bool) *searcher {
 		}
 	}
 	return s
+}
+
+// hasStringFold reports whether the JSON text raw holds the string s (in
+// any case) between quotes.
+func hasStringFold(raw, s []byte) bool {
+	for i := 0; ; {
+		j := bytes.IndexByte(raw[i:], '"')
+		if j < 0 {
+			return false
+		}
+		i += j + 1
+		end := i + len(s)
+		if end < len(raw) && raw[end] == '"' && bytes.EqualFold(raw[i:end], s) {
+			return true
+		}
+	}
+}
+
+// refMarker starts a reference in a schema's text.
+var refMarker = []byte(`"` + refPrefix)
+
+// rawRefs are the names of the schemas a schema's text refers to.
+func rawRefs(raw []byte) []string {
+	var out []string
+	for {
+		i := bytes.Index(raw, refMarker)
+		if i < 0 {
+			return out
+		}
+		raw = raw[i+len(refMarker):]
+		end := bytes.IndexByte(raw, '"')
+		if end < 0 {
+			return out
+		}
+		out = append(out, string(raw[:end]))
+		raw = raw[end:]
+	}
 }
 
 func (s *searcher) matches(field string, f *spec.Schema) bool {
@@ -237,10 +284,12 @@ func (c *Client) Find(ctx context.Context, gvks []schema.GroupVersionKind, p *Pa
 		s := newSearcher(doc, p, descriptions)
 		out := map[schema.GroupVersionKind][]Found{}
 		for _, gvk := range byGV[gvs[i]] {
-			_, kind, ok := doc.Kind(gvk)
-			if !ok {
+			// A kind no match can be reached from is not even parsed.
+			name, ok := doc.kindName(gvk)
+			if !ok || !s.canMatch[name] {
 				continue
 			}
+			kind := doc.Schema(name)
 			var fs []Found
 			s.find(kind, "", nil, &fs, gvk)
 			out[gvk] = fs
