@@ -9,6 +9,7 @@ import (
 
 	"k8s.io/apimachinery/pkg/runtime/schema"
 
+	"github.com/kdxproject/kdx/discovery"
 	"github.com/kdxproject/kdx/query"
 )
 
@@ -162,5 +163,33 @@ spec:
 		if !strings.Contains(b.String(), w) {
 			t.Errorf("skeleton --all: no %q in:\n%s", w, b.String())
 		}
+	}
+}
+
+func TestFieldType(t *testing.T) {
+	doc := widgets(t)
+	_, kind, _ := doc.Kind(widgetGVK)
+	for path, want := range map[string]string{
+		"spec.size":          "integer",
+		"spec.mode":          "string",
+		"spec.port":          "", // int-or-string: either
+		"spec.timeout":       "string",
+		"spec":               "object",
+		"spec.parts":         "array",
+		"metadata.name":      "string",
+		"spec.nope":          "",
+		"spec.labels.anyKey": "",
+	} {
+		if got := doc.FieldType(kind, strings.Split(path, ".")); got != want {
+			t.Errorf("%s: %q, want %q", path, got, want)
+		}
+	}
+	_, srv := newFake(t)
+	c := clientOf(t, srv, "", nil)
+	targets := []discovery.Target{{Mapping: discovery.Mapping{GVR: schema.GroupVersionResource{Group: "example.io", Version: "v1", Resource: "widgets"}, GVK: widgetGVK}},
+		{Mapping: discovery.Mapping{GVR: schema.GroupVersionResource{Group: "none.io", Version: "v1", Resource: "nones"}, GVK: schema.GroupVersionKind{Group: "none.io", Version: "v1", Kind: "None"}}}}
+	schemas, err := c.WhereSchemas(context.Background(), targets)
+	if err != nil || len(schemas) != 1 || schemas["widgets.example.io"] == nil || schemas["widgets.example.io"]([]string{"spec", "size"}) != "integer" {
+		t.Errorf("WhereSchemas: %v %v", schemas, err)
 	}
 }
