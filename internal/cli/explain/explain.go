@@ -286,13 +286,21 @@ func (o *options) runFind(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	resolver, err := c.Resolver(ctx)
+	// Every type, from discovery the server confirms now (a CRD created
+	// since the cache was written is searched too).
+	d, err := c.Discovery()
 	if err != nil {
 		return err
 	}
-	snap, err := resolver.Revalidated(ctx)
+	snap, err := d.Confirm(ctx)
 	if err != nil {
 		return err
+	}
+	rep := query.NewReport("read the OpenAPI document of", "group-version")
+	// A group-version discovery could not read (an aggregated API that is
+	// down) has types that cannot be searched: said, and the exit code is 1.
+	for _, f := range snap.Failures {
+		rep.Add(f.GroupVersion, errors.New(f.Reason))
 	}
 	var gvks []schema.GroupVersionKind
 	seen := map[schema.GroupVersionKind]bool{}
@@ -306,7 +314,6 @@ func (o *options) runFind(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	rep := query.NewReport("read the OpenAPI document of", "group-version")
 	found, err := client.Find(ctx, gvks, o.pattern, o.in == "descriptions", o.concurrency, rep)
 	if err != nil {
 		return err

@@ -56,7 +56,9 @@ func (f *fakeAPI) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case "/api", "/apis":
 		list := apidiscoveryv2.APIGroupDiscoveryList{Items: []apidiscoveryv2.APIGroupDiscovery{groupOf("", "v1")}}
 		if r.URL.Path == "/apis" {
-			list.Items = []apidiscoveryv2.APIGroupDiscovery{groupOf("example.io", "v1", "v2")}
+			down := apidiscoveryv2.APIGroupDiscovery{ObjectMeta: metav1.ObjectMeta{Name: "metrics.example.io"},
+				Versions: []apidiscoveryv2.APIVersionDiscovery{{Version: "v1", Freshness: apidiscoveryv2.DiscoveryFreshnessStale}}}
+			list.Items = []apidiscoveryv2.APIGroupDiscovery{groupOf("example.io", "v1", "v2"), down}
 		}
 		w.Header().Set("Content-Type", aggregatedType)
 		_ = json.NewEncoder(w).Encode(list)
@@ -203,16 +205,18 @@ func TestFindValidate(t *testing.T) {
 	}
 }
 
-// TestFindRun: the fields found are printed, one line each; the
-// group-version without a document (core v1 here) is one line on stderr,
-// and the exit code is 1.
+// TestFindRun: the fields found are printed, one line each; an
+// aggregated API that discovery marks stale, and the group-version without
+// a document (core v1 here), are each one line on stderr, and the exit
+// code is 1.
 func TestFindRun(t *testing.T) {
 	out, stderr, err := run(t, "--find", "*name")
 	want := "Widget.example.io   metadata.name        string\nWidget.example.io   spec.name            string\nWidget.example.io   spec.parts[*].name   string\n"
 	if out != want {
 		t.Errorf("stdout:\n%s\nwant:\n%s", out, want)
 	}
-	if stderr != "error: could not read the OpenAPI document of 1 group-version (failed: no OpenAPI v3 document for v1: the server lists none at /openapi/v3): v1\n" {
+	if stderr != "error: could not read the OpenAPI document of 1 group-version (failed: the aggregated API is not available (discovery marks it stale)): metrics.example.io/v1\n"+
+		"error: could not read the OpenAPI document of 1 group-version (failed: no OpenAPI v3 document for v1: the server lists none at /openapi/v3): v1\n" {
 		t.Errorf("stderr: %q", stderr)
 	}
 	if err == nil || cliutil.ExitCode(err) != 1 {
