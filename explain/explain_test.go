@@ -153,6 +153,7 @@ func TestWalkErrors(t *testing.T) {
 	cases := map[string]string{
 		"spec.nope":            `field "nope" does not exist`,
 		"spec.size[0]":         "spec.size is not an array: [0] does not apply",
+		"[0]":                  "the type is not an array: [0] does not apply",
 		"spec.parts[*].nope":   `field "nope" does not exist`,
 		"metadata.name.length": `field "length" does not exist`,
 	}

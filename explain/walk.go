@@ -37,7 +37,11 @@ func (d *Document) Walk(kind *spec.Schema, steps []Step) (*Node, error) {
 		} else {
 			el := d.element(n.Schema, map[string]bool{})
 			if el == nil {
-				return nil, fmt.Errorf("%s is not an array: %s does not apply", PathString(steps[:i]), st)
+				what := PathString(steps[:i])
+				if i == 0 {
+					what = "the type"
+				}
+				return nil, fmt.Errorf("%s is not an array: %s does not apply", what, st)
 			}
 			next = &Node{Schema: el}
 		}
