@@ -22,6 +22,14 @@ say "What uses a Secret, and through which field (and what the Deployment uses)"
 run refs secret/demo-credentials -n demo
 run refs deployment.apps/demo-web -n demo
 
+say "The schema of any type: kubectl explain's lines, and in '+' lines what it leaves out"
+run explain services.spec.ports.protocol
+say "... which types have a field of that name, and where"
+run explain --find widgetClass
+say "... a manifest to start from, and what differs between two versions of a CRD"
+run explain gadgets --skeleton
+run explain gadgets --diff v1 v2
+
 say "Exporting clean objects that re-apply to another cluster"
 run export --all-types -n demo
 say "... and what export removes or skips, and why (the rules are data)"

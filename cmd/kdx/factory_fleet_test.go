@@ -45,6 +45,7 @@ current-context: a
 		"patch": {"configmaps", "x", "-p", "{}"}, "delete": {"configmaps", "x"},
 		"describe": {"configmaps"}, "diff": {"--dir", dir, "configmaps"}, "refs": {"configmaps/x"}, "tree": {"configmaps/x"},
 		"wait": {"configmaps/x", "--for", "create", "--timeout", "1s"},
+		"explain": {"pods.spec"},
 	}
 	const refusal = "this command runs against one context"
 	fleet := slices.Concat(cli.FleetReads, cli.FleetWrites)

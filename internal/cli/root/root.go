@@ -20,6 +20,7 @@ import (
 	"github.com/kdxproject/kdx/internal/cli/delete"
 	"github.com/kdxproject/kdx/internal/cli/describe"
 	"github.com/kdxproject/kdx/internal/cli/diff"
+	"github.com/kdxproject/kdx/internal/cli/explain"
 	"github.com/kdxproject/kdx/internal/cli/export"
 	"github.com/kdxproject/kdx/internal/cli/get"
 	"github.com/kdxproject/kdx/internal/cli/grep"
@@ -114,6 +115,7 @@ var commands = []func(cli.Factory) *cobra.Command{
 	delete.NewCmd,
 	describe.NewCmd,
 	diff.NewCmd,
+	explain.NewCmd,
 	export.NewCmd,
 	get.NewCmd,
 	grep.NewCmd,
