@@ -93,5 +93,5 @@ func (f *factory) oneContext() error {
 // (oneContext), naming them. A test runs every command to keep them true.
 var (
 	fleetReads  = []string{"get", "watch", "grep", "export", "api-resources", "api-versions", "version"}
-	fleetWrites = []string{"apply", "create", "replace", "patch", "delete"}
+	fleetWrites = []string{"apply", "create", "replace", "patch", "delete", "label", "annotate"}
 )

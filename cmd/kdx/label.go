@@ -1,0 +1,38 @@
+package main
+
+import (
+	"github.com/spf13/cobra"
+
+	"github.com/kdxproject/kdx/write"
+)
+
+func init() { register(newLabelCommand) }
+
+func newLabelCommand(f *factory) *cobra.Command {
+	o := &metaOptions{f: f, field: write.Labels, change: write.MetaChange{Field: write.Labels}}
+	cmd := &cobra.Command{
+		Use:   "label [--overwrite] (TYPE NAME... | TYPE/NAME... | TYPE -l SELECTOR | TYPE --all) KEY_1=VAL_1 ... KEY_N=VAL_N | KEY-",
+		Short: "Set or remove the labels of objects",
+		Long: `Set (KEY=VALUE) or remove (KEY-) labels of objects of any type, as kubectl
+label does: a label that has another value is changed only with --overwrite;
+--resource-version changes one object only if it is at that version. Only the
+labels that change are sent, as a merge patch. With -l, --field-selector,
+--where or --all, the objects are listed first and each is patched on its own.`,
+		Example: `  # Label a deployment, then change the label
+  kdx label deployment web tier=front
+  kdx label deployment web tier=back --overwrite
+
+  # Remove a label from every gadget of the team, in every namespace
+  kdx label gadgets -l team=blue -A stale-
+
+  # Label the config maps a CEL expression selects, in two clusters
+  kdx label configmaps --where 'size(object.data) > 1' big=true --context staging,other
+
+  # Print the labels of a deployment
+  kdx label deployment web --list`,
+		ValidArgsFunction: completeObjects(f),
+		RunE:              runE(o),
+	}
+	o.addFlags(cmd.Flags())
+	return cmd
+}
