@@ -311,4 +311,3 @@ func equalJSON(a, b any) bool {
 	y, _ := yaml.Marshal(b)
 	return bytes.Equal(x, y)
 }
-
