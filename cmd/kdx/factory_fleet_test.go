@@ -39,7 +39,7 @@ current-context: a
 		"get": {"configmaps"}, "watch": {"configmaps", "--timeout", "1s"}, "grep": {"x", "configmaps"}, "export": {"configmaps"},
 		"apply": {"-f", manifest}, "create": {"-f", manifest}, "replace": {"-f", manifest},
 		"patch": {"configmaps", "x", "-p", "{}"}, "delete": {"configmaps", "x"},
-		"label": {"configmaps", "x", "a=b"}, "annotate": {"configmaps", "x", "a=b"},
+		"label": {"configmaps", "x", "a=b"}, "edit": {"configmaps/x"}, "annotate": {"configmaps", "x", "a=b"},
 		"describe": {"configmaps"}, "diff": {"--dir", dir, "configmaps"}, "refs": {"configmaps/x"}, "tree": {"configmaps/x"},
 	}
 	const refusal = "this command runs against one context"
