@@ -30,30 +30,3 @@ func SelectedTasks(ctx context.Context, eng *query.Engine, req query.Request, li
 	}
 	return tasks, err
 }
-
-// NamedTasks makes one task of each object name of targets; namespace is
-// that of namespaced ones. A target without a name is an error.
-func NamedTasks(targets []discovery.Target, namespace string) ([]Task, error) {
-	var tasks []Task
-	for _, t := range targets {
-		if len(t.Names) == 0 {
-			return nil, &NoNameError{Resource: t.Resource.QualifiedName()}
-		}
-		for _, name := range t.Names {
-			ref := Ref{Mapping: t.Mapping, Name: name}
-			if t.Namespaced {
-				ref.Namespace = namespace
-			}
-			tasks = append(tasks, Task{Ref: ref})
-		}
-	}
-	return tasks, nil
-}
-
-// NoNameError is a resource argument given without an object name where
-// one is needed.
-type NoNameError struct{ Resource string }
-
-func (e *NoNameError) Error() string {
-	return "an object name is required: TYPE NAME or TYPE/NAME (" + e.Resource + " given without a name)"
-}

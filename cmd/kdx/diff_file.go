@@ -11,16 +11,20 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 
+	"github.com/kdxproject/kdx/discovery"
+	"github.com/kdxproject/kdx/dynamicclient"
 	"github.com/kdxproject/kdx/export"
+	"github.com/kdxproject/kdx/internal/cli"
 	"github.com/kdxproject/kdx/internal/cliutil"
 	"github.com/kdxproject/kdx/manifest"
+	"github.com/kdxproject/kdx/query"
 	"github.com/kdxproject/kdx/render"
 	"github.com/kdxproject/kdx/write"
 )
 
 // diffFileFlags are the flags of `kdx diff -f`.
 type diffFileFlags struct {
-	files          fileFlags
+	files          cli.FileFlags
 	fieldManager   string
 	forceConflicts bool
 	prune          bool
@@ -39,33 +43,33 @@ type fileDiff struct {
 // namespaces that it lacks are shown as deletions.
 func (o *diffOptions) runFile(ctx context.Context) error {
 	f := o.export.f
-	objs, err := o.file.files.read(ctx, f.streams.In, f.streams.ErrOut, "diff", manifest.DuplicatesRefuse)
+	objs, err := o.file.files.Read(ctx, f.Streams().In, f.Streams().ErrOut, "diff", manifest.DuplicatesRefuse)
 	if err != nil {
 		return err
 	}
 	opts := write.Options{DryRun: true, FieldValidation: "Strict", FieldManager: o.file.fieldManager,
 		ForceConflicts: o.file.forceConflicts, Concurrency: o.export.concurrency}
-	env, err := newWriteEnv(ctx, f, opts)
+	env, err := cli.NewWriteEnv(ctx, f, opts)
 	if err != nil {
 		return err
 	}
-	b := env.batch(ctx, "diff")
-	b.AllowRedacted = o.file.files.allowRedacted
-	b.Warn = func(msg string) { fmt.Fprintf(f.streams.ErrOut, "Warning: %s\n", msg) }
+	b := env.Batch(ctx, "diff")
+	b.AllowRedacted = o.file.files.AllowRedacted
+	b.Warn = func(msg string) { fmt.Fprintf(f.Streams().ErrOut, "Warning: %s\n", msg) }
 	cleaner := export.NewCleaner(export.CleanOptions{KeepStatus: o.export.keepStatus})
 	var mu sync.Mutex // guards diffs: the ops run concurrently
 	diffs := map[string]fileDiff{}
-	_, client, err := f.readClient(false)
+	_, client, err := f.ReadClient(false)
 	if err != nil {
 		return err
 	}
-	lives := newLiveObjects(client, env.writer, objs, env.namespace)
+	lives := liveObjects(client, env.Writer, objs, env.Namespace)
 	op := func(ctx context.Context, t write.Task) write.Result {
-		live, err := lives.get(ctx, t.Ref)
+		live, err := lives.Read(ctx, t.Ref.Mapping, t.Ref.Namespace, t.Ref.Name)
 		if err != nil {
 			return write.Result{Task: t, Verb: "diff", Err: err}
 		}
-		r := env.writer.Apply(ctx, t)
+		r := env.Writer.Apply(ctx, t)
 		r.Verb = "diff" // its errors say what was run: "failed to diff ...", not apply
 		if r.Err != nil || r.Object == nil {
 			return r
@@ -76,7 +80,7 @@ func (o *diffOptions) runFile(ctx context.Context) error {
 		mu.Unlock()
 		return r
 	}
-	out := bufio.NewWriterSize(f.streams.Out, 64<<10)
+	out := bufio.NewWriterSize(f.Streams().Out, 64<<10)
 	defer out.Flush()
 	printer := &driftPrinter{o: o, out: out, color: o.paint}
 	var failures []write.Result
@@ -85,7 +89,7 @@ func (o *diffOptions) runFile(ctx context.Context) error {
 	changed := 0
 	b.Run(ctx, objs, op, func(r write.Result) {
 		for _, w := range r.Warnings {
-			fmt.Fprintf(f.streams.ErrOut, "Warning: %s\n", w)
+			fmt.Fprintf(f.Streams().ErrOut, "Warning: %s\n", w)
 		}
 		if r.Err != nil {
 			failures = append(failures, r)
@@ -115,7 +119,7 @@ func (o *diffOptions) runFile(ctx context.Context) error {
 	}
 	redacted, others := write.SplitRedacted(failures)
 	if redacted != "" {
-		fmt.Fprintf(f.streams.ErrOut, "error: %s\n", redacted)
+		fmt.Fprintf(f.Streams().ErrOut, "error: %s\n", redacted)
 	}
 	interrupted := false
 	for _, r := range others {
@@ -123,9 +127,9 @@ func (o *diffOptions) runFile(ctx context.Context) error {
 		case errors.Is(r.Err, context.Canceled):
 			interrupted = true // said once, below
 		case r.Task.Ref.Name == "":
-			fmt.Fprintf(f.streams.ErrOut, "error: %s\n", cliutil.Message(r.Err))
+			fmt.Fprintf(f.Streams().ErrOut, "error: %s\n", cliutil.Message(r.Err))
 		default:
-			fmt.Fprintf(f.streams.ErrOut, "error: %s\n", write.Explain(r))
+			fmt.Fprintf(f.Streams().ErrOut, "error: %s\n", write.Explain(r))
 		}
 	}
 	switch {
@@ -187,8 +191,8 @@ func (p *driftPrinter) printFile(d fileDiff) bool {
 
 // pruned shows the live objects of the input's types and namespaces (the
 // refs written) that the input lacks, as deletions, and returns how many.
-func (o *diffOptions) pruned(ctx context.Context, f *factory, refs []write.Ref, seen map[string]bool, c *export.Cleaner, p *driftPrinter) (int, error) {
-	_, client, err := f.readClient(false)
+func (o *diffOptions) pruned(ctx context.Context, f cli.Factory, refs []write.Ref, seen map[string]bool, c *export.Cleaner, p *driftPrinter) (int, error) {
+	_, client, err := f.ReadClient(false)
 	if err != nil {
 		return 0, err
 	}
@@ -230,3 +234,26 @@ func (o *diffOptions) pruned(ctx context.Context, f *factory, refs []write.Ref, 
 
 // errNoFiles is diff without what to compare.
 var errNoFiles = errors.New("diff needs --dir (an export tree) or -f (files to apply)")
+
+// liveObjects reads the live objects diff -f compares with: one list of a
+// kind's collection in a namespace when the input has many of its objects,
+// else one get per object (an object without a namespace is in namespace).
+func liveObjects(client *dynamicclient.Client, w *write.Writer, objs []manifest.Object, namespace string) *query.NamedReader {
+	counts := map[query.NamedKey]int{}
+	for _, o := range objs {
+		ns := o.Object.GetNamespace()
+		if ns == "" {
+			ns = namespace
+		}
+		counts[query.NamedKey{GroupKind: o.Object.GroupVersionKind().GroupKind(), Namespace: ns}]++
+	}
+	r := &query.NamedReader{List: client.ListPages, Get: func(ctx context.Context, m discovery.Mapping, namespace, name string) (*unstructured.Unstructured, error) {
+		resp, err := w.Client.Get(ctx, write.Ref{Mapping: m, Namespace: namespace, Name: name}, "")
+		if resp.Code == 404 {
+			return nil, nil
+		}
+		return resp.Object, err
+	}}
+	r.Want(counts)
+	return r
+}

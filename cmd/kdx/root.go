@@ -10,12 +10,29 @@ import (
 	"github.com/spf13/pflag"
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 	"k8s.io/klog/v2"
+
+	"github.com/kdxproject/kdx/internal/cli"
+	"github.com/kdxproject/kdx/internal/cli/annotate"
+	"github.com/kdxproject/kdx/internal/cli/apiresources"
+	"github.com/kdxproject/kdx/internal/cli/apiversions"
+	"github.com/kdxproject/kdx/internal/cli/apply"
+	"github.com/kdxproject/kdx/internal/cli/create"
+	"github.com/kdxproject/kdx/internal/cli/delete"
+	"github.com/kdxproject/kdx/internal/cli/describe"
+	"github.com/kdxproject/kdx/internal/cli/edit"
+	"github.com/kdxproject/kdx/internal/cli/grep"
+	"github.com/kdxproject/kdx/internal/cli/label"
+	"github.com/kdxproject/kdx/internal/cli/patch"
+	"github.com/kdxproject/kdx/internal/cli/refs"
+	"github.com/kdxproject/kdx/internal/cli/replace"
+	"github.com/kdxproject/kdx/internal/cli/tree"
+	"github.com/kdxproject/kdx/internal/cli/version"
 )
 
 // NewRootCommand builds the kdx command tree. name is the binary's name:
 // installed as kubectl-kdx, kdx presents itself as the plugin `kubectl kdx`.
 func NewRootCommand(name string, streams genericiooptions.IOStreams) *cobra.Command {
-	f := newFactory(streams)
+	f := cli.NewFactory(streams)
 	root := &cobra.Command{
 		Use:   "kdx",
 		Short: "kdx explores every resource a Kubernetes API server serves",
@@ -52,7 +69,7 @@ and read the same way. Flags for reaching a cluster are kubectl's.`,
 	root.SetFlagErrorFunc(flagError)
 	f.AddFlags(root.PersistentFlags())
 	addKlogFlags(root.PersistentFlags())
-	for _, add := range subcommands {
+	for _, add := range commands {
 		root.AddCommand(add(f))
 	}
 	root.SetHelpCommand(newHelpCommand())
@@ -83,11 +100,30 @@ func renameExamples(cmd *cobra.Command, name string) {
 	}
 }
 
-// subcommands lists the constructors of kdx's commands; each command's file
-// registers itself in init so that adding one touches no other file.
-var subcommands []func(*factory) *cobra.Command
-
-func register(c func(*factory) *cobra.Command) { subcommands = append(subcommands, c) }
+// commands are the constructors of kdx's commands, in the order of its
+// help; adding a command is one line here.
+var commands = []func(cli.Factory) *cobra.Command{
+	apiresources.NewCmd,
+	apiversions.NewCmd,
+	annotate.NewCmd,
+	apply.NewCmd,
+	newCompletionCommand,
+	create.NewCmd,
+	delete.NewCmd,
+	describe.NewCmd,
+	newDiffCommand,
+	edit.NewCmd,
+	newExportCommand,
+	newGetCommand,
+	grep.NewCmd,
+	label.NewCmd,
+	patch.NewCmd,
+	refs.NewCmd,
+	replace.NewCmd,
+	tree.NewCmd,
+	version.NewCmd,
+	newWatchCommand,
+}
 
 func flagError(cmd *cobra.Command, err error) error {
 	return fmt.Errorf("%w (see '%s --help')", err, cmd.CommandPath())
