@@ -55,7 +55,7 @@ func completeNamespaces(ctx context.Context, f cli.Factory, prefix string) []str
 	if err != nil {
 		return nil
 	}
-	list, err := client.Dynamic().Resource(namespacesGVR).List(ctx, metav1.ListOptions{Limit: cli.CompletionLimit})
+	list, err := client.Dynamic().Resource(cli.NamespacesGVR).List(ctx, metav1.ListOptions{Limit: cli.CompletionLimit})
 	if err != nil {
 		return nil
 	}

@@ -74,7 +74,7 @@ func (o *exportOptions) runFleet(ctx context.Context, contexts []string) error {
 			return fmt.Errorf("failed to write output: %w", err)
 		}
 	}
-	return fleetResult(failed, nil)
+	return cli.FleetResult(failed, nil)
 }
 
 // fleetStream is the one stream of an export of several contexts to

@@ -7,13 +7,11 @@ import (
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
-	"k8s.io/apimachinery/pkg/runtime/schema"
 
 	"github.com/kdxproject/kdx/discovery"
 	"github.com/kdxproject/kdx/dynamicclient"
+	"github.com/kdxproject/kdx/internal/cli"
 )
-
-var namespacesGVR = schema.GroupVersionResource{Version: "v1", Resource: "namespaces"}
 
 // terminatingNamespaces checks the namespaces an export reads namespaced
 // types from: one that does not exist is an error (as for kubectl), and
@@ -27,7 +25,7 @@ func terminatingNamespaces(ctx context.Context, client *dynamicclient.Client, ta
 	if !namespaced {
 		return nil, nil
 	}
-	nsClient := client.Dynamic().Resource(namespacesGVR)
+	nsClient := client.Dynamic().Resource(cli.NamespacesGVR)
 	if all {
 		list, err := nsClient.List(ctx, metav1.ListOptions{})
 		if err != nil {

@@ -62,7 +62,7 @@ func (l exportLister) listPages(ctx context.Context, m discovery.Mapping, ns str
 func (o *exportOptions) Run(ctx context.Context) error {
 	// As get's objects: pages stream through, and a lower GC target keeps
 	// the peak RSS down (an export with real CRDs: 97 -> 86 MB).
-	defer debug.SetGCPercent(debug.SetGCPercent(objectsGCPercent))
+	defer debug.SetGCPercent(debug.SetGCPercent(cli.ObjectsGCPercent))
 	if contexts, fleet, err := o.f.Fleet(); err != nil || fleet {
 		if err != nil {
 			return err

@@ -13,6 +13,7 @@ import (
 	"github.com/kdxproject/kdx/discovery"
 	"github.com/kdxproject/kdx/dynamicclient"
 	"github.com/kdxproject/kdx/export"
+	"github.com/kdxproject/kdx/internal/cli"
 	"github.com/kdxproject/kdx/internal/cliutil"
 	"github.com/kdxproject/kdx/query"
 )
@@ -43,8 +44,8 @@ func (o *exportOptions) watchTree(ctx context.Context, lister exportLister, opts
 		targets = append(targets, discovery.Target{Mapping: lister.mappings[t.String()]})
 	}
 	w.targets = targets
-	req := watchRequest{allTypes: o.AllTypes, timeout: o.watchTimeout}
-	client, timeout, err := watchClient(o.f, req)
+	req := cli.WatchRequest{AllTypes: o.AllTypes, Timeout: o.watchTimeout}
+	client, timeout, err := cli.WatchClient(o.f, req)
 	if err != nil {
 		return err
 	}
@@ -66,7 +67,7 @@ func (o *exportOptions) watchTree(ctx context.Context, lister exportLister, opts
 		err = ferr
 	}
 	if err == nil && ctx.Err() != nil && !errors.Is(ctx.Err(), context.DeadlineExceeded) {
-		return &cliutil.ExitError{Code: interruptedExitCode}
+		return &cliutil.ExitError{Code: cli.InterruptedExitCode}
 	}
 	return report.Result(err)
 }

@@ -20,6 +20,7 @@ import (
 	"github.com/kdxproject/kdx/internal/cli/delete"
 	"github.com/kdxproject/kdx/internal/cli/describe"
 	"github.com/kdxproject/kdx/internal/cli/edit"
+	"github.com/kdxproject/kdx/internal/cli/get"
 	"github.com/kdxproject/kdx/internal/cli/grep"
 	"github.com/kdxproject/kdx/internal/cli/label"
 	"github.com/kdxproject/kdx/internal/cli/patch"
@@ -27,6 +28,7 @@ import (
 	"github.com/kdxproject/kdx/internal/cli/replace"
 	"github.com/kdxproject/kdx/internal/cli/tree"
 	"github.com/kdxproject/kdx/internal/cli/version"
+	"github.com/kdxproject/kdx/internal/cli/watch"
 )
 
 // NewRootCommand builds the kdx command tree. name is the binary's name:
@@ -103,9 +105,9 @@ func renameExamples(cmd *cobra.Command, name string) {
 // commands are the constructors of kdx's commands, in the order of its
 // help; adding a command is one line here.
 var commands = []func(cli.Factory) *cobra.Command{
+	annotate.NewCmd,
 	apiresources.NewCmd,
 	apiversions.NewCmd,
-	annotate.NewCmd,
 	apply.NewCmd,
 	newCompletionCommand,
 	create.NewCmd,
@@ -114,7 +116,7 @@ var commands = []func(cli.Factory) *cobra.Command{
 	newDiffCommand,
 	edit.NewCmd,
 	newExportCommand,
-	newGetCommand,
+	get.NewCmd,
 	grep.NewCmd,
 	label.NewCmd,
 	patch.NewCmd,
@@ -122,7 +124,7 @@ var commands = []func(cli.Factory) *cobra.Command{
 	replace.NewCmd,
 	tree.NewCmd,
 	version.NewCmd,
-	newWatchCommand,
+	watch.NewCmd,
 }
 
 func flagError(cmd *cobra.Command, err error) error {

@@ -1,4 +1,4 @@
-package main
+package watch
 
 import (
 	"context"
@@ -27,7 +27,7 @@ type watchOptions struct {
 	selector      string
 	fieldSelector string
 	timeout       time.Duration
-	flags         watchFlags
+	flags         cli.WatchFlags
 
 	cli.AllTypesFlags
 	concurrency int
@@ -38,7 +38,7 @@ type watchOptions struct {
 	printer render.Printer
 }
 
-func newWatchCommand(f cli.Factory) *cobra.Command {
+func NewCmd(f cli.Factory) *cobra.Command {
 	o := &watchOptions{f: f, concurrency: 16}
 	cmd := &cobra.Command{
 		Use:   "watch (TYPE[,TYPE...] [NAME...] | TYPE/NAME ... | --all-types) [flags]",
@@ -71,7 +71,7 @@ out); when no type can be watched, kdx exits 1 at once.`,
 		RunE:              cli.RunE(o),
 	}
 	o.AddFlags(cmd.Flags())
-	_ = cmd.RegisterFlagCompletionFunc("output", completeOutput)
+	_ = cmd.RegisterFlagCompletionFunc("output", cli.CompleteOutput)
 	return cmd
 }
 
@@ -123,12 +123,12 @@ func (o *watchOptions) Validate() error {
 func (o *watchOptions) Run(ctx context.Context) error {
 	if contexts, fleet, err := o.f.Fleet(); err != nil || fleet {
 		if err == nil {
-			err = validateFleetWatch(o.printer, o.Output)
+			err = cli.ValidateFleetWatch(o.printer, o.Output)
 		}
 		if err != nil {
 			return err
 		}
-		err = runFleetWatch(ctx, o.f, contexts, o.plan) // watch_fleet.go
+		err = cli.RunFleetWatch(ctx, o.f, contexts, o.plan) // watch_fleet.go
 		o.where.Warn(o.f.Streams().ErrOut)
 		return err
 	}
@@ -136,42 +136,42 @@ func (o *watchOptions) Run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	return runWatch(ctx, o.f, req, targets)
+	return cli.RunWatch(ctx, o.f, req, targets)
 }
 
 // plan resolves the watch in f's cluster.
-func (o *watchOptions) plan(ctx context.Context, f cli.Factory) (watchRequest, []discovery.Target, error) {
+func (o *watchOptions) plan(ctx context.Context, f cli.Factory) (cli.WatchRequest, []discovery.Target, error) {
 	co := *o
 	co.f = f
 	cfg, err := f.Config()
 	if err != nil {
-		return watchRequest{}, nil, err
+		return cli.WatchRequest{}, nil, err
 	}
 	targets, err := co.targets(ctx)
 	if err != nil {
-		return watchRequest{}, nil, err
+		return cli.WatchRequest{}, nil, err
 	}
-	req := watchRequest{
-		flags: o.flags, printer: o.printer, namespace: cfg.Namespace, allNamespaces: o.allNamespaces,
-		selector: o.selector, fieldSelector: o.fieldSelector, timeout: o.timeout,
-		showManagedFields: o.ShowManagedFields, concurrency: o.concurrency,
-		allTypes: o.AllTypes, ignoreForbidden: o.IgnoreForbidden,
-		out: f.Streams().Out, errOut: f.Streams().ErrOut, where: &o.where,
+	req := cli.WatchRequest{
+		Flags: o.flags, Printer: o.printer, Namespace: cfg.Namespace, AllNamespaces: o.allNamespaces,
+		Selector: o.selector, FieldSelector: o.fieldSelector, Timeout: o.timeout,
+		ShowManagedFields: o.ShowManagedFields, Concurrency: o.concurrency,
+		AllTypes: o.AllTypes, IgnoreForbidden: o.IgnoreForbidden,
+		Out: f.Streams().Out, ErrOut: f.Streams().ErrOut, Where: &o.where,
 	}
 	if o.allNamespaces {
-		req.namespace = ""
+		req.Namespace = ""
 	}
 	if o.AllTypes {
-		req.types = followTypes(f, o.AllTypesFlags, o.allNamespaces)
+		req.Types = cli.FollowTypes(f, o.AllTypesFlags, o.allNamespaces)
 	} else {
 		resolver, err := f.Resolver(ctx)
 		if err != nil {
-			return watchRequest{}, nil, err
+			return cli.WatchRequest{}, nil, err
 		}
-		req.vanished = cli.TypeGone(resolver)
+		req.Vanished = cli.TypeGone(resolver)
 	}
-	if err := co.waitingFor(ctx, cfg.REST, req.namespace, targets); err != nil {
-		return watchRequest{}, nil, err
+	if err := co.waitingFor(ctx, cfg.REST, req.Namespace, targets); err != nil {
+		return cli.WatchRequest{}, nil, err
 	}
 	return req, targets, nil
 }
@@ -215,39 +215,8 @@ func (o *watchOptions) targets(ctx context.Context) ([]discovery.Target, error) 
 		if err != nil {
 			return nil, err
 		}
-		return targets, checkWatchable(targets)
+		return targets, cli.CheckWatchable(targets)
 	}
 	all, err := o.AllTypesFlags.Targets(ctx, resolver, o.allNamespaces)
-	return watchableOnly(all), err
-}
-
-// followTypes revalidates discovery and selects the watchable types of
-// the --all-types flags again, for a watch that follows new types.
-func followTypes(f cli.Factory, flags cli.AllTypesFlags, allNamespaces bool) func(context.Context) ([]discovery.Target, error) {
-	return func(ctx context.Context) ([]discovery.Target, error) {
-		c, err := f.Discovery()
-		if err != nil {
-			return nil, err
-		}
-		snap, err := c.Refresh(ctx)
-		if err != nil {
-			return nil, err
-		}
-		resolver, err := f.Resolver(ctx)
-		if err != nil {
-			return nil, err
-		}
-		all, err := flags.TargetsIn(ctx, resolver, snap, allNamespaces)
-		return watchableOnly(all), err
-	}
-}
-
-// checkWatchable rejects types that cannot be watched, before any request.
-func checkWatchable(targets []discovery.Target) error {
-	for _, t := range targets {
-		if !t.Resource.Supports("watch") {
-			return fmt.Errorf("%s cannot be watched: the server does not support watch for this resource", t.Resource.QualifiedName())
-		}
-	}
-	return nil
+	return cli.WatchableOnly(all), err
 }

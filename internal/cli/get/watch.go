@@ -1,4 +1,4 @@
-package main
+package get
 
 import (
 	"context"
@@ -9,26 +9,26 @@ import (
 )
 
 // watch runs `kdx get -w` / `--watch-only`: the same targets as get (several
-// types and --all-types allowed), then runWatch.
+// types and --all-types allowed), then cli.RunWatch.
 func (r *getRun) watch(ctx context.Context, resolver *discovery.Resolver) error {
 	req, targets, err := r.watchPlan(ctx, resolver)
 	if err != nil || len(targets) == 0 {
 		return err
 	}
-	return runWatch(ctx, r.o.f, req, targets)
+	return cli.RunWatch(ctx, r.o.f, req, targets)
 }
 
-// watchPlan is `get -w` in f's cluster of a fleet (runFleetWatch).
-func (o *getOptions) watchPlan(ctx context.Context, f cli.Factory) (watchRequest, []discovery.Target, error) {
+// cli.WatchPlan is `get -w` in f's cluster of a fleet (cli.RunFleetWatch).
+func (o *getOptions) watchPlan(ctx context.Context, f cli.Factory) (cli.WatchRequest, []discovery.Target, error) {
 	co := *o
 	co.f = f
 	cfg, client, err := f.ReadClient(o.AllTypes)
 	if err != nil {
-		return watchRequest{}, nil, err
+		return cli.WatchRequest{}, nil, err
 	}
 	resolver, err := f.Resolver(ctx)
 	if err != nil {
-		return watchRequest{}, nil, err
+		return cli.WatchRequest{}, nil, err
 	}
 	r := &getRun{o: &co, client: client, namespace: cfg.Namespace, defaultNamespace: cfg.Namespace,
 		errOut: f.Streams().ErrOut, report: query.NewReport("list", "type"), inFleet: true}
@@ -38,53 +38,42 @@ func (o *getOptions) watchPlan(ctx context.Context, f cli.Factory) (watchRequest
 	return r.watchPlan(ctx, resolver)
 }
 
-// watchPlan resolves what get -w watches: the targets (none: nothing left
+// cli.WatchPlan resolves what get -w watches: the targets (none: nothing left
 // to watch, with --ignore-not-found) and the request.
-func (r *getRun) watchPlan(ctx context.Context, resolver *discovery.Resolver) (watchRequest, []discovery.Target, error) {
+func (r *getRun) watchPlan(ctx context.Context, resolver *discovery.Resolver) (cli.WatchRequest, []discovery.Target, error) {
 	var targets []discovery.Target
 	var err error
 	if r.o.AllTypes {
 		targets, err = r.o.AllTypesFlags.Targets(ctx, resolver, r.o.allNamespaces)
-		targets = watchableOnly(targets)
+		targets = cli.WatchableOnly(targets)
 	} else {
 		targets, err = resolver.ResolveArgs(ctx, r.o.args)
 		if err == nil {
 			err = r.checkTargets(targets)
 		}
 		if err == nil {
-			err = checkWatchable(targets)
+			err = cli.CheckWatchable(targets)
 		}
 	}
 	if err != nil {
-		return watchRequest{}, nil, err
+		return cli.WatchRequest{}, nil, err
 	}
 	if targets, err = r.missingNames(ctx, targets); err != nil || len(targets) == 0 {
-		return watchRequest{}, nil, err
+		return cli.WatchRequest{}, nil, err
 	}
-	req := watchRequest{
-		flags: r.o.watch, printer: r.o.printer, namespace: r.namespace, allNamespaces: r.o.allNamespaces,
-		selector: r.o.selector, fieldSelector: r.o.fieldSelector,
-		showManagedFields: r.o.ShowManagedFields, concurrency: r.o.concurrency,
-		allTypes: r.o.AllTypes, ignoreForbidden: r.o.IgnoreForbidden,
-		out: r.o.f.Streams().Out, errOut: r.errOut, where: &r.o.where,
+	req := cli.WatchRequest{
+		Flags: r.o.watch, Printer: r.o.printer, Namespace: r.namespace, AllNamespaces: r.o.allNamespaces,
+		Selector: r.o.selector, FieldSelector: r.o.fieldSelector,
+		ShowManagedFields: r.o.ShowManagedFields, Concurrency: r.o.concurrency,
+		AllTypes: r.o.AllTypes, IgnoreForbidden: r.o.IgnoreForbidden,
+		Out: r.o.f.Streams().Out, ErrOut: r.errOut, Where: &r.o.where,
 	}
 	if r.o.AllTypes {
-		req.types = followTypes(r.o.f, r.o.AllTypesFlags, r.o.allNamespaces)
+		req.Types = cli.FollowTypes(r.o.f, r.o.AllTypesFlags, r.o.allNamespaces)
 	} else {
-		req.vanished = cli.TypeGone(resolver)
+		req.Vanished = cli.TypeGone(resolver)
 	}
 	return req, targets, nil
-}
-
-// watchableOnly keeps the targets whose resource supports watch.
-func watchableOnly(targets []discovery.Target) []discovery.Target {
-	var out []discovery.Target
-	for _, t := range targets {
-		if t.Resource.Supports("watch") {
-			out = append(out, t)
-		}
-	}
-	return out
 }
 
 // missingNames fails as kubectl does when a named object does not exist:

@@ -1,4 +1,4 @@
-package main
+package get
 
 import (
 	"github.com/spf13/cobra"

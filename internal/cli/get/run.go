@@ -1,4 +1,4 @@
-package main
+package get
 
 import (
 	"bufio"
@@ -37,11 +37,11 @@ func (o *getOptions) Run(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		if o.watch.on() {
-			if err := validateFleetWatch(o.printer, o.Output); err != nil {
+		if o.watch.On() {
+			if err := cli.ValidateFleetWatch(o.printer, o.Output); err != nil {
 				return err
 			}
-			err := runFleetWatch(ctx, o.f, contexts, o.watchPlan) // watch_fleet.go
+			err := cli.RunFleetWatch(ctx, o.f, contexts, o.watchPlan) // watch_fleet.go
 			o.where.Warn(o.f.Streams().ErrOut)
 			return err
 		}
@@ -67,7 +67,7 @@ func (o *getOptions) Run(ctx context.Context) error {
 	if o.allNamespaces {
 		r.namespace = ""
 	}
-	if o.watch.on() {
+	if o.watch.On() {
 		return r.watch(ctx, resolver) // watch_get.go
 	}
 	req, err := r.request(ctx, resolver)

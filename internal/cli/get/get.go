@@ -1,4 +1,4 @@
-package main
+package get
 
 import (
 	"errors"
@@ -36,7 +36,7 @@ type getOptions struct {
 	where       cli.WhereFlags
 
 	// watch holds -w, --watch-only and --output-watch-events (see watch_run.go).
-	watch watchFlags
+	watch cli.WatchFlags
 
 	// Set by Complete.
 	args    []string
@@ -48,7 +48,7 @@ func newGetOptions(f cli.Factory) *getOptions {
 	return &getOptions{f: f, allowMissingKeys: true, serverPrint: true, chunkSize: 500, concurrency: query.DefaultConcurrency}
 }
 
-func newGetCommand(f cli.Factory) *cobra.Command {
+func NewCmd(f cli.Factory) *cobra.Command {
 	o := newGetOptions(f)
 	cmd := &cobra.Command{
 		Use:   "get [(-o|--output=)FORMAT] (TYPE[.VERSION][.GROUP] [NAME | -l label] | TYPE[.VERSION][.GROUP]/NAME ... | --all-types) [flags]",
@@ -89,7 +89,7 @@ cause, and make the exit code 1 (--ignore-forbidden leaves forbidden types out).
 		RunE:              cli.RunE(o),
 	}
 	o.AddFlags(cmd.Flags())
-	_ = cmd.RegisterFlagCompletionFunc("output", completeOutput)
+	_ = cmd.RegisterFlagCompletionFunc("output", cli.CompleteOutput)
 	return cmd
 }
 
@@ -199,8 +199,4 @@ func (o *getOptions) validateOutput() error {
 // human reports whether the output is a table (server-side or NAME/AGE).
 func (o *getOptions) human() bool {
 	return o.format == render.FormatTable || o.format == render.FormatWide
-}
-
-func completeOutput(_ *cobra.Command, _ []string, toComplete string) ([]string, cobra.ShellCompDirective) {
-	return render.AllOutputs().Complete(toComplete), cobra.ShellCompDirectiveNoFileComp
 }

@@ -1,4 +1,4 @@
-package main
+package get
 
 import (
 	"bufio"
@@ -64,7 +64,7 @@ func (o *getOptions) runFleet(ctx context.Context, contexts []string) error {
 	fp := newFleetPrinter(o, out)
 	failed := false
 	if !o.human() {
-		defer debug.SetGCPercent(debug.SetGCPercent(objectsGCPercent)) // once for every cluster (see objects)
+		defer debug.SetGCPercent(debug.SetGCPercent(cli.ObjectsGCPercent)) // once for every cluster (see objects)
 	}
 	err := query.Ordered(ctx, len(contexts), o.f.ClusterConcurrency(), func(ctx context.Context, i int) *clusterRead {
 		return o.readCluster(ctx, contexts[i])

@@ -1,4 +1,4 @@
-package main
+package get
 
 import (
 	"bufio"
@@ -11,6 +11,7 @@ import (
 	"k8s.io/apimachinery/pkg/runtime/schema"
 
 	"github.com/kdxproject/kdx/discovery"
+	"github.com/kdxproject/kdx/internal/cli"
 	"github.com/kdxproject/kdx/query"
 	"github.com/kdxproject/kdx/render"
 )
@@ -144,7 +145,7 @@ func (r *getRun) objects(ctx context.Context, eng *query.Engine, req query.Reque
 	// collects; half of it costs a little CPU and keeps the peak RSS of
 	// `get configmaps -A -o yaml` near 40 MB instead of 47.
 	if !r.inFleet { // a fleet sets it once for all its clusters
-		defer debug.SetGCPercent(debug.SetGCPercent(objectsGCPercent))
+		defer debug.SetGCPercent(debug.SetGCPercent(cli.ObjectsGCPercent))
 	}
 	req.Read = r.readKind()
 	single := len(req.Targets) == 1 && len(req.Targets[0].Names) == 1 && !r.o.AllTypes
@@ -168,9 +169,6 @@ func (r *getRun) objects(ctx context.Context, eng *query.Engine, req query.Reque
 	}
 	return s.Close()
 }
-
-// objectsGCPercent is the GC target while objects are printed (see objects).
-const objectsGCPercent = 50
 
 // newStream is the output stream of object formats: sorted first when
 // --sort-by is set; nothing at all when nothing was found and either
