@@ -311,3 +311,34 @@ func equalJSON(a, b any) bool {
 	y, _ := yaml.Marshal(b)
 	return bytes.Equal(x, y)
 }
+
+func TestEditDeletedMeanwhile(t *testing.T) {
+	c := &fakeClient{gets: []string{liveCM}, errs: []error{apierrors.NewNotFound(schema.GroupResource{Resource: "configmaps"}, "c")}}
+	s, _, errOut := session(t, c, &editor{t: t, steps: []func(string) string{replace(`a: "1"`, `a: "2"`)}})
+	err := s.Run(context.Background(), cmRef)
+	if err == nil || err.Error() != `configmaps "c" could not be found on the server: it was deleted while you edited it` ||
+		!strings.Contains(errOut.String(), "A copy of your changes has been stored to") {
+		t.Errorf("err %v, stderr %s", err, errOut)
+	}
+}
+
+func TestCommandEditor(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "it's a file.yaml")
+	if err := os.WriteFile(file, []byte("a: 1\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	env := map[string]string{"EDITOR": "sed -i s/1/2/"}
+	var out, errOut bytes.Buffer
+	ed := CommandEditor(func(k string) string { return env[k] }, nil, &out, &errOut)
+	if err := ed(context.Background(), file); err != nil {
+		t.Fatal(err)
+	}
+	if b, _ := os.ReadFile(file); string(b) != "a: 2\n" {
+		t.Errorf("$EDITOR: %q", b)
+	}
+	env["KUBE_EDITOR"] = "false"
+	if err := CommandEditor(func(k string) string { return env[k] }, nil, &out, &errOut)(context.Background(), file); err == nil || !strings.Contains(err.Error(), `the editor "false" failed`) {
+		t.Errorf("$KUBE_EDITOR first, its failure said: %v", err)
+	}
+}
