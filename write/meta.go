@@ -144,15 +144,32 @@ func (e *OverwriteError) Error() string {
 	if e.Field == Labels {
 		var parts []string
 		for i, k := range e.Keys {
-			parts = append(parts, fmt.Sprintf("'%s' already has a value (%s), and --overwrite is false", k, e.Values[i]))
+			parts = append(parts, fmt.Sprintf("'%s' already has a value (%s), and --overwrite is false", k, shortValue(e.Values[i])))
 		}
 		return strings.Join(parts, "\n")
 	}
 	var parts []string
 	for i, k := range e.Keys {
-		parts = append(parts, fmt.Sprintf("'%s' already has a value (%s)", k, e.Values[i]))
+		parts = append(parts, fmt.Sprintf("'%s' already has a value (%s)", k, shortValue(e.Values[i])))
 	}
 	return "--overwrite is false but found the following declared annotation(s): " + strings.Join(parts, "; ")
+}
+
+// maxShownValue bounds a current value an OverwriteError shows.
+const maxShownValue = 80
+
+// shortValue is v as kubectl shows it when it is one short line; a longer
+// value (an annotation can hold a whole object) is cut, quoted, with its
+// size, so that an error stays one line.
+func shortValue(v string) string {
+	if len(v) <= maxShownValue && !strings.ContainsAny(v, "\n\r") {
+		return v
+	}
+	cut := v
+	if len(cut) > maxShownValue {
+		cut = strings.ToValidUTF8(cut[:maxShownValue], "")
+	}
+	return fmt.Sprintf("%q…, %d bytes", cut, len(v))
 }
 
 // Apply computes the change on current (the object's labels or

@@ -57,7 +57,7 @@ func TestParseMetaChange(t *testing.T) {
 }
 
 func TestMetaChangeApply(t *testing.T) {
-	cur := map[string]string{"a": "1", "b": "2"}
+	cur := map[string]string{"a": "1", "b": "2", "long": strings.Repeat("y", 200)}
 	cases := []struct {
 		name    string
 		c       MetaChange
@@ -76,6 +76,8 @@ func TestMetaChangeApply(t *testing.T) {
 		{"resource version only", MetaChange{Field: Labels, Set: map[string]string{"a": "1"}, ResourceVersion: "7"}, `{"metadata":{"resourceVersion":"7"}}`, ActionNotLabeled, nil, ""},
 		{"annotate refused", MetaChange{Field: Annotations, Set: map[string]string{"a": "x", "b": "y"}}, "", "", nil,
 			"--overwrite is false but found the following declared annotation(s): 'a' already has a value (1); 'b' already has a value (2)"},
+		{"a long value is cut", MetaChange{Field: Annotations, Set: map[string]string{"long": "x"}}, "", "", nil,
+			"--overwrite is false but found the following declared annotation(s): 'long' already has a value (\"" + strings.Repeat("y", 80) + "\"…, 200 bytes)"},
 		{"annotate no change", MetaChange{Field: Annotations, Remove: []string{"z"}}, "null", ActionAnnotated, []string{"z"}, ""},
 	}
 	for _, c := range cases {

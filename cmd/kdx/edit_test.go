@@ -50,6 +50,16 @@ apiVersion: multi.example.org/v2
 kind: Gadget
 metadata: {name: g, namespace: %[1]s}
 spec: {size: 1, color: red}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web, namespace: %[1]s}
+spec:
+  replicas: 0
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec: {containers: [{name: web, image: registry.invalid/web:1}]}
 `
 
 // TestEditAsKubectl runs kdx edit and kubectl edit with the same scripted
@@ -71,6 +81,7 @@ func TestEditAsKubectl(t *testing.T) {
 		{name: "invalid twice", args: "gadget g", steps: []string{`sed -i 's/size: 1/size: big/' "$1"`, "true"}, stderr: "Edit cancelled, no valid changes were saved."},
 		{name: "invalid then fixed", args: "gadget/g", steps: []string{`sed -i 's/size: 1/size: big/' "$1"`, `sed -i 's/size: big/size: 7/' "$1"`}},
 		{name: "a missing object", args: "cm nope", stderr: `configmaps "nope" not found`},
+		{name: "a deployment", args: "deploy/web", steps: []string{`sed -i 's/replicas: 0/replicas: 2/' "$1"`}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -107,7 +118,7 @@ func TestEditAsKubectl(t *testing.T) {
 		return env.RunKubectl(t, "get", typ, "-n", ns, "-o", "jsonpath="+path).Stdout
 	}
 	for _, ns := range []string{kdxNS, kubectlNS} {
-		if got := get(ns, "cm/a", "{.data.k}") + get(ns, "gadget/g", " {.spec.size}"); got != "2 7" {
+		if got := get(ns, "cm/a", "{.data.k}") + get(ns, "gadget/g", " {.spec.size}") + get(ns, "deploy/web", " {.spec.replicas}"); got != "2 7 2" {
 			t.Errorf("in %s after the edits: %q", ns, got)
 		}
 	}

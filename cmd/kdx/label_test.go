@@ -140,6 +140,20 @@ func TestLabelAnnotateAsKubectl(t *testing.T) {
 			t.Errorf("%s: kdx's stderr: %s", s.args, res.Stderr)
 		}
 	}
+	// A cluster-scoped object: each its own namespace.
+	for _, args := range [][]string{{"label", "ns", "NS", "x=1"}, {"label", "ns", "NS", "x=1"}, {"annotate", "namespace/NS", "x=1", "--dry-run=server"}} {
+		with := func(ns string) []string {
+			out := make([]string, len(args))
+			for i, a := range args {
+				out[i] = strings.ReplaceAll(a, "NS", ns)
+			}
+			return out
+		}
+		res, k := env.Kdx(t, with(kdxNS)...), env.RunKubectl(t, with(kubectlNS)...)
+		if res.ExitCode != k.ExitCode || strings.ReplaceAll(res.Stdout, kdxNS, "NS") != strings.ReplaceAll(k.Stdout, kubectlNS, "NS") {
+			t.Errorf("%v:\nkdx (exit %d): %s%s\nkubectl (exit %d): %s%s", args, res.ExitCode, res.Stdout, res.Stderr, k.ExitCode, k.Stdout, k.Stderr)
+		}
+	}
 	// Both namespaces end the same.
 	get := func(ns string) string {
 		return env.RunKubectl(t, "get", "cm,deploy,gadget", "-n", ns, "-o", "jsonpath={range .items[*]}{.metadata.name} {.metadata.labels} {.metadata.annotations}{\"\\n\"}{end}").Stdout
