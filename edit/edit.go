@@ -125,7 +125,7 @@ func (s *Session) Run(ctx context.Context, ref write.Ref) error {
 			fmt.Fprintln(s.ErrOut, Emptied)
 			return nil
 		}
-		patch, reason := s.patch(base, edited, secret)
+		patch, reason := s.patch(base, live.Object, edited, secret)
 		if reason == "" && patch == nil {
 			fmt.Fprintln(s.ErrOut, Unchanged)
 			return nil
@@ -146,10 +146,12 @@ func (s *Session) Run(ctx context.Context, ref write.Ref) error {
 	}
 }
 
-// patch builds the merge patch from base (as shown, cleaned) to the
-// edited text; a reason to reopen the editor when the text is not a valid
-// edit of the object. A nil patch means nothing changed.
-func (s *Session) patch(base *unstructured.Unstructured, text []byte, secret bool) (map[string]any, string) {
+// patch builds the merge patch of the edited text: the change from base
+// (the object as shown, cleaned) to the text, made on live (see rebase, so
+// that a list holding what cleaning hid is sent with it); a reason to
+// reopen the editor when the text is not a valid edit of the object. A nil
+// patch means nothing changed.
+func (s *Session) patch(base, live *unstructured.Unstructured, text []byte, secret bool) (map[string]any, string) {
 	js, err := yaml.YAMLToJSON(text)
 	if err != nil {
 		return nil, fmt.Sprintf("The edited file had a syntax error: %v", err)
@@ -167,15 +169,18 @@ func (s *Session) patch(base *unstructured.Unstructured, text []byte, secret boo
 			return nil, err.Error()
 		}
 	}
-	was := &unstructured.Unstructured{Object: obj}
-	if was.GetAPIVersion() != base.GetAPIVersion() || was.GetKind() != base.GetKind() || was.GetName() != base.GetName() || was.GetNamespace() != base.GetNamespace() {
+	if u := (&unstructured.Unstructured{Object: obj}); u.GetAPIVersion() != base.GetAPIVersion() || u.GetKind() != base.GetKind() || u.GetName() != base.GetName() || u.GetNamespace() != base.GetNamespace() {
 		return nil, "At least one of apiVersion, kind, name and namespace was changed: an edit changes one object; use kdx create or kdx apply for another"
 	}
-	from, err := normalize(base.Object)
+	shown, err := normalize(base.Object)
 	if err != nil {
 		return nil, err.Error()
 	}
-	p := mergePatch(from, obj)
+	was, err := normalize(live.Object)
+	if err != nil {
+		return nil, err.Error()
+	}
+	p := mergePatch(was, rebase(shown, was, obj).(map[string]any))
 	if len(p) == 0 {
 		return nil, ""
 	}

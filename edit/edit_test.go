@@ -342,3 +342,78 @@ func TestCommandEditor(t *testing.T) {
 		t.Errorf("$KUBE_EDITOR first, its failure said: %v", err)
 	}
 }
+
+// TestEditPodKeepsWhatCleaningHid: export's cleaning hides the token
+// volume and mount and the default tolerations of a pod; an edit of the
+// image sends the containers list with the mount in it, where it was (a
+// pod refuses any other change).
+func TestEditPodKeepsWhatCleaningHid(t *testing.T) {
+	const pod = `apiVersion: v1
+kind: Pod
+metadata: {name: p, namespace: ns, resourceVersion: "3"}
+spec:
+  containers:
+  - name: c
+    image: img:1
+    volumeMounts:
+    - {name: kube-api-access-abc, mountPath: /var/run/secrets/kubernetes.io/serviceaccount, readOnly: true}
+    - {name: data, mountPath: /data}
+  volumes:
+  - {name: data, emptyDir: {}}
+  - name: kube-api-access-abc
+    projected: {sources: [{serviceAccountToken: {path: token}}]}
+  tolerations:
+  - {key: node.kubernetes.io/not-ready, operator: Exists, effect: NoExecute, tolerationSeconds: 300}
+  - {key: team, operator: Equal, value: blue}
+  - {key: node.kubernetes.io/unreachable, operator: Exists, effect: NoExecute, tolerationSeconds: 300}
+status: {phase: Pending}
+`
+	podRef := cmRef
+	podRef.GVR.Resource, podRef.GVK.Kind, podRef.Name = "pods", "Pod", "p"
+	c := &fakeClient{gets: []string{pod}}
+	e := &editor{t: t, steps: []func(string) string{func(s string) string {
+		s = strings.Replace(s, "image: img:1", "image: img:2", 1)
+		return strings.Replace(s, "value: blue", "value: red", 1)
+	}}}
+	s, _, _ := session(t, c, e)
+	if err := s.Run(context.Background(), podRef); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(e.seen[0], "kube-api-access") || strings.Contains(e.seen[0], "not-ready") {
+		t.Errorf("the file shows what export cleans:\n%s", e.seen[0])
+	}
+	want := `{"metadata":{"resourceVersion":"3"},"spec":{"containers":[{"image":"img:2","name":"c","volumeMounts":[` +
+		`{"mountPath":"/var/run/secrets/kubernetes.io/serviceaccount","name":"kube-api-access-abc","readOnly":true},{"mountPath":"/data","name":"data"}]}],` +
+		`"tolerations":[{"effect":"NoExecute","key":"node.kubernetes.io/not-ready","operator":"Exists","tolerationSeconds":300},` +
+		`{"key":"team","operator":"Equal","value":"red"},` +
+		`{"effect":"NoExecute","key":"node.kubernetes.io/unreachable","operator":"Exists","tolerationSeconds":300}]}}`
+	if len(c.patches) != 1 || c.patches[0] != want {
+		t.Errorf("patch:\n%s\nwant:\n%s", c.patches, want)
+	}
+}
+
+func TestRebaseList(t *testing.T) {
+	named := func(n string, v int) map[string]any { return map[string]any{"name": n, "v": v} }
+	live := []any{named("a", 1), named("hidden", 0), named("b", 2)}
+	shown := []any{named("a", 1), named("b", 2)}
+	cases := []struct {
+		name   string
+		edited []any
+		want   []any
+	}{
+		{"unchanged", []any{named("a", 1), named("b", 2)}, live},
+		{"one changed", []any{named("a", 1), named("b", 3)}, []any{named("a", 1), named("hidden", 0), named("b", 3)}},
+		{"one removed", []any{named("b", 2)}, []any{named("b", 2), named("hidden", 0)}},
+		{"one added", []any{named("a", 1), named("b", 2), named("c", 4)}, []any{named("a", 1), named("hidden", 0), named("b", 2), named("c", 4)}},
+	}
+	for _, c := range cases {
+		if got := rebaseList(shown, live, c.edited); !equalJSON(got, c.want) {
+			t.Errorf("%s: got %v", c.name, got)
+		}
+	}
+	// An unnamed element cleaning changed stands at its index.
+	got := rebaseList([]any{map[string]any{"spec": "s"}}, []any{map[string]any{"spec": "s", "status": "x"}}, []any{map[string]any{"spec": "t"}})
+	if !equalJSON(got, []any{map[string]any{"spec": "t", "status": "x"}}) {
+		t.Errorf("unnamed: %v", got)
+	}
+}

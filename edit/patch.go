@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"reflect"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -134,4 +135,129 @@ func show(v any, ok bool) string {
 		return string(b[:maxValue]) + "…"
 	}
 	return string(b)
+}
+
+// rebase is the object the user means: the edited object e put back onto
+// the live object l, of which b is the cleaned copy the user was shown.
+// What cleaning hid is kept: a key of l that b lacks, unless the user set
+// it, and an element of a list of l that no element of b stands for (the
+// token volume of a pod, its default tolerations), at its place; what the
+// user changed, added or removed in b is changed, added or removed.
+func rebase(b, l, e any) any {
+	switch ev := e.(type) {
+	case map[string]any:
+		bm, bok := b.(map[string]any)
+		lm, lok := l.(map[string]any)
+		if !bok || !lok {
+			return e
+		}
+		out := make(map[string]any, len(lm)+len(ev))
+		for k, v := range lm {
+			if _, shown := bm[k]; !shown {
+				out[k] = v // hidden by cleaning
+			}
+		}
+		for k, v := range ev {
+			out[k] = rebase(bm[k], lm[k], v)
+		}
+		return out
+	case []any:
+		bl, bok := b.([]any)
+		ll, lok := l.([]any)
+		if !bok || !lok {
+			return e
+		}
+		return rebaseList(bl, ll, ev)
+	}
+	return e
+}
+
+// rebaseList is rebase of a list: each edited element is rebased on the
+// element of b it edits (the one of the same name, else of the same
+// place) and on the element of l that one stands for; the elements of l
+// no element of b stands for are put back at their index.
+func rebaseList(b, l, e []any) []any {
+	// stands[j] is the index in l of the element b[j] stands for, or -1.
+	stands := make([]int, len(b))
+	used := make([]bool, len(l))
+	for j := range stands {
+		stands[j] = -1
+	}
+	// First the elements of the same name or equal, then, for an unnamed
+	// element cleaning changed (a claim template's status), the one at
+	// its index.
+	for _, pass := range []func(j, k int) bool{
+		func(j, k int) bool { return sameElement(b[j], l[k]) },
+		func(j, k int) bool { return j == k && unnamed(b[j]) && unnamed(l[k]) },
+	} {
+		for j := range b {
+			for k := range l {
+				if stands[j] < 0 && !used[k] && pass(j, k) {
+					stands[j], used[k] = k, true
+				}
+			}
+		}
+	}
+	out := make([]any, 0, len(e)+len(l))
+	for i, ee := range e {
+		j := counterpart(b, ee, i)
+		if j < 0 || stands[j] < 0 {
+			out = append(out, ee)
+			continue
+		}
+		out = append(out, rebase(b[j], l[stands[j]], ee))
+	}
+	for k, le := range l {
+		if !used[k] {
+			out = slices.Insert(out, min(k, len(out)), le)
+		}
+	}
+	return out
+}
+
+// sameElement says whether the shown element be stands for the live
+// element le: the same name, or, unnamed, equal.
+func sameElement(be, le any) bool {
+	bn, bNamed := elementName(be)
+	ln, lNamed := elementName(le)
+	if bNamed || lNamed {
+		return bNamed && lNamed && bn == ln
+	}
+	return reflect.DeepEqual(be, le)
+}
+
+func unnamed(v any) bool {
+	_, named := elementName(v)
+	return !named
+}
+
+// counterpart is the index of the element of b that the edited element ee
+// at index i edits: the one of the same name, else the one at i; -1 for
+// none (an element the user added).
+func counterpart(b []any, ee any, i int) int {
+	if name, ok := elementName(ee); ok {
+		for j, be := range b {
+			if n, ok := elementName(be); ok && n == name {
+				return j
+			}
+		}
+		return -1
+	}
+	if i < len(b) {
+		if _, named := elementName(b[i]); !named {
+			return i
+		}
+	}
+	return -1
+}
+
+// elementName is the name of a list element that has one (containers,
+// volumes, ports, env).
+func elementName(v any) (string, bool) {
+	m, ok := v.(map[string]any)
+	if !ok {
+		return "", false
+	}
+	n, ok := m["name"].(string)
+	return n, ok
 }

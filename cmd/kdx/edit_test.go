@@ -60,6 +60,13 @@ spec:
   template:
     metadata: {labels: {app: web}}
     spec: {containers: [{name: web, image: registry.invalid/web:1}]}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: p, namespace: %[1]s}
+spec:
+  containers: [{name: c, image: registry.k8s.io/pause:3.10, volumeMounts: [{name: data, mountPath: /data}]}]
+  volumes: [{name: data, emptyDir: {}}]
 `
 
 // TestEditAsKubectl runs kdx edit and kubectl edit with the same scripted
@@ -82,6 +89,10 @@ func TestEditAsKubectl(t *testing.T) {
 		{name: "invalid then fixed", args: "gadget/g", steps: []string{`sed -i 's/size: 1/size: big/' "$1"`, `sed -i 's/size: big/size: 7/' "$1"`}},
 		{name: "a missing object", args: "cm nope", stderr: `configmaps "nope" not found`},
 		{name: "a deployment", args: "deploy/web", steps: []string{`sed -i 's/replicas: 0/replicas: 2/' "$1"`}},
+		// export's cleaning hides the pod's token volume and mount: the
+		// containers list sent keeps the mount (a pod refuses any change
+		// but its image).
+		{name: "a pod's image", args: "pod/p", steps: []string{`sed -i 's|image: registry.k8s.io/pause:3.10|image: registry.k8s.io/pause:3.9|' "$1"`}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -118,7 +129,7 @@ func TestEditAsKubectl(t *testing.T) {
 		return env.RunKubectl(t, "get", typ, "-n", ns, "-o", "jsonpath="+path).Stdout
 	}
 	for _, ns := range []string{kdxNS, kubectlNS} {
-		if got := get(ns, "cm/a", "{.data.k}") + get(ns, "gadget/g", " {.spec.size}") + get(ns, "deploy/web", " {.spec.replicas}"); got != "2 7 2" {
+		if got := get(ns, "cm/a", "{.data.k}") + get(ns, "gadget/g", " {.spec.size}") + get(ns, "deploy/web", " {.spec.replicas}") + get(ns, "pod/p", " {.spec.containers[0].image}"); got != "2 7 2 registry.k8s.io/pause:3.9" {
 			t.Errorf("in %s after the edits: %q", ns, got)
 		}
 	}
