@@ -2,6 +2,8 @@ package main
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -67,6 +69,10 @@ func TestLabelAnnotateAsKubectl(t *testing.T) {
 	applyDemoCRDs(t, env)
 	kdxNS, kubectlNS := env.Namespace(t), env.Namespace(t)
 	env.Apply(t, labelFixture(kdxNS)+"---\n"+labelFixture(kubectlNS))
+	file := filepath.Join(t.TempDir(), "a.yaml")
+	if err := os.WriteFile(file, []byte("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	steps := []struct {
 		args   string
 		stderr string // in kdx's stderr
@@ -90,6 +96,8 @@ func TestLabelAnnotateAsKubectl(t *testing.T) {
 		{args: "label cm -l team=blue rv=1 --resource-version=1", stderr: "--resource-version may only be used with a single resource"},
 		{args: "label cm a rv=1 --resource-version=1", stderr: `failed to label configmap/a: the object is at resourceVersion "`},
 		{args: "label cm a --list", sorted: true},
+		{args: "label -f " + file + " file=yes"},
+		{args: "annotate -f " + file + " file=yes"},
 		{args: "label cm -l team=blue --list", sorted: true},
 		{args: "label cm nope x=1", stderr: `configmaps "nope" not found`},
 		{args: "label cm a", stderr: "at least one label update is required"},

@@ -10,6 +10,7 @@ import (
 
 	"github.com/kdxproject/kdx/discovery"
 	"github.com/kdxproject/kdx/dynamicclient"
+	"github.com/kdxproject/kdx/manifest"
 	"github.com/kdxproject/kdx/query"
 	"github.com/kdxproject/kdx/write"
 )
@@ -29,11 +30,13 @@ type MetaOptions struct {
 	fieldSelector   string
 	resourceVersion string
 	where           WhereFlags
+	files           FileFlags
 
 	// Set by Complete.
 	resources []string
 	change    write.MetaChange
 	opts      write.Options
+	objs      []manifest.Object // read from -f
 }
 
 // NewMetaOptions are the options of kdx label (field write.Labels) or kdx
@@ -45,6 +48,7 @@ func NewMetaOptions(f Factory, field write.MetaField) *MetaOptions {
 // AddFlags adds the flags of label or annotate (the field says which).
 func (o *MetaOptions) AddFlags(fs *pflag.FlagSet) {
 	o.flags.AddFlags(fs, "kdx-"+o.change.Verb())
+	o.files.AddFlags(fs, o.change.Verb())
 	what := string(o.field)
 	fs.BoolVar(&o.overwrite, "overwrite", false, "change "+what+" that have another value (without it, such a change is refused)")
 	fs.BoolVar(&o.list, "list", false, "print the "+what+" of the objects (KEY=VALUE lines) and change nothing")
@@ -74,7 +78,13 @@ func (o *MetaOptions) Complete(cmd *cobra.Command, args []string) error {
 	if o.opts, err = o.flags.Options(); err != nil {
 		return err
 	}
-	return o.where.Complete()
+	if err := o.where.Complete(); err != nil {
+		return err
+	}
+	if len(o.files.Filenames) > 0 {
+		o.objs, err = o.files.Read(cmd.Context(), o.f.Streams().In, o.f.Streams().ErrOut, o.change.Verb(), manifest.DuplicatesIgnore)
+	}
+	return err
 }
 
 // Validate checks that objects and changes are given, as kubectl does.
@@ -86,7 +96,11 @@ func (o *MetaOptions) Validate() error {
 		return errors.New("cannot set --all and --field-selector at the same time")
 	case o.all && o.where.On():
 		return errors.New("cannot set --all and --where at the same time")
-	case len(o.resources) == 0:
+	case len(o.files.Filenames) > 0 && len(o.resources) > 0:
+		return errors.New("give either -f or resource arguments, not both")
+	case len(o.files.Filenames) > 0 && o.bySelector():
+		return errors.New("-l, --field-selector, --where and --all select objects by type: they do not go with -f")
+	case len(o.resources) == 0 && len(o.files.Filenames) == 0:
 		return errors.New("one or more resources must be specified as <resource> <name> or <resource>/<name>")
 	case o.list && !o.change.Empty():
 		return fmt.Errorf("--list prints the %s and changes nothing: give it no KEY=VALUE or KEY-", o.field)
@@ -104,11 +118,26 @@ func (o *MetaOptions) bySelector() bool {
 	return o.labelSelector != "" || o.fieldSelector != "" || o.where.On() || o.all
 }
 
-// Run changes every object named or selected, in order, concurrently.
+// Run changes every object named, selected or read from -f, in order,
+// concurrently.
 func (o *MetaOptions) Run(ctx context.Context) error {
 	env, err := NewWriteEnv(ctx, o.f, o.opts)
 	if err != nil {
 		return err
+	}
+	op := func(ctx context.Context, t write.Task) write.Result { return env.Writer.Meta(ctx, t, o.change) }
+	if len(o.objs) > 0 {
+		// One object read, as kubectl's rule.
+		one := len(o.objs) == 1
+		if o.resourceVersion != "" && !one {
+			return errors.New("--resource-version may only be used with a single resource")
+		}
+		b := env.Batch(ctx, o.change.Verb())
+		b.AllowRedacted = true // names only are read
+		b.Warn = func(msg string) { fmt.Fprintf(o.f.Streams().ErrOut, "Warning: %s\n", msg) }
+		rep := &Reporter{Out: o.f.Streams().Out, ErrOut: o.f.Streams().ErrOut, Output: o.flags.Output, Vanished: TypeGone(env.Resolver), FromFiles: true}
+		b.Run(ctx, o.objs, op, o.emit(rep, one))
+		return rep.Finish(ctx)
 	}
 	targets, err := env.Resolver.ResolveArgs(ctx, o.resources)
 	if err != nil {
@@ -137,7 +166,19 @@ func (o *MetaOptions) Run(ctx context.Context) error {
 		return nil
 	}
 	rep := &Reporter{Out: o.f.Streams().Out, ErrOut: o.f.Streams().ErrOut, Output: o.flags.Output, Vanished: TypeGone(env.Resolver)}
-	emit := func(r write.Result) {
+	write.RunOrdered(ctx, tasks, o.opts.Concurrency, op, o.emit(rep, one))
+	err = rep.Finish(ctx)
+	listed.Write(o.f.Streams().ErrOut)
+	if lerr := listed.Err(); err == nil {
+		err = lerr
+	}
+	return err
+}
+
+// emit prints one result: the keys with --list, else kubectl's lines
+// (`label "KEY" not found.` before the line of a label change).
+func (o *MetaOptions) emit(rep *Reporter, one bool) func(write.Result) {
+	return func(r write.Result) {
 		switch {
 		case r.Err != nil:
 		case o.list:
@@ -150,15 +191,6 @@ func (o *MetaOptions) Run(ctx context.Context) error {
 		}
 		rep.Emit(r)
 	}
-	write.RunOrdered(ctx, tasks, o.opts.Concurrency, func(ctx context.Context, t write.Task) write.Result {
-		return env.Writer.Meta(ctx, t, o.change)
-	}, emit)
-	err = rep.Finish(ctx)
-	listed.Write(o.f.Streams().ErrOut)
-	if lerr := listed.Err(); err == nil {
-		err = lerr
-	}
-	return err
 }
 
 // printList prints the keys of one object as kubectl's --list does: bare

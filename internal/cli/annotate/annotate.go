@@ -12,14 +12,15 @@ import (
 func NewCmd(f cli.Factory) *cobra.Command {
 	o := cli.NewMetaOptions(f, write.Annotations)
 	cmd := &cobra.Command{
-		Use:   "annotate [--overwrite] (TYPE NAME... | TYPE/NAME... | TYPE -l SELECTOR | TYPE --all) KEY_1=VAL_1 ... KEY_N=VAL_N | KEY-",
+		Use:   "annotate [--overwrite] (-f FILENAME | TYPE NAME... | TYPE/NAME... | TYPE -l SELECTOR | TYPE --all) KEY_1=VAL_1 ... KEY_N=VAL_N | KEY-",
 		Short: "Set or remove the annotations of objects",
 		Long: `Set (KEY=VALUE) or remove (KEY-) annotations of objects of any type, as
 kubectl annotate does: an annotation that has another value is changed only
 with --overwrite; --resource-version changes one object only if it is at that
 version. Only the annotations that change are sent, as a merge patch. With -l,
 --field-selector, --where or --all, the objects are listed first and each is
-patched on its own.`,
+patched on its own; -f names the objects of files (kinds and names only are
+read).`,
 		Example: `  # Annotate a deployment, then change the annotation
   kdx annotate deployment web owner='team blue'
   kdx annotate deployment web owner='team red' --overwrite

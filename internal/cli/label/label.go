@@ -12,13 +12,14 @@ import (
 func NewCmd(f cli.Factory) *cobra.Command {
 	o := cli.NewMetaOptions(f, write.Labels)
 	cmd := &cobra.Command{
-		Use:   "label [--overwrite] (TYPE NAME... | TYPE/NAME... | TYPE -l SELECTOR | TYPE --all) KEY_1=VAL_1 ... KEY_N=VAL_N | KEY-",
+		Use:   "label [--overwrite] (-f FILENAME | TYPE NAME... | TYPE/NAME... | TYPE -l SELECTOR | TYPE --all) KEY_1=VAL_1 ... KEY_N=VAL_N | KEY-",
 		Short: "Set or remove the labels of objects",
 		Long: `Set (KEY=VALUE) or remove (KEY-) labels of objects of any type, as kubectl
 label does: a label that has another value is changed only with --overwrite;
 --resource-version changes one object only if it is at that version. Only the
 labels that change are sent, as a merge patch. With -l, --field-selector,
---where or --all, the objects are listed first and each is patched on its own.`,
+--where or --all, the objects are listed first and each is patched on its own;
+-f names the objects of files (kinds and names only are read).`,
 		Example: `  # Label a deployment, then change the label
   kdx label deployment web tier=front
   kdx label deployment web tier=back --overwrite

@@ -1,6 +1,8 @@
 package label
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -90,6 +92,25 @@ func TestLabelRun(t *testing.T) {
 		patches := s.Patches()[before:]
 		if c.patch == "" && len(patches) != 0 || c.patch != "" && (len(patches) != 1 || patches[0] != cmPath+"a "+c.patch) {
 			t.Errorf("%v: patches %q, want %q", c.args, patches, c.patch)
+		}
+	}
+}
+
+func TestLabelFromFile(t *testing.T) {
+	s := server(t)
+	file := filepath.Join(t.TempDir(), "cm.yaml")
+	if err := os.WriteFile(file, []byte("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	f := clitest.New()
+	f.Server = s.URL
+	out, errOut, err := run(f, "-f", file, "f=1")
+	if err != nil || out != "configmap/a labeled\n" || errOut != "" {
+		t.Errorf("stdout %q, stderr %q, err %v", out, errOut, err)
+	}
+	for _, args := range [][]string{{"-f", file, "cm", "a", "f=1"}, {"-f", file, "-l", "a=b", "f=1"}} {
+		if _, _, err := run(clitest.New(), args...); err == nil {
+			t.Errorf("%v: no error", args)
 		}
 	}
 }
