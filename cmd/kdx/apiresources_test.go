@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/kdxproject/kdx/internal/cli/root"
+
 	"github.com/spf13/cobra"
 
 	"github.com/kdxproject/kdx/internal/cli"
@@ -37,7 +39,7 @@ func TestAPIResourcesCompletion(t *testing.T) {
 		t.Errorf("object names are not completed here: %v", got)
 	}
 	streams := testStreams()
-	root := NewRootCommand("kdx", streams)
+	root := root.New("kdx", streams)
 	if code := cli.Execute(context.Background(), root, []string{"__complete", "--kubeconfig", env.Kubeconfig, "api-resources", "--api-group", "rbac"}, streams.ErrOut); code != 0 {
 		t.Fatalf("__complete: exit %d: %s", code, streams.ErrOut)
 	}

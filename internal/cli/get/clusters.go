@@ -9,16 +9,10 @@ import (
 	"io"
 	"runtime/debug"
 	"strings"
-	"time"
 
-	"github.com/liggitt/tabwriter"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
-	"k8s.io/apimachinery/pkg/runtime/schema"
-	"k8s.io/cli-runtime/pkg/printers"
 
 	"github.com/kdxproject/kdx/discovery"
-	"github.com/kdxproject/kdx/dynamicclient"
 	"github.com/kdxproject/kdx/internal/cli"
 	"github.com/kdxproject/kdx/internal/cliutil"
 	"github.com/kdxproject/kdx/query"
@@ -61,7 +55,8 @@ func (o *getOptions) runFleet(ctx context.Context, contexts []string) error {
 	out := bufio.NewWriterSize(o.f.Streams().Out, 64<<10)
 	defer out.Flush()
 	errOut := o.f.Streams().ErrOut
-	fp := newFleetPrinter(o, out)
+	tp, _ := o.printer.(*render.TablePrinter)
+	fp := render.NewFleetPrinter(out, o.format, tp, o.NoHeaders, o.allNamespaces)
 	failed := false
 	if !o.human() {
 		defer debug.SetGCPercent(debug.SetGCPercent(cli.ObjectsGCPercent)) // once for every cluster (see objects)
@@ -75,7 +70,7 @@ func (o *getOptions) runFleet(ctx context.Context, contexts []string) error {
 			cli.ContextError(errOut, c.context, cliutil.Message(c.err))
 			return nil
 		}
-		if err := fp.print(c); err != nil {
+		if err := o.printCluster(fp, c); err != nil {
 			return err
 		}
 		for _, l := range c.report.Lines() {
@@ -85,7 +80,7 @@ func (o *getOptions) runFleet(ctx context.Context, contexts []string) error {
 		return out.Flush()
 	})
 	if err == nil {
-		err = fp.close()
+		err = fp.Close()
 	}
 	if ferr := out.Flush(); err == nil {
 		err = ferr
@@ -96,7 +91,7 @@ func (o *getOptions) runFleet(ctx context.Context, contexts []string) error {
 	if failed {
 		return &cliutil.ExitError{Code: 1}
 	}
-	if !fp.written && !o.ignoreNotFound && o.human() {
+	if !fp.Written() && !o.ignoreNotFound && o.human() {
 		fmt.Fprintln(errOut, "No resources found")
 	}
 	return nil
@@ -183,117 +178,16 @@ func (o *getOptions) readCluster(ctx context.Context, name string) *clusterRead 
 	return c
 }
 
-// fleetPrinter prints the clusters' reads one after the other.
-type fleetPrinter struct {
-	o          *getOptions
-	out        *bufio.Writer
-	tw         *render.TableWriter
-	shared     render.Printer     // the table printer of the type printed last
-	sharedKind schema.GroupKind   // its type
-	docs       render.ContextDocs // object formats
-	// columns aligns the custom columns of every cluster, CONTEXT first.
-	columns *tabwriter.Writer
-	header  bool // the custom columns header was written
-	written bool
-}
-
-func newFleetPrinter(o *getOptions, out *bufio.Writer) *fleetPrinter {
-	return &fleetPrinter{o: o, out: out, tw: render.NewTableWriter(out), docs: render.ContextDocs{Out: out, Format: o.format,
-		EmptyJSON: `{"apiVersion":"v1","items":[],"kind":"List","metadata":{"resourceVersion":""}}`,
-		EmptyYAML: "apiVersion: v1\nitems: []\nkind: List\nmetadata:\n  resourceVersion: \"\""}}
-}
-
-func (p *fleetPrinter) print(c *clusterRead) error {
-	if p.o.human() {
-		return p.tables(c)
+// printCluster prints what was read of c with the fleet's printer.
+func (o *getOptions) printCluster(fp *render.FleetPrinter, c *clusterRead) error {
+	if !o.human() {
+		return fp.Objects(c.context, c.out.Bytes())
 	}
-	return p.objects(c)
-}
-
-// tables prints c's tables with the CONTEXT column: one table over every
-// cluster when one type is read, else one table per type and cluster.
-func (p *fleetPrinter) tables(c *clusterRead) error {
-	tp := p.o.printer.(*render.TablePrinter)
 	// Rows are named kind/name when several types were asked for.
-	withKind := p.o.AllTypes || len(p.o.args) > 1 || (len(p.o.args) == 1 && strings.Contains(p.o.args[0], ",")) || len(c.tables) > 1
-	for _, tpg := range c.tables {
-		withNS := p.o.allNamespaces && tpg.t.Namespaced
-		gk := tpg.t.GVK.GroupKind()
-		// One table for a type read from several clusters in a row; a new
-		// one (headers, widths, a blank line before it) for another type.
-		if p.shared == nil || gk != p.sharedKind {
-			if err := p.tw.StartType(p.o.NoHeaders); err != nil {
-				return err
-			}
-			p.shared, p.sharedKind = tp.ForType(gk, false, withKind), gk
-		}
-		printer := p.shared
-		for _, page := range tpg.pages {
-			t, ok := page.(*metav1.Table)
-			if !ok { // --server-print=false, or a server that prints no table
-				t = dynamicclient.NameAgeTable(page, time.Now())
-				page = t
-			}
-			if err := render.AddContextColumn(t, c.context, withNS); err != nil {
-				return err
-			}
-			if err := printer.PrintObj(page, p.tw.Writer()); err != nil {
-				return err
-			}
-		}
+	withKind := o.AllTypes || len(o.args) > 1 || (len(o.args) == 1 && strings.Contains(o.args[0], ",")) || len(c.tables) > 1
+	tables := make([]render.FleetTable, len(c.tables))
+	for i, t := range c.tables {
+		tables[i] = render.FleetTable{GroupKind: t.t.GVK.GroupKind(), Namespaced: t.t.Namespaced, Pages: t.pages}
 	}
-	if err := p.tw.Flush(); err != nil {
-		return err
-	}
-	p.written = p.tw.Written()
-	return nil
-}
-
-// objects writes c's output in the fleet's shape of the format
-// (render.ContextDocs): custom columns get a leading CONTEXT column, templates'
-// output is written as it is, one context after the other.
-func (p *fleetPrinter) objects(c *clusterRead) error {
-	p.written = true
-	switch p.o.format {
-	case render.FormatCustomColumns:
-		return p.customColumns(c)
-	case render.FormatTemplate:
-		_, err := p.out.Write(c.out.Bytes())
-		return err
-	}
-	p.docs.Add(c.context, c.out.Bytes())
-	return nil
-}
-
-// customColumns adds c's tab-separated rows to the fleet's columns: one
-// header (the first cluster's), a CONTEXT cell before each row.
-func (p *fleetPrinter) customColumns(c *clusterRead) error {
-	if p.columns == nil {
-		p.columns = printers.GetNewTabWriter(p.out)
-	}
-	lines := strings.SplitAfter(c.out.String(), "\n")
-	if !p.o.NoHeaders && len(lines) > 0 {
-		if !p.header {
-			fmt.Fprint(p.columns, "CONTEXT\t"+lines[0])
-			p.header = true
-		}
-		lines = lines[1:]
-	}
-	for _, l := range lines {
-		if l != "" {
-			fmt.Fprint(p.columns, c.context+"\t"+l)
-		}
-	}
-	return nil
-}
-
-// close ends the output.
-func (p *fleetPrinter) close() error {
-	if p.columns != nil {
-		return p.columns.Flush()
-	}
-	if !p.o.human() && p.o.format != render.FormatTemplate {
-		p.docs.Close()
-	}
-	return nil
+	return fp.Tables(c.context, tables, withKind)
 }

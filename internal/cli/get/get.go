@@ -35,7 +35,7 @@ type getOptions struct {
 	concurrency int
 	where       cli.WhereFlags
 
-	// watch holds -w, --watch-only and --output-watch-events (see watch_run.go).
+	// watch holds -w, --watch-only and --output-watch-events (see cli.WatchFlags).
 	watch cli.WatchFlags
 
 	// Set by Complete.

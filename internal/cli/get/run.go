@@ -45,7 +45,7 @@ func (o *getOptions) Run(ctx context.Context) error {
 			o.where.Warn(o.f.Streams().ErrOut)
 			return err
 		}
-		err := o.runFleet(ctx, contexts) // get_fleet.go
+		err := o.runFleet(ctx, contexts) // clusters.go
 		o.where.Warn(o.f.Streams().ErrOut)
 		return err
 	}

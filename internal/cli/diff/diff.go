@@ -1,4 +1,4 @@
-package main
+package diff
 
 import (
 	"bufio"
@@ -30,10 +30,10 @@ const diffFound cliutil.Outcome = 1
 // selection and cleaning flags, so that the comparison is with what `kdx
 // export` would write now with the same flags.
 type diffOptions struct {
-	export exportOptions
+	export cli.ExportFlags
 	// formatGiven says that --format was given: else the tree's files say.
 	formatGiven bool
-	file        diffFileFlags // -f: what apply would change (diff_file.go)
+	file        diffFileFlags // -f: what apply would change (file.go)
 	stat        bool
 	output      string
 	color       string
@@ -43,8 +43,8 @@ type diffOptions struct {
 	paint bool // colour the diffs: --color, the terminal and NO_COLOR (Complete)
 }
 
-func newDiffCommand(f cli.Factory) *cobra.Command {
-	o := &diffOptions{export: *newExportOptions(f), color: "auto"}
+func NewCmd(f cli.Factory) *cobra.Command {
+	o := &diffOptions{export: *cli.NewExportFlags(f), color: "auto"}
 	cmd := &cobra.Command{
 		Use:   "diff (--dir DIR (TYPE[,TYPE...] | --all-types) | -f FILENAME) [flags]",
 		Short: "Show how the cluster drifted from an export tree, or what apply -f would change",
@@ -98,22 +98,22 @@ compared and printed).`,
 // --stat, -o and --color.
 func (o *diffOptions) AddFlags(fs *pflag.FlagSet) {
 	e := &o.export
-	fs.StringVar(&e.dir, "dir", "", "the export tree to compare with (written by kdx export --dir)")
-	fs.StringVar(&e.output, "format", e.output, "the format of the tree's files: yaml or json (export's -o); by default, that of the files")
-	fs.BoolVarP(&e.allNamespaces, "all-namespaces", "A", false, "compare every namespace (with --all-types, cluster-scoped types too)")
-	fs.StringVarP(&e.selector, "selector", "l", "", "label selector, as given to export")
-	fs.StringVar(&e.fieldSelector, "field-selector", "", "field selector, as given to export")
-	e.where.AddFlags(fs, "compared, as given to export")
+	fs.StringVar(&e.Dir, "dir", "", "the export tree to compare with (written by kdx export --dir)")
+	fs.StringVar(&e.Output, "format", e.Output, "the format of the tree's files: yaml or json (export's -o); by default, that of the files")
+	fs.BoolVarP(&e.AllNamespaces, "all-namespaces", "A", false, "compare every namespace (with --all-types, cluster-scoped types too)")
+	fs.StringVarP(&e.Selector, "selector", "l", "", "label selector, as given to export")
+	fs.StringVar(&e.FieldSelector, "field-selector", "", "field selector, as given to export")
+	e.Where.AddFlags(fs, "compared, as given to export")
 	fs.BoolVar(&e.AllTypes, "all-types", false, "compare every type that can be listed; the tree's types no longer served are reported")
 	fs.StringSliceVar(&e.Exclude, "exclude", nil, "with --all-types, types to leave out")
 	fs.BoolVar(&e.IgnoreForbidden, "ignore-forbidden", false, "with --all-types, leave out the types you may not list instead of reporting them (their files are not reported gone)")
-	fs.BoolVar(&e.keepStatus, "keep-status", false, "as export's --keep-status")
-	fs.BoolVar(&e.includeOwned, "include-owned", false, "as export's --include-owned")
-	fs.BoolVar(&e.includeSystem, "include-system", false, "as export's --include-system")
-	fs.BoolVar(&e.redactSecrets, "redact-secrets", false, "as export's --redact-secrets")
-	fs.BoolVar(&e.includeDeleting, "include-deleting", false, "as export's --include-deleting")
-	fs.IntVar(&e.concurrency, "concurrency", e.concurrency, "number of types read at once")
-	fs.Int64Var(&e.chunkSize, "chunk-size", e.chunkSize, "objects per list request")
+	fs.BoolVar(&e.KeepStatus, "keep-status", false, "as export's --keep-status")
+	fs.BoolVar(&e.IncludeOwned, "include-owned", false, "as export's --include-owned")
+	fs.BoolVar(&e.IncludeSystem, "include-system", false, "as export's --include-system")
+	fs.BoolVar(&e.RedactSecrets, "redact-secrets", false, "as export's --redact-secrets")
+	fs.BoolVar(&e.IncludeDeleting, "include-deleting", false, "as export's --include-deleting")
+	fs.IntVar(&e.Concurrency, "concurrency", e.Concurrency, "number of types read at once")
+	fs.Int64Var(&e.ChunkSize, "chunk-size", e.ChunkSize, "objects per list request")
 	fs.BoolVar(&o.stat, "stat", false, "print one line per file that differs and the counts, not the diffs")
 	fs.StringVarP(&o.output, "output", "o", "", "json: a machine-readable report instead of diffs")
 	fs.StringVar(&o.color, "color", o.color, "colour the diffs: auto (on a terminal, unless NO_COLOR is set), always or never")
@@ -128,17 +128,17 @@ func (o *diffOptions) AddFlags(fs *pflag.FlagSet) {
 // Complete parses --color and the export flags.
 func (o *diffOptions) Complete(cmd *cobra.Command, args []string) error {
 	var err error
-	if o.paint, err = render.Color(o.color, cli.IsTerminal(o.export.f.Streams().Out), os.Getenv("NO_COLOR")); err != nil {
+	if o.paint, err = render.Color(o.color, cli.IsTerminal(o.export.F.Streams().Out), os.Getenv("NO_COLOR")); err != nil {
 		return err
 	}
 	if o.fileMode() {
 		if !cmd.Flags().Changed("concurrency") {
-			o.export.concurrency = write.DefaultConcurrency // apply's
+			o.export.Concurrency = write.DefaultConcurrency // apply's
 		}
 		return nil
 	}
 	o.formatGiven = cmd.Flags().Changed("format")
-	return o.export.Complete(cmd, args)
+	return o.export.Complete(args)
 }
 
 // fileMode says that -f was given: diff what apply would change.
@@ -150,13 +150,13 @@ func (o *diffOptions) Validate() error {
 		return o.validateFile()
 	}
 	switch {
-	case o.export.dir == "":
+	case o.export.Dir == "":
 		return errNoFiles
 	case o.file.prune || o.file.forceConflicts || o.file.files.AllowRedacted:
 		return errors.New("--prune, --force-conflicts and --allow-redacted go with -f")
 	case o.output != "" && o.output != "json":
 		return fmt.Errorf("unable to match a printer suitable for the output format %q, allowed formats are: json", o.output)
-	case hasNames(o.export.args):
+	case cli.HasNames(o.export.Args):
 		return errors.New("diff compares whole types: give types without object names")
 	}
 	return o.export.Validate()
@@ -165,54 +165,54 @@ func (o *diffOptions) Validate() error {
 // validateFile checks the flags of diff -f.
 func (o *diffOptions) validateFile() error {
 	switch {
-	case o.export.dir != "" || o.export.AllTypes || len(o.export.args) > 0:
+	case o.export.Dir != "" || o.export.AllTypes || len(o.export.Args) > 0:
 		return errors.New("-f compares files with the cluster: give no --dir, TYPE or --all-types with it")
 	case o.output != "":
 		return errors.New("-o json goes with --dir")
 	}
-	return cli.CheckConcurrency(o.export.concurrency)
+	return cli.CheckConcurrency(o.export.Concurrency)
 }
 
 // Run compares and prints the drift.
 func (o *diffOptions) Run(ctx context.Context) error {
-	if err := o.export.f.OneContext(); err != nil {
+	if err := o.export.F.OneContext(); err != nil {
 		return err
 	}
 	if o.fileMode() {
-		return o.runFile(ctx) // diff_file.go
+		return o.runFile(ctx) // file.go
 	}
 	e := &o.export
-	out := bufio.NewWriterSize(e.f.Streams().Out, 64<<10)
+	out := bufio.NewWriterSize(e.F.Streams().Out, 64<<10)
 	defer out.Flush()
 	p := &driftPrinter{o: o, out: out, color: o.paint}
-	cfg, err := e.f.Config()
+	cfg, err := e.F.Config()
 	if err != nil {
 		return err
 	}
 	namespace := cfg.Namespace
-	if e.allNamespaces {
+	if e.AllNamespaces {
 		namespace = ""
 	}
 	if err := o.treeFormat(namespace); err != nil {
 		return err
 	}
-	sink, err := export.NewDiffSink(e.dir, e.format, p.found) // a missing tree is said before the server is asked
+	sink, err := export.NewDiffSink(e.Dir, e.Format, p.found) // a missing tree is said before the server is asked
 	if err != nil {
 		return err
 	}
 	var where func(map[string]any) bool
-	if e.where.On() {
-		where = e.where.Filter.Match
+	if e.Where.On() {
+		where = e.Where.Filter.Match
 	}
-	if sink.Selected, err = export.Selection(e.selector, e.fieldSelector, where); err != nil {
+	if sink.Selected, err = export.Selection(e.Selector, e.FieldSelector, where); err != nil {
 		return err
 	}
 	p.sink = sink
-	lister, opts, err := e.prepare(ctx)
+	lister, opts, err := e.Prepare(ctx)
 	if err != nil {
 		return err
 	}
-	opts.Sink, opts.Concurrency, opts.Writers = sink, e.concurrency, export.DefaultWriters
+	opts.Sink, opts.Concurrency, opts.Writers = sink, e.Concurrency, export.DefaultWriters
 	sum, err := export.Run(ctx, lister, opts)
 	if err != nil {
 		return err
@@ -227,15 +227,15 @@ func (o *diffOptions) Run(ctx context.Context) error {
 	if err := out.Flush(); err != nil {
 		return fmt.Errorf("failed to write output: %w", err)
 	}
-	e.where.Warn(e.f.Streams().ErrOut)
-	for _, w := range sum.Warnings(e.terminating) {
-		fmt.Fprintln(e.f.Streams().ErrOut, w)
+	e.Where.Warn(e.F.Streams().ErrOut)
+	for _, w := range sum.Warnings(e.Terminating) {
+		fmt.Fprintln(e.F.Streams().ErrOut, w)
 	}
 	rep := sum.Report(false)
-	rep.Write(e.f.Streams().ErrOut)
+	rep.Write(e.F.Streams().ErrOut)
 	links := sink.Links()
 	for _, l := range links {
-		fmt.Fprintf(e.f.Streams().ErrOut, "error: %s is a symbolic link: not followed, not compared\n", l)
+		fmt.Fprintf(e.F.Streams().ErrOut, "error: %s is a symbolic link: not followed, not compared\n", l)
 	}
 	switch {
 	case rep.Len() > 0 || len(links) > 0:
@@ -252,11 +252,11 @@ func (o *diffOptions) treeFormat(namespace string) error {
 	if o.formatGiven {
 		return nil
 	}
-	switch formats := export.TreeFormats(o.export.dir, namespace); len(formats) {
+	switch formats := export.TreeFormats(o.export.Dir, namespace); len(formats) {
 	case 1:
-		o.export.format = formats[0]
+		o.export.Format = formats[0]
 	case 2:
-		return fmt.Errorf("%s holds both YAML and JSON object files: give --format yaml or --format json", o.export.dir)
+		return fmt.Errorf("%s holds both YAML and JSON object files: give --format yaml or --format json", o.export.Dir)
 	}
 	return nil
 }
@@ -379,7 +379,7 @@ func (p *driftPrinter) diff(c export.Change) (string, error) {
 			return "", err
 		}
 	}
-	from, to := p.o.export.dir+"/"+c.Path, "live/"+c.Path
+	from, to := p.o.export.Dir+"/"+c.Path, "live/"+c.Path
 	switch c.Drift {
 	case export.DriftNew:
 		from = "/dev/null"

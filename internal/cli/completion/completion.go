@@ -1,4 +1,4 @@
-package main
+package completion
 
 import (
 	"fmt"
@@ -8,7 +8,7 @@ import (
 	"github.com/kdxproject/kdx/internal/cli"
 )
 
-func newCompletionCommand(f cli.Factory) *cobra.Command {
+func NewCmd(f cli.Factory) *cobra.Command {
 	return &cobra.Command{
 		Use:   "completion bash|zsh|fish|powershell",
 		Short: "Print the shell completion script",

@@ -1,4 +1,4 @@
-package main
+package export
 
 import (
 	"context"
@@ -37,15 +37,15 @@ type treeWatch struct {
 // interrupt; the watch lists the types again (files already right are left
 // alone), then follows every change, resuming after a lost connection or an
 // API server restart without losing or repeating one.
-func (o *exportOptions) watchTree(ctx context.Context, lister exportLister, opts export.Options, sink *export.DirSink) error {
-	w := &treeWatch{o: o, sink: sink, cleaner: opts.Cleaner, out: o.f.Streams().Out}
+func (o *exportOptions) watchTree(ctx context.Context, lister cli.ExportLister, opts export.Options, sink *export.DirSink) error {
+	w := &treeWatch{o: o, sink: sink, cleaner: opts.Cleaner, out: o.F.Streams().Out}
 	var targets []discovery.Target
 	for _, t := range opts.Types {
-		targets = append(targets, discovery.Target{Mapping: lister.mappings[t.String()]})
+		targets = append(targets, discovery.Target{Mapping: lister.Mappings[t.String()]})
 	}
 	w.targets = targets
 	req := cli.WatchRequest{AllTypes: o.AllTypes, Timeout: o.watchTimeout}
-	client, timeout, err := cli.WatchClient(o.f, req)
+	client, timeout, err := cli.WatchClient(o.F, req)
 	if err != nil {
 		return err
 	}
@@ -55,12 +55,12 @@ func (o *exportOptions) watchTree(ctx context.Context, lister exportLister, opts
 		defer cancel()
 	}
 	wr := query.WatchRequest{Namespace: opts.Namespace, LabelSelector: opts.LabelSelector, FieldSelector: opts.FieldSelector,
-		Where: lister.where}
-	report := query.NewWatchReport(o.f.Streams().ErrOut, query.WatchReportOptions{AllTypes: o.AllTypes, IgnoreForbidden: o.IgnoreForbidden, Stops: len(targets) > 1})
+		Where: lister.Where}
+	report := query.NewWatchReport(o.F.Streams().ErrOut, query.WatchReportOptions{AllTypes: o.AllTypes, IgnoreForbidden: o.IgnoreForbidden, Stops: len(targets) > 1})
 	if !o.quiet {
-		fmt.Fprintf(o.f.Streams().ErrOut, "Watching %d types: the tree follows every change.\n", len(targets))
+		fmt.Fprintf(o.F.Streams().ErrOut, "Watching %d types: the tree follows every change.\n", len(targets))
 	}
-	wopts := dynamicclient.WatchOptions{Concurrency: o.concurrency, Notify: report.Notify, Synced: report.Synced,
+	wopts := dynamicclient.WatchOptions{Concurrency: o.Concurrency, Notify: report.Notify, Synced: report.Synced,
 		Idle: func() error { return w.flush(ctx) }}
 	err = wr.Watch(ctx, client, targets, wopts, w.handle(ctx))
 	if ferr := w.flush(context.WithoutCancel(ctx)); err == nil {
@@ -148,18 +148,18 @@ func commitMessage(batch []string) string {
 // --dir (see export.CheckGit) and that it would not commit the values of
 // Secrets, which git keeps for every clone to read, unless asked.
 func (o *exportOptions) checkCommit(ctx context.Context, types []export.Type) error {
-	if !o.redactSecrets && !o.commitSecrets && slices.ContainsFunc(types, export.Type.HoldsSecrets) {
+	if !o.RedactSecrets && !o.commitSecrets && slices.ContainsFunc(types, export.Type.HoldsSecrets) {
 		return errors.New("--commit would store the values of Secrets in git, for every clone to read: add --redact-secrets (or --exclude secrets), or --commit-secrets to commit them as they are")
 	}
-	return export.CheckGit(ctx, o.dir)
+	return export.CheckGit(ctx, o.Dir)
 }
 
 // gitCommit commits the paths of --dir kdx changed (see export.GitTree),
 // and says which ones git ignores.
 func (o *exportOptions) gitCommit(ctx context.Context, paths []string, message string) error {
-	c, err := export.GitTree{Dir: o.dir}.Commit(ctx, paths, message)
+	c, err := export.GitTree{Dir: o.Dir}.Commit(ctx, paths, message)
 	if len(c.Ignored) > 0 {
-		fmt.Fprintf(o.f.Streams().ErrOut, "Warning: not committed, ignored by git: %s\n", query.Names(c.Ignored, 5))
+		fmt.Fprintf(o.F.Streams().ErrOut, "Warning: not committed, ignored by git: %s\n", query.Names(c.Ignored, 5))
 	}
 	return err
 }

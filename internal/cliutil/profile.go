@@ -1,4 +1,4 @@
-package main
+package cliutil
 
 import (
 	"os"
@@ -6,11 +6,11 @@ import (
 	"runtime/pprof"
 )
 
-// startProfile writes a CPU profile to $KDX_CPUPROFILE and a heap profile
+// StartProfile writes a CPU profile to $KDX_CPUPROFILE and a heap profile
 // to $KDX_MEMPROFILE (at exit: what was allocated where, alloc_space, and
 // what is still held, inuse_space) when they are set, for `go tool pprof`;
 // the returned function stops them.
-func startProfile() func() {
+func StartProfile() func() {
 	stopCPU := func() {}
 	if path := os.Getenv("KDX_CPUPROFILE"); path != "" {
 		if f, err := os.Create(path); err == nil {

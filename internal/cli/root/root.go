@@ -1,4 +1,4 @@
-package main
+package root
 
 import (
 	"flag"
@@ -16,10 +16,13 @@ import (
 	"github.com/kdxproject/kdx/internal/cli/apiresources"
 	"github.com/kdxproject/kdx/internal/cli/apiversions"
 	"github.com/kdxproject/kdx/internal/cli/apply"
+	"github.com/kdxproject/kdx/internal/cli/completion"
 	"github.com/kdxproject/kdx/internal/cli/create"
 	"github.com/kdxproject/kdx/internal/cli/delete"
 	"github.com/kdxproject/kdx/internal/cli/describe"
+	"github.com/kdxproject/kdx/internal/cli/diff"
 	"github.com/kdxproject/kdx/internal/cli/edit"
+	"github.com/kdxproject/kdx/internal/cli/export"
 	"github.com/kdxproject/kdx/internal/cli/get"
 	"github.com/kdxproject/kdx/internal/cli/grep"
 	"github.com/kdxproject/kdx/internal/cli/label"
@@ -31,9 +34,9 @@ import (
 	"github.com/kdxproject/kdx/internal/cli/watch"
 )
 
-// NewRootCommand builds the kdx command tree. name is the binary's name:
+// New builds the kdx command tree. name is the binary's name:
 // installed as kubectl-kdx, kdx presents itself as the plugin `kubectl kdx`.
-func NewRootCommand(name string, streams genericiooptions.IOStreams) *cobra.Command {
+func New(name string, streams genericiooptions.IOStreams) *cobra.Command {
 	f := cli.NewFactory(streams)
 	root := &cobra.Command{
 		Use:   "kdx",
@@ -109,13 +112,13 @@ var commands = []func(cli.Factory) *cobra.Command{
 	apiresources.NewCmd,
 	apiversions.NewCmd,
 	apply.NewCmd,
-	newCompletionCommand,
+	completion.NewCmd,
 	create.NewCmd,
 	delete.NewCmd,
 	describe.NewCmd,
-	newDiffCommand,
+	diff.NewCmd,
 	edit.NewCmd,
-	newExportCommand,
+	export.NewCmd,
 	get.NewCmd,
 	grep.NewCmd,
 	label.NewCmd,

@@ -1,9 +1,8 @@
-package main
+package export
 
 import (
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -13,50 +12,28 @@ import (
 	"github.com/kdxproject/kdx/internal/cli"
 )
 
-// exportOptions are the flags and inputs of `kdx export`.
+// exportOptions are the flags and inputs of `kdx export`: those diff
+// shares (cli.ExportFlags) and export's own.
 type exportOptions struct {
-	f cli.Factory
-
-	output        string
-	dir           string
-	allNamespaces bool
-	selector      string
-	fieldSelector string
-	cli.AllTypesFlags
-	keepStatus    bool
-	includeOwned  bool
-	includeSystem bool
-	// includeDeleting writes to --dir the objects being deleted.
-	includeDeleting bool
-	redactSecrets   bool
-	prune           bool
-	concurrency     int
-	chunkSize       int64
-	quiet           bool
-	rules           bool
-	where           cli.WhereFlags
-	// watch keeps the --dir tree in step after the export (export_watch.go),
+	cli.ExportFlags
+	prune bool
+	quiet bool
+	rules bool
+	// watch keeps the --dir tree in step after the export (watch.go),
 	// until watchTimeout; commit makes a git commit per batch of changes.
 	watch        bool
 	watchTimeout time.Duration
 	commit       bool
 	// commitSecrets lets --commit commit Secrets that are not redacted.
 	commitSecrets bool
-
-	// Set by Run: the namespaces read from that are being deleted.
-	terminating []string
-
-	// Set by Complete.
-	args   []string
-	format export.Format
 }
 
 // newExportOptions returns the options of `kdx export` with their defaults.
 func newExportOptions(f cli.Factory) *exportOptions {
-	return &exportOptions{f: f, output: string(export.FormatYAML), concurrency: export.DefaultConcurrency, chunkSize: export.DefaultPageSize}
+	return &exportOptions{ExportFlags: *cli.NewExportFlags(f)}
 }
 
-func newExportCommand(f cli.Factory) *cobra.Command {
+func NewCmd(f cli.Factory) *cobra.Command {
 	o := newExportOptions(f)
 	cmd := &cobra.Command{
 		Use:   "export [TYPE[,TYPE...] [NAME...] | TYPE/NAME ...] | --all-types",
@@ -107,60 +84,40 @@ exported with a warning.`,
 
 // AddFlags adds export's flags.
 func (o *exportOptions) AddFlags(fs *pflag.FlagSet) {
-	fs.StringVarP(&o.output, "output", "o", o.output, "output format: yaml (documents separated by ---), json (a List) or jsonl; with --dir, yaml or json files")
-	fs.StringVar(&o.dir, "dir", o.dir, "write one file per object under this directory instead of stdout")
-	fs.BoolVarP(&o.allNamespaces, "all-namespaces", "A", false, "export from all namespaces (with --all-types, cluster-scoped types too)")
-	fs.StringVarP(&o.selector, "selector", "l", "", "label selector to filter on (e.g. -l key1=value1,key2=value2)")
-	fs.StringVar(&o.fieldSelector, "field-selector", "", "field selector to filter on (e.g. --field-selector metadata.name=web)")
+	fs.StringVarP(&o.Output, "output", "o", o.Output, "output format: yaml (documents separated by ---), json (a List) or jsonl; with --dir, yaml or json files")
+	fs.StringVar(&o.Dir, "dir", o.Dir, "write one file per object under this directory instead of stdout")
+	fs.BoolVarP(&o.AllNamespaces, "all-namespaces", "A", false, "export from all namespaces (with --all-types, cluster-scoped types too)")
+	fs.StringVarP(&o.Selector, "selector", "l", "", "label selector to filter on (e.g. -l key1=value1,key2=value2)")
+	fs.StringVar(&o.FieldSelector, "field-selector", "", "field selector to filter on (e.g. --field-selector metadata.name=web)")
 	fs.BoolVar(&o.AllTypes, "all-types", false, "export every type that can be listed (without -A, the namespaced ones)")
 	fs.StringSliceVar(&o.Exclude, "exclude", nil, "with --all-types, types to leave out (e.g. --exclude pods,replicasets.apps)")
 	fs.BoolVar(&o.IgnoreForbidden, "ignore-forbidden", false, "with --all-types, leave out the types you may not list instead of reporting them (their files are not pruned)")
-	fs.BoolVar(&o.keepStatus, "keep-status", false, "keep the status of objects")
-	fs.BoolVar(&o.includeOwned, "include-owned", false, "keep objects a controller owns (pods of a ReplicaSet, ReplicaSets of a Deployment, ...)")
-	fs.BoolVar(&o.includeSystem, "include-system", false, "keep objects the cluster makes by itself (kube-root-ca.crt, default service accounts, bootstrap RBAC, leases, events, ...)")
-	fs.BoolVar(&o.includeDeleting, "include-deleting", false, "with --dir, write the objects being deleted too (a restore would make them again); stdout has them, with a warning")
-	fs.BoolVar(&o.redactSecrets, "redact-secrets", false, "replace every value of Secrets with "+export.RedactedMarker+" (apply, create and replace refuse such Secrets unless --allow-redacted)")
+	fs.BoolVar(&o.KeepStatus, "keep-status", false, "keep the status of objects")
+	fs.BoolVar(&o.IncludeOwned, "include-owned", false, "keep objects a controller owns (pods of a ReplicaSet, ReplicaSets of a Deployment, ...)")
+	fs.BoolVar(&o.IncludeSystem, "include-system", false, "keep objects the cluster makes by itself (kube-root-ca.crt, default service accounts, bootstrap RBAC, leases, events, ...)")
+	fs.BoolVar(&o.IncludeDeleting, "include-deleting", false, "with --dir, write the objects being deleted too (a restore would make them again); stdout has them, with a warning")
+	fs.BoolVar(&o.RedactSecrets, "redact-secrets", false, "replace every value of Secrets with "+export.RedactedMarker+" (apply, create and replace refuse such Secrets unless --allow-redacted)")
 	fs.BoolVar(&o.prune, "prune", false, "with --dir, remove the files of objects that no longer exist")
-	fs.IntVar(&o.concurrency, "concurrency", o.concurrency, "number of types exported at once to --dir")
-	fs.Int64Var(&o.chunkSize, "chunk-size", o.chunkSize, "objects per list request")
+	fs.IntVar(&o.Concurrency, "concurrency", o.Concurrency, "number of types exported at once to --dir")
+	fs.Int64Var(&o.ChunkSize, "chunk-size", o.ChunkSize, "objects per list request")
 	fs.BoolVarP(&o.quiet, "quiet", "q", false, "print no summary (warnings and pruned files are still printed)")
 	fs.BoolVar(&o.rules, "rules", false, "print the fields export removes and the objects it skips, with why, and exit")
 	fs.BoolVarP(&o.watch, "watch", "w", false, "with --dir, keep the tree in step with the cluster after the export, from watch events (until --timeout or an interrupt)")
 	fs.DurationVar(&o.watchTimeout, "timeout", 0, "with --watch, stop after this long (e.g. 30s, 5m) and exit 0")
 	fs.BoolVar(&o.commit, "commit", false, "with --dir, make a git commit of the files the export changed and, with --watch, one per batch of changes (DIR must be in a git work tree); Secrets need --redact-secrets or --commit-secrets")
 	fs.BoolVar(&o.commitSecrets, "commit-secrets", false, "with --commit, commit Secrets with their values (git keeps them for every clone to read)")
-	o.where.AddFlags(fs, "exported")
-}
-
-// Complete parses the output format.
-func (o *exportOptions) Complete(_ *cobra.Command, args []string) error {
-	o.args = args
-	if err := o.where.Complete(); err != nil {
-		return err
-	}
-	if err := export.Outputs.Check(o.output); err != nil {
-		return err
-	}
-	o.format = export.Format(o.output)
-	return nil
+	o.Where.AddFlags(fs, "exported")
 }
 
 // Validate checks that the flags go together.
 func (o *exportOptions) Validate() error {
+	if err := o.ExportFlags.Validate(); err != nil {
+		return err
+	}
 	switch {
-	case len(o.args) == 0 && !o.AllTypes:
-		return errors.New("you must specify the type of resource to export, or --all-types")
-	case len(o.args) > 0 && o.AllTypes:
-		return errors.New("--all-types exports every type: give no TYPE or NAME with it")
-	case (len(o.Exclude) > 0 || o.IgnoreForbidden) && !o.AllTypes:
-		return errors.New("--exclude and --ignore-forbidden only apply with --all-types")
-	case o.dir != "" && o.format == export.FormatJSONL:
-		return errors.New("--output jsonl cannot be written to --dir: use yaml or json")
-	case o.prune && o.dir == "":
+	case o.prune && o.Dir == "":
 		return errors.New("--prune needs --dir")
-	case o.includeDeleting && o.dir == "":
-		return errors.New("--include-deleting needs --dir: stdout has the objects being deleted, with a warning")
-	case (o.watch || o.commit) && o.dir == "":
+	case (o.watch || o.commit) && o.Dir == "":
 		return errors.New("--watch and --commit need --dir: the tree to keep in step")
 	case o.commitSecrets && !o.commit:
 		return errors.New("--commit-secrets goes with --commit")
@@ -168,25 +125,15 @@ func (o *exportOptions) Validate() error {
 		return errors.New("--timeout goes with --watch")
 	case o.watchTimeout < 0:
 		return fmt.Errorf("--timeout must not be negative, not %s", o.watchTimeout)
-	case len(o.where.Exprs) > 0 && hasNames(o.args):
-		return errors.New("names cannot be given together with --where: a named object is exported or not found")
-	case o.prune && (o.selector != "" || o.fieldSelector != "" || len(o.where.Exprs) > 0 || hasNames(o.args)):
+	case o.prune && (o.Selector != "" || o.FieldSelector != "" || len(o.Where.Exprs) > 0 || cli.HasNames(o.Args)):
 		return errors.New("--prune cannot be used with --selector, --field-selector, --where or object names: kdx could not tell which files they leave out")
-	case o.chunkSize < 0:
-		return fmt.Errorf("--chunk-size must not be negative, not %d", o.chunkSize)
 	}
-	return cli.CheckConcurrency(o.concurrency)
+	return nil
 }
 
-// hasNames reports whether the arguments name objects (TYPE NAME or TYPE/NAME).
-func hasNames(args []string) bool {
-	return len(args) > 1 || (len(args) == 1 && strings.Contains(args[0], "/"))
-}
-
-// cleanOptions are the cleaning flags for the export package.
-func (o *exportOptions) cleanOptions() export.CleanOptions {
-	return export.CleanOptions{KeepStatus: o.keepStatus, IncludeOwned: o.includeOwned, IncludeSystem: o.includeSystem, RedactSecrets: o.redactSecrets,
-		IncludeDeleting: o.includeDeleting || o.dir == ""} // a tree leaves them out, stdout warns of them
+// Complete reads the arguments and the output format.
+func (o *exportOptions) Complete(_ *cobra.Command, args []string) error {
+	return o.ExportFlags.Complete(args)
 }
 
 // printRules is `export --rules`: the rules table, from the rules export
@@ -195,5 +142,5 @@ func (o *exportOptions) printRules(args []string) error {
 	if len(args) > 0 || o.AllTypes {
 		return errors.New("--rules prints the rules: give no TYPE, NAME or --all-types with it")
 	}
-	return export.WriteRules(o.f.Streams().Out, export.DefaultRules(), export.DefaultSkipRules())
+	return export.WriteRules(o.F.Streams().Out, export.DefaultRules(), export.DefaultSkipRules())
 }

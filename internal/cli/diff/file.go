@@ -1,4 +1,4 @@
-package main
+package diff
 
 import (
 	"bufio"
@@ -42,13 +42,13 @@ type fileDiff struct {
 // live object; with --prune, the live objects of the input's types and
 // namespaces that it lacks are shown as deletions.
 func (o *diffOptions) runFile(ctx context.Context) error {
-	f := o.export.f
+	f := o.export.F
 	objs, err := o.file.files.Read(ctx, f.Streams().In, f.Streams().ErrOut, "diff", manifest.DuplicatesRefuse)
 	if err != nil {
 		return err
 	}
 	opts := write.Options{DryRun: true, FieldValidation: "Strict", FieldManager: o.file.fieldManager,
-		ForceConflicts: o.file.forceConflicts, Concurrency: o.export.concurrency}
+		ForceConflicts: o.file.forceConflicts, Concurrency: o.export.Concurrency}
 	env, err := cli.NewWriteEnv(ctx, f, opts)
 	if err != nil {
 		return err
@@ -56,7 +56,7 @@ func (o *diffOptions) runFile(ctx context.Context) error {
 	b := env.Batch(ctx, "diff")
 	b.AllowRedacted = o.file.files.AllowRedacted
 	b.Warn = func(msg string) { fmt.Fprintf(f.Streams().ErrOut, "Warning: %s\n", msg) }
-	cleaner := export.NewCleaner(export.CleanOptions{KeepStatus: o.export.keepStatus})
+	cleaner := export.NewCleaner(export.CleanOptions{KeepStatus: o.export.KeepStatus})
 	var mu sync.Mutex // guards diffs: the ops run concurrently
 	diffs := map[string]fileDiff{}
 	_, client, err := f.ReadClient(false)

@@ -1,4 +1,4 @@
-package main
+package export
 
 import (
 	"bufio"
@@ -31,12 +31,12 @@ func (o *exportOptions) runFleet(ctx context.Context, contexts []string) error {
 		log cli.ClusterLog // the cluster's stderr, written naming it
 		err error
 	}
-	results, _, _, err := cli.EachContext(ctx, o.f, contexts, o.f.Streams().ErrOut, func(ctx context.Context, f cli.Factory) (*result, error) {
+	results, _, _, err := cli.EachContext(ctx, o.F, contexts, o.F.Streams().ErrOut, func(ctx context.Context, f cli.Factory) (*result, error) {
 		r := &result{}
 		co := *o
-		co.f = f.WithStreams(genericiooptions.IOStreams{In: o.f.Streams().In, Out: &r.out, ErrOut: &r.log})
-		if o.dir != "" {
-			co.dir = filepath.Join(o.dir, export.SafeName(f.ContextName()))
+		co.F = f.WithStreams(genericiooptions.IOStreams{In: o.F.Streams().In, Out: &r.out, ErrOut: &r.log})
+		if o.Dir != "" {
+			co.Dir = filepath.Join(o.Dir, export.SafeName(f.ContextName()))
 		}
 		r.err = co.Run(ctx)
 		return r, nil
@@ -47,17 +47,17 @@ func (o *exportOptions) runFleet(ctx context.Context, contexts []string) error {
 	failed := false
 	stream := o.fleetStream()
 	for i, r := range results {
-		if o.dir == "" {
+		if o.Dir == "" {
 			if r.out.Len() > 0 || r.err == nil {
 				stream.Add(contexts[i], r.out.Bytes())
 			}
-			r.log.Replay(o.f.Streams().ErrOut, contexts[i])
+			r.log.Replay(o.F.Streams().ErrOut, contexts[i])
 		} else {
 			if !o.quiet {
-				fmt.Fprintf(o.f.Streams().ErrOut, "Context %s (%s):\n", contexts[i], filepath.Join(o.dir, export.SafeName(contexts[i])))
+				fmt.Fprintf(o.F.Streams().ErrOut, "Context %s (%s):\n", contexts[i], filepath.Join(o.Dir, export.SafeName(contexts[i])))
 			}
-			o.f.Streams().Out.Write(r.out.Bytes())
-			o.f.Streams().ErrOut.Write(r.log.Bytes())
+			o.F.Streams().Out.Write(r.out.Bytes())
+			o.F.Streams().ErrOut.Write(r.log.Bytes())
 		}
 		var exit *cliutil.ExitError
 		switch {
@@ -65,10 +65,10 @@ func (o *exportOptions) runFleet(ctx context.Context, contexts []string) error {
 			failed = true
 		case r.err != nil:
 			failed = true
-			cli.ContextError(o.f.Streams().ErrOut, contexts[i], cliutil.Message(r.err))
+			cli.ContextError(o.F.Streams().ErrOut, contexts[i], cliutil.Message(r.err))
 		}
 	}
-	if o.dir == "" {
+	if o.Dir == "" {
 		stream.Close()
 		if err := stream.Out.Flush(); err != nil {
 			return fmt.Errorf("failed to write output: %w", err)
@@ -82,7 +82,7 @@ func (o *exportOptions) runFleet(ctx context.Context, contexts []string) error {
 // the context alone exports; jsonl, {"context": ..., "object": ...} per
 // line; yaml, one document per object, {context: ..., object: ...}.
 func (o *exportOptions) fleetStream() *render.ContextDocs {
-	format := map[export.Format]render.Format{export.FormatYAML: render.FormatYAML, export.FormatJSON: render.FormatJSON, export.FormatJSONL: render.FormatJSONL}[o.format]
-	return &render.ContextDocs{Out: bufio.NewWriterSize(o.f.Streams().Out, 64<<10), Format: format, YAMLDocs: true,
+	format := map[export.Format]render.Format{export.FormatYAML: render.FormatYAML, export.FormatJSON: render.FormatJSON, export.FormatJSONL: render.FormatJSONL}[o.Format]
+	return &render.ContextDocs{Out: bufio.NewWriterSize(o.F.Streams().Out, 64<<10), Format: format, YAMLDocs: true,
 		EmptyJSON: `{"apiVersion":"v1","items":[],"kind":"List"}`}
 }
