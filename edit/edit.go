@@ -49,6 +49,11 @@ type Session struct {
 	Raw bool
 	// FieldManager names kdx in managedFields.
 	FieldManager string
+	// JSON shows the object as JSON instead of YAML (-o json).
+	JSON bool
+	// Print, when set, prints the object the server returned instead of
+	// the line "kind/name edited" (kubectl edit -o json|yaml).
+	Print func(*unstructured.Unstructured) error
 	// TempDir holds the file edited ("" for the system's).
 	TempDir string
 	// Out gets the result line, ErrOut the messages.
@@ -100,7 +105,7 @@ func (s *Session) Run(ctx context.Context, ref write.Ref) error {
 	if secret {
 		shown = decodeSecret(base.Object)
 	}
-	body, err := render.MarshalYAML(shown)
+	body, err := s.encode(shown)
 	if err != nil {
 		return err
 	}
@@ -130,13 +135,17 @@ func (s *Session) Run(ctx context.Context, ref write.Ref) error {
 			fmt.Fprintln(s.ErrOut, Unchanged)
 			return nil
 		}
+		var stored *unstructured.Unstructured
 		if reason == "" {
-			reason, err = s.send(ctx, ref, live.Object, base, patch)
+			stored, reason, err = s.send(ctx, ref, live.Object, base, patch)
 			if err != nil {
 				return e.keep(err)
 			}
 		}
 		if reason == "" {
+			if s.Print != nil && stored != nil {
+				return s.Print(stored)
+			}
 			fmt.Fprintf(s.Out, "%s edited\n", ref.KindName())
 			return nil
 		}
@@ -144,6 +153,15 @@ func (s *Session) Run(ctx context.Context, ref write.Ref) error {
 		previous = edited
 		text = append([]byte(header+comment(reason)+"#\n"), kept...)
 	}
+}
+
+// encode writes obj as the file shows it: YAML, or JSON.
+func (s *Session) encode(obj map[string]any) ([]byte, error) {
+	if !s.JSON {
+		return render.MarshalYAML(obj)
+	}
+	b, err := json.MarshalIndent(obj, "", "    ")
+	return append(b, '\n'), err
 }
 
 // patch builds the merge patch of the edited text: the change from base
@@ -188,9 +206,10 @@ func (s *Session) patch(base, live *unstructured.Unstructured, text []byte, secr
 }
 
 // send patches the object with p and the resourceVersion read; it returns
-// the reason to reopen the editor when the server found the change
-// invalid, or the error that ends the edit (a conflict explained).
-func (s *Session) send(ctx context.Context, ref write.Ref, live, base *unstructured.Unstructured, p map[string]any) (string, error) {
+// the object stored, the reason to reopen the editor when the server found
+// the change invalid, or the error that ends the edit (a conflict
+// explained).
+func (s *Session) send(ctx context.Context, ref write.Ref, live, base *unstructured.Unstructured, p map[string]any) (*unstructured.Unstructured, string, error) {
 	md, _ := p["metadata"].(map[string]any)
 	if md == nil {
 		md = map[string]any{}
@@ -199,21 +218,21 @@ func (s *Session) send(ctx context.Context, ref write.Ref, live, base *unstructu
 	p["metadata"] = md
 	body, err := json.Marshal(p)
 	if err != nil {
-		return "", err
+		return nil, "", err
 	}
-	_, err = s.Client.Patch(ctx, ref, types.MergePatchType, body, write.RequestOptions{FieldManager: s.FieldManager, FieldValidation: "Strict"})
+	resp, err := s.Client.Patch(ctx, ref, types.MergePatchType, body, write.RequestOptions{FieldManager: s.FieldManager, FieldValidation: "Strict"})
 	switch {
 	case err == nil:
-		return "", nil
+		return resp.Object, "", nil
 	case apierrors.IsInvalid(err) || apierrors.IsBadRequest(err):
 		fmt.Fprintf(s.ErrOut, "error: %s %q is invalid\n", ref.GVR.GroupResource(), ref.Name)
-		return fmt.Sprintf("%s %q was not valid:\n%s", ref.GVR.GroupResource(), ref.Name, write.Cause(err)), nil
+		return nil, fmt.Sprintf("%s %q was not valid:\n%s", ref.GVR.GroupResource(), ref.Name, write.Cause(err)), nil
 	case apierrors.IsConflict(err):
-		return "", s.conflict(ctx, ref, live, base, p, err)
+		return nil, "", s.conflict(ctx, ref, live, base, p, err)
 	case apierrors.IsNotFound(err):
-		return "", fmt.Errorf("%s %q could not be found on the server: it was deleted while you edited it", ref.GVR.GroupResource(), ref.Name)
+		return nil, "", fmt.Errorf("%s %q could not be found on the server: it was deleted while you edited it", ref.GVR.GroupResource(), ref.Name)
 	}
-	return "", fmt.Errorf("%s %q could not be patched: %w", ref.GVR.GroupResource(), ref.Name, err)
+	return nil, "", fmt.Errorf("%s %q could not be patched: %w", ref.GVR.GroupResource(), ref.Name, err)
 }
 
 // comment is text as comment lines.
@@ -257,7 +276,11 @@ type attempt struct {
 // it may hold a Secret), runs the editor on it, and reads it back.
 func (a *attempt) open(ctx context.Context, text []byte) ([]byte, error) {
 	if a.path == "" {
-		f, err := os.CreateTemp(a.s.TempDir, "kdx-edit-*.yaml")
+		ext := ".yaml"
+		if a.s.JSON {
+			ext = ".json"
+		}
+		f, err := os.CreateTemp(a.s.TempDir, "kdx-edit-*"+ext)
 		if err != nil {
 			return nil, err
 		}

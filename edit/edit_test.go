@@ -417,3 +417,16 @@ func TestRebaseList(t *testing.T) {
 		t.Errorf("unnamed: %v", got)
 	}
 }
+
+func TestEditJSON(t *testing.T) {
+	c := &fakeClient{gets: []string{liveCM}}
+	e := &editor{t: t, steps: []func(string) string{replace(`"a": "1"`, `"a": "2"`)}}
+	s, out, _ := session(t, c, e)
+	s.JSON = true
+	if err := s.Run(context.Background(), cmRef); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(e.seen[0], "{\n    \"apiVersion\": \"v1\",") || len(c.patches) != 1 || c.patches[0] != `{"data":{"a":"2"},"metadata":{"resourceVersion":"5"}}` || out.String() != "configmap/c edited\n" {
+		t.Errorf("file:\n%s\npatches %q, stdout %q", e.seen[0], c.patches, out)
+	}
+}

@@ -4,14 +4,17 @@ package edit
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 
 	editengine "github.com/kdxproject/kdx/edit"
 	"github.com/kdxproject/kdx/export"
 	"github.com/kdxproject/kdx/internal/cli"
+	"github.com/kdxproject/kdx/render"
 	"github.com/kdxproject/kdx/write"
 )
 
@@ -20,9 +23,11 @@ type editOptions struct {
 	f            cli.Factory
 	raw          bool
 	fieldManager string
+	output       string
 
 	// Set by Complete.
-	args []string
+	print bool // -o given: print the object stored
+	args  []string
 }
 
 // NewCmd is kdx edit.
@@ -59,11 +64,13 @@ save (--raw shows data as stored, in base64).`,
 func (o *editOptions) AddFlags(fs *pflag.FlagSet) {
 	fs.BoolVar(&o.raw, "raw", false, "show a Secret's data as stored, in base64, instead of decoded")
 	fs.StringVar(&o.fieldManager, "field-manager", o.fieldManager, "name of the manager of the fields written")
+	fs.StringVarP(&o.output, "output", "o", "yaml", "the format of the file edited, yaml or json; given, the object stored is printed in it, as kubectl does, instead of the line \"kind/name edited\"")
 }
 
 // Complete keeps the arguments.
-func (o *editOptions) Complete(_ *cobra.Command, args []string) error {
+func (o *editOptions) Complete(cmd *cobra.Command, args []string) error {
 	o.args = args
+	o.print = cmd.Flags().Changed("output")
 	return nil
 }
 
@@ -74,6 +81,8 @@ func (o *editOptions) Validate() error {
 		return errors.New("you must name the object to edit: TYPE/NAME or TYPE NAME (e.g. kdx edit deployment/web)")
 	case o.fieldManager == "":
 		return errors.New("--field-manager must not be empty")
+	case o.output != "yaml" && o.output != "json":
+		return fmt.Errorf("--output must be yaml or json, not %q", o.output)
 	}
 	return nil
 }
@@ -109,9 +118,17 @@ func (o *editOptions) Run(ctx context.Context) error {
 		Editor:       editengine.CommandEditor(os.Getenv, streams.In, streams.Out, streams.ErrOut),
 		Clean:        export.NewCleaner(export.CleanOptions{}).Clean,
 		Raw:          o.raw,
+		JSON:         o.output == "json",
 		FieldManager: o.fieldManager,
 		Out:          streams.Out,
 		ErrOut:       streams.ErrOut,
+	}
+	if o.print {
+		p, err := render.NewPrinter(o.output, render.Options{})
+		if err != nil {
+			return err
+		}
+		s.Print = func(obj *unstructured.Unstructured) error { return p.PrintObj(obj, streams.Out) }
 	}
 	return s.Run(ctx, tasks[0].Ref)
 }

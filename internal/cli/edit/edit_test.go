@@ -21,6 +21,7 @@ func TestEditErrors(t *testing.T) {
 	}{
 		{nil, "you must name the object to edit: TYPE/NAME or TYPE NAME"},
 		{[]string{"cm/a", "--field-manager", ""}, "--field-manager must not be empty"},
+		{[]string{"cm/a", "-o", "name"}, `--output must be yaml or json, not "name"`},
 		{[]string{"cm/a"}, clitest.ErrNoServer.Error()},
 	}
 	for _, c := range cases {
