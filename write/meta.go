@@ -36,8 +36,8 @@ const (
 	Annotations MetaField = "annotations"
 )
 
-// singular is "label" or "annotation".
-func (f MetaField) singular() string { return strings.TrimSuffix(string(f), "s") }
+// Singular is "label" or "annotation".
+func (f MetaField) Singular() string { return strings.TrimSuffix(string(f), "s") }
 
 // MetaChange is what kdx label or kdx annotate does to each object: keys
 // set, keys removed, as kubectl does it.
@@ -75,7 +75,7 @@ func SplitPairs(args []string, field MetaField) (resources, pairs []string, err 
 		case pair:
 			pairs = append(pairs, s)
 		case len(pairs) > 0:
-			return nil, nil, fmt.Errorf("all resources must be specified before %s changes: %s", field.singular(), s)
+			return nil, nil, fmt.Errorf("all resources must be specified before %s changes: %s", field.Singular(), s)
 		default:
 			resources = append(resources, s)
 		}

@@ -57,7 +57,11 @@ func (o *MetaOptions) AddFlags(fs *pflag.FlagSet) {
 	fs.StringVarP(&o.labelSelector, "selector", "l", "", "the objects matching this label selector")
 	fs.StringVar(&o.fieldSelector, "field-selector", "", "the objects matching this field selector")
 	fs.StringVar(&o.resourceVersion, "resource-version", "", "change the object only if it is at this resourceVersion (one object only)")
-	o.where.AddFlags(fs, map[write.MetaField]string{write.Labels: "labeled", write.Annotations: "annotated"}[o.field]+" (listed first, as with -l)")
+	verbed := write.ActionAnnotated
+	if o.field == write.Labels {
+		verbed = write.ActionLabeled
+	}
+	o.where.AddFlags(fs, verbed+" (listed first, as with -l)")
 }
 
 // Complete splits the arguments into resources and changes and turns the
@@ -105,7 +109,7 @@ func (o *MetaOptions) Validate() error {
 	case o.list && !o.change.Empty():
 		return fmt.Errorf("--list prints the %s and changes nothing: give it no KEY=VALUE or KEY-", o.field)
 	case o.change.Empty() && !o.list:
-		return fmt.Errorf("at least one %s update is required", map[write.MetaField]string{write.Labels: "label", write.Annotations: "annotation"}[o.field])
+		return fmt.Errorf("at least one %s update is required", o.field.Singular())
 	case o.allNamespaces && !o.bySelector():
 		return errors.New("--all-namespaces (-A) needs -l, --field-selector, --where or --all")
 	}
