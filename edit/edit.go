@@ -113,7 +113,7 @@ func (s *Session) Run(ctx context.Context, ref write.Ref) error {
 	if secret {
 		top += secretHeader
 	}
-	e := &attempt{s: s, ref: ref}
+	e := &attempt{s: s}
 	defer e.removeFile()
 	text := append([]byte(top), body...)
 	var previous []byte // the file saved when reopened after an error
@@ -151,7 +151,7 @@ func (s *Session) Run(ctx context.Context, ref write.Ref) error {
 		}
 		// Reopen with the reason on top and the file as saved.
 		previous = edited
-		text = append([]byte(header+comment(reason)+"#\n"), kept...)
+		text = append([]byte(top+comment(reason)+"#\n"), kept...)
 	}
 }
 
@@ -267,7 +267,6 @@ func empty(b []byte) bool {
 // attempt is the file of one edit, kept when the edit fails.
 type attempt struct {
 	s    *Session
-	ref  write.Ref
 	path string
 	kept bool
 }

@@ -261,7 +261,7 @@ func TestEditSecretDecoded(t *testing.T) {
 		if err := s.Run(context.Background(), secretRef); err != nil {
 			t.Fatal(err)
 		}
-		if !strings.Contains(e.seen[0], "stringData:\n  password: s3cret\n  user: admin\n") || !strings.Contains(e.seen[0], "data:\n  blob: //4=\n") {
+		if !strings.Contains(e.seen[0], "stringData:\n  password: s3cret\n  user: admin\n") || !strings.Contains(e.seen[0], "data:\n  blob: //4=\n") || !strings.Contains(e.seen[0], secretHeader) {
 			t.Errorf("file:\n%s", e.seen[0])
 		}
 		want := `{"data":{"password":"` + b64("n3w") + `","port":"` + b64("8080") + `","user":null},"metadata":{"resourceVersion":"5"}}`
@@ -279,6 +279,18 @@ func TestEditSecretDecoded(t *testing.T) {
 		}
 		if strings.Contains(e.seen[0], "stringData") || len(c.patches) != 1 || c.patches[0] != `{"data":{"password":"`+b64("raw")+`"},"metadata":{"resourceVersion":"5"}}` {
 			t.Errorf("file:\n%s\npatches %q", e.seen[0], c.patches)
+		}
+	})
+	t.Run("reopened, still decoded", func(t *testing.T) {
+		c := &fakeClient{gets: []string{live}}
+		e := &editor{t: t, steps: []func(string) string{replace("password: s3cret", "password: [x"), replace("password: [x", "password: ok")}}
+		s, _, _ := session(t, c, e)
+		if err := s.Run(context.Background(), secretRef); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(e.seen[1], secretHeader) || !strings.Contains(e.seen[1], "# The edited file had a syntax error") || len(c.patches) != 1 ||
+			!strings.Contains(c.patches[0], `"password":"`+b64("ok")+`"`) {
+			t.Errorf("second opening:\n%s\npatches %q", e.seen[1], c.patches)
 		}
 	})
 	t.Run("a conflict shows no Secret value", func(t *testing.T) {
