@@ -90,6 +90,7 @@ func TestLabelAnnotateAsKubectl(t *testing.T) {
 		{args: "label cm a q=1 -o name"},
 		{args: "label cm -l team=blue sel=yes"},
 		{args: "label cm --all all=yes"},
+		{args: "label cm --all team=green", stderr: "failed to label configmap/a: 'team' already has a value (blue), and --overwrite is false"}, // some refused, the others labeled
 		{args: "label deploy web tier=front"},
 		{args: "label gadget g tier=front"},
 		{args: "label cm a b rv=1 --resource-version=1", stderr: "--resource-version may only be used with a single resource"},
@@ -107,7 +108,7 @@ func TestLabelAnnotateAsKubectl(t *testing.T) {
 		{args: "label cm a x=1 x-", stderr: "can not both modify and remove a label in the same command"},
 		{args: "label cm a x=a=b", stderr: "invalid label spec: x=a=b"},
 		{args: "label cm a bad=a,b", stderr: `invalid label value: "bad=a,b"`},
-		{args: "label cm -l team=green x=1", stderr: "No resources found"},
+		{args: "label cm -l team=purple x=1", stderr: "No resources found"},
 		{args: "annotate cm a note=new", stderr: "--overwrite is false but found the following declared annotation(s): 'note' already has a value (old)"},
 		{args: "annotate cm a note=new --overwrite"},
 		{args: "annotate cm a note=new"}, // same value: no overwrite needed
