@@ -89,6 +89,7 @@ func TestEditAsKubectl(t *testing.T) {
 		{name: "invalid twice", args: "gadget g", steps: []string{`sed -i 's/size: 1/size: big/' "$1"`, "true"}, stderr: "Edit cancelled, no valid changes were saved."},
 		{name: "invalid then fixed", args: "gadget/g", steps: []string{`sed -i 's/size: 1/size: big/' "$1"`, `sed -i 's/size: big/size: 7/' "$1"`}},
 		{name: "a missing object", args: "cm nope", stderr: `configmaps "nope" not found`},
+		{name: "an unknown field, twice", args: "cm a", steps: []string{`echo 'bogus: 1' >> "$1"`, "true"}, stderr: "Edit cancelled, no valid changes were saved."},
 		{name: "as JSON", args: "cm a -o json", steps: []string{`sed -i 's/"k": "2"/"k": "3"/' "$1"`}},
 		{name: "a deployment", args: "deploy/web", steps: []string{`sed -i 's/replicas: 0/replicas: 2/' "$1"`}},
 		// export's cleaning hides the pod's token volume and mount: the
@@ -112,6 +113,11 @@ func TestEditAsKubectl(t *testing.T) {
 			}
 			if c.stderr != "" && (!strings.Contains(res.Stderr, c.stderr) || !strings.Contains(k.Stderr, c.stderr)) {
 				t.Errorf("stderr does not hold %q:\nkdx: %s\nkubectl: %s", c.stderr, res.Stderr, k.Stderr)
+			}
+			if c.name == "an unknown field, twice" {
+				if s := seen(dir, 2); !strings.Contains(s, `unknown field \"bogus\"`) && !strings.Contains(s, `unknown field "bogus"`) {
+					t.Errorf("the file reopened does not name the field:\n%s", s)
+				}
 			}
 			if c.name == "invalid then fixed" {
 				if s := seen(dir, 2); !strings.Contains(s, "# gadgets.multi.example.org \"g\" was not valid:") || !strings.Contains(s, "size: big") {
