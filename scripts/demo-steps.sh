@@ -55,6 +55,20 @@ YAML
 "$KDX" delete configmap demo-watch -n demo >/dev/null
 wait $watcher || failures=$((failures + 1))
 
+say "Waiting until an expression over several fields holds, watching (kubectl's wait takes one field)"
+printf '\033[36m$ kdx wait gadget/sprocket -n demo --for '"'"'object.spec.size >= 9 && object.status.phase == "Ready"'"'"'\033[0m\n'
+"$KDX" wait gadget/sprocket -n demo --for 'object.spec.size >= 9 && object.status.phase == "Ready"' --timeout 30s &
+waiter=$!
+sleep 1
+"$KDX" patch gadget sprocket -n demo --subresource status --type merge -p '{"status":{"phase":"Ready"}}' >/dev/null
+wait $waiter || failures=$((failures + 1))
+say "... and when it times out, what each object still waited on is like (exit 1)"
+printf '\033[36m$ kdx wait gadgets -n demo --all --for '"'"'object.status.phase == "Ready"'"'"' --timeout 2s\033[0m\n'
+"$KDX" wait gadgets -n demo --all --for 'object.status.phase == "Ready"' --timeout 2s
+rc=$?
+echo "(exit $rc, as expected)"
+[ $rc -eq 1 ] || failures=$((failures + 1))
+
 say "What a Deployment owns, made by the controllers (ownerReferences of every type, CRDs included)"
 "$KDX" create -f - -n demo >/dev/null <<'YAML'
 apiVersion: apps/v1
@@ -135,6 +149,8 @@ say "... as JSON lines, each object as the server returned it, with its context 
 run get configmaps -n demo --context admin,b -o jsonl --field-selector metadata.name=only-in-b
 say "One watch over both clusters, for two seconds: each cluster resumes on its own"
 run watch configmaps -n demo --context admin,b --timeout 2s
+say "One wait over both clusters: each line names its context"
+run wait namespace/demo --for 'object.status.phase == "Active" && !has(object.metadata.deletionTimestamp)' --context admin,b
 say "The API surface of both side by side: b has none of the demo CRDs"
 run api-resources --context admin,b --api-group multi.example.org
 run api-resources --context admin,b --count -n demo --api-group ''

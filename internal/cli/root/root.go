@@ -31,6 +31,7 @@ import (
 	"github.com/kdxproject/kdx/internal/cli/replace"
 	"github.com/kdxproject/kdx/internal/cli/tree"
 	"github.com/kdxproject/kdx/internal/cli/version"
+	"github.com/kdxproject/kdx/internal/cli/wait"
 	"github.com/kdxproject/kdx/internal/cli/watch"
 )
 
@@ -127,6 +128,7 @@ var commands = []func(cli.Factory) *cobra.Command{
 	replace.NewCmd,
 	tree.NewCmd,
 	version.NewCmd,
+	wait.NewCmd,
 	watch.NewCmd,
 }
 
