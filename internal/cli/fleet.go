@@ -108,7 +108,7 @@ func (f *DefaultFactory) OneContext() error {
 // (OneContext), naming them. A test runs every command to keep them true.
 var (
 	FleetReads  = []string{"get", "watch", "grep", "export", "api-resources", "api-versions", "version", "wait"}
-	FleetWrites = []string{"apply", "create", "replace", "patch", "delete"}
+	FleetWrites = []string{"apply", "create", "replace", "patch", "delete", "label", "annotate"}
 )
 
 // WriteContexts are the contexts of a write: an explicit list only (no

@@ -27,6 +27,10 @@ var exampleSkips = map[string]string{
 	// zsh's fpath array, in the user's zsh: bash has no fpath, and the
 	// line would write /_kdx.
 	`kdx completion zsh > "${fpath[1]}/_kdx"`: "needs zsh",
+	// kdx edit opens the user's editor on a terminal (the scripted edit
+	// of the same block runs).
+	"kdx edit deployment/web": "opens an interactive editor",
+	"kdx edit secret app":     "opens an interactive editor",
 }
 
 // exampleChecks check what an example did, beyond its exit code, by its line.
