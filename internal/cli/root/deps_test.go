@@ -1,4 +1,4 @@
-package main
+package root
 
 import (
 	"os/exec"
@@ -16,7 +16,7 @@ func TestBinaryDeps(t *testing.T) {
 	if err != nil {
 		t.Skip("no go command:", err)
 	}
-	out, err := exec.Command(goBin, "list", "-deps", ".").Output()
+	out, err := exec.Command(goBin, "list", "-deps", "../../../cmd/kdx").Output()
 	if err != nil {
 		t.Fatalf("go list -deps: %v", err)
 	}

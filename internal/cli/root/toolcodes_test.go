@@ -1,4 +1,4 @@
-package main
+package root
 
 import (
 	"bytes"
@@ -13,8 +13,6 @@ import (
 	"sync"
 	"testing"
 	"time"
-
-	"github.com/kdxproject/kdx/internal/cli/root"
 
 	apidiscoveryv2 "k8s.io/api/apidiscovery/v2"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -43,7 +41,7 @@ func runKdx(ctx context.Context, t *testing.T, args ...string) testenv.Result {
 	t.Setenv("XDG_CACHE_HOME", filepath.Join(home, ".cache"))
 	var out, errOut bytes.Buffer
 	streams := genericiooptions.IOStreams{In: &bytes.Buffer{}, Out: &out, ErrOut: &errOut}
-	code := cli.Execute(ctx, root.New("kdx", streams), args, &errOut)
+	code := cli.Execute(ctx, New("kdx", streams), args, &errOut)
 	return testenv.Result{Stdout: out.String(), Stderr: errOut.String(), ExitCode: code}
 }
 

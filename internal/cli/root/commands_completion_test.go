@@ -1,4 +1,4 @@
-package main
+package root
 
 import (
 	"bytes"
@@ -6,8 +6,6 @@ import (
 	"slices"
 	"strings"
 	"testing"
-
-	"github.com/kdxproject/kdx/internal/cli/root"
 
 	"github.com/spf13/cobra"
 
@@ -37,7 +35,7 @@ func TestAPIResourcesCompletion(t *testing.T) {
 		t.Errorf("object names are not completed here: %v", got)
 	}
 	streams := testStreams()
-	root := root.New("kdx", streams)
+	root := New("kdx", streams)
 	if code := cli.Execute(context.Background(), root, []string{"__complete", "--kubeconfig", env.Kubeconfig, "api-resources", "--api-group", "rbac"}, streams.ErrOut); code != 0 {
 		t.Fatalf("__complete: exit %d: %s", code, streams.ErrOut)
 	}
