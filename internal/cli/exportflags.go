@@ -129,7 +129,7 @@ func (o *ExportFlags) Prepare(ctx context.Context) (ExportLister, export.Options
 		return ExportLister{}, export.Options{}, err
 	}
 	o.Terminating = terminating
-	lister := ExportLister{Client: client, Mappings: map[string]discovery.Mapping{}, Where: o.Where.Request(client)}
+	lister := ExportLister{Client: client, Mappings: map[string]discovery.Mapping{}, Where: o.Where.Request(client, o.F)}
 	if !o.AllTypes {
 		lister.Vanished = TypeGone(resolver)
 	}

@@ -232,7 +232,7 @@ func (o *MetaOptions) selected(ctx context.Context, env *WriteEnv, targets []dis
 	req := query.Request{
 		Targets: targets, LabelSelector: o.labelSelector, FieldSelector: o.fieldSelector,
 		ChunkSize: metaListChunk, Read: query.Metadata, Concurrency: 1,
-		Where:    o.where.Request(lister),
+		Where:    o.where.Request(lister, o.f),
 		Vanished: Vanished(env.Resolver), ReportVanished: true,
 	}
 	if !o.allNamespaces {

@@ -89,7 +89,7 @@ func RunWatch(ctx context.Context, f Factory, req WatchRequest, targets []discov
 		defer cancel()
 	}
 	stream := newWatchStream(req, len(targets) > 1, AnyNamespaced(targets), false)
-	err = watchTargets(wctx, client, req, targets, stream, "")
+	err = watchTargets(wctx, f, client, req, targets, stream, "")
 	if ferr := stream.flush(); err == nil {
 		err = ferr
 	}
@@ -153,9 +153,9 @@ func (s *watchStream) flush() error {
 
 // watchTargets runs the watch of one cluster and prints its events to
 // stream, naming the cluster's context ("" for a watch of one cluster).
-func watchTargets(ctx context.Context, client *dynamicclient.Client, req WatchRequest, targets []discovery.Target, stream *watchStream, cluster string) error {
+func watchTargets(ctx context.Context, f Factory, client *dynamicclient.Client, req WatchRequest, targets []discovery.Target, stream *watchStream, cluster string) error {
 	wr := query.WatchRequest{Namespace: req.Namespace, LabelSelector: req.Selector, FieldSelector: req.FieldSelector, Types: req.Types,
-		Where: req.Where.Request(client)}
+		Where: req.Where.Request(client, f)}
 	sources := wr.Sources(targets)
 	if len(sources) == 0 {
 		return fmt.Errorf("no resource type to watch")
@@ -217,6 +217,7 @@ type WatchPlan func(ctx context.Context, f Factory) (WatchRequest, []discovery.T
 
 // fleetWatch is the watch of one cluster of a fleet.
 type fleetWatch struct {
+	f       Factory
 	req     WatchRequest
 	targets []discovery.Target
 	client  *dynamicclient.Client
@@ -237,7 +238,7 @@ func RunFleetWatch(ctx context.Context, f Factory, contexts []string, plan Watch
 		if err != nil || len(targets) == 0 {
 			return nil, err
 		}
-		fw := &fleetWatch{req: req, targets: targets}
+		fw := &fleetWatch{f: cf, req: req, targets: targets}
 		fw.client, fw.timeout, err = WatchClient(cf, req)
 		return fw, err
 	})
@@ -297,7 +298,7 @@ func (c *fleetWatch) watch(ctx context.Context, stream *watchStream, name string
 	}
 	req := c.req
 	req.ErrOut = &contextLines{w: errOut, context: name}
-	return watchTargets(ctx, c.client, req, c.targets, stream, name)
+	return watchTargets(ctx, c.f, c.client, req, c.targets, stream, name)
 }
 
 // FleetResult is a fleet command's outcome: err, else exit 1 when a

@@ -1,12 +1,14 @@
 package cli
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"time"
 
 	"github.com/spf13/pflag"
 
+	"github.com/kdxproject/kdx/discovery"
 	"github.com/kdxproject/kdx/filter"
 	"github.com/kdxproject/kdx/query"
 )
@@ -40,12 +42,45 @@ func (w *WhereFlags) Complete() error {
 func (w *WhereFlags) On() bool { return w.Filter != nil }
 
 // Request is the engine's Where for one cluster read through l: nil
-// without --where.
-func (w *WhereFlags) Request(l query.Lister) *query.Where {
+// without --where. The field types a comparison is checked against (before
+// any request) are the CRDs' schemas read through l and, for every other
+// type (built-in, aggregated), the server's OpenAPI v3 documents through
+// f's cluster, cached as explain caches them; a type with neither runs
+// unchecked.
+func (w *WhereFlags) Request(l query.Lister, f Factory) *query.Where {
 	if w == nil || w.Filter == nil {
 		return nil
 	}
-	return &query.Where{Filter: w.Filter, SelectableFields: query.CRDSelectableFields(l), Schemas: query.CRDSchemas(l)}
+	crds := query.CRDSchemas(l)
+	schemas := func(ctx context.Context, targets []discovery.Target) (map[string]func([]string) string, error) {
+		out, err := crds(ctx, targets)
+		if err != nil {
+			out = map[string]func([]string) string{}
+		}
+		var rest []discovery.Target
+		for _, t := range targets {
+			if _, ok := out[t.QualifiedName()]; !ok {
+				rest = append(rest, t)
+			}
+		}
+		if len(rest) == 0 || f == nil {
+			return out, nil
+		}
+		c, cerr := f.Cluster()
+		if cerr != nil {
+			return out, nil
+		}
+		api, aerr := c.OpenAPI()
+		if aerr != nil {
+			return out, nil
+		}
+		more, _ := api.WhereSchemas(ctx, rest)
+		for k, v := range more {
+			out[k] = v
+		}
+		return out, nil
+	}
+	return &query.Where{Filter: w.Filter, SelectableFields: query.CRDSelectableFields(l), Schemas: schemas}
 }
 
 // Warn writes the one warning about the objects the filter could not be

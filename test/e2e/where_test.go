@@ -236,9 +236,18 @@ func TestWhereGet(t *testing.T) {
 		}
 	})
 	t.Run("a type mismatch is one warning", func(t *testing.T) {
-		res := get("deployments.apps", "-o", "name", "--where", `object.spec.replicas > "3"`)
+		// a ConfigMap's data declares no key, so no schema says what type url is
+		res := get("configmaps", "-o", "name", "--where", `object.data.url > 3`)
 		wantResult(t, res, 0)
-		want := "Warning: --where could not be evaluated on 2 objects: no such overload (in object.spec.replicas > \"3\")\n"
+		want := "Warning: --where could not be evaluated on 2 objects: no such overload (in object.data.url > 3)\n"
+		if res.Stderr != want || res.Stdout != "" {
+			t.Errorf("stdout %q, stderr %q, want %q", res.Stdout, res.Stderr, want)
+		}
+	})
+	t.Run("a built-in type's mismatch is a usage error, from its OpenAPI schema", func(t *testing.T) {
+		res := get("deployments.apps", "-o", "name", "--where", `object.spec.replicas > "3"`)
+		wantResult(t, res, 1)
+		want := "error: invalid --where \"object.spec.replicas > \\\"3\\\"\": 1:24: object.spec.replicas is of type integer in the schema of deployments.apps, not string\n | object.spec.replicas > \"3\"\n |                        ^\n"
 		if res.Stderr != want || res.Stdout != "" {
 			t.Errorf("stdout %q, stderr %q, want %q", res.Stdout, res.Stderr, want)
 		}

@@ -250,7 +250,7 @@ func (o *deleteOptions) tasks(ctx context.Context, env *cli.WriteEnv, targets []
 	req := query.Request{
 		Targets: targets, LabelSelector: o.labelSelector, FieldSelector: o.fieldSelector,
 		ChunkSize: deleteListChunk, Read: query.Metadata, Concurrency: 1,
-		Where:    o.where.Request(lister),
+		Where:    o.where.Request(lister, o.F),
 		Vanished: cli.Vanished(env.Resolver), ReportVanished: true,
 	}
 	if !o.allNamespaces {

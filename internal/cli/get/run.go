@@ -98,7 +98,7 @@ func (r *getRun) request(ctx context.Context, resolver *discovery.Resolver) (que
 		Namespace: r.namespace, LabelSelector: r.o.selector, FieldSelector: r.o.fieldSelector,
 		ChunkSize: r.o.chunkSize, Subresource: r.o.subresource, Concurrency: 1,
 		IgnoreNotFound: r.o.ignoreNotFound, IgnoreForbidden: r.o.IgnoreForbidden,
-		Where: r.o.where.Request(r.client),
+		Where: r.o.where.Request(r.client, r.o.f),
 	}
 	if r.o.sortBy != "" {
 		req.ChunkSize = 0 // sorting needs everything anyway: one request
