@@ -67,7 +67,7 @@ func TestVersionJSONAndYAML(t *testing.T) {
 				t.Fatalf("not JSON: %s", out)
 			}
 			var doc struct {
-				ClientVersion struct{ GitVersion string } `json:"clientVersion"`
+				ClientVersion struct{ GitVersion string }  `json:"clientVersion"`
 				ServerVersion *struct{ GitVersion string } `json:"serverVersion"`
 			}
 			if err := json.Unmarshal(b, &doc); err != nil {
