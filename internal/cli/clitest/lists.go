@@ -31,7 +31,9 @@ import (
 //   - POST to a collection: a create (409 when the object exists);
 //   - PATCH application/apply-patch+yaml: a server-side apply, creating
 //     the object (201) or merging into it (200);
-//   - PUT: an update of an existing object (404 otherwise).
+//   - PUT: an update of an existing object;
+//   - a 404 for GET or PUT of an object it does not hold, with the
+//     server's message (configmaps "a" not found).
 // Writes with dryRun store nothing. Each stored write gets a new
 // resourceVersion and, when created, a uid and creationTimestamp.
 
@@ -112,6 +114,13 @@ func (s *APIServer) serveMore(w http.ResponseWriter, r *http.Request) bool {
 	switch {
 	case r.Method == http.MethodGet && p.name == "":
 		s.serveList(w, r, p)
+	case (r.Method == http.MethodGet || r.Method == http.MethodPut) && s.objects[r.URL.Path] == nil && p.sub == "":
+		group := p.plural
+		if p.group != "" {
+			group += "." + p.group
+		}
+		writeJSON(w, http.StatusNotFound, map[string]any{"kind": "Status", "apiVersion": "v1", "status": "Failure", "reason": "NotFound", "code": 404,
+			"message": fmt.Sprintf("%s %q not found", group, p.name), "details": map[string]any{"name": p.name, "group": p.group, "kind": p.plural}})
 	case r.Method == http.MethodGet && p.sub == "" && strings.Contains(r.Header.Get("Accept"), "as=Table"):
 		obj, ok := s.objects[r.URL.Path]
 		if !ok {
@@ -252,12 +261,12 @@ func (s *APIServer) update(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	old, exists := s.objects[r.URL.Path]
-	if !exists {
-		writeStatus(w, http.StatusNotFound, "NotFound", "not found")
-		return
-	}
+	old := s.objects[r.URL.Path]
 	meta, _ := obj["metadata"].(map[string]any)
+	if meta == nil {
+		meta = map[string]any{}
+		obj["metadata"] = meta
+	}
 	oldMeta, _ := old["metadata"].(map[string]any)
 	if rv, _ := meta["resourceVersion"].(string); rv != "" && rv != oldMeta["resourceVersion"] {
 		writeStatus(w, http.StatusConflict, "Conflict", "the object has been modified; please apply your changes to the latest version and try again")
