@@ -33,8 +33,8 @@ func run(t *testing.T, server string, args ...string) (stdout, stderr string, er
 func TestGetOutputs(t *testing.T) {
 	srv := server(t)
 	tests := []struct {
-		name       string
-		args       []string
+		name        string
+		args        []string
 		out, errOut string
 	}{
 		{"server's table", []string{"configmaps"},
