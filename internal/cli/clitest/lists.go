@@ -336,3 +336,14 @@ func mustJSON(v any) []byte {
 	}
 	return b
 }
+
+// Object is the object held at path, as JSON, and whether there is one.
+func (s *APIServer) Object(path string) (string, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	obj, ok := s.objects[path]
+	if !ok {
+		return "", false
+	}
+	return string(mustJSON(obj)), true
+}
