@@ -32,7 +32,7 @@ import (
 //   - PATCH application/apply-patch+yaml: a server-side apply, creating
 //     the object (201) or merging into it (200);
 //   - PUT: an update of an existing object;
-//   - a 404 for GET or PUT of an object it does not hold, with the
+//   - a 404 for a GET, PUT or patch of an object it does not hold, with the
 //     server's message (configmaps "a" not found).
 // Writes with dryRun store nothing. Each stored write gets a new
 // resourceVersion and, when created, a uid and creationTimestamp.
@@ -114,7 +114,9 @@ func (s *APIServer) serveMore(w http.ResponseWriter, r *http.Request) bool {
 	switch {
 	case r.Method == http.MethodGet && p.name == "":
 		s.serveList(w, r, p)
-	case (r.Method == http.MethodGet || r.Method == http.MethodPut) && s.objects[r.URL.Path] == nil && p.sub == "":
+	case r.Method == http.MethodPatch && r.Header.Get("Content-Type") == "application/apply-patch+yaml":
+		s.apply(w, r)
+	case r.Method != http.MethodPost && p.name != "" && p.sub == "" && s.objects[r.URL.Path] == nil:
 		group := p.plural
 		if p.group != "" {
 			group += "." + p.group
@@ -129,8 +131,6 @@ func (s *APIServer) serveMore(w http.ResponseWriter, r *http.Request) bool {
 		writeJSON(w, http.StatusOK, table([]map[string]any{obj}, r))
 	case r.Method == http.MethodPost && p.name == "":
 		s.create(w, r, p)
-	case r.Method == http.MethodPatch && r.Header.Get("Content-Type") == "application/apply-patch+yaml":
-		s.apply(w, r)
 	case r.Method == http.MethodPut && p.sub == "":
 		s.update(w, r)
 	default:

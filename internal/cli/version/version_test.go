@@ -3,6 +3,7 @@ package version
 import (
 	"encoding/json"
 	"errors"
+	"os"
 	"testing"
 
 	"sigs.k8s.io/yaml"
@@ -11,7 +12,10 @@ import (
 	kdxversion "github.com/kdxproject/kdx/internal/version"
 )
 
-func init() { kdxversion.Version = "v9.9.9-test" }
+func TestMain(m *testing.M) {
+	kdxversion.Version = "v9.9.9-test" // a client version the same on every build
+	os.Exit(m.Run())
+}
 
 func TestVersionAgainstTheServer(t *testing.T) {
 	f := clitest.New()
