@@ -43,9 +43,9 @@ func NewAPIServer(t testing.TB, resources ...Resource) *APIServer {
 		g := apidiscoveryv2.APIGroupDiscovery{ObjectMeta: metav1.ObjectMeta{Name: r.Group},
 			Versions: []apidiscoveryv2.APIVersionDiscovery{{Version: "v1", Resources: []apidiscoveryv2.APIResourceDiscovery{res}, Freshness: apidiscoveryv2.DiscoveryFreshnessCurrent}}}
 		if r.Group == "" {
-			core.Items = append(core.Items, g)
+			core.Items = addGroup(core.Items, g)
 		} else {
-			groups.Items = append(groups.Items, g)
+			groups.Items = addGroup(groups.Items, g)
 		}
 	}
 	docs := map[string]any{"/api": core, "/apis": groups}

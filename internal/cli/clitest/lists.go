@@ -10,6 +10,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	apidiscoveryv2 "k8s.io/api/apidiscovery/v2"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/labels"
 	"k8s.io/apimachinery/pkg/runtime"
@@ -36,6 +37,19 @@ import (
 //     server's message (configmaps "a" not found).
 // Writes with dryRun store nothing. Each stored write gets a new
 // resourceVersion and, when created, a uid and creationTimestamp.
+
+// addGroup adds g to groups, or its resources to the group of its name:
+// several resources of a group are one group of discovery.
+func addGroup(groups []apidiscoveryv2.APIGroupDiscovery, g apidiscoveryv2.APIGroupDiscovery) []apidiscoveryv2.APIGroupDiscovery {
+	for i := range groups {
+		if groups[i].Name == g.Name {
+			v := &groups[i].Versions[0]
+			v.Resources = append(v.Resources, g.Versions[0].Resources...)
+			return groups
+		}
+	}
+	return append(groups, g)
+}
 
 // ServerVersion is the gitVersion of the fake server's /version.
 const ServerVersion = "v1.37.2-clitest"
