@@ -12,6 +12,7 @@ import (
 
 	apidiscoveryv2 "k8s.io/api/apidiscovery/v2"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/fields"
 	"k8s.io/apimachinery/pkg/labels"
 	"k8s.io/apimachinery/pkg/runtime"
 	"sigs.k8s.io/yaml"
@@ -22,8 +23,9 @@ import (
 //   - GET /version: ServerVersion;
 //   - GET of a collection (of a namespace, or of all namespaces): a list of
 //     the objects held, sorted by namespace and name, filtered by
-//     labelSelector; as a Table (Accept as=Table: the default table of a
-//     server, "Name" and "Created At", rows holding the object's metadata,
+//     labelSelector and fieldSelector (on any field outside lists); as a
+//     Table (Accept as=Table: the default table of a server, "Name" and
+//     "Created At", rows holding the object's metadata,
 //     the whole object with includeObject=Object, nothing with None) or as
 //     a PartialObjectMetadataList when the Accept header asks;
 //   - GET of one object as a Table;
@@ -160,6 +162,11 @@ func (s *APIServer) serveList(w http.ResponseWriter, r *http.Request, p apiPath)
 		writeStatus(w, http.StatusBadRequest, "BadRequest", err.Error())
 		return
 	}
+	fieldSel, err := fields.ParseSelector(r.URL.Query().Get("fieldSelector"))
+	if err != nil {
+		writeStatus(w, http.StatusBadRequest, "BadRequest", err.Error())
+		return
+	}
 	var paths []string
 	for path := range s.objects {
 		op, ok := parsePath(path)
@@ -180,7 +187,7 @@ func (s *APIServer) serveList(w http.ResponseWriter, r *http.Request, p apiPath)
 				l[k] = fmt.Sprint(v)
 			}
 		}
-		if sel.Matches(l) {
+		if sel.Matches(l) && fieldSel.Matches(flatten(obj, "", fields.Set{})) {
 			items = append(items, obj)
 		}
 	}
@@ -208,6 +215,20 @@ func (s *APIServer) serveList(w http.ResponseWriter, r *http.Request, p apiPath)
 		writeJSON(w, http.StatusOK, map[string]any{"kind": kind, "apiVersion": apiVersion,
 			"metadata": map[string]any{"resourceVersion": rv}, "items": items})
 	}
+}
+
+// flatten is the string, number and bool fields of obj by their dotted
+// paths (metadata.name, involvedObject.uid), for field selectors.
+func flatten(obj map[string]any, prefix string, set fields.Set) fields.Set {
+	for k, v := range obj {
+		switch v := v.(type) {
+		case map[string]any:
+			flatten(v, prefix+k+".", set)
+		case string, float64, bool:
+			set[prefix+k] = fmt.Sprint(v)
+		}
+	}
+	return set
 }
 
 // table is the default Table of a server for objs: Name and Created At.
