@@ -8,8 +8,8 @@ import (
 	"github.com/kdxproject/kdx/internal/cli/clitest"
 )
 
-// server is a fake API server with ConfigMaps a (app=web) and b in
-// default, c in shop, and Gadgets.
+// server is a fake API server with ConfigMaps a (app=web) and b (rank=1)
+// in default, c (rank=0) in shop, and Gadgets.
 func server(t *testing.T) *clitest.APIServer {
 	srv := clitest.NewAPIServer(t, clitest.Resource{Plural: "configmaps", Kind: "ConfigMap", Short: "cm"},
 		clitest.Resource{Group: "shop.example.com", Plural: "gadgets", Kind: "Gadget", Short: "gd"})
@@ -18,8 +18,8 @@ func server(t *testing.T) *clitest.APIServer {
 			`","namespace":"`+ns+`","creationTimestamp":"2026-01-02T03:04:05Z","labels":{`+labels+`}},"data":{"k":"v"}}`)
 	}
 	put("default", "a", `"app":"web"`)
-	put("default", "b", "")
-	put("shop", "c", "")
+	put("default", "b", `"rank":"1"`)
+	put("shop", "c", `"rank":"0"`)
 	return srv
 }
 
@@ -54,6 +54,8 @@ func TestGetOutputs(t *testing.T) {
 		{"nothing found of a type in every namespace", []string{"gadgets", "-A"}, "", "No resources found\n"},
 		{"nothing found, quiet", []string{"gadgets", "--ignore-not-found"}, "", ""},
 		{"--all-types", []string{"--all-types", "-o", "name"}, "configmap/a\nconfigmap/b\n", ""},
+		{"--sort-by", []string{"cm", "-A", "--sort-by", "{.metadata.labels.rank}", "-o", "name", "-l", "app!=web"}, "configmap/c\nconfigmap/b\n", ""},
+		{"--server-print=false", []string{"cm", "-l", "app=web", "--server-print=false", "-o", "custom-columns=N:.metadata.name,K:.data.k"}, "N     K\na     v\n", ""},
 		{"--raw", []string{"--raw", "/version"}, "", ""},
 	}
 	for _, tt := range tests {
@@ -196,6 +198,7 @@ func TestGetFleet(t *testing.T) {
 	}{
 		{[]string{"--raw", "/version"}, "--raw reads one server: give one --context"},
 		{[]string{"cm", "-o", "kyaml"}, "-o kyaml is not supported with several contexts: use a table, json, yaml, jsonl, name, custom-columns or a template"},
+		{[]string{"cm", "-w", "-o", "jsonpath={.metadata.name}"}, "-o jsonpath={.metadata.name} is not supported when watching several contexts: use a table, json, yaml, jsonl or name (they say which context each event is from)"},
 	} {
 		f := clitest.New()
 		f.Server, f.ContextList = srv.URL, []string{"east", "west"}
