@@ -3,6 +3,7 @@ package watch
 import (
 	"sort"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/kdxproject/kdx/internal/cli/clitest"
@@ -18,14 +19,11 @@ func newServer(t *testing.T) *clitest.APIServer {
 	return srv
 }
 
-func run(t *testing.T, server string, args ...string) (stdout, stderr string, err error) {
-	t.Helper()
-	f := clitest.New()
-	f.Server = server
-	return clitest.Execute(f, NewCmd(f), args...)
-}
+// timeout ends each watch; the fake server's watches send nothing.
+const timeout = "2s"
 
 func TestWatch(t *testing.T) {
+	t.Parallel()
 	srv := newServer(t)
 	tests := []struct {
 		args        []string
@@ -39,20 +37,39 @@ func TestWatch(t *testing.T) {
 		{[]string{"cm", "--watch-only"}, "", ""},
 		{[]string{"cm", "nope"}, "", "Waiting for configmap \"nope\" to be created...\n"},
 	}
-	for _, tt := range tests {
-		out, errOut, err := run(t, srv.URL, append(tt.args, "--timeout", "200ms")...)
-		if err != nil || out != tt.out || errOut != tt.errOut {
-			t.Errorf("watch %v: %v\n%s---stderr\n%s---want\n%s---stderr\n%s", tt.args, err, out, errOut, tt.out, tt.errOut)
+	// All at once: each waits for its --timeout, long enough for its list
+	// on a busy machine.
+	type result struct {
+		out, errOut string
+		err         error
+	}
+	results := make([]result, len(tests))
+	var wg sync.WaitGroup
+	for i, tt := range tests {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			f := clitest.New()
+			f.Server = srv.URL
+			r := &results[i]
+			r.out, r.errOut, r.err = clitest.Execute(f, NewCmd(f), append(tt.args, "--timeout", timeout)...)
+		}()
+	}
+	wg.Wait()
+	for i, tt := range tests {
+		if r := results[i]; r.err != nil || r.out != tt.out || r.errOut != tt.errOut {
+			t.Errorf("watch %v: %v\n%s---stderr\n%s---want\n%s---stderr\n%s", tt.args, r.err, r.out, r.errOut, tt.out, tt.errOut)
 		}
 	}
 }
 
 // TestWatchFleet: a CONTEXT column, rows in arrival order.
 func TestWatchFleet(t *testing.T) {
+	t.Parallel()
 	srv := newServer(t)
 	f := clitest.New()
 	f.Server, f.ContextList = srv.URL, []string{"east", "west"}
-	out, _, err := clitest.Execute(f, NewCmd(f), "cm", "--timeout", "200ms")
+	out, _, err := clitest.Execute(f, NewCmd(f), "cm", "--timeout", timeout)
 	lines := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
 	if len(lines) > 1 {
 		sort.Strings(lines[1:])
