@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"sort"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -29,8 +30,10 @@ import (
 //     the whole object with includeObject=Object, nothing with None) or as
 //     a PartialObjectMetadataList when the Accept header asks;
 //   - GET of one object as a Table;
-//   - GET of a collection with watch=true: a watch that sends nothing and
-//     ends when the client goes;
+//   - GET of a collection with watch=true: a watch that sends the
+//     creates, applies and updates below made after it started (ADDED or
+//     MODIFIED, as Tables when asked), none of the older ones, and ends when
+//     the client goes;
 //   - POST to a collection: a create (409 when the object exists);
 //   - PATCH application/apply-patch+yaml: a server-side apply, creating
 //     the object (201) or merging into it (200);
@@ -119,10 +122,7 @@ func (s *APIServer) serveMore(w http.ResponseWriter, r *http.Request) bool {
 		return false
 	}
 	if r.Method == http.MethodGet && p.name == "" && r.URL.Query().Get("watch") == "true" {
-		w.Header().Set("Content-Type", "application/json")
-		w.WriteHeader(http.StatusOK)
-		w.(http.Flusher).Flush()
-		<-r.Context().Done()
+		s.serveWatch(w, r, p)
 		return true
 	}
 	s.mu.Lock()
@@ -328,6 +328,11 @@ func (s *APIServer) store(w http.ResponseWriter, r *http.Request, path string, o
 	if r.URL.Query().Get("dryRun") == "" {
 		meta["resourceVersion"] = fmt.Sprint(resourceVersion.Add(1))
 		s.objects[path] = obj
+		typ := "MODIFIED"
+		if created {
+			typ = "ADDED"
+		}
+		hubOf(s).send(path, typ, copyJSON(obj))
 	}
 	code := http.StatusOK
 	if created {
@@ -381,4 +386,89 @@ func (s *APIServer) Object(path string) (string, bool) {
 		return "", false
 	}
 	return string(mustJSON(obj)), true
+}
+
+// A hub is the watches of a server; hubs holds them by server (the
+// APIServer type is apiserver.go's).
+type hub struct {
+	mu      sync.Mutex
+	watches map[*watcher]bool
+}
+
+type watcher struct {
+	p      apiPath
+	events chan watchEvent
+}
+
+type watchEvent struct {
+	typ string
+	obj map[string]any
+}
+
+var hubs sync.Map // *APIServer -> *hub
+
+func hubOf(s *APIServer) *hub {
+	h, _ := hubs.LoadOrStore(s, &hub{watches: map[*watcher]bool{}})
+	return h.(*hub)
+}
+
+// send gives the event of the object at path to the watches of its
+// collection.
+func (h *hub) send(path, typ string, obj map[string]any) {
+	op, ok := parsePath(path)
+	if !ok {
+		return
+	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	for w := range h.watches {
+		if w.p.group == op.group && w.p.plural == op.plural && (w.p.allNamespaces || w.p.namespace == op.namespace) {
+			select {
+			case w.events <- watchEvent{typ, obj}:
+			default: // a watch that does not read loses the event
+			}
+		}
+	}
+}
+
+// Watches is how many watches the server is serving.
+func (s *APIServer) Watches() int {
+	h := hubOf(s)
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return len(h.watches)
+}
+
+// serveWatch streams the events of the collection p until the client goes.
+func (s *APIServer) serveWatch(w http.ResponseWriter, r *http.Request, p apiPath) {
+	h := hubOf(s)
+	wt := &watcher{p: p, events: make(chan watchEvent, 100)}
+	h.mu.Lock()
+	h.watches[wt] = true
+	h.mu.Unlock()
+	defer func() {
+		h.mu.Lock()
+		delete(h.watches, wt)
+		h.mu.Unlock()
+	}()
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(http.StatusOK)
+	w.(http.Flusher).Flush()
+	enc := json.NewEncoder(w)
+	for {
+		select {
+		case <-r.Context().Done():
+			return
+		case e := <-wt.events:
+			var obj any = e.obj
+			if strings.Contains(r.Header.Get("Accept"), "as=Table") {
+				t := table([]map[string]any{e.obj}, r)
+				meta, _ := e.obj["metadata"].(map[string]any)
+				t.ResourceVersion, _ = meta["resourceVersion"].(string)
+				obj = t
+			}
+			_ = enc.Encode(map[string]any{"type": e.typ, "object": obj})
+			w.(http.Flusher).Flush()
+		}
+	}
 }

@@ -1,10 +1,12 @@
 package watch
 
 import (
+	"net/http"
 	"sort"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/kdxproject/kdx/internal/cli/clitest"
 )
@@ -60,6 +62,66 @@ func TestWatch(t *testing.T) {
 		if r := results[i]; r.err != nil || r.out != tt.out || r.errOut != tt.errOut {
 			t.Errorf("watch %v: %v\n%s---stderr\n%s---want\n%s---stderr\n%s", tt.args, r.err, r.out, r.errOut, tt.out, tt.errOut)
 		}
+	}
+}
+
+// TestWatchChanges: the objects created and changed while kdx watches are
+// printed as they come, after the listed ones.
+func TestWatchChanges(t *testing.T) {
+	t.Parallel()
+	var wg sync.WaitGroup
+	for _, tt := range []struct {
+		args []string
+		out  string
+	}{
+		{[]string{"cm"}, "NAME   CREATED AT\na      2026-01-02T03:04:05Z\nb      " + clitest.Created + "\na      2026-01-02T03:04:05Z\n"},
+		{[]string{"cm", "-o", "name"}, "configmap/a\nconfigmap/b\nconfigmap/a\n"},
+		{[]string{"cm", "--output-watch-events"}, "EVENT      NAME   CREATED AT\nADDED      a      2026-01-02T03:04:05Z\nADDED      b      " + clitest.Created + "\nMODIFIED   a      2026-01-02T03:04:05Z\n"},
+	} {
+		wg.Add(1)
+		go func() { // at once: each watch lasts its --timeout
+			defer wg.Done()
+			srv := newServer(t)
+			f := clitest.New()
+			f.Server = srv.URL
+			done := make(chan error)
+			go func() {
+				_, _, err := clitest.Execute(f, NewCmd(f), append(tt.args, "--timeout", "3s")...)
+				done <- err
+			}()
+			for start := time.Now(); srv.Watches() == 0; time.Sleep(10 * time.Millisecond) {
+				if time.Since(start) > 10*time.Second {
+					t.Errorf("watch %v: kdx never started watching", tt.args)
+					return
+				}
+			}
+			request(t, http.MethodPost, srv.URL+"/api/v1/namespaces/default/configmaps", `{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"b"}}`)
+			request(t, http.MethodPut, srv.URL+"/api/v1/namespaces/default/configmaps/a", `{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"a"},"data":{"k":"v"}}`)
+			if err := <-done; err != nil || f.Out.String() != tt.out || f.ErrOut.String() != "" {
+				t.Errorf("watch %v: %v\n%s---stderr\n%s---want\n%s", tt.args, err, f.Out, f.ErrOut, tt.out)
+			}
+		}()
+	}
+	wg.Wait()
+}
+
+// request sends body to url as a client of the server would (from any
+// goroutine: it reports with t.Errorf).
+func request(t *testing.T, method, url, body string) {
+	req, err := http.NewRequest(method, url, strings.NewReader(body))
+	if err != nil {
+		t.Error(err)
+		return
+	}
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Error(err)
+		return
+	}
+	resp.Body.Close()
+	if resp.StatusCode >= 300 {
+		t.Errorf("%s %s: %s", method, url, resp.Status)
 	}
 }
 
