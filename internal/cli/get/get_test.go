@@ -1,9 +1,16 @@
 package get
 
 import (
+	"bytes"
+	"context"
 	"encoding/json"
+	"net/http"
 	"strings"
+	"sync"
 	"testing"
+	"time"
+
+	"k8s.io/cli-runtime/pkg/genericiooptions"
 
 	"github.com/kdxproject/kdx/internal/cli/clitest"
 )
@@ -214,4 +221,63 @@ func errString(err error) string {
 		return ""
 	}
 	return err.Error()
+}
+
+// TestGetWatch: get -w lists, then prints the rows of the objects created
+// and changed, until interrupted.
+func TestGetWatch(t *testing.T) {
+	srv := server(t)
+	f := clitest.New()
+	f.Server = srv.URL
+	out := &syncBuffer{}
+	cmd := NewCmd(f.WithStreams(genericiooptions.IOStreams{In: f.In, Out: out, ErrOut: f.ErrOut}))
+	cmd.SetArgs([]string{"cm", "-w", "-l", "app=web"})
+	cmd.SilenceErrors, cmd.SilenceUsage = true, true
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	done := make(chan error)
+	go func() { done <- cmd.ExecuteContext(ctx) }()
+	for start := time.Now(); srv.Watches() == 0; time.Sleep(10 * time.Millisecond) {
+		if time.Since(start) > 10*time.Second {
+			t.Fatal("kdx never started watching")
+		}
+	}
+	for _, r := range []struct{ method, path, body string }{
+		{http.MethodPost, "/api/v1/namespaces/default/configmaps", `{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"d","labels":{"app":"web"}}}`},
+		{http.MethodPut, "/api/v1/namespaces/default/configmaps/a", `{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"a","labels":{"app":"web"}},"data":{"k":"w"}}`},
+	} {
+		req, _ := http.NewRequest(r.method, srv.URL+r.path, strings.NewReader(r.body))
+		req.Header.Set("Content-Type", "application/json")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+	}
+	want := "NAME   CREATED AT\na      2026-01-02T03:04:05Z\nd      " + clitest.Created + "\na      2026-01-02T03:04:05Z\n"
+	for start := time.Now(); out.String() != want && time.Since(start) < 10*time.Second; time.Sleep(10 * time.Millisecond) {
+	}
+	cancel()
+	err := <-done
+	if got := out.String(); got != want {
+		t.Errorf("get -w: %v\n%s---want\n%s", err, got, want)
+	}
+}
+
+// syncBuffer is a buffer a test reads while a command writes to it.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }
