@@ -39,13 +39,13 @@ func NewAPIServer(t testing.TB, resources ...Resource) *APIServer {
 	for _, r := range resources {
 		res := apidiscoveryv2.APIResourceDiscovery{Resource: r.Plural, SingularResource: strings.ToLower(r.Kind),
 			ResponseKind: &metav1.GroupVersionKind{Group: r.Group, Version: "v1", Kind: r.Kind}, Scope: apidiscoveryv2.ScopeNamespace,
-			Verbs: []string{"get", "list", "patch"}, ShortNames: []string{r.Short}}
+			Verbs: []string{"create", "get", "list", "patch", "update", "watch"}, ShortNames: []string{r.Short}}
 		g := apidiscoveryv2.APIGroupDiscovery{ObjectMeta: metav1.ObjectMeta{Name: r.Group},
 			Versions: []apidiscoveryv2.APIVersionDiscovery{{Version: "v1", Resources: []apidiscoveryv2.APIResourceDiscovery{res}, Freshness: apidiscoveryv2.DiscoveryFreshnessCurrent}}}
 		if r.Group == "" {
-			core.Items = append(core.Items, g)
+			core.Items = addGroup(core.Items, g)
 		} else {
-			groups.Items = append(groups.Items, g)
+			groups.Items = addGroup(groups.Items, g)
 		}
 	}
 	docs := map[string]any{"/api": core, "/apis": groups}
@@ -55,7 +55,9 @@ func NewAPIServer(t testing.TB, resources ...Resource) *APIServer {
 			_ = json.NewEncoder(w).Encode(doc)
 			return
 		}
-		s.serveObject(w, r)
+		if !s.serveMore(w, r) { // lists.go
+			s.serveObject(w, r)
+		}
 	}))
 	t.Cleanup(s.Close)
 	return s

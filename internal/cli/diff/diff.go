@@ -132,6 +132,7 @@ func (o *diffOptions) Complete(cmd *cobra.Command, args []string) error {
 		return err
 	}
 	if o.fileMode() {
+		o.export.Args = args // for validateFile, which refuses them
 		if !cmd.Flags().Changed("concurrency") {
 			o.export.Concurrency = write.DefaultConcurrency // apply's
 		}

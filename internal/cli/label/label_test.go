@@ -67,7 +67,7 @@ func TestLabelRun(t *testing.T) {
 		{args: []string{"cm", "a", "x=2", "--overwrite", "--dry-run=server", "-o", "name"}, out: "configmap/a\n", patch: `{"metadata":{"labels":{"x":"2"}}}`},
 		{args: []string{"cm", "a", "b", "x=2", "--resource-version", "5"}, wantErr: "--resource-version may only be used with a single resource"},
 		{args: []string{"cm", "a", "--list"}, out: "x=1\n"},
-		{args: []string{"cm", "nope", "x=1"}, wantErr: "exit", errOut: "error: failed to label configmap/nope: not found\n"},
+		{args: []string{"cm", "nope", "x=1"}, wantErr: "exit", errOut: "error: failed to label configmap/nope: configmaps \"nope\" not found\n"},
 	}
 	for _, c := range cases {
 		f := clitest.New()
