@@ -1,0 +1,143 @@
+package ui
+
+import (
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/watch"
+
+	"github.com/kdxproject/kdx/discovery"
+)
+
+// row is one object of a live table: its name and its table cells, not
+// the object (memory follows the number of rows, not their size).
+type row struct {
+	namespace, name string
+	cells           []any
+	// text is what the / filter reads (namespace and cells, lower case),
+	// made when first filtered.
+	text string
+	gone bool // deleted, waiting for compact
+}
+
+// searchText is the row's text for the / filter.
+func (r *row) searchText() string {
+	if r.text == "" {
+		var b strings.Builder
+		b.WriteString(strings.ToLower(r.namespace))
+		for _, c := range r.cells {
+			b.WriteByte(' ')
+			b.WriteString(strings.ToLower(fmt.Sprint(c)))
+		}
+		r.text = b.String()
+	}
+	return r.text
+}
+
+type rowKey struct{ namespace, name string }
+
+// section is the rows of one type of a table, in namespace, then name
+// order (the order a list returns them in, as `kdx get` prints them).
+type section struct {
+	target  discovery.Target
+	columns []metav1.TableColumnDefinition
+	byKey   map[rowKey]*row
+	rows    []*row
+	// widths are the column widths printed so far (see render.TableWriter.SetWidths).
+	widths []int
+
+	removed, unsorted bool // since the last compact
+}
+
+func newSection(t discovery.Target) *section {
+	return &section{target: t, byKey: map[rowKey]*row{}}
+}
+
+// apply applies one change; compact makes the rows consistent again.
+func (s *section) apply(c Change) {
+	key := rowKey{c.Namespace, c.Name}
+	if c.Type == watch.Deleted {
+		if r := s.byKey[key]; r != nil {
+			r.gone = true
+			delete(s.byKey, key)
+			s.removed = true
+		}
+		return
+	}
+	if len(c.Columns) > 0 && !sameColumns(s.columns, c.Columns) {
+		s.columns = c.Columns
+		s.widths = nil
+	}
+	if r := s.byKey[key]; r != nil {
+		r.cells, r.text = c.Cells, ""
+		return
+	}
+	r := &row{namespace: c.Namespace, name: c.Name, cells: c.Cells}
+	s.byKey[key] = r
+	if n := len(s.rows); n > 0 && !before(s.rows[n-1], r) {
+		s.unsorted = true
+	}
+	s.rows = append(s.rows, r)
+}
+
+func (s *section) compact() {
+	if s.removed {
+		s.rows = slices.DeleteFunc(s.rows, func(r *row) bool { return r.gone })
+		s.removed = false
+	}
+	if s.unsorted {
+		slices.SortFunc(s.rows, func(a, b *row) int {
+			if c := strings.Compare(a.namespace, b.namespace); c != 0 {
+				return c
+			}
+			return strings.Compare(a.name, b.name)
+		})
+		s.unsorted = false
+	}
+}
+
+func before(a, b *row) bool {
+	if a.namespace != b.namespace {
+		return a.namespace < b.namespace
+	}
+	return a.name < b.name
+}
+
+func sameColumns(a, b []metav1.TableColumnDefinition) bool {
+	return slices.EqualFunc(a, b, func(x, y metav1.TableColumnDefinition) bool {
+		return x.Name == y.Name && x.Priority == y.Priority && x.Type == y.Type && x.Format == y.Format
+	})
+}
+
+// filter is the / filter: a regular expression (case-insensitive) when the
+// text reads as one, else a substring.
+type filter struct {
+	text string
+	re   *regexp.Regexp
+	sub  string
+}
+
+func newFilter(text string) filter {
+	f := filter{text: text, sub: strings.ToLower(text)}
+	if strings.ContainsAny(text, `.*+?[](){}|^$\`) {
+		if re, err := regexp.Compile("(?i)" + text); err == nil {
+			f.re = re
+		}
+	}
+	return f
+}
+
+func (f filter) on() bool { return f.text != "" }
+
+func (f filter) match(text string) bool {
+	switch {
+	case f.text == "":
+		return true
+	case f.re != nil:
+		return f.re.MatchString(text)
+	}
+	return strings.Contains(text, f.sub)
+}

@@ -1,0 +1,132 @@
+package ui
+
+import (
+	"strings"
+	"testing"
+
+	"k8s.io/apimachinery/pkg/watch"
+)
+
+func TestHome(t *testing.T) {
+	a := start(t, newFake(), Options{Context: "kind-a", Namespace: "team-a"}, 100, 14)
+	golden(t, "home-100x14", a)
+}
+
+func TestHomeSmall(t *testing.T) {
+	a := start(t, newFake(), Options{Context: "kind-a", Namespace: "team-a"}, 80, 6)
+	press(t, a, "down", "down")
+	golden(t, "home-80x6-scrolled", a)
+}
+
+func TestHomeEnterOpensTheType(t *testing.T) {
+	f := newFake()
+	a := start(t, f, Options{Context: "kind-a", Namespace: "team-a"}, 100, 10)
+	press(t, a, "enter") // configmaps, the first resource
+	if got := <-f.watched; got != `configmaps in "team-a"` {
+		t.Errorf("watched %s", got)
+	}
+	golden(t, "configmaps-team-a", a)
+	press(t, a, "esc")
+	if !strings.Contains(screen(a), "api-resources: 6") {
+		t.Errorf("esc did not go back home:\n%s", screen(a))
+	}
+}
+
+func TestAllNamespaces(t *testing.T) {
+	f := newFake()
+	a := start(t, f, Options{Context: "kind-a", Namespace: "team-a", AllNamespaces: true, Open: []string{"cm"}}, 100, 10)
+	if got := <-f.watched; got != `configmaps in ""` {
+		t.Errorf("watched %s", got)
+	}
+	golden(t, "configmaps-all-namespaces", a)
+}
+
+func TestPaletteCategory(t *testing.T) {
+	f := newFake()
+	a := start(t, f, Options{Context: "kind-a", Namespace: "team-a"}, 100, 12)
+	press(t, a, ":", "al")
+	if s := screen(a); !strings.Contains(s, ":al_   all") {
+		t.Errorf("the palette does not show what is typed:\n%s", s)
+	}
+	press(t, a, "l", "enter")
+	if got := <-f.watched; got != `pods, deployments.apps in "team-a"` {
+		t.Errorf("watched %s", got)
+	}
+	golden(t, "all-team-a", a)
+}
+
+func TestPaletteCompletes(t *testing.T) {
+	a := start(t, newFake(), Options{Context: "kind-a", Namespace: "team-a"}, 100, 12)
+	press(t, a, ":", "gadg")
+	if s := screen(a); !strings.Contains(s, ":gadg_   gadgets.example.com") {
+		t.Errorf("no suggestion:\n%s", s)
+	}
+	press(t, a, "tab")
+	if s := screen(a); !strings.Contains(s, ":gadgets.example.com_") {
+		t.Errorf("tab did not complete:\n%s", s)
+	}
+}
+
+func TestPaletteUnknownType(t *testing.T) {
+	a := start(t, newFake(), Options{Context: "kind-a", Namespace: "team-a"}, 100, 8)
+	press(t, a, ":", "nosuch", "enter")
+	golden(t, "unknown-type", a)
+}
+
+func TestFilter(t *testing.T) {
+	a := start(t, newFake(), Options{Context: "kind-a", Namespace: "team-a", AllNamespaces: true, Open: []string{"configmaps"}}, 100, 10)
+	press(t, a, "/", "TEAM-B")
+	golden(t, "filter-typed", a)
+	press(t, a, "enter")
+	if s := screen(a); !strings.Contains(s, "filter: /TEAM-B") || strings.Contains(s, "settings") {
+		t.Errorf("the filter is not kept:\n%s", s)
+	}
+	press(t, a, "/", "backspace", "backspace", "backspace", "backspace", "backspace", "backspace", "set.*s", "enter")
+	if s := screen(a); !strings.Contains(s, "settings") || strings.Contains(s, "kube-root") {
+		t.Errorf("the regexp filter:\n%s", s)
+	}
+	press(t, a, "esc")
+	if s := screen(a); strings.Contains(s, "filter:") || !strings.Contains(s, "kube-root") {
+		t.Errorf("esc did not clear the filter:\n%s", s)
+	}
+}
+
+func TestLiveRows(t *testing.T) {
+	a := start(t, newFake(), Options{Context: "kind-a", Namespace: "team-a", Open: []string{"configmaps"}}, 100, 10)
+	id := a.table().id
+	press(t, a, "down") // on settings
+	a.Update(batchMsg{id: id, changes: []Change{
+		cm("team-a", "added", 7, "0s"),
+		{Type: watch.Deleted, Namespace: "team-a", Name: "kube-root-ca.crt"},
+		cm("team-a", "settings", 3, "5m"),
+	}})
+	golden(t, "live-rows", a)
+	a.Update(batchMsg{id: id, notices: nil, done: true})
+}
+
+func TestQuit(t *testing.T) {
+	for _, k := range []string{"q", "ctrl+c"} {
+		a := start(t, newFake(), Options{Namespace: "team-a", Open: []string{"configmaps"}}, 100, 10)
+		tbl := a.table()
+		if !press(t, a, k) {
+			t.Errorf("%s did not quit", k)
+		}
+		select {
+		case <-tbl.mb.signal:
+		default:
+		}
+		if len(a.tables) != 0 {
+			t.Errorf("%s left %d tables open", k, len(a.tables))
+		}
+	}
+}
+
+func TestHelp(t *testing.T) {
+	a := start(t, newFake(), Options{Namespace: "team-a"}, 100, 14)
+	press(t, a, "?")
+	golden(t, "help", a)
+	press(t, a, "x")
+	if strings.Contains(screen(a), "Keys (any key") {
+		t.Errorf("a key did not close the help")
+	}
+}
