@@ -11,18 +11,18 @@ import (
 
 	"github.com/kdxproject/kdx/discovery"
 	"github.com/kdxproject/kdx/dynamicclient"
+	"github.com/kdxproject/kdx/internal/cli"
 	"github.com/kdxproject/kdx/query"
 	"github.com/kdxproject/kdx/render"
 )
 
-func init() { register(newAPIResourcesCommand) }
 
 // countParallel bounds the concurrent lists of --count.
 const countParallel = 32
 
 // apiResourcesOptions are the flags and inputs of `kdx api-resources`.
 type apiResourcesOptions struct {
-	f *factory
+	f cli.Factory
 
 	output     string
 	noHeaders  bool
@@ -39,11 +39,11 @@ type apiResourcesOptions struct {
 	filter discovery.Filter // built by Complete from the flags that were set
 }
 
-func newAPIResourcesOptions(f *factory) *apiResourcesOptions {
+func newAPIResourcesOptions(f cli.Factory) *apiResourcesOptions {
 	return &apiResourcesOptions{f: f, namespaced: true}
 }
 
-func newAPIResourcesCommand(f *factory) *cobra.Command {
+func newAPIResourcesCommand(f cli.Factory) *cobra.Command {
 	o := newAPIResourcesOptions(f)
 	cmd := &cobra.Command{
 		Use:   "api-resources",
@@ -67,12 +67,12 @@ counted are listed after the table, one line per cause, and the exit code is 1.`
   # Names only, for scripts; fail if any group could not be read
   kdx api-resources -o name --strict`,
 		Args: cobra.NoArgs,
-		RunE: runE(o),
+		RunE: cli.RunE(o),
 	}
 	o.AddFlags(cmd.Flags())
 	_ = cmd.RegisterFlagCompletionFunc("output", cobra.FixedCompletions([]string{"wide", "name", "json", "yaml"}, cobra.ShellCompDirectiveNoFileComp))
 	_ = cmd.RegisterFlagCompletionFunc("sort-by", cobra.FixedCompletions([]string{"name", "kind"}, cobra.ShellCompDirectiveNoFileComp))
-	_ = cmd.RegisterFlagCompletionFunc("api-group", completeAPIGroups(f))
+	_ = cmd.RegisterFlagCompletionFunc("api-group", cli.CompleteAPIGroups(f))
 	return cmd
 }
 
@@ -159,7 +159,7 @@ func (o *apiResourcesOptions) Run(ctx context.Context) error {
 			rep.Add(resources[i].QualifiedName(), c.Err)
 		}
 	}
-	rep.Write(o.f.streams.ErrOut)
+	rep.Write(o.f.Streams().ErrOut)
 	return rep.Err()
 }
 
@@ -200,8 +200,8 @@ func (o *apiResourcesOptions) countObjects(ctx context.Context, resources []disc
 		return nil, err
 	}
 	rc := rest.CopyConfig(cfg.REST)
-	rc.WarningHandler = rest.NoWarnings{}                                                // deprecation notices of every listed resource are noise here
-	client, err := dynamicclient.New(rc, dynamicclient.WithWarnings(o.f.streams.ErrOut)) // a fleet's cluster: its held stderr
+	rc.WarningHandler = rest.NoWarnings{}                                                  // deprecation notices of every listed resource are noise here
+	client, err := dynamicclient.New(rc, dynamicclient.WithWarnings(o.f.Streams().ErrOut)) // a fleet's cluster: its held stderr
 	if err != nil {
 		return nil, err
 	}
@@ -218,7 +218,7 @@ func (o *apiResourcesOptions) countObjects(ctx context.Context, resources []disc
 }
 
 func (o *apiResourcesOptions) print(resources []discovery.APIResource, counts []discovery.Count, failures []discovery.Failure) error {
-	out := o.f.streams.Out
+	out := o.f.Streams().Out
 	switch o.output {
 	case "name":
 		return discovery.PrintNames(out, resources)

@@ -7,6 +7,7 @@ import (
 	"errors"
 
 	"github.com/kdxproject/kdx/discovery"
+	"github.com/kdxproject/kdx/internal/cli"
 	"github.com/kdxproject/kdx/internal/cliutil"
 	"github.com/kdxproject/kdx/query"
 	"github.com/kdxproject/kdx/render"
@@ -28,8 +29,8 @@ func (o *apiResourcesOptions) runFleet(ctx context.Context, contexts []string) e
 	if o.output == "wide" {
 		return errors.New("-o wide is not supported with several contexts: each context has its own column")
 	}
-	errOut := o.f.streams.ErrOut
-	reads, read, failed, err := eachContext(ctx, o.f, contexts, errOut, o.readSurface)
+	errOut := o.f.Streams().ErrOut
+	reads, read, failed, err := cli.EachContext(ctx, o.f, contexts, errOut, o.readSurface)
 	if err != nil {
 		return err
 	}
@@ -39,14 +40,14 @@ func (o *apiResourcesOptions) runFleet(ctx context.Context, contexts []string) e
 			ok = append(ok, s.surface)
 		}
 	}
-	out := bufio.NewWriter(o.f.streams.Out)
+	out := bufio.NewWriter(o.f.Streams().Out)
 	switch o.output {
 	case "json", "yaml":
 		format := render.FormatJSON
 		if o.output == "yaml" {
 			format = render.FormatYAML
 		}
-		docs := contextDocs{out: out, format: format}
+		docs := render.ContextDocs{Out: out, Format: format}
 		for i, s := range reads {
 			if !read[i] {
 				continue
@@ -61,9 +62,9 @@ func (o *apiResourcesOptions) runFleet(ctx context.Context, contexts []string) e
 			if err != nil {
 				return err
 			}
-			docs.add(s.surface.Context, b.Bytes())
+			docs.Add(s.surface.Context, b.Bytes())
 		}
-		docs.close()
+		docs.Close()
 	case "name":
 		seen := map[string]bool{}
 		var names []discovery.APIResource
@@ -90,7 +91,7 @@ func (o *apiResourcesOptions) runFleet(ctx context.Context, contexts []string) e
 	for i, s := range reads {
 		if read[i] && s.report != nil {
 			for _, l := range s.report.Lines() {
-				contextError(errOut, s.surface.Context, l)
+				cli.ContextError(errOut, s.surface.Context, l)
 			}
 			failed = failed || s.report.Len() > 0
 		}
@@ -103,8 +104,8 @@ func (o *apiResourcesOptions) runFleet(ctx context.Context, contexts []string) e
 
 // readSurface reads one cluster through its factory f: discovery, the
 // filter and, with --count, the counts.
-func (o *apiResourcesOptions) readSurface(ctx context.Context, f *factory) (*surfaceRead, error) {
-	s := &surfaceRead{surface: discovery.Surface{Context: f.flags.Context}}
+func (o *apiResourcesOptions) readSurface(ctx context.Context, f cli.Factory) (*surfaceRead, error) {
+	s := &surfaceRead{surface: discovery.Surface{Context: f.ContextName()}}
 	co := *o
 	co.f = f
 	snap, err := co.snapshot(ctx)

@@ -11,6 +11,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/kdxproject/kdx/internal/cli"
 	"github.com/kdxproject/kdx/internal/testenv"
 )
 
@@ -29,7 +30,7 @@ func TestAPIResourcesValidate(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			o := newAPIResourcesOptions(newFactory(testStreams()))
+			o := newAPIResourcesOptions(cli.NewFactory(testStreams()))
 			cmd := &cobra.Command{}
 			o.AddFlags(cmd.Flags())
 			if err := cmd.Flags().Parse(tt.args); err != nil {
@@ -58,25 +59,25 @@ func errString(err error) string {
 func TestAPIResourcesCompletion(t *testing.T) {
 	env := testenv.Require(t)
 	t.Setenv("XDG_CACHE_HOME", t.TempDir())
-	f := newFactory(testStreams())
-	f.flags.KubeConfig = env.Kubeconfig
+	f := cli.NewFactory(testStreams())
+	f.KubeconfigFlags().KubeConfig = env.Kubeconfig
 	cmd := &cobra.Command{}
 	cmd.SetContext(context.Background())
 
-	got, _ := completeResourceTypes(f)(cmd, nil, "deploy")
+	got, _ := cli.CompleteResourceTypes(f)(cmd, nil, "deploy")
 	if !slices.Contains(got, "deployments.apps") {
 		t.Errorf("completing %q = %v, want deployments.apps", "deploy", got)
 	}
-	got, _ = completeResourceTypes(f)(cmd, nil, "pods,config")
+	got, _ = cli.CompleteResourceTypes(f)(cmd, nil, "pods,config")
 	if !slices.Equal(got, []string{"pods,configmaps"}) {
 		t.Errorf("completing %q = %v, want [pods,configmaps]", "pods,config", got)
 	}
-	if got, _ = completeResourceTypes(f)(cmd, []string{"pods"}, ""); got != nil {
+	if got, _ = cli.CompleteResourceTypes(f)(cmd, []string{"pods"}, ""); got != nil {
 		t.Errorf("object names are not completed here: %v", got)
 	}
 	streams := testStreams()
 	root := NewRootCommand("kdx", streams)
-	if code := run(context.Background(), root, []string{"__complete", "--kubeconfig", env.Kubeconfig, "api-resources", "--api-group", "rbac"}, streams.ErrOut); code != 0 {
+	if code := cli.Execute(context.Background(), root, []string{"__complete", "--kubeconfig", env.Kubeconfig, "api-resources", "--api-group", "rbac"}, streams.ErrOut); code != 0 {
 		t.Fatalf("__complete: exit %d: %s", code, streams.ErrOut)
 	}
 	if out := streams.Out.(*bytes.Buffer).String(); !strings.HasPrefix(out, "rbac.authorization.k8s.io\n") {

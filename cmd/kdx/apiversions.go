@@ -7,16 +7,17 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
+
+	"github.com/kdxproject/kdx/internal/cli"
 )
 
-func init() { register(newAPIVersionsCommand) }
 
 // apiVersionsOptions are the inputs of `kdx api-versions`.
 type apiVersionsOptions struct {
-	f *factory
+	f cli.Factory
 }
 
-func newAPIVersionsCommand(f *factory) *cobra.Command {
+func newAPIVersionsCommand(f cli.Factory) *cobra.Command {
 	o := &apiVersionsOptions{f: f}
 	return &cobra.Command{
 		Use:   "api-versions",
@@ -26,7 +27,7 @@ sorted, as kubectl api-versions does.`,
 		Example: `  # Every served group/version
   kdx api-versions`,
 		Args: cobra.NoArgs,
-		RunE: runE(o),
+		RunE: cli.RunE(o),
 	}
 }
 
@@ -43,14 +44,14 @@ func (o *apiVersionsOptions) Run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	_, err = fmt.Fprint(o.f.streams.Out, strings.Join(gvs, "\n")+"\n")
+	_, err = fmt.Fprint(o.f.Streams().Out, strings.Join(gvs, "\n")+"\n")
 	return err
 }
 
 // servedGroupVersions are the group/versions f's server serves, sorted,
 // asking the server (a 304 when the cache is current); groups that could
 // not be read are named on stderr.
-func servedGroupVersions(ctx context.Context, f *factory) ([]string, error) {
+func servedGroupVersions(ctx context.Context, f cli.Factory) ([]string, error) {
 	c, err := f.Discovery()
 	if err != nil {
 		return nil, err

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"sort"
 
+	"github.com/kdxproject/kdx/internal/cli"
 	"github.com/kdxproject/kdx/internal/cliutil"
 	"github.com/kdxproject/kdx/render"
 )
@@ -13,7 +14,7 @@ import (
 // runFleet prints every group/version served by any of the contexts, one
 // row each, with a column per context: "yes" where it is served, "-" where not.
 func (o *apiVersionsOptions) runFleet(ctx context.Context, contexts []string) error {
-	served, ok, failed, err := eachContext(ctx, o.f, contexts, o.f.streams.ErrOut, func(ctx context.Context, f *factory) (map[string]bool, error) {
+	served, ok, failed, err := cli.EachContext(ctx, o.f, contexts, o.f.Streams().ErrOut, func(ctx context.Context, f cli.Factory) (map[string]bool, error) {
 		gvs, err := servedGroupVersions(ctx, f)
 		m := map[string]bool{}
 		for _, gv := range gvs {
@@ -35,7 +36,7 @@ func (o *apiVersionsOptions) runFleet(ctx context.Context, contexts []string) er
 		gvs = append(gvs, gv)
 	}
 	sort.Strings(gvs)
-	out := bufio.NewWriter(o.f.streams.Out)
+	out := bufio.NewWriter(o.f.Streams().Out)
 	tw := render.NewTableWriter(out)
 	w := tw.Writer()
 	fmt.Fprint(w, "GROUP/VERSION")

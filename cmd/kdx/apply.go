@@ -2,31 +2,30 @@ package main
 
 import (
 	"context"
-
 	"errors"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
+	"github.com/kdxproject/kdx/internal/cli"
 	"github.com/kdxproject/kdx/write"
 )
 
-func init() { register(newApplyCommand) }
 
 // applyOptions are the flags and inputs of `kdx apply`.
 type applyOptions struct {
-	fileWrite
+	cli.FileWrite
 	forceConflicts bool
 	serverSide     bool
 	subresource    string
 }
 
 // newApplyOptions returns the defaults of `kdx apply`.
-func newApplyOptions(f *factory) *applyOptions {
-	return &applyOptions{fileWrite: fileWrite{f: f}, serverSide: true}
+func newApplyOptions(f cli.Factory) *applyOptions {
+	return &applyOptions{FileWrite: cli.FileWrite{F: f}, serverSide: true}
 }
 
-func newApplyCommand(f *factory) *cobra.Command {
+func newApplyCommand(f cli.Factory) *cobra.Command {
 	o := newApplyOptions(f)
 	cmd := &cobra.Command{
 		Use:   "apply -f FILENAME",
@@ -48,7 +47,7 @@ input order and failures listed at the end.`,
   # Write a custom object's status
   kdx apply -f gadget-status.yaml --subresource status`,
 		Args: cobra.NoArgs,
-		RunE: runE(o),
+		RunE: cli.RunE(o),
 	}
 	o.AddFlags(cmd.Flags())
 	return cmd
@@ -56,9 +55,9 @@ input order and failures listed at the end.`,
 
 // AddFlags adds apply's flags.
 func (o *applyOptions) AddFlags(fs *pflag.FlagSet) {
-	o.files.addFlags(fs, "apply")
-	o.files.addAllowRedacted(fs, "apply")
-	o.flags.addFlags(fs, "kdx")
+	o.Files.AddFlags(fs, "apply")
+	o.Files.AddAllowRedacted(fs, "apply")
+	o.Flags.AddFlags(fs, "kdx")
 	fs.Lookup("validate").Usage = "duplicate fields in the input: strict (refuse), warn, or ignore; unknown fields are the server's to decide in a server-side apply, and it refuses them whatever this says"
 	fs.BoolVar(&o.forceConflicts, "force-conflicts", false, "take over the fields other managers own instead of failing")
 	fs.BoolVar(&o.serverSide, "server-side", true, "kdx always applies server-side; accepted for kubectl's muscle memory")
@@ -67,10 +66,10 @@ func (o *applyOptions) AddFlags(fs *pflag.FlagSet) {
 
 // Complete reads the input.
 func (o *applyOptions) Complete(cmd *cobra.Command, _ []string) error {
-	if err := o.complete(cmd.Context(), "apply"); err != nil {
+	if err := o.CompleteFiles(cmd.Context(), "apply"); err != nil {
 		return err
 	}
-	o.opts.ForceConflicts, o.opts.Subresource = o.forceConflicts, o.subresource
+	o.Opts.ForceConflicts, o.Opts.Subresource = o.forceConflicts, o.subresource
 	return nil
 }
 
@@ -79,10 +78,10 @@ func (o *applyOptions) Validate() error {
 	if !o.serverSide {
 		return errors.New("--server-side=false is not supported: kdx apply is server-side apply only (client-side apply keeps a last-applied annotation and merges on the client)")
 	}
-	return validSubresource(o.subresource)
+	return cli.ValidSubresource(o.subresource)
 }
 
 // Run applies every object.
 func (o *applyOptions) Run(ctx context.Context) error {
-	return o.run(ctx, "apply", func(w *write.Writer) write.Op { return w.Apply }, false)
+	return o.RunFiles(ctx, "apply", func(w *write.Writer) write.Op { return w.Apply }, false)
 }

@@ -4,11 +4,12 @@ import (
 	"fmt"
 
 	"github.com/spf13/cobra"
+
+	"github.com/kdxproject/kdx/internal/cli"
 )
 
-func init() { register(newCompletionCommand) }
 
-func newCompletionCommand(f *factory) *cobra.Command {
+func newCompletionCommand(f cli.Factory) *cobra.Command {
 	return &cobra.Command{
 		Use:   "completion bash|zsh|fish|powershell",
 		Short: "Print the shell completion script",
@@ -27,7 +28,7 @@ kubeconfig.`,
 		Args:      cobra.ExactArgs(1),
 		ValidArgs: []string{"bash", "zsh", "fish", "powershell"},
 		RunE: func(cmd *cobra.Command, args []string) error {
-			root, out := cmd.Root(), f.streams.Out
+			root, out := cmd.Root(), f.Streams().Out
 			switch args[0] {
 			case "bash":
 				return root.GenBashCompletionV2(out, true)

@@ -10,15 +10,16 @@ import (
 	clientcmdapi "k8s.io/client-go/tools/clientcmd/api"
 
 	"github.com/kdxproject/kdx/dynamicclient"
+	"github.com/kdxproject/kdx/internal/cli"
 )
 
 // registerFlagCompletions completes the global flags as kubectl does:
 // --namespace with the server's namespaces, --context, --cluster and
 // --user with the kubeconfig's entries; never with file names.
-func registerFlagCompletions(root *cobra.Command, f *factory) {
+func registerFlagCompletions(root *cobra.Command, f *cli.DefaultFactory) {
 	fromKubeconfig := func(names func(*clientcmdapi.Config) []string) cobra.CompletionFunc {
 		return func(_ *cobra.Command, _ []string, toComplete string) ([]string, cobra.ShellCompDirective) {
-			raw, err := f.flags.ToRawKubeConfigLoader().RawConfig()
+			raw, err := f.KubeconfigFlags().ToRawKubeConfigLoader().RawConfig()
 			if err != nil {
 				return nil, cobra.ShellCompDirectiveNoFileComp
 			}
@@ -29,7 +30,7 @@ func registerFlagCompletions(root *cobra.Command, f *factory) {
 		return completeNamespaces(cmd.Context(), f, toComplete), cobra.ShellCompDirectiveNoFileComp
 	})
 	_ = root.RegisterFlagCompletionFunc("context", func(_ *cobra.Command, _ []string, toComplete string) ([]string, cobra.ShellCompDirective) {
-		raw, err := f.flags.ForContext("").ToRawKubeConfigLoader().RawConfig()
+		raw, err := f.KubeconfigFlags().ForContext("").ToRawKubeConfigLoader().RawConfig()
 		if err != nil {
 			return nil, cobra.ShellCompDirectiveNoFileComp
 		}
@@ -40,11 +41,11 @@ func registerFlagCompletions(root *cobra.Command, f *factory) {
 }
 
 // completeNamespaces lists the namespaces of the server, one page.
-func completeNamespaces(ctx context.Context, f *factory, prefix string) []string {
+func completeNamespaces(ctx context.Context, f cli.Factory, prefix string) []string {
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	ctx, cancel := context.WithTimeout(ctx, completionTimeout)
+	ctx, cancel := context.WithTimeout(ctx, cli.CompletionTimeout)
 	defer cancel()
 	cfg, err := f.Config()
 	if err != nil {
@@ -54,7 +55,7 @@ func completeNamespaces(ctx context.Context, f *factory, prefix string) []string
 	if err != nil {
 		return nil
 	}
-	list, err := client.Dynamic().Resource(namespacesGVR).List(ctx, metav1.ListOptions{Limit: completionLimit})
+	list, err := client.Dynamic().Resource(namespacesGVR).List(ctx, metav1.ListOptions{Limit: cli.CompletionLimit})
 	if err != nil {
 		return nil
 	}
@@ -82,7 +83,7 @@ func withPrefix(names []string, prefix string) []string {
 		}
 	}
 	sort.Strings(out)
-	return dedupe(out)
+	return cli.Dedupe(out)
 }
 
 // completeContextList completes the last name of a comma list of contexts

@@ -6,22 +6,22 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
+	"github.com/kdxproject/kdx/internal/cli"
 	"github.com/kdxproject/kdx/write"
 )
 
-func init() { register(newCreateCommand) }
 
 // createOptions are the flags and inputs of `kdx create`.
 type createOptions struct {
-	fileWrite
+	cli.FileWrite
 }
 
 // newCreateOptions returns the defaults of `kdx create`.
-func newCreateOptions(f *factory) *createOptions {
-	return &createOptions{fileWrite: fileWrite{f: f}}
+func newCreateOptions(f cli.Factory) *createOptions {
+	return &createOptions{FileWrite: cli.FileWrite{F: f}}
 }
 
-func newCreateCommand(f *factory) *cobra.Command {
+func newCreateCommand(f cli.Factory) *cobra.Command {
 	o := newCreateOptions(f)
 	cmd := &cobra.Command{
 		Use:   "create -f FILENAME",
@@ -36,7 +36,7 @@ results are printed in input order and failures listed at the end.`,
   # From stdin, checked by the server but not stored
   cat app.yaml | kdx create -f - --dry-run=server`,
 		Args: cobra.NoArgs,
-		RunE: runE(o),
+		RunE: cli.RunE(o),
 	}
 	o.AddFlags(cmd.Flags())
 	return cmd
@@ -44,17 +44,17 @@ results are printed in input order and failures listed at the end.`,
 
 // AddFlags adds create's flags.
 func (o *createOptions) AddFlags(fs *pflag.FlagSet) {
-	o.files.addFlags(fs, "create")
-	o.files.addAllowRedacted(fs, "create")
-	o.flags.addFlags(fs, "kdx-create")
+	o.Files.AddFlags(fs, "create")
+	o.Files.AddAllowRedacted(fs, "create")
+	o.Flags.AddFlags(fs, "kdx-create")
 }
 
 // Complete reads the input.
 func (o *createOptions) Complete(cmd *cobra.Command, _ []string) error {
-	return o.complete(cmd.Context(), "create")
+	return o.CompleteFiles(cmd.Context(), "create")
 }
 
 // Run creates every object.
 func (o *createOptions) Run(ctx context.Context) error {
-	return o.run(ctx, "create", func(w *write.Writer) write.Op { return w.Create }, false)
+	return o.RunFiles(ctx, "create", func(w *write.Writer) write.Op { return w.Create }, false)
 }

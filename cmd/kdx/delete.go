@@ -14,17 +14,17 @@ import (
 
 	"github.com/kdxproject/kdx/discovery"
 	"github.com/kdxproject/kdx/dynamicclient"
+	"github.com/kdxproject/kdx/internal/cli"
 	"github.com/kdxproject/kdx/manifest"
 	"github.com/kdxproject/kdx/query"
 	"github.com/kdxproject/kdx/render"
 	"github.com/kdxproject/kdx/write"
 )
 
-func init() { register(newDeleteCommand) }
 
 // deleteOptions are the flags and inputs of `kdx delete`.
 type deleteOptions struct {
-	fileWrite
+	cli.FileWrite
 	labelSelector  string
 	fieldSelector  string
 	all            bool
@@ -37,7 +37,7 @@ type deleteOptions struct {
 	wait           bool
 	timeout        time.Duration
 	yes            bool // confirms a delete by selector over several contexts
-	where          whereFlags
+	where          cli.WhereFlags
 
 	// Set by Complete.
 	args []string
@@ -45,11 +45,11 @@ type deleteOptions struct {
 }
 
 // newDeleteOptions returns the defaults of `kdx delete`, kubectl's.
-func newDeleteOptions(f *factory) *deleteOptions {
-	return &deleteOptions{fileWrite: fileWrite{f: f}, cascade: "background", gracePeriod: -1, wait: true}
+func newDeleteOptions(f cli.Factory) *deleteOptions {
+	return &deleteOptions{FileWrite: cli.FileWrite{F: f}, cascade: "background", gracePeriod: -1, wait: true}
 }
 
-func newDeleteCommand(f *factory) *cobra.Command {
+func newDeleteCommand(f cli.Factory) *cobra.Command {
 	o := newDeleteOptions(f)
 	cmd := &cobra.Command{
 		Use:   "delete (-f FILENAME | TYPE [NAME...] | TYPE/NAME... | TYPE -l SELECTOR | TYPE --all)",
@@ -67,8 +67,8 @@ collection reports nothing and needs an RBAC verb few users have). With --wait
 
   # Delete every gadget of the namespace, without waiting
   kdx delete gadgets --all --wait=false`,
-		ValidArgsFunction: completeObjects(f),
-		RunE:              runE(o),
+		ValidArgsFunction: cli.CompleteObjects(f),
+		RunE:              cli.RunE(o),
 	}
 	o.AddFlags(cmd.Flags())
 	return cmd
@@ -76,10 +76,10 @@ collection reports nothing and needs an RBAC verb few users have). With --wait
 
 // AddFlags adds delete's flags.
 func (o *deleteOptions) AddFlags(fs *pflag.FlagSet) {
-	o.files.addFlags(fs, "delete")
-	fs.StringVar(&o.flags.dryRun, "dry-run", "none", `"server" checks the deletes with the server without deleting; "none" deletes`)
+	o.Files.AddFlags(fs, "delete")
+	fs.StringVar(&o.Flags.DryRun, "dry-run", "none", `"server" checks the deletes with the server without deleting; "none" deletes`)
 	fs.Lookup("dry-run").NoOptDefVal = "server"
-	fs.StringVarP(&o.flags.output, "output", "o", "", deleteOutputs.Usage("output format"))
+	fs.StringVarP(&o.Flags.Output, "output", "o", "", deleteOutputs.Usage("output format"))
 	fs.StringVarP(&o.labelSelector, "selector", "l", "", "delete the objects matching this label selector")
 	fs.StringVar(&o.fieldSelector, "field-selector", "", "delete the objects matching this field selector")
 	o.where.AddFlags(fs, "deleted (listed first, as with -l)")
@@ -93,28 +93,28 @@ func (o *deleteOptions) AddFlags(fs *pflag.FlagSet) {
 	fs.BoolVar(&o.wait, "wait", o.wait, "wait until objects held by finalizers or a grace period are gone")
 	fs.BoolVar(&o.yes, "yes", o.yes, "with several contexts (--context a,b), confirm a delete by -l, --field-selector or --all")
 	fs.DurationVar(&o.timeout, "timeout", 0, "give up after this long (0: no limit)")
-	addConcurrencyFlag(fs, &o.flags.concurrency)
+	cli.AddConcurrencyFlag(fs, &o.Flags.Concurrency)
 }
 
 // Complete reads -f and turns the flags into options.
 func (o *deleteOptions) Complete(cmd *cobra.Command, args []string) error {
 	o.args = args
-	if err := o.where.complete(); err != nil {
+	if err := o.where.Complete(); err != nil {
 		return err
 	}
-	dryRun, err := parseDryRun(o.flags.dryRun)
+	dryRun, err := cli.ParseDryRun(o.Flags.DryRun)
 	if err != nil {
 		return err
 	}
-	if err := checkConcurrency(o.flags.concurrency); err != nil {
+	if err := cli.CheckConcurrency(o.Flags.Concurrency); err != nil {
 		return err
 	}
-	o.opts = write.Options{DryRun: dryRun, Concurrency: o.flags.concurrency}
+	o.Opts = write.Options{DryRun: dryRun, Concurrency: o.Flags.Concurrency}
 	if o.del, err = o.deleteOptions(); err != nil {
 		return err
 	}
-	if len(o.files.filenames) > 0 {
-		o.objs, err = o.files.read(cmd.Context(), o.f.streams.In, o.f.streams.ErrOut, "delete", manifest.DuplicatesIgnore)
+	if len(o.Files.Filenames) > 0 {
+		o.Objs, err = o.Files.Read(cmd.Context(), o.F.Streams().In, o.F.Streams().ErrOut, "delete", manifest.DuplicatesIgnore)
 	}
 	return err
 }
@@ -159,17 +159,17 @@ var deleteOutputs = render.Outputs{"", "name"}
 func (o *deleteOptions) Validate() error {
 	bySelector := o.bySelector()
 	switch {
-	case deleteOutputs.Check(o.flags.output) != nil:
-		return deleteOutputs.Check(o.flags.output)
-	case len(o.files.filenames) > 0 && len(o.args) > 0:
+	case deleteOutputs.Check(o.Flags.Output) != nil:
+		return deleteOutputs.Check(o.Flags.Output)
+	case len(o.Files.Filenames) > 0 && len(o.args) > 0:
 		return errors.New("give either -f or resource arguments, not both")
-	case len(o.files.filenames) == 0 && len(o.args) == 0:
+	case len(o.Files.Filenames) == 0 && len(o.args) == 0:
 		return errors.New("you must provide one or more resources by argument or filename (-f)")
-	case o.all && (o.labelSelector != "" || o.fieldSelector != "" || o.where.on()):
+	case o.all && (o.labelSelector != "" || o.fieldSelector != "" || o.where.On()):
 		return errors.New("--all and a selector (-l, --field-selector, --where) cannot both be given")
 	case o.allNamespaces && !bySelector:
 		return errors.New("--all-namespaces (-A) needs -l, --field-selector, --where or --all")
-	case len(o.files.filenames) > 0 && bySelector:
+	case len(o.Files.Filenames) > 0 && bySelector:
 		return errors.New("-l, --field-selector, --where and --all select objects by type: they do not go with -f")
 	}
 	return nil
@@ -187,41 +187,41 @@ func (o *deleteOptions) Run(ctx context.Context) error {
 	}
 	switch {
 	case o.force && o.del.GracePeriod != nil && *o.del.GracePeriod == 0:
-		fmt.Fprintln(o.f.streams.ErrOut, "Warning: "+immediateDeletion)
+		fmt.Fprintln(o.F.Streams().ErrOut, "Warning: "+immediateDeletion)
 	case o.gracePeriod == 0 && !o.force:
-		fmt.Fprintln(o.f.streams.ErrOut, "Warning: "+gracePeriodRaised)
+		fmt.Fprintln(o.F.Streams().ErrOut, "Warning: "+gracePeriodRaised)
 	}
-	if len(o.objs) > 0 {
-		return o.run(ctx, "delete", op, true)
+	if len(o.Objs) > 0 {
+		return o.RunFiles(ctx, "delete", op, true)
 	}
 	return o.runArgs(ctx, op)
 }
 
 // runArgs deletes the objects named by arguments and selectors.
 func (o *deleteOptions) runArgs(ctx context.Context, op func(*write.Writer) write.Op) error {
-	env, err := newWriteEnv(ctx, o.f, o.opts)
+	env, err := cli.NewWriteEnv(ctx, o.F, o.Opts)
 	if err != nil {
 		return err
 	}
-	targets, err := env.resolver.ResolveArgs(ctx, o.args)
+	targets, err := env.Resolver.ResolveArgs(ctx, o.args)
 	if err != nil {
 		return err
 	}
 	listed := query.NewReport("list", "type")
 	listed.Itemize = true
 	tasks, err := o.tasks(ctx, env, targets, listed)
-	o.where.warn(o.f.streams.ErrOut)
+	o.where.Warn(o.F.Streams().ErrOut)
 	if err != nil {
 		return err
 	}
 	if len(tasks) == 0 && listed.Len() == 0 {
-		fmt.Fprintln(o.f.streams.ErrOut, "No resources found")
+		fmt.Fprintln(o.F.Streams().ErrOut, "No resources found")
 		return nil
 	}
-	rep := &reporter{out: o.f.streams.Out, errOut: o.f.streams.ErrOut, output: o.flags.output, vanished: typeGone(env.resolver)}
-	write.RunOrdered(ctx, tasks, o.opts.Concurrency, op(env.writer), rep.emit)
-	err = rep.finish(ctx)
-	listed.Write(o.f.streams.ErrOut)
+	rep := &cli.Reporter{Out: o.F.Streams().Out, ErrOut: o.F.Streams().ErrOut, Output: o.Flags.Output, Vanished: cli.TypeGone(env.Resolver)}
+	write.RunOrdered(ctx, tasks, o.Opts.Concurrency, op(env.Writer), rep.Emit)
+	err = rep.Finish(ctx)
+	listed.Write(o.F.Streams().ErrOut)
 	if lerr := listed.Err(); err == nil {
 		err = lerr
 	}
@@ -231,31 +231,31 @@ func (o *deleteOptions) runArgs(ctx context.Context, op func(*write.Writer) writ
 // tasks lists the objects of each target: its names, or the objects the
 // selector or --all matches, read by the engine as metadata only; the types
 // that could not be listed go to listed, and the others are deleted.
-func (o *deleteOptions) tasks(ctx context.Context, env *writeEnv, targets []discovery.Target, listed *query.Report) ([]write.Task, error) {
+func (o *deleteOptions) tasks(ctx context.Context, env *cli.WriteEnv, targets []discovery.Target, listed *query.Report) ([]write.Task, error) {
 	if !o.bySelector() {
-		return namedTasks(targets, env.namespace)
+		return namedTasks(targets, env.Namespace)
 	}
 	for _, t := range targets {
 		if len(t.Names) > 0 {
 			return nil, errors.New("names cannot be given together with -l, --field-selector, --where or --all")
 		}
 	}
-	cfg, err := o.f.Config()
+	cfg, err := o.F.Config()
 	if err != nil {
 		return nil, err
 	}
-	lister, err := dynamicclient.New(cfg.REST, dynamicclient.WithWarnings(o.f.streams.ErrOut))
+	lister, err := dynamicclient.New(cfg.REST, dynamicclient.WithWarnings(o.F.Streams().ErrOut))
 	if err != nil {
 		return nil, err
 	}
 	req := query.Request{
 		Targets: targets, LabelSelector: o.labelSelector, FieldSelector: o.fieldSelector,
 		ChunkSize: deleteListChunk, Read: query.Metadata, Concurrency: 1,
-		Where:    o.where.request(lister),
-		Vanished: vanished(env.resolver), ReportVanished: true,
+		Where:    o.where.Request(lister),
+		Vanished: cli.Vanished(env.Resolver), ReportVanished: true,
 	}
 	if !o.allNamespaces {
-		req.Namespace = env.namespace
+		req.Namespace = env.Namespace
 	}
 	var tasks []write.Task
 	open := func(t discovery.Target) query.Sink {
@@ -287,5 +287,5 @@ const deleteListChunk = 500
 // bySelector reports whether the objects to delete are listed by type:
 // -l, --field-selector, --where or --all.
 func (o *deleteOptions) bySelector() bool {
-	return o.labelSelector != "" || o.fieldSelector != "" || o.where.on() || o.all
+	return o.labelSelector != "" || o.fieldSelector != "" || o.where.On() || o.all
 }

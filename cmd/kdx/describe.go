@@ -14,15 +14,15 @@ import (
 
 	"github.com/kdxproject/kdx/describe"
 	"github.com/kdxproject/kdx/discovery"
+	"github.com/kdxproject/kdx/internal/cli"
 	"github.com/kdxproject/kdx/query"
 	"github.com/kdxproject/kdx/render"
 )
 
-func init() { register(newDescribeCommand) }
 
 // describeOptions are the flags and inputs of `kdx describe`.
 type describeOptions struct {
-	f *factory
+	f cli.Factory
 
 	allNamespaces bool
 	selector      string
@@ -34,7 +34,7 @@ type describeOptions struct {
 	args []string
 }
 
-func newDescribeCommand(f *factory) *cobra.Command {
+func newDescribeCommand(f cli.Factory) *cobra.Command {
 	o := &describeOptions{f: f, showEvents: true, chunkSize: 500, concurrency: query.DefaultConcurrency}
 	cmd := &cobra.Command{
 		Use:   "describe (TYPE[.VERSION][.GROUP] [NAME... | -l label] | TYPE[.VERSION][.GROUP]/NAME ...) [flags]",
@@ -73,8 +73,8 @@ code 1.`,
   # A namespace with its quotas and limit ranges; when it stays
   # Terminating, why (what holds it and what to fix)
   kdx describe namespace demo`,
-		ValidArgsFunction: completeObjects(f),
-		RunE:              runE(o),
+		ValidArgsFunction: cli.CompleteObjects(f),
+		RunE:              cli.RunE(o),
 	}
 	o.AddFlags(cmd.Flags())
 	return cmd
@@ -108,11 +108,11 @@ func (o *describeOptions) Validate() error {
 
 // Run reads the objects and describes each, in the order asked, as it is read.
 func (o *describeOptions) Run(ctx context.Context) error {
-	cfg, client, err := o.f.readClient(false)
+	cfg, client, err := o.f.ReadClient(false)
 	if err != nil {
 		return err
 	}
-	_, quiet, err := o.f.readClient(true) // for a namespace's content in every type
+	_, quiet, err := o.f.ReadClient(true) // for a namespace's content in every type
 	if err != nil {
 		return err
 	}
@@ -122,7 +122,7 @@ func (o *describeOptions) Run(ctx context.Context) error {
 	}
 	report := query.NewReport("list", "type")
 	report.Itemize = true // the types the user named: the server's words for each
-	out := bufio.NewWriterSize(o.f.streams.Out, 64<<10)
+	out := bufio.NewWriterSize(o.f.Streams().Out, 64<<10)
 	defer out.Flush()
 	n, err := describeEach(ctx, &query.Engine{Lister: client}, req, report, g, out)
 	if ferr := out.Flush(); err == nil && ferr != nil {
@@ -132,14 +132,14 @@ func (o *describeOptions) Run(ctx context.Context) error {
 		return err
 	}
 	if n == 0 && report.Len() == 0 {
-		noResourcesFound(o.f.streams.ErrOut, req.Targets, o.allNamespaces, cfg.Namespace)
+		noResourcesFound(o.f.Streams().ErrOut, req.Targets, o.allNamespaces, cfg.Namespace)
 	}
 	// What a description could not read (events, endpoints) is a warning:
 	// the objects themselves were read, as kubectl describe has it.
 	for _, line := range g.Report.Lines() {
-		fmt.Fprintln(o.f.streams.ErrOut, "Warning: "+line)
+		fmt.Fprintln(o.f.Streams().ErrOut, "Warning: "+line)
 	}
-	report.Write(o.f.streams.ErrOut)
+	report.Write(o.f.Streams().ErrOut)
 	return report.Err()
 }
 
@@ -163,7 +163,7 @@ func (o *describeOptions) request(ctx context.Context, namespace string, client,
 		}
 	}
 	req := query.Request{Targets: targets, Namespace: namespace, LabelSelector: o.selector, ChunkSize: o.chunkSize, Concurrency: 1,
-		Vanished: vanished(resolver), ReportVanished: true}
+		Vanished: cli.Vanished(resolver), ReportVanished: true}
 	if o.allNamespaces {
 		req.Namespace = ""
 	}

@@ -16,15 +16,15 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/kdxproject/kdx/export"
+	"github.com/kdxproject/kdx/internal/cli"
 	"github.com/kdxproject/kdx/internal/cliutil"
 	"github.com/kdxproject/kdx/render"
 	"github.com/kdxproject/kdx/write"
 )
 
-func init() { register(newDiffCommand) }
 
 // diffFound is diff's answer when there are differences, as diff(1)'s
-// and kubectl diff's 1; any failure exits 2 (unixTool).
+// and kubectl diff's 1; any failure exits 2 (cli.UnixTool).
 const diffFound cliutil.Outcome = 1
 
 // diffOptions are the flags and inputs of `kdx diff --dir`: export's
@@ -44,7 +44,7 @@ type diffOptions struct {
 	paint bool // colour the diffs: --color, the terminal and NO_COLOR (Complete)
 }
 
-func newDiffCommand(f *factory) *cobra.Command {
+func newDiffCommand(f cli.Factory) *cobra.Command {
 	o := &diffOptions{export: *newExportOptions(f), color: "auto"}
 	cmd := &cobra.Command{
 		Use:   "diff (--dir DIR (TYPE[,TYPE...] | --all-types) | -f FILENAME) [flags]",
@@ -86,13 +86,13 @@ compared and printed).`,
 
   # What applying a file would change
   kdx diff -f app.yaml`,
-		ValidArgsFunction: completeObjects(f),
-		RunE:              runE(o),
+		ValidArgsFunction: cli.CompleteObjects(f),
+		RunE:              cli.RunE(o),
 	}
 	o.AddFlags(cmd.Flags())
 	_ = cmd.MarkFlagDirname("dir") // an export tree: directories only
 	_ = cmd.RegisterFlagCompletionFunc("color", cobra.FixedCompletions(render.ColorModes, cobra.ShellCompDirectiveNoFileComp))
-	return unixTool(cmd)
+	return cli.UnixTool(cmd)
 }
 
 // AddFlags adds diff's flags: export's selection and cleaning flags, and
@@ -105,9 +105,9 @@ func (o *diffOptions) AddFlags(fs *pflag.FlagSet) {
 	fs.StringVarP(&e.selector, "selector", "l", "", "label selector, as given to export")
 	fs.StringVar(&e.fieldSelector, "field-selector", "", "field selector, as given to export")
 	e.where.AddFlags(fs, "compared, as given to export")
-	fs.BoolVar(&e.allTypes, "all-types", false, "compare every type that can be listed; the tree's types no longer served are reported")
-	fs.StringSliceVar(&e.exclude, "exclude", nil, "with --all-types, types to leave out")
-	fs.BoolVar(&e.ignoreForbidden, "ignore-forbidden", false, "with --all-types, leave out the types you may not list instead of reporting them (their files are not reported gone)")
+	fs.BoolVar(&e.AllTypes, "all-types", false, "compare every type that can be listed; the tree's types no longer served are reported")
+	fs.StringSliceVar(&e.Exclude, "exclude", nil, "with --all-types, types to leave out")
+	fs.BoolVar(&e.IgnoreForbidden, "ignore-forbidden", false, "with --all-types, leave out the types you may not list instead of reporting them (their files are not reported gone)")
 	fs.BoolVar(&e.keepStatus, "keep-status", false, "as export's --keep-status")
 	fs.BoolVar(&e.includeOwned, "include-owned", false, "as export's --include-owned")
 	fs.BoolVar(&e.includeSystem, "include-system", false, "as export's --include-system")
@@ -118,8 +118,8 @@ func (o *diffOptions) AddFlags(fs *pflag.FlagSet) {
 	fs.BoolVar(&o.stat, "stat", false, "print one line per file that differs and the counts, not the diffs")
 	fs.StringVarP(&o.output, "output", "o", "", "json: a machine-readable report instead of diffs")
 	fs.StringVar(&o.color, "color", o.color, "colour the diffs: auto (on a terminal, unless NO_COLOR is set), always or never")
-	o.file.files.addFlags(fs, "diff against the cluster (what apply -f would change)")
-	o.file.files.addAllowRedacted(fs, "with -f, diff")
+	o.file.files.AddFlags(fs, "diff against the cluster (what apply -f would change)")
+	o.file.files.AddAllowRedacted(fs, "with -f, diff")
 	fs.StringVar(&o.file.fieldManager, "field-manager", "kdx", "with -f, the manager of the dry-run apply (that of your kdx apply)")
 	fs.BoolVar(&o.file.forceConflicts, "force-conflicts", false, "with -f, diff as apply --force-conflicts would apply")
 	fs.BoolVar(&o.showSecrets, "show-secrets", false, "show the values of Secrets instead of ***")
@@ -129,7 +129,7 @@ func (o *diffOptions) AddFlags(fs *pflag.FlagSet) {
 // Complete parses --color and the export flags.
 func (o *diffOptions) Complete(cmd *cobra.Command, args []string) error {
 	var err error
-	if o.paint, err = render.Color(o.color, isTerminal(o.export.f.streams.Out), os.Getenv("NO_COLOR")); err != nil {
+	if o.paint, err = render.Color(o.color, cli.IsTerminal(o.export.f.Streams().Out), os.Getenv("NO_COLOR")); err != nil {
 		return err
 	}
 	if o.fileMode() {
@@ -143,7 +143,7 @@ func (o *diffOptions) Complete(cmd *cobra.Command, args []string) error {
 }
 
 // fileMode says that -f was given: diff what apply would change.
-func (o *diffOptions) fileMode() bool { return len(o.file.files.filenames) > 0 }
+func (o *diffOptions) fileMode() bool { return len(o.file.files.Filenames) > 0 }
 
 // Validate checks the flags.
 func (o *diffOptions) Validate() error {
@@ -153,7 +153,7 @@ func (o *diffOptions) Validate() error {
 	switch {
 	case o.export.dir == "":
 		return errNoFiles
-	case o.file.prune || o.file.forceConflicts || o.file.files.allowRedacted:
+	case o.file.prune || o.file.forceConflicts || o.file.files.AllowRedacted:
 		return errors.New("--prune, --force-conflicts and --allow-redacted go with -f")
 	case o.output != "" && o.output != "json":
 		return fmt.Errorf("unable to match a printer suitable for the output format %q, allowed formats are: json", o.output)
@@ -166,24 +166,24 @@ func (o *diffOptions) Validate() error {
 // validateFile checks the flags of diff -f.
 func (o *diffOptions) validateFile() error {
 	switch {
-	case o.export.dir != "" || o.export.allTypes || len(o.export.args) > 0:
+	case o.export.dir != "" || o.export.AllTypes || len(o.export.args) > 0:
 		return errors.New("-f compares files with the cluster: give no --dir, TYPE or --all-types with it")
 	case o.output != "":
 		return errors.New("-o json goes with --dir")
 	}
-	return checkConcurrency(o.export.concurrency)
+	return cli.CheckConcurrency(o.export.concurrency)
 }
 
 // Run compares and prints the drift.
 func (o *diffOptions) Run(ctx context.Context) error {
-	if err := o.export.f.oneContext(); err != nil {
+	if err := o.export.f.OneContext(); err != nil {
 		return err
 	}
 	if o.fileMode() {
 		return o.runFile(ctx) // diff_file.go
 	}
 	e := &o.export
-	out := bufio.NewWriterSize(e.f.streams.Out, 64<<10)
+	out := bufio.NewWriterSize(e.f.Streams().Out, 64<<10)
 	defer out.Flush()
 	p := &driftPrinter{o: o, out: out, color: o.paint}
 	cfg, err := e.f.Config()
@@ -202,8 +202,8 @@ func (o *diffOptions) Run(ctx context.Context) error {
 		return err
 	}
 	var where func(map[string]any) bool
-	if e.where.on() {
-		where = e.where.filter.Match
+	if e.where.On() {
+		where = e.where.Filter.Match
 	}
 	if sink.Selected, err = export.Selection(e.selector, e.fieldSelector, where); err != nil {
 		return err
@@ -218,7 +218,7 @@ func (o *diffOptions) Run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	gone, err := sink.Gone(sum.PruneScope(opts, e.allTypes))
+	gone, err := sink.Gone(sum.PruneScope(opts, e.AllTypes))
 	if err != nil {
 		return err
 	}
@@ -228,15 +228,15 @@ func (o *diffOptions) Run(ctx context.Context) error {
 	if err := out.Flush(); err != nil {
 		return fmt.Errorf("failed to write output: %w", err)
 	}
-	e.where.warn(e.f.streams.ErrOut)
+	e.where.Warn(e.f.Streams().ErrOut)
 	for _, w := range sum.Warnings(e.terminating) {
-		fmt.Fprintln(e.f.streams.ErrOut, w)
+		fmt.Fprintln(e.f.Streams().ErrOut, w)
 	}
 	rep := sum.Report(false)
-	rep.Write(e.f.streams.ErrOut)
+	rep.Write(e.f.Streams().ErrOut)
 	links := sink.Links()
 	for _, l := range links {
-		fmt.Fprintf(e.f.streams.ErrOut, "error: %s is a symbolic link: not followed, not compared\n", l)
+		fmt.Fprintf(e.f.Streams().ErrOut, "error: %s is a symbolic link: not followed, not compared\n", l)
 	}
 	switch {
 	case rep.Len() > 0 || len(links) > 0:

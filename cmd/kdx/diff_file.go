@@ -12,6 +12,7 @@ import (
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 
 	"github.com/kdxproject/kdx/export"
+	"github.com/kdxproject/kdx/internal/cli"
 	"github.com/kdxproject/kdx/internal/cliutil"
 	"github.com/kdxproject/kdx/manifest"
 	"github.com/kdxproject/kdx/render"
@@ -20,7 +21,7 @@ import (
 
 // diffFileFlags are the flags of `kdx diff -f`.
 type diffFileFlags struct {
-	files          fileFlags
+	files          cli.FileFlags
 	fieldManager   string
 	forceConflicts bool
 	prune          bool
@@ -39,33 +40,33 @@ type fileDiff struct {
 // namespaces that it lacks are shown as deletions.
 func (o *diffOptions) runFile(ctx context.Context) error {
 	f := o.export.f
-	objs, err := o.file.files.read(ctx, f.streams.In, f.streams.ErrOut, "diff", manifest.DuplicatesRefuse)
+	objs, err := o.file.files.Read(ctx, f.Streams().In, f.Streams().ErrOut, "diff", manifest.DuplicatesRefuse)
 	if err != nil {
 		return err
 	}
 	opts := write.Options{DryRun: true, FieldValidation: "Strict", FieldManager: o.file.fieldManager,
 		ForceConflicts: o.file.forceConflicts, Concurrency: o.export.concurrency}
-	env, err := newWriteEnv(ctx, f, opts)
+	env, err := cli.NewWriteEnv(ctx, f, opts)
 	if err != nil {
 		return err
 	}
-	b := env.batch(ctx, "diff")
-	b.AllowRedacted = o.file.files.allowRedacted
-	b.Warn = func(msg string) { fmt.Fprintf(f.streams.ErrOut, "Warning: %s\n", msg) }
+	b := env.Batch(ctx, "diff")
+	b.AllowRedacted = o.file.files.AllowRedacted
+	b.Warn = func(msg string) { fmt.Fprintf(f.Streams().ErrOut, "Warning: %s\n", msg) }
 	cleaner := export.NewCleaner(export.CleanOptions{KeepStatus: o.export.keepStatus})
 	var mu sync.Mutex // guards diffs: the ops run concurrently
 	diffs := map[string]fileDiff{}
-	_, client, err := f.readClient(false)
+	_, client, err := f.ReadClient(false)
 	if err != nil {
 		return err
 	}
-	lives := newLiveObjects(client, env.writer, objs, env.namespace)
+	lives := newLiveObjects(client, env.Writer, objs, env.Namespace)
 	op := func(ctx context.Context, t write.Task) write.Result {
 		live, err := lives.get(ctx, t.Ref)
 		if err != nil {
 			return write.Result{Task: t, Verb: "diff", Err: err}
 		}
-		r := env.writer.Apply(ctx, t)
+		r := env.Writer.Apply(ctx, t)
 		r.Verb = "diff" // its errors say what was run: "failed to diff ...", not apply
 		if r.Err != nil || r.Object == nil {
 			return r
@@ -76,7 +77,7 @@ func (o *diffOptions) runFile(ctx context.Context) error {
 		mu.Unlock()
 		return r
 	}
-	out := bufio.NewWriterSize(f.streams.Out, 64<<10)
+	out := bufio.NewWriterSize(f.Streams().Out, 64<<10)
 	defer out.Flush()
 	printer := &driftPrinter{o: o, out: out, color: o.paint}
 	var failures []write.Result
@@ -85,7 +86,7 @@ func (o *diffOptions) runFile(ctx context.Context) error {
 	changed := 0
 	b.Run(ctx, objs, op, func(r write.Result) {
 		for _, w := range r.Warnings {
-			fmt.Fprintf(f.streams.ErrOut, "Warning: %s\n", w)
+			fmt.Fprintf(f.Streams().ErrOut, "Warning: %s\n", w)
 		}
 		if r.Err != nil {
 			failures = append(failures, r)
@@ -115,7 +116,7 @@ func (o *diffOptions) runFile(ctx context.Context) error {
 	}
 	redacted, others := write.SplitRedacted(failures)
 	if redacted != "" {
-		fmt.Fprintf(f.streams.ErrOut, "error: %s\n", redacted)
+		fmt.Fprintf(f.Streams().ErrOut, "error: %s\n", redacted)
 	}
 	interrupted := false
 	for _, r := range others {
@@ -123,9 +124,9 @@ func (o *diffOptions) runFile(ctx context.Context) error {
 		case errors.Is(r.Err, context.Canceled):
 			interrupted = true // said once, below
 		case r.Task.Ref.Name == "":
-			fmt.Fprintf(f.streams.ErrOut, "error: %s\n", cliutil.Message(r.Err))
+			fmt.Fprintf(f.Streams().ErrOut, "error: %s\n", cliutil.Message(r.Err))
 		default:
-			fmt.Fprintf(f.streams.ErrOut, "error: %s\n", write.Explain(r))
+			fmt.Fprintf(f.Streams().ErrOut, "error: %s\n", write.Explain(r))
 		}
 	}
 	switch {
@@ -187,8 +188,8 @@ func (p *driftPrinter) printFile(d fileDiff) bool {
 
 // pruned shows the live objects of the input's types and namespaces (the
 // refs written) that the input lacks, as deletions, and returns how many.
-func (o *diffOptions) pruned(ctx context.Context, f *factory, refs []write.Ref, seen map[string]bool, c *export.Cleaner, p *driftPrinter) (int, error) {
-	_, client, err := f.readClient(false)
+func (o *diffOptions) pruned(ctx context.Context, f cli.Factory, refs []write.Ref, seen map[string]bool, c *export.Cleaner, p *driftPrinter) (int, error) {
+	_, client, err := f.ReadClient(false)
 	if err != nil {
 		return 0, err
 	}

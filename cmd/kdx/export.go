@@ -10,20 +10,20 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/kdxproject/kdx/export"
+	"github.com/kdxproject/kdx/internal/cli"
 )
 
-func init() { register(newExportCommand) }
 
 // exportOptions are the flags and inputs of `kdx export`.
 type exportOptions struct {
-	f *factory
+	f cli.Factory
 
 	output        string
 	dir           string
 	allNamespaces bool
 	selector      string
 	fieldSelector string
-	allTypesFlags
+	cli.AllTypesFlags
 	keepStatus    bool
 	includeOwned  bool
 	includeSystem bool
@@ -35,7 +35,7 @@ type exportOptions struct {
 	chunkSize       int64
 	quiet           bool
 	rules           bool
-	where           whereFlags
+	where           cli.WhereFlags
 	// watch keeps the --dir tree in step after the export (export_watch.go),
 	// until watchTimeout; commit makes a git commit per batch of changes.
 	watch        bool
@@ -53,11 +53,11 @@ type exportOptions struct {
 }
 
 // newExportOptions returns the options of `kdx export` with their defaults.
-func newExportOptions(f *factory) *exportOptions {
+func newExportOptions(f cli.Factory) *exportOptions {
 	return &exportOptions{f: f, output: string(export.FormatYAML), concurrency: export.DefaultConcurrency, chunkSize: export.DefaultPageSize}
 }
 
-func newExportCommand(f *factory) *cobra.Command {
+func newExportCommand(f cli.Factory) *cobra.Command {
 	o := newExportOptions(f)
 	cmd := &cobra.Command{
 		Use:   "export [TYPE[,TYPE...] [NAME...] | TYPE/NAME ...] | --all-types",
@@ -98,9 +98,9 @@ exported with a warning.`,
 			if o.rules {
 				return o.printRules(args)
 			}
-			return runE(o)(cmd, args)
+			return cli.RunE(o)(cmd, args)
 		},
-		ValidArgsFunction: completeObjects(f),
+		ValidArgsFunction: cli.CompleteObjects(f),
 	}
 	o.AddFlags(cmd.Flags())
 	return cmd
@@ -113,9 +113,9 @@ func (o *exportOptions) AddFlags(fs *pflag.FlagSet) {
 	fs.BoolVarP(&o.allNamespaces, "all-namespaces", "A", false, "export from all namespaces (with --all-types, cluster-scoped types too)")
 	fs.StringVarP(&o.selector, "selector", "l", "", "label selector to filter on (e.g. -l key1=value1,key2=value2)")
 	fs.StringVar(&o.fieldSelector, "field-selector", "", "field selector to filter on (e.g. --field-selector metadata.name=web)")
-	fs.BoolVar(&o.allTypes, "all-types", false, "export every type that can be listed (without -A, the namespaced ones)")
-	fs.StringSliceVar(&o.exclude, "exclude", nil, "with --all-types, types to leave out (e.g. --exclude pods,replicasets.apps)")
-	fs.BoolVar(&o.ignoreForbidden, "ignore-forbidden", false, "with --all-types, leave out the types you may not list instead of reporting them (their files are not pruned)")
+	fs.BoolVar(&o.AllTypes, "all-types", false, "export every type that can be listed (without -A, the namespaced ones)")
+	fs.StringSliceVar(&o.Exclude, "exclude", nil, "with --all-types, types to leave out (e.g. --exclude pods,replicasets.apps)")
+	fs.BoolVar(&o.IgnoreForbidden, "ignore-forbidden", false, "with --all-types, leave out the types you may not list instead of reporting them (their files are not pruned)")
 	fs.BoolVar(&o.keepStatus, "keep-status", false, "keep the status of objects")
 	fs.BoolVar(&o.includeOwned, "include-owned", false, "keep objects a controller owns (pods of a ReplicaSet, ReplicaSets of a Deployment, ...)")
 	fs.BoolVar(&o.includeSystem, "include-system", false, "keep objects the cluster makes by itself (kube-root-ca.crt, default service accounts, bootstrap RBAC, leases, events, ...)")
@@ -136,7 +136,7 @@ func (o *exportOptions) AddFlags(fs *pflag.FlagSet) {
 // Complete parses the output format.
 func (o *exportOptions) Complete(_ *cobra.Command, args []string) error {
 	o.args = args
-	if err := o.where.complete(); err != nil {
+	if err := o.where.Complete(); err != nil {
 		return err
 	}
 	if err := export.Outputs.Check(o.output); err != nil {
@@ -149,11 +149,11 @@ func (o *exportOptions) Complete(_ *cobra.Command, args []string) error {
 // Validate checks that the flags go together.
 func (o *exportOptions) Validate() error {
 	switch {
-	case len(o.args) == 0 && !o.allTypes:
+	case len(o.args) == 0 && !o.AllTypes:
 		return errors.New("you must specify the type of resource to export, or --all-types")
-	case len(o.args) > 0 && o.allTypes:
+	case len(o.args) > 0 && o.AllTypes:
 		return errors.New("--all-types exports every type: give no TYPE or NAME with it")
-	case (len(o.exclude) > 0 || o.ignoreForbidden) && !o.allTypes:
+	case (len(o.Exclude) > 0 || o.IgnoreForbidden) && !o.AllTypes:
 		return errors.New("--exclude and --ignore-forbidden only apply with --all-types")
 	case o.dir != "" && o.format == export.FormatJSONL:
 		return errors.New("--output jsonl cannot be written to --dir: use yaml or json")
@@ -169,14 +169,14 @@ func (o *exportOptions) Validate() error {
 		return errors.New("--timeout goes with --watch")
 	case o.watchTimeout < 0:
 		return fmt.Errorf("--timeout must not be negative, not %s", o.watchTimeout)
-	case len(o.where.exprs) > 0 && hasNames(o.args):
+	case len(o.where.Exprs) > 0 && hasNames(o.args):
 		return errors.New("names cannot be given together with --where: a named object is exported or not found")
-	case o.prune && (o.selector != "" || o.fieldSelector != "" || len(o.where.exprs) > 0 || hasNames(o.args)):
+	case o.prune && (o.selector != "" || o.fieldSelector != "" || len(o.where.Exprs) > 0 || hasNames(o.args)):
 		return errors.New("--prune cannot be used with --selector, --field-selector, --where or object names: kdx could not tell which files they leave out")
 	case o.chunkSize < 0:
 		return fmt.Errorf("--chunk-size must not be negative, not %d", o.chunkSize)
 	}
-	return checkConcurrency(o.concurrency)
+	return cli.CheckConcurrency(o.concurrency)
 }
 
 // hasNames reports whether the arguments name objects (TYPE NAME or TYPE/NAME).
@@ -193,8 +193,8 @@ func (o *exportOptions) cleanOptions() export.CleanOptions {
 // printRules is `export --rules`: the rules table, from the rules export
 // applies.
 func (o *exportOptions) printRules(args []string) error {
-	if len(args) > 0 || o.allTypes {
+	if len(args) > 0 || o.AllTypes {
 		return errors.New("--rules prints the rules: give no TYPE, NAME or --all-types with it")
 	}
-	return export.WriteRules(o.f.streams.Out, export.DefaultRules(), export.DefaultSkipRules())
+	return export.WriteRules(o.f.Streams().Out, export.DefaultRules(), export.DefaultSkipRules())
 }

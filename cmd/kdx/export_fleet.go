@@ -11,6 +11,7 @@ import (
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 
 	"github.com/kdxproject/kdx/export"
+	"github.com/kdxproject/kdx/internal/cli"
 	"github.com/kdxproject/kdx/internal/cliutil"
 	"github.com/kdxproject/kdx/render"
 )
@@ -27,15 +28,15 @@ func (o *exportOptions) runFleet(ctx context.Context, contexts []string) error {
 	}
 	type result struct {
 		out bytes.Buffer
-		log clusterLog // the cluster's stderr, written naming it
+		log cli.ClusterLog // the cluster's stderr, written naming it
 		err error
 	}
-	results, _, _, err := eachContext(ctx, o.f, contexts, o.f.streams.ErrOut, func(ctx context.Context, f *factory) (*result, error) {
+	results, _, _, err := cli.EachContext(ctx, o.f, contexts, o.f.Streams().ErrOut, func(ctx context.Context, f cli.Factory) (*result, error) {
 		r := &result{}
 		co := *o
-		co.f = f.withStreams(genericiooptions.IOStreams{In: o.f.streams.In, Out: &r.out, ErrOut: &r.log})
+		co.f = f.WithStreams(genericiooptions.IOStreams{In: o.f.Streams().In, Out: &r.out, ErrOut: &r.log})
 		if o.dir != "" {
-			co.dir = filepath.Join(o.dir, export.SafeName(f.flags.Context))
+			co.dir = filepath.Join(o.dir, export.SafeName(f.ContextName()))
 		}
 		r.err = co.Run(ctx)
 		return r, nil
@@ -48,15 +49,15 @@ func (o *exportOptions) runFleet(ctx context.Context, contexts []string) error {
 	for i, r := range results {
 		if o.dir == "" {
 			if r.out.Len() > 0 || r.err == nil {
-				stream.add(contexts[i], r.out.Bytes())
+				stream.Add(contexts[i], r.out.Bytes())
 			}
-			r.log.replay(o.f.streams.ErrOut, contexts[i])
+			r.log.Replay(o.f.Streams().ErrOut, contexts[i])
 		} else {
 			if !o.quiet {
-				fmt.Fprintf(o.f.streams.ErrOut, "Context %s (%s):\n", contexts[i], filepath.Join(o.dir, export.SafeName(contexts[i])))
+				fmt.Fprintf(o.f.Streams().ErrOut, "Context %s (%s):\n", contexts[i], filepath.Join(o.dir, export.SafeName(contexts[i])))
 			}
-			o.f.streams.Out.Write(r.out.Bytes())
-			o.f.streams.ErrOut.Write(r.log.buf.Bytes())
+			o.f.Streams().Out.Write(r.out.Bytes())
+			o.f.Streams().ErrOut.Write(r.log.Bytes())
 		}
 		var exit *cliutil.ExitError
 		switch {
@@ -64,12 +65,12 @@ func (o *exportOptions) runFleet(ctx context.Context, contexts []string) error {
 			failed = true
 		case r.err != nil:
 			failed = true
-			contextError(o.f.streams.ErrOut, contexts[i], cliutil.Message(r.err))
+			cli.ContextError(o.f.Streams().ErrOut, contexts[i], cliutil.Message(r.err))
 		}
 	}
 	if o.dir == "" {
-		stream.close()
-		if err := stream.out.Flush(); err != nil {
+		stream.Close()
+		if err := stream.Out.Flush(); err != nil {
 			return fmt.Errorf("failed to write output: %w", err)
 		}
 	}
@@ -80,8 +81,8 @@ func (o *exportOptions) runFleet(ctx context.Context, contexts []string) error {
 // stdout, in the shapes of get's: json, a mapping of context to the List
 // the context alone exports; jsonl, {"context": ..., "object": ...} per
 // line; yaml, one document per object, {context: ..., object: ...}.
-func (o *exportOptions) fleetStream() *contextDocs {
+func (o *exportOptions) fleetStream() *render.ContextDocs {
 	format := map[export.Format]render.Format{export.FormatYAML: render.FormatYAML, export.FormatJSON: render.FormatJSON, export.FormatJSONL: render.FormatJSONL}[o.format]
-	return &contextDocs{out: bufio.NewWriterSize(o.f.streams.Out, 64<<10), format: format, yamlDocs: true,
-		emptyJSON: `{"apiVersion":"v1","items":[],"kind":"List"}`}
+	return &render.ContextDocs{Out: bufio.NewWriterSize(o.f.Streams().Out, 64<<10), Format: format, YAMLDocs: true,
+		EmptyJSON: `{"apiVersion":"v1","items":[],"kind":"List"}`}
 }

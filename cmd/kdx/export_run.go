@@ -16,6 +16,7 @@ import (
 	"github.com/kdxproject/kdx/discovery"
 	"github.com/kdxproject/kdx/dynamicclient"
 	"github.com/kdxproject/kdx/export"
+	"github.com/kdxproject/kdx/internal/cli"
 	"github.com/kdxproject/kdx/query"
 	"github.com/kdxproject/kdx/render"
 )
@@ -81,7 +82,7 @@ func (o *exportOptions) Run(ctx context.Context) error {
 // prepare resolves what the export reads: the types, the lister and the
 // options (also those of `kdx diff --dir`, which compares instead of writing).
 func (o *exportOptions) prepare(ctx context.Context) (exportLister, export.Options, error) {
-	cfg, client, err := o.f.readClient(o.allTypes)
+	cfg, client, err := o.f.ReadClient(o.AllTypes)
 	if err != nil {
 		return exportLister{}, export.Options{}, err
 	}
@@ -94,12 +95,12 @@ func (o *exportOptions) prepare(ctx context.Context) (exportLister, export.Optio
 		return exportLister{}, export.Options{}, err
 	}
 	o.terminating = terminating
-	lister := exportLister{client: client, mappings: map[string]discovery.Mapping{}, where: o.where.request(client)}
-	if !o.allTypes {
-		lister.vanished = typeGone(resolver)
+	lister := exportLister{client: client, mappings: map[string]discovery.Mapping{}, where: o.where.Request(client)}
+	if !o.AllTypes {
+		lister.vanished = cli.TypeGone(resolver)
 	}
 	opts := export.Options{Namespace: cfg.Namespace, LabelSelector: o.selector, FieldSelector: o.fieldSelector,
-		PageSize: o.chunkSize, Concurrency: 1, Cleaner: export.NewCleaner(o.cleanOptions()), IgnoreForbidden: o.ignoreForbidden}
+		PageSize: o.chunkSize, Concurrency: 1, Cleaner: export.NewCleaner(o.cleanOptions()), IgnoreForbidden: o.IgnoreForbidden}
 	if o.allNamespaces {
 		opts.Namespace = ""
 	}
@@ -124,13 +125,13 @@ func (o *exportOptions) targets(ctx context.Context) ([]discovery.Target, *disco
 	if err != nil {
 		return nil, nil, err
 	}
-	if !o.allTypes {
+	if !o.AllTypes {
 		targets, err := resolver.ResolveArgs(ctx, o.args)
 		return targets, resolver, err
 	}
-	sel := o.allTypesFlags
-	sel.includeEvents = true
-	targets, err := sel.targets(ctx, resolver, o.allNamespaces)
+	sel := o.AllTypesFlags
+	sel.IncludeEvents = true
+	targets, err := sel.Targets(ctx, resolver, o.allNamespaces)
 	return targets, resolver, err
 }
 
@@ -141,7 +142,7 @@ func exportType(t discovery.Target) export.Type {
 
 // runStream exports to stdout, type after type so that the order is stable.
 func (o *exportOptions) runStream(ctx context.Context, lister export.Lister, opts export.Options) error {
-	out := bufio.NewWriterSize(o.f.streams.Out, 64<<10)
+	out := bufio.NewWriterSize(o.f.Streams().Out, 64<<10)
 	sink := export.NewStreamSink(out, o.format)
 	opts.Sink = sink
 	sum, err := o.runWithProgress(ctx, lister, opts)
@@ -166,12 +167,12 @@ func (o *exportOptions) runDir(ctx context.Context, lister export.Lister, opts e
 		return err
 	}
 	if stale := sink.StaleTemps(); len(stale) > 0 && !o.quiet {
-		fmt.Fprintf(o.f.streams.ErrOut, "Removed the temporary files an interrupted export left in %s: %s.\n", o.dir, query.Names(stale, 3))
+		fmt.Fprintf(o.f.Streams().ErrOut, "Removed the temporary files an interrupted export left in %s: %s.\n", o.dir, query.Names(stale, 3))
 	}
 	opts.Sink, opts.Concurrency, opts.Writers = sink, o.concurrency, export.DefaultWriters
 	sum, err := o.runWithProgress(ctx, lister, opts)
 	if err == nil && o.prune {
-		sum.Pruned, sum.Left, err = sink.Prune(sum.PruneScope(opts, o.allTypes))
+		sum.Pruned, sum.Left, err = sink.Prune(sum.PruneScope(opts, o.AllTypes))
 	}
 	if rerr := sink.SaveRecord(); err == nil {
 		err = rerr
@@ -197,7 +198,7 @@ func (o *exportOptions) runDir(ctx context.Context, lister export.Lister, opts e
 // runWithProgress runs the export with a progress line when stderr is a terminal.
 func (o *exportOptions) runWithProgress(ctx context.Context, lister export.Lister, opts export.Options) (*export.Summary, error) {
 	if !o.quiet {
-		opts.Progress = render.StartProgress(o.f.streams.ErrOut, render.ProgressOptions{Verb: "exporting", Total: len(opts.Types), Objects: true})
+		opts.Progress = render.StartProgress(o.f.Streams().ErrOut, render.ProgressOptions{Verb: "exporting", Total: len(opts.Types), Objects: true})
 		defer opts.Progress.Stop()
 	}
 	return export.Run(ctx, lister, opts)
@@ -205,24 +206,24 @@ func (o *exportOptions) runWithProgress(ctx context.Context, lister export.Liste
 
 // finish prints the summary and turns the outcome into the command's error.
 func (o *exportOptions) finish(sum *export.Summary, err error) error {
-	o.where.warn(o.f.streams.ErrOut)
+	o.where.Warn(o.f.Streams().ErrOut)
 	if sum != nil {
 		for _, w := range sum.Warnings(o.terminating) {
-			fmt.Fprintln(o.f.streams.ErrOut, w)
+			fmt.Fprintln(o.f.Streams().ErrOut, w)
 		}
 		// As kubectl apply --prune, one line per object removed, on stdout
 		// (which --dir leaves empty otherwise).
 		for _, f := range sum.Pruned {
-			fmt.Fprintf(o.f.streams.Out, "%s pruned\n", f)
+			fmt.Fprintf(o.f.Streams().Out, "%s pruned\n", f)
 		}
 		if klog.V(1).Enabled() {
 			for _, f := range sum.Left {
-				fmt.Fprintf(o.f.streams.ErrOut, "left %s: not written by kdx: %s\n", f.Path, f.Why)
+				fmt.Fprintf(o.f.Streams().ErrOut, "left %s: not written by kdx: %s\n", f.Path, f.Why)
 			}
 		}
 	}
 	if !o.quiet && sum != nil {
-		if werr := sum.Write(o.f.streams.ErrOut); werr != nil && err == nil {
+		if werr := sum.Write(o.f.Streams().ErrOut); werr != nil && err == nil {
 			err = werr
 		}
 	}
@@ -236,7 +237,7 @@ func (o *exportOptions) finish(sum *export.Summary, err error) error {
 	}
 	// What could not be listed, as get reports it: grouped by cause for
 	// every type, in the server's words for the types named; -q too.
-	rep := sum.Report(!o.allTypes)
-	rep.Write(o.f.streams.ErrOut)
+	rep := sum.Report(!o.AllTypes)
+	rep.Write(o.f.Streams().ErrOut)
 	return rep.Err()
 }

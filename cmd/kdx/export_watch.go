@@ -37,13 +37,13 @@ type treeWatch struct {
 // alone), then follows every change, resuming after a lost connection or an
 // API server restart without losing or repeating one.
 func (o *exportOptions) watchTree(ctx context.Context, lister exportLister, opts export.Options, sink *export.DirSink) error {
-	w := &treeWatch{o: o, sink: sink, cleaner: opts.Cleaner, out: o.f.streams.Out}
+	w := &treeWatch{o: o, sink: sink, cleaner: opts.Cleaner, out: o.f.Streams().Out}
 	var targets []discovery.Target
 	for _, t := range opts.Types {
 		targets = append(targets, discovery.Target{Mapping: lister.mappings[t.String()]})
 	}
 	w.targets = targets
-	req := watchRequest{allTypes: o.allTypes, timeout: o.watchTimeout}
+	req := watchRequest{allTypes: o.AllTypes, timeout: o.watchTimeout}
 	client, timeout, err := watchClient(o.f, req)
 	if err != nil {
 		return err
@@ -55,9 +55,9 @@ func (o *exportOptions) watchTree(ctx context.Context, lister exportLister, opts
 	}
 	wr := query.WatchRequest{Namespace: opts.Namespace, LabelSelector: opts.LabelSelector, FieldSelector: opts.FieldSelector,
 		Where: lister.where}
-	report := query.NewWatchReport(o.f.streams.ErrOut, query.WatchReportOptions{AllTypes: o.allTypes, IgnoreForbidden: o.ignoreForbidden, Stops: len(targets) > 1})
+	report := query.NewWatchReport(o.f.Streams().ErrOut, query.WatchReportOptions{AllTypes: o.AllTypes, IgnoreForbidden: o.IgnoreForbidden, Stops: len(targets) > 1})
 	if !o.quiet {
-		fmt.Fprintf(o.f.streams.ErrOut, "Watching %d types: the tree follows every change.\n", len(targets))
+		fmt.Fprintf(o.f.Streams().ErrOut, "Watching %d types: the tree follows every change.\n", len(targets))
 	}
 	wopts := dynamicclient.WatchOptions{Concurrency: o.concurrency, Notify: report.Notify, Synced: report.Synced,
 		Idle: func() error { return w.flush(ctx) }}
@@ -158,7 +158,7 @@ func (o *exportOptions) checkCommit(ctx context.Context, types []export.Type) er
 func (o *exportOptions) gitCommit(ctx context.Context, paths []string, message string) error {
 	c, err := export.GitTree{Dir: o.dir}.Commit(ctx, paths, message)
 	if len(c.Ignored) > 0 {
-		fmt.Fprintf(o.f.streams.ErrOut, "Warning: not committed, ignored by git: %s\n", query.Names(c.Ignored, 5))
+		fmt.Fprintf(o.f.Streams().ErrOut, "Warning: not committed, ignored by git: %s\n", query.Names(c.Ignored, 5))
 	}
 	return err
 }

@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/kdxproject/kdx/internal/cli"
 )
 
 // TestFleetRefusalNamesFleetCommands runs every command with two contexts
@@ -42,7 +44,7 @@ current-context: a
 		"describe": {"configmaps"}, "diff": {"--dir", dir, "configmaps"}, "refs": {"configmaps/x"}, "tree": {"configmaps/x"},
 	}
 	const refusal = "this command runs against one context"
-	fleet := slices.Concat(fleetReads, fleetWrites)
+	fleet := slices.Concat(cli.FleetReads, cli.FleetWrites)
 	for _, cmd := range NewRootCommand("kdx", testStreams()).Commands() {
 		name := cmd.Name()
 		if cmd.Hidden || name == "help" || name == "completion" {
@@ -51,13 +53,13 @@ current-context: a
 		t.Run(name, func(t *testing.T) {
 			a, ok := args[name]
 			if !ok {
-				t.Fatalf("kdx %s is not in this test: add its arguments, and to fleetReads or fleetWrites if it runs over several contexts", name)
+				t.Fatalf("kdx %s is not in this test: add its arguments, and to cli.FleetReads or cli.FleetWrites if it runs over several contexts", name)
 			}
 			var stderr bytes.Buffer
 			streams := testStreams()
 			streams.ErrOut = &stderr
 			full := append([]string{name, "--kubeconfig", kubeconfig, "--cache-dir", filepath.Join(dir, "cache"), "--context", "a,b", "--request-timeout", "1s"}, a...)
-			code := run(context.Background(), NewRootCommand("kdx", streams), full, &stderr)
+			code := cli.Execute(context.Background(), NewRootCommand("kdx", streams), full, &stderr)
 			refused := strings.Contains(stderr.String(), refusal)
 			if want := !slices.Contains(fleet, name); refused != want || code == 0 {
 				t.Errorf("exit %d, refused %v (want %v):\n%s", code, refused, want, stderr.String())

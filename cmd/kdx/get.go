@@ -9,16 +9,16 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
+	"github.com/kdxproject/kdx/internal/cli"
 	"github.com/kdxproject/kdx/query"
 	"github.com/kdxproject/kdx/render"
 )
 
-func init() { register(newGetCommand) }
 
 // getOptions are the flags and inputs of `kdx get`.
 type getOptions struct {
-	f *factory
-	printFlags
+	f cli.Factory
+	cli.PrintFlags
 
 	allowMissingKeys bool
 	sortBy           string
@@ -32,9 +32,9 @@ type getOptions struct {
 	subresource    string
 	raw            string
 
-	allTypesFlags
+	cli.AllTypesFlags
 	concurrency int
-	where       whereFlags
+	where       cli.WhereFlags
 
 	// watch holds -w, --watch-only and --output-watch-events (see watch_run.go).
 	watch watchFlags
@@ -45,11 +45,11 @@ type getOptions struct {
 	printer render.Printer
 }
 
-func newGetOptions(f *factory) *getOptions {
+func newGetOptions(f cli.Factory) *getOptions {
 	return &getOptions{f: f, allowMissingKeys: true, serverPrint: true, chunkSize: 500, concurrency: query.DefaultConcurrency}
 }
 
-func newGetCommand(f *factory) *cobra.Command {
+func newGetCommand(f cli.Factory) *cobra.Command {
 	o := newGetOptions(f)
 	cmd := &cobra.Command{
 		Use:   "get [(-o|--output=)FORMAT] (TYPE[.VERSION][.GROUP] [NAME | -l label] | TYPE[.VERSION][.GROUP]/NAME ... | --all-types) [flags]",
@@ -87,7 +87,7 @@ cause, and make the exit code 1 (--ignore-forbidden leaves forbidden types out).
   kdx get --raw /apis/apps/v1`,
 		SuggestFor:        []string{"list", "ls"},
 		ValidArgsFunction: o.completeArgs,
-		RunE:              runE(o),
+		RunE:              cli.RunE(o),
 	}
 	o.AddFlags(cmd.Flags())
 	_ = cmd.RegisterFlagCompletionFunc("output", completeOutput)
@@ -96,7 +96,7 @@ cause, and make the exit code 1 (--ignore-forbidden leaves forbidden types out).
 
 // AddFlags adds get's flags: kubectl's, and --all-types and its companions.
 func (o *getOptions) AddFlags(fs *pflag.FlagSet) {
-	o.printFlags.AddFlags(fs)
+	o.PrintFlags.AddFlags(fs)
 	fs.BoolVar(&o.allowMissingKeys, "allow-missing-template-keys", o.allowMissingKeys, "ignore errors in templates when a field or map key is missing (go-template and jsonpath)")
 	fs.StringVar(&o.sortBy, "sort-by", o.sortBy, "sort by a JSONPath expression (e.g. '{.metadata.name}'); the whole list is read first")
 	fs.BoolVar(&o.serverPrint, "server-print", o.serverPrint, "ask the server for its table (columns); false prints NAME and AGE only")
@@ -107,11 +107,11 @@ func (o *getOptions) AddFlags(fs *pflag.FlagSet) {
 	fs.BoolVar(&o.ignoreNotFound, "ignore-not-found", o.ignoreNotFound, "don't fail for named objects that do not exist")
 	fs.StringVar(&o.subresource, "subresource", o.subresource, "get this subresource of the named objects: status or scale")
 	fs.StringVar(&o.raw, "raw", o.raw, "print what the server returns for this URL path, e.g. /apis/apps/v1")
-	fs.BoolVar(&o.allTypes, "all-types", o.allTypes, "list every listable resource type of the server (CRDs and aggregated APIs included)")
-	fs.BoolVar(&o.includeEvents, "include-events", o.includeEvents, "with --all-types, list events too")
-	fs.StringSliceVar(&o.exclude, "exclude", o.exclude, "with --all-types, types to leave out (comma separated, e.g. secrets,leases.coordination.k8s.io)")
+	fs.BoolVar(&o.AllTypes, "all-types", o.AllTypes, "list every listable resource type of the server (CRDs and aggregated APIs included)")
+	fs.BoolVar(&o.IncludeEvents, "include-events", o.IncludeEvents, "with --all-types, list events too")
+	fs.StringSliceVar(&o.Exclude, "exclude", o.Exclude, "with --all-types, types to leave out (comma separated, e.g. secrets,leases.coordination.k8s.io)")
 	fs.IntVar(&o.concurrency, "concurrency", o.concurrency, "with --all-types, how many types are listed at the same time")
-	fs.BoolVar(&o.ignoreForbidden, "ignore-forbidden", o.ignoreForbidden, "with --all-types, leave out the types you may not list instead of reporting them (exit 0)")
+	fs.BoolVar(&o.IgnoreForbidden, "ignore-forbidden", o.IgnoreForbidden, "with --all-types, leave out the types you may not list instead of reporting them (exit 0)")
 	o.watch.AddFlags(fs, true)
 	o.where.AddFlags(fs, "printed")
 }
@@ -122,13 +122,13 @@ func (o *getOptions) Complete(cmd *cobra.Command, args []string) error {
 	if o.raw != "" {
 		return nil
 	}
-	if err := o.where.complete(); err != nil {
+	if err := o.where.Complete(); err != nil {
 		return err
 	}
 	if !cmd.Flags().Changed("allow-missing-template-keys") {
 		o.allowMissingKeys = true
 	}
-	format, err := render.AllOutputs().Parse(o.output, o.template)
+	format, err := render.AllOutputs().Parse(o.Output, o.Template)
 	if err != nil {
 		return err
 	}
@@ -140,9 +140,9 @@ func (o *getOptions) Complete(cmd *cobra.Command, args []string) error {
 // newPrinter resolves -o into a printer (one per cluster of a fleet for
 // the printers that are not safe for concurrent use: templates).
 func (o *getOptions) newPrinter() (render.Printer, error) {
-	opts := o.renderOptions(o.allowMissingKeys)
+	opts := o.RenderOptions(o.allowMissingKeys)
 	opts.SortBy = o.sortBy
-	return render.NewPrinter(o.output, opts)
+	return render.NewPrinter(o.Output, opts)
 }
 
 // Validate checks the flags against each other, with kubectl's messages.
@@ -150,13 +150,13 @@ func (o *getOptions) Validate() error {
 	if o.raw != "" {
 		return o.validateRaw()
 	}
-	if len(o.args) == 0 && !o.allTypes {
+	if len(o.args) == 0 && !o.AllTypes {
 		return errors.New("you must specify the type of resource to get (e.g. 'kdx get pods'), or --all-types; 'kdx api-resources' lists the types")
 	}
-	if o.allTypes && len(o.args) > 0 {
+	if o.AllTypes && len(o.args) > 0 {
 		return errors.New("--all-types lists every type: give no TYPE or NAME with it")
 	}
-	if !o.allTypes && (o.includeEvents || len(o.exclude) > 0 || o.ignoreForbidden) {
+	if !o.AllTypes && (o.IncludeEvents || len(o.Exclude) > 0 || o.IgnoreForbidden) {
 		return errors.New("--include-events, --exclude and --ignore-forbidden only apply with --all-types")
 	}
 	if o.concurrency < 1 {
@@ -175,10 +175,10 @@ func (o *getOptions) validateRaw() error {
 	if len(o.args) > 0 {
 		return errors.New("arguments may not be passed when --raw is specified")
 	}
-	if o.selector != "" || o.fieldSelector != "" || o.allTypes || o.allNamespaces || len(o.where.exprs) > 0 {
+	if o.selector != "" || o.fieldSelector != "" || o.AllTypes || o.allNamespaces || len(o.where.Exprs) > 0 {
 		return errors.New("--raw may not be specified with other flags that filter the server request or alter the output")
 	}
-	if o.output != "" {
+	if o.Output != "" {
 		return errors.New("--raw and --output are mutually exclusive")
 	}
 	if _, err := url.ParseRequestURI(o.raw); err != nil {
@@ -188,11 +188,11 @@ func (o *getOptions) validateRaw() error {
 }
 
 func (o *getOptions) validateOutput() error {
-	if o.showLabels && o.output != "" && o.output != "wide" {
-		return fmt.Errorf("--show-labels option cannot be used with %s printer", o.output)
+	if o.ShowLabels && o.Output != "" && o.Output != "wide" {
+		return fmt.Errorf("--show-labels option cannot be used with %s printer", o.Output)
 	}
-	if len(o.labelColumns) > 0 && strings.HasPrefix(o.output, "custom-columns") {
-		return fmt.Errorf("--label-columns option cannot be used with %s printer", o.output)
+	if len(o.LabelColumns) > 0 && strings.HasPrefix(o.Output, "custom-columns") {
+		return fmt.Errorf("--label-columns option cannot be used with %s printer", o.Output)
 	}
 	return nil
 }

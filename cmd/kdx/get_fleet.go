@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -20,6 +19,7 @@ import (
 
 	"github.com/kdxproject/kdx/discovery"
 	"github.com/kdxproject/kdx/dynamicclient"
+	"github.com/kdxproject/kdx/internal/cli"
 	"github.com/kdxproject/kdx/internal/cliutil"
 	"github.com/kdxproject/kdx/query"
 	"github.com/kdxproject/kdx/render"
@@ -40,7 +40,7 @@ type clusterRead struct {
 	// namespace is the cluster's namespace (for "No resources found").
 	namespace string
 	// log holds the cluster's warnings.
-	log clusterLog
+	log cli.ClusterLog
 }
 
 // targetPages are the pages read of one target.
@@ -58,28 +58,28 @@ func (o *getOptions) runFleet(ctx context.Context, contexts []string) error {
 	if err := o.validateFleet(); err != nil {
 		return err
 	}
-	out := bufio.NewWriterSize(o.f.streams.Out, 64<<10)
+	out := bufio.NewWriterSize(o.f.Streams().Out, 64<<10)
 	defer out.Flush()
-	errOut := o.f.streams.ErrOut
+	errOut := o.f.Streams().ErrOut
 	fp := newFleetPrinter(o, out)
 	failed := false
 	if !o.human() {
 		defer debug.SetGCPercent(debug.SetGCPercent(objectsGCPercent)) // once for every cluster (see objects)
 	}
-	err := query.Ordered(ctx, len(contexts), o.f.fleet.clusterConcurrency, func(ctx context.Context, i int) *clusterRead {
+	err := query.Ordered(ctx, len(contexts), o.f.ClusterConcurrency(), func(ctx context.Context, i int) *clusterRead {
 		return o.readCluster(ctx, contexts[i])
 	}, func(_ int, c *clusterRead) error {
-		c.log.replay(errOut, c.context)
+		c.log.Replay(errOut, c.context)
 		if c.err != nil {
 			failed = true
-			contextError(errOut, c.context, cliutil.Message(c.err))
+			cli.ContextError(errOut, c.context, cliutil.Message(c.err))
 			return nil
 		}
 		if err := fp.print(c); err != nil {
 			return err
 		}
 		for _, l := range c.report.Lines() {
-			contextError(errOut, c.context, l)
+			cli.ContextError(errOut, c.context, l)
 		}
 		failed = failed || c.report.Len() > 0
 		return out.Flush()
@@ -108,7 +108,7 @@ func (o *getOptions) validateFleet() error {
 	case o.raw != "":
 		return errors.New("--raw reads one server: give one --context")
 	case o.format == render.FormatKYAML:
-		return fmt.Errorf("-o %s is not supported with several contexts: use a table, json, yaml, jsonl, name, custom-columns or a template", o.output)
+		return fmt.Errorf("-o %s is not supported with several contexts: use a table, json, yaml, jsonl, name, custom-columns or a template", o.Output)
 	}
 	return nil
 }
@@ -117,7 +117,7 @@ func (o *getOptions) validateFleet() error {
 func (o *getOptions) readCluster(ctx context.Context, name string) *clusterRead {
 	c := &clusterRead{context: name, report: query.NewReport("list", "type")}
 	co := *o
-	co.f = o.f.forCluster(name, &c.log)
+	co.f = cli.ForCluster(o.f, name, &c.log)
 	switch p := o.printer.(type) {
 	case *render.NamePrinter: // names say their namespace and context
 		co.printer = &render.NamePrinter{Context: name}
@@ -133,7 +133,7 @@ func (o *getOptions) readCluster(ctx context.Context, name string) *clusterRead 
 			co.printer = render.WithContext(tp, name)
 		}
 	}
-	cfg, client, err := co.f.readClient(o.allTypes)
+	cfg, client, err := co.f.ReadClient(o.AllTypes)
 	if err != nil {
 		c.err = err
 		return c
@@ -188,9 +188,9 @@ type fleetPrinter struct {
 	o          *getOptions
 	out        *bufio.Writer
 	tw         *render.TableWriter
-	shared     render.Printer   // the table printer of the type printed last
-	sharedKind schema.GroupKind // its type
-	docs       contextDocs      // object formats
+	shared     render.Printer     // the table printer of the type printed last
+	sharedKind schema.GroupKind   // its type
+	docs       render.ContextDocs // object formats
 	// columns aligns the custom columns of every cluster, CONTEXT first.
 	columns *tabwriter.Writer
 	header  bool // the custom columns header was written
@@ -198,9 +198,9 @@ type fleetPrinter struct {
 }
 
 func newFleetPrinter(o *getOptions, out *bufio.Writer) *fleetPrinter {
-	return &fleetPrinter{o: o, out: out, tw: render.NewTableWriter(out), docs: contextDocs{out: out, format: o.format,
-		emptyJSON: `{"apiVersion":"v1","items":[],"kind":"List","metadata":{"resourceVersion":""}}`,
-		emptyYAML: "apiVersion: v1\nitems: []\nkind: List\nmetadata:\n  resourceVersion: \"\""}}
+	return &fleetPrinter{o: o, out: out, tw: render.NewTableWriter(out), docs: render.ContextDocs{Out: out, Format: o.format,
+		EmptyJSON: `{"apiVersion":"v1","items":[],"kind":"List","metadata":{"resourceVersion":""}}`,
+		EmptyYAML: "apiVersion: v1\nitems: []\nkind: List\nmetadata:\n  resourceVersion: \"\""}}
 }
 
 func (p *fleetPrinter) print(c *clusterRead) error {
@@ -215,14 +215,14 @@ func (p *fleetPrinter) print(c *clusterRead) error {
 func (p *fleetPrinter) tables(c *clusterRead) error {
 	tp := p.o.printer.(*render.TablePrinter)
 	// Rows are named kind/name when several types were asked for.
-	withKind := p.o.allTypes || len(p.o.args) > 1 || (len(p.o.args) == 1 && strings.Contains(p.o.args[0], ",")) || len(c.tables) > 1
+	withKind := p.o.AllTypes || len(p.o.args) > 1 || (len(p.o.args) == 1 && strings.Contains(p.o.args[0], ",")) || len(c.tables) > 1
 	for _, tpg := range c.tables {
 		withNS := p.o.allNamespaces && tpg.t.Namespaced
 		gk := tpg.t.GVK.GroupKind()
 		// One table for a type read from several clusters in a row; a new
 		// one (headers, widths, a blank line before it) for another type.
 		if p.shared == nil || gk != p.sharedKind {
-			if err := p.tw.StartType(p.o.noHeaders); err != nil {
+			if err := p.tw.StartType(p.o.NoHeaders); err != nil {
 				return err
 			}
 			p.shared, p.sharedKind = tp.ForType(gk, false, withKind), gk
@@ -250,7 +250,7 @@ func (p *fleetPrinter) tables(c *clusterRead) error {
 }
 
 // objects writes c's output in the fleet's shape of the format
-// (contextDocs): custom columns get a leading CONTEXT column, templates'
+// (render.ContextDocs): custom columns get a leading CONTEXT column, templates'
 // output is written as it is, one context after the other.
 func (p *fleetPrinter) objects(c *clusterRead) error {
 	p.written = true
@@ -261,7 +261,7 @@ func (p *fleetPrinter) objects(c *clusterRead) error {
 		_, err := p.out.Write(c.out.Bytes())
 		return err
 	}
-	p.docs.add(c.context, c.out.Bytes())
+	p.docs.Add(c.context, c.out.Bytes())
 	return nil
 }
 
@@ -272,7 +272,7 @@ func (p *fleetPrinter) customColumns(c *clusterRead) error {
 		p.columns = printers.GetNewTabWriter(p.out)
 	}
 	lines := strings.SplitAfter(c.out.String(), "\n")
-	if !p.o.noHeaders && len(lines) > 0 {
+	if !p.o.NoHeaders && len(lines) > 0 {
 		if !p.header {
 			fmt.Fprint(p.columns, "CONTEXT\t"+lines[0])
 			p.header = true
@@ -293,122 +293,7 @@ func (p *fleetPrinter) close() error {
 		return p.columns.Flush()
 	}
 	if !p.o.human() && p.o.format != render.FormatTemplate {
-		p.docs.close()
+		p.docs.Close()
 	}
 	return nil
-}
-
-// contextDocs writes what a command printed for each context of a fleet in
-// one output of the format: json and yaml, one mapping of context name to
-// what the command prints for that context alone; jsonl, {"context": ...,
-// "object": ...} per line; name, the lines of the context's
-// render.NamePrinter{Context: ...}, "kind/name -n NS --context=CONTEXT"
-// (a line is a kdx argument list). emptyJSON and emptyYAML stand for a
-// context that printed nothing.
-type contextDocs struct {
-	out                  *bufio.Writer
-	format               render.Format
-	emptyJSON, emptyYAML string
-	// yamlDocs says that a context's yaml is documents separated by ---
-	// (export's), each written as {context: ..., object: ...}.
-	yamlDocs bool
-	n        int // contexts added
-	docs     int // yaml documents written (yamlDocs)
-}
-
-func (d *contextDocs) add(context string, body []byte) {
-	defer func() { d.n++ }()
-	body = bytes.TrimRight(body, "\n")
-	keyJSON, _ := json.Marshal(context)
-	key := string(keyJSON)
-	switch d.format {
-	case render.FormatJSON:
-		if d.n == 0 {
-			d.out.WriteString("{\n")
-		} else {
-			d.out.WriteString(",\n")
-		}
-		d.out.WriteString("    " + key + ": ")
-		if len(body) == 0 {
-			body = []byte(d.emptyJSON)
-		}
-		d.out.Write(indentLines(body, "    ", false))
-	case render.FormatYAML:
-		if d.yamlDocs {
-			d.addDocs(key, body)
-			return
-		}
-		d.out.WriteString(key + ":\n")
-		if len(body) == 0 {
-			body = []byte(d.emptyYAML)
-		}
-		d.out.Write(indentLines(body, "  ", true))
-		d.out.WriteByte('\n')
-	case render.FormatJSONL:
-		for _, line := range bytes.Split(body, []byte("\n")) {
-			if len(line) > 0 {
-				fmt.Fprintf(d.out, "{\"context\":%s,\"object\":%s}\n", key, line)
-			}
-		}
-	case render.FormatName: // the lines of a NamePrinter of the context
-		if len(body) > 0 {
-			d.out.Write(body)
-			d.out.WriteByte('\n')
-		}
-	}
-}
-
-// addDocs writes each yaml document of body as {context: key, object: ...}.
-func (d *contextDocs) addDocs(key string, body []byte) {
-	for _, doc := range bytes.Split(append([]byte("\n"), body...), []byte("\n---\n")) {
-		doc = bytes.Trim(doc, "\n")
-		if len(doc) == 0 {
-			continue
-		}
-		if d.docs > 0 {
-			d.out.WriteString("---\n")
-		}
-		d.docs++
-		d.out.WriteString("context: " + key + "\nobject:\n")
-		d.out.Write(indentLines(doc, "  ", true))
-		d.out.WriteByte('\n')
-	}
-}
-
-// close ends the json mapping, or writes an empty yaml one.
-func (d *contextDocs) close() {
-	if d.format == render.FormatYAML && d.n == 0 && !d.yamlDocs {
-		d.out.WriteString("{}\n")
-	}
-	if d.format == render.FormatJSON {
-		if d.n == 0 {
-			d.out.WriteString("{")
-		}
-		d.out.WriteString("\n}\n")
-	}
-}
-
-// indentLines indents every line of b but the first (json: the value
-// follows its key) or every line (yaml); empty lines stay empty.
-func indentLines(b []byte, indent string, first bool) []byte {
-	lines := bytes.Split(b, []byte("\n"))
-	var out bytes.Buffer
-	for i, l := range lines {
-		if i > 0 {
-			out.WriteByte('\n')
-		}
-		if len(l) > 0 && (i > 0 || first) {
-			out.WriteString(indent)
-		}
-		out.Write(l)
-	}
-	return out.Bytes()
-}
-
-// oneLine is the first line of msg.
-func oneLine(msg string) string {
-	if i := strings.IndexByte(msg, '\n'); i >= 0 {
-		return msg[:i]
-	}
-	return msg
 }

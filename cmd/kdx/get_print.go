@@ -32,7 +32,7 @@ func (r *getRun) tables(ctx context.Context, eng *query.Engine, req query.Reques
 	var written bool
 	var err error
 	switch {
-	case r.o.allTypes:
+	case r.o.AllTypes:
 		written, err = r.bufferedTables(ctx, eng, req, printerFor(true), out)
 	case len(req.Targets) > 1:
 		written, err = r.collectedTables(ctx, eng, req, printerFor, out)
@@ -50,7 +50,7 @@ func (r *getRun) streamTables(ctx context.Context, eng *query.Engine, req query.
 	tw := render.NewTableWriter(out)
 	open := func(t discovery.Target) query.Sink {
 		p := printer(t)
-		startErr := tw.StartType(r.o.noHeaders)
+		startErr := tw.StartType(r.o.NoHeaders)
 		return query.SinkFunc(func(obj runtime.Object) error {
 			if startErr != nil {
 				return startErr
@@ -93,7 +93,7 @@ func (r *getRun) collectedTables(ctx context.Context, eng *query.Engine, req que
 	printer := printerFor(len(kinds) > 1)
 	tw := render.NewTableWriter(out)
 	for _, rd := range reads {
-		if err := tw.StartType(r.o.noHeaders); err != nil {
+		if err := tw.StartType(r.o.NoHeaders); err != nil {
 			return false, err
 		}
 		p := printer(rd.t)
@@ -113,7 +113,7 @@ func (r *getRun) collectedTables(ctx context.Context, eng *query.Engine, req que
 func (r *getRun) bufferedTables(ctx context.Context, eng *query.Engine, req query.Request, printer func(discovery.Target) render.Printer, out *bufio.Writer) (bool, error) {
 	written := false
 	open := func(t discovery.Target) query.Sink {
-		return render.NewTableBuffer(printer(t), r.o.noHeaders)
+		return render.NewTableBuffer(printer(t), r.o.NoHeaders)
 	}
 	done := func(_ discovery.Target, s query.Sink) error {
 		r.progress.TypeDone()
@@ -124,7 +124,7 @@ func (r *getRun) bufferedTables(ctx context.Context, eng *query.Engine, req quer
 		if b.Empty() {
 			return nil
 		}
-		if written && !r.o.noHeaders {
+		if written && !r.o.NoHeaders {
 			out.WriteByte('\n')
 		}
 		written = true
@@ -147,7 +147,7 @@ func (r *getRun) objects(ctx context.Context, eng *query.Engine, req query.Reque
 		defer debug.SetGCPercent(debug.SetGCPercent(objectsGCPercent))
 	}
 	req.Read = r.readKind()
-	single := len(req.Targets) == 1 && len(req.Targets[0].Names) == 1 && !r.o.allTypes
+	single := len(req.Targets) == 1 && len(req.Targets[0].Names) == 1 && !r.o.AllTypes
 	s := r.newStream(out, single)
 	var err error
 	if req.Concurrency <= 1 {

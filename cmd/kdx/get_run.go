@@ -6,13 +6,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"time"
-
-	"golang.org/x/term"
 
 	"github.com/kdxproject/kdx/discovery"
 	"github.com/kdxproject/kdx/dynamicclient"
+	"github.com/kdxproject/kdx/internal/cli"
 	"github.com/kdxproject/kdx/query"
 	"github.com/kdxproject/kdx/render"
 )
@@ -40,22 +38,22 @@ func (o *getOptions) Run(ctx context.Context) error {
 			return err
 		}
 		if o.watch.on() {
-			if err := validateFleetWatch(o.printer, o.output); err != nil {
+			if err := validateFleetWatch(o.printer, o.Output); err != nil {
 				return err
 			}
 			err := runFleetWatch(ctx, o.f, contexts, o.watchPlan) // watch_fleet.go
-			o.where.warn(o.f.streams.ErrOut)
+			o.where.Warn(o.f.Streams().ErrOut)
 			return err
 		}
 		err := o.runFleet(ctx, contexts) // get_fleet.go
-		o.where.warn(o.f.streams.ErrOut)
+		o.where.Warn(o.f.Streams().ErrOut)
 		return err
 	}
-	cfg, client, err := o.f.readClient(o.allTypes)
+	cfg, client, err := o.f.ReadClient(o.AllTypes)
 	if err != nil {
 		return err
 	}
-	out := bufio.NewWriterSize(o.f.streams.Out, 64<<10)
+	out := bufio.NewWriterSize(o.f.Streams().Out, 64<<10)
 	defer out.Flush()
 	if o.raw != "" {
 		return client.Raw(ctx, o.raw, out)
@@ -65,7 +63,7 @@ func (o *getOptions) Run(ctx context.Context) error {
 		return err
 	}
 	r := &getRun{o: o, client: client, namespace: cfg.Namespace, defaultNamespace: cfg.Namespace,
-		errOut: o.f.streams.ErrOut, report: query.NewReport("list", "type")}
+		errOut: o.f.Streams().ErrOut, report: query.NewReport("list", "type")}
 	if o.allNamespaces {
 		r.namespace = ""
 	}
@@ -77,9 +75,9 @@ func (o *getOptions) Run(ctx context.Context) error {
 		return err
 	}
 	eng := &query.Engine{Lister: client}
-	if o.allTypes && !isTerminal(o.f.streams.Out) {
+	if o.AllTypes && !cli.IsTerminal(o.f.Streams().Out) {
 		// On the terminal the output itself shows the progress.
-		r.progress = render.StartProgress(o.f.streams.ErrOut, render.ProgressOptions{Verb: "listing", Total: len(req.Targets), Delay: time.Second})
+		r.progress = render.StartProgress(o.f.Streams().ErrOut, render.ProgressOptions{Verb: "listing", Total: len(req.Targets), Delay: time.Second})
 		defer r.progress.Stop()
 	}
 	if o.human() {
@@ -99,21 +97,21 @@ func (r *getRun) request(ctx context.Context, resolver *discovery.Resolver) (que
 	req := query.Request{
 		Namespace: r.namespace, LabelSelector: r.o.selector, FieldSelector: r.o.fieldSelector,
 		ChunkSize: r.o.chunkSize, Subresource: r.o.subresource, Concurrency: 1,
-		IgnoreNotFound: r.o.ignoreNotFound, IgnoreForbidden: r.o.ignoreForbidden,
-		Where: r.o.where.request(r.client),
+		IgnoreNotFound: r.o.ignoreNotFound, IgnoreForbidden: r.o.IgnoreForbidden,
+		Where: r.o.where.Request(r.client),
 	}
 	if r.o.sortBy != "" {
 		req.ChunkSize = 0 // sorting needs everything anyway: one request
 	}
 	var err error
-	if r.o.allTypes {
+	if r.o.AllTypes {
 		req.Concurrency = r.o.concurrency
-		req.Vanished = vanished(resolver)
-		req.Targets, err = r.o.allTypesFlags.targets(ctx, resolver, r.o.allNamespaces)
+		req.Vanished = cli.Vanished(resolver)
+		req.Targets, err = r.o.AllTypesFlags.Targets(ctx, resolver, r.o.allNamespaces)
 		return req, err
 	}
 	r.report.Itemize = true // a few types the user named: the server's words for each
-	req.Vanished, req.ReportVanished = vanished(resolver), true
+	req.Vanished, req.ReportVanished = cli.Vanished(resolver), true
 	req.Targets, err = resolver.ResolveArgs(ctx, r.o.args)
 	if err == nil {
 		err = r.checkTargets(req.Targets)
@@ -140,7 +138,7 @@ func (r *getRun) checkTargets(targets []discovery.Target) error {
 // finish reports what could not be read, after the output: err is an
 // error of the output itself, or the context's.
 func (r *getRun) finish(err error) error {
-	r.o.where.warn(r.errOut)
+	r.o.where.Warn(r.errOut)
 	r.report.Write(r.errOut)
 	if err != nil {
 		return err
@@ -178,10 +176,4 @@ func (r *getRun) readKind() query.Read {
 		return query.Metadata
 	}
 	return query.Objects
-}
-
-// isTerminal reports whether w is a terminal.
-func isTerminal(w io.Writer) bool {
-	f, ok := w.(*os.File)
-	return ok && term.IsTerminal(int(f.Fd()))
 }

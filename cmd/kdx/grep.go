@@ -17,23 +17,23 @@ import (
 	"k8s.io/apimachinery/pkg/runtime"
 
 	"github.com/kdxproject/kdx/discovery"
+	"github.com/kdxproject/kdx/internal/cli"
 	"github.com/kdxproject/kdx/internal/cliutil"
 	"github.com/kdxproject/kdx/query"
 	"github.com/kdxproject/kdx/render"
 	"github.com/kdxproject/kdx/search"
 )
 
-func init() { register(newGrepCommand) }
 
 // grepOptions are the flags and inputs of `kdx grep`.
 type grepOptions struct {
-	f *factory
+	f cli.Factory
 
 	search        search.Options
 	allNamespaces bool
 	selector      string
 	fieldSelector string
-	allTypesFlags
+	cli.AllTypesFlags
 	showSecrets bool
 	output      string
 	width       int
@@ -47,10 +47,10 @@ type grepOptions struct {
 }
 
 // grepNoMatch is grep's answer when nothing matched, as grep(1)'s 1; any
-// failure exits 2 (unixTool).
+// failure exits 2 (cli.UnixTool).
 const grepNoMatch cliutil.Outcome = 1
 
-func newGrepCommand(f *factory) *cobra.Command {
+func newGrepCommand(f cli.Factory) *cobra.Command {
 	o := &grepOptions{f: f, concurrency: query.DefaultConcurrency, chunkSize: 500}
 	cmd := &cobra.Command{
 		Use:   "grep PATTERN (TYPE[,TYPE...] [NAME...] | --all-types) [flags]",
@@ -82,12 +82,12 @@ one line per cause).`,
 			if len(args) == 0 {
 				return nil, cobra.ShellCompDirectiveNoFileComp
 			}
-			return completeObjects(f)(cmd, args[1:], toComplete) // after the pattern
+			return cli.CompleteObjects(f)(cmd, args[1:], toComplete) // after the pattern
 		},
-		RunE: runE(o),
+		RunE: cli.RunE(o),
 	}
 	o.AddFlags(cmd.Flags())
-	return unixTool(cmd)
+	return cli.UnixTool(cmd)
 }
 
 // AddFlags adds grep's flags.
@@ -99,10 +99,10 @@ func (o *grepOptions) AddFlags(fs *pflag.FlagSet) {
 	fs.BoolVarP(&o.allNamespaces, "all-namespaces", "A", false, "search every namespace (with --all-types, cluster-scoped types too)")
 	fs.StringVarP(&o.selector, "selector", "l", "", "label selector (e.g. -l key1=value1,key2=value2)")
 	fs.StringVar(&o.fieldSelector, "field-selector", "", "field selector (e.g. --field-selector metadata.namespace!=kube-system)")
-	fs.BoolVar(&o.allTypes, "all-types", false, "search every type that can be listed (without -A, the namespaced ones)")
-	fs.BoolVar(&o.includeEvents, "include-events", false, "with --all-types, search events too")
-	fs.StringSliceVar(&o.exclude, "exclude", nil, "with --all-types, types to leave out (comma separated)")
-	fs.BoolVar(&o.ignoreForbidden, "ignore-forbidden", false, "with --all-types, leave out the types you may not list instead of reporting them")
+	fs.BoolVar(&o.AllTypes, "all-types", false, "search every type that can be listed (without -A, the namespaced ones)")
+	fs.BoolVar(&o.IncludeEvents, "include-events", false, "with --all-types, search events too")
+	fs.StringSliceVar(&o.Exclude, "exclude", nil, "with --all-types, types to leave out (comma separated)")
+	fs.BoolVar(&o.IgnoreForbidden, "ignore-forbidden", false, "with --all-types, leave out the types you may not list instead of reporting them")
 	fs.BoolVar(&o.showSecrets, "show-secrets", false, "print the values of Secrets: those that match (decoded), and with -o the whole Secret")
 	fs.StringVarP(&o.output, "output", "o", "", "print the matching objects instead of the matches: name, json, jsonl or yaml")
 	fs.IntVar(&o.width, "width", 0, "cut each match line to this many characters (default: the terminal width, else 200)")
@@ -135,11 +135,11 @@ func (o *grepOptions) Complete(_ *cobra.Command, args []string) error {
 // Validate checks the flags against each other.
 func (o *grepOptions) Validate() error {
 	switch {
-	case len(o.args) == 0 && !o.allTypes:
+	case len(o.args) == 0 && !o.AllTypes:
 		return errors.New("you must specify the types to search (e.g. 'kdx grep nginx deployments,configmaps'), or --all-types")
-	case o.allTypes && len(o.args) > 0:
+	case o.AllTypes && len(o.args) > 0:
 		return errors.New("--all-types searches every type: give no TYPE or NAME with it")
-	case !o.allTypes && (o.includeEvents || len(o.exclude) > 0 || o.ignoreForbidden):
+	case !o.AllTypes && (o.IncludeEvents || len(o.Exclude) > 0 || o.IgnoreForbidden):
 		return errors.New("--include-events, --exclude and --ignore-forbidden only apply with --all-types")
 	case o.concurrency < 1:
 		return fmt.Errorf("--concurrency must be at least 1, not %d", o.concurrency)
@@ -157,7 +157,7 @@ func (o *grepOptions) Run(ctx context.Context) error {
 		}
 		return o.runFleet(ctx, contexts)
 	}
-	out := bufio.NewWriterSize(o.f.streams.Out, 64<<10)
+	out := bufio.NewWriterSize(o.f.Streams().Out, 64<<10)
 	defer out.Flush()
 	res, err := o.grep(ctx, o.f, out, "")
 	if ferr := out.Flush(); err == nil && ferr != nil {
@@ -166,7 +166,7 @@ func (o *grepOptions) Run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	res.report.Write(o.f.streams.ErrOut)
+	res.report.Write(o.f.Streams().ErrOut)
 	return res.exit()
 }
 
@@ -190,9 +190,9 @@ func (r grepResult) exit() error {
 // grep searches f's cluster and writes the matches to out, each line
 // after prefix (a fleet's context); what could not be read is in the
 // result's report.
-func (o *grepOptions) grep(ctx context.Context, f *factory, out io.Writer, prefix string) (grepResult, error) {
+func (o *grepOptions) grep(ctx context.Context, f cli.Factory, out io.Writer, prefix string) (grepResult, error) {
 	res := grepResult{report: query.NewReport("list", "type")}
-	cfg, client, err := f.readClient(o.allTypes)
+	cfg, client, err := f.ReadClient(o.AllTypes)
 	if err != nil {
 		return res, err
 	}
@@ -201,16 +201,16 @@ func (o *grepOptions) grep(ctx context.Context, f *factory, out io.Writer, prefi
 		return res, err
 	}
 	req := query.Request{Namespace: cfg.Namespace, LabelSelector: o.selector, FieldSelector: o.fieldSelector,
-		ChunkSize: o.chunkSize, Concurrency: o.concurrency, Read: query.Objects, IgnoreForbidden: o.ignoreForbidden}
+		ChunkSize: o.chunkSize, Concurrency: o.concurrency, Read: query.Objects, IgnoreForbidden: o.IgnoreForbidden}
 	if o.allNamespaces {
 		req.Namespace = ""
 	}
-	if o.allTypes {
-		req.Vanished = vanished(resolver)
-		req.Targets, err = o.allTypesFlags.targets(ctx, resolver, o.allNamespaces)
+	if o.AllTypes {
+		req.Vanished = cli.Vanished(resolver)
+		req.Targets, err = o.AllTypesFlags.Targets(ctx, resolver, o.allNamespaces)
 	} else {
 		res.report.Itemize = true
-		req.Vanished, req.ReportVanished = vanished(resolver), true
+		req.Vanished, req.ReportVanished = cli.Vanished(resolver), true
 		req.Targets, err = resolver.ResolveArgs(ctx, o.args)
 	}
 	if err != nil {
@@ -253,7 +253,7 @@ func (o *grepOptions) lineWidth() int {
 	if o.width > 0 {
 		return o.width
 	}
-	if f, ok := o.f.streams.Out.(*os.File); ok {
+	if f, ok := o.f.Streams().Out.(*os.File); ok {
 		if w, _, err := term.GetSize(int(f.Fd())); err == nil && w > 0 {
 			return w
 		}

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 
+	"github.com/kdxproject/kdx/internal/cli"
 	"github.com/kdxproject/kdx/internal/cliutil"
 	"github.com/kdxproject/kdx/render"
 )
@@ -19,19 +20,19 @@ func (o *grepOptions) runFleet(ctx context.Context, contexts []string) error {
 		out bytes.Buffer
 		res grepResult
 	}
-	results, ok, failed, err := eachContext(ctx, o.f, contexts, o.f.streams.ErrOut, func(ctx context.Context, f *factory) (*found, error) {
+	results, ok, failed, err := cli.EachContext(ctx, o.f, contexts, o.f.Streams().ErrOut, func(ctx context.Context, f cli.Factory) (*found, error) {
 		c := &found{}
 		var err error
-		c.res, err = o.grep(ctx, f, &c.out, f.flags.Context)
+		c.res, err = o.grep(ctx, f, &c.out, f.ContextName())
 		return c, err
 	})
 	if err != nil {
 		return err
 	}
-	out := bufio.NewWriterSize(o.f.streams.Out, 64<<10)
-	docs := contextDocs{out: out, format: grepFormat(o.output),
-		emptyJSON: `{"apiVersion":"v1","items":[],"kind":"List","metadata":{"resourceVersion":""}}`,
-		emptyYAML: "apiVersion: v1\nitems: []\nkind: List\nmetadata:\n  resourceVersion: \"\""}
+	out := bufio.NewWriterSize(o.f.Streams().Out, 64<<10)
+	docs := render.ContextDocs{Out: out, Format: grepFormat(o.output),
+		EmptyJSON: `{"apiVersion":"v1","items":[],"kind":"List","metadata":{"resourceVersion":""}}`,
+		EmptyYAML: "apiVersion: v1\nitems: []\nkind: List\nmetadata:\n  resourceVersion: \"\""}
 	matched := 0
 	for i, c := range results {
 		if !ok[i] {
@@ -41,15 +42,15 @@ func (o *grepOptions) runFleet(ctx context.Context, contexts []string) error {
 		if o.printer == nil {
 			out.Write(c.out.Bytes())
 		} else {
-			docs.add(contexts[i], c.out.Bytes())
+			docs.Add(contexts[i], c.out.Bytes())
 		}
 		for _, l := range c.res.report.Lines() {
-			contextError(o.f.streams.ErrOut, contexts[i], l)
+			cli.ContextError(o.f.Streams().ErrOut, contexts[i], l)
 		}
 		failed = failed || c.res.report.Len() > 0
 	}
 	if o.printer != nil {
-		docs.close()
+		docs.Close()
 	}
 	if err := out.Flush(); err != nil {
 		return err

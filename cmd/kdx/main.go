@@ -9,6 +9,7 @@ import (
 
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 
+	"github.com/kdxproject/kdx/internal/cli"
 	"github.com/kdxproject/kdx/internal/cliutil"
 	"github.com/kdxproject/kdx/internal/logmask"
 )
@@ -19,7 +20,7 @@ func main() {
 	streams := genericiooptions.IOStreams{In: os.Stdin, Out: os.Stdout, ErrOut: os.Stderr}
 	logmask.Install(streams.ErrOut) // -v: no token, password or Secret value in a log line
 	stopProfile := startProfile()
-	code := run(ctx, NewRootCommand(filepath.Base(os.Args[0]), streams), os.Args[1:], streams.ErrOut)
+	code := cli.Execute(ctx, NewRootCommand(filepath.Base(os.Args[0]), streams), os.Args[1:], streams.ErrOut)
 	stop()
 	stopProfile()
 	os.Exit(code)

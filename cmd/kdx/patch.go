@@ -14,10 +14,10 @@ import (
 	"sigs.k8s.io/yaml"
 
 	"github.com/kdxproject/kdx/discovery"
+	"github.com/kdxproject/kdx/internal/cli"
 	"github.com/kdxproject/kdx/write"
 )
 
-func init() { register(newPatchCommand) }
 
 // patchTypes maps --type values to patch types.
 var patchTypes = map[string]types.PatchType{
@@ -29,8 +29,8 @@ var patchTypes = map[string]types.PatchType{
 
 // patchOptions are the flags and inputs of `kdx patch`.
 type patchOptions struct {
-	f           *factory
-	flags       writeFlags
+	f           cli.Factory
+	flags       cli.WriteFlags
 	patch       string
 	patchFile   string
 	typ         string
@@ -47,11 +47,11 @@ type patchOptions struct {
 }
 
 // newPatchOptions returns the defaults of `kdx patch`.
-func newPatchOptions(f *factory) *patchOptions {
+func newPatchOptions(f cli.Factory) *patchOptions {
 	return &patchOptions{f: f, typ: "strategic"}
 }
 
-func newPatchCommand(f *factory) *cobra.Command {
+func newPatchCommand(f cli.Factory) *cobra.Command {
 	o := newPatchOptions(f)
 	cmd := &cobra.Command{
 		Use:   "patch TYPE NAME | TYPE/NAME (-p PATCH | --patch-file FILE)",
@@ -68,9 +68,9 @@ says so.`,
 
   # A JSON patch from a file
   kdx patch configmap/app --type json --patch-file fix.json`,
-		ValidArgsFunction: completeObjects(f),
+		ValidArgsFunction: cli.CompleteObjects(f),
 		Args:              cobra.ArbitraryArgs, // Validate names what is missing
-		RunE:              runE(o),
+		RunE:              cli.RunE(o),
 	}
 	o.AddFlags(cmd.Flags())
 	return cmd
@@ -78,7 +78,7 @@ says so.`,
 
 // AddFlags adds patch's flags.
 func (o *patchOptions) AddFlags(fs *pflag.FlagSet) {
-	o.flags.addFlags(fs, "kdx-patch")
+	o.flags.AddFlags(fs, "kdx-patch")
 	fs.StringVarP(&o.patch, "patch", "p", "", "the patch, as JSON or YAML")
 	fs.StringVar(&o.patchFile, "patch-file", "", "a file holding the patch")
 	fs.StringVar(&o.typ, "type", o.typ, "patch type: strategic, merge, json or apply")
@@ -89,7 +89,7 @@ func (o *patchOptions) AddFlags(fs *pflag.FlagSet) {
 func (o *patchOptions) Complete(cmd *cobra.Command, args []string) error {
 	o.args = args
 	o.typeGiven = cmd.Flags().Changed("type")
-	opts, err := o.flags.options()
+	opts, err := o.flags.Options()
 	if err != nil {
 		return err
 	}
@@ -138,26 +138,26 @@ func (o *patchOptions) Validate() error {
 	if len(o.args) == 0 {
 		return errors.New("you must name the objects to patch: TYPE NAME... or TYPE/NAME... (e.g. kdx patch configmap app -p '{\"data\":{\"k\":\"v\"}}')")
 	}
-	return validSubresource(o.subresource)
+	return cli.ValidSubresource(o.subresource)
 }
 
 // Run patches every object named.
 func (o *patchOptions) Run(ctx context.Context) error {
-	env, err := newWriteEnv(ctx, o.f, o.opts)
+	env, err := cli.NewWriteEnv(ctx, o.f, o.opts)
 	if err != nil {
 		return err
 	}
-	targets, err := env.resolver.ResolveArgs(ctx, o.args)
+	targets, err := env.Resolver.ResolveArgs(ctx, o.args)
 	if err != nil {
 		return err
 	}
-	tasks, err := namedTasks(targets, env.namespace)
+	tasks, err := namedTasks(targets, env.Namespace)
 	if err != nil {
 		return err
 	}
-	rep := &reporter{out: o.f.streams.Out, errOut: o.f.streams.ErrOut, output: o.flags.output, vanished: typeGone(env.resolver)}
-	write.RunOrdered(ctx, tasks, o.opts.Concurrency, o.op(env.writer), rep.emit)
-	return rep.finish(ctx)
+	rep := &cli.Reporter{Out: o.f.Streams().Out, ErrOut: o.f.Streams().ErrOut, Output: o.flags.Output, Vanished: cli.TypeGone(env.Resolver)}
+	write.RunOrdered(ctx, tasks, o.opts.Concurrency, o.op(env.Writer), rep.Emit)
+	return rep.Finish(ctx)
 }
 
 // op patches one object, falling back to a merge patch where strategic

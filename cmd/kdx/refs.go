@@ -9,16 +9,16 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
+	"github.com/kdxproject/kdx/internal/cli"
 	"github.com/kdxproject/kdx/query"
 	"github.com/kdxproject/kdx/refs"
 	"github.com/kdxproject/kdx/render"
 )
 
-func init() { register(newRefsCommand) }
 
 // refsOptions are the flags and inputs of `kdx refs`.
 type refsOptions struct {
-	f *factory
+	f cli.Factory
 
 	output        string
 	noHeaders     bool
@@ -35,7 +35,7 @@ type refsOptions struct {
 // refsOutputs are the formats of -o.
 var refsOutputs = render.Outputs{"json", "jsonl", "yaml"}
 
-func newRefsCommand(f *factory) *cobra.Command {
+func newRefsCommand(f cli.Factory) *cobra.Command {
 	o := &refsOptions{f: f, concurrency: query.DefaultConcurrency, chunkSize: 500}
 	cmd := &cobra.Command{
 		Use:   "refs (TYPE/NAME | TYPE NAME) [flags]",
@@ -69,9 +69,9 @@ stderr, one line per cause, the rest is printed, and the exit code is 1.`,
 			if o.rules {
 				return o.printRules(args)
 			}
-			return runE(o)(cmd, args)
+			return cli.RunE(o)(cmd, args)
 		},
-		ValidArgsFunction: completeObjects(f),
+		ValidArgsFunction: cli.CompleteObjects(f),
 	}
 	o.AddFlags(cmd.Flags())
 	return cmd
@@ -119,15 +119,15 @@ func (o *refsOptions) printRules(args []string) error {
 	if len(args) > 0 {
 		return errors.New("--rules prints the rules: give no TYPE or NAME with it")
 	}
-	return refs.WriteRules(o.f.streams.Out)
+	return refs.WriteRules(o.f.Streams().Out)
 }
 
 // Run finds the links of the object and prints them.
 func (o *refsOptions) Run(ctx context.Context) error {
-	if err := o.f.oneContext(); err != nil {
+	if err := o.f.OneContext(); err != nil {
 		return err
 	}
-	cfg, client, err := o.f.readClient(true)
+	cfg, client, err := o.f.ReadClient(true)
 	if err != nil {
 		return err
 	}
@@ -152,7 +152,7 @@ func (o *refsOptions) Run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	out := bufio.NewWriter(o.f.streams.Out)
+	out := bufio.NewWriter(o.f.Streams().Out)
 	if o.printer != nil {
 		err = refs.PrintList(out, o.printer, rows)
 	} else if len(rows) > 0 {
@@ -165,8 +165,8 @@ func (o *refsOptions) Run(ctx context.Context) error {
 		return err
 	}
 	if len(rows) == 0 && o.printer == nil {
-		fmt.Fprintln(o.f.streams.ErrOut, "No references found.")
+		fmt.Fprintln(o.f.Streams().ErrOut, "No references found.")
 	}
-	rep.Write(o.f.streams.ErrOut)
+	rep.Write(o.f.Streams().ErrOut)
 	return rep.Err()
 }

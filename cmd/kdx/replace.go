@@ -6,23 +6,23 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
+	"github.com/kdxproject/kdx/internal/cli"
 	"github.com/kdxproject/kdx/write"
 )
 
-func init() { register(newReplaceCommand) }
 
 // replaceOptions are the flags and inputs of `kdx replace`.
 type replaceOptions struct {
-	fileWrite
+	cli.FileWrite
 	subresource string
 }
 
 // newReplaceOptions returns the defaults of `kdx replace`.
-func newReplaceOptions(f *factory) *replaceOptions {
-	return &replaceOptions{fileWrite: fileWrite{f: f}}
+func newReplaceOptions(f cli.Factory) *replaceOptions {
+	return &replaceOptions{FileWrite: cli.FileWrite{F: f}}
 }
 
-func newReplaceCommand(f *factory) *cobra.Command {
+func newReplaceCommand(f cli.Factory) *cobra.Command {
 	o := newReplaceOptions(f)
 	cmd := &cobra.Command{
 		Use:   "replace -f FILENAME",
@@ -39,7 +39,7 @@ object is overwritten.`,
   # Replace a custom object's status
   kdx replace -f gadget.yaml --subresource status`,
 		Args: cobra.NoArgs,
-		RunE: runE(o),
+		RunE: cli.RunE(o),
 	}
 	o.AddFlags(cmd.Flags())
 	return cmd
@@ -47,27 +47,27 @@ object is overwritten.`,
 
 // AddFlags adds replace's flags.
 func (o *replaceOptions) AddFlags(fs *pflag.FlagSet) {
-	o.files.addFlags(fs, "replace")
-	o.files.addAllowRedacted(fs, "replace")
-	o.flags.addFlags(fs, "kdx-replace")
+	o.Files.AddFlags(fs, "replace")
+	o.Files.AddAllowRedacted(fs, "replace")
+	o.Flags.AddFlags(fs, "kdx-replace")
 	fs.StringVar(&o.subresource, "subresource", "", "replace a subresource: status or scale")
 }
 
 // Complete reads the input.
 func (o *replaceOptions) Complete(cmd *cobra.Command, _ []string) error {
-	if err := o.complete(cmd.Context(), "replace"); err != nil {
+	if err := o.CompleteFiles(cmd.Context(), "replace"); err != nil {
 		return err
 	}
-	o.opts.Subresource = o.subresource
+	o.Opts.Subresource = o.subresource
 	return nil
 }
 
 // Validate checks --subresource.
 func (o *replaceOptions) Validate() error {
-	return validSubresource(o.subresource)
+	return cli.ValidSubresource(o.subresource)
 }
 
 // Run replaces every object.
 func (o *replaceOptions) Run(ctx context.Context) error {
-	return o.run(ctx, "replace", func(w *write.Writer) write.Op { return w.Replace }, false)
+	return o.RunFiles(ctx, "replace", func(w *write.Writer) write.Op { return w.Replace }, false)
 }

@@ -25,6 +25,7 @@ import (
 	"k8s.io/client-go/rest"
 	"k8s.io/klog/v2"
 
+	"github.com/kdxproject/kdx/internal/cli"
 	"github.com/kdxproject/kdx/internal/testenv"
 )
 
@@ -104,7 +105,7 @@ func runKdx(ctx context.Context, t *testing.T, args ...string) testenv.Result {
 	t.Setenv("XDG_CACHE_HOME", filepath.Join(home, ".cache"))
 	var out, errOut bytes.Buffer
 	streams := genericiooptions.IOStreams{In: &bytes.Buffer{}, Out: &out, ErrOut: &errOut}
-	code := run(ctx, NewRootCommand("kdx", streams), args, &errOut)
+	code := cli.Execute(ctx, NewRootCommand("kdx", streams), args, &errOut)
 	return testenv.Result{Stdout: out.String(), Stderr: errOut.String(), ExitCode: code}
 }
 

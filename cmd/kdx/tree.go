@@ -11,12 +11,12 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
+	"github.com/kdxproject/kdx/internal/cli"
 	"github.com/kdxproject/kdx/query"
 	"github.com/kdxproject/kdx/relate"
 	"github.com/kdxproject/kdx/render"
 )
 
-func init() { register(newTreeCommand) }
 
 // treeOutputs are the -o values of tree: the drawn table, or the nested
 // structure.
@@ -24,7 +24,7 @@ var treeOutputs = render.Outputs{"", "json", "yaml"}
 
 // treeOptions are the flags and inputs of `kdx tree`.
 type treeOptions struct {
-	f *factory
+	f cli.Factory
 
 	allNamespaces bool
 	up            bool
@@ -36,7 +36,7 @@ type treeOptions struct {
 	args []string
 }
 
-func newTreeCommand(f *factory) *cobra.Command {
+func newTreeCommand(f cli.Factory) *cobra.Command {
 	o := &treeOptions{f: f, concurrency: query.DefaultConcurrency}
 	cmd := &cobra.Command{
 		Use:   "tree (TYPE/NAME | TYPE NAME) [--up] [--depth N] [-o json|yaml]",
@@ -69,7 +69,7 @@ current one), or in every namespace with -A.`,
   # What a cluster-scoped object owns in every namespace, as JSON
   kdx tree widgetclass/premium -A -o json`,
 		ValidArgsFunction: newGetOptions(f).completeArgs,
-		RunE:              runE(o),
+		RunE:              cli.RunE(o),
 	}
 	o.AddFlags(cmd.Flags())
 	_ = cmd.RegisterFlagCompletionFunc("output", func(_ *cobra.Command, _ []string, s string) ([]string, cobra.ShellCompDirective) {
@@ -109,7 +109,7 @@ func (o *treeOptions) Validate() error {
 
 // Run reads the graph, walks it and prints the tree.
 func (o *treeOptions) Run(ctx context.Context) error {
-	cfg, client, err := o.f.readClient(true)
+	cfg, client, err := o.f.ReadClient(true)
 	if err != nil {
 		return err
 	}
@@ -123,7 +123,7 @@ func (o *treeOptions) Run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	out := bufio.NewWriter(o.f.streams.Out)
+	out := bufio.NewWriter(o.f.Streams().Out)
 	if err := o.print(out, tree); err != nil {
 		return err
 	}

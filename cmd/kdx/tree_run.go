@@ -14,6 +14,7 @@ import (
 
 	"github.com/kdxproject/kdx/discovery"
 	"github.com/kdxproject/kdx/dynamicclient"
+	"github.com/kdxproject/kdx/internal/cli"
 	"github.com/kdxproject/kdx/internal/cliutil"
 	"github.com/kdxproject/kdx/query"
 	"github.com/kdxproject/kdx/relate"
@@ -103,7 +104,7 @@ func (r *treeRun) index(ctx context.Context, root discovery.Mapping) (*relate.In
 	}
 	targets, namespace := r.listing(snap, root)
 	req := query.Request{Targets: targets, Namespace: namespace, Read: query.Metadata, ChunkSize: 500,
-		Concurrency: r.o.concurrency, Vanished: vanished(r.resolver)}
+		Concurrency: r.o.concurrency, Vanished: cli.Vanished(r.resolver)}
 	ix := relate.NewIndex()
 	r.types = map[schema.GroupKind]discovery.Target{}
 	byName := map[string]discovery.Target{}
@@ -246,7 +247,7 @@ func (r *treeRun) readShown(ctx context.Context, tree *relate.Node, root *unstru
 
 // failures, one line per cause.
 func (r *treeRun) finish() error {
-	errOut := r.o.f.streams.ErrOut
+	errOut := r.o.f.Streams().ErrOut
 	if len(r.forbidden) > 0 {
 		fmt.Fprintf(errOut, "Warning: you may not list %s (%s): their objects are not in the tree, and owners of those types are shown as [unknown]\n",
 			countNoun(len(r.forbidden), "type"), query.Names(r.forbidden, 5))

@@ -10,16 +10,15 @@ import (
 	apiversion "k8s.io/apimachinery/pkg/version"
 
 	"github.com/kdxproject/kdx/dynamicclient"
-
+	"github.com/kdxproject/kdx/internal/cli"
 	"github.com/kdxproject/kdx/internal/version"
 	"github.com/kdxproject/kdx/render"
 )
 
-func init() { register(newVersionCommand) }
 
 // versionOptions are the flags and inputs of `kdx version`.
 type versionOptions struct {
-	f          *factory
+	f          cli.Factory
 	clientOnly bool
 	output     string
 }
@@ -29,7 +28,7 @@ type versionDocument struct {
 	ServerVersion *apiversion.Info `json:"serverVersion,omitempty"`
 }
 
-func newVersionCommand(f *factory) *cobra.Command {
+func newVersionCommand(f cli.Factory) *cobra.Command {
 	o := &versionOptions{f: f}
 	cmd := &cobra.Command{
 		Use:   "version",
@@ -43,7 +42,7 @@ func newVersionCommand(f *factory) *cobra.Command {
   # As JSON, for scripts
   kdx version -o json`,
 		Args: cobra.NoArgs,
-		RunE: runE(o),
+		RunE: cli.RunE(o),
 	}
 	cmd.Flags().BoolVar(&o.clientOnly, "client", false, "print the client version only (no server needed)")
 	cmd.Flags().StringVarP(&o.output, "output", "o", "", versionOutputs.Usage("output format"))
@@ -74,7 +73,7 @@ func (o *versionOptions) Run(ctx context.Context) error {
 	if !o.clientOnly {
 		doc.ServerVersion, serverErr = o.serverVersion(ctx)
 	}
-	out := o.f.streams.Out
+	out := o.f.Streams().Out
 	switch o.output {
 	case "json":
 		if err := render.JSON(out, doc); err != nil {

@@ -8,6 +8,7 @@ import (
 
 	apiversion "k8s.io/apimachinery/pkg/version"
 
+	"github.com/kdxproject/kdx/internal/cli"
 	"github.com/kdxproject/kdx/internal/cliutil"
 	"github.com/kdxproject/kdx/internal/version"
 	"github.com/kdxproject/kdx/render"
@@ -17,7 +18,7 @@ import (
 // version: a CONTEXT / SERVER VERSION table, or with -o json|yaml one
 // mapping of context name to what version prints for that context alone.
 func (o *versionOptions) runFleet(ctx context.Context, contexts []string) error {
-	infos, ok, failed, err := eachContext(ctx, o.f, contexts, o.f.streams.ErrOut, func(ctx context.Context, f *factory) (*apiversion.Info, error) {
+	infos, ok, failed, err := cli.EachContext(ctx, o.f, contexts, o.f.Streams().ErrOut, func(ctx context.Context, f cli.Factory) (*apiversion.Info, error) {
 		co := *o
 		co.f = f
 		return co.serverVersion(ctx)
@@ -25,12 +26,12 @@ func (o *versionOptions) runFleet(ctx context.Context, contexts []string) error 
 	if err != nil {
 		return err
 	}
-	out := bufio.NewWriter(o.f.streams.Out)
+	out := bufio.NewWriter(o.f.Streams().Out)
 	switch o.output {
 	case "json", "yaml":
-		docs := contextDocs{out: out, format: render.FormatJSON}
+		docs := render.ContextDocs{Out: out, Format: render.FormatJSON}
 		if o.output == "yaml" {
-			docs.format = render.FormatYAML
+			docs.Format = render.FormatYAML
 		}
 		for i, info := range infos {
 			if !ok[i] {
@@ -46,9 +47,9 @@ func (o *versionOptions) runFleet(ctx context.Context, contexts []string) error 
 			if err != nil {
 				return err
 			}
-			docs.add(contexts[i], b.Bytes())
+			docs.Add(contexts[i], b.Bytes())
 		}
-		docs.close()
+		docs.Close()
 	default:
 		fmt.Fprintf(out, "Client Version: %s\n", version.Get().GitVersion)
 		tw := render.NewTableWriter(out)

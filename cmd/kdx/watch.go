@@ -13,16 +13,16 @@ import (
 
 	"github.com/kdxproject/kdx/discovery"
 	"github.com/kdxproject/kdx/dynamicclient"
+	"github.com/kdxproject/kdx/internal/cli"
 	"github.com/kdxproject/kdx/query"
 	"github.com/kdxproject/kdx/render"
 )
 
-func init() { register(newWatchCommand) }
 
 // watchOptions are the flags and inputs of `kdx watch`.
 type watchOptions struct {
-	f *factory
-	printFlags
+	f cli.Factory
+	cli.PrintFlags
 
 	allNamespaces bool
 	selector      string
@@ -30,16 +30,16 @@ type watchOptions struct {
 	timeout       time.Duration
 	flags         watchFlags
 
-	allTypesFlags
+	cli.AllTypesFlags
 	concurrency int
-	where       whereFlags
+	where       cli.WhereFlags
 
 	// Set by Complete.
 	args    []string
 	printer render.Printer
 }
 
-func newWatchCommand(f *factory) *cobra.Command {
+func newWatchCommand(f cli.Factory) *cobra.Command {
 	o := &watchOptions{f: f, concurrency: 16}
 	cmd := &cobra.Command{
 		Use:   "watch (TYPE[,TYPE...] [NAME...] | TYPE/NAME ... | --all-types) [flags]",
@@ -68,8 +68,8 @@ out); when no type can be watched, kdx exits 1 at once.`,
 
   # Only the changes to one object, for ten seconds
   kdx watch deployment/web --watch-only --timeout 10s`,
-		ValidArgsFunction: completeResourceTypes(f),
-		RunE:              runE(o),
+		ValidArgsFunction: cli.CompleteResourceTypes(f),
+		RunE:              cli.RunE(o),
 	}
 	o.AddFlags(cmd.Flags())
 	_ = cmd.RegisterFlagCompletionFunc("output", completeOutput)
@@ -78,16 +78,16 @@ out); when no type can be watched, kdx exits 1 at once.`,
 
 // AddFlags adds watch's flags: get's output and selection flags, and --timeout.
 func (o *watchOptions) AddFlags(fs *pflag.FlagSet) {
-	o.printFlags.AddFlags(fs)
+	o.PrintFlags.AddFlags(fs)
 	fs.BoolVarP(&o.allNamespaces, "all-namespaces", "A", o.allNamespaces, "watch the objects of every namespace")
 	fs.StringVarP(&o.selector, "selector", "l", o.selector, "label selector (e.g. -l key1=value1,key2=value2)")
 	fs.StringVar(&o.fieldSelector, "field-selector", o.fieldSelector, "field selector (e.g. --field-selector status.phase=Running)")
 	fs.DurationVar(&o.timeout, "timeout", o.timeout, "stop watching after this long (e.g. 30s, 5m) and exit 0; 0 watches until interrupted")
 	o.flags.AddFlags(fs, false)
-	fs.BoolVar(&o.allTypes, "all-types", o.allTypes, "watch every watchable resource type of the server (the types of get --all-types)")
-	fs.BoolVar(&o.includeEvents, "include-events", o.includeEvents, "with --all-types, watch events too")
-	fs.StringSliceVar(&o.exclude, "exclude", o.exclude, "with --all-types, types to leave out (comma separated)")
-	fs.BoolVar(&o.ignoreForbidden, "ignore-forbidden", o.ignoreForbidden, "with --all-types, leave out the types you may not watch instead of reporting them")
+	fs.BoolVar(&o.AllTypes, "all-types", o.AllTypes, "watch every watchable resource type of the server (the types of get --all-types)")
+	fs.BoolVar(&o.IncludeEvents, "include-events", o.IncludeEvents, "with --all-types, watch events too")
+	fs.StringSliceVar(&o.Exclude, "exclude", o.Exclude, "with --all-types, types to leave out (comma separated)")
+	fs.BoolVar(&o.IgnoreForbidden, "ignore-forbidden", o.IgnoreForbidden, "with --all-types, leave out the types you may not watch instead of reporting them")
 	fs.IntVar(&o.concurrency, "concurrency", o.concurrency, "with several types, how many are listed at the same time")
 	o.where.AddFlags(fs, "shown")
 }
@@ -95,22 +95,22 @@ func (o *watchOptions) AddFlags(fs *pflag.FlagSet) {
 // Complete resolves the output format into a printer.
 func (o *watchOptions) Complete(_ *cobra.Command, args []string) error {
 	o.args = args
-	if err := o.where.complete(); err != nil {
+	if err := o.where.Complete(); err != nil {
 		return err
 	}
 	var err error
-	o.printer, err = render.NewPrinter(o.output, o.renderOptions(true))
+	o.printer, err = render.NewPrinter(o.Output, o.RenderOptions(true))
 	return err
 }
 
 // Validate checks the flags against each other.
 func (o *watchOptions) Validate() error {
 	switch {
-	case len(o.args) == 0 && !o.allTypes:
+	case len(o.args) == 0 && !o.AllTypes:
 		return errors.New("you must specify the type of resource to watch (e.g. 'kdx watch pods,deployments'), or --all-types")
-	case o.allTypes && len(o.args) > 0:
+	case o.AllTypes && len(o.args) > 0:
 		return errors.New("--all-types watches every type: give no TYPE or NAME with it")
-	case !o.allTypes && (o.includeEvents || len(o.exclude) > 0 || o.ignoreForbidden):
+	case !o.AllTypes && (o.IncludeEvents || len(o.Exclude) > 0 || o.IgnoreForbidden):
 		return errors.New("--include-events, --exclude and --ignore-forbidden only apply with --all-types")
 	case o.concurrency < 1:
 		return fmt.Errorf("--concurrency must be at least 1, not %d", o.concurrency)
@@ -124,13 +124,13 @@ func (o *watchOptions) Validate() error {
 func (o *watchOptions) Run(ctx context.Context) error {
 	if contexts, fleet, err := o.f.Fleet(); err != nil || fleet {
 		if err == nil {
-			err = validateFleetWatch(o.printer, o.output)
+			err = validateFleetWatch(o.printer, o.Output)
 		}
 		if err != nil {
 			return err
 		}
 		err = runFleetWatch(ctx, o.f, contexts, o.plan) // watch_fleet.go
-		o.where.warn(o.f.streams.ErrOut)
+		o.where.Warn(o.f.Streams().ErrOut)
 		return err
 	}
 	req, targets, err := o.plan(ctx, o.f)
@@ -141,7 +141,7 @@ func (o *watchOptions) Run(ctx context.Context) error {
 }
 
 // plan resolves the watch in f's cluster.
-func (o *watchOptions) plan(ctx context.Context, f *factory) (watchRequest, []discovery.Target, error) {
+func (o *watchOptions) plan(ctx context.Context, f cli.Factory) (watchRequest, []discovery.Target, error) {
 	co := *o
 	co.f = f
 	cfg, err := f.Config()
@@ -155,21 +155,21 @@ func (o *watchOptions) plan(ctx context.Context, f *factory) (watchRequest, []di
 	req := watchRequest{
 		flags: o.flags, printer: o.printer, namespace: cfg.Namespace, allNamespaces: o.allNamespaces,
 		selector: o.selector, fieldSelector: o.fieldSelector, timeout: o.timeout,
-		showManagedFields: o.showManagedFields, concurrency: o.concurrency,
-		allTypes: o.allTypes, ignoreForbidden: o.ignoreForbidden,
-		out: f.streams.Out, errOut: f.streams.ErrOut, where: &o.where,
+		showManagedFields: o.ShowManagedFields, concurrency: o.concurrency,
+		allTypes: o.AllTypes, ignoreForbidden: o.IgnoreForbidden,
+		out: f.Streams().Out, errOut: f.Streams().ErrOut, where: &o.where,
 	}
 	if o.allNamespaces {
 		req.namespace = ""
 	}
-	if o.allTypes {
-		req.types = followTypes(f, o.allTypesFlags, o.allNamespaces)
+	if o.AllTypes {
+		req.types = followTypes(f, o.AllTypesFlags, o.allNamespaces)
 	} else {
 		resolver, err := f.Resolver(ctx)
 		if err != nil {
 			return watchRequest{}, nil, err
 		}
-		req.vanished = typeGone(resolver)
+		req.vanished = cli.TypeGone(resolver)
 	}
 	if err := co.waitingFor(ctx, cfg.REST, req.namespace, targets); err != nil {
 		return watchRequest{}, nil, err
@@ -190,7 +190,7 @@ func (o *watchOptions) waitingFor(ctx context.Context, cfg *rest.Config, namespa
 		return nil // the watch itself reports what it cannot do
 	}
 	for _, m := range missing {
-		fmt.Fprintf(o.f.streams.ErrOut, "Waiting for %s %q to be created...\n", kindName(m.Mapping), m.Name)
+		fmt.Fprintf(o.f.Streams().ErrOut, "Waiting for %s %q to be created...\n", kindName(m.Mapping), m.Name)
 	}
 	return nil
 }
@@ -211,20 +211,20 @@ func (o *watchOptions) targets(ctx context.Context) ([]discovery.Target, error) 
 	if err != nil {
 		return nil, err
 	}
-	if !o.allTypes {
+	if !o.AllTypes {
 		targets, err := resolver.ResolveArgs(ctx, o.args)
 		if err != nil {
 			return nil, err
 		}
 		return targets, checkWatchable(targets)
 	}
-	all, err := o.allTypesFlags.targets(ctx, resolver, o.allNamespaces)
+	all, err := o.AllTypesFlags.Targets(ctx, resolver, o.allNamespaces)
 	return watchableOnly(all), err
 }
 
 // followTypes revalidates discovery and selects the watchable types of
 // the --all-types flags again, for a watch that follows new types.
-func followTypes(f *factory, flags allTypesFlags, allNamespaces bool) func(context.Context) ([]discovery.Target, error) {
+func followTypes(f cli.Factory, flags cli.AllTypesFlags, allNamespaces bool) func(context.Context) ([]discovery.Target, error) {
 	return func(ctx context.Context) ([]discovery.Target, error) {
 		c, err := f.Discovery()
 		if err != nil {
@@ -238,7 +238,7 @@ func followTypes(f *factory, flags allTypesFlags, allNamespaces bool) func(conte
 		if err != nil {
 			return nil, err
 		}
-		all, err := flags.targetsIn(ctx, resolver, snap, allNamespaces)
+		all, err := flags.TargetsIn(ctx, resolver, snap, allNamespaces)
 		return watchableOnly(all), err
 	}
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/kdxproject/kdx/discovery"
 	"github.com/kdxproject/kdx/dynamicclient"
+	"github.com/kdxproject/kdx/internal/cli"
 	"github.com/kdxproject/kdx/internal/cliutil"
 	"github.com/kdxproject/kdx/query"
 	"github.com/kdxproject/kdx/render"
@@ -17,7 +18,7 @@ import (
 
 // watchPlan resolves the watch of one cluster with its factory: the
 // request and the targets (none: nothing to watch there, and no error).
-type watchPlan func(ctx context.Context, f *factory) (watchRequest, []discovery.Target, error)
+type watchPlan func(ctx context.Context, f cli.Factory) (watchRequest, []discovery.Target, error)
 
 // fleetWatch is the watch of one cluster of a fleet.
 type fleetWatch struct {
@@ -34,9 +35,9 @@ type fleetWatch struct {
 // come, naming their context (a CONTEXT column, a "context" field, or
 // -n NS --context=CONTEXT after a name). What a cluster cannot do is a line
 // naming its context; the others are watched, and the exit code is 1.
-func runFleetWatch(ctx context.Context, f *factory, contexts []string, plan watchPlan) error {
-	errOut := &lockedWriter{w: f.streams.ErrOut}
-	clusters, ok, failed, err := eachContext(ctx, f, contexts, errOut, func(ctx context.Context, cf *factory) (*fleetWatch, error) {
+func runFleetWatch(ctx context.Context, f cli.Factory, contexts []string, plan watchPlan) error {
+	errOut := &lockedWriter{w: f.Streams().ErrOut}
+	clusters, ok, failed, err := cli.EachContext(ctx, f, contexts, errOut, func(ctx context.Context, cf cli.Factory) (*fleetWatch, error) {
 		req, targets, err := plan(ctx, cf)
 		if err != nil || len(targets) == 0 {
 			return nil, err
@@ -61,9 +62,9 @@ func runFleetWatch(ctx context.Context, f *factory, contexts []string, plan watc
 		return fleetResult(failed, nil)
 	}
 	shared := *req
-	shared.out = f.streams.Out // a cluster's own Out is discarded (forCluster)
+	shared.out = f.Streams().Out // a cluster's own Out is discarded (forCluster)
 	stream := newWatchStream(shared, multi, namespaced, true)
-	// Every cluster is watched at once, through the one runner; a cluster's
+	// Every cluster is watched at once, through the one cli.Runner; a cluster's
 	// failure is written once it and the clusters before it have ended.
 	err = query.Ordered(ctx, len(contexts), len(contexts), func(ctx context.Context, i int) error {
 		if !ok[i] || clusters[i] == nil {
@@ -78,7 +79,7 @@ func runFleetWatch(ctx context.Context, f *factory, contexts []string, plan watc
 			failed = true // reported as it happened
 		default:
 			failed = true
-			contextError(errOut, contexts[i], cliutil.Message(err))
+			cli.ContextError(errOut, contexts[i], cliutil.Message(err))
 		}
 		return nil
 	})
@@ -136,15 +137,15 @@ func (l *lockedWriter) Write(p []byte) (int, error) {
 }
 
 // contextLines writes what one cluster of a fleet says while it is watched
-// as it comes, each line naming the context (as clusterLog.replay does).
+// as it comes, each line naming the context (as cli.ClusterLog.Replay does).
 type contextLines struct {
 	w       io.Writer
 	context string
 }
 
 func (c *contextLines) Write(p []byte) (int, error) {
-	l := &clusterLog{}
-	l.buf.Write(p)
-	l.replay(c.w, c.context)
+	l := &cli.ClusterLog{}
+	l.Write(p)
+	l.Replay(c.w, c.context)
 	return len(p), nil
 }

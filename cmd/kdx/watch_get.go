@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/kdxproject/kdx/discovery"
+	"github.com/kdxproject/kdx/internal/cli"
 	"github.com/kdxproject/kdx/query"
 )
 
@@ -18,10 +19,10 @@ func (r *getRun) watch(ctx context.Context, resolver *discovery.Resolver) error 
 }
 
 // watchPlan is `get -w` in f's cluster of a fleet (runFleetWatch).
-func (o *getOptions) watchPlan(ctx context.Context, f *factory) (watchRequest, []discovery.Target, error) {
+func (o *getOptions) watchPlan(ctx context.Context, f cli.Factory) (watchRequest, []discovery.Target, error) {
 	co := *o
 	co.f = f
-	cfg, client, err := f.readClient(o.allTypes)
+	cfg, client, err := f.ReadClient(o.AllTypes)
 	if err != nil {
 		return watchRequest{}, nil, err
 	}
@@ -30,7 +31,7 @@ func (o *getOptions) watchPlan(ctx context.Context, f *factory) (watchRequest, [
 		return watchRequest{}, nil, err
 	}
 	r := &getRun{o: &co, client: client, namespace: cfg.Namespace, defaultNamespace: cfg.Namespace,
-		errOut: f.streams.ErrOut, report: query.NewReport("list", "type"), inFleet: true}
+		errOut: f.Streams().ErrOut, report: query.NewReport("list", "type"), inFleet: true}
 	if o.allNamespaces {
 		r.namespace = ""
 	}
@@ -42,8 +43,8 @@ func (o *getOptions) watchPlan(ctx context.Context, f *factory) (watchRequest, [
 func (r *getRun) watchPlan(ctx context.Context, resolver *discovery.Resolver) (watchRequest, []discovery.Target, error) {
 	var targets []discovery.Target
 	var err error
-	if r.o.allTypes {
-		targets, err = r.o.allTypesFlags.targets(ctx, resolver, r.o.allNamespaces)
+	if r.o.AllTypes {
+		targets, err = r.o.AllTypesFlags.Targets(ctx, resolver, r.o.allNamespaces)
 		targets = watchableOnly(targets)
 	} else {
 		targets, err = resolver.ResolveArgs(ctx, r.o.args)
@@ -63,14 +64,14 @@ func (r *getRun) watchPlan(ctx context.Context, resolver *discovery.Resolver) (w
 	req := watchRequest{
 		flags: r.o.watch, printer: r.o.printer, namespace: r.namespace, allNamespaces: r.o.allNamespaces,
 		selector: r.o.selector, fieldSelector: r.o.fieldSelector,
-		showManagedFields: r.o.showManagedFields, concurrency: r.o.concurrency,
-		allTypes: r.o.allTypes, ignoreForbidden: r.o.ignoreForbidden,
-		out: r.o.f.streams.Out, errOut: r.errOut, where: &r.o.where,
+		showManagedFields: r.o.ShowManagedFields, concurrency: r.o.concurrency,
+		allTypes: r.o.AllTypes, ignoreForbidden: r.o.IgnoreForbidden,
+		out: r.o.f.Streams().Out, errOut: r.errOut, where: &r.o.where,
 	}
-	if r.o.allTypes {
-		req.types = followTypes(r.o.f, r.o.allTypesFlags, r.o.allNamespaces)
+	if r.o.AllTypes {
+		req.types = followTypes(r.o.f, r.o.AllTypesFlags, r.o.allNamespaces)
 	} else {
-		req.vanished = typeGone(resolver)
+		req.vanished = cli.TypeGone(resolver)
 	}
 	return req, targets, nil
 }

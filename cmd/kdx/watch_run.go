@@ -14,6 +14,7 @@ import (
 
 	"github.com/kdxproject/kdx/discovery"
 	"github.com/kdxproject/kdx/dynamicclient"
+	"github.com/kdxproject/kdx/internal/cli"
 	"github.com/kdxproject/kdx/internal/cliutil"
 	"github.com/kdxproject/kdx/query"
 	"github.com/kdxproject/kdx/render"
@@ -65,7 +66,7 @@ type watchRequest struct {
 	// watch of every type follows the types that appear; nil: fixed types.
 	types       func(context.Context) ([]discovery.Target, error)
 	out, errOut io.Writer
-	where       *whereFlags // --where (where.go); nil: none
+	where       *cli.WhereFlags // --where (where.go); nil: none
 	// vanished, for a type the user named, says whether it is no longer
 	// served (its CRD deleted since the discovery cache was written): its
 	// 404 is then an unknown type.
@@ -74,7 +75,7 @@ type watchRequest struct {
 
 // runWatch lists and watches targets until the timeout (exit 0) or an
 // interrupt (kubectl's exit code, after the output is flushed).
-func runWatch(ctx context.Context, f *factory, req watchRequest, targets []discovery.Target) error {
+func runWatch(ctx context.Context, f cli.Factory, req watchRequest, targets []discovery.Target) error {
 	client, timeout, err := watchClient(f, req)
 	if err != nil {
 		return err
@@ -90,7 +91,7 @@ func runWatch(ctx context.Context, f *factory, req watchRequest, targets []disco
 	if ferr := stream.flush(); err == nil {
 		err = ferr
 	}
-	req.where.warn(req.errOut)
+	req.where.Warn(req.errOut)
 	if err == nil && ctx.Err() != nil {
 		return &cliutil.ExitError{Code: interruptedExitCode}
 	}
@@ -99,14 +100,14 @@ func runWatch(ctx context.Context, f *factory, req watchRequest, targets []disco
 
 // watchClient is the client of a watch of f's cluster and how long the
 // watch lasts (--timeout, else --request-timeout; 0: until interrupted).
-func watchClient(f *factory, req watchRequest) (*dynamicclient.Client, time.Duration, error) {
+func watchClient(f cli.Factory, req watchRequest) (*dynamicclient.Client, time.Duration, error) {
 	cfg, err := f.Config()
 	if err != nil {
 		return nil, 0, err
 	}
 	restCfg := rest.CopyConfig(cfg.REST)
 	if req.allTypes {
-		restCfg = quietUnnamed(restCfg)
+		restCfg = cli.QuietUnnamed(restCfg)
 	}
 	timeout := req.timeout
 	if timeout == 0 {
@@ -152,7 +153,7 @@ func (s *watchStream) flush() error {
 // stream, naming the cluster's context ("" for a watch of one cluster).
 func watchTargets(ctx context.Context, client *dynamicclient.Client, req watchRequest, targets []discovery.Target, stream *watchStream, cluster string) error {
 	wr := query.WatchRequest{Namespace: req.namespace, LabelSelector: req.selector, FieldSelector: req.fieldSelector, Types: req.types,
-		Where: req.where.request(client)}
+		Where: req.where.Request(client)}
 	sources := wr.Sources(targets)
 	if len(sources) == 0 {
 		return fmt.Errorf("no resource type to watch")

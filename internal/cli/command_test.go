@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"context"
@@ -9,7 +9,7 @@ import (
 	"github.com/spf13/cobra"
 )
 
-// steps records the order runE calls a verb's methods in.
+// steps records the order cli.RunE calls a verb's methods in.
 type steps struct {
 	calls       []string
 	completeErr error
@@ -56,7 +56,7 @@ func TestRunE(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			s := tt.s
-			err := runE(&s)(cmd, []string{"a"})
+			err := RunE(&s)(cmd, []string{"a"})
 			if !errors.Is(err, tt.err) {
 				t.Errorf("err = %v, want %v", err, tt.err)
 			}
@@ -66,7 +66,7 @@ func TestRunE(t *testing.T) {
 		})
 	}
 	var r runOnly
-	if err := runE(&r)(cmd, nil); err != nil || !r.ran {
+	if err := RunE(&r)(cmd, nil); err != nil || !r.ran {
 		t.Errorf("a verb with only Run: ran=%v err=%v", r.ran, err)
 	}
 }

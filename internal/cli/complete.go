@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"context"
@@ -11,15 +11,15 @@ import (
 	"github.com/kdxproject/kdx/discovery"
 )
 
-// completionTimeout bounds the discovery a completion may do when the
+// CompletionTimeout bounds the discovery a completion may do when the
 // cache is missing or expired.
-const completionTimeout = 5 * time.Second
+const CompletionTimeout = 5 * time.Second
 
-// completeResourceTypes completes the first argument of a command taking
+// CompleteResourceTypes completes the first argument of a command taking
 // resources (TYPE, TYPE,TYPE) from the discovery cache: plural names, and
 // plural.group names. Later arguments (object names) are left to the
 // command. Use it as a cobra.Command's ValidArgsFunction.
-func completeResourceTypes(f *factory) cobra.CompletionFunc {
+func CompleteResourceTypes(f Factory) cobra.CompletionFunc {
 	return func(cmd *cobra.Command, args []string, toComplete string) ([]string, cobra.ShellCompDirective) {
 		if len(args) > 0 || strings.Contains(toComplete, "/") {
 			return nil, cobra.ShellCompDirectiveNoFileComp
@@ -62,8 +62,8 @@ func resourceTypeNames(snap *discovery.Snapshot) []string {
 	return out
 }
 
-// completeAPIGroups completes API group names.
-func completeAPIGroups(f *factory) cobra.CompletionFunc {
+// CompleteAPIGroups completes API group names.
+func CompleteAPIGroups(f Factory) cobra.CompletionFunc {
 	return func(cmd *cobra.Command, _ []string, toComplete string) ([]string, cobra.ShellCompDirective) {
 		snap := completionSnapshot(cmd.Context(), f)
 		if snap == nil {
@@ -81,11 +81,11 @@ func completeAPIGroups(f *factory) cobra.CompletionFunc {
 
 // completionSnapshot is the cached snapshot (refreshed only when expired or
 // missing), or nil: completion never fails loudly.
-func completionSnapshot(ctx context.Context, f *factory) *discovery.Snapshot {
+func completionSnapshot(ctx context.Context, f Factory) *discovery.Snapshot {
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	ctx, cancel := context.WithTimeout(ctx, completionTimeout)
+	ctx, cancel := context.WithTimeout(ctx, CompletionTimeout)
 	defer cancel()
 	c, err := f.Discovery(func(o *discovery.Options) { o.Warnings = nil })
 	if err != nil {
