@@ -42,14 +42,21 @@ type App struct {
 	tables        []*tableView // the tables opened from home, the last shown
 	input         *input       // the palette (:) or the filter (/) being typed
 	help          bool
-	status        string // one line: the last failure or notice
+	status        string // one line: the last failure
+	warning       string // the last warning of the server
 	nextID        int
 	snap          *discovery.Snapshot
+	warn          *warnings
+	xoff          int // the first column shown (left, right)
 }
+
+// SetBackend sets the explorer's backend, before it runs (a backend whose
+// warnings go to Warnings).
+func (a *App) SetBackend(b Backend) { a.b = b }
 
 // New is the explorer over b; ctx ends every read it starts.
 func New(ctx context.Context, b Backend, opts Options) *App {
-	return &App{ctx: ctx, b: b, opts: opts, home: &homeView{}, width: 80, height: 24}
+	return &App{ctx: ctx, b: b, opts: opts, home: &homeView{}, width: 80, height: 24, warn: &warnings{signal: make(chan struct{}, 1)}}
 }
 
 // The messages of reads.
@@ -72,7 +79,7 @@ type (
 
 // Init reads discovery and opens the type asked for, if any.
 func (a *App) Init() tea.Cmd {
-	cmds := []tea.Cmd{a.readSnapshot}
+	cmds := []tea.Cmd{a.readSnapshot, a.warn.next}
 	if len(a.opts.Open) > 0 {
 		cmds = append(cmds, a.resolve(a.opts.Open))
 	}
@@ -131,6 +138,9 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return a, a.open(msg.targets)
 	case batchMsg:
 		return a, a.applyBatch(msg)
+	case warningMsg:
+		a.warning = cutLine(string(msg))
+		return a, a.warn.next
 	case tea.KeyPressMsg:
 		return a.key(msg)
 	}
@@ -148,6 +158,7 @@ func (a *App) open(targets []discovery.Target) tea.Cmd {
 	ctx, cancel := context.WithCancel(a.ctx)
 	t.cancel = cancel
 	a.tables = append(a.tables, t)
+	a.xoff = 0
 	mb := newMailbox(t.id)
 	t.mb = mb
 	go func() { mb.finish(a.b.Watch(ctx, targets, ns, mb.handlers())) }()
@@ -197,6 +208,7 @@ func (a *App) key(k tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	if k.String() == "ctrl+c" {
 		return a, a.quit()
 	}
+	a.status, a.warning = "", "" // said; the next key clears them
 	if a.input != nil {
 		return a, a.inputKey(k)
 	}
@@ -229,6 +241,10 @@ func (a *App) key(k tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 				return a, a.open([]discovery.Target{targetOf(r)})
 			}
 		}
+	case "left", "h":
+		a.xoff = max(0, a.xoff-hstep)
+	case "right", "l":
+		a.xoff += hstep
 	case "up", "k":
 		a.move(-1)
 	case "down", "j":
@@ -275,6 +291,7 @@ func (a *App) close() {
 	t := a.table()
 	t.cancel()
 	a.tables = a.tables[:len(a.tables)-1]
+	a.xoff = 0
 }
 
 func (a *App) quit() tea.Cmd {
@@ -369,6 +386,9 @@ func completions(snap *discovery.Snapshot, text string, n int) []string {
 	return all[:min(n, len(all))]
 }
 
+// hstep is how far left and right scroll.
+const hstep = 8
+
 // contentHeight is the lines between the title and the footer.
 func (a *App) contentHeight() int { return max(1, a.height-2) }
 
@@ -411,7 +431,7 @@ func (a *App) Screen() string {
 	for i := 0; i < h; i++ {
 		l := ""
 		if i < len(body) {
-			l = a.fit(body[i])
+			l = a.fit(ansi.Cut(body[i], a.xoff, a.xoff+a.width))
 		}
 		if i == cursor {
 			l = cursorStyle.Render(l + strings.Repeat(" ", max(0, a.width-ansi.StringWidth(l))))
@@ -434,6 +454,9 @@ func (a *App) title() string {
 	parts := []string{"kdx ui", "context: " + orNone(a.opts.Context), "namespace: " + ns}
 	if t := a.table(); t != nil {
 		what := fmt.Sprintf("%s: %d", targetsName(t.targets), t.nrows)
+		if t.filter.on() {
+			what += fmt.Sprintf(" of %d", t.total())
+		}
 		if !t.synced {
 			what += " (listing)"
 		}
@@ -466,6 +489,8 @@ func (a *App) footer() string {
 		return "watch ended: " + oneLine(t.err)
 	case t != nil && t.notice != "":
 		return t.notice
+	case a.warning != "":
+		return a.warning
 	}
 	return "enter open  : type  / filter  esc back  ? help  q quit"
 }
@@ -491,7 +516,12 @@ func orNone(s string) string {
 
 // oneLine is an error on one line, cut to a reasonable length.
 func oneLine(err error) string {
-	s := strings.Join(strings.Fields(err.Error()), " ")
+	return cutLine(err.Error())
+}
+
+// cutLine is s on one line, cut to a reasonable length.
+func cutLine(s string) string {
+	s = strings.Join(strings.Fields(s), " ")
 	if len(s) > 300 {
 		s = s[:300] + "..."
 	}

@@ -71,10 +71,15 @@ func (b *clusterBackend) Snapshot(ctx context.Context) (*discovery.Snapshot, err
 const countConcurrency = 32
 
 func (b *clusterBackend) Count(ctx context.Context, resources []discovery.APIResource, namespace string) ([]discovery.Count, error) {
-	eng, err := b.c.Engine()
+	// the deprecation warnings of every type counted are noise here (as in
+	// api-resources --count)
+	cfg := rest.CopyConfig(b.c.REST)
+	cfg.WarningHandler = rest.NoWarnings{}
+	client, err := dynamicclient.New(cfg, dynamicclient.WithWarnings(b.c.Warnings()))
 	if err != nil {
 		return nil, err
 	}
+	eng := &query.Engine{Lister: client}
 	req := query.Request{Concurrency: countConcurrency, Namespace: namespace}
 	for _, r := range resources {
 		req.Targets = append(req.Targets, targetOf(r))

@@ -15,6 +15,7 @@ var Keys = []Key{
 	{"esc", "clear the filter, else go back"},
 	{"up, down, k, j", "move"},
 	{"pgup, pgdown", "move a page"},
+	{"left, right, h, l", "scroll a wide table sideways"},
 	{"home, end, g, G", "go to the first, the last row"},
 	{"?", "this help"},
 	{"q, ctrl+c", "quit"},

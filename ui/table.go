@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -119,6 +120,15 @@ func (t *tableView) rebuild() {
 	t.pos.settle(len(t.lines), t.isRow, 1)
 }
 
+// total is the number of rows, filtered or not.
+func (t *tableView) total() int {
+	n := 0
+	for _, s := range t.sections {
+		n += len(s.rows)
+	}
+	return n
+}
+
 // isRow says whether line i is a row.
 func (t *tableView) isRow(i int) bool { return t.lines[i].r != nil }
 
@@ -187,7 +197,8 @@ func (t *tableView) print(sec int, lines []line, headed bool) ([]string, error) 
 		if l.r.namespace != "" {
 			meta["namespace"] = l.r.namespace
 		}
-		table.Rows = append(table.Rows, metav1.TableRow{Cells: l.r.cells,
+		// a copy: the printer writes kind/name into the name cell
+		table.Rows = append(table.Rows, metav1.TableRow{Cells: slices.Clone(l.r.cells),
 			Object: runtime.RawExtension{Object: &unstructured.Unstructured{Object: map[string]any{"metadata": meta}}}})
 	}
 	p := t.headless

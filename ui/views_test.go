@@ -130,3 +130,13 @@ func TestHelp(t *testing.T) {
 		t.Errorf("a key did not close the help")
 	}
 }
+
+func TestScrollSideways(t *testing.T) {
+	a := start(t, newFake(), Options{Namespace: "team-a"}, 40, 6)
+	press(t, a, "l", "l")
+	golden(t, "home-40x6-right", a)
+	press(t, a, "h", "h")
+	if !strings.HasPrefix(strings.Split(screen(a), "\n")[1], "NAME ") {
+		t.Errorf("h did not scroll back:\n%s", screen(a))
+	}
+}

@@ -28,6 +28,9 @@ var exampleSkips = map[string]string{
 	// zsh's fpath array, in the user's zsh: bash has no fpath, and the
 	// line would write /_kdx.
 	`kdx completion zsh > "${fpath[1]}/_kdx"`: "needs zsh",
+	// the explorer needs a terminal: ui_test.go runs it under a pseudo-terminal
+	"kdx ui":               "interactive",
+	"kdx ui configmaps -A": "interactive",
 }
 
 // exampleChecks check what an example did, beyond its exit code, by its line.

@@ -42,6 +42,7 @@ current-context: a
 		"apply": {"-f", manifest}, "create": {"-f", manifest}, "replace": {"-f", manifest},
 		"patch": {"configmaps", "x", "-p", "{}"}, "delete": {"configmaps", "x"},
 		"describe": {"configmaps"}, "diff": {"--dir", dir, "configmaps"}, "refs": {"configmaps/x"}, "tree": {"configmaps/x"},
+		"ui": nil,
 	}
 	const refusal = "this command runs against one context"
 	fleet := slices.Concat(cli.FleetReads, cli.FleetWrites)

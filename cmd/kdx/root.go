@@ -12,6 +12,7 @@ import (
 	"k8s.io/klog/v2"
 
 	"github.com/kdxproject/kdx/internal/cli"
+	uicmd "github.com/kdxproject/kdx/internal/cli/ui"
 )
 
 // NewRootCommand builds the kdx command tree. name is the binary's name:
@@ -103,6 +104,7 @@ var commands = []func(cli.Factory) *cobra.Command{
 	newRefsCommand,
 	newReplaceCommand,
 	newTreeCommand,
+	uicmd.NewCmd,
 	newVersionCommand,
 	newWatchCommand,
 }

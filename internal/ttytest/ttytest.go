@@ -133,12 +133,19 @@ func (t *Term) close() {
 	// its closed flag; answer stays blocked on an idle pipe.
 }
 
-// Send writes s to the program as typed keys (see the key constants).
+// escPause follows a lone Esc, as a user's next key would: a key read
+// with it would make it alt+key.
+const escPause = 100 * time.Millisecond
+
+// Send writes keys to the program as typed (see the key constants).
 func (t *Term) Send(keys ...string) {
 	t.t.Helper()
 	for _, k := range keys {
 		if _, err := io.WriteString(t.pty, k); err != nil {
 			t.t.Fatalf("ttytest: send %q: %v", k, err)
+		}
+		if k == Esc {
+			time.Sleep(escPause)
 		}
 	}
 }
