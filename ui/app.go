@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
@@ -47,6 +48,7 @@ type App struct {
 	nextID        int
 	snap          *discovery.Snapshot
 	warn          *warnings
+	now           func() time.Time
 	xoff          int // the first column shown (left, right)
 }
 
@@ -56,7 +58,7 @@ func (a *App) SetBackend(b Backend) { a.b = b }
 
 // New is the explorer over b; ctx ends every read it starts.
 func New(ctx context.Context, b Backend, opts Options) *App {
-	return &App{ctx: ctx, b: b, opts: opts, home: &homeView{}, width: 80, height: 24, warn: &warnings{signal: make(chan struct{}, 1)}}
+	return &App{ctx: ctx, b: b, opts: opts, home: &homeView{}, width: 80, height: 24, now: time.Now, warn: &warnings{signal: make(chan struct{}, 1)}}
 }
 
 // The messages of reads.
@@ -79,7 +81,7 @@ type (
 
 // Init reads discovery and opens the type asked for, if any.
 func (a *App) Init() tea.Cmd {
-	cmds := []tea.Cmd{a.readSnapshot, a.warn.next}
+	cmds := []tea.Cmd{a.readSnapshot, a.warn.next, tick}
 	if len(a.opts.Open) > 0 {
 		cmds = append(cmds, a.resolve(a.opts.Open))
 	}
@@ -103,6 +105,14 @@ func (a *App) resolve(args []string) tea.Cmd {
 		targets, err := a.b.Resolve(a.ctx, args)
 		return resolvedMsg{args: args, targets: targets, err: err}
 	}
+}
+
+// tickMsg redraws the screen every second, for the ages.
+type tickMsg struct{}
+
+func tick() tea.Msg {
+	time.Sleep(time.Second)
+	return tickMsg{}
 }
 
 // Update handles a message.
@@ -138,6 +148,8 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return a, a.open(msg.targets)
 	case batchMsg:
 		return a, a.applyBatch(msg)
+	case tickMsg:
+		return a, tick // a new frame: the ages
 	case warningMsg:
 		a.warning = cutLine(string(msg))
 		return a, a.warn.next
@@ -414,7 +426,7 @@ func (a *App) Screen() string {
 		body = helpLines()
 	case t != nil:
 		var err error
-		body, cursor, err = t.render(h)
+		body, cursor, err = t.render(h, a.now())
 		if err != nil {
 			body, cursor = []string{oneLine(err)}, -1
 		}

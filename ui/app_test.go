@@ -137,7 +137,7 @@ func drive(t *testing.T, a *App, cmd tea.Cmd) (quit bool) {
 		var msg tea.Msg
 		select {
 		case msg = <-got:
-		case <-time.After(200 * time.Millisecond):
+		case <-time.After(100 * time.Millisecond):
 			continue
 		}
 		switch m := msg.(type) {

@@ -52,6 +52,8 @@ type Change struct {
 	// Columns and Cells are its row of the server's table.
 	Columns []metav1.TableColumnDefinition
 	Cells   []any
+	// Created is the object's creation, for its age as time passes.
+	Created time.Time
 }
 
 // clusterBackend is a Backend over a cluster's engine.
@@ -114,7 +116,8 @@ func (b *clusterBackend) Watch(ctx context.Context, targets []discovery.Target, 
 	}
 	opts := dynamicclient.WatchOptions{Table: true, Notify: h.Notice, Synced: h.Synced}
 	return wr.Watch(ctx, client, targets, opts, func(ev dynamicclient.WatchEvent) error {
-		ch := Change{Type: ev.Type, Target: ofSource[ev.Source], Namespace: ev.Object.GetNamespace(), Name: ev.Object.GetName()}
+		ch := Change{Type: ev.Type, Target: ofSource[ev.Source], Namespace: ev.Object.GetNamespace(), Name: ev.Object.GetName(),
+			Created: ev.Object.GetCreationTimestamp().Time}
 		if ev.Row != nil {
 			ch.Columns, ch.Cells = ev.Row.Columns, ev.Row.Cells
 		} else {

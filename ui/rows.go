@@ -5,9 +5,12 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"time"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/watch"
+
+	"k8s.io/apimachinery/pkg/util/duration"
 
 	"github.com/kdxproject/kdx/discovery"
 )
@@ -17,6 +20,7 @@ import (
 type row struct {
 	namespace, name string
 	cells           []any
+	created         time.Time
 	// text is what the / filter reads (namespace and cells, lower case),
 	// made when first filtered.
 	text string
@@ -48,12 +52,34 @@ type section struct {
 	rows    []*row
 	// widths are the column widths printed so far (see render.TableWriter.SetWidths).
 	widths []int
+	// age is the index of the Age column, -1 for none.
+	age int
 
 	removed, unsorted bool // since the last compact
 }
 
 func newSection(t discovery.Target) *section {
-	return &section{target: t, byKey: map[rowKey]*row{}}
+	return &section{target: t, byKey: map[rowKey]*row{}, age: -1}
+}
+
+// ageColumn is the index of the server's Age column, or -1.
+func ageColumn(cols []metav1.TableColumnDefinition) int {
+	for i, c := range cols {
+		if c.Name == "Age" && (c.Type == "string" || c.Type == "date") {
+			return i
+		}
+	}
+	return -1
+}
+
+// cellsAt are the row's cells with its age at now, as the server words it
+// (the age in its cell is the age when the row was read).
+func (s *section) cellsAt(r *row, now time.Time) []any {
+	cells := slices.Clone(r.cells) // the printer writes kind/name into the name cell
+	if s.age >= 0 && s.age < len(cells) && !r.created.IsZero() {
+		cells[s.age] = duration.HumanDuration(now.Sub(r.created))
+	}
+	return cells
 }
 
 // apply applies one change; compact makes the rows consistent again.
@@ -70,12 +96,13 @@ func (s *section) apply(c Change) {
 	if len(c.Columns) > 0 && !sameColumns(s.columns, c.Columns) {
 		s.columns = c.Columns
 		s.widths = nil
+		s.age = ageColumn(c.Columns)
 	}
 	if r := s.byKey[key]; r != nil {
-		r.cells, r.text = c.Cells, ""
+		r.cells, r.text, r.created = c.Cells, "", c.Created
 		return
 	}
-	r := &row{namespace: c.Namespace, name: c.Name, cells: c.Cells}
+	r := &row{namespace: c.Namespace, name: c.Name, cells: c.Cells, created: c.Created}
 	s.byKey[key] = r
 	if n := len(s.rows); n > 0 && !before(s.rows[n-1], r) {
 		s.unsorted = true

@@ -4,8 +4,8 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"slices"
 	"strings"
+	"time"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
@@ -143,7 +143,7 @@ func (t *tableView) selected() (*section, *row) {
 // render is the table in height lines: the header of a table of one type,
 // then the lines from the scroller's top; cursor is the index of the
 // selected line among them (-1 for none).
-func (t *tableView) render(height int) (out []string, cursor int, err error) {
+func (t *tableView) render(height int, now time.Time) (out []string, cursor int, err error) {
 	if height < 1 {
 		return nil, -1, nil
 	}
@@ -158,7 +158,7 @@ func (t *tableView) render(height int) (out []string, cursor int, err error) {
 		if len(window) == 0 {
 			return nil, -1, nil
 		}
-		out, err = t.print(0, window, true)
+		out, err = t.print(0, window, true, now)
 		return out, t.pos.cursor - t.pos.top + 1, err
 	}
 	// a table of several types: each type's lines in the window printed
@@ -174,7 +174,7 @@ func (t *tableView) render(height int) (out []string, cursor int, err error) {
 		for j < len(window) && window[j].sec == l.sec && (window[j].r != nil || window[j].header) {
 			j++
 		}
-		lines, err := t.print(l.sec, window[i:j], l.header)
+		lines, err := t.print(l.sec, window[i:j], l.header, now)
 		if err != nil {
 			return nil, -1, err
 		}
@@ -186,7 +186,7 @@ func (t *tableView) render(height int) (out []string, cursor int, err error) {
 
 // print prints the rows of lines, of section sec, through render's table
 // printer, with the type's header first when headed.
-func (t *tableView) print(sec int, lines []line, headed bool) ([]string, error) {
+func (t *tableView) print(sec int, lines []line, headed bool, now time.Time) ([]string, error) {
 	s := t.sections[sec]
 	table := &metav1.Table{ColumnDefinitions: s.columns}
 	for _, l := range lines {
@@ -197,8 +197,7 @@ func (t *tableView) print(sec int, lines []line, headed bool) ([]string, error) 
 		if l.r.namespace != "" {
 			meta["namespace"] = l.r.namespace
 		}
-		// a copy: the printer writes kind/name into the name cell
-		table.Rows = append(table.Rows, metav1.TableRow{Cells: slices.Clone(l.r.cells),
+		table.Rows = append(table.Rows, metav1.TableRow{Cells: s.cellsAt(l.r, now),
 			Object: runtime.RawExtension{Object: &unstructured.Unstructured{Object: map[string]any{"metadata": meta}}}})
 	}
 	p := t.headless

@@ -3,6 +3,7 @@ package ui
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"k8s.io/apimachinery/pkg/watch"
 )
@@ -138,5 +139,17 @@ func TestScrollSideways(t *testing.T) {
 	press(t, a, "h", "h")
 	if !strings.HasPrefix(strings.Split(screen(a), "\n")[1], "NAME ") {
 		t.Errorf("h did not scroll back:\n%s", screen(a))
+	}
+}
+
+func TestAgesGoOn(t *testing.T) {
+	now := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	a := start(t, newFake(), Options{Namespace: "team-a", Open: []string{"configmaps"}}, 80, 8)
+	a.now = func() time.Time { return now }
+	old := cm("team-a", "old", 1, "0s")
+	old.Created = now.Add(-90 * time.Minute)
+	a.Update(batchMsg{id: a.table().id, changes: []Change{old}})
+	if s := screen(a); !strings.Contains(s, "\nold                1      90m\n") {
+		t.Errorf("the age of a row read at its creation, 90 minutes later:\n%s", s)
 	}
 }
