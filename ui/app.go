@@ -10,6 +10,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 
 	"github.com/kdxproject/kdx/discovery"
 	"github.com/kdxproject/kdx/dynamicclient"
@@ -41,6 +42,7 @@ type App struct {
 	width, height int
 	home          *homeView
 	tables        []*tableView // the tables opened from home, the last shown
+	object        *objectView  // the object shown over the last table
 	input         *input       // the palette (:) or the filter (/) being typed
 	help          bool
 	status        string // one line: the last failure
@@ -70,6 +72,11 @@ type (
 	countsMsg struct {
 		snap   *discovery.Snapshot
 		counts []discovery.Count
+		err    error
+	}
+	objectMsg struct {
+		target discovery.Target
+		obj    *unstructured.Unstructured
 		err    error
 	}
 	resolvedMsg struct {
@@ -148,6 +155,17 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return a, a.open(msg.targets)
 	case batchMsg:
 		return a, a.applyBatch(msg)
+	case objectMsg:
+		if msg.err != nil {
+			a.status = oneLine(msg.err)
+			return a, nil
+		}
+		v, err := newObjectView(msg.target, msg.obj)
+		if err != nil {
+			a.status = oneLine(err)
+			return a, nil
+		}
+		a.object = v
 	case tickMsg:
 		return a, tick // a new frame: the ages
 	case warningMsg:
@@ -175,6 +193,49 @@ func (a *App) open(targets []discovery.Target) tea.Cmd {
 	t.mb = mb
 	go func() { mb.finish(a.b.Watch(ctx, targets, ns, mb.handlers())) }()
 	return mb.next()
+}
+
+// get reads one object, for its view.
+func (a *App) get(t discovery.Target, namespace, name string) tea.Cmd {
+	t.Names = nil
+	return func() tea.Msg {
+		obj, err := a.b.Get(a.ctx, t, namespace, name)
+		return objectMsg{target: t, obj: obj, err: err}
+	}
+}
+
+// objectKey handles a key on the object's view.
+func (a *App) objectKey(k tea.KeyPressMsg) tea.Cmd {
+	v, h := a.object, a.contentHeight()
+	switch k.String() {
+	case "q":
+		return a.quit()
+	case "esc":
+		a.object = nil
+	case "x":
+		if v.secret() {
+			if err := v.reveal(); err != nil {
+				a.status = oneLine(err)
+			}
+		}
+	case "up", "k":
+		v.scroll(-1, h)
+	case "down", "j":
+		v.scroll(1, h)
+	case "pgup":
+		v.scroll(-max(1, h-1), h)
+	case "pgdown", "space":
+		v.scroll(max(1, h-1), h)
+	case "home", "g":
+		v.scroll(-1<<30, h)
+	case "end", "G":
+		v.scroll(1<<30, h)
+	case "left", "h":
+		a.xoff = max(0, a.xoff-hstep)
+	case "right", "l":
+		a.xoff += hstep
+	}
+	return nil
 }
 
 // table is the table shown, nil on home.
@@ -230,6 +291,9 @@ func (a *App) key(k tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 			return a, nil
 		}
 	}
+	if a.object != nil {
+		return a, a.objectKey(k)
+	}
 	switch k.String() {
 	case "q":
 		return a, a.quit()
@@ -247,11 +311,14 @@ func (a *App) key(k tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 			a.close()
 		}
 	case "enter":
-		if a.table() == nil {
-			if r, ok := a.home.selected(); ok {
-				a.status = ""
-				return a, a.open([]discovery.Target{targetOf(r)})
+		if t := a.table(); t != nil {
+			if s, r := t.selected(); r != nil {
+				return a, a.get(s.target, r.namespace, r.name)
 			}
+			return a, nil
+		}
+		if r, ok := a.home.selected(); ok {
+			return a, a.open([]discovery.Target{targetOf(r)})
 		}
 	case "left", "h":
 		a.xoff = max(0, a.xoff-hstep)
@@ -303,6 +370,7 @@ func (a *App) close() {
 	t := a.table()
 	t.cancel()
 	a.tables = a.tables[:len(a.tables)-1]
+	a.object = nil
 	a.xoff = 0
 }
 
@@ -424,6 +492,8 @@ func (a *App) Screen() string {
 	switch t := a.table(); {
 	case a.help:
 		body = helpLines()
+	case a.object != nil:
+		body = a.object.render(h)
 	case t != nil:
 		var err error
 		body, cursor, err = t.render(h, a.now())
@@ -464,7 +534,13 @@ func (a *App) title() string {
 		ns = "all"
 	}
 	parts := []string{"kdx ui", "context: " + orNone(a.opts.Context), "namespace: " + ns}
-	if t := a.table(); t != nil {
+	if v := a.object; v != nil {
+		what := v.name()
+		if v.secret() && !v.revealed {
+			what += " (values hidden)"
+		}
+		parts = append(parts, what)
+	} else if t := a.table(); t != nil {
 		what := fmt.Sprintf("%s: %d", targetsName(t.targets), t.nrows)
 		if t.filter.on() {
 			what += fmt.Sprintf(" of %d", t.total())
@@ -476,7 +552,7 @@ func (a *App) title() string {
 	} else if a.snap != nil {
 		parts = append(parts, fmt.Sprintf("api-resources: %d", len(a.snap.Resources)))
 	}
-	if f := a.filter(); f.on() {
+	if f := a.filter(); f.on() && a.object == nil {
 		parts = append(parts, "filter: /"+f.text)
 	}
 	return " " + strings.Join(parts, " | ")
@@ -503,6 +579,12 @@ func (a *App) footer() string {
 		return t.notice
 	case a.warning != "":
 		return a.warning
+	}
+	if v := a.object; v != nil {
+		if v.secret() {
+			return "esc back  x show/hide values  ? help  q quit"
+		}
+		return "esc back  ? help  q quit"
 	}
 	return "enter open  : type  / filter  esc back  ? help  q quit"
 }

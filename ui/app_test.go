@@ -13,6 +13,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/watch"
 
 	"github.com/kdxproject/kdx/discovery"
@@ -51,6 +52,7 @@ func fakeSnapshot() *discovery.Snapshot {
 			res("namespaces Namespace cluster " + rw + " ns"),
 			res("pods Pod ns " + rw + " po all"),
 			res("bindings Binding ns create"),
+			res("secrets Secret ns " + rw),
 		}},
 		{GroupVersion: "apps/v1", APIResources: []metav1.APIResource{
 			res("deployments Deployment ns " + rw + " deploy all"),
@@ -84,6 +86,9 @@ func newFake() *fakeBackend {
 		"deployments.apps": {{Type: watch.Added, Namespace: "team-a", Name: "web", Columns: []metav1.TableColumnDefinition{
 			{Name: "Name", Type: "string", Format: "name"}, {Name: "Ready", Type: "string"}, {Name: "Up-to-date", Type: "integer"}, {Name: "Age", Type: "string"}},
 			Cells: []any{"web", "1/1", int64(1), "3m"}}},
+		"secrets": {{Type: watch.Added, Namespace: "team-a", Name: "token", Columns: []metav1.TableColumnDefinition{
+			{Name: "Name", Type: "string", Format: "name"}, {Name: "Type", Type: "string"}, {Name: "Data", Type: "string"}, {Name: "Age", Type: "string"}},
+			Cells: []any{"token", "Opaque", int64(1), "1m"}}},
 		"pods": {{Type: watch.Added, Namespace: "team-a", Name: "web-0", Columns: podColumns, Cells: []any{"web-0", "1/1", "Running", "10.0.0.7", "2m"}}},
 	}, watched: make(chan string, 10)}
 }
@@ -104,6 +109,23 @@ func (f *fakeBackend) Count(_ context.Context, rs []discovery.APIResource, ns st
 
 func (f *fakeBackend) Resolve(ctx context.Context, args []string) ([]discovery.Target, error) {
 	return discovery.NewResolver(f.snap, nil).ResolveArgs(ctx, args)
+}
+
+func (f *fakeBackend) Get(_ context.Context, t discovery.Target, ns, name string) (*unstructured.Unstructured, error) {
+	obj := &unstructured.Unstructured{Object: map[string]any{"apiVersion": t.GVK.GroupVersion().String(), "kind": t.GVK.Kind,
+		"metadata": map[string]any{"name": name, "namespace": ns, "uid": "u-1",
+			"managedFields": []any{map[string]any{"manager": "kubectl", "operation": "Update"}}},
+	}}
+	switch t.GVK.Kind {
+	case "Secret":
+		obj.Object["data"] = map[string]any{"password": "aHVudGVyMg=="}
+		obj.Object["type"] = "Opaque"
+	case "ConfigMap":
+		obj.Object["data"] = map[string]any{"color": "blue"}
+	default:
+		return nil, fmt.Errorf("%s %q not found", t.QualifiedName(), name)
+	}
+	return obj, nil
 }
 
 func (f *fakeBackend) Watch(ctx context.Context, targets []discovery.Target, ns string, h WatchHandlers) error {

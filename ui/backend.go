@@ -7,6 +7,7 @@ import (
 	"time"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/watch"
 	"k8s.io/client-go/rest"
 
@@ -26,6 +27,8 @@ type Backend interface {
 	// arguments (TYPE[,TYPE...] [NAME...], short names, kind.group,
 	// resource.version.group, categories).
 	Resolve(ctx context.Context, args []string) ([]discovery.Target, error)
+	// Get reads one object of a target.
+	Get(ctx context.Context, t discovery.Target, namespace, name string) (*unstructured.Unstructured, error)
 	// Watch lists and watches targets in namespace ("" for all), as table
 	// rows, until ctx ends: see WatchHandlers.
 	Watch(ctx context.Context, targets []discovery.Target, namespace string, h WatchHandlers) error
@@ -95,6 +98,14 @@ func (b *clusterBackend) Resolve(ctx context.Context, args []string) ([]discover
 		return nil, err
 	}
 	return r.ResolveArgs(ctx, args)
+}
+
+func (b *clusterBackend) Get(ctx context.Context, t discovery.Target, namespace, name string) (*unstructured.Unstructured, error) {
+	client, err := b.c.Client()
+	if err != nil {
+		return nil, err
+	}
+	return client.Get(ctx, t.Mapping, namespace, name, "")
 }
 
 func (b *clusterBackend) Watch(ctx context.Context, targets []discovery.Target, namespace string, h WatchHandlers) error {

@@ -9,7 +9,8 @@ type Key struct {
 
 // Keys are the explorer's keys.
 var Keys = []Key{
-	{"enter", "open the selected type (home)"},
+	{"enter", "open the selected type (home), the selected object's YAML (a table)"},
+	{"x", "show or hide a Secret's values (its YAML)"},
 	{":", "open a type: any name `kdx get` takes (pods, deploy, gadgets.example.com, all); tab completes"},
 	{"/", "filter the rows: a substring, or a regular expression; enter keeps it, esc clears it"},
 	{"esc", "clear the filter, else go back"},

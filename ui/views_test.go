@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -28,7 +29,7 @@ func TestHomeEnterOpensTheType(t *testing.T) {
 	}
 	golden(t, "configmaps-team-a", a)
 	press(t, a, "esc")
-	if !strings.Contains(screen(a), "api-resources: 6") {
+	if !strings.Contains(screen(a), "api-resources: 7") {
 		t.Errorf("esc did not go back home:\n%s", screen(a))
 	}
 }
@@ -151,5 +152,32 @@ func TestAgesGoOn(t *testing.T) {
 	a.Update(batchMsg{id: a.table().id, changes: []Change{old}})
 	if s := screen(a); !strings.Contains(s, "\nold                1      90m\n") {
 		t.Errorf("the age of a row read at its creation, 90 minutes later:\n%s", s)
+	}
+}
+
+func TestObjectYAML(t *testing.T) {
+	a := start(t, newFake(), Options{Context: "kind-a", Namespace: "team-a", Open: []string{"configmaps"}}, 80, 14)
+	press(t, a, "down", "enter")
+	golden(t, "configmap-yaml", a)
+	press(t, a, "esc")
+	if s := screen(a); !strings.Contains(s, "configmaps: 2") || !regexp.MustCompile(`\nsettings +2 +5m  <- cursor`).MatchString(s) {
+		t.Errorf("esc did not go back to the table, on the row:\n%s", s)
+	}
+}
+
+func TestSecretValuesHidden(t *testing.T) {
+	a := start(t, newFake(), Options{Context: "kind-a", Namespace: "team-a", Open: []string{"secrets"}}, 80, 12)
+	press(t, a, "enter")
+	golden(t, "secret-yaml-hidden", a)
+	if s := screen(a); strings.Contains(s, "aHVudGVyMg==") {
+		t.Errorf("a Secret's value is on screen:\n%s", s)
+	}
+	press(t, a, "x")
+	if s := screen(a); !strings.Contains(s, "password: aHVudGVyMg==") || strings.Contains(s, "values hidden") {
+		t.Errorf("x did not show the values:\n%s", s)
+	}
+	press(t, a, "x")
+	if s := screen(a); strings.Contains(s, "aHVudGVyMg==") {
+		t.Errorf("x again did not hide the values:\n%s", s)
 	}
 }

@@ -188,3 +188,36 @@ func TestUINeedsATerminal(t *testing.T) {
 		t.Errorf("kdx ui without a terminal: exit %d, stderr %q", r.ExitCode, r.Stderr)
 	}
 }
+
+func TestUIObjectYAMLAndSecret(t *testing.T) {
+	env := testenv.Require(t)
+	t.Parallel()
+	ns := env.Namespace(t)
+	kubectl(t, env, "create", "configmap", "alpha", "-n", ns, "--from-literal=color=blue")
+	kubectl(t, env, "create", "secret", "generic", "creds", "-n", ns, "--from-literal=password=hunter2")
+	const value = "aHVudGVyMg==" // hunter2
+
+	term := startUI(t, env, 200, 40, "configmaps", "-n", ns)
+	term.WaitText("alpha")
+	term.Send(ttytest.Enter) // alpha, the first row
+	screen := term.WaitText("configmap/alpha -n " + ns)
+	want := env.Kdx(t, "get", "configmap", "alpha", "-n", ns, "-o", "yaml")
+	if got := tableOnScreen(screen); got != strings.TrimRight(want.Stdout, "\n") {
+		t.Errorf("the YAML on screen:\n%s\nkdx get -o yaml prints:\n%s", got, want.Stdout)
+	}
+	term.Send(ttytest.Esc)
+	quit(t, term)
+
+	term = startUI(t, env, 200, 40, "secrets", "-n", ns)
+	term.WaitText("creds")
+	term.Send(ttytest.Enter)
+	screen = term.WaitText("secret/creds -n " + ns + " (values hidden)")
+	if strings.Contains(screen, value) || !strings.Contains(screen, "password: '***'") {
+		t.Errorf("a Secret's value is not masked:\n%s", screen)
+	}
+	term.Send("x")
+	term.WaitText("password: " + value)
+	term.Send("x")
+	term.WaitGone(value)
+	quit(t, term)
+}

@@ -1,0 +1,73 @@
+package ui
+
+import (
+	"bytes"
+	"strings"
+
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+
+	"github.com/kdxproject/kdx/discovery"
+	"github.com/kdxproject/kdx/render"
+)
+
+// objectView is one object as YAML, as `kdx get -o yaml` prints it
+// (managed fields left out), a Secret's values masked until asked for.
+type objectView struct {
+	target   discovery.Target
+	obj      *unstructured.Unstructured
+	revealed bool // a Secret's values are shown
+	lines    []string
+	top      int
+}
+
+func newObjectView(t discovery.Target, obj *unstructured.Unstructured) (*objectView, error) {
+	v := &objectView{target: t, obj: obj}
+	return v, v.print()
+}
+
+// secret says whether the object is a Secret, whose values are masked.
+func (v *objectView) secret() bool { return render.IsSecret(v.obj.Object) }
+
+// print prints the object into lines.
+func (v *objectView) print() error {
+	obj := v.obj
+	if v.secret() && !v.revealed {
+		obj = obj.DeepCopy()
+		render.MaskSecrets(obj.Object, nil)
+	}
+	p, err := render.NewPrinter("yaml", render.Options{})
+	if err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	if err := p.PrintObj(obj, &buf); err != nil {
+		return err
+	}
+	v.lines = strings.Split(strings.TrimSuffix(buf.String(), "\n"), "\n")
+	return nil
+}
+
+// reveal shows or masks a Secret's values again.
+func (v *objectView) reveal() error {
+	v.revealed = !v.revealed
+	return v.print()
+}
+
+// name is how the title names the object: kind/name -n namespace.
+func (v *objectView) name() string {
+	s := strings.ToLower(v.obj.GetKind()) + "/" + v.obj.GetName()
+	if ns := v.obj.GetNamespace(); ns != "" {
+		s += " -n " + ns
+	}
+	return s
+}
+
+// scroll moves the first line shown by delta, within height lines.
+func (v *objectView) scroll(delta, height int) {
+	v.top = max(0, min(v.top+delta, len(v.lines)-height))
+}
+
+func (v *objectView) render(height int) []string {
+	v.scroll(0, height)
+	return v.lines[v.top:min(len(v.lines), v.top+height)]
+}
