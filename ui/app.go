@@ -152,7 +152,7 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return a, nil
 		}
 		a.status = ""
-		return a, a.open(msg.targets)
+		return a, a.open(strings.Join(msg.args, " "), msg.targets)
 	case batchMsg:
 		return a, a.applyBatch(msg)
 	case objectMsg:
@@ -177,14 +177,16 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	return a, nil
 }
 
-// open opens the live table of targets over the current view.
-func (a *App) open(targets []discovery.Target) tea.Cmd {
+// open opens the live table of targets, named as the user named them,
+// over the current view.
+func (a *App) open(name string, targets []discovery.Target) tea.Cmd {
 	a.nextID++
 	ns := a.opts.Namespace
 	if a.opts.AllNamespaces {
 		ns = ""
 	}
 	t := newTableView(a.nextID, targets, ns, a.opts.AllNamespaces)
+	t.name = name
 	ctx, cancel := context.WithCancel(a.ctx)
 	t.cancel = cancel
 	a.tables = append(a.tables, t)
@@ -318,7 +320,7 @@ func (a *App) key(k tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 			return a, nil
 		}
 		if r, ok := a.home.selected(); ok {
-			return a, a.open([]discovery.Target{targetOf(r)})
+			return a, a.open(r.QualifiedName(), []discovery.Target{targetOf(r)})
 		}
 	case "left", "h":
 		a.xoff = max(0, a.xoff-hstep)
@@ -541,7 +543,7 @@ func (a *App) title() string {
 		}
 		parts = append(parts, what)
 	} else if t := a.table(); t != nil {
-		what := fmt.Sprintf("%s: %d", targetsName(t.targets), t.nrows)
+		what := fmt.Sprintf("%s: %d", t.name, t.nrows)
 		if t.filter.on() {
 			what += fmt.Sprintf(" of %d", t.total())
 		}

@@ -1,5 +1,11 @@
 package ui
 
+import (
+	"fmt"
+	"io"
+	"strings"
+)
+
 // Key is one key of the explorer: the one table that the help (?) and the
 // README print.
 type Key struct {
@@ -15,9 +21,24 @@ var Keys = []Key{
 	{"/", "filter the rows: a substring, or a regular expression; enter keeps it, esc clears it"},
 	{"esc", "clear the filter, else go back"},
 	{"up, down, k, j", "move"},
-	{"pgup, pgdown", "move a page"},
+	{"pgup, pgdown, space", "move a page up, down"},
 	{"left, right, h, l", "scroll a wide table sideways"},
 	{"home, end, g, G", "go to the first, the last row"},
 	{"?", "this help"},
 	{"q, ctrl+c", "quit"},
+}
+
+// WriteKeys writes the key table as Markdown, for the README.
+func WriteKeys(w io.Writer) error {
+	var b strings.Builder
+	b.WriteString("| Key | Does |\n|---|---|\n")
+	for _, k := range Keys {
+		keys := strings.Split(k.Keys, ", ")
+		for i, key := range keys {
+			keys[i] = "`" + key + "`"
+		}
+		fmt.Fprintf(&b, "| %s | %s |\n", strings.Join(keys, ", "), strings.ReplaceAll(k.Does, "|", `\|`))
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
 }

@@ -18,6 +18,7 @@ import (
 // tableView is the live table of one or more types.
 type tableView struct {
 	id      int
+	name    string // as the user named the types (all, cm, pods.v1.)
 	targets []discovery.Target
 	// namespace is the namespace watched ("" for all); allNamespaces adds
 	// the NAMESPACE column to the namespaced types.

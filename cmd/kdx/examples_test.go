@@ -31,6 +31,7 @@ var exampleSkips = map[string]string{
 	// the explorer needs a terminal: ui_test.go runs it under a pseudo-terminal
 	"kdx ui":               "interactive",
 	"kdx ui configmaps -A": "interactive",
+	"kdx ui -n team-a                             # explore: the API surface, live tables, YAML": "interactive",
 }
 
 // exampleChecks check what an example did, beyond its exit code, by its line.

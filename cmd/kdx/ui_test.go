@@ -93,7 +93,7 @@ func TestUIHomeTableLiveAndFilter(t *testing.T) {
 	term.Type(":cm")
 	term.WaitText("configmaps")
 	term.Send(ttytest.Enter)
-	screen := term.WaitText("configmaps: 3")
+	screen := term.WaitText("cm: 3")
 	want := env.Kdx(t, "get", "configmaps", "-n", ns)
 	if want.ExitCode != 0 {
 		t.Fatalf("kdx get: %s", want.Stderr)
