@@ -7,7 +7,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/spf13/cobra"
 	"k8s.io/client-go/tools/clientcmd"
 	clientcmdapi "k8s.io/client-go/tools/clientcmd/api"
 
@@ -158,43 +157,6 @@ func TestKubectlPlugin(t *testing.T) {
 	res = env.RunKubectlIn(t, nil, []string{path}, "kdx", "get", "--help")
 	if !strings.Contains(res.Stdout, "\n  kubectl kdx get pods -A -o wide\n") || strings.Contains(res.Stdout, "\n  kdx ") {
 		t.Errorf("kubectl kdx get --help: the examples do not say kubectl kdx:\n%s", res.Stdout)
-	}
-}
-
-// TestPluginExamples: as kubectl-kdx, every example of every command runs
-// kubectl kdx, never a bare kdx (which may not be installed).
-func TestPluginExamples(t *testing.T) {
-	var walk func(cmd *cobra.Command)
-	walk = func(cmd *cobra.Command) {
-		for _, line := range strings.Split(cmd.Example, "\n") {
-			if strings.HasPrefix(strings.TrimSpace(line), "#") {
-				continue
-			}
-			if exampleCommand.MatchString(strings.ReplaceAll(line, "kubectl kdx", "")) {
-				t.Errorf("kubectl kdx %s: the example %q runs kdx", cmd.Name(), strings.TrimSpace(line))
-			}
-		}
-		for _, c := range cmd.Commands() {
-			walk(c)
-		}
-	}
-	root := NewRootCommand("kubectl-kdx", testStreams())
-	walk(root)
-	if !strings.Contains(root.Example, "  kubectl kdx get gadgets -A\n") {
-		t.Errorf("root example:\n%s", root.Example)
-	}
-}
-
-// TestHelpHasExamples checks that every command documents examples.
-func TestHelpHasExamples(t *testing.T) {
-	root := NewRootCommand("kdx", testStreams())
-	for _, cmd := range root.Commands() {
-		if cmd.Hidden || cmd.Name() == "help" || cmd.Name() == "__complete" {
-			continue
-		}
-		if strings.TrimSpace(cmd.Example) == "" {
-			t.Errorf("kdx %s has no examples in its help", cmd.Name())
-		}
 	}
 }
 

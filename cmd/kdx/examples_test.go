@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/kdxproject/kdx/internal/cli/root"
+
 	"github.com/spf13/cobra"
 
 	"github.com/kdxproject/kdx/internal/testenv"
@@ -94,7 +96,7 @@ func helpExamples() [][]example {
 			walk(c)
 		}
 	}
-	walk(NewRootCommand("kdx", testStreams()))
+	walk(root.New("kdx", testStreams()))
 	return blocks
 }
 

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/kdxproject/kdx/internal/cli/root"
+
 	"github.com/kdxproject/kdx/internal/cli"
 )
 
@@ -46,7 +48,7 @@ current-context: a
 	}
 	const refusal = "this command runs against one context"
 	fleet := slices.Concat(cli.FleetReads, cli.FleetWrites)
-	for _, cmd := range NewRootCommand("kdx", testStreams()).Commands() {
+	for _, cmd := range root.New("kdx", testStreams()).Commands() {
 		name := cmd.Name()
 		if cmd.Hidden || name == "help" || name == "completion" {
 			continue
@@ -60,7 +62,7 @@ current-context: a
 			streams := testStreams()
 			streams.ErrOut = &stderr
 			full := append([]string{name, "--kubeconfig", kubeconfig, "--cache-dir", filepath.Join(dir, "cache"), "--context", "a,b", "--request-timeout", "1s"}, a...)
-			code := cli.Execute(context.Background(), NewRootCommand("kdx", streams), full, &stderr)
+			code := cli.Execute(context.Background(), root.New("kdx", streams), full, &stderr)
 			refused := strings.Contains(stderr.String(), refusal)
 			if want := !slices.Contains(fleet, name); refused != want || code == 0 {
 				t.Errorf("exit %d, refused %v (want %v):\n%s", code, refused, want, stderr.String())

@@ -10,6 +10,7 @@ import (
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 
 	"github.com/kdxproject/kdx/internal/cli"
+	"github.com/kdxproject/kdx/internal/cli/root"
 	"github.com/kdxproject/kdx/internal/cliutil"
 	"github.com/kdxproject/kdx/internal/logmask"
 )
@@ -19,8 +20,8 @@ func main() {
 	ctx, stop := cliutil.NotifyContext(context.Background(), os.Exit)
 	streams := genericiooptions.IOStreams{In: os.Stdin, Out: os.Stdout, ErrOut: os.Stderr}
 	logmask.Install(streams.ErrOut) // -v: no token, password or Secret value in a log line
-	stopProfile := startProfile()
-	code := cli.Execute(ctx, NewRootCommand(filepath.Base(os.Args[0]), streams), os.Args[1:], streams.ErrOut)
+	stopProfile := cliutil.StartProfile()
+	code := cli.Execute(ctx, root.New(filepath.Base(os.Args[0]), streams), os.Args[1:], streams.ErrOut)
 	stop()
 	stopProfile()
 	os.Exit(code)

@@ -19,6 +19,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/kdxproject/kdx/internal/cli/root"
+
 	apidiscoveryv2 "k8s.io/api/apidiscovery/v2"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/cli-runtime/pkg/genericiooptions"
@@ -105,7 +107,7 @@ func runKdx(ctx context.Context, t *testing.T, args ...string) testenv.Result {
 	t.Setenv("XDG_CACHE_HOME", filepath.Join(home, ".cache"))
 	var out, errOut bytes.Buffer
 	streams := genericiooptions.IOStreams{In: &bytes.Buffer{}, Out: &out, ErrOut: &errOut}
-	code := cli.Execute(ctx, NewRootCommand("kdx", streams), args, &errOut)
+	code := cli.Execute(ctx, root.New("kdx", streams), args, &errOut)
 	return testenv.Result{Stdout: out.String(), Stderr: errOut.String(), ExitCode: code}
 }
 

@@ -22,6 +22,7 @@ import (
 	"k8s.io/client-go/rest"
 
 	"github.com/kdxproject/kdx/internal/bench"
+	"github.com/kdxproject/kdx/internal/cli"
 	"github.com/kdxproject/kdx/internal/testenv"
 	"github.com/kdxproject/kdx/query"
 )
@@ -269,8 +270,8 @@ func TestWatchSingleKindBuiltIn(t *testing.T) {
 	ev.waitEvents(t, "MODIFIED configmap/a")
 	obj.delete(configMapsGVR, "a")
 	ev.waitEvents(t, "DELETED configmap/a")
-	if code := p.interrupt(t); code != interruptedExitCode {
-		t.Errorf("exit code after SIGINT = %d, want kubectl's %d", code, interruptedExitCode)
+	if code := p.interrupt(t); code != cli.InterruptedExitCode {
+		t.Errorf("exit code after SIGINT = %d, want kubectl's %d", code, cli.InterruptedExitCode)
 	}
 	ev.checkNoDuplicates(t)
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime/schema"
 
 	"github.com/kdxproject/kdx/dynamicclient"
 )
@@ -148,3 +149,10 @@ func IsTerminal(w io.Writer) bool {
 	f, ok := w.(*os.File)
 	return ok && term.IsTerminal(int(f.Fd()))
 }
+
+// ObjectsGCPercent is the GC target while objects are printed in an
+// object format (get -o yaml, export): pages are garbage soon after.
+const ObjectsGCPercent = 50
+
+// NamespacesGVR is the resource of namespaces.
+var NamespacesGVR = schema.GroupVersionResource{Version: "v1", Resource: "namespaces"}
