@@ -28,6 +28,10 @@ type Options struct {
 	// CountNamespace is where home counts objects: -n's namespace when
 	// given, else "" for all (as api-resources --count counts).
 	CountNamespace string
+	// LabelSelector and Where are the filters of every table (-l,
+	// --where), shown on the title line; the Backend applies them.
+	LabelSelector string
+	Where         []string
 	// Open is the type to open at start, as typed after `kdx ui` (TYPE
 	// [NAME...]); none: home.
 	Open []string
@@ -553,6 +557,12 @@ func (a *App) title() string {
 		parts = append(parts, what)
 	} else if a.snap != nil {
 		parts = append(parts, fmt.Sprintf("api-resources: %d", len(a.snap.Resources)))
+	}
+	if a.opts.LabelSelector != "" {
+		parts = append(parts, "-l "+a.opts.LabelSelector)
+	}
+	for _, w := range a.opts.Where {
+		parts = append(parts, "--where "+w)
 	}
 	if f := a.filter(); f.on() && a.object == nil {
 		parts = append(parts, "filter: /"+f.text)

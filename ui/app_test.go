@@ -143,36 +143,67 @@ func (f *fakeBackend) Watch(ctx context.Context, targets []discovery.Target, ns 
 	return nil
 }
 
-// drive runs cmd and what its messages lead to, as Bubble Tea would; a
-// command still waiting after a moment (a watch's next batch) is left.
+// drivers are the drivers of the apps of the tests.
+var drivers = map[*App]*driver{}
+
+// driver runs an app's commands as Bubble Tea would: each on its own
+// goroutine, their messages handed to Update one at a time. A command that
+// waits (a watch's next batch, a warning) keeps waiting, and its message
+// is handled whenever it comes, on a later drive.
+type driver struct {
+	msgs chan tea.Msg
+}
+
+// drive runs cmd and handles the messages that come until the app is idle:
+// no message for a moment and every table listed.
 func drive(t *testing.T, a *App, cmd tea.Cmd) (quit bool) {
 	t.Helper()
-	queue := []tea.Cmd{cmd}
-	for len(queue) > 0 {
-		c := queue[0]
-		queue = queue[1:]
-		if c == nil {
-			continue
-		}
-		got := make(chan tea.Msg, 1)
-		go func() { got <- c() }()
-		var msg tea.Msg
-		select {
-		case msg = <-got:
-		case <-time.After(100 * time.Millisecond):
-			continue
-		}
-		switch m := msg.(type) {
-		case tea.BatchMsg:
-			queue = append(queue, m...)
-		case tea.QuitMsg:
-			quit = true
-		default:
-			_, next := a.Update(m)
-			queue = append(queue, next)
+	d := drivers[a]
+	if d == nil {
+		d = &driver{msgs: make(chan tea.Msg, 1024)}
+		drivers[a] = d
+		t.Cleanup(func() { delete(drivers, a) })
+	}
+	var run func(tea.Cmd)
+	run = func(c tea.Cmd) {
+		if c != nil {
+			go func() { d.msgs <- c() }()
 		}
 	}
-	return quit
+	run(cmd)
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		select {
+		case msg := <-d.msgs:
+			switch m := msg.(type) {
+			case tea.BatchMsg:
+				for _, c := range m {
+					run(c)
+				}
+			case tea.QuitMsg:
+				quit = true
+			case tickMsg: // no frames in tests
+			default:
+				_, next := a.Update(m)
+				run(next)
+			}
+		case <-time.After(50 * time.Millisecond):
+			if a.idle() || time.Now().After(deadline) {
+				return quit
+			}
+		}
+	}
+}
+
+// idle says whether every table has shown its first list (and home its
+// counts).
+func (a *App) idle() bool {
+	for _, t := range a.tables {
+		if !t.synced && t.err == nil {
+			return false
+		}
+	}
+	return a.snap != nil && a.home.counts != nil
 }
 
 // press sends keys: names as tea.KeyPressMsg.String says them, or text.

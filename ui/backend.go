@@ -62,11 +62,22 @@ type Change struct {
 // clusterBackend is a Backend over a cluster's engine.
 type clusterBackend struct {
 	c *cluster.Cluster
+	f Filters
+}
+
+// Filters are the filters of every table, pushed to the server or the
+// engine as the commands push them.
+type Filters struct {
+	// LabelSelector filters lists, watches and counts on the server (-l).
+	LabelSelector string
+	// Where is the engine's --where filter of a cluster read through a
+	// Lister (see cli.WhereFlags.Request); nil: none.
+	Where func(query.Lister) *query.Where
 }
 
 // NewBackend is the Backend of c: discovery and resolver, counts and
-// watches through its engine and dynamic client.
-func NewBackend(c *cluster.Cluster) Backend { return &clusterBackend{c: c} }
+// watches through its engine and dynamic client, filtered by f.
+func NewBackend(c *cluster.Cluster, f Filters) Backend { return &clusterBackend{c: c, f: f} }
 
 func (b *clusterBackend) Snapshot(ctx context.Context) (*discovery.Snapshot, error) {
 	return b.c.Snapshot(ctx)
@@ -85,7 +96,7 @@ func (b *clusterBackend) Count(ctx context.Context, resources []discovery.APIRes
 		return nil, err
 	}
 	eng := &query.Engine{Lister: client}
-	req := query.Request{Concurrency: countConcurrency, Namespace: namespace}
+	req := query.Request{Concurrency: countConcurrency, Namespace: namespace, LabelSelector: b.f.LabelSelector}
 	for _, r := range resources {
 		req.Targets = append(req.Targets, targetOf(r))
 	}
@@ -117,7 +128,10 @@ func (b *clusterBackend) Watch(ctx context.Context, targets []discovery.Target, 
 	if err != nil {
 		return err
 	}
-	wr := query.WatchRequest{Namespace: namespace}
+	wr := query.WatchRequest{Namespace: namespace, LabelSelector: b.f.LabelSelector}
+	if b.f.Where != nil {
+		wr.Where = b.f.Where(client)
+	}
 	// the watch's sources are one per target, or one per named object
 	var ofSource []int
 	for i, t := range targets {

@@ -181,3 +181,8 @@ func TestSecretValuesHidden(t *testing.T) {
 		t.Errorf("x again did not hide the values:\n%s", s)
 	}
 }
+
+func TestFiltersShown(t *testing.T) {
+	a := start(t, newFake(), Options{Context: "kind-a", Namespace: "team-a", LabelSelector: "app=web", Where: []string{"object.data.a == '1'"}, Open: []string{"cm"}}, 100, 6)
+	golden(t, "filters-shown", a)
+}

@@ -33,6 +33,7 @@ var exampleSkips = map[string]string{
 	// the explorer needs a terminal: ui_test.go runs it under a pseudo-terminal
 	"kdx ui":               "interactive",
 	"kdx ui configmaps -A": "interactive",
+	"kdx ui deployments -l app=web --where 'object.spec.replicas > 1'":                           "interactive",
 	"kdx ui -n team-a                             # explore: the API surface, live tables, YAML": "interactive",
 }
 

@@ -221,3 +221,28 @@ func TestUIObjectYAMLAndSecret(t *testing.T) {
 	term.WaitGone(value)
 	quit(t, term)
 }
+
+func TestUILabelSelectorAndWhere(t *testing.T) {
+	env := testenv.Require(t)
+	t.Parallel()
+	ns := env.Namespace(t)
+	for _, cm := range [][]string{{"a", "tier=a", "color=blue"}, {"b", "tier=a", "color=red"}, {"c", "tier=b", "color=blue"}} {
+		kubectl(t, env, "create", "configmap", cm[0], "-n", ns, "--from-literal="+cm[2])
+		kubectl(t, env, "label", "configmap", cm[0], "-n", ns, cm[1])
+	}
+	args := []string{"configmaps", "-n", ns, "-l", "tier=a", "--where", `object.data.color == "blue"`}
+	term := startUI(t, env, 200, 20, args...)
+	screen := term.WaitText(`configmaps: 1 | -l tier=a | --where object.data.color == "blue"`)
+	want := env.Kdx(t, append([]string{"get"}, args...)...)
+	if want.ExitCode != 0 || !strings.Contains(want.Stdout, "\na ") {
+		t.Fatalf("kdx get %v: %s%s", args, want.Stdout, want.Stderr)
+	}
+	if got := tableOnScreen(screen); got != withoutAges(strings.TrimRight(want.Stdout, "\n")) {
+		t.Errorf("the filtered table on screen:\n%s\nkdx get prints:\n%s", got, want.Stdout)
+	}
+	// a change that makes an object match shows it
+	kubectl(t, env, "label", "configmap", "b", "-n", ns, "--overwrite", "tier=b")
+	kubectl(t, env, "label", "configmap", "c", "-n", ns, "--overwrite", "tier=a")
+	term.WaitFor("c's row", 0, func(s string) bool { return strings.Contains(s, "\nc ") })
+	quit(t, term)
+}

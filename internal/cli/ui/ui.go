@@ -5,6 +5,7 @@ package ui
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"os/signal"
@@ -13,6 +14,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
+	"k8s.io/apimachinery/pkg/labels"
 	"k8s.io/client-go/rest"
 	"k8s.io/klog/v2"
 
@@ -31,6 +33,8 @@ const interruptedExitCode = 1
 type Options struct {
 	f             cli.Factory
 	allNamespaces bool
+	selector      string
+	where         cli.WhereFlags
 
 	cfg  *clientconfig.Config
 	opts explorer.Options
@@ -51,10 +55,16 @@ all), '/' filters the rows, esc goes back, '?' lists every key, q quits.`,
   kdx ui
 
   # Open the config maps of every namespace
-  kdx ui configmaps -A`,
+  kdx ui configmaps -A
+
+  # Only the deployments of more than one replica, labelled app=web
+  kdx ui deployments -l app=web --where 'object.spec.replicas > 1'`,
 		RunE: cli.RunE(o),
 	}
-	cmd.Flags().BoolVarP(&o.allNamespaces, "all-namespaces", "A", false, "show the objects of every namespace, with a NAMESPACE column")
+	fs := cmd.Flags()
+	fs.BoolVarP(&o.allNamespaces, "all-namespaces", "A", false, "show the objects of every namespace, with a NAMESPACE column")
+	fs.StringVarP(&o.selector, "selector", "l", "", "label selector of every table and count (on the server), e.g. -l app=web")
+	o.where.AddFlags(fs, "shown")
 	return cmd
 }
 
@@ -65,8 +75,18 @@ func (o *Options) Complete(_ *cobra.Command, args []string) error {
 	if err != nil {
 		return err
 	}
+	if err := o.where.Complete(); err != nil {
+		return err
+	}
+	if _, err := labels.Parse(o.selector); err != nil {
+		return fmt.Errorf("-l %q is not a label selector: %w", o.selector, err)
+	}
 	o.cfg = cfg
-	o.opts = explorer.Options{Context: cfg.Context, Namespace: cfg.Namespace, AllNamespaces: o.allNamespaces}
+	o.opts = explorer.Options{Context: cfg.Context, Namespace: cfg.Namespace, AllNamespaces: o.allNamespaces,
+		LabelSelector: o.selector}
+	if len(o.where.Exprs) > 0 {
+		o.opts.Where = o.where.Exprs
+	}
 	if len(args) > 0 {
 		o.opts.Open = args
 	}
@@ -118,7 +138,7 @@ func (o *Options) Run(ctx context.Context) error {
 	cfg := rest.CopyConfig(o.cfg.REST)
 	cfg.WarningHandler = rest.NewWarningWriter(app.Warnings(), rest.WarningWriterOptions{Deduplicate: true})
 	c := cluster.New(o.cfg.Context, cfg, o.cfg.Namespace, cluster.Options{CacheDir: o.f.CacheDir(), Warnings: app.Warnings()})
-	app.SetBackend(explorer.NewBackend(c))
+	app.SetBackend(explorer.NewBackend(c, explorer.Filters{LabelSelector: o.selector, Where: o.where.Request}))
 
 	s := o.f.Streams()
 	p := tea.NewProgram(app, tea.WithContext(ctx), tea.WithInput(s.In), tea.WithOutput(s.Out),

@@ -47,6 +47,7 @@ func TestOptions(t *testing.T) {
 		{"home", false, nil, explorer.Options{Context: "kind-a", Namespace: "team-a"}},
 		{"-n counts in the namespace", true, nil, explorer.Options{Context: "kind-a", Namespace: "team-a", CountNamespace: "team-a"}},
 		{"-A counts everywhere", true, []string{"-A", "pods"}, explorer.Options{Context: "kind-a", Namespace: "team-a", AllNamespaces: true, Open: []string{"pods"}}},
+		{"filters", false, []string{"-l", "app=web", "--where", "object.data.a == '1'"}, explorer.Options{Context: "kind-a", Namespace: "team-a", LabelSelector: "app=web", Where: []string{"object.data.a == '1'"}}},
 		{"a type and names", false, []string{"cm", "a", "b"}, explorer.Options{Context: "kind-a", Namespace: "team-a", Open: []string{"cm", "a", "b"}}},
 	}
 	for _, tt := range tests {
@@ -59,6 +60,8 @@ func TestOptions(t *testing.T) {
 				t.Fatal(err)
 			}
 			o.allNamespaces, _ = cmd.Flags().GetBool("all-namespaces")
+			o.selector, _ = cmd.Flags().GetString("selector")
+			o.where.Exprs, _ = cmd.Flags().GetStringArray("where")
 			if err := o.Complete(cmd, cmd.Flags().Args()); err != nil {
 				t.Fatal(err)
 			}
@@ -66,5 +69,22 @@ func TestOptions(t *testing.T) {
 				t.Errorf("options %+v, want %+v", o.opts, tt.want)
 			}
 		})
+	}
+}
+
+func TestBadFilters(t *testing.T) {
+	for _, tt := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"-l", "app in (web"}, `-l "app in (web" is not a label selector`},
+		{[]string{"--where", "object.spec.replicas >"}, "Syntax error"},
+	} {
+		f := clitest.New()
+		f.Server = "http://127.0.0.1:1"
+		err := run(f, tt.args...)
+		if err == nil || !strings.Contains(err.Error(), tt.want) || strings.Contains(err.Error(), "\n\n") {
+			t.Errorf("kdx ui %s: %v, want an error with %q", strings.Join(tt.args, " "), err, tt.want)
+		}
 	}
 }
