@@ -246,3 +246,36 @@ func TestUILabelSelectorAndWhere(t *testing.T) {
 	term.WaitFor("c's row", 0, func(s string) bool { return strings.Contains(s, "\nc ") })
 	quit(t, term)
 }
+
+// TestUISurvivesAPIServerRestart stops and starts the API server under a
+// live table: the last line says the watch is lost while it is, and the
+// table goes on once it is back. Not parallel: it stops the shared server.
+func TestUISurvivesAPIServerRestart(t *testing.T) {
+	env := testenv.Require(t)
+	ns := env.Namespace(t)
+	kubectl(t, env, "create", "configmap", "before", "-n", ns)
+	term := startUI(t, env, 200, 20, "configmaps", "-n", ns)
+	term.WaitText("before")
+
+	env.StopAPIServer()
+	term.WaitFor("the lost watch said", 60*time.Second, func(s string) bool { return strings.Contains(s, "lost the watch of configmaps") })
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	if err := env.StartAPIServer(ctx); err != nil {
+		t.Fatalf("start the API server again: %v", err)
+	}
+	kubectl(t, env, "create", "configmap", "after", "-n", ns)
+	screen := term.WaitFor("the row written after the restart", 60*time.Second, func(s string) bool {
+		return strings.Contains(s, "\nafter ") && !strings.Contains(s, "lost the watch")
+	})
+	if !strings.Contains(screen, "\nbefore ") {
+		t.Errorf("the rows before the restart are gone:\n%s", screen)
+	}
+	// a smaller terminal: the screen is drawn again at its size
+	term.Resize(80, 8)
+	term.WaitFor("the screen at 80x8", 0, func(s string) bool {
+		lines := strings.Split(s, "\n")
+		return len(lines) == 8 && strings.HasPrefix(lines[7], "enter open") && len(lines[0]) <= 80
+	})
+	quit(t, term)
+}
