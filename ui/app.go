@@ -12,6 +12,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 
+	"github.com/kdxproject/kdx/describe"
 	"github.com/kdxproject/kdx/discovery"
 	"github.com/kdxproject/kdx/dynamicclient"
 )
@@ -81,7 +82,9 @@ type (
 	objectMsg struct {
 		target discovery.Target
 		obj    *unstructured.Unstructured
-		err    error
+		desc   *describe.Description // with describe (d)
+		err    error                 // the object could not be read
+		derr   error                 // part of the description could not be read
 	}
 	resolvedMsg struct {
 		args    []string
@@ -164,7 +167,17 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			a.status = oneLine(msg.err)
 			return a, nil
 		}
-		v, err := newObjectView(msg.target, msg.obj)
+		if msg.derr != nil {
+			a.status = oneLine(msg.derr)
+		}
+		if v := a.object; v != nil && msg.desc != nil && v.obj.GetUID() == msg.obj.GetUID() {
+			v.desc = msg.desc // described from its view
+			if err := v.show(true, a.now()); err != nil {
+				a.status = oneLine(err)
+			}
+			return a, nil
+		}
+		v, err := newObjectView(msg.target, msg.obj, msg.desc, a.now())
 		if err != nil {
 			a.status = oneLine(err)
 			return a, nil
@@ -201,12 +214,23 @@ func (a *App) open(name string, targets []discovery.Target) tea.Cmd {
 	return mb.next()
 }
 
-// get reads one object, for its view.
-func (a *App) get(t discovery.Target, namespace, name string) tea.Cmd {
+// get reads one object, for its view, and its description with describe.
+func (a *App) get(t discovery.Target, namespace, name string, describe bool) tea.Cmd {
 	t.Names = nil
 	return func() tea.Msg {
 		obj, err := a.b.Get(a.ctx, t, namespace, name)
-		return objectMsg{target: t, obj: obj, err: err}
+		if err != nil || !describe {
+			return objectMsg{target: t, obj: obj, err: err}
+		}
+		return a.describe(t, obj)()
+	}
+}
+
+// describe gathers the description of obj.
+func (a *App) describe(t discovery.Target, obj *unstructured.Unstructured) tea.Cmd {
+	return func() tea.Msg {
+		d, err := a.b.Describe(a.ctx, obj)
+		return objectMsg{target: t, obj: obj, desc: &d, derr: err}
 	}
 }
 
@@ -219,10 +243,21 @@ func (a *App) objectKey(k tea.KeyPressMsg) tea.Cmd {
 	case "esc":
 		a.object = nil
 	case "x":
-		if v.secret() {
-			if err := v.reveal(); err != nil {
+		if v.secret() && !v.describe {
+			if err := v.reveal(a.now()); err != nil {
 				a.status = oneLine(err)
 			}
+		}
+	case "d":
+		if v.desc == nil {
+			return a.describe(v.target, v.obj)
+		}
+		if err := v.show(true, a.now()); err != nil {
+			a.status = oneLine(err)
+		}
+	case "y":
+		if err := v.show(false, a.now()); err != nil {
+			a.status = oneLine(err)
 		}
 	case "up", "k":
 		v.scroll(-1, h)
@@ -316,11 +351,14 @@ func (a *App) key(k tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		case len(a.tables) > 0:
 			a.close()
 		}
-	case "enter":
+	case "enter", "d":
 		if t := a.table(); t != nil {
 			if s, r := t.selected(); r != nil {
-				return a, a.get(s.target, r.namespace, r.name)
+				return a, a.get(s.target, r.namespace, r.name, k.String() == "d")
 			}
+			return a, nil
+		}
+		if k.String() == "d" {
 			return a, nil
 		}
 		if r, ok := a.home.selected(); ok {
@@ -542,7 +580,9 @@ func (a *App) title() string {
 	parts := []string{"kdx ui", "context: " + orNone(a.opts.Context), "namespace: " + ns}
 	if v := a.object; v != nil {
 		what := v.name()
-		if v.secret() && !v.revealed {
+		if v.describe {
+			what = "describe " + what
+		} else if v.secret() && !v.revealed {
 			what += " (values hidden)"
 		}
 		parts = append(parts, what)
@@ -593,10 +633,10 @@ func (a *App) footer() string {
 		return a.warning
 	}
 	if v := a.object; v != nil {
-		if v.secret() {
-			return "esc back  x show/hide values  ? help  q quit"
+		if v.secret() && !v.describe {
+			return "esc back  d describe  x show/hide values  ? help  q quit"
 		}
-		return "esc back  ? help  q quit"
+		return "esc back  d describe  y yaml  ? help  q quit"
 	}
 	return "enter open  : type  / filter  esc back  ? help  q quit"
 }

@@ -16,6 +16,7 @@ import (
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/watch"
 
+	"github.com/kdxproject/kdx/describe"
 	"github.com/kdxproject/kdx/discovery"
 )
 
@@ -126,6 +127,10 @@ func (f *fakeBackend) Get(_ context.Context, t discovery.Target, ns, name string
 		return nil, fmt.Errorf("%s %q not found", t.QualifiedName(), name)
 	}
 	return obj, nil
+}
+
+func (f *fakeBackend) Describe(_ context.Context, obj *unstructured.Unstructured) (describe.Description, error) {
+	return describe.Description{Object: obj, ShowEvents: true}, nil
 }
 
 func (f *fakeBackend) Watch(ctx context.Context, targets []discovery.Target, ns string, h WatchHandlers) error {

@@ -12,6 +12,7 @@ import (
 	"k8s.io/client-go/rest"
 
 	"github.com/kdxproject/kdx/cluster"
+	"github.com/kdxproject/kdx/describe"
 	"github.com/kdxproject/kdx/discovery"
 	"github.com/kdxproject/kdx/dynamicclient"
 	"github.com/kdxproject/kdx/query"
@@ -29,6 +30,9 @@ type Backend interface {
 	Resolve(ctx context.Context, args []string) ([]discovery.Target, error)
 	// Get reads one object of a target.
 	Get(ctx context.Context, t discovery.Target, namespace, name string) (*unstructured.Unstructured, error)
+	// Describe gathers what `kdx describe` says of obj (its events, what
+	// its kind adds).
+	Describe(ctx context.Context, obj *unstructured.Unstructured) (describe.Description, error)
 	// Watch lists and watches targets in namespace ("" for all), as table
 	// rows, until ctx ends: see WatchHandlers.
 	Watch(ctx context.Context, targets []discovery.Target, namespace string, h WatchHandlers) error
@@ -117,6 +121,30 @@ func (b *clusterBackend) Get(ctx context.Context, t discovery.Target, namespace,
 		return nil, err
 	}
 	return client.Get(ctx, t.Mapping, namespace, name, "")
+}
+
+// describeConcurrency bounds the lists of a description (a Terminating
+// namespace's content), as kdx describe's default.
+const describeConcurrency = 16
+
+func (b *clusterBackend) Describe(ctx context.Context, obj *unstructured.Unstructured) (describe.Description, error) {
+	client, err := b.c.Client()
+	if err != nil {
+		return describe.Description{}, err
+	}
+	resolver, err := b.c.Resolver(ctx)
+	if err != nil {
+		return describe.Description{}, err
+	}
+	cfg := rest.CopyConfig(b.c.REST)
+	cfg.WarningHandler = rest.NoWarnings{}
+	quiet, err := dynamicclient.New(cfg)
+	if err != nil {
+		return describe.Description{}, err
+	}
+	report := query.NewReport("list", "type")
+	g := &describe.Gatherer{Lister: client, Quiet: quiet, Resolver: resolver, Concurrency: describeConcurrency, ShowEvents: true, Report: report}
+	return g.Describe(ctx, obj), report.Err()
 }
 
 func (b *clusterBackend) Watch(ctx context.Context, targets []discovery.Target, namespace string, h WatchHandlers) error {

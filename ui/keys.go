@@ -16,6 +16,8 @@ type Key struct {
 // Keys are the explorer's keys.
 var Keys = []Key{
 	{"enter", "open the selected type (home), the selected object's YAML (a table)"},
+	{"d", "describe the selected object, as kdx describe does (a table, its YAML)"},
+	{"y", "the object's YAML again (its description)"},
 	{"x", "show or hide a Secret's values (its YAML)"},
 	{":", "open a type: any name `kdx get` takes (pods, deploy, gadgets.example.com, all); tab completes"},
 	{"/", "filter the rows: a substring, or a regular expression; enter keeps it, esc clears it"},

@@ -186,3 +186,18 @@ func TestFiltersShown(t *testing.T) {
 	a := start(t, newFake(), Options{Context: "kind-a", Namespace: "team-a", LabelSelector: "app=web", Where: []string{"object.data.a == '1'"}, Open: []string{"cm"}}, 100, 6)
 	golden(t, "filters-shown", a)
 }
+
+func TestDescribe(t *testing.T) {
+	a := start(t, newFake(), Options{Context: "kind-a", Namespace: "team-a", Open: []string{"configmaps"}}, 80, 20)
+	a.now = func() time.Time { return time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC) }
+	press(t, a, "down", "d")
+	golden(t, "configmap-describe", a)
+	press(t, a, "y")
+	if s := screen(a); !strings.Contains(s, "apiVersion: v1") {
+		t.Errorf("y did not show the YAML:\n%s", s)
+	}
+	press(t, a, "d")
+	if s := screen(a); !strings.Contains(s, "describe configmap/settings") {
+		t.Errorf("d did not show the description again:\n%s", s)
+	}
+}

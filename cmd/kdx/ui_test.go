@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"os/exec"
+	"regexp"
 	"strings"
 	"syscall"
 	"testing"
@@ -204,6 +205,14 @@ func TestUIObjectYAMLAndSecret(t *testing.T) {
 	want := env.Kdx(t, "get", "configmap", "alpha", "-n", ns, "-o", "yaml")
 	if got := tableOnScreen(screen); got != strings.TrimRight(want.Stdout, "\n") {
 		t.Errorf("the YAML on screen:\n%s\nkdx get -o yaml prints:\n%s", got, want.Stdout)
+	}
+	// d describes it, as kdx describe does (but for the age of its creation)
+	term.Send("d")
+	screen = term.WaitText("describe configmap/alpha -n " + ns)
+	want = env.Kdx(t, "describe", "configmap", "alpha", "-n", ns)
+	created := regexp.MustCompile(`(?m)^Created: .*$`)
+	if got, want := created.ReplaceAllString(tableOnScreen(screen), ""), created.ReplaceAllString(strings.TrimRight(want.Stdout, "\n"), ""); got != want {
+		t.Errorf("the description on screen:\n%s\nkdx describe prints:\n%s", got, want)
 	}
 	term.Send(ttytest.Esc)
 	quit(t, term)
