@@ -368,6 +368,14 @@ func (a *App) key(k tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		a.xoff = max(0, a.xoff-hstep)
 	case "right", "l":
 		a.xoff += hstep
+	case "s":
+		if t := a.table(); t != nil {
+			t.nextSort()
+		}
+	case "S":
+		if t := a.table(); t != nil {
+			t.reverseSort()
+		}
 	case "up", "k":
 		a.move(-1)
 	case "down", "j":
@@ -590,6 +598,13 @@ func (a *App) title() string {
 		what := fmt.Sprintf("%s: %d", t.name, t.nrows)
 		if t.filter.on() {
 			what += fmt.Sprintf(" of %d", t.total())
+		}
+		if t.sortBy != "" {
+			order := "ascending"
+			if t.sortDesc {
+				order = "descending"
+			}
+			what += " | sort: " + strings.ToUpper(t.sortBy) + " " + order
 		}
 		if !t.synced {
 			what += " (listing)"

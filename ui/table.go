@@ -2,8 +2,10 @@ package ui
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -26,6 +28,10 @@ type tableView struct {
 	allNamespaces bool
 	sections      []*section
 	filter        filter
+	// sortBy is the column the rows are sorted by ("" as listed), sortDesc
+	// reverses it.
+	sortBy   string
+	sortDesc bool
 
 	// lines are what the table shows, rebuilt on each change: in a table
 	// of one type, its rows (its header stays on top); in a table of
@@ -95,7 +101,7 @@ func (t *tableView) rebuild() {
 	t.lines, t.nrows = t.lines[:0], 0
 	for i, s := range t.sections {
 		first := true
-		for _, r := range s.rows {
+		for _, r := range t.sorted(s) {
 			if !t.filter.match(r.searchText()) {
 				continue
 			}
@@ -119,6 +125,97 @@ func (t *tableView) rebuild() {
 		}
 	}
 	t.pos.settle(len(t.lines), t.isRow, 1)
+}
+
+// sorted are the rows of s in the order asked for: by the sort column
+// when s has it, else as listed.
+func (t *tableView) sorted(s *section) []*row {
+	col := -1
+	if t.sortBy != "" {
+		col = slices.IndexFunc(s.columns, func(c metav1.TableColumnDefinition) bool { return c.Name == t.sortBy })
+	}
+	if col < 0 {
+		return s.rows
+	}
+	rows := slices.Clone(s.rows)
+	slices.SortStableFunc(rows, func(a, b *row) int {
+		c := compareCells(s, col, a, b)
+		if t.sortDesc {
+			return -c
+		}
+		return c
+	})
+	return rows
+}
+
+// compareCells orders two rows by their cells of column col: numbers as
+// numbers, the Age column by creation (the youngest first), other cells
+// as text.
+func compareCells(s *section, col int, a, b *row) int {
+	if col == s.age && !a.created.IsZero() && !b.created.IsZero() {
+		return b.created.Compare(a.created)
+	}
+	x, y := cell(a, col), cell(b, col)
+	if fx, ok := number(x); ok {
+		if fy, ok := number(y); ok {
+			return cmp.Compare(fx, fy)
+		}
+	}
+	return strings.Compare(fmt.Sprint(x), fmt.Sprint(y))
+}
+
+func cell(r *row, col int) any {
+	if col < len(r.cells) {
+		return r.cells[col]
+	}
+	return nil
+}
+
+func number(v any) (float64, bool) {
+	switch n := v.(type) {
+	case int64:
+		return float64(n), true
+	case int:
+		return float64(n), true
+	case int32:
+		return float64(n), true
+	case float64:
+		return n, true
+	}
+	return 0, false
+}
+
+// columns are the names of the table's columns, for the sort key: the
+// first type's, then the others'.
+func (t *tableView) columns() []string {
+	var out []string
+	for _, s := range t.sections {
+		for _, c := range s.columns {
+			if c.Priority == 0 && !slices.Contains(out, c.Name) {
+				out = append(out, c.Name)
+			}
+		}
+	}
+	return out
+}
+
+// nextSort sorts by the next column (after the last, as listed again).
+func (t *tableView) nextSort() {
+	cols := t.columns()
+	i := slices.Index(cols, t.sortBy) + 1
+	t.sortBy, t.sortDesc = "", false
+	if i < len(cols) {
+		t.sortBy = cols[i]
+	}
+	t.rebuild()
+}
+
+// reverseSort reverses the order of the sort column.
+func (t *tableView) reverseSort() {
+	if t.sortBy != "" {
+		t.sortDesc = !t.sortDesc
+		t.rebuild()
+	}
 }
 
 // total is the number of rows, filtered or not.
