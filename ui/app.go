@@ -368,6 +368,15 @@ func (a *App) key(k tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		a.xoff = max(0, a.xoff-hstep)
 	case "right", "l":
 		a.xoff += hstep
+	case "u":
+		if t := a.table(); t != nil {
+			if s, r := t.selected(); r != nil && s.target.GVR.Group == "" && s.target.GVR.Resource == "namespaces" {
+				a.opts.Namespace, a.opts.AllNamespaces = r.name, false
+				if a.opts.CountNamespace != "" {
+					a.opts.CountNamespace = r.name
+				}
+			}
+		}
 	case "s":
 		if t := a.table(); t != nil {
 			t.nextSort()

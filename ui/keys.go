@@ -21,6 +21,7 @@ var Keys = []Key{
 	{"x", "show or hide a Secret's values (its YAML)"},
 	{":", "open a type: any name `kdx get` takes (pods, deploy, gadgets.example.com, all); tab completes"},
 	{"/", "filter the rows: a substring, or a regular expression; enter keeps it, esc clears it"},
+	{"u", "use the selected namespace (a table of namespaces): the tables opened next show its objects"},
 	{"s", "sort the rows by the next column (after the last: as listed)"},
 	{"S", "reverse the order of the sort"},
 	{"esc", "clear the filter, else go back"},

@@ -215,3 +215,17 @@ func TestSort(t *testing.T) {
 		t.Errorf("after the last column, the rows are not as listed:\n%s", s)
 	}
 }
+
+func TestUseNamespace(t *testing.T) {
+	f := newFake()
+	f.rows["namespaces"] = []Change{{Type: watch.Added, Name: "team-b", Columns: nameDataAge[:1], Cells: []any{"team-b"}}}
+	a := start(t, f, Options{Namespace: "team-a", AllNamespaces: true, Open: []string{"ns"}}, 100, 8)
+	<-f.watched
+	press(t, a, "u", "esc", ":", "cm", "enter")
+	if got := <-f.watched; got != `configmaps in "team-b"` {
+		t.Errorf("after u on team-b, watched %s", got)
+	}
+	if s := screen(a); !strings.Contains(s, "namespace: team-b") || strings.Contains(s, "NAMESPACE") {
+		t.Errorf("the namespace used is not said, or the table still shows every namespace:\n%s", s)
+	}
+}
