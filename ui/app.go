@@ -295,7 +295,7 @@ func (a *App) applyBatch(b batchMsg) tea.Cmd {
 		return nil // closed
 	}
 	t := a.tables[i]
-	t.apply(b.changes)
+	t.apply(b.changes, a.now())
 	for _, n := range b.notices {
 		switch n.Kind {
 		case dynamicclient.NoticeReconnected, dynamicclient.NoticeRelisted:

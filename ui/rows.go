@@ -20,7 +20,9 @@ import (
 type row struct {
 	namespace, name string
 	cells           []any
-	created         time.Time
+	// created is the object's creation when its Age cell is the age of
+	// its creation (zero: the cell is shown as the server wrote it).
+	created time.Time
 	// text is what the / filter reads (namespace and cells, lower case),
 	// made when first filtered.
 	text string
@@ -72,6 +74,22 @@ func ageColumn(cols []metav1.TableColumnDefinition) int {
 	return -1
 }
 
+// creation is c's creation when its Age cell says the age of it at now
+// (a custom resource's Age column may be of another date), else zero.
+func (s *section) creation(c Change, now time.Time) time.Time {
+	if s.age < 0 || s.age >= len(c.Cells) || c.Created.IsZero() {
+		return time.Time{}
+	}
+	cell, _ := c.Cells[s.age].(string)
+	// the server read it a moment ago: a second either way
+	for _, d := range []time.Duration{0, -time.Second, time.Second, -2 * time.Second} {
+		if cell == duration.HumanDuration(now.Add(d).Sub(c.Created)) {
+			return c.Created
+		}
+	}
+	return time.Time{}
+}
+
 // cellsAt are the row's cells with its age at now, as the server words it
 // (the age in its cell is the age when the row was read).
 func (s *section) cellsAt(r *row, now time.Time) []any {
@@ -82,8 +100,9 @@ func (s *section) cellsAt(r *row, now time.Time) []any {
 	return cells
 }
 
-// apply applies one change; compact makes the rows consistent again.
-func (s *section) apply(c Change) {
+// apply applies one change, read at now; compact makes the rows
+// consistent again.
+func (s *section) apply(c Change, now time.Time) {
 	key := rowKey{c.Namespace, c.Name}
 	if c.Type == watch.Deleted {
 		if r := s.byKey[key]; r != nil {
@@ -99,10 +118,10 @@ func (s *section) apply(c Change) {
 		s.age = ageColumn(c.Columns)
 	}
 	if r := s.byKey[key]; r != nil {
-		r.cells, r.text, r.created = c.Cells, "", c.Created
+		r.cells, r.text, r.created = c.Cells, "", s.creation(c, now)
 		return
 	}
-	r := &row{namespace: c.Namespace, name: c.Name, cells: c.Cells, created: c.Created}
+	r := &row{namespace: c.Namespace, name: c.Name, cells: c.Cells, created: s.creation(c, now)}
 	s.byKey[key] = r
 	if n := len(s.rows); n > 0 && !before(s.rows[n-1], r) {
 		s.unsorted = true

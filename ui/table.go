@@ -71,11 +71,11 @@ func newTableView(id int, targets []discovery.Target, namespace string, allNames
 func (t *tableView) multi() bool { return len(t.sections) > 1 }
 
 // apply applies a batch of changes.
-func (t *tableView) apply(changes []Change) {
+func (t *tableView) apply(changes []Change, now time.Time) {
 	touched := map[int]bool{}
 	for _, c := range changes {
 		if c.Target >= 0 && c.Target < len(t.sections) {
-			t.sections[c.Target].apply(c)
+			t.sections[c.Target].apply(c, now)
 			touched[c.Target] = true
 		}
 	}

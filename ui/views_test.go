@@ -147,11 +147,18 @@ func TestAgesGoOn(t *testing.T) {
 	now := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
 	a := start(t, newFake(), Options{Namespace: "team-a", Open: []string{"configmaps"}}, 80, 8)
 	a.now = func() time.Time { return now }
-	old := cm("team-a", "old", 1, "0s")
+	old := cm("team-a", "old", 1, "90m")
 	old.Created = now.Add(-90 * time.Minute)
-	a.Update(batchMsg{id: a.table().id, changes: []Change{old}})
-	if s := screen(a); !strings.Contains(s, "\nold                1      90m\n") {
-		t.Errorf("the age of a row read at its creation, 90 minutes later:\n%s", s)
+	other := cm("team-a", "other", 1, "3d") // an Age column of another date
+	other.Created = now.Add(-90 * time.Minute)
+	a.Update(batchMsg{id: a.table().id, changes: []Change{old, other}})
+	now = now.Add(30 * time.Minute)
+	s := screen(a)
+	if !strings.Contains(s, "\nold                1      120m\n") {
+		t.Errorf("the age of a row read 30 minutes ago at 90m:\n%s", s)
+	}
+	if !strings.Contains(s, "\nother              1      3d\n") {
+		t.Errorf("an Age cell that is not the age of the creation changed:\n%s", s)
 	}
 }
 

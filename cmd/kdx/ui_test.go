@@ -288,3 +288,25 @@ func TestUISurvivesAPIServerRestart(t *testing.T) {
 	})
 	quit(t, term)
 }
+
+func TestUICustomResourceByShortName(t *testing.T) {
+	env := testenv.Require(t)
+	t.Parallel()
+	applyDemoCRDs(t, env)
+	ns := env.Namespace(t)
+	env.Apply(t, `apiVersion: multi.example.org/v2
+kind: Gadget
+metadata: {name: sprocket, namespace: `+ns+`}
+spec: {color: red, size: 3, widgetClass: standard}
+`)
+	term := startUI(t, env, 160, 20, "-n", ns)
+	term.WaitText("api-resources: ")
+	term.Type(":gd")
+	term.Send(ttytest.Enter)
+	screen := term.WaitText("sprocket")
+	want := env.Kdx(t, "get", "gadgets", "-n", ns)
+	if got := tableOnScreen(screen); got != withoutAges(strings.TrimRight(want.Stdout, "\n")) {
+		t.Errorf("gadgets on screen:\n%s\nkdx get gadgets prints:\n%s", got, want.Stdout)
+	}
+	quit(t, term)
+}
