@@ -44,7 +44,7 @@ test-short:
 COVER_DIR ?= $(CURDIR)/.cover/e2e
 cover: controlplane
 	rm -rf $(COVER_DIR)
-	KDX_E2E_COVERDIR=$(COVER_DIR) $(GO) test -count=1 -timeout $(TEST_TIMEOUT) ./cmd/kdx/ ./discovery/
+	KDX_E2E_COVERDIR=$(COVER_DIR) $(GO) test -count=1 -timeout $(TEST_TIMEOUT) ./test/e2e/ ./discovery/
 	$(GO) tool covdata percent -i $(COVER_DIR)
 
 demo: build controlplane

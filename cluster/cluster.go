@@ -9,6 +9,7 @@ import (
 
 	"github.com/kdxproject/kdx/discovery"
 	"github.com/kdxproject/kdx/dynamicclient"
+	"github.com/kdxproject/kdx/explain"
 	"github.com/kdxproject/kdx/query"
 )
 
@@ -51,6 +52,10 @@ type Cluster struct {
 	dynOnce sync.Once
 	dyn     *dynamicclient.Client
 	dynErr  error
+
+	openAPIOnce sync.Once
+	openAPI     *explain.Client
+	openAPIErr  error
 }
 
 // New is the cluster of context name, reached with cfg.

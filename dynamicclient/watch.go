@@ -56,7 +56,16 @@ type WatchOptions struct {
 	// StreamingList lets the reflector use streaming lists (sendInitialEvents)
 	// where the server offers them, instead of paginated lists.
 	StreamingList bool
+	// SyncedEvent hands the handler one event of type Synced once every
+	// source has shown its first list or stopped: every event of the first
+	// lists comes before it, so that the handler knows what existed when
+	// the watch began (kdx wait: a named object that is not there).
+	SyncedEvent bool
 }
+
+// Synced is the type of the event SyncedEvent asks for; its Source is -1
+// and its Object nil.
+const Synced watch.EventType = "SYNCED"
 
 // WatchEvent is one change, or one object of the initial list (ADDED).
 type WatchEvent struct {
@@ -229,6 +238,9 @@ func (w *watchRun) whenSynced(ctx context.Context, shown []chan struct{}) {
 	}
 	if w.opts.Synced != nil {
 		w.opts.Synced()
+	}
+	if w.opts.SyncedEvent {
+		_ = w.emit(ctx, WatchEvent{Type: Synced, Source: -1})
 	}
 }
 

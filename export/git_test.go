@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/kdxproject/kdx/internal/testenv"
 )
 
 // gitRepo makes a git work tree with one commit and returns its path and a
@@ -19,19 +21,7 @@ func gitRepo(t *testing.T) (string, func(args ...string) string) {
 		t.Skip("no git on PATH")
 	}
 	repo := t.TempDir()
-	git := func(args ...string) string {
-		t.Helper()
-		cmd := exec.Command("git", append([]string{"-C", repo}, args...)...)
-		cmd.Env = append(os.Environ(), "GIT_CONFIG_GLOBAL=/dev/null", "GIT_CONFIG_NOSYSTEM=1")
-		out, err := cmd.CombinedOutput()
-		if err != nil {
-			t.Fatalf("git %v: %v\n%s", args, err, out)
-		}
-		return string(out)
-	}
-	git("init", "-q")
-	git("config", "user.email", "kdx@example.org")
-	git("config", "user.name", "kdx test")
+	git := testenv.GitRepo(t, repo)
 	writeFiles(t, repo, map[string]string{"README.md": "repo\n"})
 	git("add", "README.md")
 	git("commit", "-q", "-m", "first")

@@ -98,13 +98,19 @@ func compile(env *cel.Env, text string) (expr, error) {
 type CompileError struct {
 	Expr   string
 	Detail string // cel-go's message: "ERROR: <input>:1:5: ..." and caret lines
+	// Flag is the flag the expression was given with; "" is --where.
+	Flag string
 }
 
 // Error is one line naming the expression and the position, then the
 // caret lines cel-go gives.
 func (e *CompileError) Error() string {
 	detail := strings.ReplaceAll(e.Detail, "ERROR: <input>:", "")
-	return fmt.Sprintf("invalid --where %q: %s", e.Expr, detail)
+	flag := e.Flag
+	if flag == "" {
+		flag = "--where"
+	}
+	return fmt.Sprintf("invalid %s %q: %s", flag, e.Expr, detail)
 }
 
 // Len is the number of expressions.
@@ -135,6 +141,23 @@ func (f *Filter) Match(obj map[string]any) bool {
 		}
 	}
 	return true
+}
+
+// Eval reports whether obj matches every expression, as Match does, but
+// returns an evaluation error (other than a missing field, which is no
+// match) instead of counting it.
+func (f *Filter) Eval(obj map[string]any) (bool, error) {
+	vars := map[string]any{"object": obj, "now": types.Timestamp{Time: f.now}}
+	for _, e := range f.exprs {
+		ok, err := e.eval(vars)
+		if err != nil {
+			return false, fmt.Errorf("%w (in %s)", err, e.text)
+		}
+		if !ok {
+			return false, nil
+		}
+	}
+	return true, nil
 }
 
 // eval evaluates e; a missing field is false, not an error.

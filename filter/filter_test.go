@@ -1,6 +1,7 @@
 package filter
 
 import (
+	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -262,5 +263,51 @@ func TestCheckTypes(t *testing.T) {
 		case tt.want != "" && (err == nil || !strings.Contains(err.Error(), tt.want)):
 			t.Errorf("%s: got %v, want %q", tt.expr, err, tt.want)
 		}
+	}
+}
+
+func TestPaths(t *testing.T) {
+	f, err := Compile([]string{`object.status.phase == "Running" && object.status.phase != object.spec.x`, `size(object) > 1 && object.status.conditions.exists(c, c.type == "Ready")`}, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, p := range f.Paths() {
+		got = append(got, strings.Join(p, "."))
+	}
+	if want := "status.phase spec.x status.conditions"; strings.Join(got, " ") != want {
+		t.Errorf("Paths = %q, want %q", got, want)
+	}
+}
+
+func TestCompileErrorNamesItsFlag(t *testing.T) {
+	_, err := Compile([]string{`object.x ==`}, now)
+	var ce *CompileError
+	if !errors.As(err, &ce) {
+		t.Fatalf("error %v is not a CompileError", err)
+	}
+	if !strings.HasPrefix(err.Error(), `invalid --where "object.x =="`) {
+		t.Errorf("error %q does not name --where", err)
+	}
+	ce.Flag = "--for"
+	if !strings.HasPrefix(err.Error(), `invalid --for "object.x =="`) {
+		t.Errorf("error %q does not name --for", err)
+	}
+}
+
+func TestEvalReturnsErrors(t *testing.T) {
+	f, err := Compile([]string{`object.spec.replicas / 0 > 1`}, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ok, err := f.Eval(deployment()); ok || err == nil || !strings.Contains(err.Error(), "division by zero") {
+		t.Errorf("Eval = %v, %v; want false and the division by zero", ok, err)
+	}
+	if n, _ := f.Failures(); n != 0 {
+		t.Errorf("Eval counted %d failures, want none", n)
+	}
+	f, _ = Compile([]string{`object.status.nothere == 1`}, now)
+	if ok, err := f.Eval(deployment()); ok || err != nil {
+		t.Errorf("Eval of a missing field = %v, %v; want false, nil", ok, err)
 	}
 }

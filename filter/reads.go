@@ -179,3 +179,20 @@ func (f *Filter) Reads(path ...string) bool {
 	}
 	return false
 }
+
+// Paths are the field paths of the object the expressions read, each
+// once, in the order they appear (["status", "phase"]); the whole object,
+// read as a value, is left out. kdx wait shows their values when an
+// object did not become ready.
+func (f *Filter) Paths() [][]string {
+	var out [][]string
+	for _, e := range f.exprs {
+		for _, p := range e.reads.paths {
+			if len(p) == 0 || slices.ContainsFunc(out, func(q []string) bool { return slices.Equal(p, q) }) {
+				continue
+			}
+			out = append(out, p)
+		}
+	}
+	return out
+}

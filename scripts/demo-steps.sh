@@ -22,6 +22,14 @@ say "What uses a Secret, and through which field (and what the Deployment uses)"
 run refs secret/demo-credentials -n demo
 run refs deployment.apps/demo-web -n demo
 
+say "The schema of any type: kubectl explain's lines, and in '+' lines what it leaves out"
+run explain services.spec.ports.protocol
+say "... which types have a field of that name, and where"
+run explain --find widgetClass
+say "... a manifest to start from, and what differs between two versions of a CRD"
+run explain gadgets --skeleton
+run explain gadgets --diff v1 v2
+
 say "Exporting clean objects that re-apply to another cluster"
 run export --all-types -n demo
 say "... and what export removes or skips, and why (the rules are data)"
@@ -54,6 +62,20 @@ YAML
 "$KDX" patch configmap demo-watch -n demo --type merge -p '{"data":{"step":"2"}}' >/dev/null
 "$KDX" delete configmap demo-watch -n demo >/dev/null
 wait $watcher || failures=$((failures + 1))
+
+say "Waiting until an expression over several fields holds, watching (kubectl's wait takes one field)"
+printf '\033[36m$ kdx wait gadget/sprocket -n demo --for '"'"'object.spec.size >= 9 && object.status.phase == "Ready"'"'"'\033[0m\n'
+"$KDX" wait gadget/sprocket -n demo --for 'object.spec.size >= 9 && object.status.phase == "Ready"' --timeout 30s &
+waiter=$!
+sleep 1
+"$KDX" patch gadget sprocket -n demo --subresource status --type merge -p '{"status":{"phase":"Ready"}}' >/dev/null
+wait $waiter || failures=$((failures + 1))
+say "... and when it times out, what each object still waited on is like (exit 1)"
+printf '\033[36m$ kdx wait gadgets -n demo --all --for '"'"'object.status.phase == "Ready"'"'"' --timeout 2s\033[0m\n'
+"$KDX" wait gadgets -n demo --all --for 'object.status.phase == "Ready"' --timeout 2s
+rc=$?
+echo "(exit $rc, as expected)"
+[ $rc -eq 1 ] || failures=$((failures + 1))
 
 say "What a Deployment owns, made by the controllers (ownerReferences of every type, CRDs included)"
 "$KDX" create -f - -n demo >/dev/null <<'YAML'
@@ -135,6 +157,8 @@ say "... as JSON lines, each object as the server returned it, with its context 
 run get configmaps -n demo --context admin,b -o jsonl --field-selector metadata.name=only-in-b
 say "One watch over both clusters, for two seconds: each cluster resumes on its own"
 run watch configmaps -n demo --context admin,b --timeout 2s
+say "One wait over both clusters: each line names its context"
+run wait namespace/demo --for 'object.status.phase == "Active" && !has(object.metadata.deletionTimestamp)' --context admin,b
 say "The API surface of both side by side: b has none of the demo CRDs"
 run api-resources --context admin,b --api-group multi.example.org
 run api-resources --context admin,b --count -n demo --api-group ''

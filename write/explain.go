@@ -132,6 +132,10 @@ func conflict(err error, s metav1.Status) string {
 	if errors.As(err, &ce) {
 		return ce.describe()
 	}
+	var ve *VersionError
+	if errors.As(err, &ve) {
+		return ve.Error()
+	}
 	return s.Message
 }
 

@@ -59,6 +59,9 @@ type Result struct {
 	Verb string
 	// Warnings are notes about the result, printed to stderr.
 	Warnings []string
+	// Missing are the labels a label change was to remove that the object
+	// does not have (kubectl prints `label "KEY" not found.` for each).
+	Missing []string
 }
 
 // errNoName is the error of an object without a name where one is needed.

@@ -43,8 +43,11 @@ current-context: a
 		"get": {"configmaps"}, "watch": {"configmaps", "--timeout", "1s"}, "grep": {"x", "configmaps"}, "export": {"configmaps"},
 		"apply": {"-f", manifest}, "create": {"-f", manifest}, "replace": {"-f", manifest},
 		"patch": {"configmaps", "x", "-p", "{}"}, "delete": {"configmaps", "x"},
+		"label": {"configmaps", "x", "a=b"}, "edit": {"configmaps/x"}, "annotate": {"configmaps", "x", "a=b"},
 		"describe": {"configmaps"}, "diff": {"--dir", dir, "configmaps"}, "refs": {"configmaps/x"}, "tree": {"configmaps/x"},
 		"ui": nil,
+		"wait":    {"configmaps/x", "--for", "create", "--timeout", "1s"},
+		"explain": {"pods.spec"},
 	}
 	const refusal = "this command runs against one context"
 	fleet := slices.Concat(cli.FleetReads, cli.FleetWrites)
@@ -67,7 +70,7 @@ current-context: a
 			if want := !slices.Contains(fleet, name); refused != want || code == 0 {
 				t.Errorf("exit %d, refused %v (want %v):\n%s", code, refused, want, stderr.String())
 			}
-			if refused && !strings.Contains(stderr.String(), "(several work with get, watch, grep, export, api-resources, api-versions, version, and with apply, create, replace, patch, delete given a list)") {
+			if refused && !strings.Contains(stderr.String(), "(several work with get, watch, grep, export, api-resources, api-versions, version, wait, and with apply, create, replace, patch, delete, label, annotate given a list)") {
 				t.Errorf("the refusal does not name every command that works over several contexts:\n%s", stderr.String())
 			}
 		})

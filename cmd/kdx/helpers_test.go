@@ -2,14 +2,8 @@ package main
 
 import (
 	"bytes"
-	"sync"
 
 	"k8s.io/cli-runtime/pkg/genericiooptions"
-)
-
-var (
-	closedOnce sync.Once
-	closed     string
 )
 
 func testStreams() genericiooptions.IOStreams {

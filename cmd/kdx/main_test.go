@@ -1,17 +1,15 @@
 package main
 
 import (
-	"flag"
 	"testing"
 
 	"github.com/kdxproject/kdx/internal/testenv"
 )
 
-// update rewrites golden files: go test ./cmd/kdx/ -update.
-var update = flag.Bool("update", false, "rewrite golden files under testdata/")
-
-// TestMain starts one control plane for every end-to-end test of the package.
-// There is one TestMain per package: add tests, not another TestMain.
+// TestMain sets up the control plane (no controllers) of the tests that run
+// kdx's commands in-process against a server. The black-box end-to-end
+// tests, which run the built kdx, are in test/e2e. There is one TestMain
+// per package.
 func TestMain(m *testing.M) {
-	testenv.Main(m, testenv.Options{})
+	testenv.Main(m, testenv.Options{NoControllerManager: true})
 }

@@ -107,8 +107,8 @@ func (f *DefaultFactory) OneContext() error {
 // contexts; every other command that reaches a cluster refuses a fleet
 // (OneContext), naming them. A test runs every command to keep them true.
 var (
-	FleetReads  = []string{"get", "watch", "grep", "export", "api-resources", "api-versions", "version"}
-	FleetWrites = []string{"apply", "create", "replace", "patch", "delete"}
+	FleetReads  = []string{"get", "watch", "grep", "export", "api-resources", "api-versions", "version", "wait"}
+	FleetWrites = []string{"apply", "create", "replace", "patch", "delete", "label", "annotate"}
 )
 
 // WriteContexts are the contexts of a write: an explicit list only (no

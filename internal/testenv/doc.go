@@ -2,16 +2,21 @@
 // kube-controller-manager v1.37.2) on loopback ports, for kdx's end-to-end tests
 // and for the local demo cluster.
 //
-// A test package starts one shared control plane from TestMain:
+// A test package shares one control plane, set up from TestMain:
 //
 //	func TestMain(m *testing.M) { testenv.Main(m, testenv.Options{}) }
 //
-// and each end-to-end test asks for it, gets its own namespace and runs kdx:
+// and started by the first end-to-end test that asks for it (a package, or
+// a -run, whose tests need no server starts none). Each test asks for it,
+// gets its own namespace and runs kdx:
 //
 //	env := testenv.Require(t)
 //	ns := env.Namespace(t)
 //	res := env.Kdx(t, "get", "pods", "-n", ns)
 //
-// Under -short nothing is started and Require skips the test; otherwise a
-// control plane that fails to build or start fails the tests that need it.
+// Tests of a fleet that leave it as they found it share a second control
+// plane (SharedPeer); a test that stops, restarts or breaks a server starts
+// its own (StartPeer, Start). Under -short nothing is started and Require
+// skips the test; otherwise a control plane that fails to build or start
+// fails the tests that need it.
 package testenv

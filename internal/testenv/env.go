@@ -83,6 +83,7 @@ func Start(ctx context.Context, opts Options) (*Env, error) {
 		e.Stop()
 		return nil, err
 	}
+	started.Add(1)
 	return e, nil
 }
 

@@ -8,26 +8,46 @@ import (
 	"os"
 	"os/signal"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
 )
 
-// shared is the control plane Main starts for a test package.
+// shared are the control planes Main's tests share, each started by the
+// first test that asks for it (Require, SharedPeer): a test package, or a
+// -run, whose tests need no server starts none.
 var shared struct {
-	// env is the shared Env, nil when it did not start (or under -short).
+	// mu guards the fields below; it is held while a control plane starts,
+	// so that the tests asking for it meanwhile wait for it.
+	mu sync.Mutex
+	// main is set by Main; ctx ends the starts under way on a signal.
+	main bool
+	ctx  context.Context
+	opts Options
+	// main and peer are the control planes, each started once.
+	primary, peer lazyEnv
+}
+
+// lazyEnv is a control plane started on first use.
+type lazyEnv struct {
+	tried bool
+	// env is the control plane, nil when it did not start; err says why.
 	env *Env
-	// err says why env is nil.
 	err error
 }
+
+// started counts the control planes Start started in this process.
+var started atomic.Int32
 
 // errNoMain is Require's error when TestMain did not call Main.
 var errNoMain = errors.New("testenv.Main was not called from TestMain")
 
-// Main is for TestMain: it starts one shared control plane (unless -short),
-// runs the tests, prints the components' logs to stderr if they failed, stops
-// everything and exits with the tests' code. SIGINT and SIGTERM stop the
-// control plane before the process exits.
+// Main is for TestMain: it runs the tests, which start the shared control
+// plane when one first asks for it (unless -short), prints the components'
+// logs to stderr if they failed, stops everything and exits with the tests'
+// code. SIGINT and SIGTERM stop the shared control planes before the
+// process exits. With -v it says how many control planes the tests started.
 func Main(m *testing.M, opts Options) {
 	os.Exit(runMain(m, opts))
 }
@@ -39,53 +59,54 @@ func runMain(m *testing.M, opts Options) int {
 		return m.Run()
 	}
 	defer removeKdxBinary()
-	env, stopSignals := startShared(opts)
+	if opts.BuildKdx {
+		// A failed build fails the tests that run kdx, in KdxBinary.
+		kdxBuild.once.Do(buildKdx)
+	}
+	ctx, stopSignals := watchSignals()
 	defer stopSignals()
+	shared.mu.Lock()
+	shared.main, shared.ctx, shared.opts = true, ctx, opts
+	shared.mu.Unlock()
 	code := m.Run()
 	reportNotRun()
-	if env != nil {
-		if code != 0 {
-			fmt.Fprintf(os.Stderr, "testenv: tests failed; control plane logs:\n%s", env.Logs())
-		}
-		env.Stop()
+	if testing.Verbose() {
+		fmt.Fprintf(os.Stderr, "testenv: %d control planes started\n", started.Load())
 	}
+	shared.mu.Lock()
+	defer shared.mu.Unlock()
+	if env := shared.primary.env; env != nil && code != 0 {
+		fmt.Fprintf(os.Stderr, "testenv: tests failed; control plane logs:\n%s", env.Logs())
+	}
+	stopShared()
 	return code
 }
 
-// startShared starts the shared Env while watching for SIGINT and SIGTERM,
-// which stop it and exit. It returns the Env (nil on failure) and a function
-// that stops watching for signals.
-func startShared(opts Options) (*Env, func()) {
+// watchSignals watches for SIGINT and SIGTERM, which cancel the returned
+// context (ending a shared start under way), stop the shared control
+// planes and exit. It returns a function that stops watching.
+func watchSignals() (context.Context, func()) {
 	ctx, cancel := context.WithCancel(context.Background())
-	var mu sync.Mutex // guards started
-	var started *Env
 	signals := make(chan os.Signal, 1)
 	signal.Notify(signals, syscall.SIGINT, syscall.SIGTERM)
-	startDone := make(chan struct{})
 	go func() {
 		sig, ok := <-signals
 		if !ok {
 			return
 		}
 		cancel()
-		<-startDone // Start cleans up after itself once cancelled
-		mu.Lock()
-		started.stopIfSet()
+		shared.mu.Lock() // a start under way cleans up after itself once cancelled
+		stopShared()
 		fmt.Fprintf(os.Stderr, "testenv: stopped the control plane on %v\n", sig)
 		os.Exit(128 + int(sig.(syscall.Signal)))
 	}()
-	begin := time.Now()
-	env, err := Start(ctx, opts)
-	mu.Lock()
-	started, shared.env, shared.err = env, env, err
-	mu.Unlock()
-	close(startDone)
-	if err != nil {
-		fmt.Fprintf(os.Stderr, "testenv: failed to start the control plane: %v\n", err)
-	} else if testing.Verbose() {
-		fmt.Fprintf(os.Stderr, "testenv: control plane %s ready at %s in %v\n", Version, env.URL, time.Since(begin).Round(time.Millisecond))
-	}
-	return env, func() { signal.Stop(signals); cancel() }
+	return ctx, func() { signal.Stop(signals); cancel() }
+}
+
+// stopShared stops the shared control planes; shared.mu is held.
+func stopShared() {
+	shared.primary.env.stopIfSet()
+	shared.peer.env.stopIfSet()
 }
 
 // stopIfSet stops e unless it is nil.
@@ -95,24 +116,67 @@ func (e *Env) stopIfSet() {
 	}
 }
 
-// Shared returns the Env started by Main, or nil.
-func Shared() *Env {
-	return shared.env
+// get returns l's control plane, started with opts on the first call.
+// shared.mu is held.
+func (l *lazyEnv) get(what string, opts Options) (*Env, error) {
+	if !shared.main {
+		return nil, errNoMain
+	}
+	if !l.tried {
+		l.tried = true
+		begin := time.Now()
+		l.env, l.err = Start(shared.ctx, opts)
+		if l.err != nil {
+			fmt.Fprintf(os.Stderr, "testenv: failed to start the %s: %v\n", what, l.err)
+		} else if testing.Verbose() {
+			fmt.Fprintf(os.Stderr, "testenv: %s %s ready at %s in %v\n", what, Version, l.env.URL, time.Since(begin).Round(time.Millisecond))
+		}
+	}
+	return l.env, l.err
 }
 
-// Require returns the Env started by Main for an end-to-end test. It skips
-// the test under -short and fails it when the control plane did not start.
+// Shared returns the Env started by Main's tests so far, or nil.
+func Shared() *Env {
+	shared.mu.Lock()
+	defer shared.mu.Unlock()
+	return shared.primary.env
+}
+
+// Require returns the control plane shared by the tests of Main, started
+// on the first call, for an end-to-end test. It skips the test under
+// -short and fails it when the control plane did not start.
 func Require(t testing.TB) *Env {
 	t.Helper()
 	if testing.Short() {
 		t.Skip("skipping end-to-end test in -short mode")
 	}
-	if shared.env == nil {
-		err := shared.err
-		if err == nil {
-			err = errNoMain
-		}
+	shared.mu.Lock()
+	env, err := shared.primary.get("control plane", shared.opts)
+	shared.mu.Unlock()
+	if env == nil {
 		t.Fatalf("control plane did not start: %v", err)
 	}
-	return shared.env
+	return env
+}
+
+// SharedPeer returns a second control plane (its own etcd and
+// kube-apiserver, no controller manager) shared by the tests of Main,
+// started on the first call, for the tests of a fleet that neither stop,
+// restart nor break it, and change in it only what is theirs (their
+// namespace). It skips the test under -short and fails it when the control
+// plane did not start.
+func SharedPeer(t testing.TB) *Env {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("skipping end-to-end test in -short mode")
+	}
+	shared.mu.Lock()
+	opts := shared.opts
+	opts.NoControllerManager, opts.NoWatchCache = true, false
+	env, err := shared.peer.get("peer control plane", opts)
+	shared.mu.Unlock()
+	if env == nil {
+		t.Fatalf("the peer control plane did not start: %v", err)
+	}
+	return env
 }

@@ -32,6 +32,10 @@ type Options struct {
 	// StartTimeout bounds how long Start waits for the components to be ready;
 	// zero means three minutes.
 	StartTimeout time.Duration
+	// BuildKdx has Main build the kdx binary (KdxBinary) before the tests
+	// run, for a package whose tests run it: no test then counts the build
+	// in the time it measures. Start ignores it.
+	BuildKdx bool
 	// BuildOutput receives the progress of testdata/controlplane/build.sh when
 	// binaries have to be built; nil means os.Stderr.
 	BuildOutput io.Writer

@@ -16,7 +16,6 @@ import (
 	"os/exec"
 	"strconv"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"time"
 
@@ -24,6 +23,8 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/tools/clientcmd"
+
+	"github.com/kdxproject/kdx/internal/bench"
 )
 
 // options are the flags of watchload.
@@ -73,7 +74,7 @@ func run(o options) error {
 	defer r.stop()
 	time.Sleep(2 * time.Second) // the watch is established
 	start := time.Now()
-	lastWrite, err := writeAll(ctx, cs, ns, o, func(ctx context.Context, i int) error {
+	lastWrite, err := bench.WriteAll(ctx, o.count, o.workers, func(ctx context.Context, i int) error {
 		cm := &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Name: "cm-" + strconv.Itoa(i)}, Data: map[string]string{"v": "0"}}
 		_, err := cs.CoreV1().ConfigMaps(ns).Create(ctx, cm, metav1.CreateOptions{})
 		return err
@@ -87,7 +88,7 @@ func run(o options) error {
 	}
 	rssFirst := r.rss()
 	for round := 1; round <= o.rounds; round++ {
-		if _, err := writeAll(ctx, cs, ns, o, func(ctx context.Context, i int) error {
+		if _, err := bench.WriteAll(ctx, o.count, o.workers, func(ctx context.Context, i int) error {
 			patch := fmt.Sprintf(`{"data":{"v":"%d"}}`, round)
 			_, err := cs.CoreV1().ConfigMaps(ns).Patch(ctx, "cm-"+strconv.Itoa(i), "application/merge-patch+json", []byte(patch), metav1.PatchOptions{})
 			return err
@@ -102,29 +103,6 @@ func run(o options) error {
 	lag := lastEvent.Sub(lastWrite).Seconds()
 	fmt.Printf("%.0f\t%.3f\t%.1f\t%.1f\t%d\n", rate, lag, rssFirst, r.rss(), r.lines.Load())
 	return nil
-}
-
-// writeAll runs write for 0..count-1 on o.workers goroutines and returns
-// when the last write finished.
-func writeAll(ctx context.Context, _ *kubernetes.Clientset, _ string, o options, write func(context.Context, int) error) (time.Time, error) {
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	errs := make(chan error, o.workers)
-	for range o.workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := int(next.Add(1) - 1); i < o.count; i = int(next.Add(1) - 1) {
-				if err := write(ctx, i); err != nil {
-					errs <- err
-					return
-				}
-			}
-		}()
-	}
-	wg.Wait()
-	close(errs)
-	return time.Now(), <-errs
 }
 
 // reader runs kdx watch and counts its lines.

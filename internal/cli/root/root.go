@@ -12,6 +12,7 @@ import (
 	"k8s.io/klog/v2"
 
 	"github.com/kdxproject/kdx/internal/cli"
+	"github.com/kdxproject/kdx/internal/cli/annotate"
 	"github.com/kdxproject/kdx/internal/cli/apiresources"
 	"github.com/kdxproject/kdx/internal/cli/apiversions"
 	"github.com/kdxproject/kdx/internal/cli/apply"
@@ -20,15 +21,19 @@ import (
 	"github.com/kdxproject/kdx/internal/cli/delete"
 	"github.com/kdxproject/kdx/internal/cli/describe"
 	"github.com/kdxproject/kdx/internal/cli/diff"
+	"github.com/kdxproject/kdx/internal/cli/edit"
+	"github.com/kdxproject/kdx/internal/cli/explain"
 	"github.com/kdxproject/kdx/internal/cli/export"
 	"github.com/kdxproject/kdx/internal/cli/get"
 	"github.com/kdxproject/kdx/internal/cli/grep"
+	"github.com/kdxproject/kdx/internal/cli/label"
 	"github.com/kdxproject/kdx/internal/cli/patch"
 	"github.com/kdxproject/kdx/internal/cli/refs"
 	"github.com/kdxproject/kdx/internal/cli/replace"
 	"github.com/kdxproject/kdx/internal/cli/tree"
 	"github.com/kdxproject/kdx/internal/cli/ui"
 	"github.com/kdxproject/kdx/internal/cli/version"
+	"github.com/kdxproject/kdx/internal/cli/wait"
 	"github.com/kdxproject/kdx/internal/cli/watch"
 )
 
@@ -106,6 +111,7 @@ func renameExamples(cmd *cobra.Command, name string) {
 // commands are the constructors of kdx's commands, in the order of its
 // help; adding a command is one line here.
 var commands = []func(cli.Factory) *cobra.Command{
+	annotate.NewCmd,
 	apiresources.NewCmd,
 	apiversions.NewCmd,
 	apply.NewCmd,
@@ -114,15 +120,19 @@ var commands = []func(cli.Factory) *cobra.Command{
 	delete.NewCmd,
 	describe.NewCmd,
 	diff.NewCmd,
+	edit.NewCmd,
+	explain.NewCmd,
 	export.NewCmd,
 	get.NewCmd,
 	grep.NewCmd,
+	label.NewCmd,
 	patch.NewCmd,
 	refs.NewCmd,
 	replace.NewCmd,
 	tree.NewCmd,
 	ui.NewCmd,
 	version.NewCmd,
+	wait.NewCmd,
 	watch.NewCmd,
 }
 

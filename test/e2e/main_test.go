@@ -1,0 +1,30 @@
+// Package e2e holds kdx's black-box end-to-end tests: each runs the built
+// kdx binary (testenv.KdxBinary) against real control planes, or fake
+// servers on 127.0.0.1, and checks what a user sees: its output, its
+// files and its exit code, often against kubectl's.
+//
+// A test calls t.Parallel() unless it stops, restarts or starts a server,
+// changes what every test sees (CRDs, APIServices, cluster-scoped objects,
+// the real-world CRDs), or compares what the whole cluster holds (-A,
+// --all-types, api-resources, refs, tree, completions of namespaces, the
+// README's examples), which the tests running beside it would change: those
+// run alone, before the parallel ones (go test runs every sequential test
+// first). A parallel test keeps to its own namespace.
+package e2e
+
+import (
+	"flag"
+	"testing"
+
+	"github.com/kdxproject/kdx/internal/testenv"
+)
+
+// update rewrites golden files: go test ./test/e2e/ -update.
+var update = flag.Bool("update", false, "rewrite golden files under testdata/")
+
+// TestMain builds kdx and sets up the control plane every end-to-end test
+// of the package shares, started when a test first asks for it. There is
+// one TestMain per package: add tests, not another TestMain.
+func TestMain(m *testing.M) {
+	testenv.Main(m, testenv.Options{BuildKdx: true})
+}
