@@ -129,8 +129,23 @@ func tick() tea.Msg {
 	return tickMsg{}
 }
 
-// Update handles a message.
-func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+// Update handles a message. A panic (a kdx bug) is one line on the
+// status line, not a crash with a stack trace.
+func (a *App) Update(msg tea.Msg) (m tea.Model, cmd tea.Cmd) {
+	defer func() {
+		if r := recover(); r != nil {
+			a.status = internalError(r)
+			m, cmd = a, nil
+		}
+	}()
+	return a.update(msg)
+}
+
+func internalError(r any) string {
+	return cutLine(fmt.Sprintf("internal error: %v (please report this as a kdx bug)", r))
+}
+
+func (a *App) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		a.width, a.height = msg.Width, msg.Height
@@ -545,8 +560,19 @@ func (a *App) View() tea.View {
 	return v
 }
 
-// Screen is the screen's text with its styles.
-func (a *App) Screen() string {
+// Screen is the screen's text with its styles; after a panic (a kdx bug),
+// the title and the panic on the status line.
+func (a *App) Screen() (screen string) {
+	defer func() {
+		if r := recover(); r != nil {
+			a.status = internalError(r)
+			screen = a.fit(a.title()) + strings.Repeat("\n", max(1, a.height-1)) + a.fit(a.status)
+		}
+	}()
+	return a.screen()
+}
+
+func (a *App) screen() string {
 	h := a.contentHeight()
 	var body []string
 	cursor := -1

@@ -200,15 +200,15 @@ func drive(t *testing.T, a *App, cmd tea.Cmd) (quit bool) {
 	}
 }
 
-// idle says whether every table has shown its first list (and home its
-// counts).
+// idle says whether every table has shown its first list, and home its
+// counts (or a failure is on the status line).
 func (a *App) idle() bool {
 	for _, t := range a.tables {
 		if !t.synced && t.err == nil {
 			return false
 		}
 	}
-	return a.snap != nil && a.home.counts != nil
+	return a.snap != nil && a.home.counts != nil || a.status != ""
 }
 
 // press sends keys: names as tea.KeyPressMsg.String says them, or text.

@@ -1,12 +1,15 @@
 package ui
 
 import (
+	"context"
 	"regexp"
 	"strings"
 	"testing"
 	"time"
 
 	"k8s.io/apimachinery/pkg/watch"
+
+	"github.com/kdxproject/kdx/discovery"
 )
 
 func TestHome(t *testing.T) {
@@ -234,5 +237,18 @@ func TestUseNamespace(t *testing.T) {
 	}
 	if s := screen(a); !strings.Contains(s, "namespace: team-b") || strings.Contains(s, "NAMESPACE") {
 		t.Errorf("the namespace used is not said, or the table still shows every namespace:\n%s", s)
+	}
+}
+
+// brokenBackend answers a snapshot of nothing without an error.
+type brokenBackend struct{ *fakeBackend }
+
+func (brokenBackend) Snapshot(context.Context) (*discovery.Snapshot, error) { return nil, nil }
+
+func TestPanicIsAStatusLine(t *testing.T) {
+	a := start(t, brokenBackend{newFake()}, Options{Namespace: "team-a"}, 160, 6)
+	s := screen(a)
+	if !strings.Contains(s, "internal error: runtime error: invalid memory address or nil pointer dereference (please report this as a kdx bug)") {
+		t.Errorf("the panic is not on the status line:\n%s", s)
 	}
 }
