@@ -148,6 +148,14 @@ func (t *TableWriter) StartType(noHeaders bool) error {
 // Flush writes what is buffered.
 func (t *TableWriter) Flush() error { return t.tw.Flush() }
 
+// Widths are the column widths the writer remembers (the widest cell of
+// each column so far), for a writer of the next frame of a live table.
+func (t *TableWriter) Widths() []int { return t.tw.RememberedWidths() }
+
+// SetWidths makes the writer remember widths: no column is printed
+// narrower, so that a live table keeps its layout from frame to frame.
+func (t *TableWriter) SetWidths(widths []int) { t.tw.SetRememberedWidths(widths) }
+
 // Written reports whether any byte reached the output.
 func (t *TableWriter) Written() bool { return t.tracking.written > 0 }
 

@@ -27,6 +27,11 @@ var exampleSkips = map[string]string{
 	// zsh's fpath array, in the user's zsh: bash has no fpath, and the
 	// line would write /_kdx.
 	`kdx completion zsh > "${fpath[1]}/_kdx"`: "needs zsh",
+	// the explorer needs a terminal: ui_test.go runs it under a pseudo-terminal
+	"kdx ui":               "interactive",
+	"kdx ui configmaps -A": "interactive",
+	"kdx ui deployments -l app=web --where 'object.spec.replicas > 1'":                           "interactive",
+	"kdx ui -n team-a                             # explore: the API surface, live tables, YAML": "interactive",
 	// kdx edit opens the user's editor on a terminal (the scripted edit
 	// of the same block runs).
 	"kdx edit deployment/web": "opens an interactive editor",

@@ -31,6 +31,7 @@ import (
 	"github.com/kdxproject/kdx/internal/cli/refs"
 	"github.com/kdxproject/kdx/internal/cli/replace"
 	"github.com/kdxproject/kdx/internal/cli/tree"
+	"github.com/kdxproject/kdx/internal/cli/ui"
 	"github.com/kdxproject/kdx/internal/cli/version"
 	"github.com/kdxproject/kdx/internal/cli/wait"
 	"github.com/kdxproject/kdx/internal/cli/watch"
@@ -129,6 +130,7 @@ var commands = []func(cli.Factory) *cobra.Command{
 	refs.NewCmd,
 	replace.NewCmd,
 	tree.NewCmd,
+	ui.NewCmd,
 	version.NewCmd,
 	wait.NewCmd,
 	watch.NewCmd,

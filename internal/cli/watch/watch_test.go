@@ -86,7 +86,7 @@ func TestWatchChanges(t *testing.T) {
 			f.Server = srv.URL
 			done := make(chan error)
 			go func() {
-				_, _, err := clitest.Execute(f, NewCmd(f), append(tt.args, "--timeout", "3s")...)
+				_, _, err := clitest.Execute(f, NewCmd(f), append(tt.args, "--timeout", "8s")...)
 				done <- err
 			}()
 			for start := time.Now(); srv.Watches() == 0; time.Sleep(10 * time.Millisecond) {

@@ -1,0 +1,152 @@
+// Package ui is `kdx ui`: the interactive explorer (package ui at the
+// repository's root) on the cluster of the command line's context.
+package ui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/spf13/cobra"
+	"golang.org/x/term"
+	"k8s.io/apimachinery/pkg/labels"
+	"k8s.io/client-go/rest"
+	"k8s.io/klog/v2"
+
+	"github.com/kdxproject/kdx/cluster"
+	"github.com/kdxproject/kdx/internal/cli"
+	"github.com/kdxproject/kdx/internal/clientconfig"
+	"github.com/kdxproject/kdx/internal/cliutil"
+	"github.com/kdxproject/kdx/query"
+	explorer "github.com/kdxproject/kdx/ui"
+)
+
+// interruptedExitCode is the exit code after SIGINT, SIGTERM or SIGHUP
+// ended the explorer (as an interrupted `kdx watch` exits).
+const interruptedExitCode = 1
+
+// Options are `kdx ui`'s flags and what they give.
+type Options struct {
+	f             cli.Factory
+	allNamespaces bool
+	selector      string
+	where         cli.WhereFlags
+
+	cfg  *clientconfig.Config
+	opts explorer.Options
+}
+
+// NewCmd is `kdx ui`.
+func NewCmd(f cli.Factory) *cobra.Command {
+	o := &Options{f: f}
+	cmd := &cobra.Command{
+		Use:   "ui [TYPE [NAME...]]",
+		Short: "Explore every resource interactively: the API surface, live tables, filters",
+		Long: `Explore the cluster in the terminal. Home is every resource the server serves,
+with its number of objects, as api-resources --count prints it; Enter opens a
+type as a live table, its columns those of kdx get, kept current by a watch.
+':' opens any type kdx get takes (short names, kind.group, categories such as
+all), '/' filters the rows, esc goes back, '?' lists every key, q quits.`,
+		Example: `  # Start at the API surface
+  kdx ui
+
+  # Open the config maps of every namespace
+  kdx ui configmaps -A
+
+  # Only the deployments of more than one replica, labelled app=web
+  kdx ui deployments -l app=web --where 'object.spec.replicas > 1'`,
+		RunE: cli.RunE(o),
+	}
+	fs := cmd.Flags()
+	fs.BoolVarP(&o.allNamespaces, "all-namespaces", "A", false, "show the objects of every namespace, with a NAMESPACE column")
+	fs.StringVarP(&o.selector, "selector", "l", "", "label selector of every table and count (on the server), e.g. -l app=web")
+	o.where.AddFlags(fs, "shown")
+	return cmd
+}
+
+// Complete reads the context's configuration (one context: a fleet is
+// refused) and the type to open.
+func (o *Options) Complete(_ *cobra.Command, args []string) error {
+	cfg, err := o.f.Config()
+	if err != nil {
+		return err
+	}
+	if err := o.where.Complete(); err != nil {
+		return err
+	}
+	if _, err := labels.Parse(o.selector); err != nil {
+		return fmt.Errorf("-l %q is not a label selector: %w", o.selector, err)
+	}
+	o.cfg = cfg
+	o.opts = explorer.Options{Context: cfg.Context, Namespace: cfg.Namespace, AllNamespaces: o.allNamespaces,
+		LabelSelector: o.selector}
+	if len(o.where.Exprs) > 0 {
+		o.opts.Where = o.where.Exprs
+	}
+	if len(args) > 0 {
+		o.opts.Open = args
+	}
+	if cfg.ExplicitNamespace && !o.allNamespaces {
+		o.opts.CountNamespace = cfg.Namespace
+	}
+	return nil
+}
+
+// errNoTerminal is the error when input or output is not a terminal.
+var errNoTerminal = errors.New("kdx ui needs a terminal: its standard input and output must both be one (use kdx get or kdx watch in scripts)")
+
+// Validate refuses to run without a terminal.
+func (o *Options) Validate() error {
+	s := o.f.Streams()
+	if !isTerminal(s.In) || !isTerminal(s.Out) {
+		return errNoTerminal
+	}
+	return nil
+}
+
+func isTerminal(v any) bool {
+	f, ok := v.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
+}
+
+// Run runs the explorer until q, ctrl+c, or a signal (SIGINT, SIGTERM,
+// SIGHUP: an SSH disconnect); the terminal is restored in every case.
+func (o *Options) Run(ctx context.Context) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	defer signal.Stop(hup)
+	go func() {
+		select {
+		case <-hup:
+			cancel()
+		case <-ctx.Done():
+		}
+	}()
+
+	// Nothing may write to the terminal but the explorer: client-go's logs
+	// are dropped and warnings go to the status line.
+	klog.LogToStderr(false)
+	klog.SetOutput(io.Discard)
+
+	app := explorer.New(ctx, nil, o.opts)
+	cfg := rest.CopyConfig(o.cfg.REST)
+	cfg.WarningHandler = rest.NewWarningWriter(app.Warnings(), rest.WarningWriterOptions{Deduplicate: true})
+	c := cluster.New(o.cfg.Context, cfg, o.cfg.Namespace, cluster.Options{CacheDir: o.f.CacheDir(), Warnings: app.Warnings()})
+	app.SetBackend(explorer.NewBackend(c, explorer.Filters{LabelSelector: o.selector, Where: func(l query.Lister) *query.Where { return o.where.Request(l, o.f) }}))
+
+	s := o.f.Streams()
+	p := tea.NewProgram(app, tea.WithContext(ctx), tea.WithInput(s.In), tea.WithOutput(s.Out),
+		tea.WithoutSignalHandler()) // main's context ends at SIGINT and SIGTERM
+	_, err := p.Run()
+	if ctx.Err() != nil {
+		return &cliutil.ExitError{Code: interruptedExitCode}
+	}
+	return err
+}

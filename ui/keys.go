@@ -1,0 +1,49 @@
+package ui
+
+import (
+	"fmt"
+	"io"
+	"strings"
+)
+
+// Key is one key of the explorer: the one table that the help (?) and the
+// README print.
+type Key struct {
+	Keys string
+	Does string
+}
+
+// Keys are the explorer's keys.
+var Keys = []Key{
+	{"enter", "open the selected type (home), the selected object's YAML (a table)"},
+	{"d", "describe the selected object, as kdx describe does (a table, its YAML)"},
+	{"y", "the object's YAML again (its description)"},
+	{"x", "show or hide a Secret's values (its YAML)"},
+	{":", "open a type: any name `kdx get` takes (pods, deploy, gadgets.example.com, all); tab completes"},
+	{"/", "filter the rows: a substring, or a regular expression; enter keeps it, esc clears it"},
+	{"u", "use the selected namespace (a table of namespaces): the tables opened next show its objects"},
+	{"s", "sort the rows by the next column (after the last: as listed)"},
+	{"S", "reverse the order of the sort"},
+	{"esc", "clear the filter, else go back"},
+	{"up, down, k, j", "move"},
+	{"pgup, pgdown, space", "move a page up, down"},
+	{"left, right, h, l", "scroll a wide table sideways"},
+	{"home, end, g, G", "go to the first, the last row"},
+	{"?", "this help"},
+	{"q, ctrl+c", "quit"},
+}
+
+// WriteKeys writes the key table as Markdown, for the README.
+func WriteKeys(w io.Writer) error {
+	var b strings.Builder
+	b.WriteString("| Key | Does |\n|---|---|\n")
+	for _, k := range Keys {
+		keys := strings.Split(k.Keys, ", ")
+		for i, key := range keys {
+			keys[i] = "`" + key + "`"
+		}
+		fmt.Fprintf(&b, "| %s | %s |\n", strings.Join(keys, ", "), strings.ReplaceAll(k.Does, "|", `\|`))
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}

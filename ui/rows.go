@@ -1,0 +1,189 @@
+package ui
+
+import (
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+	"time"
+
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/watch"
+
+	"k8s.io/apimachinery/pkg/util/duration"
+
+	"github.com/kdxproject/kdx/discovery"
+)
+
+// row is one object of a live table: its name and its table cells, not
+// the object (memory follows the number of rows, not their size).
+type row struct {
+	namespace, name string
+	cells           []any
+	// created is the object's creation when its Age cell is the age of
+	// its creation (zero: the cell is shown as the server wrote it).
+	created time.Time
+	// text is what the / filter reads (namespace and cells, lower case),
+	// made when first filtered.
+	text string
+	gone bool // deleted, waiting for compact
+}
+
+// searchText is the row's text for the / filter.
+func (r *row) searchText() string {
+	if r.text == "" {
+		var b strings.Builder
+		b.WriteString(strings.ToLower(r.namespace))
+		for _, c := range r.cells {
+			b.WriteByte(' ')
+			b.WriteString(strings.ToLower(fmt.Sprint(c)))
+		}
+		r.text = b.String()
+	}
+	return r.text
+}
+
+type rowKey struct{ namespace, name string }
+
+// section is the rows of one type of a table, in namespace, then name
+// order (the order a list returns them in, as `kdx get` prints them).
+type section struct {
+	target  discovery.Target
+	columns []metav1.TableColumnDefinition
+	byKey   map[rowKey]*row
+	rows    []*row
+	// widths are the column widths printed so far (see render.TableWriter.SetWidths).
+	widths []int
+	// age is the index of the Age column, -1 for none.
+	age int
+
+	removed, unsorted bool // since the last compact
+}
+
+func newSection(t discovery.Target) *section {
+	return &section{target: t, byKey: map[rowKey]*row{}, age: -1}
+}
+
+// ageColumn is the index of the server's Age column, or -1.
+func ageColumn(cols []metav1.TableColumnDefinition) int {
+	for i, c := range cols {
+		if c.Name == "Age" && (c.Type == "string" || c.Type == "date") {
+			return i
+		}
+	}
+	return -1
+}
+
+// creation is c's creation when its Age cell says the age of it at now
+// (a custom resource's Age column may be of another date), else zero.
+func (s *section) creation(c Change, now time.Time) time.Time {
+	if s.age < 0 || s.age >= len(c.Cells) || c.Created.IsZero() {
+		return time.Time{}
+	}
+	cell, _ := c.Cells[s.age].(string)
+	// the server read it a moment ago: a second either way
+	for _, d := range []time.Duration{0, -time.Second, time.Second, -2 * time.Second} {
+		if cell == duration.HumanDuration(now.Add(d).Sub(c.Created)) {
+			return c.Created
+		}
+	}
+	return time.Time{}
+}
+
+// cellsAt are the row's cells with its age at now, as the server words it
+// (the age in its cell is the age when the row was read).
+func (s *section) cellsAt(r *row, now time.Time) []any {
+	cells := slices.Clone(r.cells) // the printer writes kind/name into the name cell
+	if s.age >= 0 && s.age < len(cells) && !r.created.IsZero() {
+		cells[s.age] = duration.HumanDuration(now.Sub(r.created))
+	}
+	return cells
+}
+
+// apply applies one change, read at now; compact makes the rows
+// consistent again.
+func (s *section) apply(c Change, now time.Time) {
+	key := rowKey{c.Namespace, c.Name}
+	if c.Type == watch.Deleted {
+		if r := s.byKey[key]; r != nil {
+			r.gone = true
+			delete(s.byKey, key)
+			s.removed = true
+		}
+		return
+	}
+	if len(c.Columns) > 0 && !sameColumns(s.columns, c.Columns) {
+		s.columns = c.Columns
+		s.widths = nil
+		s.age = ageColumn(c.Columns)
+	}
+	if r := s.byKey[key]; r != nil {
+		r.cells, r.text, r.created = c.Cells, "", s.creation(c, now)
+		return
+	}
+	r := &row{namespace: c.Namespace, name: c.Name, cells: c.Cells, created: s.creation(c, now)}
+	s.byKey[key] = r
+	if n := len(s.rows); n > 0 && !before(s.rows[n-1], r) {
+		s.unsorted = true
+	}
+	s.rows = append(s.rows, r)
+}
+
+func (s *section) compact() {
+	if s.removed {
+		s.rows = slices.DeleteFunc(s.rows, func(r *row) bool { return r.gone })
+		s.removed = false
+	}
+	if s.unsorted {
+		slices.SortFunc(s.rows, func(a, b *row) int {
+			if c := strings.Compare(a.namespace, b.namespace); c != 0 {
+				return c
+			}
+			return strings.Compare(a.name, b.name)
+		})
+		s.unsorted = false
+	}
+}
+
+func before(a, b *row) bool {
+	if a.namespace != b.namespace {
+		return a.namespace < b.namespace
+	}
+	return a.name < b.name
+}
+
+func sameColumns(a, b []metav1.TableColumnDefinition) bool {
+	return slices.EqualFunc(a, b, func(x, y metav1.TableColumnDefinition) bool {
+		return x.Name == y.Name && x.Priority == y.Priority && x.Type == y.Type && x.Format == y.Format
+	})
+}
+
+// filter is the / filter: a regular expression (case-insensitive) when the
+// text reads as one, else a substring.
+type filter struct {
+	text string
+	re   *regexp.Regexp
+	sub  string
+}
+
+func newFilter(text string) filter {
+	f := filter{text: text, sub: strings.ToLower(text)}
+	if strings.ContainsAny(text, `.*+?[](){}|^$\`) {
+		if re, err := regexp.Compile("(?i)" + text); err == nil {
+			f.re = re
+		}
+	}
+	return f
+}
+
+func (f filter) on() bool { return f.text != "" }
+
+func (f filter) match(text string) bool {
+	switch {
+	case f.text == "":
+		return true
+	case f.re != nil:
+		return f.re.MatchString(text)
+	}
+	return strings.Contains(text, f.sub)
+}
