@@ -43,7 +43,7 @@ current-context: a
 		"patch": {"configmaps", "x", "-p", "{}"}, "delete": {"configmaps", "x"},
 		"label": {"configmaps", "x", "a=b"}, "edit": {"configmaps/x"}, "annotate": {"configmaps", "x", "a=b"},
 		"describe": {"configmaps"}, "diff": {"--dir", dir, "configmaps"}, "refs": {"configmaps/x"}, "tree": {"configmaps/x"},
-		"ui": nil,
+		"ui":      nil,
 		"wait":    {"configmaps/x", "--for", "create", "--timeout", "1s"},
 		"explain": {"pods.spec"},
 	}
