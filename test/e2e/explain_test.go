@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"encoding/json"
+	"fmt"
 	"maps"
 	"os"
 	"path/filepath"
@@ -610,5 +611,47 @@ func TestExplainCompletion(t *testing.T) {
 	res = env.Kdx(t, "__complete", "explain", "certificates.spec.privateKey.r")
 	if res.Stdout != "certificates.spec.privateKey.rotationPolicy\n:6\n" {
 		t.Errorf("complete certificates.spec.privateKey.r:\n%s%s", res.Stdout, res.Stderr)
+	}
+}
+
+// TestExplainFindAggregatedAPIDown: with an aggregated API that is down
+// (its APIService points at a service that does not exist), --find
+// searches every other type and says, in one error line naming it, that
+// its group-version could not be searched; the exit code is 1. It breaks
+// an APIService every test sees, so it does not run in parallel.
+func TestExplainFindAggregatedAPIDown(t *testing.T) {
+	env := testenv.Require(t)
+	ns := env.Namespace(t)
+	env.Apply(t, fmt.Sprintf(`apiVersion: apiregistration.k8s.io/v1
+kind: APIService
+metadata: {name: v1.finddown.kdx.example}
+spec:
+  group: finddown.kdx.example
+  version: v1
+  groupPriorityMinimum: 100
+  versionPriority: 10
+  insecureSkipTLSVerify: true
+  service: {name: missing, namespace: %s}
+`, ns))
+	t.Cleanup(func() { env.RunKubectl(t, "delete", "apiservice", "v1.finddown.kdx.example", "--wait=false") })
+	var res testenv.Result
+	for start := time.Now(); time.Since(start) < time.Minute; time.Sleep(500 * time.Millisecond) {
+		res = env.Kdx(t, "explain", "--find", "image")
+		if strings.Contains(res.Stderr, "finddown.kdx.example") {
+			break
+		}
+	}
+	var errors []string
+	for _, l := range strings.Split(strings.TrimSpace(res.Stderr), "\n") {
+		if strings.HasPrefix(l, "error: ") {
+			errors = append(errors, l)
+		}
+	}
+	if res.ExitCode != 1 || len(errors) != 1 || !strings.HasPrefix(errors[0], "error: could not read the OpenAPI document of 1 group-version") ||
+		!strings.Contains(errors[0], "finddown.kdx.example/v1") {
+		t.Errorf("exit %d, stderr:\n%s\nwant exit 1 and one error line naming finddown.kdx.example/v1", res.ExitCode, res.Stderr)
+	}
+	if !regexp.MustCompile(`(?m)^Pod\s+spec\.containers\[\*\]\.image\s+string$`).MatchString(res.Stdout) {
+		t.Errorf("the other types were not searched:\n%s", res.Stdout)
 	}
 }
