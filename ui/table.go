@@ -92,10 +92,11 @@ func (t *tableView) setFilter(f filter) {
 }
 
 // rebuild makes lines again, keeping the cursor on its row when it is
-// still shown.
+// still shown; a cursor on the first row stays on the first row (rows
+// listed before it, as a watch's first list comes in, do not move it down).
 func (t *tableView) rebuild() {
 	var selected *row
-	if c := t.pos.cursor; c >= 0 && c < len(t.lines) {
+	if c := t.pos.cursor; c >= 0 && c < len(t.lines) && slices.IndexFunc(t.lines, func(l line) bool { return l.r != nil }) != c {
 		selected = t.lines[c].r
 	}
 	t.lines, t.nrows = t.lines[:0], 0

@@ -152,6 +152,7 @@ func Run(ctx context.Context, w Watcher, req Request) (*Result, error) {
 		r.res.NoMatch = true
 		return r.res, nil
 	}
+	parent := ctx
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	r.cancel = cancel
@@ -168,6 +169,10 @@ func Run(ctx context.Context, w Watcher, req Request) (*Result, error) {
 	switch {
 	case r.outErr != nil:
 		return r.res, r.outErr
+	case !r.synced && len(r.items) == 0 && errors.Is(parent.Err(), context.DeadlineExceeded):
+		// the time ran out before the selectors' objects were even listed:
+		// nothing can be named, and nothing was met
+		return r.res, errors.New("timed out waiting for the condition: the objects to wait for were not listed within the timeout")
 	case errors.Is(err, errDone):
 		return r.res, nil
 	case err != nil && !r.synced:

@@ -13,6 +13,7 @@ import (
 	"k8s.io/apimachinery/pkg/watch"
 
 	"github.com/kdxproject/kdx/discovery"
+	"github.com/kdxproject/kdx/dynamicclient"
 )
 
 var now = time.Date(2026, 12, 6, 8, 0, 0, 0, time.UTC)
@@ -398,3 +399,23 @@ func TestRunOutputFails(t *testing.T) {
 type failingWriter struct{ err error }
 
 func (w failingWriter) Write([]byte) (int, error) { return 0, w.err }
+
+// neverLists is a watch whose first list never comes back.
+type neverLists struct{}
+
+func (neverLists) Watch(ctx context.Context, _ []dynamicclient.WatchSource, _ dynamicclient.WatchOptions, _ func(dynamicclient.WatchEvent) error) error {
+	<-ctx.Done()
+	return nil
+}
+
+// TestRunTimeoutBeforeTheList: a selector's wait whose time runs out before
+// its objects are listed is a timeout, not a wait met by nothing.
+func TestRunTimeoutBeforeTheList(t *testing.T) {
+	ctx, cancel := context.WithTimeout(t.Context(), 50*time.Millisecond)
+	defer cancel()
+	c := mustParse(t, "condition=Available")
+	r, err := Run(ctx, neverLists{}, Request{Targets: target(deployments), Namespace: "ns", LabelSelector: "app=x", Condition: c})
+	if err == nil || !strings.HasPrefix(err.Error(), "timed out waiting for the condition") {
+		t.Errorf("result %+v, error %v; want a timeout", r, err)
+	}
+}

@@ -179,7 +179,7 @@ func TestWaitTimeoutSaysWhy(t *testing.T) {
 		}},
 	}
 	for _, tc := range cases {
-		res := env.Kdx(t, "wait", "-n", ns, "waiters", "--all", "--for", tc.forCond, "--timeout", "1s")
+		res := env.Kdx(t, "wait", "-n", ns, "waiters", "--all", "--for", tc.forCond, "--timeout", "4s")
 		if res.ExitCode != 1 || res.Stdout != tc.stdout || res.Stderr != strings.Join(tc.stderr, "\n")+"\n" {
 			t.Errorf("--for %s: exit %d, stdout:\n%s\nstderr:\n%s\nwant exit 1, stdout:\n%s\nstderr:\n%s",
 				tc.forCond, res.ExitCode, res.Stdout, res.Stderr, tc.stdout, strings.Join(tc.stderr, "\n"))
