@@ -117,18 +117,8 @@ func isTerminal(v any) bool {
 // Run runs the explorer until q, ctrl+c, or a signal (SIGINT, SIGTERM,
 // SIGHUP: an SSH disconnect); the terminal is restored in every case.
 func (o *Options) Run(ctx context.Context) error {
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	hup := make(chan os.Signal, 1)
-	signal.Notify(hup, syscall.SIGHUP)
-	defer signal.Stop(hup)
-	go func() {
-		select {
-		case <-hup:
-			cancel()
-		case <-ctx.Done():
-		}
-	}()
+	ctx, stop := signal.NotifyContext(ctx, syscall.SIGHUP) // main's context ends at SIGINT and SIGTERM
+	defer stop()
 
 	// Nothing may write to the terminal but the explorer: client-go's logs
 	// are dropped and warnings go to the status line.
