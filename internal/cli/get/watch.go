@@ -8,17 +8,22 @@ import (
 	"github.com/kdxproject/kdx/query"
 )
 
-// watch runs `kdx get -w` / `--watch-only`: the same targets as get (several
-// types and --all-types allowed), then cli.RunWatch.
-func (r *getRun) watch(ctx context.Context, resolver *discovery.Resolver) error {
-	req, targets, err := r.watchPlan(ctx, resolver)
+// runWatch runs `kdx get -w` / `--watch-only`: the same targets as get
+// (several types and --all-types allowed), then cli.RunWatch.
+func (o *getOptions) runWatch(ctx context.Context, contexts []string) error {
+	if len(contexts) > 1 {
+		err := cli.RunFleetWatch(ctx, o.f, contexts, o.watchPlan)
+		o.where.Warn(o.f.Streams().ErrOut)
+		return err
+	}
+	req, targets, err := o.watchPlan(ctx, o.f)
 	if err != nil || len(targets) == 0 {
 		return err
 	}
-	return cli.RunWatch(ctx, r.o.f, req, targets)
+	return cli.RunWatch(ctx, o.f, req, targets)
 }
 
-// cli.WatchPlan is `get -w` in f's cluster of a fleet (cli.RunFleetWatch).
+// watchPlan is `get -w` in f's cluster (a cli.WatchPlan).
 func (o *getOptions) watchPlan(ctx context.Context, f cli.Factory) (cli.WatchRequest, []discovery.Target, error) {
 	co := *o
 	co.f = f
@@ -31,7 +36,7 @@ func (o *getOptions) watchPlan(ctx context.Context, f cli.Factory) (cli.WatchReq
 		return cli.WatchRequest{}, nil, err
 	}
 	r := &getRun{o: &co, client: client, namespace: cfg.Namespace, defaultNamespace: cfg.Namespace,
-		errOut: f.Streams().ErrOut, report: query.NewReport("list", "type"), inFleet: true}
+		errOut: f.Streams().ErrOut, report: query.NewReport("list", "type")}
 	if o.allNamespaces {
 		r.namespace = ""
 	}
