@@ -1,10 +1,15 @@
 package get
 
 import (
+	"context"
 	"net/http"
 	"net/http/httptest"
+	"slices"
+	"sort"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/kdxproject/kdx/internal/cli/clitest"
 )
@@ -105,4 +110,66 @@ func goldenName(args []string) string {
 		}
 		return '_'
 	}, strings.Join(args, "_"))
+}
+
+// getWatchCases are the runs of get -w whose output the golden files pin;
+// each is interrupted after a while (exit status 1, as kubectl's).
+var getWatchCases = [][]string{
+	{"cm", "-w"},
+	{"cm", "-w", "-A", "-o", "name"},
+	{"cm", "-w", "-o", "json", "--output-watch-events"},
+	{"cm", "--watch-only"},
+	{"cm", "a", "zz", "-w"},
+	{"cm", "zz", "-w", "--ignore-not-found"},
+	{"--all-types", "-w", "-o", "name"},
+	{"nosuchtype", "-w"},
+	{"cm", "-w", "-o", "kyaml"},
+}
+
+// TestGetWatchGolden pins get -w's output in one context and over fleets;
+// a fleet's events come in arrival order: their lines are sorted.
+func TestGetWatchGolden(t *testing.T) {
+	servers := fleetServers(t)
+	fleets := map[string][]string{"one": nil, "two": {"east", "west"}, "three": {"east", "down", "west"}}
+	type run struct{ name, got string }
+	var runs []*run
+	var wg sync.WaitGroup
+	for _, fleet := range []string{"one", "two", "three"} {
+		for _, args := range getWatchCases {
+			r := &run{name: "watch_" + fleet + "_" + goldenName(args)}
+			runs = append(runs, r)
+			wg.Add(1)
+			go func() { // all at once, each long enough for its list on a busy machine
+				defer wg.Done()
+				f := clitest.New()
+				f.Server, f.Context, f.ContextList, f.Servers = servers["east"], "east", fleets[fleet], servers
+				cmd := NewCmd(f)
+				cmd.SetArgs(args)
+				cmd.SilenceErrors, cmd.SilenceUsage = true, true
+				ctx, cancel := context.WithTimeout(context.Background(), 8*time.Second)
+				defer cancel()
+				err := cmd.ExecuteContext(ctx)
+				out, errOut := f.Out.String(), f.ErrOut.String()
+				if fleet != "one" {
+					out, errOut = sortLines(out), sortLines(errOut)
+				}
+				r.got = clitest.Transcript(args, out, errOut, err)
+			}()
+		}
+	}
+	wg.Wait()
+	for _, r := range runs {
+		t.Run(r.name, func(t *testing.T) { clitest.Golden(t, r.name, r.got) })
+	}
+}
+
+// sortLines sorts the lines of s (a fleet's events in arrival order), each
+// once: how often a table's header comes depends on the order of arrival.
+func sortLines(s string) string {
+	if s == "" {
+		return s
+	}
+	lines := strings.Split(strings.TrimSuffix(s, "\n"), "\n")
+	sort.Strings(lines)
+	return strings.Join(slices.Compact(lines), "\n") + "\n"
 }
