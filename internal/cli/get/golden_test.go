@@ -122,6 +122,7 @@ var getWatchCases = [][]string{
 	{"cm", "a", "zz", "-w"},
 	{"cm", "zz", "-w", "--ignore-not-found"},
 	{"--all-types", "-w", "-o", "name"},
+	{"--all-types", "-w", "--exclude", "configmaps,gadgets.shop.example.com"},
 	{"nosuchtype", "-w"},
 	{"cm", "-w", "-o", "kyaml"},
 }

@@ -11,16 +11,9 @@ import (
 // runWatch runs `kdx get -w` / `--watch-only`: the same targets as get
 // (several types and --all-types allowed), then cli.RunWatch.
 func (o *getOptions) runWatch(ctx context.Context, contexts []string) error {
-	if len(contexts) > 1 {
-		err := cli.RunFleetWatch(ctx, o.f, contexts, o.watchPlan)
-		o.where.Warn(o.f.Streams().ErrOut)
-		return err
-	}
-	req, targets, err := o.watchPlan(ctx, o.f)
-	if err != nil || len(targets) == 0 {
-		return err
-	}
-	return cli.RunWatch(ctx, o.f, req, targets)
+	err := cli.RunWatch(ctx, o.f, contexts, o.watchPlan)
+	o.where.Warn(o.f.Streams().ErrOut)
+	return err
 }
 
 // watchPlan is `get -w` in f's cluster (a cli.WatchPlan).

@@ -47,6 +47,7 @@ var watchCases = [][]string{
 	{"cm", "nope"},
 	{"cm", "a", "nope", "-o", "name"},
 	{"--all-types", "-o", "name"},
+	{"--all-types", "--exclude", "configmaps,gadgets.shop.example.com"},
 	{"nosuchtype"},
 	{"cm", "-A", "--where", `object.metadata.name != "a"`},
 }
