@@ -95,38 +95,46 @@ func (o *getOptions) read(ctx context.Context, f cli.Factory, c *clusterRead) *c
 	if c.err != nil {
 		return c
 	}
-	co := *o
-	co.f, co.printer = f, c.printer
-	cfg, client, err := f.ReadClient(o.AllTypes)
+	r, resolver, err := o.newRun(ctx, f, c.printer, c.report)
 	if err != nil {
 		c.err = err
 		return c
 	}
-	resolver, err := f.Resolver(ctx)
-	if err != nil {
-		c.err = err
-		return c
-	}
-	r := &getRun{o: &co, client: client, namespace: cfg.Namespace, defaultNamespace: cfg.Namespace,
-		errOut: f.Streams().ErrOut, report: c.report}
 	if c.out == nil { // a held read's failures are the printer's lines
 		r.errOut = io.Discard
-	}
-	if o.allNamespaces {
-		r.namespace = ""
 	}
 	req, err := r.request(ctx, resolver)
 	if err != nil {
 		c.err = err
 		return c
 	}
-	eng := &query.Engine{Lister: client}
+	eng := &query.Engine{Lister: r.client}
 	if c.out != nil {
 		c.err = r.live(ctx, eng, req, c.out)
 	} else {
 		c.err = r.held(ctx, eng, req, c)
 	}
 	return c
+}
+
+// newRun is the read of f's cluster with printer, its failures in report.
+func (o *getOptions) newRun(ctx context.Context, f cli.Factory, printer render.Printer, report *query.Report) (*getRun, *discovery.Resolver, error) {
+	co := *o
+	co.f, co.printer = f, printer
+	cfg, client, err := f.ReadClient(o.AllTypes)
+	if err != nil {
+		return nil, nil, err
+	}
+	resolver, err := f.Resolver(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	r := &getRun{o: &co, client: client, namespace: cfg.Namespace, defaultNamespace: cfg.Namespace,
+		errOut: f.Streams().ErrOut, report: report}
+	if o.allNamespaces {
+		r.namespace = ""
+	}
+	return r, resolver, nil
 }
 
 // live prints what it reads of the one cluster as kubectl does (print.go),
