@@ -37,6 +37,10 @@ type Factory struct {
 	// makes the factory a fleet of those contexts (each served by Server).
 	Context     string
 	ContextList []string
+	// ContextServers, when it names a context of ContextList, is the URL
+	// of that context's server in place of Server ("" for a context whose
+	// server cannot be reached: ErrNoServer).
+	ContextServers map[string]string
 	// Cache is the cache directory ("" caches nothing).
 	Cache string
 
@@ -156,6 +160,9 @@ func (f *Factory) ClusterConcurrency() int { return 2 }
 func (f *Factory) ForContext(name string) cli.Factory {
 	c := *f
 	c.Context, c.ContextList, c.cluster = name, nil, nil
+	if url, ok := f.ContextServers[name]; ok {
+		c.Server = url
+	}
 	return &c
 }
 
