@@ -1,0 +1,77 @@
+package cli
+
+import (
+	"context"
+
+	"github.com/kdxproject/kdx/internal/cliutil"
+)
+
+// ClusterRead is what a read command read of one cluster: the value, or
+// why it could not be read (and, for the one context of a command not run
+// on a fleet, what it read before it failed).
+type ClusterRead[T any] struct {
+	// Context names the cluster in the output: a fleet's context, or ""
+	// for one context, whose output names no context.
+	Context string
+	Value   T
+	Err     error
+}
+
+// ClusterReads are the reads of every cluster a read command runs
+// against, in context order: several for a fleet, one for one context.
+type ClusterReads[T any] []ClusterRead[T]
+
+// ReadClusters reads each cluster that --context and --all-contexts name
+// with read, --cluster-concurrency at a time, in context order. One
+// context is the fleet of one, read as before fleets: with f itself, its
+// warnings straight to stderr, its error the read's Err (the command's
+// error) with what it read. A fleet's cluster is read with its own
+// factory (EachContext): its warnings, and its failure as one line, are
+// written to stderr in context order, naming the context; its Err is then
+// an exit 1 already reported.
+//
+// read gets the name the cluster's output gives it: the context in a
+// fleet, "" for one context.
+func ReadClusters[T any](ctx context.Context, f Factory, read func(ctx context.Context, f Factory, context string) (T, error)) (ClusterReads[T], error) {
+	contexts, fleet, err := f.Fleet()
+	if err != nil {
+		return nil, err
+	}
+	if !fleet {
+		v, err := read(ctx, f, "")
+		return ClusterReads[T]{{Value: v, Err: err}}, nil
+	}
+	values, ok, _, err := EachContext(ctx, f, contexts, f.Streams().ErrOut, func(ctx context.Context, cf Factory) (T, error) {
+		return read(ctx, cf, cf.ContextName())
+	})
+	if err != nil {
+		return nil, err
+	}
+	reads := make(ClusterReads[T], len(contexts))
+	for i, name := range contexts {
+		reads[i] = ClusterRead[T]{Context: name, Value: values[i]}
+		if !ok[i] {
+			reads[i].Err = &cliutil.ExitError{Code: 1} // written by EachContext
+		}
+	}
+	return reads, nil
+}
+
+// Fleet says whether several clusters were read: their output has a
+// CONTEXT column, or is a mapping of context to document. One cluster's
+// is as kubectl prints it.
+func (r ClusterReads[T]) Fleet() bool { return len(r) > 1 }
+
+// Err is the error of the reads: one context's own; for a fleet, whose
+// failures are already written, an exit 1 when any cluster failed.
+func (r ClusterReads[T]) Err() error {
+	if len(r) == 1 {
+		return r[0].Err
+	}
+	for _, c := range r {
+		if c.Err != nil {
+			return &cliutil.ExitError{Code: 1}
+		}
+	}
+	return nil
+}
