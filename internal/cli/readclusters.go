@@ -21,23 +21,19 @@ type ClusterRead[T any] struct {
 // against, in context order: several for a fleet, one for one context.
 type ClusterReads[T any] []ClusterRead[T]
 
-// ReadClusters reads each cluster that --context and --all-contexts name
-// with read, --cluster-concurrency at a time, in context order. One
-// context is the fleet of one, read as before fleets: with f itself, its
-// warnings straight to stderr, its error the read's Err (the command's
-// error) with what it read. A fleet's cluster is read with its own
-// factory (EachContext): its warnings, and its failure as one line, are
-// written to stderr in context order, naming the context; its Err is then
-// an exit 1 already reported.
+// ReadClusters reads with read each of contexts, those Factory.Fleet
+// names, --cluster-concurrency at a time, in context order. One context
+// (Fleet's none, or one) is the fleet of one, read as before fleets: with
+// f itself, its warnings straight to stderr, its error the read's Err (the
+// command's error) with what it read. A fleet's cluster is read with its
+// own factory (EachContext): its warnings, and its failure as one line,
+// are written to stderr in context order, naming the context; its Err is
+// then an exit 1 already reported.
 //
 // read gets the name the cluster's output gives it: the context in a
 // fleet, "" for one context.
-func ReadClusters[T any](ctx context.Context, f Factory, read func(ctx context.Context, f Factory, context string) (T, error)) (ClusterReads[T], error) {
-	contexts, fleet, err := f.Fleet()
-	if err != nil {
-		return nil, err
-	}
-	if !fleet {
+func ReadClusters[T any](ctx context.Context, f Factory, contexts []string, read func(ctx context.Context, f Factory, context string) (T, error)) (ClusterReads[T], error) {
+	if len(contexts) < 2 {
 		v, err := read(ctx, f, "")
 		return ClusterReads[T]{{Value: v, Err: err}}, nil
 	}

@@ -27,7 +27,7 @@ func readWarning(_ context.Context, f cli.Factory, name string) (string, error) 
 // read before it are the command's.
 func TestReadClustersOne(t *testing.T) {
 	f := clitest.New()
-	reads, err := cli.ReadClusters(context.Background(), f, readWarning)
+	reads, err := cli.ReadClusters(context.Background(), f, nil, readWarning)
 	if err != nil || len(reads) != 1 || reads.Fleet() {
 		t.Fatalf("%v, %+v", err, reads)
 	}
@@ -45,7 +45,8 @@ func TestReadClustersOne(t *testing.T) {
 func TestReadClustersFleet(t *testing.T) {
 	f := clitest.New()
 	f.Server, f.ContextList, f.ContextServers = "https://a.example", []string{"a", "b", "c"}, map[string]string{"b": "", "c": "https://c.example"}
-	reads, err := cli.ReadClusters(context.Background(), f, readWarning)
+	contexts, _, _ := f.Fleet()
+	reads, err := cli.ReadClusters(context.Background(), f, contexts, readWarning)
 	if err != nil || len(reads) != 3 || !reads.Fleet() {
 		t.Fatalf("%v, %+v", err, reads)
 	}

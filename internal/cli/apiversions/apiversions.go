@@ -37,7 +37,11 @@ sorted, as kubectl api-versions does.`,
 // Run prints the sorted group/versions of each context (a fleet of one is
 // one context), asking the server (a 304 when the cache is current).
 func (o *apiVersionsOptions) Run(ctx context.Context) error {
-	reads, err := cli.ReadClusters(ctx, o.f, servedGroupVersions)
+	contexts, _, err := o.f.Fleet()
+	if err != nil {
+		return err
+	}
+	reads, err := cli.ReadClusters(ctx, o.f, contexts, servedGroupVersions)
 	if err != nil {
 		return err
 	}

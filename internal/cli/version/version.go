@@ -63,8 +63,11 @@ func (o *versionOptions) Validate() error {
 func (o *versionOptions) Run(ctx context.Context) error {
 	var reads cli.ClusterReads[*apiversion.Info] // none with --client
 	if !o.clientOnly {
-		var err error
-		if reads, err = cli.ReadClusters(ctx, o.f, serverVersion); err != nil {
+		contexts, _, err := o.f.Fleet()
+		if err != nil {
+			return err
+		}
+		if reads, err = cli.ReadClusters(ctx, o.f, contexts, serverVersion); err != nil {
 			return err
 		}
 	}
