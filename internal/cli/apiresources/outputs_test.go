@@ -42,6 +42,17 @@ func TestAPIResourcesOutputs(t *testing.T) {
 		proxy.ServeHTTP(w, r)
 	}))
 	t.Cleanup(forbidding.Close)
+	// refusing: srv, whose discovery answers but whose lists refuse the credentials
+	refusing := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/api" && r.URL.Path != "/apis" {
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(http.StatusUnauthorized)
+			_, _ = w.Write([]byte(`{"kind":"Status","apiVersion":"v1","status":"Failure","reason":"Unauthorized","code":401,"message":"Unauthorized"}`))
+			return
+		}
+		proxy.ServeHTTP(w, r)
+	}))
+	t.Cleanup(refusing.Close)
 	cache := t.TempDir()
 	one := func(server string) func() *clitest.Factory {
 		return func() *clitest.Factory {
@@ -64,6 +75,7 @@ func TestAPIResourcesOutputs(t *testing.T) {
 	}
 	up, withDown, allDown := fleet(map[string]string{"b": other}), fleet(map[string]string{"b": ""}), fleet(map[string]string{"a": "", "b": "", "c": ""})
 	forbiddingFleet := fleet(map[string]string{"b": other, "c": forbidding.URL})
+	refusingFleet := fleet(map[string]string{"b": other, "c": refusing.URL})
 	cases := []struct {
 		f    func() *clitest.Factory
 		args []string
@@ -88,6 +100,7 @@ func TestAPIResourcesOutputs(t *testing.T) {
 		{one(srv), []string{"--count", "-o", "name"}},
 		{one(forbidding.URL), []string{"--count"}},
 		{one(forbidding.URL), []string{"--count", "-o", "json"}},
+		{one(refusing.URL), []string{"--count"}},
 		{one(srv), []string{"--cached"}},
 		{one(srv), []string{"--refresh", "-o", "name"}},
 		{one(srv), []string{"--strict"}},
@@ -111,6 +124,8 @@ func TestAPIResourcesOutputs(t *testing.T) {
 		{up, []string{"--strict"}},
 		{forbiddingFleet, []string{"--count"}},
 		{forbiddingFleet, []string{"--count", "-o", "yaml"}},
+		{refusingFleet, []string{"--count"}},
+		{refusingFleet, []string{"--count", "-o", "json"}},
 		{withDown, nil},
 		{withDown, []string{"-o", "json"}},
 		{withDown, []string{"-o", "name"}},
@@ -125,6 +140,6 @@ func TestAPIResourcesOutputs(t *testing.T) {
 		f := c.f()
 		clitest.Transcript(&b, f, NewCmd(f), c.args...)
 	}
-	got := strings.NewReplacer(srv, "SERVER", other, "OTHER", forbidding.URL, "FORBIDDING").Replace(b.String())
+	got := strings.NewReplacer(srv, "SERVER", other, "OTHER", forbidding.URL, "FORBIDDING", refusing.URL, "REFUSING").Replace(b.String())
 	clitest.Golden(t, "testdata/outputs.golden", got, *update)
 }
