@@ -44,7 +44,7 @@ func TestReadClustersOne(t *testing.T) {
 // error is an exit 1 with nothing more to print.
 func TestReadClustersFleet(t *testing.T) {
 	f := clitest.New()
-	f.Server, f.ContextList, f.ContextServers = "https://a.example", []string{"a", "b", "c"}, map[string]string{"b": "", "c": "https://c.example"}
+	f.Server, f.ContextList, f.Servers = "https://a.example", []string{"a", "b", "c"}, map[string]string{"b": "", "c": "https://c.example"}
 	contexts, _, _ := f.Fleet()
 	reads, err := cli.ReadClusters(context.Background(), f, contexts, readWarning)
 	if err != nil || len(reads) != 3 || !reads.Fleet() {

@@ -1,7 +1,6 @@
 package apiresources
 
 import (
-	"flag"
 	"net/http"
 	"net/http/httptest"
 	"net/http/httputil"
@@ -11,8 +10,6 @@ import (
 
 	"github.com/kdxproject/kdx/internal/cli/clitest"
 )
-
-var update = flag.Bool("update", false, "rewrite testdata/outputs.golden")
 
 // TestAPIResourcesOutputs pins what api-resources prints, byte for byte,
 // for one context and a fleet: every -o, --count (with a type that cannot
@@ -69,7 +66,7 @@ func TestAPIResourcesOutputs(t *testing.T) {
 	fleet := func(servers map[string]string) func() *clitest.Factory {
 		return func() *clitest.Factory {
 			f := clitest.New()
-			f.Server, f.Cache, f.ContextList, f.ContextServers = srv, cache, []string{"a", "b", "c"}, servers
+			f.Server, f.Cache, f.ContextList, f.Servers = srv, cache, []string{"a", "b", "c"}, servers
 			return f
 		}
 	}
@@ -138,8 +135,8 @@ func TestAPIResourcesOutputs(t *testing.T) {
 	var b strings.Builder
 	for _, c := range cases {
 		f := c.f()
-		clitest.Transcript(&b, f, NewCmd(f), c.args...)
+		b.WriteString(clitest.Run(f, NewCmd(f), c.args...))
 	}
 	got := strings.NewReplacer(srv, "SERVER", other, "OTHER", forbidding.URL, "FORBIDDING", refusing.URL, "REFUSING").Replace(b.String())
-	clitest.Golden(t, "testdata/outputs.golden", got, *update)
+	clitest.Golden(t, "outputs", got)
 }

@@ -1,14 +1,11 @@
 package apiversions
 
 import (
-	"flag"
 	"strings"
 	"testing"
 
 	"github.com/kdxproject/kdx/internal/cli/clitest"
 )
-
-var update = flag.Bool("update", false, "rewrite testdata/outputs.golden")
 
 // TestAPIVersionsOutputs pins what api-versions prints, byte for byte, for
 // one context and a fleet: a group that cannot be read (a warning), a
@@ -28,7 +25,7 @@ func TestAPIVersionsOutputs(t *testing.T) {
 	fleet := func(servers map[string]string) func() *clitest.Factory {
 		return func() *clitest.Factory {
 			f := clitest.New()
-			f.Server, f.ContextList, f.ContextServers = srv, []string{"a", "b", "c"}, servers
+			f.Server, f.ContextList, f.Servers = srv, []string{"a", "b", "c"}, servers
 			return f
 		}
 	}
@@ -49,7 +46,7 @@ func TestAPIVersionsOutputs(t *testing.T) {
 	var b strings.Builder
 	for _, c := range cases {
 		f := c.f()
-		clitest.Transcript(&b, f, NewCmd(f), c.args...)
+		b.WriteString(clitest.Run(f, NewCmd(f), c.args...))
 	}
-	clitest.Golden(t, "testdata/outputs.golden", b.String(), *update)
+	clitest.Golden(t, "outputs", b.String())
 }

@@ -1,7 +1,6 @@
 package grep
 
 import (
-	"flag"
 	"net/http"
 	"net/http/httptest"
 	"net/http/httputil"
@@ -11,8 +10,6 @@ import (
 
 	"github.com/kdxproject/kdx/internal/cli/clitest"
 )
-
-var update = flag.Bool("update", false, "rewrite testdata/outputs.golden")
 
 // TestGrepOutputs pins what grep prints, byte for byte, for one context
 // and a fleet: match lines, every -o, nothing matched, a type that cannot
@@ -48,7 +45,7 @@ func TestGrepOutputs(t *testing.T) {
 	fleet := func(servers map[string]string) func() *clitest.Factory {
 		return func() *clitest.Factory {
 			f := clitest.New()
-			f.Server, f.ContextList, f.ContextServers = srv, []string{"a", "b", "c"}, servers
+			f.Server, f.ContextList, f.Servers = srv, []string{"a", "b", "c"}, servers
 			return f
 		}
 	}
@@ -101,8 +98,8 @@ func TestGrepOutputs(t *testing.T) {
 	var b strings.Builder
 	for _, c := range cases {
 		f := c.f()
-		clitest.Transcript(&b, f, NewCmd(f), c.args...)
+		b.WriteString(clitest.Run(f, NewCmd(f), c.args...))
 	}
 	got := strings.NewReplacer(srv, "SERVER", other, "OTHER", forbidding.URL, "FORBIDDING").Replace(b.String())
-	clitest.Golden(t, "testdata/outputs.golden", got, *update)
+	clitest.Golden(t, "outputs", got)
 }
