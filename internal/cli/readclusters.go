@@ -22,33 +22,36 @@ type ClusterRead[T any] struct {
 type ClusterReads[T any] []ClusterRead[T]
 
 // ReadClusters reads with read each of contexts, those Factory.Fleet
-// names, --cluster-concurrency at a time, in context order. One context
-// (Fleet's none, or one) is the fleet of one, read as before fleets: with
-// f itself, its warnings straight to stderr, its error the read's Err (the
-// command's error) with what it read. A fleet's cluster is read with its
-// own factory (EachContext): its warnings, and its failure as one line,
-// are written to stderr in context order, naming the context; its Err is
-// then an exit 1 already reported.
+// names, through EachCluster: in context order, --cluster-concurrency at
+// a time. One context (Fleet's none, or one) is the fleet of one, read as
+// before fleets: with f itself, its warnings straight to stderr, its error
+// the read's Err (the command's error) with what it read. A fleet's
+// cluster is read with its own factory: its warnings, and its failure as
+// one line, are written to stderr in context order, naming the context;
+// its Err is then an exit 1 already reported.
 //
 // read gets the name the cluster's output gives it: the context in a
 // fleet, "" for one context.
 func ReadClusters[T any](ctx context.Context, f Factory, contexts []string, read func(ctx context.Context, f Factory, context string) (T, error)) (ClusterReads[T], error) {
-	if len(contexts) < 2 {
-		v, err := read(ctx, f, "")
-		return ClusterReads[T]{{Value: v, Err: err}}, nil
-	}
-	values, ok, _, err := EachContext(ctx, f, contexts, f.Streams().ErrOut, func(ctx context.Context, cf Factory) (T, error) {
-		return read(ctx, cf, cf.ContextName())
+	fleet := len(contexts) > 1
+	reads := make(ClusterReads[T], max(len(contexts), 1))
+	err := EachCluster(ctx, f, contexts, func(ctx context.Context, cf Factory) ClusterRead[T] {
+		var r ClusterRead[T]
+		if fleet {
+			r.Context = cf.ContextName()
+		}
+		r.Value, r.Err = read(ctx, cf, r.Context)
+		return r
+	}, func(i int, r ClusterRead[T]) error {
+		if fleet && r.Err != nil {
+			ContextError(f.Streams().ErrOut, r.Context, cliutil.Message(r.Err))
+			r.Err = &cliutil.ExitError{Code: 1} // reported
+		}
+		reads[i] = r
+		return nil
 	})
 	if err != nil {
 		return nil, err
-	}
-	reads := make(ClusterReads[T], len(contexts))
-	for i, name := range contexts {
-		reads[i] = ClusterRead[T]{Context: name, Value: values[i]}
-		if !ok[i] {
-			reads[i].Err = &cliutil.ExitError{Code: 1} // written by EachContext
-		}
 	}
 	return reads, nil
 }
