@@ -280,7 +280,9 @@ func newGrepSink(o *grepOptions, lines matchLines) *grepSink {
 		s.objects = append(s.objects, obj)
 	}}
 	if o.printer == nil {
-		s.Match = func(item *unstructured.Unstructured, secret bool, m search.Match) { lines.write(&s.out, item, m, secret) }
+		s.Match = func(item *unstructured.Unstructured, secret bool, m search.Match) {
+			lines.write(&s.out, item, m, secret)
+		}
 	}
 	return s
 }
