@@ -49,3 +49,22 @@ func equal(a, b []string) bool {
 	}
 	return true
 }
+
+func TestLine(t *testing.T) {
+	cm := &unstructured.Unstructured{Object: map[string]any{"apiVersion": "apps/v1", "kind": "Deployment", "metadata": map[string]any{"name": "web", "namespace": "ns"}}}
+	for _, tc := range []struct {
+		m      Match
+		secret bool
+		o      LineOptions
+		want   string
+	}{
+		{Match{Path: "spec.x", Value: "a blue\x1b sky", Start: 2, End: 6}, false, LineOptions{Width: 200}, "deployment.apps/web  spec.x: a blue^[ sky"},
+		{Match{Path: "spec.x", Value: "blue", End: 4}, false, LineOptions{Prefix: "kind-a", Namespace: true, Width: 200}, "kind-a  ns  deployment.apps/web  spec.x: blue"},
+		{Match{Path: "data.blue", Key: true, Value: "blue", End: 4}, false, LineOptions{Width: 200}, "deployment.apps/web  data.blue (key)"},
+		{Match{Path: "data.a", Value: "blue", End: 4}, true, LineOptions{Width: 200}, "deployment.apps/web  data.a: (a Secret's value, not shown without --show-secrets)"},
+	} {
+		if got := Line(cm, tc.m, tc.secret, tc.o); got != tc.want {
+			t.Errorf("Line(%+v): %q, want %q", tc.m, got, tc.want)
+		}
+	}
+}

@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"strings"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
@@ -296,30 +295,7 @@ type matchLines struct {
 }
 
 func (l matchLines) write(w *bytes.Buffer, obj *unstructured.Unstructured, m search.Match, secret bool) {
-	var b strings.Builder
-	if l.prefix != "" {
-		b.WriteString(l.prefix + "  ")
-	}
-	if ns := obj.GetNamespace(); ns != "" && l.o.allNamespaces {
-		b.WriteString(ns + "  ")
-	}
-	gvk := obj.GroupVersionKind()
-	kind := strings.ToLower(gvk.Kind)
-	if gvk.Group != "" {
-		kind += "." + gvk.Group
-	}
-	b.WriteString(kind + "/" + obj.GetName() + "  " + m.Path)
-	switch {
-	case m.Key:
-		b.WriteString(" (key)")
-	case secret && !l.o.showSecrets: // any value: annotations may hold the data too
-		b.WriteString(": (a Secret's value, not shown without --show-secrets)")
-	default:
-		b.WriteString(": ")
-		room := l.width - len([]rune(b.String()))
-		b.WriteString(search.Snippet(m, room))
-	}
-	w.WriteString(render.Escape(b.String())) // names and values come from the server
+	w.WriteString(search.Line(obj, m, secret, search.LineOptions{Prefix: l.prefix, Namespace: l.o.allNamespaces, ShowSecrets: l.o.showSecrets, Width: l.width}))
 	w.WriteByte('\n')
 }
 
