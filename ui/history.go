@@ -38,11 +38,19 @@ func (a *App) visit() {
 	if len(h.entries) == 0 {
 		h.entries = []location{{}} // home
 	}
-	dropped := h.entries[h.at+1:]
+	dropped := slices.Clone(h.entries[h.at+1:])
 	h.entries = append(h.entries[:h.at+1:h.at+1], a.here())
 	h.last, h.at = h.at, len(h.entries)-1
+	if len(h.entries) > maxHistory { // the oldest after home go
+		dropped = append(dropped, h.entries[1:len(h.entries)-maxHistory+1]...)
+		h.entries = append(h.entries[:1:1], h.entries[len(h.entries)-maxHistory+1:]...)
+		h.at, h.last = len(h.entries)-1, len(h.entries)-2
+	}
 	a.closeUnshown(dropped)
 }
+
+// maxHistory is how many locations the history keeps, home included.
+const maxHistory = 100
 
 // closeUnshown ends the watches of the tables of dropped that no location
 // shows any more.

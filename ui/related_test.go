@@ -318,3 +318,20 @@ spec:
 		t.Errorf("paths:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }
+
+// TestHistoryBounded: the history keeps the newest locations, home first.
+func TestHistoryBounded(t *testing.T) {
+	a, _ := startAt(t, Options{Context: "kind-a", Namespace: "team-a"}, 100, 10)
+	for range 3 * maxHistory {
+		a.show(&textPage{title: "p"})
+	}
+	if n := len(a.hist.entries); n != maxHistory || a.hist.at != n-1 || a.hist.entries[0].overlay != nil {
+		t.Errorf("%d locations, at %d, home %+v", n, a.hist.at, a.hist.entries[0])
+	}
+	for range maxHistory {
+		press(t, a, "[")
+	}
+	if s := screen(a); !strings.Contains(s, "api-resources: 7") {
+		t.Errorf("[ did not reach home:\n%s", s)
+	}
+}
