@@ -91,7 +91,7 @@ func (a *App) related(k string, f focus) tea.Cmd {
 	if a.opts.AllNamespaces {
 		namespace = ""
 	}
-	now := a.now()
+	now, allNamespaces := a.now(), a.opts.AllNamespaces
 	return func() tea.Msg {
 		obj := f.obj
 		if obj == nil {
@@ -123,13 +123,12 @@ func (a *App) related(k string, f focus) tea.Cmd {
 			}
 		case "r":
 			var rows []refs.Row
-			rows, err = a.b.Refs(a.ctx, f.target, obj, a.opts.AllNamespaces)
+			rows, err = a.b.Refs(a.ctx, f.target, obj, allNamespaces)
 			if rows == nil && err != nil {
 				return fill(p, "", nil, err)
 			}
 			if len(rows) == 0 {
-				p.headed = false
-				return fill(p, "No references found.", nil, err)
+				return retitled(p, p.title, false, fill(p, "No references found.", nil, err))
 			}
 			links = append(links, nil) // the header
 			for _, r := range rows {
@@ -167,6 +166,15 @@ func fill(p *textPage, text string, links []*link, err error) tea.Msg {
 			}
 		}
 		return nil
+	})
+}
+
+// retitled is fill's message msg that also names p title, headed or not
+// (pages are changed in Update only).
+func retitled(p *textPage, title string, headed bool, msg tea.Msg) tea.Msg {
+	return navMsg(func(a *App) tea.Cmd {
+		p.title, p.headed = title, headed
+		return msg.(navMsg)(a)
 	})
 }
 
@@ -215,10 +223,8 @@ func (a *App) explainKey() tea.Cmd {
 		for n := len(steps); ; n-- {
 			text, err := a.b.Explain(a.ctx, gvk, explain.PathString(steps[:n]))
 			if err == nil || n == 0 {
-				if err == nil && n < len(steps) {
-					p.title = "explain " + strings.TrimSuffix(name+" "+explain.PathString(steps[:n]), " ")
-				}
-				return fill(p, text, nil, err)
+				title := "explain " + strings.TrimSuffix(name+" "+explain.PathString(steps[:n]), " ")
+				return retitled(p, title, false, fill(p, text, nil, err))
 			}
 		}
 	}

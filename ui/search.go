@@ -27,8 +27,9 @@ const (
 func (a *App) command(args []string) (tea.Cmd, bool) {
 	switch {
 	case len(args) == 1 && args[0] == allTypesCommand:
+		allNamespaces := a.opts.AllNamespaces
 		return func() tea.Msg {
-			targets, err := a.b.AllTypes(a.ctx, a.opts.AllNamespaces)
+			targets, err := a.b.AllTypes(a.ctx, allNamespaces)
 			return resolvedMsg{args: args, targets: targets, err: err}
 		}, true
 	case args[0] == grepCommand:
@@ -60,12 +61,13 @@ func (a *App) grep(pattern string, types []string) tea.Cmd {
 	if a.opts.AllNamespaces {
 		namespace = ""
 	}
-	lineOpts := search.LineOptions{Namespace: a.opts.AllNamespaces, Width: max(a.width, 80)}
+	allNamespaces := a.opts.AllNamespaces
+	lineOpts := search.LineOptions{Namespace: allNamespaces, Width: max(a.width, 80)}
 	return func() tea.Msg {
 		var targets []discovery.Target
 		var err error
 		if len(types) == 0 {
-			targets, err = a.b.AllTypes(a.ctx, a.opts.AllNamespaces)
+			targets, err = a.b.AllTypes(a.ctx, allNamespaces)
 		} else {
 			targets, err = a.b.Resolve(a.ctx, types)
 		}
@@ -96,10 +98,8 @@ func (a *App) grep(pattern string, types []string) tea.Cmd {
 		if len(lines) > 0 {
 			text = strings.Join(lines, "\n")
 		}
-		return navMsg(func(a *App) tea.Cmd {
-			p.title = fmt.Sprintf("grep %s in %s: %s in %s", pattern, what, plural(len(lines), "match", "matches"), plural(len(objects), "object", "objects"))
-			return fill(p, text, links, err).(navMsg)(a)
-		})
+		title := fmt.Sprintf("grep %s in %s: %s in %s", pattern, what, plural(len(lines), "match", "matches"), plural(len(objects), "object", "objects"))
+		return retitled(p, title, false, fill(p, text, links, err))
 	}
 }
 
