@@ -1,6 +1,7 @@
 package discovery
 
 import (
+	"bufio"
 	"io"
 	"strings"
 
@@ -13,7 +14,10 @@ import (
 // tables use it too): left aligned, no borders, columns at least six wide,
 // three spaces between them, the last column unpadded.
 func writeTable(w io.Writer, header []string, rows [][]string) error {
-	tw := tabwriter.NewWriter(w, 6, 4, 3, ' ', tabwriter.RememberWidths)
+	// the tabwriter writes each cell and each padding on its own: a
+	// buffer makes the table a few writes instead of thousands
+	bw := bufio.NewWriterSize(w, 32<<10)
+	tw := tabwriter.NewWriter(bw, 6, 4, 3, ' ', tabwriter.RememberWidths)
 	if header != nil {
 		rows = append([][]string{header}, rows...)
 	}
@@ -31,5 +35,8 @@ func writeTable(w io.Writer, header []string, rows [][]string) error {
 			return err
 		}
 	}
-	return tw.Flush()
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	return bw.Flush()
 }

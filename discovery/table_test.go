@@ -39,3 +39,25 @@ func TestWriteTable(t *testing.T) {
 		})
 	}
 }
+
+// writeCounter counts the writes made to it.
+type writeCounter struct{ writes int }
+
+func (w *writeCounter) Write(p []byte) (int, error) { w.writes++; return len(p), nil }
+
+// TestWriteTableBuffers: a table of a hundred rows reaches its writer in
+// one write, not one per cell and padding (thousands of system calls on a
+// terminal or a pipe).
+func TestWriteTableBuffers(t *testing.T) {
+	var rows [][]string
+	for range 100 {
+		rows = append(rows, []string{"configmaps", "cm", "v1", "true", "ConfigMap"})
+	}
+	var w writeCounter
+	if err := writeTable(&w, []string{"NAME", "SHORTNAMES", "APIVERSION", "NAMESPACED", "KIND"}, rows); err != nil {
+		t.Fatal(err)
+	}
+	if w.writes != 1 {
+		t.Errorf("got %d writes, want 1", w.writes)
+	}
+}

@@ -64,10 +64,24 @@ func (c *Client) Get(ctx context.Context, m discovery.Mapping, namespace, name, 
 	return obj, capError(err)
 }
 
+// MetadataPage is the first page of MetadataPages alone: one list request
+// (tried again as a page is, on a 429 or a dropped connection) and no
+// request for the page after it, which a count of limit=1 does not read.
+func (c *Client) MetadataPage(ctx context.Context, m discovery.Mapping, namespace string, opts metav1.ListOptions) (*metav1.PartialObjectMetadataList, error) {
+	p := c.metadataPager(m, namespace)
+	l, _, err := p.fetchPage(ctx, opts)
+	return l, err
+}
+
 // MetadataPages lists the metadata of one resource's objects
 // (PartialObjectMetadataList, protobuf when the server can), page by page
 // as ListPages does. Items carry m's kind and apiVersion.
 func (c *Client) MetadataPages(ctx context.Context, m discovery.Mapping, namespace string, opts metav1.ListOptions, fn func(*metav1.PartialObjectMetadataList) error) error {
+	return c.metadataPager(m, namespace).list(ctx, opts, fn)
+}
+
+// metadataPager is the pager of m's metadata lists in namespace.
+func (c *Client) metadataPager(m discovery.Mapping, namespace string) *pager[*metav1.PartialObjectMetadataList] {
 	path := m.Path(namespace, "", "")
 	fetch := func(ctx context.Context, o metav1.ListOptions) (*metav1.PartialObjectMetadataList, metav1.ListMeta, error) {
 		l, err := c.metadataPage(ctx, path, listParams(o, ""))
@@ -79,8 +93,7 @@ func (c *Client) MetadataPages(ctx context.Context, m discovery.Mapping, namespa
 		}
 		return l, l.ListMeta, nil
 	}
-	p := newPager(c, m, fetch, metadataKeys, filterMetadata)
-	return p.list(ctx, opts, fn)
+	return newPager(c, m, fetch, metadataKeys, filterMetadata)
 }
 
 // TablePages is ListPages with server-side tables: each page is a

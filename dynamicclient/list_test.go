@@ -151,6 +151,10 @@ func TestListTriesA429MaxTriesTimes(t *testing.T) {
 		"PrintablePages": func() error {
 			return c.PrintablePages(context.Background(), configMaps, "ns", metav1.ListOptions{Limit: 2}, "", func(runtime.Object) error { return nil })
 		},
+		"MetadataPage": func() error {
+			_, err := c.MetadataPage(context.Background(), configMaps, "ns", metav1.ListOptions{Limit: 1})
+			return err
+		},
 	}
 	for name, list := range lists {
 		t.Run(name, func(t *testing.T) {
@@ -189,5 +193,39 @@ func TestRowKey(t *testing.T) {
 		if got := rowKey(tt.obj); got != tt.want {
 			t.Errorf("%s: got %q, want %q", tt.name, got, tt.want)
 		}
+	}
+}
+
+// TestMetadataPageAsksForOnePage: the first page alone is one request,
+// with no request for the page after it (MetadataPages asks for it while
+// the first is handed on), and its items carry the mapping's kind.
+func TestMetadataPageAsksForOnePage(t *testing.T) {
+	var requests atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		requests.Add(1)
+		w.Header().Set("Content-Type", "application/json")
+		if r.URL.Query().Get("continue") != "" {
+			t.Errorf("unexpected request for the next page: %s", r.URL)
+		}
+		if got := r.URL.Query().Get("limit"); got != "1" {
+			t.Errorf("got limit %q, want 1", got)
+		}
+		fmt.Fprint(w, `{"kind":"PartialObjectMetadataList","apiVersion":"meta.k8s.io/v1","metadata":{"continue":"t1","remainingItemCount":41},"items":[{"metadata":{"name":"a","namespace":"ns"}}]}`)
+	}))
+	defer srv.Close()
+	c, err := New(&rest.Config{Host: srv.URL})
+	if err != nil {
+		t.Fatal(err)
+	}
+	l, err := c.MetadataPage(context.Background(), configMaps, "ns", metav1.ListOptions{Limit: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(l.Items) != 1 || l.Items[0].Name != "a" || l.Items[0].Kind != "ConfigMap" || l.Continue != "t1" || l.RemainingItemCount == nil || *l.RemainingItemCount != 41 {
+		t.Errorf("got %+v", l)
+	}
+	time.Sleep(50 * time.Millisecond) // a request for the next page would have come
+	if got := requests.Load(); got != 1 {
+		t.Errorf("got %d requests, want 1", got)
 	}
 }

@@ -94,8 +94,8 @@ func runWriteFleet(ctx context.Context, w FleetWriter, contexts []string) error 
 			return ctx.Err()
 		}
 		var mu sync.Mutex // the verb may write from several goroutines
-		out := &prefixWriter{w: streams.Out, prefix: name + ": ", mu: &mu}
-		errOut := &prefixWriter{w: streams.ErrOut, prefix: name + ": ", mu: &mu}
+		out := NewPrefixWriter(streams.Out, name+": ", &mu)
+		errOut := NewPrefixWriter(streams.ErrOut, name+": ", &mu)
 		child := f.ForContext(name).WithStreams(genericiooptions.IOStreams{In: streams.In, Out: out, ErrOut: errOut})
 		err := w.WithFactory(child).Run(ctx)
 		out.Flush()
@@ -115,15 +115,27 @@ func runWriteFleet(ctx context.Context, w FleetWriter, contexts []string) error 
 	return nil
 }
 
-// prefixWriter writes each complete line to w with prefix before it.
-type prefixWriter struct {
+// PrefixWriter writes each complete line to its writer with a prefix
+// before it ("CONTEXT: " in a fleet's output); Flush writes a last line
+// that has no newline.
+type PrefixWriter struct {
 	w      io.Writer
 	prefix string
 	mu     *sync.Mutex
 	buf    bytes.Buffer
 }
 
-func (p *prefixWriter) Write(b []byte) (int, error) {
+// NewPrefixWriter prefixes the lines written to w; mu, shared by the
+// writers of one output, keeps their lines whole.
+func NewPrefixWriter(w io.Writer, prefix string, mu *sync.Mutex) *PrefixWriter {
+	return &PrefixWriter{w: w, prefix: prefix, mu: mu}
+}
+
+// Unprefixed writes whole lines to the same writer, under the same lock,
+// without the prefix.
+func (p *PrefixWriter) Unprefixed() *PrefixWriter { return NewPrefixWriter(p.w, "", p.mu) }
+
+func (p *PrefixWriter) Write(b []byte) (int, error) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.buf.Write(b)
@@ -140,7 +152,7 @@ func (p *prefixWriter) Write(b []byte) (int, error) {
 }
 
 // Flush writes a last line without its newline.
-func (p *prefixWriter) Flush() {
+func (p *PrefixWriter) Flush() {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.buf.Len() > 0 {

@@ -13,8 +13,6 @@ import (
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/client-go/rest"
 
-	"errors"
-
 	"github.com/kdxproject/kdx/discovery"
 	"github.com/kdxproject/kdx/dynamicclient"
 	"github.com/kdxproject/kdx/internal/cliutil"
@@ -73,31 +71,6 @@ type WatchRequest struct {
 	// served (its CRD deleted since the discovery cache was written): its
 	// 404 is then an unknown type.
 	Vanished func(context.Context, schema.GroupVersionResource) bool
-}
-
-// RunWatch lists and watches targets until the timeout (exit 0) or an
-// interrupt (kubectl's exit code, after the output is flushed).
-func RunWatch(ctx context.Context, f Factory, req WatchRequest, targets []discovery.Target) error {
-	client, timeout, err := WatchClient(f, req)
-	if err != nil {
-		return err
-	}
-	wctx := ctx
-	if timeout > 0 {
-		var cancel context.CancelFunc
-		wctx, cancel = context.WithTimeout(ctx, timeout)
-		defer cancel()
-	}
-	stream := newWatchStream(req, len(targets) > 1, AnyNamespaced(targets), false)
-	err = watchTargets(wctx, f, client, req, targets, stream, "")
-	if ferr := stream.flush(); err == nil {
-		err = ferr
-	}
-	req.Where.Warn(req.ErrOut)
-	if err == nil && ctx.Err() != nil {
-		return &cliutil.ExitError{Code: InterruptedExitCode}
-	}
-	return err
 }
 
 // WatchClient is the client of a watch of f's cluster and how long the
@@ -215,90 +188,105 @@ func AnyNamespaced(targets []discovery.Target) bool {
 // request and the targets (none: nothing to watch there, and no error).
 type WatchPlan func(ctx context.Context, f Factory) (WatchRequest, []discovery.Target, error)
 
-// fleetWatch is the watch of one cluster of a fleet.
-type fleetWatch struct {
+// clusterWatch is the watch of one cluster.
+type clusterWatch struct {
 	f       Factory
+	context string // "" for the one cluster: its events and lines name none
 	req     WatchRequest
 	targets []discovery.Target
 	client  *dynamicclient.Client
 	timeout time.Duration
+	err     error
 }
 
-// RunFleetWatch watches several clusters in one stream: each cluster is
-// resolved with its own discovery (--cluster-concurrency at a time, in
-// context order), then every cluster is watched at once, each resuming on
-// its own after a lost connection or a restart, its events printed as they
-// come, naming their context (a CONTEXT column, a "context" field, or
-// -n NS --context=CONTEXT after a name). What a cluster cannot do is a line
-// naming its context; the others are watched, and the exit code is 1.
-func RunFleetWatch(ctx context.Context, f Factory, contexts []string, plan WatchPlan) error {
+// RunWatch lists and watches the clusters of a watch in one stream, until
+// the timeout (exit 0) or an interrupt (kubectl's exit code, after the
+// output is flushed). contexts are Fleet's: several, or none for the
+// context's one cluster, a fleet of one. Each cluster is resolved by plan
+// with its own factory (EachCluster: in context order), then every cluster
+// is watched at once, each resuming on its own after a lost connection or
+// a restart, its events printed as they come. What the one cluster cannot
+// do is the command's error. Over several, each event names its context
+// (a CONTEXT column, a "context" field, or -n NS --context=CONTEXT after a
+// name), what a cluster cannot do is a line naming its context, the others
+// are watched, and the exit code is 1.
+func RunWatch(ctx context.Context, f Factory, contexts []string, plan WatchPlan) error {
+	fleet := len(contexts) > 1
 	errOut := &lockedWriter{w: f.Streams().ErrOut}
-	clusters, ok, failed, err := EachContext(ctx, f, contexts, errOut, func(ctx context.Context, cf Factory) (*fleetWatch, error) {
-		req, targets, err := plan(ctx, cf)
-		if err != nil || len(targets) == 0 {
-			return nil, err
+	failed := false
+	fail := func(c *clusterWatch, err error) error {
+		if !fleet {
+			return err
 		}
-		fw := &fleetWatch{f: cf, req: req, targets: targets}
-		fw.client, fw.timeout, err = WatchClient(cf, req)
-		return fw, err
+		failed = true
+		ContextError(errOut, c.context, cliutil.Message(err)) // nothing for an error already reported
+		return nil
+	}
+	var clusters []*clusterWatch
+	err := EachCluster(ctx, f, contexts, func(ctx context.Context, cf Factory) *clusterWatch {
+		c := &clusterWatch{f: cf}
+		c.req, c.targets, c.err = plan(ctx, cf)
+		if c.err == nil && len(c.targets) > 0 {
+			c.client, c.timeout, c.err = WatchClient(cf, c.req)
+		}
+		return c
+	}, func(i int, c *clusterWatch) error {
+		if fleet {
+			c.context = contexts[i]
+		}
+		if c.err != nil {
+			return fail(c, c.err)
+		}
+		if len(c.targets) > 0 {
+			clusters = append(clusters, c)
+		}
+		return nil
 	})
-	if err != nil {
-		return err
+	if err != nil || len(clusters) == 0 {
+		return FleetResult(failed, err)
 	}
-	var req *WatchRequest
 	multi, namespaced := false, false
-	for i, c := range clusters {
-		if ok[i] && c != nil {
-			req = &c.req
-			multi = multi || len(c.targets) > 1
-			namespaced = namespaced || AnyNamespaced(c.targets)
-		}
+	for _, c := range clusters {
+		multi = multi || len(c.targets) > 1
+		namespaced = namespaced || AnyNamespaced(c.targets)
 	}
-	if req == nil {
-		return FleetResult(failed, nil)
-	}
-	shared := *req
-	shared.Out = f.Streams().Out // a cluster's own Out is discarded (forCluster)
-	stream := newWatchStream(shared, multi, namespaced, true)
-	// Every cluster is watched at once, through the one Runner; a cluster's
-	// failure is written once it and the clusters before it have ended.
-	err = query.Ordered(ctx, len(contexts), len(contexts), func(ctx context.Context, i int) error {
-		if !ok[i] || clusters[i] == nil {
-			return nil
-		}
-		return clusters[i].watch(ctx, stream, contexts[i], errOut)
+	shared := clusters[0].req
+	shared.Out = f.Streams().Out // a cluster of several writes to none (ForCluster)
+	stream := newWatchStream(shared, multi, namespaced, fleet)
+	// Every cluster is watched at once, through the one runner; what one
+	// could not do is reported once it and those before it have ended. The
+	// runner is not the one an interrupt ends: each watch ends on it, and
+	// what it returned is reported all the same.
+	err = query.Ordered(context.WithoutCancel(ctx), len(clusters), len(clusters), func(_ context.Context, i int) error {
+		return clusters[i].watch(ctx, stream, errOut)
 	}, func(i int, err error) error {
-		var ee *cliutil.ExitError
-		switch {
-		case err == nil:
-		case errors.As(err, &ee) && ee.Err == nil:
-			failed = true // reported as it happened
-		default:
-			failed = true
-			ContextError(errOut, contexts[i], cliutil.Message(err))
+		if err != nil {
+			return fail(clusters[i], err)
 		}
 		return nil
 	})
 	if ferr := stream.flush(); err == nil {
 		err = ferr
 	}
-	if ctx.Err() != nil && (err == nil || errors.Is(err, ctx.Err())) {
+	if err == nil && ctx.Err() != nil {
 		return &cliutil.ExitError{Code: InterruptedExitCode}
 	}
 	return FleetResult(failed, err)
 }
 
-// watch runs the cluster's watch until its timeout or ctx ends; what it
-// says on stderr names the context.
-func (c *fleetWatch) watch(ctx context.Context, stream *watchStream, name string, errOut io.Writer) error {
+// watch runs the cluster's watch until its timeout or ctx ends; what a
+// cluster of several says on stderr names its context.
+func (c *clusterWatch) watch(ctx context.Context, stream *watchStream, errOut io.Writer) error {
 	if c.timeout > 0 {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, c.timeout)
 		defer cancel()
 	}
 	req := c.req
-	req.ErrOut = &contextLines{w: errOut, context: name}
-	return watchTargets(ctx, c.f, c.client, req, c.targets, stream, name)
+	if c.context != "" {
+		req.ErrOut = &contextLines{w: errOut, context: c.context}
+	}
+	return watchTargets(ctx, c.f, c.client, req, c.targets, stream, c.context)
 }
 
 // FleetResult is a fleet command's outcome: err, else exit 1 when a

@@ -17,3 +17,18 @@ func TestKdxBuildArgs(t *testing.T) {
 		t.Fatalf("plain build: %s", got)
 	}
 }
+
+// TestRaceOptions: the race-built kdx exits without the race runtime's
+// second of sleep, unless the user's GORACE says otherwise; the user's
+// other options are kept.
+func TestRaceOptions(t *testing.T) {
+	for _, c := range []struct{ user, want string }{
+		{"", "atexit_sleep_ms=0"},
+		{"halt_on_error=1", "halt_on_error=1 atexit_sleep_ms=0"},
+		{"log_path=/tmp/r atexit_sleep_ms=500", "log_path=/tmp/r atexit_sleep_ms=500"},
+	} {
+		if got := raceOptions(c.user); got != c.want {
+			t.Errorf("raceOptions(%q) = %q, want %q", c.user, got, c.want)
+		}
+	}
+}

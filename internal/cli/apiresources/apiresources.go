@@ -1,17 +1,15 @@
 package apiresources
 
 import (
+	"bufio"
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 	"k8s.io/client-go/rest"
-
-	"bufio"
-	"bytes"
-	"errors"
 
 	"github.com/kdxproject/kdx/discovery"
 	"github.com/kdxproject/kdx/dynamicclient"
@@ -130,47 +128,74 @@ func (o *apiResourcesOptions) Validate() error {
 	return nil
 }
 
-// Run discovers, filters, counts and prints.
+// Run discovers, filters, counts and prints, for each context (a fleet of
+// one is one context).
 func (o *apiResourcesOptions) Run(ctx context.Context) error {
-	if contexts, fleet, err := o.f.Fleet(); err != nil || fleet {
-		if err != nil {
-			return err
-		}
-		return o.runFleet(ctx, contexts) // apiresources_fleet.go
-	}
-	snap, err := o.snapshot(ctx)
+	contexts, fleet, err := o.f.Fleet()
 	if err != nil {
 		return err
 	}
-	if o.strict && len(snap.Failures) > 0 {
-		return strictError(snap.Failures)
+	if fleet && o.output == "wide" {
+		return errors.New("-o wide is not supported with several contexts: each context has its own column")
 	}
-	resources := snap.Select(o.filter, o.sortBy)
-	var counts []discovery.Count
-	if o.count {
-		if counts, err = o.countObjects(ctx, resources); err != nil {
-			return err
-		}
-	}
-	if err := o.print(resources, counts, snap.Failures); err != nil {
+	reads, err := cli.ReadClusters(ctx, o.f, contexts, o.readSurface)
+	if err != nil {
 		return err
 	}
-	// What could not be counted: one line per cause after the table
-	// (whose COUNT column says which), exit 1.
-	rep := query.NewReport("count", "type")
-	for i, c := range counts {
+	out := bufio.NewWriter(o.f.Streams().Out)
+	err = o.print(out, reads)
+	if ferr := out.Flush(); err == nil {
+		err = ferr
+	}
+	if err != nil {
+		return err
+	}
+	return o.reportCounts(reads)
+}
+
+// surfaceRead is what api-resources read of one cluster.
+type surfaceRead struct {
+	surface  discovery.Surface
+	failures []discovery.Failure // the group/versions discovery skipped
+	report   *query.Report       // the types that could not be counted
+}
+
+// readSurface reads one cluster through its factory f: discovery, the
+// filter and, with --count, the counts.
+func (o *apiResourcesOptions) readSurface(ctx context.Context, f cli.Factory, context string) (*surfaceRead, error) {
+	snap, err := o.snapshot(ctx, f)
+	if err != nil {
+		return nil, err
+	}
+	if o.strict && len(snap.Failures) > 0 {
+		return nil, strictError(snap.Failures)
+	}
+	s := &surfaceRead{surface: discovery.Surface{Context: context, Resources: snap.Select(o.filter, o.sortBy)},
+		failures: snap.Failures, report: query.NewReport("count", "type")}
+	if !o.count {
+		return s, nil
+	}
+	if s.surface.Counts, err = o.countObjects(ctx, f, s.surface.Resources); err != nil {
+		return nil, err
+	}
+	for i, c := range s.surface.Counts {
 		if c.Err != nil {
-			rep.Add(resources[i].QualifiedName(), c.Err)
+			s.report.Add(s.surface.Resources[i].QualifiedName(), c.Err)
 		}
 	}
-	rep.Write(o.f.Streams().ErrOut)
-	return rep.Err()
+	// A fleet's cluster that could not be counted at all (out of reach,
+	// credentials refused) failed: one line naming it. One context's
+	// table says so in its COUNT column, and its report after it.
+	if fatal := s.report.Fatal(); fatal != nil && context != "" {
+		return nil, fatal.Err
+	}
+	return s, nil
 }
 
 // snapshot reads discovery as the flags say: by default the server is
 // asked (a 304 when the cache is current), as kubectl api-resources does.
-func (o *apiResourcesOptions) snapshot(ctx context.Context) (*discovery.Snapshot, error) {
-	c, err := o.f.Discovery(func(opts *discovery.Options) {
+func (o *apiResourcesOptions) snapshot(ctx context.Context, f cli.Factory) (*discovery.Snapshot, error) {
+	c, err := f.Discovery(func(opts *discovery.Options) {
 		opts.CachedOnly, opts.Refresh = o.cached, o.refresh
 	})
 	if err != nil {
@@ -198,14 +223,14 @@ func strictError(fs []discovery.Failure) error {
 }
 
 // countObjects counts objects in -n's namespace when given, else everywhere.
-func (o *apiResourcesOptions) countObjects(ctx context.Context, resources []discovery.APIResource) ([]discovery.Count, error) {
-	cfg, err := o.f.Config()
+func (o *apiResourcesOptions) countObjects(ctx context.Context, f cli.Factory, resources []discovery.APIResource) ([]discovery.Count, error) {
+	cfg, err := f.Config()
 	if err != nil {
 		return nil, err
 	}
 	rc := rest.CopyConfig(cfg.REST)
-	rc.WarningHandler = rest.NoWarnings{}                                                  // deprecation notices of every listed resource are noise here
-	client, err := dynamicclient.New(rc, dynamicclient.WithWarnings(o.f.Streams().ErrOut)) // a fleet's cluster: its held stderr
+	rc.WarningHandler = rest.NoWarnings{}                                                // deprecation notices of every listed resource are noise here
+	client, err := dynamicclient.New(rc, dynamicclient.WithWarnings(f.Streams().ErrOut)) // a fleet's cluster: its held stderr
 	if err != nil {
 		return nil, err
 	}
@@ -221,139 +246,90 @@ func (o *apiResourcesOptions) countObjects(ctx context.Context, resources []disc
 	return (&query.Engine{Lister: client}).Count(ctx, req)
 }
 
-func (o *apiResourcesOptions) print(resources []discovery.APIResource, counts []discovery.Count, failures []discovery.Failure) error {
-	out := o.f.Streams().Out
-	switch o.output {
-	case "name":
-		return discovery.PrintNames(out, resources)
-	case "json":
-		return render.JSON(out, discovery.NewResourceList(resources, counts, failures))
-	case "yaml":
-		return render.YAML(out, discovery.NewResourceList(resources, counts, failures))
+// print writes the resources read: one context's as kubectl api-resources
+// (-o json|yaml one resource list); a fleet's side by side (see
+// discovery.PrintFleetTable), -o json|yaml one mapping of context name to
+// what api-resources prints for that context alone, -o name the names
+// served by any of them.
+func (o *apiResourcesOptions) print(out *bufio.Writer, reads cli.ClusterReads[*surfaceRead]) error {
+	format := render.FormatJSON
+	if o.output == "yaml" {
+		format = render.FormatYAML
 	}
-	return discovery.PrintTable(out, resources, discovery.TableOptions{Wide: o.output == "wide", NoHeaders: o.noHeaders, Counts: counts})
-}
-
-// surfaceRead is what api-resources read of one cluster of a fleet.
-type surfaceRead struct {
-	surface discovery.Surface
-	snap    *discovery.Snapshot
-	report  *query.Report // the types that could not be counted
-}
-
-// runFleet prints the API surface of several clusters side by side (see
-// discovery.PrintFleetTable); -o json|yaml is one mapping of context name
-// to what api-resources prints for that context alone, -o name the names
-// served by any of them. A cluster that cannot be read is one error line,
-// and the exit code is 1.
-func (o *apiResourcesOptions) runFleet(ctx context.Context, contexts []string) error {
-	if o.output == "wide" {
-		return errors.New("-o wide is not supported with several contexts: each context has its own column")
-	}
-	errOut := o.f.Streams().ErrOut
-	reads, read, failed, err := cli.EachContext(ctx, o.f, contexts, errOut, o.readSurface)
-	if err != nil {
-		return err
-	}
-	var ok []discovery.Surface
-	for i, s := range reads {
-		if read[i] {
-			ok = append(ok, s.surface)
+	var ok []*surfaceRead
+	for _, r := range reads {
+		if r.Err == nil {
+			ok = append(ok, r.Value)
 		}
 	}
-	out := bufio.NewWriter(o.f.Streams().Out)
-	switch o.output {
-	case "json", "yaml":
-		format := render.FormatJSON
-		if o.output == "yaml" {
-			format = render.FormatYAML
+	switch {
+	case !reads.Fleet() && len(ok) == 0: // its error is the command's
+		return nil
+	case !reads.Fleet():
+		s := ok[0]
+		switch o.output {
+		case "name":
+			return discovery.PrintNames(out, s.surface.Resources)
+		case "json", "yaml":
+			return render.Value(out, format, discovery.NewResourceList(s.surface.Resources, s.surface.Counts, s.failures))
 		}
+		return discovery.PrintTable(out, s.surface.Resources, discovery.TableOptions{Wide: o.output == "wide", NoHeaders: o.noHeaders, Counts: s.surface.Counts})
+	case o.output == "json", o.output == "yaml":
 		docs := render.ContextDocs{Out: out, Format: format}
-		for i, s := range reads {
-			if !read[i] {
-				continue
-			}
-			var b bytes.Buffer
-			list := discovery.NewResourceList(s.surface.Resources, s.surface.Counts, s.snap.Failures)
-			if format == render.FormatJSON {
-				err = render.JSON(&b, list)
-			} else {
-				err = render.YAML(&b, list)
-			}
-			if err != nil {
+		for _, s := range ok {
+			if err := docs.AddValue(s.surface.Context, discovery.NewResourceList(s.surface.Resources, s.surface.Counts, s.failures)); err != nil {
 				return err
 			}
-			docs.Add(s.surface.Context, b.Bytes())
 		}
 		docs.Close()
-	case "name":
+		return nil
+	case o.output == "name":
 		seen := map[string]bool{}
 		var names []discovery.APIResource
 		for _, s := range ok {
-			for _, r := range s.Resources {
+			for _, r := range s.surface.Resources {
 				if !seen[r.QualifiedName()] {
 					seen[r.QualifiedName()] = true
 					names = append(names, r)
 				}
 			}
 		}
-		err = discovery.PrintNames(out, names)
-	default:
-		if len(ok) > 0 {
-			err = discovery.PrintFleetTable(out, ok, o.sortBy, o.noHeaders)
+		return discovery.PrintNames(out, names)
+	case len(ok) > 0:
+		surfaces := make([]discovery.Surface, len(ok))
+		for i, s := range ok {
+			surfaces[i] = s.surface
 		}
+		return discovery.PrintFleetTable(out, surfaces, o.sortBy, o.noHeaders)
 	}
-	if ferr := out.Flush(); err == nil {
-		err = ferr
+	return nil
+}
+
+// reportCounts writes, after the output, what could not be counted (one
+// line per cause; a fleet's naming the context) and returns the error of
+// the command: one context's own, or exit 1 when a cluster could not be
+// read or a type counted.
+func (o *apiResourcesOptions) reportCounts(reads cli.ClusterReads[*surfaceRead]) error {
+	errOut := o.f.Streams().ErrOut
+	if !reads.Fleet() {
+		r := reads[0]
+		if r.Err != nil {
+			return r.Err
+		}
+		r.Value.report.Write(errOut)
+		return r.Value.report.Err()
 	}
-	if err != nil {
-		return err
-	}
-	for i, s := range reads {
-		if read[i] && s.report != nil {
-			for _, l := range s.report.Lines() {
-				cli.ContextError(errOut, s.surface.Context, l)
+	failed := reads.Err() != nil
+	for _, r := range reads {
+		if r.Err == nil {
+			for _, l := range r.Value.report.Lines() {
+				cli.ContextError(errOut, r.Context, l)
 			}
-			failed = failed || s.report.Len() > 0
+			failed = failed || r.Value.report.Len() > 0
 		}
 	}
 	if failed {
 		return &cliutil.ExitError{Code: 1}
 	}
 	return nil
-}
-
-// readSurface reads one cluster through its factory f: discovery, the
-// filter and, with --count, the counts.
-func (o *apiResourcesOptions) readSurface(ctx context.Context, f cli.Factory) (*surfaceRead, error) {
-	s := &surfaceRead{surface: discovery.Surface{Context: f.ContextName()}}
-	co := *o
-	co.f = f
-	snap, err := co.snapshot(ctx)
-	if err != nil {
-		return nil, err
-	}
-	if o.strict && len(snap.Failures) > 0 {
-		return nil, strictError(snap.Failures)
-	}
-	s.snap = snap
-	s.surface.Resources = snap.Select(o.filter, o.sortBy)
-	if !o.count {
-		return s, nil
-	}
-	counts, err := co.countObjects(ctx, s.surface.Resources)
-	if err != nil {
-		return nil, err
-	}
-	s.surface.Counts = counts
-	s.report = query.NewReport("count", "type")
-	for i, c := range counts {
-		if c.Err != nil {
-			s.report.Add(s.surface.Resources[i].QualifiedName(), c.Err)
-		}
-	}
-	if f := s.report.Fatal(); f != nil {
-		return nil, f.Err
-	}
-	return s, nil
 }

@@ -1,17 +1,17 @@
 package apiversions
 
 import (
+	"bufio"
 	"context"
 	"fmt"
+	"io"
+	"slices"
 	"sort"
 	"strings"
 
 	"github.com/spf13/cobra"
 
-	"bufio"
-
 	"github.com/kdxproject/kdx/internal/cli"
-	"github.com/kdxproject/kdx/internal/cliutil"
 	"github.com/kdxproject/kdx/render"
 )
 
@@ -34,27 +34,32 @@ sorted, as kubectl api-versions does.`,
 	}
 }
 
-// Run prints the sorted group/versions, asking the server (a 304 when the
-// cache is current).
+// Run prints the sorted group/versions of each context (a fleet of one is
+// one context), asking the server (a 304 when the cache is current).
 func (o *apiVersionsOptions) Run(ctx context.Context) error {
-	if contexts, fleet, err := o.f.Fleet(); err != nil || fleet {
-		if err != nil {
-			return err
-		}
-		return o.runFleet(ctx, contexts)
-	}
-	gvs, err := servedGroupVersions(ctx, o.f)
+	contexts, _, err := o.f.Fleet()
 	if err != nil {
 		return err
 	}
-	_, err = fmt.Fprint(o.f.Streams().Out, strings.Join(gvs, "\n")+"\n")
-	return err
+	reads, err := cli.ReadClusters(ctx, o.f, contexts, servedGroupVersions)
+	if err != nil {
+		return err
+	}
+	out := bufio.NewWriter(o.f.Streams().Out)
+	err = printGroupVersions(out, reads)
+	if ferr := out.Flush(); err == nil {
+		err = ferr
+	}
+	if err != nil {
+		return err
+	}
+	return reads.Err()
 }
 
 // servedGroupVersions are the group/versions f's server serves, sorted,
 // asking the server (a 304 when the cache is current); groups that could
 // not be read are named on stderr.
-func servedGroupVersions(ctx context.Context, f cli.Factory) ([]string, error) {
+func servedGroupVersions(ctx context.Context, f cli.Factory, _ string) ([]string, error) {
 	c, err := f.Discovery()
 	if err != nil {
 		return nil, err
@@ -69,61 +74,51 @@ func servedGroupVersions(ctx context.Context, f cli.Factory) ([]string, error) {
 	return gvs, nil
 }
 
-// runFleet prints every group/version served by any of the contexts, one
-// row each, with a column per context: "yes" where it is served, "-" where not.
-func (o *apiVersionsOptions) runFleet(ctx context.Context, contexts []string) error {
-	served, ok, failed, err := cli.EachContext(ctx, o.f, contexts, o.f.Streams().ErrOut, func(ctx context.Context, f cli.Factory) (map[string]bool, error) {
-		gvs, err := servedGroupVersions(ctx, f)
-		m := map[string]bool{}
-		for _, gv := range gvs {
-			m[gv] = true
+// printGroupVersions writes the group/versions read: one context's one a line, as
+// kubectl api-versions; a fleet's every group/version served by any of
+// the contexts read, one row each, with a column per context: "yes" where
+// it is served, "-" where not.
+func printGroupVersions(out io.Writer, reads cli.ClusterReads[[]string]) error {
+	if !reads.Fleet() {
+		if reads[0].Err != nil {
+			return nil
 		}
-		return m, err
-	})
-	if err != nil {
+		_, err := fmt.Fprint(out, strings.Join(reads[0].Value, "\n")+"\n")
 		return err
 	}
-	all := map[string]bool{}
-	for _, m := range served {
-		for gv := range m {
-			all[gv] = true
+	var all []string
+	served := make([]map[string]bool, len(reads))
+	for i, r := range reads {
+		served[i] = map[string]bool{}
+		for _, gv := range r.Value {
+			served[i][gv] = true
 		}
+		all = append(all, r.Value...)
 	}
-	gvs := make([]string, 0, len(all))
-	for gv := range all {
-		gvs = append(gvs, gv)
-	}
-	sort.Strings(gvs)
-	out := bufio.NewWriter(o.f.Streams().Out)
+	sort.Strings(all)
+	all = slices.Compact(all)
 	tw := render.NewTableWriter(out)
 	w := tw.Writer()
 	fmt.Fprint(w, "GROUP/VERSION")
-	for i, name := range contexts {
-		if ok[i] {
-			fmt.Fprintf(w, "\t%s", name)
+	for _, r := range reads {
+		if r.Err == nil {
+			fmt.Fprintf(w, "\t%s", r.Context)
 		}
 	}
 	fmt.Fprintln(w)
-	for _, gv := range gvs {
+	for _, gv := range all {
 		fmt.Fprint(w, gv)
-		for i, m := range served {
-			if !ok[i] {
+		for i, r := range reads {
+			if r.Err != nil {
 				continue
 			}
 			cell := "-"
-			if m[gv] {
+			if served[i][gv] {
 				cell = "yes"
 			}
 			fmt.Fprintf(w, "\t%s", cell)
 		}
 		fmt.Fprintln(w)
 	}
-	err = tw.Flush()
-	if ferr := out.Flush(); err == nil {
-		err = ferr
-	}
-	if err == nil && failed {
-		err = &cliutil.ExitError{Code: 1}
-	}
-	return err
+	return tw.Flush()
 }

@@ -1,8 +1,6 @@
 package apply
 
 import (
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -10,15 +8,6 @@ import (
 )
 
 const manifests = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: one\ndata:\n  k: v\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: two\n"
-
-func writeFile(t *testing.T, content string) string {
-	t.Helper()
-	file := filepath.Join(t.TempDir(), "objects.yaml")
-	if err := os.WriteFile(file, []byte(content), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	return file
-}
 
 func run(t *testing.T, server string, args ...string) (stdout, stderr string, err error) {
 	t.Helper()
@@ -32,7 +21,7 @@ func run(t *testing.T, server string, args ...string) (stdout, stderr string, er
 // objects, with kdx's field manager.
 func TestApplyCreatesThenApplies(t *testing.T) {
 	srv := clitest.NewAPIServer(t, clitest.Resource{Plural: "configmaps", Kind: "ConfigMap", Short: "cm"})
-	file := writeFile(t, manifests)
+	file := clitest.WriteFile(t, "objects.yaml", manifests)
 	out, errOut, err := run(t, srv.URL, "-f", file)
 	if err != nil || errOut != "" || out != "configmap/one created\nconfigmap/two created\n" {
 		t.Errorf("first apply: %v\n%s---stderr\n%s", err, out, errOut)
@@ -48,7 +37,7 @@ func TestApplyCreatesThenApplies(t *testing.T) {
 
 func TestApplyOutputsAndDryRun(t *testing.T) {
 	srv := clitest.NewAPIServer(t, clitest.Resource{Plural: "configmaps", Kind: "ConfigMap", Short: "cm"})
-	file := writeFile(t, manifests)
+	file := clitest.WriteFile(t, "objects.yaml", manifests)
 	out, _, err := run(t, srv.URL, "-f", file, "--dry-run=server")
 	if err != nil || out != "configmap/one created (server dry run)\nconfigmap/two created (server dry run)\n" {
 		t.Errorf("--dry-run=server: %v\n%s", err, out)
@@ -73,7 +62,7 @@ func TestApplyOutputsAndDryRun(t *testing.T) {
 // others are reported, exit 1.
 func TestApplyPartialFailure(t *testing.T) {
 	srv := clitest.NewAPIServer(t, clitest.Resource{Plural: "configmaps", Kind: "ConfigMap", Short: "cm"})
-	file := writeFile(t, manifests+"---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  generateName: g-\n")
+	file := clitest.WriteFile(t, "objects.yaml", manifests+"---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  generateName: g-\n")
 	out, errOut, err := run(t, srv.URL, "-f", file)
 	if err == nil || err.Error() != "exit status 1" {
 		t.Errorf("err %v, want exit status 1", err)
@@ -86,9 +75,9 @@ func TestApplyPartialFailure(t *testing.T) {
 
 // TestApplyValidate asserts every error of Complete and Validate.
 func TestApplyValidate(t *testing.T) {
-	file := writeFile(t, manifests)
-	empty := writeFile(t, "# nothing\n")
-	dup := writeFile(t, "kind: ConfigMap\nkind: Secret\n")
+	file := clitest.WriteFile(t, "objects.yaml", manifests)
+	empty := clitest.WriteFile(t, "objects.yaml", "# nothing\n")
+	dup := clitest.WriteFile(t, "objects.yaml", "kind: ConfigMap\nkind: Secret\n")
 	tests := []struct {
 		args    []string
 		wantErr string

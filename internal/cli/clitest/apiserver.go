@@ -18,6 +18,9 @@ import (
 // (v1) when Group is "", else in Group/v1; namespaced.
 type Resource struct {
 	Group, Plural, Kind, Short string
+	// Stale marks its group/version stale in discovery: a group that
+	// cannot be read (an aggregated API down), which discovery skips.
+	Stale bool
 }
 
 // APIServer is a fake API server on loopback: aggregated discovery of its
@@ -42,6 +45,9 @@ func NewAPIServer(t testing.TB, resources ...Resource) *APIServer {
 			Verbs: []string{"create", "get", "list", "patch", "update", "watch"}, ShortNames: []string{r.Short}}
 		g := apidiscoveryv2.APIGroupDiscovery{ObjectMeta: metav1.ObjectMeta{Name: r.Group},
 			Versions: []apidiscoveryv2.APIVersionDiscovery{{Version: "v1", Resources: []apidiscoveryv2.APIResourceDiscovery{res}, Freshness: apidiscoveryv2.DiscoveryFreshnessCurrent}}}
+		if r.Stale {
+			g.Versions[0].Freshness = apidiscoveryv2.DiscoveryFreshnessStale
+		}
 		if r.Group == "" {
 			core.Items = addGroup(core.Items, g)
 		} else {

@@ -37,6 +37,9 @@ type Factory struct {
 	// makes the factory a fleet of those contexts (each served by Server).
 	Context     string
 	ContextList []string
+	// Servers are the servers of the contexts of ContextList that Server
+	// does not serve (a context's own objects, or a cluster that is down).
+	Servers map[string]string
 	// Cache is the cache directory ("" caches nothing).
 	Cache string
 
@@ -156,6 +159,9 @@ func (f *Factory) ClusterConcurrency() int { return 2 }
 func (f *Factory) ForContext(name string) cli.Factory {
 	c := *f
 	c.Context, c.ContextList, c.cluster = name, nil, nil
+	if url, ok := f.Servers[name]; ok {
+		c.Server = url
+	}
 	return &c
 }
 

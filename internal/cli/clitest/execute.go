@@ -2,6 +2,9 @@ package clitest
 
 import (
 	"context"
+	"os"
+	"path/filepath"
+	"testing"
 
 	"github.com/spf13/cobra"
 )
@@ -14,4 +17,15 @@ func Execute(f *Factory, cmd *cobra.Command, args ...string) (stdout, stderr str
 	cmd.SilenceErrors, cmd.SilenceUsage = true, true
 	err = cmd.ExecuteContext(context.Background())
 	return f.Out.String(), f.ErrOut.String(), err
+}
+
+// WriteFile writes content to a file named name in a new temporary
+// directory of t, and returns its path (a manifest for -f).
+func WriteFile(t testing.TB, name, content string) string {
+	t.Helper()
+	file := filepath.Join(t.TempDir(), name)
+	if err := os.WriteFile(file, []byte(content), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return file
 }

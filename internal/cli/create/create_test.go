@@ -1,8 +1,6 @@
 package create
 
 import (
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -10,15 +8,6 @@ import (
 )
 
 const manifests = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: one\ndata:\n  k: v\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: two\n"
-
-func writeFile(t *testing.T, content string) string {
-	t.Helper()
-	file := filepath.Join(t.TempDir(), "objects.yaml")
-	if err := os.WriteFile(file, []byte(content), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	return file
-}
 
 func run(t *testing.T, server string, args ...string) (stdout, stderr string, err error) {
 	t.Helper()
@@ -31,7 +20,7 @@ func run(t *testing.T, server string, args ...string) (stdout, stderr string, er
 // (AlreadyExists, exit 1).
 func TestCreate(t *testing.T) {
 	srv := clitest.NewAPIServer(t, clitest.Resource{Plural: "configmaps", Kind: "ConfigMap", Short: "cm"})
-	file := writeFile(t, manifests)
+	file := clitest.WriteFile(t, "objects.yaml", manifests)
 	out, errOut, err := run(t, srv.URL, "-f", file)
 	if err != nil || errOut != "" || out != "configmap/one created\nconfigmap/two created\n" {
 		t.Errorf("create: %v\n%s---stderr\n%s", err, out, errOut)
@@ -49,7 +38,7 @@ func TestCreate(t *testing.T) {
 
 func TestCreateOutputsAndDryRun(t *testing.T) {
 	srv := clitest.NewAPIServer(t, clitest.Resource{Plural: "configmaps", Kind: "ConfigMap", Short: "cm"})
-	file := writeFile(t, manifests)
+	file := clitest.WriteFile(t, "objects.yaml", manifests)
 	out, _, err := run(t, srv.URL, "-f", file, "--dry-run=server", "-o", "name")
 	if err != nil || out != "configmap/one\nconfigmap/two\n" {
 		t.Errorf("--dry-run=server -o name: %v\n%s", err, out)
@@ -73,9 +62,9 @@ func TestCreateOutputsAndDryRun(t *testing.T) {
 // TestCreateValidate asserts every error of Complete (create has no
 // Validate).
 func TestCreateValidate(t *testing.T) {
-	file := writeFile(t, manifests)
-	empty := writeFile(t, "# nothing\n")
-	dup := writeFile(t, "kind: ConfigMap\nkind: Secret\n")
+	file := clitest.WriteFile(t, "objects.yaml", manifests)
+	empty := clitest.WriteFile(t, "objects.yaml", "# nothing\n")
+	dup := clitest.WriteFile(t, "objects.yaml", "kind: ConfigMap\nkind: Secret\n")
 	tests := []struct {
 		args    []string
 		wantErr string
@@ -100,7 +89,7 @@ func TestCreateValidate(t *testing.T) {
 		}
 	}
 	// --validate=warn reads duplicates with a warning
-	dup = writeFile(t, "apiVersion: v1\nkind: ConfigMap\nkind: ConfigMap\nmetadata:\n  name: d\n")
+	dup = clitest.WriteFile(t, "objects.yaml", "apiVersion: v1\nkind: ConfigMap\nkind: ConfigMap\nmetadata:\n  name: d\n")
 	f := clitest.New()
 	_, errOut, err := clitest.Execute(f, NewCmd(f), "-f", dup, "--validate=warn")
 	if err != clitest.ErrNoServer || errOut != "Warning: "+dup+` document 1 (line 3): duplicate field "kind" (the last value is used)`+"\n" {

@@ -10,7 +10,6 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/apimachinery/pkg/runtime"
 
 	"github.com/kdxproject/kdx/discovery"
 	"github.com/kdxproject/kdx/dynamicclient"
@@ -256,21 +255,7 @@ func (o *deleteOptions) tasks(ctx context.Context, env *cli.WriteEnv, targets []
 	if !o.allNamespaces {
 		req.Namespace = env.Namespace
 	}
-	var tasks []write.Task
-	open := func(t discovery.Target) query.Sink {
-		return query.SinkFunc(func(obj runtime.Object) error {
-			for _, it := range render.Items(obj) { // metadata, or whole objects for --where
-				tasks = append(tasks, write.Task{Ref: write.Ref{Mapping: t.Mapping, Namespace: it.GetNamespace(), Name: it.GetName()}})
-			}
-			return nil
-		})
-	}
-	eng := &query.Engine{Lister: lister}
-	err = eng.Each(ctx, req, listed, open, func(discovery.Target, query.Sink) error { return nil })
-	if f := listed.Fatal(); err == nil && f != nil {
-		err = f.Err
-	}
-	return tasks, err
+	return write.SelectedTasks(ctx, &query.Engine{Lister: lister}, req, listed)
 }
 
 // immediateDeletion is kubectl's warning for --force --grace-period=0.

@@ -15,17 +15,30 @@ import (
 	"github.com/kdxproject/kdx/render"
 )
 
-// Run exports what was asked and prints the summary.
+// Run exports what was asked and prints the summary: from the context's
+// cluster or from each cluster of a fleet, exported as the one cluster is
+// (cli.EachCluster: one cluster is a fleet of one) and printed in context
+// order (print.go).
 func (o *exportOptions) Run(ctx context.Context) error {
 	// As get's objects: pages stream through, and a lower GC target keeps
 	// the peak RSS down (an export with real CRDs: 97 -> 86 MB).
 	defer debug.SetGCPercent(debug.SetGCPercent(cli.ObjectsGCPercent))
-	if contexts, fleet, err := o.F.Fleet(); err != nil || fleet {
-		if err != nil {
-			return err
-		}
-		return o.runFleet(ctx, contexts) // clusters.go
+	contexts, fleet, err := o.F.Fleet()
+	if err != nil {
+		return err
 	}
+	if fleet && (o.watch || o.commit) {
+		return errors.New("--watch and --commit keep one tree in step with one cluster: give one --context")
+	}
+	p := o.newPrinter(fleet)
+	err = cli.EachCluster(ctx, o.F, contexts, func(ctx context.Context, f cli.Factory) *clusterExport {
+		return o.exportCluster(ctx, f, fleet)
+	}, func(_ int, c *clusterExport) error { return p.print(c) })
+	return p.close(err)
+}
+
+// export exports the cluster of o.F.
+func (o *exportOptions) export(ctx context.Context) error {
 	lister, opts, err := o.Prepare(ctx)
 	if err != nil {
 		return err

@@ -5,13 +5,11 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"runtime/debug"
 
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 
 	"github.com/kdxproject/kdx/discovery"
-	"github.com/kdxproject/kdx/internal/cli"
 	"github.com/kdxproject/kdx/query"
 	"github.com/kdxproject/kdx/render"
 )
@@ -140,13 +138,6 @@ func (r *getRun) bufferedTables(ctx context.Context, eng *query.Engine, req quer
 // objects prints the targets' objects with a streaming printer: one List
 // (or one object) for everything, as kubectl does.
 func (r *getRun) objects(ctx context.Context, eng *query.Engine, req query.Request, out *bufio.Writer) error {
-	// Objects stream through page by page: about 10 MB live for pages of
-	// 500. The default GC target lets the heap double that before it
-	// collects; half of it costs a little CPU and keeps the peak RSS of
-	// `get configmaps -A -o yaml` near 40 MB instead of 47.
-	if !r.inFleet { // a fleet sets it once for all its clusters
-		defer debug.SetGCPercent(debug.SetGCPercent(cli.ObjectsGCPercent))
-	}
 	req.Read = r.readKind()
 	single := len(req.Targets) == 1 && len(req.Targets[0].Names) == 1 && !r.o.AllTypes
 	s := r.newStream(out, single)

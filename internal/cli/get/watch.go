@@ -8,37 +8,24 @@ import (
 	"github.com/kdxproject/kdx/query"
 )
 
-// watch runs `kdx get -w` / `--watch-only`: the same targets as get (several
-// types and --all-types allowed), then cli.RunWatch.
-func (r *getRun) watch(ctx context.Context, resolver *discovery.Resolver) error {
-	req, targets, err := r.watchPlan(ctx, resolver)
-	if err != nil || len(targets) == 0 {
-		return err
-	}
-	return cli.RunWatch(ctx, r.o.f, req, targets)
+// runWatch runs `kdx get -w` / `--watch-only`: the same targets as get
+// (several types and --all-types allowed), then cli.RunWatch.
+func (o *getOptions) runWatch(ctx context.Context, contexts []string) error {
+	err := cli.RunWatch(ctx, o.f, contexts, o.watchPlan)
+	o.where.Warn(o.f.Streams().ErrOut)
+	return err
 }
 
-// cli.WatchPlan is `get -w` in f's cluster of a fleet (cli.RunFleetWatch).
+// watchPlan is `get -w` in f's cluster (a cli.WatchPlan).
 func (o *getOptions) watchPlan(ctx context.Context, f cli.Factory) (cli.WatchRequest, []discovery.Target, error) {
-	co := *o
-	co.f = f
-	cfg, client, err := f.ReadClient(o.AllTypes)
+	r, resolver, err := o.newRun(ctx, f, o.printer, query.NewReport("list", "type"))
 	if err != nil {
 		return cli.WatchRequest{}, nil, err
-	}
-	resolver, err := f.Resolver(ctx)
-	if err != nil {
-		return cli.WatchRequest{}, nil, err
-	}
-	r := &getRun{o: &co, client: client, namespace: cfg.Namespace, defaultNamespace: cfg.Namespace,
-		errOut: f.Streams().ErrOut, report: query.NewReport("list", "type"), inFleet: true}
-	if o.allNamespaces {
-		r.namespace = ""
 	}
 	return r.watchPlan(ctx, resolver)
 }
 
-// cli.WatchPlan resolves what get -w watches: the targets (none: nothing left
+// watchPlan resolves what get -w watches: the targets (none: nothing left
 // to watch, with --ignore-not-found) and the request.
 func (r *getRun) watchPlan(ctx context.Context, resolver *discovery.Resolver) (cli.WatchRequest, []discovery.Target, error) {
 	var targets []discovery.Target

@@ -146,25 +146,91 @@ func (o *grepOptions) Validate() error {
 	return nil
 }
 
-// Run searches one cluster, or each cluster of a fleet (grep_fleet.go).
+// Run searches each context (a fleet of one is one context) and prints
+// what it found.
 func (o *grepOptions) Run(ctx context.Context) error {
-	if contexts, fleet, err := o.f.Fleet(); err != nil || fleet {
-		if err != nil {
-			return err
-		}
-		return o.runFleet(ctx, contexts)
-	}
-	out := bufio.NewWriterSize(o.f.Streams().Out, 64<<10)
-	defer out.Flush()
-	res, err := o.grep(ctx, o.f, out, "")
-	if ferr := out.Flush(); err == nil && ferr != nil {
-		err = fmt.Errorf("failed to write output: %w", ferr)
-	}
+	contexts, _, err := o.f.Fleet()
 	if err != nil {
 		return err
 	}
-	res.report.Write(o.f.Streams().ErrOut)
-	return res.exit()
+	out := bufio.NewWriterSize(o.f.Streams().Out, 64<<10)
+	defer out.Flush()
+	reads, err := cli.ReadClusters(ctx, o.f, contexts, func(ctx context.Context, f cli.Factory, name string) (*found, error) {
+		c := &found{}
+		w := io.Writer(&c.out) // a fleet's, held to be printed in context order
+		if name == "" {
+			w = out // one context's, printed as they are found
+		}
+		var err error
+		c.res, err = o.grep(ctx, f, w, name)
+		return c, err
+	})
+	if err != nil {
+		return err
+	}
+	return o.print(out, reads)
+}
+
+// found is what grep found in one cluster: the match lines or objects a
+// fleet's cluster printed (held until those before it are printed), and
+// the result.
+type found struct {
+	out bytes.Buffer
+	res grepResult
+}
+
+// print writes what was found, then what could not be read, and returns
+// grep's exit: for one context, its matches (printed as found) and its
+// failures as before fleets; for a fleet, each cluster's in context order,
+// match lines starting with the context and -o formats in the shapes of
+// get over several contexts, each failure naming its context (a cluster
+// that could not be searched at all is one line, and the exit code is 2,
+// as when a type of one cluster could not be read).
+func (o *grepOptions) print(out *bufio.Writer, reads cli.ClusterReads[*found]) error {
+	if !reads.Fleet() {
+		r := reads[0]
+		err := r.Err
+		if ferr := out.Flush(); err == nil && ferr != nil {
+			err = fmt.Errorf("failed to write output: %w", ferr)
+		}
+		if err != nil {
+			return err
+		}
+		r.Value.res.report.Write(o.f.Streams().ErrOut)
+		return r.Value.res.exit()
+	}
+	docs := render.ContextDocs{Out: out, Format: grepFormat(o.output),
+		EmptyJSON: `{"apiVersion":"v1","items":[],"kind":"List","metadata":{"resourceVersion":""}}`,
+		EmptyYAML: "apiVersion: v1\nitems: []\nkind: List\nmetadata:\n  resourceVersion: \"\""}
+	matched, failed := 0, reads.Err() != nil
+	for _, r := range reads {
+		if r.Err != nil {
+			continue
+		}
+		matched += r.Value.res.matched
+		if o.printer == nil {
+			out.Write(r.Value.out.Bytes())
+		} else {
+			docs.Add(r.Context, r.Value.out.Bytes())
+		}
+		for _, l := range r.Value.res.report.Lines() {
+			cli.ContextError(o.f.Streams().ErrOut, r.Context, l)
+		}
+		failed = failed || r.Value.res.report.Len() > 0
+	}
+	if o.printer != nil {
+		docs.Close()
+	}
+	if err := out.Flush(); err != nil {
+		return err
+	}
+	switch {
+	case failed:
+		return &cliutil.ExitError{Code: cliutil.ToolFailure}
+	case matched == 0:
+		return grepNoMatch
+	}
+	return nil
 }
 
 // grepResult is what a search of one cluster found.
@@ -297,60 +363,6 @@ type matchLines struct {
 func (l matchLines) write(w *bytes.Buffer, obj *unstructured.Unstructured, m search.Match, secret bool) {
 	w.WriteString(search.Line(obj, m, secret, search.LineOptions{Prefix: l.prefix, Namespace: l.o.allNamespaces, ShowSecrets: l.o.showSecrets, Width: l.width}))
 	w.WriteByte('\n')
-}
-
-// runFleet searches several clusters, --cluster-concurrency at a time, and
-// prints their matches in context order: match lines start with the
-// context; -o formats take the shapes of get over several contexts. A
-// cluster that cannot be searched is one line naming it, and the exit code
-// is 2, as when a type of one cluster could not be read.
-func (o *grepOptions) runFleet(ctx context.Context, contexts []string) error {
-	type found struct {
-		out bytes.Buffer
-		res grepResult
-	}
-	results, ok, failed, err := cli.EachContext(ctx, o.f, contexts, o.f.Streams().ErrOut, func(ctx context.Context, f cli.Factory) (*found, error) {
-		c := &found{}
-		var err error
-		c.res, err = o.grep(ctx, f, &c.out, f.ContextName())
-		return c, err
-	})
-	if err != nil {
-		return err
-	}
-	out := bufio.NewWriterSize(o.f.Streams().Out, 64<<10)
-	docs := render.ContextDocs{Out: out, Format: grepFormat(o.output),
-		EmptyJSON: `{"apiVersion":"v1","items":[],"kind":"List","metadata":{"resourceVersion":""}}`,
-		EmptyYAML: "apiVersion: v1\nitems: []\nkind: List\nmetadata:\n  resourceVersion: \"\""}
-	matched := 0
-	for i, c := range results {
-		if !ok[i] {
-			continue
-		}
-		matched += c.res.matched
-		if o.printer == nil {
-			out.Write(c.out.Bytes())
-		} else {
-			docs.Add(contexts[i], c.out.Bytes())
-		}
-		for _, l := range c.res.report.Lines() {
-			cli.ContextError(o.f.Streams().ErrOut, contexts[i], l)
-		}
-		failed = failed || c.res.report.Len() > 0
-	}
-	if o.printer != nil {
-		docs.Close()
-	}
-	if err := out.Flush(); err != nil {
-		return err
-	}
-	switch {
-	case failed:
-		return &cliutil.ExitError{Code: cliutil.ToolFailure}
-	case matched == 0:
-		return grepNoMatch
-	}
-	return nil
 }
 
 // grepFormat is -o as render names it.

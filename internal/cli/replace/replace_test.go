@@ -1,22 +1,11 @@
 package replace
 
 import (
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/kdxproject/kdx/internal/cli/clitest"
 )
-
-func writeFile(t *testing.T, content string) string {
-	t.Helper()
-	file := filepath.Join(t.TempDir(), "objects.yaml")
-	if err := os.WriteFile(file, []byte(content), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	return file
-}
 
 func run(t *testing.T, server string, args ...string) (stdout, stderr string, err error) {
 	t.Helper()
@@ -36,7 +25,7 @@ func newServer(t *testing.T) *clitest.APIServer {
 // the server's NotFound, exit 1.
 func TestReplace(t *testing.T) {
 	srv := newServer(t)
-	file := writeFile(t, "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: app\ndata:\n  k: new\n")
+	file := clitest.WriteFile(t, "objects.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: app\ndata:\n  k: new\n")
 	out, errOut, err := run(t, srv.URL, "-f", file)
 	if err != nil || errOut != "" || out != "configmap/app replaced\n" {
 		t.Errorf("replace: %v\n%s---stderr\n%s", err, out, errOut)
@@ -44,7 +33,7 @@ func TestReplace(t *testing.T) {
 	if got, _ := srv.Object("/api/v1/namespaces/default/configmaps/app"); !strings.Contains(got, `"data":{"k":"new"}`) || !strings.Contains(got, `"uid":"u1"`) {
 		t.Errorf("the object stored: %s", got)
 	}
-	missing := writeFile(t, "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: gone\n")
+	missing := clitest.WriteFile(t, "objects.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: gone\n")
 	out, errOut, err = run(t, srv.URL, "-f", missing, "-o", "name")
 	if errString(err) != "exit status 1" || out != "" || errOut != "error: failed to replace configmap/gone from "+missing+` document 1 (line 1): configmaps "gone" not found`+"\n" {
 		t.Errorf("replace of a missing object: %v\n%s---stderr\n%s", err, out, errOut)
@@ -55,7 +44,7 @@ func TestReplace(t *testing.T) {
 // longer the object's, the server refuses (exit 1) and nothing changes.
 func TestReplaceConflict(t *testing.T) {
 	srv := newServer(t)
-	file := writeFile(t, "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: app\n  resourceVersion: \"3\"\ndata:\n  k: new\n")
+	file := clitest.WriteFile(t, "objects.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: app\n  resourceVersion: \"3\"\ndata:\n  k: new\n")
 	out, errOut, err := run(t, srv.URL, "-f", file)
 	want := "error: failed to replace configmap/app from " + file + ` document 1 (line 1): the object changed on the server after resourceVersion "3" of the input was read (it is now "7")` + "\n" +
 		"  get the object again and redo the change, remove resourceVersion from the input to overwrite, or use kdx apply\n"
@@ -69,7 +58,7 @@ func TestReplaceConflict(t *testing.T) {
 
 func TestReplaceDryRun(t *testing.T) {
 	srv := newServer(t)
-	file := writeFile(t, "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: app\ndata:\n  k: new\n")
+	file := clitest.WriteFile(t, "objects.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: app\ndata:\n  k: new\n")
 	out, _, err := run(t, srv.URL, "-f", file, "--dry-run=server")
 	if err != nil || out != "configmap/app replaced (server dry run)\n" {
 		t.Errorf("--dry-run=server: %v\n%s", err, out)
@@ -81,8 +70,8 @@ func TestReplaceDryRun(t *testing.T) {
 
 // TestReplaceValidate asserts every error of Complete and Validate.
 func TestReplaceValidate(t *testing.T) {
-	file := writeFile(t, "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: app\n")
-	empty := writeFile(t, "")
+	file := clitest.WriteFile(t, "objects.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: app\n")
+	empty := clitest.WriteFile(t, "objects.yaml", "")
 	tests := []struct {
 		args    []string
 		wantErr string

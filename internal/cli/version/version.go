@@ -12,7 +12,6 @@ import (
 
 	"github.com/kdxproject/kdx/dynamicclient"
 	"github.com/kdxproject/kdx/internal/cli"
-	"github.com/kdxproject/kdx/internal/cliutil"
 	"github.com/kdxproject/kdx/internal/version"
 	"github.com/kdxproject/kdx/render"
 )
@@ -58,43 +57,80 @@ func (o *versionOptions) Validate() error {
 	return versionOutputs.Check(o.output)
 }
 
-// Run prints the versions; the client version is printed even if the server
-// cannot be reached.
+// Run prints the client version and the server version of each context
+// (a fleet of one is one context); the client version is printed even if
+// no server can be reached.
 func (o *versionOptions) Run(ctx context.Context) error {
+	var reads cli.ClusterReads[*apiversion.Info] // none with --client
 	if !o.clientOnly {
-		if contexts, fleet, err := o.f.Fleet(); err != nil || fleet {
-			if err != nil {
-				return err
-			}
-			return o.runFleet(ctx, contexts)
-		}
-	}
-	doc := versionDocument{ClientVersion: version.Get()}
-	var serverErr error
-	if !o.clientOnly {
-		doc.ServerVersion, serverErr = o.serverVersion(ctx)
-	}
-	out := o.f.Streams().Out
-	switch o.output {
-	case "json":
-		if err := render.JSON(out, doc); err != nil {
+		contexts, _, err := o.f.Fleet()
+		if err != nil {
 			return err
 		}
-	case "yaml":
-		if err := render.YAML(out, doc); err != nil {
+		if reads, err = cli.ReadClusters(ctx, o.f, contexts, serverVersion); err != nil {
 			return err
 		}
-	default:
-		fmt.Fprintf(out, "Client Version: %s\n", doc.ClientVersion.GitVersion)
-		if doc.ServerVersion != nil {
-			fmt.Fprintf(out, "Server Version: %s\n", doc.ServerVersion.GitVersion)
-		}
 	}
-	return serverErr
+	out := bufio.NewWriter(o.f.Streams().Out)
+	err := o.print(out, reads)
+	if ferr := out.Flush(); err == nil {
+		err = ferr
+	}
+	if err != nil {
+		return err
+	}
+	return reads.Err()
 }
 
-func (o *versionOptions) serverVersion(ctx context.Context) (*apiversion.Info, error) {
-	cfg, err := o.f.Config()
+// print writes the client version and the server versions read: for one
+// context (or none) kubectl's two lines, or one document with -o; for a
+// fleet a CONTEXT / SERVER VERSION table, or with -o one mapping of
+// context name to what version prints for that context alone.
+func (o *versionOptions) print(out *bufio.Writer, reads cli.ClusterReads[*apiversion.Info]) error {
+	client := version.Get()
+	format := render.FormatJSON
+	if o.output == "yaml" {
+		format = render.FormatYAML
+	}
+	switch {
+	case !reads.Fleet() && o.output != "":
+		doc := versionDocument{ClientVersion: client}
+		if len(reads) == 1 {
+			doc.ServerVersion = reads[0].Value
+		}
+		return render.Value(out, format, doc)
+	case !reads.Fleet():
+		fmt.Fprintf(out, "Client Version: %s\n", client.GitVersion)
+		if len(reads) == 1 && reads[0].Value != nil {
+			fmt.Fprintf(out, "Server Version: %s\n", reads[0].Value.GitVersion)
+		}
+		return nil
+	case o.output != "":
+		docs := render.ContextDocs{Out: out, Format: format}
+		for _, r := range reads {
+			if r.Err == nil {
+				if err := docs.AddValue(r.Context, versionDocument{ClientVersion: client, ServerVersion: r.Value}); err != nil {
+					return err
+				}
+			}
+		}
+		docs.Close()
+		return nil
+	}
+	fmt.Fprintf(out, "Client Version: %s\n", client.GitVersion)
+	tw := render.NewTableWriter(out)
+	fmt.Fprintln(tw.Writer(), "CONTEXT\tSERVER VERSION")
+	for _, r := range reads {
+		if r.Err == nil {
+			fmt.Fprintf(tw.Writer(), "%s\t%s\n", r.Context, r.Value.GitVersion)
+		}
+	}
+	return tw.Flush()
+}
+
+// serverVersion reads the server version of f's context.
+func serverVersion(ctx context.Context, f cli.Factory, _ string) (*apiversion.Info, error) {
+	cfg, err := f.Config()
 	if err != nil {
 		return nil, err
 	}
@@ -111,60 +147,4 @@ func (o *versionOptions) serverVersion(ctx context.Context) (*apiversion.Info, e
 		return nil, fmt.Errorf("failed to decode the server version: %w", err)
 	}
 	return &info, nil
-}
-
-// runFleet prints the client version once and each context's server
-// version: a CONTEXT / SERVER VERSION table, or with -o json|yaml one
-// mapping of context name to what version prints for that context alone.
-func (o *versionOptions) runFleet(ctx context.Context, contexts []string) error {
-	infos, ok, failed, err := cli.EachContext(ctx, o.f, contexts, o.f.Streams().ErrOut, func(ctx context.Context, f cli.Factory) (*apiversion.Info, error) {
-		co := *o
-		co.f = f
-		return co.serverVersion(ctx)
-	})
-	if err != nil {
-		return err
-	}
-	out := bufio.NewWriter(o.f.Streams().Out)
-	switch o.output {
-	case "json", "yaml":
-		docs := render.ContextDocs{Out: out, Format: render.FormatJSON}
-		if o.output == "yaml" {
-			docs.Format = render.FormatYAML
-		}
-		for i, info := range infos {
-			if !ok[i] {
-				continue
-			}
-			var b bytes.Buffer
-			doc := versionDocument{ClientVersion: version.Get(), ServerVersion: info}
-			if o.output == "json" {
-				err = render.JSON(&b, doc)
-			} else {
-				err = render.YAML(&b, doc)
-			}
-			if err != nil {
-				return err
-			}
-			docs.Add(contexts[i], b.Bytes())
-		}
-		docs.Close()
-	default:
-		fmt.Fprintf(out, "Client Version: %s\n", version.Get().GitVersion)
-		tw := render.NewTableWriter(out)
-		fmt.Fprintln(tw.Writer(), "CONTEXT\tSERVER VERSION")
-		for i, info := range infos {
-			if ok[i] {
-				fmt.Fprintf(tw.Writer(), "%s\t%s\n", contexts[i], info.GitVersion)
-			}
-		}
-		err = tw.Flush()
-	}
-	if ferr := out.Flush(); err == nil {
-		err = ferr
-	}
-	if err == nil && failed {
-		err = &cliutil.ExitError{Code: 1}
-	}
-	return err
 }

@@ -245,9 +245,9 @@ func (o *options) namePrinter(f cli.Factory, out io.Writer) func(*unstructured.U
 		return nil
 	}
 	p := &render.NamePrinter{}
-	if _, fleet := out.(*linePrefix); fleet {
+	if pw, fleet := out.(*cli.PrefixWriter); fleet {
 		p.Context = f.ContextName()
-		out = out.(*linePrefix).unprefixed()
+		out = pw.Unprefixed()
 	}
 	return func(obj *unstructured.Unstructured) error { return p.PrintObj(obj, out) }
 }
@@ -294,10 +294,11 @@ func (o *options) runFleet(ctx context.Context, contexts []string) error {
 	}
 	err := query.Ordered(ctx, len(contexts), len(contexts), func(_ context.Context, i int) result {
 		name := contexts[i]
-		out := &linePrefix{w: streams.Out, prefix: name + ": ", mu: &mu}
+		out := cli.NewPrefixWriter(streams.Out, name+": ", &mu)
 		errOut := &liveLog{w: streams.ErrOut, context: name, mu: &mu}
 		f := o.f.ForContext(name).WithStreams(genericiooptions.IOStreams{In: streams.In, Out: out, ErrOut: errOut})
 		res, err := o.waitOn(waitCtx, f, out, errOut)
+		out.Flush()
 		return result{res, err}
 	}, func(i int, r result) error {
 		mu.Lock()
@@ -351,25 +352,6 @@ func reachCluster(ctx context.Context, f cli.Factory, args []string, allNamespac
 		ns = ""
 	}
 	return &clusterWait{targets: targets, namespace: ns, watcher: client, lister: client}, nil
-}
-
-// linePrefix writes each write, a whole line, with prefix before it.
-type linePrefix struct {
-	w      io.Writer
-	prefix string
-	mu     *sync.Mutex
-}
-
-// unprefixed writes whole lines to the same writer, without the prefix.
-func (l *linePrefix) unprefixed() io.Writer { return &linePrefix{w: l.w, mu: l.mu} }
-
-func (l *linePrefix) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if _, err := io.WriteString(l.w, l.prefix+string(p)); err != nil {
-		return 0, err
-	}
-	return len(p), nil
 }
 
 // liveLog writes a cluster's warnings as they come, each line naming the

@@ -36,6 +36,9 @@ type watchOptions struct {
 	// Set by Complete.
 	args    []string
 	printer render.Printer
+	// oneCluster says that the watch is of the context's one cluster, for
+	// which a watch of no type is an error (a fleet leaves such a cluster out).
+	oneCluster bool
 }
 
 func NewCmd(f cli.Factory) *cobra.Command {
@@ -119,24 +122,20 @@ func (o *watchOptions) Validate() error {
 	return nil
 }
 
-// Run resolves the types and watches them, in one cluster or several.
+// Run resolves the types and watches them, in the context's cluster or in
+// each cluster of a fleet (cli.RunWatch: one cluster is a fleet of one).
 func (o *watchOptions) Run(ctx context.Context) error {
-	if contexts, fleet, err := o.f.Fleet(); err != nil || fleet {
-		if err == nil {
-			err = cli.ValidateFleetWatch(o.printer, o.Output)
-		}
-		if err != nil {
-			return err
-		}
-		err = cli.RunFleetWatch(ctx, o.f, contexts, o.plan) // watch_fleet.go
-		o.where.Warn(o.f.Streams().ErrOut)
-		return err
+	contexts, fleet, err := o.f.Fleet()
+	if err == nil && fleet {
+		err = cli.ValidateFleetWatch(o.printer, o.Output)
 	}
-	req, targets, err := o.plan(ctx, o.f)
 	if err != nil {
 		return err
 	}
-	return cli.RunWatch(ctx, o.f, req, targets)
+	o.oneCluster = !fleet
+	err = cli.RunWatch(ctx, o.f, contexts, o.plan)
+	o.where.Warn(o.f.Streams().ErrOut)
+	return err
 }
 
 // plan resolves the watch in f's cluster.
@@ -172,6 +171,9 @@ func (o *watchOptions) plan(ctx context.Context, f cli.Factory) (cli.WatchReques
 	}
 	if err := co.waitingFor(ctx, cfg.REST, req.Namespace, targets); err != nil {
 		return cli.WatchRequest{}, nil, err
+	}
+	if len(targets) == 0 && o.oneCluster {
+		return cli.WatchRequest{}, nil, errors.New("no resource type to watch")
 	}
 	return req, targets, nil
 }

@@ -1,0 +1,142 @@
+package apiresources
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/kdxproject/kdx/internal/cli/clitest"
+)
+
+// TestAPIResourcesOutputs pins what api-resources prints, byte for byte,
+// for one context and a fleet: every -o, --count (with a type that cannot
+// be counted), --cached and --refresh, --strict, the filters, a server out
+// of reach, a fleet whose contexts serve different types, with a context
+// down or all down, and bad flags (testdata/outputs.golden).
+func TestAPIResourcesOutputs(t *testing.T) {
+	cm := clitest.Resource{Plural: "configmaps", Kind: "ConfigMap", Short: "cm"}
+	gadgets := clitest.Resource{Group: "shop.example.com", Plural: "gadgets", Kind: "Gadget", Short: "gd"}
+	widgets := clitest.Resource{Group: "apps.example.com", Plural: "widgets", Kind: "Widget", Short: "wd"}
+	stale := clitest.Resource{Group: "broken.example.com", Plural: "things", Kind: "Thing", Stale: true}
+	api := clitest.NewAPIServer(t, cm, gadgets, stale)
+	api.Put("/api/v1/namespaces/default/configmaps/a", `{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"a","namespace":"default"}}`)
+	api.Put("/api/v1/namespaces/shop/configmaps/b", `{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"b","namespace":"shop"}}`)
+	srv := api.URL
+	other := clitest.NewAPIServer(t, cm, widgets).URL
+	// forbidding: srv, where gadgets may not be listed
+	target, _ := url.Parse(srv)
+	proxy := httputil.NewSingleHostReverseProxy(target)
+	forbidding := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.Contains(r.URL.Path, "/gadgets") {
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(http.StatusForbidden)
+			_, _ = w.Write([]byte(`{"kind":"Status","apiVersion":"v1","status":"Failure","reason":"Forbidden","code":403,"message":"gadgets.shop.example.com is forbidden: User \"u\" cannot list resource \"gadgets\""}`))
+			return
+		}
+		proxy.ServeHTTP(w, r)
+	}))
+	t.Cleanup(forbidding.Close)
+	// refusing: srv, whose discovery answers but whose lists refuse the credentials
+	refusing := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/api" && r.URL.Path != "/apis" {
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(http.StatusUnauthorized)
+			_, _ = w.Write([]byte(`{"kind":"Status","apiVersion":"v1","status":"Failure","reason":"Unauthorized","code":401,"message":"Unauthorized"}`))
+			return
+		}
+		proxy.ServeHTTP(w, r)
+	}))
+	t.Cleanup(refusing.Close)
+	cache := t.TempDir()
+	one := func(server string) func() *clitest.Factory {
+		return func() *clitest.Factory {
+			f := clitest.New()
+			f.Server, f.Cache = server, cache
+			return f
+		}
+	}
+	inShop := func() *clitest.Factory {
+		f := one(srv)()
+		f.Namespace, f.ExplicitNamespace = "shop", true
+		return f
+	}
+	fleet := func(servers map[string]string) func() *clitest.Factory {
+		return func() *clitest.Factory {
+			f := clitest.New()
+			f.Server, f.Cache, f.ContextList, f.Servers = srv, cache, []string{"a", "b", "c"}, servers
+			return f
+		}
+	}
+	up, withDown, allDown := fleet(map[string]string{"b": other}), fleet(map[string]string{"b": ""}), fleet(map[string]string{"a": "", "b": "", "c": ""})
+	forbiddingFleet := fleet(map[string]string{"b": other, "c": forbidding.URL})
+	refusingFleet := fleet(map[string]string{"b": other, "c": refusing.URL})
+	cases := []struct {
+		f    func() *clitest.Factory
+		args []string
+	}{
+		{one(srv), nil},
+		{one(srv), []string{"-o", "wide"}},
+		{one(srv), []string{"-o", "name"}},
+		{one(srv), []string{"-o", "json"}},
+		{one(srv), []string{"-o", "yaml"}},
+		{one(srv), []string{"--no-headers"}},
+		{one(srv), []string{"--sort-by", "name"}},
+		{one(srv), []string{"--sort-by", "kind", "-o", "wide"}},
+		{one(srv), []string{"--api-group", ""}},
+		{one(srv), []string{"--api-group", "shop.example.com", "-o", "name"}},
+		{one(srv), []string{"--namespaced=false"}},
+		{one(srv), []string{"--verbs", "list,watch", "--categories", "all"}},
+		{one(srv), []string{"--count"}},
+		{inShop, []string{"--count"}},
+		{one(srv), []string{"--count", "-o", "wide"}},
+		{one(srv), []string{"--count", "-o", "json"}},
+		{one(srv), []string{"--count", "-o", "yaml"}},
+		{one(srv), []string{"--count", "-o", "name"}},
+		{one(forbidding.URL), []string{"--count"}},
+		{one(forbidding.URL), []string{"--count", "-o", "json"}},
+		{one(refusing.URL), []string{"--count"}},
+		{one(srv), []string{"--cached"}},
+		{one(srv), []string{"--refresh", "-o", "name"}},
+		{one(srv), []string{"--strict"}},
+		{one(other), []string{"--strict", "-o", "name"}},
+		{one(""), nil},
+		{one(""), []string{"-o", "json"}},
+		{one(srv), []string{"-o", "table"}},
+		{one(srv), []string{"--sort-by", "group"}},
+		{one(srv), []string{"--cached", "--refresh"}},
+		{one(srv), []string{"--count", "--cached"}},
+		{one(srv), []string{"extra"}},
+		{up, nil},
+		{up, []string{"--no-headers", "--sort-by", "kind"}},
+		{up, []string{"-o", "wide"}},
+		{up, []string{"-o", "name"}},
+		{up, []string{"-o", "json"}},
+		{up, []string{"-o", "yaml"}},
+		{up, []string{"--count"}},
+		{up, []string{"--count", "-o", "json"}},
+		{up, []string{"--cached"}},
+		{up, []string{"--strict"}},
+		{forbiddingFleet, []string{"--count"}},
+		{forbiddingFleet, []string{"--count", "-o", "yaml"}},
+		{refusingFleet, []string{"--count"}},
+		{refusingFleet, []string{"--count", "-o", "json"}},
+		{withDown, nil},
+		{withDown, []string{"-o", "json"}},
+		{withDown, []string{"-o", "name"}},
+		{allDown, nil},
+		{allDown, []string{"-o", "json"}},
+		{allDown, []string{"-o", "yaml"}},
+		{allDown, []string{"-o", "name"}},
+		{up, []string{"-o", "table"}},
+	}
+	var b strings.Builder
+	for _, c := range cases {
+		f := c.f()
+		b.WriteString(clitest.Run(f, NewCmd(f), c.args...))
+	}
+	got := strings.NewReplacer(srv, "SERVER", other, "OTHER", forbidding.URL, "FORBIDDING", refusing.URL, "REFUSING").Replace(b.String())
+	clitest.Golden(t, "outputs", got)
+}

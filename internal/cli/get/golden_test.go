@@ -1,0 +1,176 @@
+package get
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"slices"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/kdxproject/kdx/internal/cli/clitest"
+)
+
+// fleetServers are east (server's objects), west (ConfigMaps a in default
+// and d in shop, a Gadget g in default) and down (a server that refuses
+// every request).
+func fleetServers(t *testing.T) map[string]string {
+	east := server(t)
+	west := clitest.NewAPIServer(t, clitest.Resource{Plural: "configmaps", Kind: "ConfigMap", Short: "cm"},
+		clitest.Resource{Group: "shop.example.com", Plural: "gadgets", Kind: "Gadget", Short: "gd"})
+	west.Put("/api/v1/namespaces/default/configmaps/a", `{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"a","namespace":"default","creationTimestamp":"2026-01-02T03:04:05Z","labels":{"app":"web"}},"data":{"k":"w"}}`)
+	west.Put("/api/v1/namespaces/shop/configmaps/d", `{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"d","namespace":"shop","creationTimestamp":"2026-01-02T03:04:05Z"}}`)
+	west.Put("/apis/shop.example.com/v1/namespaces/default/gadgets/g", `{"apiVersion":"shop.example.com/v1","kind":"Gadget","metadata":{"name":"g","namespace":"default","creationTimestamp":"2026-01-02T03:04:05Z"},"spec":{"size":2}}`)
+	down := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusForbidden)
+		_, _ = w.Write([]byte(`{"kind":"Status","apiVersion":"v1","status":"Failure","message":"forbidden: the cluster is closed","reason":"Forbidden","code":403}`))
+	}))
+	t.Cleanup(down.Close)
+	return map[string]string{"east": east.URL, "west": west.URL, "down": down.URL}
+}
+
+// getCases are the runs of get whose output the golden files pin, in one
+// context (east) and in fleets: the output of each must stay byte for byte.
+var getCases = [][]string{
+	{"cm"},
+	{"cm", "-A"},
+	{"cm", "-o", "wide"},
+	{"cm", "-A", "--show-labels"},
+	{"cm", "-L", "app,rank"},
+	{"cm", "--show-kind"},
+	{"cm", "--no-headers"},
+	{"cm,gadgets", "-A"},
+	{"cm", "gadgets", "-A"},
+	{"gadgets,cm", "-A"},
+	{"configmap/a", "cm/zz", "gadget/g"},
+	{"cm", "a", "zz"},
+	{"cm", "a", "zz", "-o", "name"},
+	{"cm", "a", "zz", "-o", "json"},
+	{"cm", "zz", "--ignore-not-found"},
+	{"cm", "a", "-o", "json"},
+	{"cm", "a", "-o", "yaml"},
+	{"cm", "-A", "-o", "json"},
+	{"cm", "-A", "-o", "yaml"},
+	{"cm", "-A", "-o", "jsonl"},
+	{"cm", "-A", "-o", "name"},
+	{"cm", "-A", "-o", "kyaml"},
+	{"cm", "-A", "-o", "jsonpath={.items[*].metadata.name}"},
+	{"cm", "-A", "-o", "go-template={{range .items}}{{.metadata.name}} {{end}}"},
+	{"cm", "-A", "-o", "custom-columns=NS:.metadata.namespace,N:.metadata.name"},
+	{"cm", "-A", "-o", "custom-columns=NS:.metadata.namespace,N:.metadata.name", "--no-headers"},
+	{"cm", "-A", "--sort-by", "{.metadata.name}", "-o", "name"},
+	{"cm", "-A", "--where", `object.metadata.name != "a"`},
+	{"cm", "-A", "--where", `object.data.k == "v"`, "-o", "name"},
+	{"cm", "-l", "app=none"},
+	{"cm", "-l", "app=none", "-A"},
+	{"cm", "-l", "app=none", "-o", "json"},
+	{"cm", "-l", "app=none", "-o", "yaml"},
+	{"gadgets"},
+	{"gadgets", "-o", "name"},
+	{"--all-types"},
+	{"--all-types", "-A"},
+	{"--all-types", "-A", "-o", "name"},
+	{"--all-types", "-A", "-o", "json"},
+	{"nosuchtype"},
+	{"cm", "a", "-A"},
+	{"--raw", "/version"},
+	{"cm", "--server-print=false", "-A"},
+}
+
+// TestGetGolden pins get's output in one context and over fleets, with a
+// cluster whose objects differ and one that refuses every request.
+func TestGetGolden(t *testing.T) {
+	servers := fleetServers(t)
+	fleets := map[string][]string{"one": nil, "two": {"east", "west"}, "three": {"east", "down", "west"}}
+	for _, fleet := range []string{"one", "two", "three"} {
+		for _, args := range getCases {
+			name := fleet + " " + strings.Join(args, " ")
+			t.Run(name, func(t *testing.T) {
+				f := clitest.New()
+				f.Server, f.Context, f.ContextList, f.Servers = servers["east"], "east", fleets[fleet], servers
+				out, errOut, err := clitest.Execute(f, NewCmd(f), args...)
+				if args[0] == "--raw" { // the server's /version
+					out = strings.ReplaceAll(out, clitest.ServerVersion, "VERSION")
+				}
+				clitest.Golden(t, fleet+"_"+goldenName(args), clitest.Transcript(args, out, errOut, err))
+			})
+		}
+	}
+}
+
+// goldenName is a file name for args.
+func goldenName(args []string) string {
+	return strings.Map(func(r rune) rune {
+		if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '=' || r == ',' {
+			return r
+		}
+		return '_'
+	}, strings.Join(args, "_"))
+}
+
+// getWatchCases are the runs of get -w whose output the golden files pin;
+// each is interrupted after a while (exit status 1, as kubectl's).
+var getWatchCases = [][]string{
+	{"cm", "-w"},
+	{"cm", "-w", "-A", "-o", "name"},
+	{"cm", "-w", "-o", "json", "--output-watch-events"},
+	{"cm", "--watch-only"},
+	{"cm", "a", "zz", "-w"},
+	{"cm", "zz", "-w", "--ignore-not-found"},
+	{"--all-types", "-w", "-o", "name"},
+	{"--all-types", "-w", "--exclude", "configmaps,gadgets.shop.example.com"},
+	{"nosuchtype", "-w"},
+	{"cm", "-w", "-o", "kyaml"},
+}
+
+// TestGetWatchGolden pins get -w's output in one context and over fleets;
+// a fleet's events come in arrival order: their lines are sorted.
+func TestGetWatchGolden(t *testing.T) {
+	servers := fleetServers(t)
+	fleets := map[string][]string{"one": nil, "two": {"east", "west"}, "three": {"east", "down", "west"}}
+	type run struct{ name, got string }
+	var runs []*run
+	var wg sync.WaitGroup
+	for _, fleet := range []string{"one", "two", "three"} {
+		for _, args := range getWatchCases {
+			r := &run{name: "watch_" + fleet + "_" + goldenName(args)}
+			runs = append(runs, r)
+			wg.Add(1)
+			go func() { // all at once, each long enough for its list on a busy machine
+				defer wg.Done()
+				f := clitest.New()
+				f.Server, f.Context, f.ContextList, f.Servers = servers["east"], "east", fleets[fleet], servers
+				cmd := NewCmd(f)
+				cmd.SetArgs(args)
+				cmd.SilenceErrors, cmd.SilenceUsage = true, true
+				ctx, cancel := context.WithTimeout(context.Background(), 8*time.Second)
+				defer cancel()
+				err := cmd.ExecuteContext(ctx)
+				out, errOut := f.Out.String(), f.ErrOut.String()
+				if fleet != "one" {
+					out, errOut = sortLines(out), sortLines(errOut)
+				}
+				r.got = clitest.Transcript(args, out, errOut, err)
+			}()
+		}
+	}
+	wg.Wait()
+	for _, r := range runs {
+		t.Run(r.name, func(t *testing.T) { clitest.Golden(t, r.name, r.got) })
+	}
+}
+
+// sortLines sorts the lines of s (a fleet's events in arrival order), each
+// once: how often a table's header comes depends on the order of arrival.
+func sortLines(s string) string {
+	if s == "" {
+		return s
+	}
+	lines := strings.Split(strings.TrimSuffix(s, "\n"), "\n")
+	sort.Strings(lines)
+	return strings.Join(slices.Compact(lines), "\n") + "\n"
+}

@@ -1,0 +1,110 @@
+package watch
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"slices"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/kdxproject/kdx/internal/cli/clitest"
+)
+
+// fleetServers are east (newServer's objects), west (ConfigMaps a and b in
+// default, c in shop) and down (a server that refuses every request).
+func fleetServers(t *testing.T) map[string]string {
+	west := clitest.NewAPIServer(t, clitest.Resource{Plural: "configmaps", Kind: "ConfigMap", Short: "cm"},
+		clitest.Resource{Group: "shop.example.com", Plural: "gadgets", Kind: "Gadget", Short: "gd"})
+	for _, o := range []struct{ ns, name string }{{"default", "a"}, {"default", "b"}, {"shop", "c"}} {
+		west.Put("/api/v1/namespaces/"+o.ns+"/configmaps/"+o.name, `{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"`+o.name+`","namespace":"`+o.ns+`","resourceVersion":"7","creationTimestamp":"2026-01-02T03:04:05Z"},"data":{"k":"w"}}`)
+	}
+	down := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusForbidden)
+		_, _ = w.Write([]byte(`{"kind":"Status","apiVersion":"v1","status":"Failure","message":"forbidden: the cluster is closed","reason":"Forbidden","code":403}`))
+	}))
+	t.Cleanup(down.Close)
+	return map[string]string{"east": newServer(t).URL, "west": west.URL, "down": down.URL}
+}
+
+// watchCases are the watches whose output the golden files pin, in one
+// context (east) and in fleets; each ends at --timeout.
+var watchCases = [][]string{
+	{"cm"},
+	{"cm", "-A"},
+	{"cm,gadgets"},
+	{"cm,gadgets", "-A", "--show-labels"},
+	{"cm", "-o", "name"},
+	{"cm", "-A", "-o", "name"},
+	{"cm", "-o", "json"},
+	{"cm", "-o", "yaml"},
+	{"cm", "-A", "-o", "jsonl", "--output-watch-events"},
+	{"cm", "--output-watch-events"},
+	{"cm", "-o", "jsonpath={.metadata.name}"},
+	{"cm", "--watch-only"},
+	{"cm", "nope"},
+	{"cm", "a", "nope", "-o", "name"},
+	{"--all-types", "-o", "name"},
+	{"--all-types", "--exclude", "configmaps,gadgets.shop.example.com"},
+	{"nosuchtype"},
+	{"cm", "-A", "--where", `object.metadata.name != "a"`},
+}
+
+// TestWatchGolden pins watch's output in one context and over fleets of
+// two and three (one cluster refusing every request). A fleet's events
+// come in arrival order: their lines are sorted before the comparison.
+func TestWatchGolden(t *testing.T) {
+	t.Parallel()
+	servers := fleetServers(t)
+	fleets := map[string][]string{"one": nil, "two": {"east", "west"}, "three": {"east", "down", "west"}}
+	type run struct {
+		name, got string
+	}
+	var runs []*run
+	var wg sync.WaitGroup
+	for _, fleet := range []string{"one", "two", "three"} {
+		for _, args := range watchCases {
+			r := &run{name: fleet + "_" + goldenName(args)}
+			runs = append(runs, r)
+			wg.Add(1)
+			go func() { // all at once: each waits for its --timeout, long enough for its list on a busy machine
+				defer wg.Done()
+				f := clitest.New()
+				f.Server, f.Context, f.ContextList, f.Servers = servers["east"], "east", fleets[fleet], servers
+				out, errOut, err := clitest.Execute(f, NewCmd(f), append(args, "--timeout", "8s")...)
+				if fleet != "one" {
+					out, errOut = sortLines(out), sortLines(errOut)
+				}
+				r.got = clitest.Transcript(args, out, errOut, err)
+			}()
+		}
+	}
+	wg.Wait()
+	for _, r := range runs {
+		t.Run(r.name, func(t *testing.T) { clitest.Golden(t, r.name, r.got) })
+	}
+}
+
+// sortLines sorts the lines of s (a fleet's events in arrival order), each
+// once: how often a table's header and blank line come depends on the order
+// in which the kinds of a fleet arrive.
+func sortLines(s string) string {
+	if s == "" {
+		return s
+	}
+	lines := strings.Split(strings.TrimSuffix(s, "\n"), "\n")
+	sort.Strings(lines)
+	return strings.Join(slices.Compact(lines), "\n") + "\n"
+}
+
+// goldenName is a file name for args.
+func goldenName(args []string) string {
+	return strings.Map(func(r rune) rune {
+		if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '=' || r == ',' {
+			return r
+		}
+		return '_'
+	}, strings.Join(args, "_"))
+}
