@@ -55,6 +55,15 @@ func Write(w io.Writer, now time.Time, ds ...Description) error {
 	return err
 }
 
+// WriteEvents writes the Events section of a description alone, as
+// Write writes it (oldest first, "<none>" for none), escaped.
+func WriteEvents(w io.Writer, now time.Time, events []Event) error {
+	var b strings.Builder
+	writeEvents(&b, events, now)
+	_, err := io.WriteString(w, escapeLines(b.String()))
+	return err
+}
+
 // escapeLines escapes each line of s (render.Escape): whatever text of the
 // server a description holds (names, annotations, data, events) reaches
 // the terminal without a control character but TAB. Tables and the header

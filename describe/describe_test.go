@@ -328,3 +328,24 @@ data:
 		t.Errorf("a name's newline forged a line:\n%s", b.String())
 	}
 }
+
+// TestWriteEvents: the events alone are the Events section Write writes.
+func TestWriteEvents(t *testing.T) {
+	obj := object(t, `{apiVersion: v1, kind: ConfigMap, metadata: {name: c, namespace: ns}}`)
+	events := []Event{{Type: "Warning", Reason: "Late\x1b", From: "kubelet", Message: "second", Count: 2, First: now.Add(-time.Hour), Last: now.Add(-time.Minute)},
+		{Type: "Normal", Reason: "Made", Message: "first", Count: 1, First: now.Add(-2 * time.Hour), Last: now.Add(-2 * time.Hour)}}
+	var all, alone bytes.Buffer
+	if err := Write(&all, now, Description{Object: obj, Events: events, ShowEvents: true}); err != nil {
+		t.Fatal(err)
+	}
+	if err := WriteEvents(&alone, now, events); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(alone.String(), "Events:") || !strings.HasSuffix(all.String(), alone.String()) || strings.Contains(alone.String(), "\x1b") {
+		t.Errorf("the events alone:\n%s\nthe description:\n%s", alone.String(), all.String())
+	}
+	alone.Reset()
+	if err := WriteEvents(&alone, now, nil); err != nil || alone.String() != "Events:  <none>\n" {
+		t.Errorf("no events: %q, %v", alone.String(), err)
+	}
+}

@@ -57,6 +57,12 @@ func (g *Gatherer) Describe(ctx context.Context, obj *unstructured.Unstructured)
 	return d
 }
 
+// Events are obj's events alone, as Describe reads them (the explorer's
+// events view).
+func (g *Gatherer) Events(ctx context.Context, obj *unstructured.Unstructured) []Event {
+	return g.events(ctx, obj)
+}
+
 // groups are the API groups the server serves.
 func (g *Gatherer) groups() []string {
 	seen := map[string]bool{}

@@ -9,5 +9,7 @@
 //     metadata pages (FromPage);
 //   - walk.go: Down and Up, the tree of Nodes with Marks;
 //   - ready.go: Ready, an object's Ready or Available condition;
-//   - render.go: the tree as a table or a nested JSON/YAML structure.
+//   - render.go: the tree as a table or a nested JSON/YAML structure;
+//   - read.go: Reader, the tree of one object read through the engine
+//     (kdx tree's and the explorer's).
 package relate

@@ -48,6 +48,8 @@ type App struct {
 	home          *homeView
 	tables        []*tableView // the tables opened from home, the last shown
 	object        *objectView  // the object shown over the last table
+	overlay       page         // a page shown over both (history.go)
+	hist          history      // every location shown (history.go)
 	input         *input       // the palette (:) or the filter (/) being typed
 	help          bool
 	status        string // one line: the last failure
@@ -197,7 +199,10 @@ func (a *App) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			a.status = oneLine(err)
 			return a, nil
 		}
-		a.object = v
+		a.object, a.overlay = v, nil
+		a.visit()
+	case navMsg:
+		return a, msg(a)
 	case tickMsg:
 		return a, tick // a new frame: the ages
 	case warningMsg:
@@ -222,7 +227,8 @@ func (a *App) open(name string, targets []discovery.Target) tea.Cmd {
 	ctx, cancel := context.WithCancel(a.ctx)
 	t.cancel = cancel
 	a.tables = append(a.tables, t)
-	a.xoff = 0
+	a.object, a.overlay, a.xoff = nil, nil, 0
+	a.visit()
 	mb := newMailbox(t.id)
 	t.mb = mb
 	go func() { mb.finish(a.b.Watch(ctx, targets, ns, mb.handlers())) }()
@@ -252,11 +258,14 @@ func (a *App) describe(t discovery.Target, obj *unstructured.Unstructured) tea.C
 // objectKey handles a key on the object's view.
 func (a *App) objectKey(k tea.KeyPressMsg) tea.Cmd {
 	v, h := a.object, a.contentHeight()
+	if cmd, ok := a.navKey(k.String()); ok {
+		return cmd
+	}
 	switch k.String() {
 	case "q":
 		return a.quit()
 	case "esc":
-		a.object = nil
+		a.back()
 	case "x":
 		if v.secret() && !v.describe {
 			if err := v.reveal(a.now()); err != nil {
@@ -305,11 +314,10 @@ func (a *App) table() *tableView {
 // applyBatch applies a batch to its table, if still open, and waits for
 // the next.
 func (a *App) applyBatch(b batchMsg) tea.Cmd {
-	i := slices.IndexFunc(a.tables, func(t *tableView) bool { return t.id == b.id })
-	if i < 0 {
+	t := a.findTable(b.id)
+	if t == nil {
 		return nil // closed
 	}
-	t := a.tables[i]
 	t.apply(b.changes, a.now())
 	for _, n := range b.notices {
 		switch n.Kind {
@@ -347,8 +355,14 @@ func (a *App) key(k tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 			return a, nil
 		}
 	}
+	if a.overlay != nil {
+		return a, a.pageKey(k)
+	}
 	if a.object != nil {
 		return a, a.objectKey(k)
+	}
+	if cmd, ok := a.navKey(k.String()); ok {
+		return a, cmd
 	}
 	switch k.String() {
 	case "q":
@@ -364,7 +378,7 @@ func (a *App) key(k tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		case a.filter().on():
 			a.setFilter(filter{})
 		case len(a.tables) > 0:
-			a.close()
+			a.back()
 		}
 	case "enter", "d":
 		if t := a.table(); t != nil {
@@ -451,6 +465,7 @@ func (a *App) close() {
 }
 
 func (a *App) quit() tea.Cmd {
+	a.closeAll()
 	for len(a.tables) > 0 {
 		a.close()
 	}
@@ -475,6 +490,9 @@ func (a *App) inputKey(k tea.KeyPressMsg) tea.Cmd {
 		args := strings.Fields(in.text)
 		if len(args) == 0 {
 			return nil
+		}
+		if cmd, ok := a.command(args); ok {
+			return cmd
 		}
 		return a.resolve(args)
 	case "tab":
@@ -579,8 +597,10 @@ func (a *App) screen() string {
 	switch t := a.table(); {
 	case a.help:
 		body = helpLines()
+	case a.overlay != nil:
+		body, cursor = a.overlay.render(h)
 	case a.object != nil:
-		body = a.object.render(h)
+		body, cursor = a.object.render(h)
 	case t != nil:
 		var err error
 		body, cursor, err = t.render(h, a.now())
@@ -621,7 +641,9 @@ func (a *App) title() string {
 		ns = "all"
 	}
 	parts := []string{"kdx ui", "context: " + orNone(a.opts.Context), "namespace: " + ns}
-	if v := a.object; v != nil {
+	if a.overlay != nil {
+		parts = append(parts, a.overlay.what())
+	} else if v := a.object; v != nil {
 		what := v.name()
 		if v.describe {
 			what = "describe " + what
@@ -654,7 +676,7 @@ func (a *App) title() string {
 	for _, w := range a.opts.Where {
 		parts = append(parts, "--where "+w)
 	}
-	if f := a.filter(); f.on() && a.object == nil {
+	if f := a.filter(); f.on() && a.object == nil && a.overlay == nil {
 		parts = append(parts, "filter: /"+f.text)
 	}
 	return " " + strings.Join(parts, " | ")
@@ -681,6 +703,9 @@ func (a *App) footer() string {
 		return t.notice
 	case a.warning != "":
 		return a.warning
+	}
+	if a.overlay != nil {
+		return a.overlay.hint()
 	}
 	if v := a.object; v != nil {
 		if v.secret() && !v.describe {

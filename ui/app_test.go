@@ -113,6 +113,9 @@ func (f *fakeBackend) Resolve(ctx context.Context, args []string) ([]discovery.T
 }
 
 func (f *fakeBackend) Get(_ context.Context, t discovery.Target, ns, name string) (*unstructured.Unstructured, error) {
+	if o := fakeObject(t.GVK.Kind, ns, name); o != nil {
+		return o, nil // related_test.go's
+	}
 	obj := &unstructured.Unstructured{Object: map[string]any{"apiVersion": t.GVK.GroupVersion().String(), "kind": t.GVK.Kind,
 		"metadata": map[string]any{"name": name, "namespace": ns, "uid": "u-1",
 			"managedFields": []any{map[string]any{"manager": "kubectl", "operation": "Update"}}},
@@ -200,13 +203,16 @@ func drive(t *testing.T, a *App, cmd tea.Cmd) (quit bool) {
 	}
 }
 
-// idle says whether every table has shown its first list, and home its
-// counts (or a failure is on the status line).
+// idle says whether every table has shown its first list, a page shown
+// is read, and home has its counts (or a failure is on the status line).
 func (a *App) idle() bool {
 	for _, t := range a.tables {
 		if !t.synced && t.err == nil {
 			return false
 		}
+	}
+	if p, ok := a.overlay.(*textPage); ok && p.waiting != "" {
+		return false // a page is read
 	}
 	return a.snap != nil && a.home.counts != nil || a.status != ""
 }

@@ -36,6 +36,10 @@ type Backend interface {
 	// Watch lists and watches targets in namespace ("" for all), as table
 	// rows, until ctx ends: see WatchHandlers.
 	Watch(ctx context.Context, targets []discovery.Target, namespace string, h WatchHandlers) error
+
+	// The object's related views (backend_object.go); a result with an
+	// error is partial: what could not be read is the error.
+	ObjectBackend
 }
 
 // WatchHandlers receive what a watch sees, from the watching goroutines.
@@ -77,6 +81,10 @@ type Filters struct {
 	// Where is the engine's --where filter of a cluster read through a
 	// Lister (see cli.WhereFlags.Request); nil: none.
 	Where func(query.Lister) *query.Where
+	// AllTypes are the types of the all view and of a search of every
+	// type, as --all-types selects them (cli.AllTypesFlags.Targets); with
+	// allNamespaces, the cluster-scoped types too.
+	AllTypes func(ctx context.Context, resolver *discovery.Resolver, allNamespaces bool) ([]discovery.Target, error)
 }
 
 // NewBackend is the Backend of c: discovery and resolver, counts and

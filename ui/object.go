@@ -2,14 +2,17 @@ package ui
 
 import (
 	"bytes"
+	"strconv"
 	"strings"
 	"time"
 
+	"go.yaml.in/yaml/v3"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 
 	"github.com/kdxproject/kdx/describe"
 	"github.com/kdxproject/kdx/discovery"
 	"github.com/kdxproject/kdx/render"
+	"github.com/kdxproject/kdx/search"
 )
 
 // objectView is one object as YAML, as `kdx get -o yaml` prints it
@@ -22,7 +25,12 @@ type objectView struct {
 	describe bool                  // the description is shown, else the YAML
 	revealed bool                  // a Secret's values are shown
 	lines    []string
-	top      int
+	// paths are the field path of each line of the YAML (search.Path's
+	// words: spec.containers[0].image), for explain (i) and a search's
+	// match; none for a description.
+	paths  []string
+	top    int
+	cursor int // the line of the cursor
 }
 
 func newObjectView(t discovery.Target, obj *unstructured.Unstructured, desc *describe.Description, now time.Time) (*objectView, error) {
@@ -32,7 +40,7 @@ func newObjectView(t discovery.Target, obj *unstructured.Unstructured, desc *des
 
 // show shows the description (with one) or the YAML.
 func (v *objectView) show(describe bool, now time.Time) error {
-	v.describe, v.top = describe && v.desc != nil, 0
+	v.describe, v.top, v.cursor = describe && v.desc != nil, 0, 0
 	return v.print(now)
 }
 
@@ -47,6 +55,7 @@ func (v *objectView) print(now time.Time) error {
 			return err
 		}
 		v.lines = strings.Split(strings.TrimSuffix(buf.String(), "\n"), "\n")
+		v.paths = nil
 		return nil
 	}
 	obj := v.obj
@@ -63,6 +72,7 @@ func (v *objectView) print(now time.Time) error {
 		return err
 	}
 	v.lines = strings.Split(strings.TrimSuffix(buf.String(), "\n"), "\n")
+	v.paths = yamlPaths(buf.Bytes(), len(v.lines))
 	return nil
 }
 
@@ -81,12 +91,86 @@ func (v *objectView) name() string {
 	return s
 }
 
-// scroll moves the first line shown by delta, within height lines.
+// scroll moves the cursor by delta lines, the lines shown following it
+// within height lines.
 func (v *objectView) scroll(delta, height int) {
-	v.top = max(0, min(v.top+delta, len(v.lines)-height))
+	v.cursor = max(0, min(v.cursor+delta, len(v.lines)-1))
+	v.fit(height)
 }
 
-func (v *objectView) render(height int) []string {
-	v.scroll(0, height)
-	return v.lines[v.top:min(len(v.lines), v.top+height)]
+// fit moves the first line shown so that the cursor's is among height lines.
+func (v *objectView) fit(height int) {
+	s := scroller{cursor: v.cursor, top: v.top}
+	s.fit(len(v.lines), height)
+	v.top = s.top
+}
+
+// render is the view in height lines, and the index of the cursor's line
+// among them.
+func (v *objectView) render(height int) ([]string, int) {
+	v.fit(height)
+	return v.lines[v.top:min(len(v.lines), v.top+height)], v.cursor - v.top
+}
+
+// pathAt is the field path of line i of the YAML ("" for none).
+func (v *objectView) pathAt(i int) string {
+	if i >= 0 && i < len(v.paths) {
+		return v.paths[i]
+	}
+	return ""
+}
+
+// goToPath puts the cursor on the line of the field path (a search's
+// match), shown a few lines below the top.
+func (v *objectView) goToPath(path string) {
+	for i, p := range v.paths {
+		if p == path {
+			v.cursor, v.top = i, max(0, i-3)
+			return
+		}
+	}
+}
+
+// yamlPaths are the field paths of the n lines of a YAML document, as
+// search.Path writes them: a key's line has the key's path, a list item's
+// its index's; the lines inside a multi-line value have its path.
+func yamlPaths(doc []byte, n int) []string {
+	var root yaml.Node
+	if err := yaml.Unmarshal(doc, &root); err != nil {
+		return nil
+	}
+	paths := make([]string, n)
+	set := func(line int, elems []string) {
+		if line >= 1 && line <= n {
+			paths[line-1] = search.Path(elems)
+		}
+	}
+	var walk func(node *yaml.Node, elems []string)
+	walk = func(node *yaml.Node, elems []string) {
+		switch node.Kind {
+		case yaml.DocumentNode:
+			for _, c := range node.Content {
+				walk(c, elems)
+			}
+		case yaml.MappingNode:
+			for i := 0; i+1 < len(node.Content); i += 2 {
+				p := append(elems[:len(elems):len(elems)], node.Content[i].Value)
+				set(node.Content[i].Line, p)
+				walk(node.Content[i+1], p)
+			}
+		case yaml.SequenceNode:
+			for i, c := range node.Content {
+				p := append(elems[:len(elems):len(elems)], "["+strconv.Itoa(i)+"]")
+				set(c.Line, p)
+				walk(c, p)
+			}
+		}
+	}
+	walk(&root, nil)
+	for i := 1; i < n; i++ {
+		if paths[i] == "" {
+			paths[i] = paths[i-1]
+		}
+	}
+	return paths
 }

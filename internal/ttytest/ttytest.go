@@ -17,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	uv "github.com/charmbracelet/ultraviolet"
 	"github.com/charmbracelet/x/vt"
 	"github.com/creack/pty"
 	"golang.org/x/sys/unix"
@@ -189,6 +190,20 @@ func screenText(emu *vt.Emulator) string {
 		lines[y] = strings.TrimRight(b.String(), " ")
 	}
 	return strings.TrimRight(strings.Join(lines, "\n"), "\n")
+}
+
+// Reversed are the rows whose first cell is in reverse video (a
+// selected line, a title bar), as indexes into Lines.
+func (t *Term) Reversed() []int {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	var out []int
+	for y := range t.emu.Height() {
+		if c := t.emu.CellAt(0, y); c != nil && c.Style.Attrs&uv.AttrReverse != 0 {
+			out = append(out, y)
+		}
+	}
+	return out
 }
 
 // WaitFor waits until cond holds for the screen, up to timeout (0 for

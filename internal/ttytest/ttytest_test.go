@@ -33,6 +33,9 @@ func helper(mode string) int {
 	}
 	w, h, _ := term.GetSize(0)
 	fmt.Printf("ready %dx%d\r\n", w, h)
+	if mode == "reverse" {
+		fmt.Print("\x1b[7mselected\x1b[0m\r\n")
+	}
 	buf := make([]byte, 16)
 	for {
 		n, err := os.Stdin.Read(buf)
@@ -105,5 +108,17 @@ func TestResize(t *testing.T) {
 	out, err := cmd.Output()
 	if err != nil || strings.TrimSpace(string(out)) != "30 100" {
 		t.Errorf("stty size = %q (%v), want 30 100", out, err)
+	}
+}
+
+func TestReversed(t *testing.T) {
+	tt := startHelper(t, "reverse")
+	tt.WaitText("selected")
+	if got := tt.Reversed(); len(got) != 1 || tt.Lines()[got[0]] != "selected" {
+		t.Errorf("Reversed = %v, want the row of selected in\n%s", got, tt.Screen())
+	}
+	tt.Send("q")
+	if err := tt.Wait(0); err != nil {
+		t.Fatalf("exit: %v", err)
 	}
 }

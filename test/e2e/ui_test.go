@@ -5,6 +5,7 @@ package e2e
 
 import (
 	"context"
+	"encoding/base64"
 	"errors"
 	"os/exec"
 	"regexp"
@@ -308,5 +309,129 @@ spec: {color: red, size: 3, widgetClass: standard}
 	if got := tableOnScreen(screen); got != withoutAges(strings.TrimRight(want.Stdout, "\n")) {
 		t.Errorf("gadgets on screen:\n%s\nkdx get gadgets prints:\n%s", got, want.Stdout)
 	}
+	quit(t, term)
+}
+
+// cursorLine is the line of the screen under the explorer's cursor (the
+// reversed line below the title), "" for none.
+func cursorLine(term *ttytest.Term) string {
+	lines := term.Lines()
+	for _, y := range term.Reversed() {
+		if y > 0 && y < len(lines) {
+			return strings.TrimRight(lines[y], " ")
+		}
+	}
+	return ""
+}
+
+// waitCursor waits until the cursor's line is want (with exact) or holds it.
+func waitCursor(t *testing.T, term *ttytest.Term, want string, exact bool) {
+	t.Helper()
+	got := ""
+	term.WaitFor("the cursor on "+want, 0, func(string) bool {
+		got = cursorLine(term)
+		return got == want || !exact && strings.Contains(got, want)
+	})
+}
+
+// linesOf are the lines of s, each without its trailing spaces (the
+// cursor's line is padded to the screen's width).
+func linesOf(s string) string {
+	lines := strings.Split(s, "\n")
+	for i, l := range lines {
+		lines[i] = strings.TrimRight(l, " ")
+	}
+	return strings.Join(lines, "\n")
+}
+
+// TestUITreeJump: t on a Deployment draws what it owns as kdx tree does;
+// enter on one of its Pods opens the Pod; esc comes back to the tree on
+// that line, then to the table.
+func TestUITreeJump(t *testing.T) {
+	env := testenv.Require(t)
+	t.Parallel()
+	ns := env.Namespace(t)
+	env.Apply(t, `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web, namespace: `+ns+`}
+spec:
+  replicas: 1
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec: {containers: [{name: c, image: registry.invalid/web:1}]}
+`)
+	full := regexp.MustCompile(`deployment\.apps/web .*\n` + ns + `\s+└─replicaset\.apps/web-\w+\s.*\n` + ns + `\s+  └─pod/(web-\w+-\w+)\s`)
+	want := waitTree(t, env, full, "deployment.apps/web", "-n", ns)
+	pod := full.FindStringSubmatch(want.Stdout)[1]
+
+	term := startUI(t, env, 200, 30, "deployments", "-n", ns)
+	term.WaitText("\nweb ")
+	term.Send("t")
+	screen := term.WaitText("└─pod/" + pod)
+	if !strings.Contains(screen, "tree deployment.apps/web -n "+ns) {
+		t.Errorf("the title does not say the tree:\n%s", screen)
+	}
+	if got, want := linesOf(withoutAges(tableOnScreen(screen))), linesOf(withoutAges(strings.TrimRight(want.Stdout, "\n"))); got != want {
+		t.Errorf("the tree on screen:\n%s\nkdx tree prints:\n%s", got, want)
+	}
+	term.Send(ttytest.Down, ttytest.Down) // the ReplicaSet, then the Pod
+	waitCursor(t, term, "└─pod/"+pod, false)
+	term.Send(ttytest.Enter)
+	screen = term.WaitText("pod/" + pod + " -n " + ns + "\n")
+	if !strings.Contains(screen, "\nkind: Pod\n") {
+		t.Errorf("enter did not open the pod's YAML:\n%s", screen)
+	}
+	term.Send(ttytest.Esc)
+	term.WaitText("tree deployment.apps/web -n " + ns)
+	waitCursor(t, term, "└─pod/"+pod, false) // where it was
+	term.Send(ttytest.Esc)
+	term.WaitText("deployments: 1")
+	quit(t, term)
+}
+
+// TestUIGrepMatchOpened: :grep searches every type of the namespace and
+// shows the matches as kdx grep --all-types prints them, a Secret's value
+// hidden; enter opens the object's YAML with the cursor on the field.
+func TestUIGrepMatchOpened(t *testing.T) {
+	env := testenv.Require(t)
+	t.Parallel()
+	ns := env.Namespace(t)
+	const needle = "kdx-needle-7f3a"
+	kubectl(t, env, "create", "configmap", "settings", "-n", ns, "--from-literal=color=blue", "--from-literal=note=find "+needle+" here")
+	kubectl(t, env, "create", "secret", "generic", "creds", "-n", ns, "--from-literal=token="+needle)
+	want := env.Kdx(t, "grep", needle, "--all-types", "-n", ns)
+	if want.ExitCode != 0 || !strings.Contains(want.Stdout, "configmap/settings  data.note") {
+		t.Fatalf("kdx grep: exit %d\n%s%s", want.ExitCode, want.Stdout, want.Stderr)
+	}
+
+	term := startUI(t, env, 200, 30, "-n", ns)
+	term.WaitText("api-resources: ")
+	term.Type(":grep " + needle)
+	term.Send(ttytest.Enter)
+	screen := term.WaitText("2 matches in 2 objects")
+	if got := linesOf(tableOnScreen(screen)); got != strings.TrimRight(want.Stdout, "\n") {
+		t.Errorf("the matches on screen:\n%s\nkdx grep --all-types prints:\n%s", got, want.Stdout)
+	}
+	if strings.Contains(screen, base64.StdEncoding.EncodeToString([]byte(needle))) || strings.Contains(screen, "token: "+needle) {
+		t.Errorf("a Secret's value is on screen:\n%s", screen)
+	}
+	term.Send(ttytest.Enter) // the config map's match, the first
+	term.WaitText("configmap/settings -n " + ns + "\n")
+	waitCursor(t, term, "  note: find "+needle+" here", true)
+	// i explains the field under the cursor: a key of data, so data
+	term.Send("i")
+	screen = term.WaitFor("the schema of data", time.Minute, func(s string) bool { return strings.Contains(s, "FIELD: data <map[string]string>") })
+	if !strings.Contains(screen, "explain configmaps data\n") {
+		t.Errorf("the title does not say the field explained:\n%s", screen)
+	}
+	// back to the matches, then the Secret's YAML, values hidden
+	term.Send(ttytest.Esc) // one at a time: two ESCs at once read as alt+esc
+	term.WaitText("| configmap/settings -n " + ns + "\n")
+	term.Send(ttytest.Esc)
+	term.WaitText("2 matches in 2 objects")
+	term.Send(ttytest.Down, ttytest.Enter)
+	screen = term.WaitText("secret/creds -n " + ns + " (values hidden)")
+	waitCursor(t, term, "  token: '***'", true)
 	quit(t, term)
 }

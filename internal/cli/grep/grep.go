@@ -8,13 +8,11 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"strings"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 	"golang.org/x/term"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
-	"k8s.io/apimachinery/pkg/runtime"
 
 	"github.com/kdxproject/kdx/discovery"
 	"github.com/kdxproject/kdx/internal/cli"
@@ -291,7 +289,7 @@ func (o *grepOptions) grep(ctx context.Context, f cli.Factory, out io.Writer, pr
 	}
 	lines := matchLines{o: o, width: o.lineWidth(), prefix: prefix}
 	eng := &query.Engine{Lister: client}
-	open := func(t discovery.Target) query.Sink { return &grepSink{o: o, lines: lines, t: t} }
+	open := func(discovery.Target) query.Sink { return newGrepSink(o, lines) }
 	done := func(_ discovery.Target, s query.Sink) error {
 		gs := s.(*grepSink)
 		res.matched += len(gs.objects)
@@ -326,37 +324,32 @@ func (o *grepOptions) lineWidth() int {
 	return 200
 }
 
-// grepSink searches the pages of one type as they are read: it keeps the
-// matching objects (for -o) or their match lines, not the pages.
+// grepSink searches the pages of one type as they are read (search.Sink):
+// it keeps the matching objects (for -o) or their match lines, not the pages.
 type grepSink struct {
-	o       *grepOptions
-	lines   matchLines
-	t       discovery.Target
+	search.Sink
 	objects []unstructured.Unstructured
 	out     bytes.Buffer
 }
 
-func (s *grepSink) Page(obj runtime.Object) error {
-	for _, item := range render.Items(obj) {
-		secret := render.IsSecret(item.Object)
-		found := false
-		s.o.matcher.Object(item.Object, secret, func(m search.Match) {
-			found = true
-			if s.o.printer == nil {
-				s.lines.write(&s.out, &item, m, secret)
-			}
-		})
-		if found {
-			switch {
-			case s.o.printer == nil:
-				item = unstructured.Unstructured{Object: map[string]any{"kind": item.GetKind()}} // only counted
-			case secret && !s.o.showSecrets:
-				render.MaskSecrets(nil, item.Object) // printed as diff prints it: values ***
-			}
-			s.objects = append(s.objects, item)
+func newGrepSink(o *grepOptions, lines matchLines) *grepSink {
+	s := &grepSink{}
+	s.Sink = search.Sink{Matcher: o.matcher, Matched: func(item *unstructured.Unstructured, secret bool) {
+		obj := *item
+		switch {
+		case o.printer == nil:
+			obj = unstructured.Unstructured{Object: map[string]any{"kind": item.GetKind()}} // only counted
+		case secret && !o.showSecrets:
+			render.MaskSecrets(nil, obj.Object) // printed as diff prints it: values ***
+		}
+		s.objects = append(s.objects, obj)
+	}}
+	if o.printer == nil {
+		s.Match = func(item *unstructured.Unstructured, secret bool, m search.Match) {
+			lines.write(&s.out, item, m, secret)
 		}
 	}
-	return nil
+	return s
 }
 
 // matchLines writes one line per match:
@@ -368,30 +361,7 @@ type matchLines struct {
 }
 
 func (l matchLines) write(w *bytes.Buffer, obj *unstructured.Unstructured, m search.Match, secret bool) {
-	var b strings.Builder
-	if l.prefix != "" {
-		b.WriteString(l.prefix + "  ")
-	}
-	if ns := obj.GetNamespace(); ns != "" && l.o.allNamespaces {
-		b.WriteString(ns + "  ")
-	}
-	gvk := obj.GroupVersionKind()
-	kind := strings.ToLower(gvk.Kind)
-	if gvk.Group != "" {
-		kind += "." + gvk.Group
-	}
-	b.WriteString(kind + "/" + obj.GetName() + "  " + m.Path)
-	switch {
-	case m.Key:
-		b.WriteString(" (key)")
-	case secret && !l.o.showSecrets: // any value: annotations may hold the data too
-		b.WriteString(": (a Secret's value, not shown without --show-secrets)")
-	default:
-		b.WriteString(": ")
-		room := l.width - len([]rune(b.String()))
-		b.WriteString(search.Snippet(m, room))
-	}
-	w.WriteString(render.Escape(b.String())) // names and values come from the server
+	w.WriteString(search.Line(obj, m, secret, search.LineOptions{Prefix: l.prefix, Namespace: l.o.allNamespaces, ShowSecrets: l.o.showSecrets, Width: l.width}))
 	w.WriteByte('\n')
 }
 

@@ -116,8 +116,7 @@ func (o *treeOptions) Run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	r := &treeRun{o: o, client: client, resolver: resolver, namespace: cfg.Namespace,
-		lists: query.NewReport("list", "type"), reads: query.NewReport("read", "object")}
+	r := &treeRun{o: o, client: client, resolver: resolver, namespace: cfg.Namespace}
 	tree, err := r.tree(ctx)
 	if err != nil {
 		return err

@@ -19,6 +19,7 @@ import (
 	"k8s.io/klog/v2"
 
 	"github.com/kdxproject/kdx/cluster"
+	"github.com/kdxproject/kdx/discovery"
 	"github.com/kdxproject/kdx/internal/cli"
 	"github.com/kdxproject/kdx/internal/clientconfig"
 	"github.com/kdxproject/kdx/internal/cliutil"
@@ -129,7 +130,11 @@ func (o *Options) Run(ctx context.Context) error {
 	cfg := rest.CopyConfig(o.cfg.REST)
 	cfg.WarningHandler = rest.NewWarningWriter(app.Warnings(), rest.WarningWriterOptions{Deduplicate: true})
 	c := cluster.New(o.cfg.Context, cfg, o.cfg.Namespace, cluster.Options{CacheDir: o.f.CacheDir(), Warnings: app.Warnings()})
-	app.SetBackend(explorer.NewBackend(c, explorer.Filters{LabelSelector: o.selector, Where: func(l query.Lister) *query.Where { return o.where.Request(l, o.f) }}))
+	app.SetBackend(explorer.NewBackend(c, explorer.Filters{LabelSelector: o.selector,
+		Where: func(l query.Lister) *query.Where { return o.where.Request(l, o.f) },
+		AllTypes: func(ctx context.Context, r *discovery.Resolver, allNamespaces bool) ([]discovery.Target, error) {
+			return cli.AllTypesFlags{}.Targets(ctx, r, allNamespaces)
+		}}))
 
 	s := o.f.Streams()
 	p := tea.NewProgram(app, tea.WithContext(ctx), tea.WithInput(s.In), tea.WithOutput(s.Out),
