@@ -36,6 +36,9 @@ type Options struct {
 	// Open is the type to open at start, as typed after `kdx ui` (TYPE
 	// [NAME...]); none: home.
 	Open []string
+	// ReadOnly refuses every action (delete, edit, scale), and says so on
+	// the title line (--readonly).
+	ReadOnly bool
 }
 
 // App is the explorer's Bubble Tea model.
@@ -57,6 +60,8 @@ type App struct {
 	warn          *warnings
 	now           func() time.Time
 	xoff          int // the first column shown (left, right)
+
+	act actions // the actions (actions.go)
 }
 
 // SetBackend sets the explorer's backend, before it runs (a backend whose
@@ -146,6 +151,9 @@ func internalError(r any) string {
 }
 
 func (a *App) update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	if cmd, ok := a.actionUpdate(msg); ok {
+		return a, cmd
+	}
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		a.width, a.height = msg.Width, msg.Height
@@ -338,6 +346,9 @@ func (a *App) key(k tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		return a, a.quit()
 	}
 	a.status, a.warning = "", "" // said; the next key clears them
+	if a.act.dialog != nil {
+		return a, a.dialogKey(k)
+	}
 	if a.input != nil {
 		return a, a.inputKey(k)
 	}
@@ -346,6 +357,9 @@ func (a *App) key(k tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		if k.String() != "q" {
 			return a, nil
 		}
+	}
+	if cmd, ok := a.actionKey(k); ok {
+		return a, cmd
 	}
 	if a.object != nil {
 		return a, a.objectKey(k)
@@ -392,11 +406,11 @@ func (a *App) key(k tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 				}
 			}
 		}
-	case "s":
+	case "o":
 		if t := a.table(); t != nil {
 			t.nextSort()
 		}
-	case "S":
+	case "O":
 		if t := a.table(); t != nil {
 			t.reverseSort()
 		}
@@ -595,6 +609,7 @@ func (a *App) screen() string {
 	default:
 		body, cursor = a.home.render(h)
 	}
+	body, cursor = a.overlay(body, cursor, h)
 	lines := make([]string, 0, a.height)
 	lines = append(lines, titleStyle.Render(a.fit(a.title())))
 	for i := 0; i < h; i++ {
@@ -621,6 +636,9 @@ func (a *App) title() string {
 		ns = "all"
 	}
 	parts := []string{"kdx ui", "context: " + orNone(a.opts.Context), "namespace: " + ns}
+	if a.opts.ReadOnly {
+		parts = append(parts, "read-only")
+	}
 	if v := a.object; v != nil {
 		what := v.name()
 		if v.describe {
@@ -665,6 +683,8 @@ func (a *App) title() string {
 func (a *App) footer() string {
 	t := a.table()
 	switch {
+	case a.act.dialog != nil:
+		return a.dialogFooter()
 	case a.input != nil:
 		s := a.input.prompt + a.input.text + "_"
 		if a.input.prompt == ":" {

@@ -15,6 +15,7 @@ import (
 	"github.com/kdxproject/kdx/describe"
 	"github.com/kdxproject/kdx/discovery"
 	"github.com/kdxproject/kdx/dynamicclient"
+	"github.com/kdxproject/kdx/edit"
 	"github.com/kdxproject/kdx/query"
 )
 
@@ -36,6 +37,21 @@ type Backend interface {
 	// Watch lists and watches targets in namespace ("" for all), as table
 	// rows, until ctx ends: see WatchHandlers.
 	Watch(ctx context.Context, targets []discovery.Target, namespace string, h WatchHandlers) error
+
+	// The actions (actions_backend.go), refused by the explorer with
+	// --readonly: each returns the line kdx's command prints for it.
+
+	// Delete deletes one object, as kdx delete does (without waiting for
+	// its finalizers: the table shows when it is gone).
+	Delete(ctx context.Context, t discovery.Target, namespace, name string) (string, error)
+	// Edit edits one object in editor and sends what changed, as kdx edit
+	// does: a change made meanwhile by someone else is an *edit.ConflictError,
+	// and nothing is written.
+	Edit(ctx context.Context, t discovery.Target, namespace, name string, editor edit.Editor) (string, error)
+	// Replicas are the replicas of the object's scale subresource.
+	Replicas(ctx context.Context, t discovery.Target, namespace, name string) (int64, error)
+	// Scale sets them, as kubectl scale does.
+	Scale(ctx context.Context, t discovery.Target, namespace, name string, replicas int64) (string, error)
 }
 
 // WatchHandlers receive what a watch sees, from the watching goroutines.

@@ -34,6 +34,7 @@ const interruptedExitCode = 1
 type Options struct {
 	f             cli.Factory
 	allNamespaces bool
+	readOnly      bool
 	selector      string
 	where         cli.WhereFlags
 
@@ -51,7 +52,11 @@ func NewCmd(f cli.Factory) *cobra.Command {
 with its number of objects, as api-resources --count prints it; Enter opens a
 type as a live table, its columns those of kdx get, kept current by a watch.
 ':' opens any type kdx get takes (short names, kind.group, categories such as
-all), '/' filters the rows, esc goes back, '?' lists every key, q quits.`,
+all), '/' filters the rows, esc goes back, '?' lists every key, q quits.
+ctrl+d deletes the selected object (after a confirmation naming it and its
+context), e edits it in $KUBE_EDITOR or $EDITOR as kdx edit does (a change
+made meanwhile by someone else is a conflict, never overwritten), s scales
+it; --readonly refuses all three.`,
 		Example: `  # Start at the API surface
   kdx ui
 
@@ -59,11 +64,15 @@ all), '/' filters the rows, esc goes back, '?' lists every key, q quits.`,
   kdx ui configmaps -A
 
   # Only the deployments of more than one replica, labelled app=web
-  kdx ui deployments -l app=web --where 'object.spec.replicas > 1'`,
+  kdx ui deployments -l app=web --where 'object.spec.replicas > 1'
+
+  # Look, never touch
+  kdx ui --readonly`,
 		RunE: cli.RunE(o),
 	}
 	fs := cmd.Flags()
 	fs.BoolVarP(&o.allNamespaces, "all-namespaces", "A", false, "show the objects of every namespace, with a NAMESPACE column")
+	fs.BoolVar(&o.readOnly, "readonly", false, "refuse every change: no delete, edit or scale (said on the title line)")
 	fs.StringVarP(&o.selector, "selector", "l", "", "label selector of every table and count (on the server), e.g. -l app=web")
 	o.where.AddFlags(fs, "shown")
 	return cmd
@@ -84,7 +93,7 @@ func (o *Options) Complete(_ *cobra.Command, args []string) error {
 	}
 	o.cfg = cfg
 	o.opts = explorer.Options{Context: cfg.Context, Namespace: cfg.Namespace, AllNamespaces: o.allNamespaces,
-		LabelSelector: o.selector}
+		LabelSelector: o.selector, ReadOnly: o.readOnly}
 	if len(o.where.Exprs) > 0 {
 		o.opts.Where = o.where.Exprs
 	}
