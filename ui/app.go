@@ -61,7 +61,8 @@ type App struct {
 	now           func() time.Time
 	xoff          int // the first column shown (left, right)
 
-	act actions // the actions (actions.go)
+	act actions  // the actions (actions.go)
+	cx  contexts // the contexts, a fleet's (contexts.go, fleet.go)
 }
 
 // SetBackend sets the explorer's backend, before it runs (a backend whose
@@ -90,6 +91,8 @@ type (
 		desc   *describe.Description // with describe (d)
 		err    error                 // the object could not be read
 		derr   error                 // part of the description could not be read
+
+		context string // the context it was read in
 	}
 	resolvedMsg struct {
 		args    []string
@@ -120,6 +123,12 @@ func (a *App) count(snap *discovery.Snapshot) tea.Cmd {
 }
 
 func (a *App) resolve(args []string) tea.Cmd {
+	if cmd, ok := a.contextCommand(args); ok {
+		return cmd
+	}
+	if a.fleet() {
+		return a.resolveFleet(args)
+	}
 	return func() tea.Msg {
 		targets, err := a.b.Resolve(a.ctx, args)
 		return resolvedMsg{args: args, targets: targets, err: err}
@@ -152,6 +161,9 @@ func internalError(r any) string {
 
 func (a *App) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	if cmd, ok := a.actionUpdate(msg); ok {
+		return a, cmd
+	}
+	if cmd, ok := a.fleetUpdate(msg); ok {
 		return a, cmd
 	}
 	switch msg := msg.(type) {
@@ -205,6 +217,7 @@ func (a *App) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			a.status = oneLine(err)
 			return a, nil
 		}
+		v.context = msg.context
 		a.object = v
 	case tickMsg:
 		return a, tick // a new frame: the ages
@@ -220,6 +233,9 @@ func (a *App) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 // open opens the live table of targets, named as the user named them,
 // over the current view.
 func (a *App) open(name string, targets []discovery.Target) tea.Cmd {
+	if a.fleet() { // resolved by each context's discovery
+		return a.resolveFleet(strings.Fields(name))
+	}
 	a.nextID++
 	ns := a.opts.Namespace
 	if a.opts.AllNamespaces {
@@ -240,20 +256,28 @@ func (a *App) open(name string, targets []discovery.Target) tea.Cmd {
 // get reads one object, for its view, and its description with describe.
 func (a *App) get(t discovery.Target, namespace, name string, describe bool) tea.Cmd {
 	t.Names = nil
+	c := a.currentContext()
+	b := a.backendOf(c)
 	return func() tea.Msg {
-		obj, err := a.b.Get(a.ctx, t, namespace, name)
+		obj, err := b.Get(a.ctx, t, namespace, name)
 		if err != nil || !describe {
-			return objectMsg{target: t, obj: obj, err: err}
+			return objectMsg{target: t, obj: obj, err: err, context: c}
 		}
-		return a.describe(t, obj)()
+		return a.describeIn(c, t, obj)()
 	}
 }
 
 // describe gathers the description of obj.
 func (a *App) describe(t discovery.Target, obj *unstructured.Unstructured) tea.Cmd {
+	return a.describeIn(a.currentContext(), t, obj)
+}
+
+// describeIn is describe in context c.
+func (a *App) describeIn(c string, t discovery.Target, obj *unstructured.Unstructured) tea.Cmd {
+	b := a.backendOf(c)
 	return func() tea.Msg {
-		d, err := a.b.Describe(a.ctx, obj)
-		return objectMsg{target: t, obj: obj, desc: &d, derr: err}
+		d, err := b.Describe(a.ctx, obj)
+		return objectMsg{target: t, obj: obj, desc: &d, derr: err, context: c}
 	}
 }
 
@@ -319,6 +343,7 @@ func (a *App) applyBatch(b batchMsg) tea.Cmd {
 	}
 	t := a.tables[i]
 	t.apply(b.changes, a.now())
+	t.noteContexts(b.ctxNotices)
 	for _, n := range b.notices {
 		switch n.Kind {
 		case dynamicclient.NoticeReconnected, dynamicclient.NoticeRelisted:
@@ -357,6 +382,9 @@ func (a *App) key(k tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		if k.String() != "q" {
 			return a, nil
 		}
+	}
+	if a.cx.view != nil {
+		return a, a.contextsKey(k)
 	}
 	if cmd, ok := a.actionKey(k); ok {
 		return a, cmd
@@ -593,6 +621,8 @@ func (a *App) screen() string {
 	switch t := a.table(); {
 	case a.help:
 		body = helpLines()
+	case a.cx.view != nil:
+		body, cursor = a.cx.view.render(h)
 	case a.object != nil:
 		body = a.object.render(h)
 	case t != nil:
@@ -635,11 +665,13 @@ func (a *App) title() string {
 	if a.opts.AllNamespaces {
 		ns = "all"
 	}
-	parts := []string{"kdx ui", "context: " + orNone(a.opts.Context), "namespace: " + ns}
+	parts := []string{"kdx ui", "context: " + a.contextTitle(), "namespace: " + ns}
 	if a.opts.ReadOnly {
 		parts = append(parts, "read-only")
 	}
-	if v := a.object; v != nil {
+	if a.cx.view != nil {
+		parts = append(parts, fmt.Sprintf("contexts: %d", len(a.cx.view.names)))
+	} else if v := a.object; v != nil {
 		what := v.name()
 		if v.describe {
 			what = "describe " + what
@@ -664,7 +696,7 @@ func (a *App) title() string {
 		}
 		parts = append(parts, what)
 	} else if a.snap != nil {
-		parts = append(parts, fmt.Sprintf("api-resources: %d", len(a.snap.Resources)))
+		parts = append(parts, a.homeTitle())
 	}
 	if a.opts.LabelSelector != "" {
 		parts = append(parts, "-l "+a.opts.LabelSelector)
@@ -695,6 +727,8 @@ func (a *App) footer() string {
 		return s
 	case a.status != "":
 		return a.status
+	case a.cx.view != nil:
+		return a.contextsFooter()
 	case t != nil && t.err != nil:
 		return "watch ended: " + oneLine(t.err)
 	case t != nil && t.notice != "":

@@ -238,6 +238,8 @@ func press(t *testing.T, a *App, keys ...string) (quit bool) {
 			msg = tea.KeyPressMsg{Code: 'c', Mod: tea.ModCtrl}
 		case "ctrl+d":
 			msg = tea.KeyPressMsg{Code: 'd', Mod: tea.ModCtrl}
+		case "space":
+			msg = tea.KeyPressMsg{Code: tea.KeySpace, Text: " "}
 		default:
 			for _, r := range k {
 				_, cmd := a.Update(tea.KeyPressMsg{Code: r, Text: string(r)})

@@ -68,6 +68,9 @@ type WatchHandlers struct {
 // its object.
 type Change struct {
 	Type watch.EventType
+	// Context is the context of the row's cluster, in a fleet's table
+	// (set by the explorer, not the Backend).
+	Context string
 	// Target is the index of the target the row is of.
 	Target int
 	// Namespace and Name name the object.

@@ -20,6 +20,7 @@ var Keys = []Key{
 	{"y", "the object's YAML again (its description)"},
 	{"x", "show or hide a Secret's values (its YAML)"},
 	{":", "open a type: any name `kdx get` takes (pods, deploy, gadgets.example.com, all); tab completes"},
+	{":ctx", "list the kubeconfig's contexts: enter uses the one selected, or those marked with space (a fleet); :ctx a,b uses a and b"},
 	{"/", "filter the rows: a substring, or a regular expression; enter keeps it, esc clears it"},
 	{"u", "use the selected namespace (a table of namespaces): the tables opened next show its objects"},
 	{"o", "order (sort) the rows by the next column (after the last: as listed)"},

@@ -40,6 +40,9 @@ type Options struct {
 
 	cfg  *clientconfig.Config
 	opts explorer.Options
+	// contexts are those of a fleet (--context a,b, --all-contexts), nil
+	// for one context.
+	contexts []string
 }
 
 // NewCmd is `kdx ui`.
@@ -78,10 +81,19 @@ it; --readonly refuses all three.`,
 	return cmd
 }
 
-// Complete reads the context's configuration (one context: a fleet is
-// refused) and the type to open.
+// Complete reads the configuration of the context, or of a fleet's first
+// (home's), and the type to open.
 func (o *Options) Complete(_ *cobra.Command, args []string) error {
-	cfg, err := o.f.Config()
+	names, fleet, err := o.f.Fleet()
+	if err != nil {
+		return err
+	}
+	f := o.f
+	if fleet {
+		o.contexts = names
+		f = o.f.ForContext(names[0])
+	}
+	cfg, err := f.Config()
 	if err != nil {
 		return err
 	}
@@ -123,6 +135,58 @@ func isTerminal(v any) bool {
 	return ok && term.IsTerminal(int(f.Fd()))
 }
 
+// connect is the Backend of context name: its cluster, its warnings on
+// the status line (naming the context in a fleet).
+func (o *Options) connect(app *explorer.App, name string) (explorer.Backend, error) {
+	f, warnings := o.f, app.Warnings()
+	if o.contexts != nil || name != o.cfg.Context {
+		f = o.f.ForContext(name)
+	}
+	if o.contexts != nil {
+		warnings = &contextWarnings{w: warnings, context: name}
+	}
+	cfg, err := f.Config()
+	if err != nil {
+		return nil, err
+	}
+	restCfg := rest.CopyConfig(cfg.REST)
+	restCfg.WarningHandler = rest.NewWarningWriter(warnings, rest.WarningWriterOptions{Deduplicate: true})
+	ns := cfg.Namespace
+	if name != o.cfg.Context {
+		ns = o.cfg.Namespace // the views' namespace, every context's
+	}
+	c := cluster.New(name, restCfg, ns, cluster.Options{CacheDir: o.f.CacheDir(), Warnings: warnings})
+	return explorer.NewBackend(c, explorer.Filters{LabelSelector: o.selector, Where: func(l query.Lister) *query.Where { return o.where.Request(l, f) }}), nil
+}
+
+// allContexts are every context of the kubeconfig, for :ctx (those in
+// use when the factory cannot list them).
+func (o *Options) allContexts(inUse []string) []string {
+	kf, ok := o.f.(interface{ KubeconfigFlags() *clientconfig.Flags })
+	if !ok {
+		return inUse
+	}
+	all, err := clientconfig.SelectContexts(kf.KubeconfigFlags().ForContext(""), true)
+	if err != nil || len(all) == 0 {
+		return inUse
+	}
+	return all
+}
+
+// contextWarnings are the warnings of one context of a fleet, each line
+// naming it (as a fleet command's stderr does).
+type contextWarnings struct {
+	w       io.Writer
+	context string
+}
+
+func (c *contextWarnings) Write(p []byte) (int, error) {
+	l := &cli.ClusterLog{}
+	l.Write(p)
+	l.Replay(c.w, c.context)
+	return len(p), nil
+}
+
 // Run runs the explorer until q, ctrl+c, or a signal (SIGINT, SIGTERM,
 // SIGHUP: an SSH disconnect); the terminal is restored in every case.
 func (o *Options) Run(ctx context.Context) error {
@@ -135,10 +199,13 @@ func (o *Options) Run(ctx context.Context) error {
 	klog.SetOutput(io.Discard)
 
 	app := explorer.New(ctx, nil, o.opts)
-	cfg := rest.CopyConfig(o.cfg.REST)
-	cfg.WarningHandler = rest.NewWarningWriter(app.Warnings(), rest.WarningWriterOptions{Deduplicate: true})
-	c := cluster.New(o.cfg.Context, cfg, o.cfg.Namespace, cluster.Options{CacheDir: o.f.CacheDir(), Warnings: app.Warnings()})
-	app.SetBackend(explorer.NewBackend(c, explorer.Filters{LabelSelector: o.selector, Where: func(l query.Lister) *query.Where { return o.where.Request(l, o.f) }}))
+	inUse := o.contexts
+	if inUse == nil {
+		inUse = []string{o.cfg.Context}
+	}
+	if err := app.SetContexts(inUse, o.allContexts(inUse), func(name string) (explorer.Backend, error) { return o.connect(app, name) }); err != nil {
+		return err
+	}
 
 	s := o.f.Streams()
 	p := tea.NewProgram(app, tea.WithContext(ctx), tea.WithInput(s.In), tea.WithOutput(s.Out),
