@@ -116,8 +116,9 @@ func (a *App) readSnapshot() tea.Msg {
 }
 
 func (a *App) count(snap *discovery.Snapshot) tea.Cmd {
+	b, ns := a.b, a.opts.CountNamespace
 	return func() tea.Msg {
-		counts, err := a.b.Count(a.ctx, snap.Resources, a.opts.CountNamespace)
+		counts, err := b.Count(a.ctx, snap.Resources, ns)
 		return countsMsg{snap: snap, counts: counts, err: err}
 	}
 }
@@ -129,8 +130,9 @@ func (a *App) resolve(args []string) tea.Cmd {
 	if a.fleet() {
 		return a.resolveFleet(args)
 	}
+	b := a.b
 	return func() tea.Msg {
-		targets, err := a.b.Resolve(a.ctx, args)
+		targets, err := b.Resolve(a.ctx, args)
 		return resolvedMsg{args: args, targets: targets, err: err}
 	}
 }
@@ -236,6 +238,14 @@ func (a *App) open(name string, targets []discovery.Target) tea.Cmd {
 	if a.fleet() { // resolved by each context's discovery
 		return a.resolveFleet(strings.Fields(name))
 	}
+	t, ctx, mb := a.push(name, targets)
+	go func() { mb.finish(a.b.Watch(ctx, targets, t.namespace, mb.handlers())) }()
+	return mb.next()
+}
+
+// push shows a new table of targets, named as the user named them, over
+// the current view: its watch's context (ended when it closes) and mailbox.
+func (a *App) push(name string, targets []discovery.Target) (*tableView, context.Context, *mailbox) {
 	a.nextID++
 	ns := a.opts.Namespace
 	if a.opts.AllNamespaces {
@@ -247,10 +257,8 @@ func (a *App) open(name string, targets []discovery.Target) tea.Cmd {
 	t.cancel = cancel
 	a.tables = append(a.tables, t)
 	a.xoff = 0
-	mb := newMailbox(t.id)
-	t.mb = mb
-	go func() { mb.finish(a.b.Watch(ctx, targets, ns, mb.handlers())) }()
-	return mb.next()
+	t.mb = newMailbox(t.id)
+	return t, ctx, t.mb
 }
 
 // get reads one object, for its view, and its description with describe.

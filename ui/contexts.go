@@ -174,7 +174,11 @@ func (a *App) switchContexts(names []string) tea.Cmd {
 	a.b = a.cx.backends[names[0]]
 	a.opts.Context = names[0]
 	a.snap, a.home, a.xoff = nil, &homeView{}, 0
-	return a.readSnapshot
+	b := a.b
+	return func() tea.Msg {
+		snap, err := b.Snapshot(a.ctx)
+		return snapshotMsg{snap: snap, err: err}
+	}
 }
 
 // contextsView is :ctx's list of the kubeconfig's contexts.

@@ -84,13 +84,8 @@ func (a *App) openFleet(m fleetResolvedMsg) tea.Cmd {
 		a.status = cutLine(strings.Join(failures, "; "))
 		return nil
 	}
-	a.nextID++
-	ns := a.opts.Namespace
-	if a.opts.AllNamespaces {
-		ns = ""
-	}
-	t := newTableView(a.nextID, targets, ns, a.opts.AllNamespaces)
-	t.name = strings.Join(m.args, " ")
+	t, ctx, mb := a.push(strings.Join(m.args, " "), targets)
+	ns := t.namespace
 	t.contexts = m.contexts
 	order := map[string]int{}
 	for i, c := range m.contexts {
@@ -101,12 +96,6 @@ func (a *App) openFleet(m fleetResolvedMsg) tea.Cmd {
 	}
 	t.notices = failed
 	t.summarizeNotices()
-	ctx, cancel := context.WithCancel(a.ctx)
-	t.cancel = cancel
-	a.tables = append(a.tables, t)
-	a.xoff = 0
-	mb := newMailbox(t.id)
-	t.mb = mb
 	var watched []int
 	for i := range m.contexts {
 		if m.errs[i] == nil {
