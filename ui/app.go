@@ -680,7 +680,7 @@ func (a *App) title() string {
 	if a.cx.view != nil {
 		parts = append(parts, fmt.Sprintf("contexts: %d", len(a.cx.view.names)))
 	} else if v := a.object; v != nil {
-		what := v.name()
+		what := v.name() + a.contextOf(v)
 		if v.describe {
 			what = "describe " + what
 		} else if v.secret() && !v.revealed {

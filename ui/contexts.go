@@ -26,6 +26,16 @@ type contexts struct {
 	backends map[string]Backend
 	connect  func(name string) (Backend, error)
 	view     *contextsView // :ctx's list, shown over the rest
+	// switches counts the switches of :ctx: a snapshot read before the
+	// last one is of contexts no longer in use (switchedMsg).
+	switches int
+	handing  bool // switchUpdate hands a switchedMsg's snapshot on
+}
+
+// switchedMsg is the snapshot of home's context after switch number n.
+type switchedMsg struct {
+	n    int
+	snap snapshotMsg
 }
 
 // SetContexts sets the contexts the explorer runs on (several: a fleet;
@@ -112,6 +122,15 @@ func (a *App) contextTitle() string {
 	return orNone(a.opts.Context)
 }
 
+// contextOf names the object's context after its name on the title
+// line, in a fleet.
+func (a *App) contextOf(v *objectView) string {
+	if !a.fleet() {
+		return ""
+	}
+	return " --context " + v.context
+}
+
 // homeTitle names home on the title line: whose API surface it is, in a fleet.
 func (a *App) homeTitle() string {
 	if a.fleet() {
@@ -174,11 +193,35 @@ func (a *App) switchContexts(names []string) tea.Cmd {
 	a.b = a.cx.backends[names[0]]
 	a.opts.Context = names[0]
 	a.snap, a.home, a.xoff = nil, &homeView{}, 0
-	b := a.b
+	a.cx.switches++
+	b, n := a.b, a.cx.switches
 	return func() tea.Msg {
 		snap, err := b.Snapshot(a.ctx)
-		return snapshotMsg{snap: snap, err: err}
+		return switchedMsg{n: n, snap: snapshotMsg{snap: snap, err: err}}
 	}
+}
+
+// switchUpdate drops what was read of the contexts used before a switch,
+// and hands on what is read after it.
+func (a *App) switchUpdate(msg tea.Msg) (tea.Cmd, bool) {
+	switch msg := msg.(type) {
+	case switchedMsg:
+		if msg.n != a.cx.switches {
+			return nil, true
+		}
+		a.cx.handing = true
+		_, cmd := a.update(msg.snap)
+		return cmd, true
+	case snapshotMsg: // read at the start, unless handed on
+		if a.cx.handing {
+			a.cx.handing = false
+			return nil, false
+		}
+		return nil, a.cx.switches > 0
+	case countsMsg:
+		return nil, msg.snap != a.snap
+	}
+	return nil, false
 }
 
 // contextsView is :ctx's list of the kubeconfig's contexts.

@@ -52,7 +52,7 @@ func (a *App) fleetUpdate(msg tea.Msg) (tea.Cmd, bool) {
 	case fleetResolvedMsg:
 		return a.openFleet(msg), true
 	}
-	return nil, false
+	return a.switchUpdate(msg)
 }
 
 // openFleet opens the live table of what the contexts resolved: each type

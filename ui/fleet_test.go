@@ -99,6 +99,9 @@ func TestFleetActionsGoToTheRowsContext(t *testing.T) {
 	if a.object == nil || a.object.context != "b" {
 		t.Fatalf("the object view of b's row: %+v", a.object)
 	}
+	if s := screen(a); !strings.Contains(s, "| configmap/only-in-b -n team-a --context b\n") {
+		t.Errorf("the title does not name the object's context:\n%s", s)
+	}
 	press(t, a, "ctrl+d", "y")
 	if len(fa.acts.done) != 0 || len(fb.acts.done) != 2 {
 		t.Errorf("done in a %q, in b %q", fa.acts.done, fb.acts.done)
@@ -111,8 +114,14 @@ func TestContextsList(t *testing.T) {
 	press(t, a, ":", "ctx", "enter")
 	golden(t, "contexts", a)
 	press(t, a, "down", "enter") // b
-	if s := screen(a); !strings.Contains(s, "context: b |") || strings.Contains(s, "CONTEXT") {
-		t.Errorf("enter on b did not switch to b:\n%s", s)
+	if s := screen(a); !strings.Contains(s, "context: b | namespace: team-a | api-resources: 7") || strings.Contains(s, "CONTEXT") {
+		t.Errorf("enter on b did not switch to b's home:\n%s", s)
+	}
+	// what is read of a before the switch comes too late: dropped
+	a.Update(snapshotMsg{snap: discovery.NewSnapshot(nil, nil, nil)})
+	a.Update(countsMsg{snap: discovery.NewSnapshot(nil, nil, nil)})
+	if s := screen(a); !strings.Contains(s, "api-resources: 7") || !strings.Contains(s, "configmaps ") {
+		t.Errorf("a snapshot read before the switch replaced b's:\n%s", s)
 	}
 	press(t, a, ":", "cm", "enter")
 	if got := <-fb.watched; got != `configmaps in "team-a"` {

@@ -59,7 +59,10 @@ all), '/' filters the rows, esc goes back, '?' lists every key, q quits.
 ctrl+d deletes the selected object (after a confirmation naming it and its
 context), e edits it in $KUBE_EDITOR or $EDITOR as kdx edit does (a change
 made meanwhile by someone else is a conflict, never overwritten), s scales
-it; --readonly refuses all three.`,
+it; --readonly refuses all three. Over several contexts (--context a,b, globs,
+--all-contexts) a table has a CONTEXT column first, as kdx get prints it, a
+cluster that cannot be reached is a line naming it, and an action writes to
+its row's context only; ':ctx' lists the contexts and switches.`,
 		Example: `  # Start at the API surface
   kdx ui
 
@@ -70,7 +73,10 @@ it; --readonly refuses all three.`,
   kdx ui deployments -l app=web --where 'object.spec.replicas > 1'
 
   # Look, never touch
-  kdx ui --readonly`,
+  kdx ui --readonly
+
+  # One live table of the config maps of every production cluster
+  kdx ui configmaps -A --context 'prod-*'`,
 		RunE: cli.RunE(o),
 	}
 	fs := cmd.Flags()
