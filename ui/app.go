@@ -36,6 +36,9 @@ type Options struct {
 	// Open is the type to open at start, as typed after `kdx ui` (TYPE
 	// [NAME...]); none: home.
 	Open []string
+	// ReadOnly refuses every action (delete, edit, scale), and says so on
+	// the title line (--readonly).
+	ReadOnly bool
 }
 
 // App is the explorer's Bubble Tea model.
@@ -59,6 +62,9 @@ type App struct {
 	warn          *warnings
 	now           func() time.Time
 	xoff          int // the first column shown (left, right)
+
+	act actions  // the actions (actions.go)
+	cx  contexts // the contexts, a fleet's (contexts.go, fleet.go)
 }
 
 // SetBackend sets the explorer's backend, before it runs (a backend whose
@@ -87,6 +93,8 @@ type (
 		desc   *describe.Description // with describe (d)
 		err    error                 // the object could not be read
 		derr   error                 // part of the description could not be read
+
+		context string // the context it was read in
 	}
 	resolvedMsg struct {
 		args    []string
@@ -110,15 +118,23 @@ func (a *App) readSnapshot() tea.Msg {
 }
 
 func (a *App) count(snap *discovery.Snapshot) tea.Cmd {
+	b, ns := a.b, a.opts.CountNamespace
 	return func() tea.Msg {
-		counts, err := a.b.Count(a.ctx, snap.Resources, a.opts.CountNamespace)
+		counts, err := b.Count(a.ctx, snap.Resources, ns)
 		return countsMsg{snap: snap, counts: counts, err: err}
 	}
 }
 
 func (a *App) resolve(args []string) tea.Cmd {
+	if cmd, ok := a.contextCommand(args); ok {
+		return cmd
+	}
+	if a.fleet() {
+		return a.resolveFleet(args)
+	}
+	b := a.b
 	return func() tea.Msg {
-		targets, err := a.b.Resolve(a.ctx, args)
+		targets, err := b.Resolve(a.ctx, args)
 		return resolvedMsg{args: args, targets: targets, err: err}
 	}
 }
@@ -148,6 +164,12 @@ func internalError(r any) string {
 }
 
 func (a *App) update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	if cmd, ok := a.actionUpdate(msg); ok {
+		return a, cmd
+	}
+	if cmd, ok := a.fleetUpdate(msg); ok {
+		return a, cmd
+	}
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		a.width, a.height = msg.Width, msg.Height
@@ -199,6 +221,7 @@ func (a *App) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			a.status = oneLine(err)
 			return a, nil
 		}
+		v.context = msg.context
 		a.object, a.overlay = v, nil
 		a.visit()
 	case navMsg:
@@ -217,6 +240,17 @@ func (a *App) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 // open opens the live table of targets, named as the user named them,
 // over the current view.
 func (a *App) open(name string, targets []discovery.Target) tea.Cmd {
+	if a.fleet() { // resolved by each context's discovery
+		return a.resolveFleet(strings.Fields(name))
+	}
+	t, ctx, mb := a.push(name, targets)
+	go func() { mb.finish(a.b.Watch(ctx, targets, t.namespace, mb.handlers())) }()
+	return mb.next()
+}
+
+// push shows a new table of targets, named as the user named them, over
+// the current view: its watch's context (ended when it closes) and mailbox.
+func (a *App) push(name string, targets []discovery.Target) (*tableView, context.Context, *mailbox) {
 	a.nextID++
 	ns := a.opts.Namespace
 	if a.opts.AllNamespaces {
@@ -229,29 +263,35 @@ func (a *App) open(name string, targets []discovery.Target) tea.Cmd {
 	a.tables = append(a.tables, t)
 	a.object, a.overlay, a.xoff = nil, nil, 0
 	a.visit()
-	mb := newMailbox(t.id)
-	t.mb = mb
-	go func() { mb.finish(a.b.Watch(ctx, targets, ns, mb.handlers())) }()
-	return mb.next()
+	t.mb = newMailbox(t.id)
+	return t, ctx, t.mb
 }
 
 // get reads one object, for its view, and its description with describe.
 func (a *App) get(t discovery.Target, namespace, name string, describe bool) tea.Cmd {
 	t.Names = nil
+	c := a.currentContext()
+	b := a.backendOf(c)
 	return func() tea.Msg {
-		obj, err := a.b.Get(a.ctx, t, namespace, name)
+		obj, err := b.Get(a.ctx, t, namespace, name)
 		if err != nil || !describe {
-			return objectMsg{target: t, obj: obj, err: err}
+			return objectMsg{target: t, obj: obj, err: err, context: c}
 		}
-		return a.describe(t, obj)()
+		return a.describeIn(c, t, obj)()
 	}
 }
 
 // describe gathers the description of obj.
 func (a *App) describe(t discovery.Target, obj *unstructured.Unstructured) tea.Cmd {
+	return a.describeIn(a.currentContext(), t, obj)
+}
+
+// describeIn is describe in context c.
+func (a *App) describeIn(c string, t discovery.Target, obj *unstructured.Unstructured) tea.Cmd {
+	b := a.backendOf(c)
 	return func() tea.Msg {
-		d, err := a.b.Describe(a.ctx, obj)
-		return objectMsg{target: t, obj: obj, desc: &d, derr: err}
+		d, err := b.Describe(a.ctx, obj)
+		return objectMsg{target: t, obj: obj, desc: &d, derr: err, context: c}
 	}
 }
 
@@ -319,6 +359,7 @@ func (a *App) applyBatch(b batchMsg) tea.Cmd {
 		return nil // closed
 	}
 	t.apply(b.changes, a.now())
+	t.noteContexts(b.ctxNotices)
 	for _, n := range b.notices {
 		switch n.Kind {
 		case dynamicclient.NoticeReconnected, dynamicclient.NoticeRelisted:
@@ -346,6 +387,9 @@ func (a *App) key(k tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		return a, a.quit()
 	}
 	a.status, a.warning = "", "" // said; the next key clears them
+	if a.act.dialog != nil {
+		return a, a.dialogKey(k)
+	}
 	if a.input != nil {
 		return a, a.inputKey(k)
 	}
@@ -355,8 +399,14 @@ func (a *App) key(k tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 			return a, nil
 		}
 	}
+	if a.cx.view != nil {
+		return a, a.contextsKey(k)
+	}
 	if a.overlay != nil {
 		return a, a.pageKey(k)
+	}
+	if cmd, ok := a.actionKey(k); ok {
+		return a, cmd
 	}
 	if a.object != nil {
 		return a, a.objectKey(k)
@@ -406,11 +456,11 @@ func (a *App) key(k tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 				}
 			}
 		}
-	case "s":
+	case "o":
 		if t := a.table(); t != nil {
 			t.nextSort()
 		}
-	case "S":
+	case "O":
 		if t := a.table(); t != nil {
 			t.reverseSort()
 		}
@@ -597,6 +647,8 @@ func (a *App) screen() string {
 	switch t := a.table(); {
 	case a.help:
 		body = helpLines()
+	case a.cx.view != nil:
+		body, cursor = a.cx.view.render(h)
 	case a.overlay != nil:
 		body, cursor = a.overlay.render(h)
 	case a.object != nil:
@@ -615,6 +667,7 @@ func (a *App) screen() string {
 	default:
 		body, cursor = a.home.render(h)
 	}
+	body, cursor = a.dialogOver(body, cursor, h)
 	lines := make([]string, 0, a.height)
 	lines = append(lines, titleStyle.Render(a.fit(a.title())))
 	for i := 0; i < h; i++ {
@@ -640,11 +693,16 @@ func (a *App) title() string {
 	if a.opts.AllNamespaces {
 		ns = "all"
 	}
-	parts := []string{"kdx ui", "context: " + orNone(a.opts.Context), "namespace: " + ns}
-	if a.overlay != nil {
+	parts := []string{"kdx ui", "context: " + a.contextTitle(), "namespace: " + ns}
+	if a.opts.ReadOnly {
+		parts = append(parts, "read-only")
+	}
+	if a.cx.view != nil {
+		parts = append(parts, fmt.Sprintf("contexts: %d", len(a.cx.view.names)))
+	} else if a.overlay != nil {
 		parts = append(parts, a.overlay.what())
 	} else if v := a.object; v != nil {
-		what := v.name()
+		what := v.name() + a.contextOf(v)
 		if v.describe {
 			what = "describe " + what
 		} else if v.secret() && !v.revealed {
@@ -668,7 +726,7 @@ func (a *App) title() string {
 		}
 		parts = append(parts, what)
 	} else if a.snap != nil {
-		parts = append(parts, fmt.Sprintf("api-resources: %d", len(a.snap.Resources)))
+		parts = append(parts, a.homeTitle())
 	}
 	if a.opts.LabelSelector != "" {
 		parts = append(parts, "-l "+a.opts.LabelSelector)
@@ -687,6 +745,8 @@ func (a *App) title() string {
 func (a *App) footer() string {
 	t := a.table()
 	switch {
+	case a.act.dialog != nil:
+		return a.dialogFooter()
 	case a.input != nil:
 		s := a.input.prompt + a.input.text + "_"
 		if a.input.prompt == ":" {
@@ -697,6 +757,8 @@ func (a *App) footer() string {
 		return s
 	case a.status != "":
 		return a.status
+	case a.cx.view != nil:
+		return a.contextsFooter()
 	case t != nil && t.err != nil:
 		return "watch ended: " + oneLine(t.err)
 	case t != nil && t.notice != "":

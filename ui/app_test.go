@@ -57,6 +57,7 @@ func fakeSnapshot() *discovery.Snapshot {
 		}},
 		{GroupVersion: "apps/v1", APIResources: []metav1.APIResource{
 			res("deployments Deployment ns " + rw + " deploy all"),
+			res("deployments/scale Scale ns get,patch,update"),
 		}},
 		{GroupVersion: "example.com/v1", APIResources: []metav1.APIResource{
 			res("gadgets Gadget ns " + rw + " gd"),
@@ -77,6 +78,7 @@ type fakeBackend struct {
 	counts  map[string]int64
 	rows    map[string][]Change // by qualified name, Target unset
 	watched chan string         // "<types> in <namespace>" of each watch started
+	acts    fakeActions         // actions_test.go
 }
 
 func newFake() *fakeBackend {
@@ -206,6 +208,9 @@ func drive(t *testing.T, a *App, cmd tea.Cmd) (quit bool) {
 // idle says whether every table has shown its first list, a page shown
 // is read, and home has its counts (or a failure is on the status line).
 func (a *App) idle() bool {
+	if a.act.running > 0 {
+		return false
+	}
 	for _, t := range a.tables {
 		if !t.synced && t.err == nil {
 			return false
@@ -237,6 +242,10 @@ func press(t *testing.T, a *App, keys ...string) (quit bool) {
 			msg = tea.KeyPressMsg{Code: tea.KeyBackspace}
 		case "ctrl+c":
 			msg = tea.KeyPressMsg{Code: 'c', Mod: tea.ModCtrl}
+		case "ctrl+d":
+			msg = tea.KeyPressMsg{Code: 'd', Mod: tea.ModCtrl}
+		case "space":
+			msg = tea.KeyPressMsg{Code: tea.KeySpace, Text: " "}
 		default:
 			for _, r := range k {
 				_, cmd := a.Update(tea.KeyPressMsg{Code: r, Text: string(r)})

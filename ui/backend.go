@@ -15,6 +15,7 @@ import (
 	"github.com/kdxproject/kdx/describe"
 	"github.com/kdxproject/kdx/discovery"
 	"github.com/kdxproject/kdx/dynamicclient"
+	"github.com/kdxproject/kdx/edit"
 	"github.com/kdxproject/kdx/query"
 )
 
@@ -40,6 +41,21 @@ type Backend interface {
 	// The object's related views (backend_object.go); a result with an
 	// error is partial: what could not be read is the error.
 	ObjectBackend
+
+	// The actions (actions_backend.go), refused by the explorer with
+	// --readonly: each returns the line kdx's command prints for it.
+
+	// Delete deletes one object, as kdx delete does (without waiting for
+	// its finalizers: the table shows when it is gone).
+	Delete(ctx context.Context, t discovery.Target, namespace, name string) (string, error)
+	// Edit edits one object in editor and sends what changed, as kdx edit
+	// does: a change made meanwhile by someone else is an *edit.ConflictError,
+	// and nothing is written.
+	Edit(ctx context.Context, t discovery.Target, namespace, name string, editor edit.Editor) (string, error)
+	// Replicas are the replicas of the object's scale subresource.
+	Replicas(ctx context.Context, t discovery.Target, namespace, name string) (int64, error)
+	// Scale sets them, as kubectl scale does.
+	Scale(ctx context.Context, t discovery.Target, namespace, name string, replicas int64) (string, error)
 }
 
 // WatchHandlers receive what a watch sees, from the watching goroutines.
@@ -56,6 +72,9 @@ type WatchHandlers struct {
 // its object.
 type Change struct {
 	Type watch.EventType
+	// Context is the context of the row's cluster, in a fleet's table
+	// (set by the explorer, not the Backend).
+	Context string
 	// Target is the index of the target the row is of.
 	Target int
 	// Namespace and Name name the object.

@@ -22,6 +22,12 @@ type mailbox struct {
 	synced  bool
 	done    bool
 	err     error
+
+	// a fleet's table (fleet.go): the notices of its contexts, the
+	// contexts yet to list and those that did
+	ctxNotices []contextNotice
+	pending    int
+	settled    map[string]bool
 }
 
 func newMailbox(id int) *mailbox { return &mailbox{id: id, signal: make(chan struct{}, 1)} }
@@ -54,6 +60,8 @@ type batchMsg struct {
 	synced  bool
 	done    bool
 	err     error
+
+	ctxNotices []contextNotice // a fleet's
 }
 
 // next waits for the next batch.
@@ -62,8 +70,8 @@ func (m *mailbox) next() tea.Cmd {
 		<-m.signal
 		m.mu.Lock()
 		defer m.mu.Unlock()
-		b := batchMsg{id: m.id, changes: m.changes, notices: m.notices, synced: m.synced, done: m.done, err: m.err}
-		m.changes, m.notices = nil, nil
+		b := batchMsg{id: m.id, changes: m.changes, notices: m.notices, synced: m.synced, done: m.done, err: m.err, ctxNotices: m.ctxNotices}
+		m.changes, m.notices, m.ctxNotices = nil, nil, nil
 		return b
 	}
 }

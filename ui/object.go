@@ -19,6 +19,7 @@ import (
 // (managed fields left out, a Secret's values masked until asked for), or
 // its description, as `kdx describe` writes it.
 type objectView struct {
+	context  string // the context it was read in
 	target   discovery.Target
 	obj      *unstructured.Unstructured
 	desc     *describe.Description // nil until gathered

@@ -70,6 +70,8 @@ func (a *App) navKey(k string) (tea.Cmd, bool) {
 // related opens the view k of f: its tree (t), owners (T), references (r)
 // or events (E), read in the background.
 func (a *App) related(k string, f focus) tea.Cmd {
+	c := a.currentContext() // a fleet's: the object's or the row's
+	b := a.backendOf(c)
 	name := objectName(f.target, f.namespace, f.name)
 	p := &textPage{}
 	switch k {
@@ -96,7 +98,7 @@ func (a *App) related(k string, f focus) tea.Cmd {
 		obj := f.obj
 		if obj == nil {
 			var err error
-			if obj, err = a.b.Get(a.ctx, f.target, f.namespace, f.name); err != nil {
+			if obj, err = b.Get(a.ctx, f.target, f.namespace, f.name); err != nil {
 				return fill(p, "", nil, err)
 			}
 		}
@@ -106,7 +108,7 @@ func (a *App) related(k string, f focus) tea.Cmd {
 		switch k {
 		case "t", "T":
 			var tree *relate.Node
-			tree, err = a.b.Tree(a.ctx, f.target, obj, k == "T", namespace)
+			tree, err = b.Tree(a.ctx, f.target, obj, k == "T", namespace)
 			if tree == nil {
 				return fill(p, "", nil, err)
 			}
@@ -123,7 +125,7 @@ func (a *App) related(k string, f focus) tea.Cmd {
 			}
 		case "r":
 			var rows []refs.Row
-			rows, err = a.b.Refs(a.ctx, f.target, obj, allNamespaces)
+			rows, err = b.Refs(a.ctx, f.target, obj, allNamespaces)
 			if rows == nil && err != nil {
 				return fill(p, "", nil, err)
 			}
@@ -143,7 +145,7 @@ func (a *App) related(k string, f focus) tea.Cmd {
 			}
 		case "E":
 			var events []describe.Event
-			events, err = a.b.Events(a.ctx, obj)
+			events, err = b.Events(a.ctx, obj)
 			if werr := describe.WriteEvents(&buf, now, events); werr != nil {
 				return fill(p, "", nil, werr)
 			}
@@ -194,6 +196,7 @@ func objectName(t discovery.Target, namespace, name string) string {
 // explainKey opens the schema of the field under the YAML's cursor, of
 // the type of a table's row, or of home's type, as kdx explain prints it.
 func (a *App) explainKey() tea.Cmd {
+	b := a.backendOf(a.currentContext())
 	var gvk schema.GroupVersionKind
 	var name, path string
 	switch f, ok := a.focused(); {
@@ -221,7 +224,7 @@ func (a *App) explainKey() tea.Cmd {
 			return fill(p, "", nil, err)
 		}
 		for n := len(steps); ; n-- {
-			text, err := a.b.Explain(a.ctx, gvk, explain.PathString(steps[:n]))
+			text, err := b.Explain(a.ctx, gvk, explain.PathString(steps[:n]))
 			if err == nil || n == 0 {
 				title := "explain " + strings.TrimSuffix(name+" "+explain.PathString(steps[:n]), " ")
 				return retitled(p, title, false, fill(p, text, nil, err))
@@ -232,12 +235,14 @@ func (a *App) explainKey() tea.Cmd {
 
 // openLink opens the object l names: its YAML, at l's field if any.
 func (a *App) openLink(l *link) tea.Cmd {
+	c := a.currentContext()
+	b := a.backendOf(c)
 	return func() tea.Msg {
 		var t discovery.Target
 		if l.target != nil {
 			t = *l.target
 		} else {
-			targets, err := a.b.Resolve(a.ctx, []string{typeArg(l.gk)})
+			targets, err := b.Resolve(a.ctx, []string{typeArg(l.gk)})
 			if err != nil {
 				return objectMsg{err: err}
 			}
@@ -247,7 +252,7 @@ func (a *App) openLink(l *link) tea.Cmd {
 			t = targets[0]
 		}
 		t.Names = nil
-		obj, err := a.b.Get(a.ctx, t, l.namespace, l.name)
+		obj, err := b.Get(a.ctx, t, l.namespace, l.name)
 		if err != nil {
 			return objectMsg{err: err}
 		}
@@ -260,6 +265,7 @@ func (a *App) openLink(l *link) tea.Cmd {
 			if l.path != "" {
 				v.goToPath(l.path)
 			}
+			v.context = c
 			a.object, a.overlay, a.xoff = v, nil, 0
 			a.visit()
 			return nil

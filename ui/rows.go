@@ -18,6 +18,7 @@ import (
 // row is one object of a live table: its name and its table cells, not
 // the object (memory follows the number of rows, not their size).
 type row struct {
+	context         string // in a fleet's table
 	namespace, name string
 	cells           []any
 	// created is the object's creation when its Age cell is the age of
@@ -33,6 +34,9 @@ type row struct {
 func (r *row) searchText() string {
 	if r.text == "" {
 		var b strings.Builder
+		if r.context != "" {
+			b.WriteString(strings.ToLower(r.context) + " ")
+		}
 		b.WriteString(strings.ToLower(r.namespace))
 		for _, c := range r.cells {
 			b.WriteByte(' ')
@@ -43,7 +47,7 @@ func (r *row) searchText() string {
 	return r.text
 }
 
-type rowKey struct{ namespace, name string }
+type rowKey struct{ context, namespace, name string }
 
 // section is the rows of one type of a table, in namespace, then name
 // order (the order a list returns them in, as `kdx get` prints them).
@@ -56,6 +60,9 @@ type section struct {
 	widths []int
 	// age is the index of the Age column, -1 for none.
 	age int
+	// order is the order of a fleet's contexts (rows are in context
+	// order first); nil for one context.
+	order map[string]int
 
 	removed, unsorted bool // since the last compact
 }
@@ -103,7 +110,7 @@ func (s *section) cellsAt(r *row, now time.Time) []any {
 // apply applies one change, read at now; compact makes the rows
 // consistent again.
 func (s *section) apply(c Change, now time.Time) {
-	key := rowKey{c.Namespace, c.Name}
+	key := rowKey{c.Context, c.Namespace, c.Name}
 	if c.Type == watch.Deleted {
 		if r := s.byKey[key]; r != nil {
 			r.gone = true
@@ -121,9 +128,9 @@ func (s *section) apply(c Change, now time.Time) {
 		r.cells, r.text, r.created = c.Cells, "", s.creation(c, now)
 		return
 	}
-	r := &row{namespace: c.Namespace, name: c.Name, cells: c.Cells, created: s.creation(c, now)}
+	r := &row{context: c.Context, namespace: c.Namespace, name: c.Name, cells: c.Cells, created: s.creation(c, now)}
 	s.byKey[key] = r
-	if n := len(s.rows); n > 0 && !before(s.rows[n-1], r) {
+	if n := len(s.rows); n > 0 && !s.before(s.rows[n-1], r) {
 		s.unsorted = true
 	}
 	s.rows = append(s.rows, r)
@@ -136,6 +143,9 @@ func (s *section) compact() {
 	}
 	if s.unsorted {
 		slices.SortFunc(s.rows, func(a, b *row) int {
+			if c := s.order[a.context] - s.order[b.context]; c != 0 {
+				return c
+			}
 			if c := strings.Compare(a.namespace, b.namespace); c != 0 {
 				return c
 			}
@@ -145,7 +155,10 @@ func (s *section) compact() {
 	}
 }
 
-func before(a, b *row) bool {
+func (s *section) before(a, b *row) bool {
+	if a.context != b.context {
+		return s.order[a.context] < s.order[b.context]
+	}
 	if a.namespace != b.namespace {
 		return a.namespace < b.namespace
 	}

@@ -43,9 +43,14 @@ type tableView struct {
 
 	synced bool   // every type showed its first list
 	notice string // the last notice of the watch (a lost connection)
-	err    error  // the watch ended with it
-	cancel context.CancelFunc
-	mb     *mailbox // where the watch posts
+	// contexts are the contexts of a fleet's table, which has a CONTEXT
+	// column first (nil for one context); notices are each one's last
+	// notice (fleet.go).
+	contexts []string
+	notices  map[string]string
+	err      error // the watch ended with it
+	cancel   context.CancelFunc
+	mb       *mailbox // where the watch posts
 
 	headed, headless *render.TablePrinter
 }
@@ -288,6 +293,7 @@ func (t *tableView) render(height int, now time.Time) (out []string, cursor int,
 func (t *tableView) print(sec int, lines []line, headed bool, now time.Time) ([]string, error) {
 	s := t.sections[sec]
 	table := &metav1.Table{ColumnDefinitions: s.columns}
+	withNS := t.allNamespaces && s.target.Namespaced
 	for _, l := range lines {
 		if l.r == nil {
 			continue
@@ -296,8 +302,23 @@ func (t *tableView) print(sec int, lines []line, headed bool, now time.Time) ([]
 		if l.r.namespace != "" {
 			meta["namespace"] = l.r.namespace
 		}
-		table.Rows = append(table.Rows, metav1.TableRow{Cells: s.cellsAt(l.r, now),
-			Object: runtime.RawExtension{Object: &unstructured.Unstructured{Object: map[string]any{"metadata": meta}}}})
+		tr := metav1.TableRow{Cells: s.cellsAt(l.r, now),
+			Object: runtime.RawExtension{Object: &unstructured.Unstructured{Object: map[string]any{"metadata": meta}}}}
+		if t.contexts != nil { // a CONTEXT column, as kdx get prints a fleet
+			one := &metav1.Table{ColumnDefinitions: s.columns, Rows: []metav1.TableRow{tr}}
+			if err := render.AddContextColumn(one, l.r.context, withNS); err != nil {
+				return nil, err
+			}
+			tr = one.Rows[0]
+		}
+		table.Rows = append(table.Rows, tr)
+	}
+	if t.contexts != nil {
+		empty := &metav1.Table{ColumnDefinitions: s.columns}
+		if err := render.AddContextColumn(empty, "", withNS); err != nil {
+			return nil, err
+		}
+		table.ColumnDefinitions, withNS = empty.ColumnDefinitions, false // the NAMESPACE column is after CONTEXT
 	}
 	p := t.headless
 	if headed {
@@ -307,7 +328,7 @@ func (t *tableView) print(sec int, lines []line, headed bool, now time.Time) ([]
 	tw := render.NewTableWriter(&buf)
 	tw.SetWidths(s.widths)
 	gk := s.target.GVK.GroupKind()
-	if err := p.ForType(gk, t.allNamespaces && s.target.Namespaced, t.multi()).PrintObj(table, tw.Writer()); err != nil {
+	if err := p.ForType(gk, withNS, t.multi()).PrintObj(table, tw.Writer()); err != nil {
 		return nil, fmt.Errorf("%s: %w", s.target.QualifiedName(), err)
 	}
 	if err := tw.Flush(); err != nil {

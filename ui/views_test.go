@@ -214,13 +214,13 @@ func TestDescribe(t *testing.T) {
 
 func TestSort(t *testing.T) {
 	a := start(t, newFake(), Options{Namespace: "team-a", AllNamespaces: true, Open: []string{"configmaps"}}, 100, 8)
-	press(t, a, "s", "s") // NAME, then DATA
+	press(t, a, "o", "o") // NAME, then DATA
 	golden(t, "sort-data", a)
-	press(t, a, "S")
+	press(t, a, "O")
 	if s := screen(a); !regexp.MustCompile(`DATA descending\n.*\nteam-a +settings +2`).MatchString(s) {
-		t.Errorf("S did not reverse the sort:\n%s", s)
+		t.Errorf("O did not reverse the sort:\n%s", s)
 	}
-	press(t, a, "s", "s") // AGE, then as listed
+	press(t, a, "o", "o") // AGE, then as listed
 	if s := screen(a); strings.Contains(s, "sort:") || !regexp.MustCompile(`\nteam-a +kube-root-ca.crt +1 +9m  <- cursor\nteam-a +settings`).MatchString(s) {
 		t.Errorf("after the last column, the rows are not as listed:\n%s", s)
 	}

@@ -105,7 +105,7 @@ func (f *DefaultFactory) OneContext() error {
 // contexts; every other command that reaches a cluster refuses a fleet
 // (OneContext), naming them. A test runs every command to keep them true.
 var (
-	FleetReads  = []string{"get", "watch", "grep", "export", "api-resources", "api-versions", "version", "wait"}
+	FleetReads  = []string{"get", "watch", "grep", "export", "api-resources", "api-versions", "version", "wait", "ui"}
 	FleetWrites = []string{"apply", "create", "replace", "patch", "delete", "label", "annotate"}
 )
 

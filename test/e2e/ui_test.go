@@ -21,10 +21,16 @@ import (
 // startUI runs `kdx ui args...` on a cols x rows terminal.
 func startUI(t *testing.T, env *testenv.Env, cols, rows int, args ...string) *ttytest.Term {
 	t.Helper()
+	return startUIWith(t, env, nil, cols, rows, args...)
+}
+
+// startUIWith is startUI with more environment variables ("NAME=value").
+func startUIWith(t *testing.T, env *testenv.Env, vars []string, cols, rows int, args ...string) *ttytest.Term {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
 	cmd := env.KdxCommand(ctx, t, append([]string{"ui"}, args...)...)
-	cmd.Env = append(cmd.Env, "TERM=xterm-256color")
+	cmd.Env = append(append(cmd.Env, "TERM=xterm-256color"), vars...)
 	return ttytest.Start(t, cmd, cols, rows)
 }
 

@@ -68,7 +68,7 @@ current-context: a
 			if want := !slices.Contains(fleet, name); refused != want || code == 0 {
 				t.Errorf("exit %d, refused %v (want %v):\n%s", code, refused, want, stderr.String())
 			}
-			if refused && !strings.Contains(stderr.String(), "(several work with get, watch, grep, export, api-resources, api-versions, version, wait, and with apply, create, replace, patch, delete, label, annotate given a list)") {
+			if refused && !strings.Contains(stderr.String(), "(several work with get, watch, grep, export, api-resources, api-versions, version, wait, ui, and with apply, create, replace, patch, delete, label, annotate given a list)") {
 				t.Errorf("the refusal does not name every command that works over several contexts:\n%s", stderr.String())
 			}
 		})

@@ -35,11 +35,15 @@ const interruptedExitCode = 1
 type Options struct {
 	f             cli.Factory
 	allNamespaces bool
+	readOnly      bool
 	selector      string
 	where         cli.WhereFlags
 
 	cfg  *clientconfig.Config
 	opts explorer.Options
+	// contexts are those of a fleet (--context a,b, --all-contexts), nil
+	// for one context.
+	contexts []string
 }
 
 // NewCmd is `kdx ui`.
@@ -52,7 +56,14 @@ func NewCmd(f cli.Factory) *cobra.Command {
 with its number of objects, as api-resources --count prints it; Enter opens a
 type as a live table, its columns those of kdx get, kept current by a watch.
 ':' opens any type kdx get takes (short names, kind.group, categories such as
-all), '/' filters the rows, esc goes back, '?' lists every key, q quits.`,
+all), '/' filters the rows, esc goes back, '?' lists every key, q quits.
+ctrl+d deletes the selected object (after a confirmation naming it and its
+context), e edits it in $KUBE_EDITOR or $EDITOR as kdx edit does (a change
+made meanwhile by someone else is a conflict, never overwritten), s scales
+it; --readonly refuses all three. Over several contexts (--context a,b, globs,
+--all-contexts) a table has a CONTEXT column first, as kdx get prints it, a
+cluster that cannot be reached is a line naming it, and an action writes to
+its row's context only; ':ctx' lists the contexts and switches.`,
 		Example: `  # Start at the API surface
   kdx ui
 
@@ -60,20 +71,36 @@ all), '/' filters the rows, esc goes back, '?' lists every key, q quits.`,
   kdx ui configmaps -A
 
   # Only the deployments of more than one replica, labelled app=web
-  kdx ui deployments -l app=web --where 'object.spec.replicas > 1'`,
+  kdx ui deployments -l app=web --where 'object.spec.replicas > 1'
+
+  # Look, never touch
+  kdx ui --readonly
+
+  # One live table of the config maps of every production cluster
+  kdx ui configmaps -A --context 'prod-*'`,
 		RunE: cli.RunE(o),
 	}
 	fs := cmd.Flags()
 	fs.BoolVarP(&o.allNamespaces, "all-namespaces", "A", false, "show the objects of every namespace, with a NAMESPACE column")
+	fs.BoolVar(&o.readOnly, "readonly", false, "refuse every change: no delete, edit or scale (said on the title line)")
 	fs.StringVarP(&o.selector, "selector", "l", "", "label selector of every table and count (on the server), e.g. -l app=web")
 	o.where.AddFlags(fs, "shown")
 	return cmd
 }
 
-// Complete reads the context's configuration (one context: a fleet is
-// refused) and the type to open.
+// Complete reads the configuration of the context, or of a fleet's first
+// (home's), and the type to open.
 func (o *Options) Complete(_ *cobra.Command, args []string) error {
-	cfg, err := o.f.Config()
+	names, fleet, err := o.f.Fleet()
+	if err != nil {
+		return err
+	}
+	f := o.f
+	if fleet {
+		o.contexts = names
+		f = o.f.ForContext(names[0])
+	}
+	cfg, err := f.Config()
 	if err != nil {
 		return err
 	}
@@ -85,7 +112,7 @@ func (o *Options) Complete(_ *cobra.Command, args []string) error {
 	}
 	o.cfg = cfg
 	o.opts = explorer.Options{Context: cfg.Context, Namespace: cfg.Namespace, AllNamespaces: o.allNamespaces,
-		LabelSelector: o.selector}
+		LabelSelector: o.selector, ReadOnly: o.readOnly}
 	if len(o.where.Exprs) > 0 {
 		o.opts.Where = o.where.Exprs
 	}
@@ -115,6 +142,62 @@ func isTerminal(v any) bool {
 	return ok && term.IsTerminal(int(f.Fd()))
 }
 
+// connect is the Backend of context name: its cluster, its warnings on
+// the status line (naming the context in a fleet).
+func (o *Options) connect(app *explorer.App, name string) (explorer.Backend, error) {
+	f, warnings := o.f, app.Warnings()
+	if o.contexts != nil || name != o.cfg.Context {
+		f = o.f.ForContext(name)
+	}
+	if o.contexts != nil {
+		warnings = &contextWarnings{w: warnings, context: name}
+	}
+	cfg, err := f.Config()
+	if err != nil {
+		return nil, err
+	}
+	restCfg := rest.CopyConfig(cfg.REST)
+	restCfg.WarningHandler = rest.NewWarningWriter(warnings, rest.WarningWriterOptions{Deduplicate: true})
+	ns := cfg.Namespace
+	if name != o.cfg.Context {
+		ns = o.cfg.Namespace // the views' namespace, every context's
+	}
+	c := cluster.New(name, restCfg, ns, cluster.Options{CacheDir: o.f.CacheDir(), Warnings: warnings})
+	return explorer.NewBackend(c, explorer.Filters{LabelSelector: o.selector,
+		Where: func(l query.Lister) *query.Where { return o.where.Request(l, f) },
+		AllTypes: func(ctx context.Context, r *discovery.Resolver, allNamespaces bool) ([]discovery.Target, error) {
+			return cli.AllTypesFlags{}.Targets(ctx, r, allNamespaces)
+		}}), nil
+}
+
+// allContexts are every context of the kubeconfig, for :ctx (those in
+// use when the factory cannot list them).
+func (o *Options) allContexts(inUse []string) []string {
+	kf, ok := o.f.(interface{ KubeconfigFlags() *clientconfig.Flags })
+	if !ok {
+		return inUse
+	}
+	all, err := clientconfig.SelectContexts(kf.KubeconfigFlags().ForContext(""), true)
+	if err != nil || len(all) == 0 {
+		return inUse
+	}
+	return all
+}
+
+// contextWarnings are the warnings of one context of a fleet, each line
+// naming it (as a fleet command's stderr does).
+type contextWarnings struct {
+	w       io.Writer
+	context string
+}
+
+func (c *contextWarnings) Write(p []byte) (int, error) {
+	l := &cli.ClusterLog{}
+	l.Write(p)
+	l.Replay(c.w, c.context)
+	return len(p), nil
+}
+
 // Run runs the explorer until q, ctrl+c, or a signal (SIGINT, SIGTERM,
 // SIGHUP: an SSH disconnect); the terminal is restored in every case.
 func (o *Options) Run(ctx context.Context) error {
@@ -127,14 +210,13 @@ func (o *Options) Run(ctx context.Context) error {
 	klog.SetOutput(io.Discard)
 
 	app := explorer.New(ctx, nil, o.opts)
-	cfg := rest.CopyConfig(o.cfg.REST)
-	cfg.WarningHandler = rest.NewWarningWriter(app.Warnings(), rest.WarningWriterOptions{Deduplicate: true})
-	c := cluster.New(o.cfg.Context, cfg, o.cfg.Namespace, cluster.Options{CacheDir: o.f.CacheDir(), Warnings: app.Warnings()})
-	app.SetBackend(explorer.NewBackend(c, explorer.Filters{LabelSelector: o.selector,
-		Where: func(l query.Lister) *query.Where { return o.where.Request(l, o.f) },
-		AllTypes: func(ctx context.Context, r *discovery.Resolver, allNamespaces bool) ([]discovery.Target, error) {
-			return cli.AllTypesFlags{}.Targets(ctx, r, allNamespaces)
-		}}))
+	inUse := o.contexts
+	if inUse == nil {
+		inUse = []string{o.cfg.Context}
+	}
+	if err := app.SetContexts(inUse, o.allContexts(inUse), func(name string) (explorer.Backend, error) { return o.connect(app, name) }); err != nil {
+		return err
+	}
 
 	s := o.f.Streams()
 	p := tea.NewProgram(app, tea.WithContext(ctx), tea.WithInput(s.In), tea.WithOutput(s.Out),

@@ -27,13 +27,21 @@ func TestNeedsATerminal(t *testing.T) {
 	}
 }
 
-func TestRefusesAFleet(t *testing.T) {
+func TestFleet(t *testing.T) {
 	f := clitest.New()
-	f.Server = "http://127.0.0.1:1"
-	f.ContextList = []string{"a", "b"}
-	err := run(f)
-	if err == nil || !strings.Contains(err.Error(), "runs against one context") {
-		t.Errorf("kdx ui --context a,b: %v", err)
+	f.Server, f.Namespace = "http://127.0.0.1:1", "team-a"
+	f.ContextList = []string{"a", "b", "c"}
+	o := &Options{f: f}
+	cmd := NewCmd(f)
+	if err := o.Complete(cmd, nil); err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(o.contexts, []string{"a", "b", "c"}) || o.opts.Context != "a" || o.opts.Namespace != "team-a" {
+		t.Errorf("contexts %q, options %+v: want the fleet, home on its first context", o.contexts, o.opts)
+	}
+	// kdx ui over a fleet is refused only for want of a terminal
+	if err := run(f); !errors.Is(err, errNoTerminal) {
+		t.Errorf("kdx ui --context a,b,c over buffers: %v, want %v", err, errNoTerminal)
 	}
 }
 

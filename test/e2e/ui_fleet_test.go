@@ -1,0 +1,93 @@
+package e2e
+
+// End-to-end test of `kdx ui` over a fleet: three contexts, one down.
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"k8s.io/client-go/rest"
+
+	"github.com/kdxproject/kdx/internal/testenv"
+	"github.com/kdxproject/kdx/internal/ttytest"
+)
+
+// TestUIFleetOfThreeWithOneDown opens config maps over a (the main
+// server), b (the shared peer) and c-down (a closed port): the table is
+// kdx get's over the same fleet, CONTEXT first; c-down is a line naming it
+// and the others stay live; a delete on b's row deletes in b only; :ctx
+// switches to one context.
+func TestUIFleetOfThreeWithOneDown(t *testing.T) {
+	env := testenv.Require(t)
+	peer := testenv.SharedPeer(t)
+	t.Parallel()
+	ns := env.Namespace(t)
+	peer.Apply(t, fmt.Sprintf("apiVersion: v1\nkind: Namespace\nmetadata:\n  name: %s\n", ns))
+	t.Cleanup(func() { peer.RunKubectl(t, "delete", "namespace", ns, "--wait=false") })
+	cm := "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: %s\n  namespace: " + ns + "\ndata:\n  k: v\n"
+	env.Apply(t, fmt.Sprintf(cm, "only-in-a"))
+	env.Apply(t, fmt.Sprintf(cm, "twin"))
+	peer.Apply(t, fmt.Sprintf(cm, "only-in-b"))
+	peer.Apply(t, fmt.Sprintf(cm, "twin"))
+	down := rest.CopyConfig(peer.Config)
+	down.Host = "https://127.0.0.1:1"
+	kc := testenv.WriteFleetKubeconfig(t,
+		testenv.FleetContext{Name: "a", Config: env.Config},
+		testenv.FleetContext{Name: "b", Config: peer.Config},
+		testenv.FleetContext{Name: "c-down", Config: down})
+
+	term := startUI(t, env, 200, 24, "--kubeconfig", kc, "--context", "a,b,c-down", "-n", ns, "configmaps")
+	screen := term.WaitFor("the rows of a and b", 0, func(s string) bool {
+		return strings.Contains(s, "\na         only-in-a ") && strings.Contains(s, "\nb         only-in-b ") && !strings.Contains(s, "(listing)")
+	})
+	if !strings.Contains(screen, `context "c-down": `) || !strings.Contains(strings.Split(screen, "\n")[0], "context: a, b, c-down |") {
+		t.Errorf("the cluster down is not named on the last line, or the title does not name the fleet:\n%s", screen)
+	}
+	want := env.Kdx(t, "get", "configmaps", "--kubeconfig", kc, "--context", "a,b,c-down", "-n", ns)
+	if want.ExitCode != 1 || !strings.Contains(want.Stderr, `error: context "c-down"`) {
+		t.Fatalf("kdx get over the fleet: exit %d, stderr %s", want.ExitCode, want.Stderr)
+	}
+	if got := tableOnScreen(screen); got != withoutAges(strings.TrimRight(want.Stdout, "\n")) {
+		t.Errorf("the fleet's table on screen:\n%s\nkdx get prints:\n%s", got, want.Stdout)
+	}
+
+	// b is live while c-down is down
+	peer.Apply(t, fmt.Sprintf(cm, "new-in-b"))
+	term.WaitText("\nb         new-in-b ")
+
+	// a delete on b's twin (the last row) deletes it in b only
+	term.Send("G", ctrlD)
+	screen = term.WaitText("Delete configmap/twin?")
+	if !strings.Contains(screen, "context: b ") {
+		t.Errorf("the dialog does not name b:\n%s", screen)
+	}
+	term.Send("y")
+	term.WaitText(`configmap "twin" deleted from ` + ns + " namespace (context b)")
+	term.WaitFor("b's twin to go", 0, func(s string) bool { return !strings.Contains(s, "\nb         twin ") })
+	if r := peer.RunKubectl(t, "get", "configmap", "twin", "-n", ns); r.ExitCode == 0 {
+		t.Errorf("b's twin is still there")
+	}
+	kubectl(t, env, "get", "configmap", "twin", "-n", ns) // a's is not touched
+
+	// :ctx lists the contexts; :ctx b uses b alone
+	term.Type(":ctx")
+	term.Send(ttytest.Enter)
+	screen = term.WaitText("contexts: 3")
+	for _, c := range []string{"*  a", "*  b", "*  c-down"} {
+		if !strings.Contains(screen, "\n"+c) {
+			t.Errorf(":ctx does not list %q:\n%s", c, screen)
+		}
+	}
+	term.Send(ttytest.Esc)
+	term.Type(":ctx b")
+	term.Send(ttytest.Enter)
+	term.WaitText("context: b | namespace: " + ns + " | api-resources: ")
+	term.Type(":cm")
+	term.Send(ttytest.Enter)
+	screen = term.WaitText("\nonly-in-b ")
+	if strings.Contains(screen, "CONTEXT") || strings.Contains(screen, "only-in-a") {
+		t.Errorf("after :ctx b, the table is still the fleet's:\n%s", screen)
+	}
+	quit(t, term)
+}
