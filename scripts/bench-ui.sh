@@ -49,7 +49,7 @@ fi
 bench_log "ui: kdx ui and ${k9s:-no k9s} under a 200x50 pty, $BENCH_RUNS runs; then ${ui_live} of live updates"
 out=$("$uibench" -kdx "$KDX" -k9s "$k9s" -kubeconfig "$KUBECONFIG" -work "$BENCH_WORK/ui" -runs "$BENCH_RUNS" -live "$ui_live" 2>"$BENCH_WORK/uibench.err")
 status=$?
-grep '^uibench: ' "$BENCH_WORK/uibench.err" | grep -v ': run [0-9]*: first' >&2
+grep '^uibench: ' "$BENCH_WORK/uibench.err" >&2
 if [ $status -ne 0 ] || [ -z "$out" ]; then
   bench_print_row "ui first rows cm -A" - - - - - - - - - "n/a ($(tail -n1 "$BENCH_WORK/uibench.err"))"
   exit 0
