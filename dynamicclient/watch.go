@@ -56,6 +56,16 @@ type WatchOptions struct {
 	// StreamingList lets the reflector use streaming lists (sendInitialEvents)
 	// where the server offers them, instead of paginated lists.
 	StreamingList bool
+	// ListPages hands out each page of a source's first list as it arrives
+	// (ADDED events), instead of the whole list at once, so that a front
+	// end shows the first rows of a long list while the rest loads. The
+	// first list is then asked in pages at the latest resourceVersion (the
+	// reflector's list at resourceVersion 0 is served by the server's watch
+	// cache in one piece, whatever its limit); the watch still starts from
+	// the list's resourceVersion, and Synced still comes after the last
+	// page. A source listed while the sources before it are still listing
+	// shows its list at once when they are done, as without ListPages.
+	ListPages bool
 	// SyncedEvent hands the handler one event of type Synced once every
 	// source has shown its first list or stopped: every event of the first
 	// lists comes before it, so that the handler knows what existed when
@@ -262,7 +272,7 @@ func (w *watchRun) newSource(i int, prev <-chan struct{}, shown chan struct{}) *
 		columns: s.currentColumns,
 	}
 	s.lw = &sourceListWatch{client: w.client, src: src, table: w.opts.Table,
-		include: w.opts.IncludeObject, noStreaming: !w.opts.StreamingList, source: s}
+		include: w.opts.IncludeObject, noStreaming: !w.opts.StreamingList, pages: w.opts.ListPages, source: s}
 	return s
 }
 

@@ -26,7 +26,9 @@ type sourceListWatch struct {
 	table       bool
 	include     metav1.IncludeObjectPolicy
 	noStreaming bool
-	source      *watchSource
+	// pages hands out the pages of the first list (WatchOptions.ListPages).
+	pages  bool
+	source *watchSource
 
 	// mu guards the fields below.
 	mu sync.Mutex
@@ -63,6 +65,13 @@ func (l *sourceListWatch) Watch(opts metav1.ListOptions) (watch.Interface, error
 func (l *sourceListWatch) ListWithContext(ctx context.Context, opts metav1.ListOptions) (runtime.Object, error) {
 	l.client.gate.wait(ctx)
 	l.filter(&opts)
+	if l.pages && opts.ResourceVersion == "0" && opts.Continue == "" && opts.Limit > 0 {
+		// the reflector's first list: at resourceVersion 0 the watch cache
+		// ignores the limit and sends the whole list in one response; at
+		// the latest resourceVersion it is sent in pages (the watch starts
+		// from the list's resourceVersion either way)
+		opts.ResourceVersion, opts.ResourceVersionMatch = "", ""
+	}
 	var obj runtime.Object
 	var err error
 	if l.table {
@@ -73,6 +82,11 @@ func (l *sourceListWatch) ListWithContext(ctx context.Context, opts metav1.ListO
 	if err != nil {
 		l.check(ctx, err)
 		return nil, err
+	}
+	if l.pages {
+		if err := l.source.store.page(obj); err != nil {
+			return nil, err
+		}
 	}
 	return obj, nil
 }

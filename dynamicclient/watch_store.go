@@ -47,6 +47,10 @@ type rvStore struct {
 	lastRV string
 	// closedShown says whether shown and listed are closed.
 	closedShown bool
+	// heldBack says that a page of the first list was not handed out (the
+	// sources before this one were still listing): the rest of the list
+	// waits for Replace too, to keep it in order.
+	heldBack bool
 }
 
 var _ cache.Store = (*rvStore)(nil)
@@ -130,6 +134,56 @@ func (s *rvStore) Replace(items []any, rv string) error {
 	s.batch.Lock()
 	defer s.batch.Unlock()
 	for _, ev := range evs {
+		if err := s.emit(s.ctx, ev); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// page hands out one page of the first list as it arrives (ListPages):
+// its objects not shown yet as ADDED (one shown by an earlier attempt of
+// the list and changed since as MODIFIED), recorded as shown, so that
+// Replace, at the end of the list, emits only what the pages did not: the
+// objects of pages held back, and the deletion of objects shown by an
+// attempt of the list that failed and gone since.
+func (s *rvStore) page(list runtime.Object) error {
+	var items []any
+	switch l := list.(type) {
+	case *rowList:
+		for _, item := range l.Items {
+			items = append(items, item)
+		}
+	case *unstructured.UnstructuredList:
+		for i := range l.Items {
+			items = append(items, &l.Items[i])
+		}
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.synced || s.skipInitial || s.heldBack {
+		return nil // a relist shows its difference at its end
+	}
+	select {
+	case <-s.prev:
+	default:
+		s.heldBack = true
+		return nil
+	}
+	s.batch.Lock()
+	defer s.batch.Unlock()
+	for _, item := range items {
+		ev, key, rv, err := s.event(watch.Added, item)
+		if err != nil {
+			return err
+		}
+		if old, known := s.rvs[key]; known {
+			if old == rv {
+				continue
+			}
+			ev.Type = watch.Modified
+		}
+		s.rvs[key] = rv
 		if err := s.emit(s.ctx, ev); err != nil {
 			return err
 		}

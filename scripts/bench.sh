@@ -16,7 +16,7 @@
 #   BENCH_KEEP=1        keep the scratch directory (logs, results.tsv)
 #   BENCH_ROWS="a b"    run only these groups: version api-resources get extra
 #   BENCH_EXTRA_SCRIPTS the row scripts of the other commands (default:
-#                       scripts/bench-apply.sh bench-export.sh bench-watch.sh bench-fleet.sh bench-grep.sh bench-where.sh bench-diff.sh bench-tree.sh bench-wait.sh bench-explain.sh,
+#                       scripts/bench-apply.sh bench-export.sh bench-watch.sh bench-fleet.sh bench-grep.sh bench-where.sh bench-diff.sh bench-tree.sh bench-wait.sh bench-explain.sh bench-ui.sh,
 #                       each run when present; see scripts/bench-lib.sh)
 set -uo pipefail
 KDX=$(cd "$(dirname "${1:?usage: bench.sh path/to/kdx}")" && pwd)/$(basename "$1")
@@ -25,7 +25,7 @@ source scripts/bench-lib.sh
 
 BENCH_SCALE=${BENCH_SCALE:-full}
 BENCH_ROWS=${BENCH_ROWS:-version api-resources get extra}
-BENCH_EXTRA_SCRIPTS=${BENCH_EXTRA_SCRIPTS:-scripts/bench-apply.sh scripts/bench-export.sh scripts/bench-watch.sh scripts/bench-fleet.sh scripts/bench-grep.sh scripts/bench-where.sh scripts/bench-diff.sh scripts/bench-tree.sh scripts/bench-wait.sh scripts/bench-explain.sh}
+BENCH_EXTRA_SCRIPTS=${BENCH_EXTRA_SCRIPTS:-scripts/bench-apply.sh scripts/bench-export.sh scripts/bench-watch.sh scripts/bench-fleet.sh scripts/bench-grep.sh scripts/bench-where.sh scripts/bench-diff.sh scripts/bench-tree.sh scripts/bench-wait.sh scripts/bench-explain.sh scripts/bench-ui.sh}
 controlplane_pid=""
 own_work=""
 

@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # make demo: start a local control plane, load the demo CRDs and objects from
-# testdata/demo/, run kdx's main commands against it, and stop the control plane.
+# testdata/demo/, run kdx's main commands against it, and end by printing the
+# one command that opens the explorer (kdx ui) on it: the demo's control plane
+# is left running when the demo succeeds (make down KDX_STATE=... stops it; the
+# next make demo starts a fresh one).
 set -uo pipefail
 KDX=${1:?usage: demo.sh path/to/kdx}
 cd "$(dirname "$0")/.."
@@ -19,7 +22,9 @@ say "Starting a local control plane (etcd, kube-apiserver, kube-controller-manag
 if [ ! -x "${KDX_CONTROLPLANE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/kdx/controlplane/v1.37.2}/kube-apiserver" ]; then
   echo "The first run builds the control plane from source through the Go module proxy: about 15 minutes on 2 cores. Later runs reuse it."
 fi
-trap 'make -s down KDX_STATE="$KDX_STATE" >/dev/null 2>&1; make -s down KDX_STATE="$KDX_STATE-b" >/dev/null 2>&1' EXIT
+keep_up="" # set once the demo succeeded: its cluster stays up for the explorer
+trap '[ -n "$keep_up" ] || make -s down KDX_STATE="$KDX_STATE" >/dev/null 2>&1; make -s down KDX_STATE="$KDX_STATE-b" >/dev/null 2>&1' EXIT
+make -s down KDX_STATE="$KDX_STATE" >/dev/null 2>&1 # the cluster a previous demo left up
 eval "$(make -s up KDX_STATE="$KDX_STATE")" || { echo "control plane failed to start" >&2; exit 1; }
 echo "KUBECONFIG=$KUBECONFIG"
 
@@ -32,4 +37,6 @@ if [ $failures -ne 0 ]; then
   echo; echo "demo: $failures command(s) failed" >&2
   exit 1
 fi
-echo; echo "demo: done"
+keep_up=1
+echo; echo "demo: done. Its cluster is still up; explore it (q quits; make down KDX_STATE=$KDX_STATE stops the cluster):"
+printf '  KUBECONFIG=%q %q ui -n demo\n' "$KUBECONFIG" "$KDX"

@@ -168,6 +168,12 @@ type driver struct {
 // no message for a moment and every table listed.
 func drive(t *testing.T, a *App, cmd tea.Cmd) (quit bool) {
 	t.Helper()
+	return driveUntil(t, a, cmd, a.idle)
+}
+
+// driveUntil is drive until done says so, instead of until idle.
+func driveUntil(t *testing.T, a *App, cmd tea.Cmd, done func() bool) (quit bool) {
+	t.Helper()
 	d := drivers[a]
 	if d == nil {
 		d = &driver{msgs: make(chan tea.Msg, 1024)}
@@ -198,7 +204,7 @@ func drive(t *testing.T, a *App, cmd tea.Cmd) (quit bool) {
 				run(next)
 			}
 		case <-time.After(50 * time.Millisecond):
-			if a.idle() || time.Now().After(deadline) {
+			if done() || time.Now().After(deadline) {
 				return quit
 			}
 		}

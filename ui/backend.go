@@ -194,7 +194,7 @@ func (b *clusterBackend) Watch(ctx context.Context, targets []discovery.Target, 
 			ofSource = append(ofSource, i)
 		}
 	}
-	opts := dynamicclient.WatchOptions{Table: true, Notify: h.Notice, Synced: h.Synced}
+	opts := dynamicclient.WatchOptions{Table: true, ListPages: true, Notify: h.Notice, Synced: h.Synced}
 	return wr.Watch(ctx, client, targets, opts, func(ev dynamicclient.WatchEvent) error {
 		ch := Change{Type: ev.Type, Target: ofSource[ev.Source], Namespace: ev.Object.GetNamespace(), Name: ev.Object.GetName(),
 			Created: ev.Object.GetCreationTimestamp().Time}

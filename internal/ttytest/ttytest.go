@@ -14,7 +14,6 @@ import (
 	"strings"
 	"sync"
 	"syscall"
-	"testing"
 	"time"
 
 	uv "github.com/charmbracelet/ultraviolet"
@@ -38,9 +37,18 @@ const (
 // DefaultTimeout is how long WaitFor waits by default.
 const DefaultTimeout = 10 * time.Second
 
+// TB is what a Term needs of its test: testing.TB has it, and so can a
+// program that is not a test (the bench of kdx ui, internal/bench/uibench),
+// whose Fatalf ends what it measures.
+type TB interface {
+	Helper()
+	Fatalf(format string, args ...any)
+	Cleanup(func())
+}
+
 // Term is one program running under a pseudo-terminal.
 type Term struct {
-	t   testing.TB
+	t   TB
 	cmd *exec.Cmd
 	pty *os.File // the terminal's side: the program's output, its input
 	tty *os.File // the program's side, kept open to read its modes
@@ -57,7 +65,7 @@ type Term struct {
 // Start runs cmd on a new pseudo-terminal of cols x rows, as the leader of
 // a session whose controlling terminal it is. The program is killed at the
 // end of the test if it still runs.
-func Start(t testing.TB, cmd *exec.Cmd, cols, rows int) *Term {
+func Start(t TB, cmd *exec.Cmd, cols, rows int) *Term {
 	t.Helper()
 	ptmx, tty, err := pty.Open()
 	if err != nil {
@@ -331,3 +339,6 @@ func (t *Term) Output() string {
 	defer t.mu.Unlock()
 	return t.out.String()
 }
+
+// Pid is the program's process id (to read its memory, say).
+func (t *Term) Pid() int { return t.cmd.Process.Pid }

@@ -1,0 +1,252 @@
+package dynamicclient
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"reflect"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+	"k8s.io/client-go/rest"
+
+	"github.com/kdxproject/kdx/discovery"
+)
+
+// pagedServer lists the ConfigMaps of ns as tables in three pages (a b,
+// c d, e) at resourceVersion 100, sending the second page only once
+// release is closed; a watch sends f (resourceVersion 101) and stays open.
+type pagedServer struct {
+	release chan struct{}
+
+	mu sync.Mutex
+	// lists are the list requests' resourceVersion, limit and continue;
+	// watchRV the resourceVersion the watch started from.
+	lists   []string
+	watchRV string
+}
+
+func (s *pagedServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.URL.Path != "/api/v1/namespaces/ns/configmaps" {
+		http.NotFound(w, r)
+		return
+	}
+	q := r.URL.Query()
+	w.Header().Set("Content-Type", "application/json")
+	if q.Get("watch") == "true" {
+		s.mu.Lock()
+		s.watchRV = q.Get("resourceVersion")
+		s.mu.Unlock()
+		w.WriteHeader(http.StatusOK)
+		fmt.Fprintf(w, `{"type":"ADDED","object":%s}`+"\n", tableJSON("101", "", "f"))
+		w.(http.Flusher).Flush()
+		<-r.Context().Done()
+		return
+	}
+	s.mu.Lock()
+	s.lists = append(s.lists, fmt.Sprintf("rv=%q limit=%s continue=%q", q.Get("resourceVersion"), q.Get("limit"), q.Get("continue")))
+	s.mu.Unlock()
+	switch q.Get("continue") {
+	case "":
+		fmt.Fprint(w, tableJSON("100", "page2", "a", "b"))
+	case "page2":
+		select {
+		case <-s.release:
+		case <-r.Context().Done():
+			return
+		}
+		fmt.Fprint(w, tableJSON("100", "page3", "c", "d"))
+	default:
+		fmt.Fprint(w, tableJSON("100", "", "e"))
+	}
+}
+
+// tableJSON is a Table of ConfigMaps in ns, each at resourceVersion rv.
+func tableJSON(rv, cont string, names ...string) string {
+	rows := make([]string, len(names))
+	for i, n := range names {
+		rows[i] = fmt.Sprintf(`{"cells":[%q],"object":{"kind":"PartialObjectMetadata","apiVersion":"meta.k8s.io/v1","metadata":{"name":%q,"namespace":"ns","resourceVersion":%q}}}`, n, n, rv)
+	}
+	return fmt.Sprintf(`{"kind":"Table","apiVersion":"meta.k8s.io/v1","metadata":{"resourceVersion":%q,"continue":%q},`+
+		`"columnDefinitions":[{"name":"Name","type":"string","format":"name"}],"rows":[%s]}`, rv, cont, strings.Join(rows, ","))
+}
+
+func pagedSource() WatchSource {
+	return WatchSource{Namespace: "ns", Mapping: discovery.Mapping{
+		GVR: schema.GroupVersionResource{Version: "v1", Resource: "configmaps"},
+		GVK: schema.GroupVersionKind{Version: "v1", Kind: "ConfigMap"}, Namespaced: true}}
+}
+
+// TestWatchListPagesHandsOutEachPage: with ListPages, the rows of the
+// first list's first page reach the handler while the second page is
+// still held by the server; the first list is asked in pages at the
+// latest resourceVersion (not 0, which the watch cache answers in one
+// piece), Synced comes after the last page, and the watch starts from the
+// list's resourceVersion.
+func TestWatchListPagesHandsOutEachPage(t *testing.T) {
+	s := &pagedServer{release: make(chan struct{})}
+	server := httptest.NewServer(s)
+	defer server.Close()
+	c, err := New(&rest.Config{Host: server.URL})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	var mu sync.Mutex
+	var got []string
+	synced := false
+	opts := WatchOptions{Table: true, ListPages: true, SyncedEvent: true,
+		Synced: func() { mu.Lock(); synced = true; mu.Unlock() }}
+	err = c.Watch(ctx, []WatchSource{pagedSource()}, opts, func(ev WatchEvent) error {
+		mu.Lock()
+		defer mu.Unlock()
+		if ev.Type == Synced {
+			got = append(got, "SYNCED")
+			return nil
+		}
+		got = append(got, fmt.Sprintf("%s %s@%s", ev.Type, ev.Row.Cells[0], ev.Object.GetResourceVersion()))
+		switch ev.Object.GetName() {
+		case "b": // the first page, shown before the second was sent
+			if synced {
+				t.Error("synced after the first page")
+			}
+			close(s.release)
+		case "f":
+			cancel()
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "ADDED a@100,ADDED b@100,ADDED c@100,ADDED d@100,ADDED e@100,SYNCED,ADDED f@101"
+	if g := strings.Join(got, ","); g != want {
+		t.Errorf("events %q,\nwant %q", g, want)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	wantLists := `rv="" limit=500 continue="",rv="" limit=500 continue="page2",rv="" limit=500 continue="page3"`
+	if g := strings.Join(s.lists, ","); g != wantLists {
+		t.Errorf("lists %s,\nwant %s", g, wantLists)
+	}
+	if s.watchRV != "100" {
+		t.Errorf("the watch started from resourceVersion %q, want the list's 100", s.watchRV)
+	}
+}
+
+// TestWatchWithoutListPagesListsAtOnce: without ListPages (the commands),
+// the first list is asked at resourceVersion 0 as client-go's reflector
+// asks it, and nothing of it is handed out before its last page.
+func TestWatchWithoutListPagesListsAtOnce(t *testing.T) {
+	s := &pagedServer{release: make(chan struct{})}
+	server := httptest.NewServer(s)
+	defer server.Close()
+	c, err := New(&rest.Config{Host: server.URL})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	go func() {
+		time.Sleep(200 * time.Millisecond) // the first page has been listed by then
+		close(s.release)
+	}()
+	start := time.Now()
+	var got []string
+	err = c.Watch(ctx, []WatchSource{pagedSource()}, WatchOptions{Table: true}, func(ev WatchEvent) error {
+		if ev.Object.GetName() == "a" && time.Since(start) < 200*time.Millisecond {
+			t.Error("the first page was handed out before the whole list")
+		}
+		got = append(got, fmt.Sprintf("%s %s", ev.Type, ev.Object.GetName()))
+		if ev.Object.GetName() == "f" {
+			cancel()
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if g, want := strings.Join(got, ","), "ADDED a,ADDED b,ADDED c,ADDED d,ADDED e,ADDED f"; g != want {
+		t.Errorf("events %q, want %q", g, want)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if len(s.lists) == 0 || !strings.HasPrefix(s.lists[0], `rv="0"`) {
+		t.Errorf("first list %v, want it at resourceVersion 0", s.lists)
+	}
+}
+
+// TestRVStorePagesThenReplace: the pages of a first list are handed out as
+// they come; a failed attempt's objects are not shown twice by the next
+// attempt, one changed since is MODIFIED and one gone since is DELETED by
+// the Replace that ends the list, which emits nothing else.
+func TestRVStorePagesThenReplace(t *testing.T) {
+	s, got, notices := testStore(false)
+	page := func(objs ...*unstructured.Unstructured) {
+		t.Helper()
+		list := &unstructured.UnstructuredList{}
+		for _, o := range objs {
+			list.Items = append(list.Items, *o)
+		}
+		if err := s.page(list); err != nil {
+			t.Fatal(err)
+		}
+	}
+	page(obj("a", "1"), obj("b", "1")) // an attempt that fails after its first page
+	page(obj("a", "2"))                // the next attempt
+	page(obj("c", "2"))
+	if err := s.Replace(items(obj("a", "2"), obj("c", "2")), "2"); err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"ADDED a@1", "ADDED b@1", "MODIFIED a@2", "ADDED c@2", "DELETED b@1 (relist)"}
+	if !reflect.DeepEqual(*got, want) {
+		t.Errorf("events %q, want %q", *got, want)
+	}
+	if len(*notices) != 0 {
+		t.Errorf("notices %v, want none for a first list", *notices)
+	}
+	// a relist is shown as its difference, at its end
+	*got = nil
+	page(obj("d", "3"))
+	if len(*got) != 0 {
+		t.Errorf("a relist's page handed out %q", *got)
+	}
+}
+
+// TestRVStorePagesHeldBack: a page that comes while the sources before
+// this one are still listing waits, with the rest of its list, for
+// Replace, which shows the list in key order.
+func TestRVStorePagesHeldBack(t *testing.T) {
+	s, got, _ := testStore(false)
+	prev := make(chan struct{})
+	s.prev = prev
+	list := func(objs ...*unstructured.Unstructured) *unstructured.UnstructuredList {
+		l := &unstructured.UnstructuredList{}
+		for _, o := range objs {
+			l.Items = append(l.Items, *o)
+		}
+		return l
+	}
+	if err := s.page(list(obj("a", "1"))); err != nil {
+		t.Fatal(err)
+	}
+	close(prev)
+	if err := s.page(list(obj("b", "1"))); err != nil {
+		t.Fatal(err)
+	}
+	if len(*got) != 0 {
+		t.Fatalf("held-back pages handed out %q", *got)
+	}
+	if err := s.Replace(items(obj("a", "1"), obj("b", "1")), "1"); err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{"ADDED a@1", "ADDED b@1"}; !reflect.DeepEqual(*got, want) {
+		t.Errorf("events %q, want %q", *got, want)
+	}
+}
