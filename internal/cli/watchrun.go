@@ -82,14 +82,8 @@ func RunWatch(ctx context.Context, f Factory, req WatchRequest, targets []discov
 	if err != nil {
 		return err
 	}
-	wctx := ctx
-	if timeout > 0 {
-		var cancel context.CancelFunc
-		wctx, cancel = context.WithTimeout(ctx, timeout)
-		defer cancel()
-	}
 	stream := newWatchStream(req, len(targets) > 1, AnyNamespaced(targets), false)
-	err = watchTargets(wctx, f, client, req, targets, stream, "")
+	err = watchTargets(ctx, f, client, req, targets, stream, "", timeout)
 	if ferr := stream.flush(); err == nil {
 		err = ferr
 	}
@@ -153,9 +147,9 @@ func (s *watchStream) flush() error {
 
 // watchTargets runs the watch of one cluster and prints its events to
 // stream, naming the cluster's context ("" for a watch of one cluster).
-func watchTargets(ctx context.Context, f Factory, client *dynamicclient.Client, req WatchRequest, targets []discovery.Target, stream *watchStream, cluster string) error {
+func watchTargets(ctx context.Context, f Factory, client *dynamicclient.Client, req WatchRequest, targets []discovery.Target, stream *watchStream, cluster string, timeout time.Duration) error {
 	wr := query.WatchRequest{Namespace: req.Namespace, LabelSelector: req.Selector, FieldSelector: req.FieldSelector, Types: req.Types,
-		Where: req.Where.Request(client, f)}
+		Where: req.Where.Request(client, f), Timeout: timeout}
 	sources := wr.Sources(targets)
 	if len(sources) == 0 {
 		return fmt.Errorf("no resource type to watch")
@@ -291,14 +285,9 @@ func RunFleetWatch(ctx context.Context, f Factory, contexts []string, plan Watch
 // watch runs the cluster's watch until its timeout or ctx ends; what it
 // says on stderr names the context.
 func (c *fleetWatch) watch(ctx context.Context, stream *watchStream, name string, errOut io.Writer) error {
-	if c.timeout > 0 {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, c.timeout)
-		defer cancel()
-	}
 	req := c.req
 	req.ErrOut = &contextLines{w: errOut, context: name}
-	return watchTargets(ctx, c.f, c.client, req, c.targets, stream, name)
+	return watchTargets(ctx, c.f, c.client, req, c.targets, stream, name, c.timeout)
 }
 
 // FleetResult is a fleet command's outcome: err, else exit 1 when a
