@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -27,6 +28,8 @@ var shared struct {
 	opts Options
 	// main and peer are the control planes, each started once.
 	primary, peer lazyEnv
+	// alone are the control planes of Alone: free ones, and all of them.
+	aloneFree, aloneAll []*Env
 }
 
 // lazyEnv is a control plane started on first use.
@@ -107,6 +110,10 @@ func watchSignals() (context.Context, func()) {
 func stopShared() {
 	shared.primary.env.stopIfSet()
 	shared.peer.env.stopIfSet()
+	for _, e := range shared.aloneAll {
+		e.Stop()
+	}
+	shared.aloneAll, shared.aloneFree = nil, nil
 }
 
 // stopIfSet stops e unless it is nil.
@@ -179,4 +186,70 @@ func SharedPeer(t testing.TB) *Env {
 		t.Fatalf("the peer control plane did not start: %v", err)
 	}
 	return env
+}
+
+// Alone returns a control plane (etcd, kube-apiserver and
+// kube-controller-manager) that t has to itself until it ends, for a test
+// that stops or restarts its server, changes what every test sees (CRDs,
+// APIServices, cluster-scoped objects) or compares what the whole cluster
+// holds: called after t.Parallel(), such a test runs beside the others
+// instead of before them all. The control planes of Alone are kept for the
+// next such test (what a test leaves in one, the next may see, as when
+// they ran one after the other on the shared one); one more is started
+// when every one is held, so there are never more than the tests running
+// at once (-parallel). It skips the test under -short and fails it when the
+// control plane did not start.
+func Alone(t testing.TB) *Env {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("skipping end-to-end test in -short mode")
+	}
+	env, err := takeAlone()
+	if env == nil {
+		t.Fatalf("a control plane of its own did not start: %v", err)
+	}
+	t.Cleanup(func() {
+		shared.mu.Lock()
+		defer shared.mu.Unlock()
+		if slices.Contains(shared.aloneAll, env) { // not after Main stopped them
+			shared.aloneFree = append(shared.aloneFree, env)
+		}
+	})
+	return env
+}
+
+// takeAlone takes a free control plane of Alone, or starts one.
+func takeAlone() (*Env, error) {
+	shared.mu.Lock()
+	if !shared.main {
+		shared.mu.Unlock()
+		return nil, errNoMain
+	}
+	if n := len(shared.aloneFree); n > 0 {
+		env := shared.aloneFree[n-1]
+		shared.aloneFree = shared.aloneFree[:n-1]
+		shared.mu.Unlock()
+		return env, nil
+	}
+	ctx, opts := shared.ctx, shared.opts
+	shared.mu.Unlock()
+	// Started without the lock: the tests asking for the shared control
+	// planes meanwhile need not wait for this one.
+	begin := time.Now()
+	env, err := Start(ctx, opts)
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "testenv: failed to start a control plane of its own: %v\n", err)
+		return nil, err
+	}
+	if testing.Verbose() {
+		fmt.Fprintf(os.Stderr, "testenv: control plane %s for tests alone ready at %s in %v\n", Version, env.URL, time.Since(begin).Round(time.Millisecond))
+	}
+	shared.mu.Lock()
+	defer shared.mu.Unlock()
+	if ctx.Err() != nil { // Main stopped the shared ones meanwhile
+		env.Stop()
+		return nil, ctx.Err()
+	}
+	shared.aloneAll = append(shared.aloneAll, env)
+	return env, nil
 }

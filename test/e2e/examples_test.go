@@ -137,7 +137,8 @@ func helpSections(help string) (examples, commands []string) {
 // "demo" as the current namespace: each must exit 0. The lines of one
 // block run in order in one directory (an export, then an apply of it).
 func TestExamplesRun(t *testing.T) {
-	env := testenv.Require(t)
+	t.Parallel()
+	env := testenv.Alone(t)
 	root, err := testenv.ModuleRoot()
 	if err != nil {
 		t.Fatal(err)
