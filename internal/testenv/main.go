@@ -8,11 +8,15 @@ import (
 	"os"
 	"os/signal"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
+
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 )
 
 // shared are the control planes Main's tests share, each started by the
@@ -195,7 +199,8 @@ func SharedPeer(t testing.TB) *Env {
 // holds: called after t.Parallel(), such a test runs beside the others
 // instead of before them all. The control planes of Alone are kept for the
 // next such test (what a test leaves in one, the next may see, as when
-// they ran one after the other on the shared one); one more is started
+// they ran one after the other on the shared one, but no namespace still
+// being deleted: Alone waits for them); one more is started
 // when every one is held, so there are never more than the tests running
 // at once (-parallel). It skips the test under -short and fails it when the
 // control plane did not start.
@@ -208,6 +213,7 @@ func Alone(t testing.TB) *Env {
 	if env == nil {
 		t.Fatalf("a control plane of its own did not start: %v", err)
 	}
+	env.waitNamespacesGone(t)
 	t.Cleanup(func() {
 		shared.mu.Lock()
 		defer shared.mu.Unlock()
@@ -252,4 +258,35 @@ func takeAlone() (*Env, error) {
 	}
 	shared.aloneAll = append(shared.aloneAll, env)
 	return env, nil
+}
+
+// waitNamespacesGone waits, at most two minutes, until no namespace of e is
+// being deleted: those the tests that held it before left behind (Namespace
+// deletes without waiting). A test that compares what the whole cluster
+// holds then sees none of them go away under it.
+func (e *Env) waitNamespacesGone(t testing.TB) {
+	t.Helper()
+	clientset := e.clientset(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	for {
+		list, err := clientset.CoreV1().Namespaces().List(ctx, metav1.ListOptions{})
+		var terminating []string
+		if err == nil {
+			for _, ns := range list.Items {
+				if ns.Status.Phase == corev1.NamespaceTerminating {
+					terminating = append(terminating, ns.Name)
+				}
+			}
+			if len(terminating) == 0 {
+				return
+			}
+		}
+		select {
+		case <-ctx.Done():
+			t.Logf("namespaces still being deleted after 2m: %s (%v)", strings.Join(terminating, ", "), err)
+			return
+		case <-time.After(200 * time.Millisecond):
+		}
+	}
 }
