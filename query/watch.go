@@ -3,6 +3,7 @@ package query
 import (
 	"context"
 	"sync"
+	"time"
 
 	"github.com/kdxproject/kdx/discovery"
 	"github.com/kdxproject/kdx/dynamicclient"
@@ -20,6 +21,12 @@ type WatchRequest struct {
 	// Where, when set, keeps the events of matching objects only (see
 	// where_watch.go).
 	Where *Where
+	// Timeout, when positive, ends the watch after this long (Watch then
+	// returns what the watch returns at the end of its context), counted
+	// once Where is checked: the schemas that check reads are not cut short
+	// by it, so a comparison that can never hold is its error even under a
+	// short --timeout on a slow server.
+	Timeout time.Duration
 }
 
 // Sources turns targets into watch sources: one per named object (a
@@ -63,6 +70,11 @@ func (r WatchRequest) Watch(ctx context.Context, client *dynamicclient.Client, t
 	opts dynamicclient.WatchOptions, handle func(dynamicclient.WatchEvent) error) error {
 	if err := r.Where.check(ctx, targets); err != nil {
 		return err
+	}
+	if r.Timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, r.Timeout)
+		defer cancel()
 	}
 	sources := r.Sources(targets)
 	handle = r.Where.watch(ctx, sources, &opts, handle)

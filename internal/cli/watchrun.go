@@ -126,9 +126,9 @@ func (s *watchStream) flush() error {
 
 // watchTargets runs the watch of one cluster and prints its events to
 // stream, naming the cluster's context ("" for a watch of one cluster).
-func watchTargets(ctx context.Context, f Factory, client *dynamicclient.Client, req WatchRequest, targets []discovery.Target, stream *watchStream, cluster string) error {
+func watchTargets(ctx context.Context, f Factory, client *dynamicclient.Client, req WatchRequest, targets []discovery.Target, stream *watchStream, cluster string, timeout time.Duration) error {
 	wr := query.WatchRequest{Namespace: req.Namespace, LabelSelector: req.Selector, FieldSelector: req.FieldSelector, Types: req.Types,
-		Where: req.Where.Request(client, f)}
+		Where: req.Where.Request(client, f), Timeout: timeout}
 	sources := wr.Sources(targets)
 	if len(sources) == 0 {
 		return fmt.Errorf("no resource type to watch")
@@ -274,19 +274,15 @@ func RunWatch(ctx context.Context, f Factory, contexts []string, plan WatchPlan)
 	return FleetResult(failed, err)
 }
 
-// watch runs the cluster's watch until its timeout or ctx ends; what a
-// cluster of several says on stderr names its context.
+// watch runs the cluster's watch until its timeout (counted from after
+// the --where check) or ctx ends; what a cluster of several says on stderr
+// names its context.
 func (c *clusterWatch) watch(ctx context.Context, stream *watchStream, errOut io.Writer) error {
-	if c.timeout > 0 {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, c.timeout)
-		defer cancel()
-	}
 	req := c.req
 	if c.context != "" {
 		req.ErrOut = &contextLines{w: errOut, context: c.context}
 	}
-	return watchTargets(ctx, c.f, c.client, req, c.targets, stream, c.context)
+	return watchTargets(ctx, c.f, c.client, req, c.targets, stream, c.context, c.timeout)
 }
 
 // FleetResult is a fleet command's outcome: err, else exit 1 when a

@@ -15,8 +15,10 @@
 //	res := env.Kdx(t, "get", "pods", "-n", ns)
 //
 // Tests of a fleet that leave it as they found it share a second control
-// plane (SharedPeer); a test that stops, restarts or breaks a server starts
-// its own (StartPeer, Start). Under -short nothing is started and Require
+// plane (SharedPeer); a test that stops or restarts its server, or changes
+// or compares what the whole cluster holds, has one to itself while it
+// runs (Alone), and one that breaks a server for good starts its own
+// (StartPeer, Start). Under -short nothing is started and Require
 // skips the test; otherwise a control plane that fails to build or start
 // fails the tests that need it.
 package testenv

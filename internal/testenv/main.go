@@ -7,11 +7,16 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
+
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 )
 
 // shared are the control planes Main's tests share, each started by the
@@ -27,6 +32,8 @@ var shared struct {
 	opts Options
 	// main and peer are the control planes, each started once.
 	primary, peer lazyEnv
+	// alone are the control planes of Alone: free ones, and all of them.
+	aloneFree, aloneAll []*Env
 }
 
 // lazyEnv is a control plane started on first use.
@@ -107,6 +114,10 @@ func watchSignals() (context.Context, func()) {
 func stopShared() {
 	shared.primary.env.stopIfSet()
 	shared.peer.env.stopIfSet()
+	for _, e := range shared.aloneAll {
+		e.Stop()
+	}
+	shared.aloneAll, shared.aloneFree = nil, nil
 }
 
 // stopIfSet stops e unless it is nil.
@@ -179,4 +190,103 @@ func SharedPeer(t testing.TB) *Env {
 		t.Fatalf("the peer control plane did not start: %v", err)
 	}
 	return env
+}
+
+// Alone returns a control plane (etcd, kube-apiserver and
+// kube-controller-manager) that t has to itself until it ends, for a test
+// that stops or restarts its server, changes what every test sees (CRDs,
+// APIServices, cluster-scoped objects) or compares what the whole cluster
+// holds: called after t.Parallel(), such a test runs beside the others
+// instead of before them all. The control planes of Alone are kept for the
+// next such test (what a test leaves in one, the next may see, as when
+// they ran one after the other on the shared one, but no namespace still
+// being deleted: Alone waits for them); one more is started
+// when every one is held, so there are never more than the tests running
+// at once (-parallel). It skips the test under -short and fails it when the
+// control plane did not start.
+func Alone(t testing.TB) *Env {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("skipping end-to-end test in -short mode")
+	}
+	env, err := takeAlone()
+	if env == nil {
+		t.Fatalf("a control plane of its own did not start: %v", err)
+	}
+	env.waitNamespacesGone(t)
+	t.Cleanup(func() {
+		shared.mu.Lock()
+		defer shared.mu.Unlock()
+		if slices.Contains(shared.aloneAll, env) { // not after Main stopped them
+			shared.aloneFree = append(shared.aloneFree, env)
+		}
+	})
+	return env
+}
+
+// takeAlone takes a free control plane of Alone, or starts one.
+func takeAlone() (*Env, error) {
+	shared.mu.Lock()
+	if !shared.main {
+		shared.mu.Unlock()
+		return nil, errNoMain
+	}
+	if n := len(shared.aloneFree); n > 0 {
+		env := shared.aloneFree[n-1]
+		shared.aloneFree = shared.aloneFree[:n-1]
+		shared.mu.Unlock()
+		return env, nil
+	}
+	ctx, opts := shared.ctx, shared.opts
+	shared.mu.Unlock()
+	// Started without the lock: the tests asking for the shared control
+	// planes meanwhile need not wait for this one.
+	begin := time.Now()
+	env, err := Start(ctx, opts)
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "testenv: failed to start a control plane of its own: %v\n", err)
+		return nil, err
+	}
+	if testing.Verbose() {
+		fmt.Fprintf(os.Stderr, "testenv: control plane %s for tests alone ready at %s in %v\n", Version, env.URL, time.Since(begin).Round(time.Millisecond))
+	}
+	shared.mu.Lock()
+	defer shared.mu.Unlock()
+	if ctx.Err() != nil { // Main stopped the shared ones meanwhile
+		env.Stop()
+		return nil, ctx.Err()
+	}
+	shared.aloneAll = append(shared.aloneAll, env)
+	return env, nil
+}
+
+// waitNamespacesGone waits, at most two minutes, until no namespace of e is
+// being deleted: those the tests that held it before left behind (Namespace
+// deletes without waiting). A test that compares what the whole cluster
+// holds then sees none of them go away under it.
+func (e *Env) waitNamespacesGone(t testing.TB) {
+	t.Helper()
+	clientset := e.clientset(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	for {
+		list, err := clientset.CoreV1().Namespaces().List(ctx, metav1.ListOptions{})
+		var terminating []string
+		if err == nil {
+			for _, ns := range list.Items {
+				if ns.Status.Phase == corev1.NamespaceTerminating {
+					terminating = append(terminating, ns.Name)
+				}
+			}
+			if len(terminating) == 0 {
+				return
+			}
+		}
+		select {
+		case <-ctx.Done():
+			t.Logf("namespaces still being deleted after 2m: %s (%v)", strings.Join(terminating, ", "), err)
+			return
+		case <-time.After(200 * time.Millisecond):
+		}
+	}
 }

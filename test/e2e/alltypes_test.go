@@ -12,7 +12,8 @@ import (
 // command says so in one line grouped by cause, as get does (not a line
 // per type), and takes --ignore-forbidden, which leaves those types out.
 func TestAllTypesForbidden(t *testing.T) {
-	env := testenv.Require(t)
+	t.Parallel()
+	env := testenv.Alone(t)
 	ns := env.Namespace(t)
 	kc := testenv.WriteFleetKubeconfig(t, testenv.FleetContext{Name: "restricted", Config: env.RestrictedConfig})
 	tree := t.TempDir()

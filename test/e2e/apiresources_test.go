@@ -13,7 +13,8 @@ import (
 // the whole table, the count of ConfigMaps, one line for everything else
 // and exit 1.
 func TestAPIResourcesCountForbidden(t *testing.T) {
-	env := testenv.Require(t)
+	t.Parallel()
+	env := testenv.Alone(t)
 	ns := env.Namespace(t)
 	env.Apply(t, fmt.Sprintf(`apiVersion: rbac.authorization.k8s.io/v1
 kind: Role

@@ -145,7 +145,8 @@ metadata: {name: %[1]s}
 }
 
 func TestApplyOrderAndResults(t *testing.T) {
-	env := testenv.Require(t)
+	t.Parallel()
+	env := testenv.Alone(t)
 	applyDemoCRDs(t, env)
 	ns := env.Namespace(t) + "-own" // created by the apply itself
 	t.Cleanup(func() { env.RunKubectl(t, "delete", "namespace", ns, "--wait=false", "--ignore-not-found") })
@@ -318,7 +319,8 @@ metadata: {name: Bad_Name}
 }
 
 func TestApplyWaitsForCRDNotEstablished(t *testing.T) {
-	env := testenv.Require(t)
+	t.Parallel()
+	env := testenv.Alone(t)
 	applyDemoCRDs(t, env)
 	ns := env.Namespace(t)
 	// Its short name is taken by gadgets: NamesAccepted stays False and the
@@ -384,7 +386,8 @@ spec:
 }
 
 func TestApplySharedCRDs(t *testing.T) {
-	env := testenv.Require(t)
+	t.Parallel()
+	env := testenv.Alone(t)
 	dir := filepath.Join(testenv.SharedCRDs(t), "cert-manager")
 	ns := env.Namespace(t)
 	crd := filepath.Join(dir, "cert-manager.io_certificates.yaml")

@@ -25,7 +25,8 @@ func completionLines(t *testing.T, res testenv.Result) []string {
 // TestCompletionMatchesKubectl: flag values and object names complete as
 // testenv's kubectl v1.37.2 completes them, never with file names.
 func TestCompletionMatchesKubectl(t *testing.T) {
-	env := testenv.Require(t)
+	t.Parallel()
+	env := testenv.Alone(t)
 	applyDemoCRDs(t, env)
 	ns := env.Namespace(t)
 	env.Apply(t, fmt.Sprintf(`apiVersion: multi.example.org/v2
@@ -72,7 +73,8 @@ metadata: {name: alpha, namespace: %[1]s}
 // TestCompletionAllNamespacesOncePerName: with -A (which kubectl ignores in
 // completion), kdx offers the names of every namespace, each once.
 func TestCompletionAllNamespacesOncePerName(t *testing.T) {
-	env := testenv.Require(t)
+	t.Parallel()
+	env := testenv.Alone(t)
 	label := env.Namespace(t)
 	var b strings.Builder
 	for range 3 {

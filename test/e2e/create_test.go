@@ -10,7 +10,8 @@ import (
 )
 
 func TestCreate(t *testing.T) {
-	env := testenv.Require(t)
+	t.Parallel()
+	env := testenv.Alone(t)
 	applyDemoCRDs(t, env)
 	ns := env.Namespace(t)
 	crd, group := uniqueCRD(ns)

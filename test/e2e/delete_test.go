@@ -26,7 +26,8 @@ func deleteFixture(ns string) string {
 }
 
 func TestDelete(t *testing.T) {
-	env := testenv.Require(t)
+	t.Parallel()
+	env := testenv.Alone(t)
 	applyDemoCRDs(t, env)
 	ns := env.Namespace(t)
 	env.Apply(t, deleteFixture(ns))

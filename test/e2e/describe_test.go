@@ -76,7 +76,8 @@ spec:
 }
 
 func TestE2EDescribeCustomObjectsWithEvents(t *testing.T) {
-	env := testenv.Require(t)
+	t.Parallel()
+	env := testenv.Alone(t)
 	dir := testenv.SharedCRDs(t)
 	for _, f := range []string{"cert-manager/cert-manager.io_certificates.yaml", "prometheus-operator/monitoring.coreos.com_servicemonitors.yaml"} {
 		env.ApplyFile(t, filepath.Join(dir, f))
@@ -184,6 +185,7 @@ metadata: {name: held, namespace: %s, finalizers: [example.org/cleanup]}
 // (it blocks every namespace's deletion): describe names the APIService;
 // once it is deleted, the namespace goes.
 func TestE2EDescribeNamespaceHeldByAPIService(t *testing.T) {
+	t.Parallel()
 	testenv.Require(t)
 	env := testenv.StartPeerWithControllers(t)
 	ns := env.Namespace(t)
@@ -276,7 +278,8 @@ spec: {limits: [{type: Container, max: {cpu: "2"}, default: {cpu: 500m}}]}
 // TestE2EDescribeNodeAndNothingFound: a Node's capacity beside its
 // allocatable; a selector that matches nothing is said as kubectl says it.
 func TestE2EDescribeNodeAndNothingFound(t *testing.T) {
-	env := testenv.Require(t)
+	t.Parallel()
+	env := testenv.Alone(t)
 	node := "kdx-describe-node"
 	env.Apply(t, "apiVersion: v1\nkind: Node\nmetadata: {name: "+node+", labels: {kdx-test: describe}}\n")
 	t.Cleanup(func() { env.RunKubectl(t, "delete", "node", node, "--wait=false") })

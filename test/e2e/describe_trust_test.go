@@ -31,7 +31,8 @@ spec:
 // groups; a finalizer whose domain is exactly a served group names it. The
 // same for a namespace's own finalizer (issue 26.7).
 func TestE2EDescribeFinalizerOwners(t *testing.T) {
-	env := testenv.Require(t)
+	t.Parallel()
+	env := testenv.Alone(t)
 	ns := env.Namespace(t)
 	domain := ns + ".kdx.example.com"
 	owner := ns + ".owner.example.com"
@@ -179,7 +180,8 @@ involvedObject: {apiVersion: v1, kind: ConfigMap, name: evented, namespace: %[1]
 // controller removes stays Terminating; describe says so and names the
 // object and its finalizer; once it is removed, the CRD goes (issue 26.8).
 func TestE2EDescribeTerminatingCRD(t *testing.T) {
-	env := testenv.Require(t)
+	t.Parallel()
+	env := testenv.Alone(t)
 	ns := env.Namespace(t)
 	group := ns + ".crd.example.com"
 	crd := "things." + group

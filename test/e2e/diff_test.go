@@ -31,7 +31,8 @@ spec:
 // diff --dir shows exactly those and exits 1, then that a fresh export
 // shows nothing and exits 0.
 func TestE2EDiffDir(t *testing.T) {
-	env := testenv.Require(t)
+	t.Parallel()
+	env := testenv.Alone(t)
 	ns := env.Namespace(t)
 	env.Apply(t, fmt.Sprintf(driftCRD, "drift-old.example.org", "Sail", "sails", "sail"))
 	env.WaitForCRD(t, "sails.drift-old.example.org")

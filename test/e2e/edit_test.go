@@ -74,7 +74,8 @@ spec:
 // editor, each on its own copy of the objects, and compares stdout, the
 // exit code and the message of the outcomes kubectl shares.
 func TestEditAsKubectl(t *testing.T) {
-	env := testenv.Require(t)
+	t.Parallel()
+	env := testenv.Alone(t)
 	applyDemoCRDs(t, env)
 	kdxNS, kubectlNS := env.Namespace(t), env.Namespace(t)
 	env.Apply(t, fmt.Sprintf(editFixture, kdxNS)+"---\n"+fmt.Sprintf(editFixture, kubectlNS))
@@ -177,7 +178,8 @@ func withoutIdentity(t *testing.T, s string) string {
 // editor itself changes it with kubectl first): nothing is written, the
 // conflict names the field with both values and the one read, exit 1.
 func TestEditConflict(t *testing.T) {
-	env := testenv.Require(t)
+	t.Parallel()
+	env := testenv.Alone(t)
 	ns := env.Namespace(t)
 	env.Apply(t, fmt.Sprintf("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a, namespace: %s}\ndata: {k: \"1\", other: x}\n", ns))
 	patch := fmt.Sprintf(`%q patch cm a -n %s --type merge -p '{"data":{"k":"3"}}' >/dev/null`, env.Kubectl(), ns)
@@ -205,7 +207,8 @@ func TestEditConflict(t *testing.T) {
 // TestEditSecret: a Secret's values are edited as decoded text and stored
 // encoded; --raw shows them as stored.
 func TestEditSecret(t *testing.T) {
-	env := testenv.Require(t)
+	t.Parallel()
+	env := testenv.Alone(t)
 	ns := env.Namespace(t)
 	env.Apply(t, fmt.Sprintf("apiVersion: v1\nkind: Secret\nmetadata: {name: s, namespace: %s}\nstringData: {password: s3cret, user: admin}\n", ns))
 	decoded := func(key string) string {

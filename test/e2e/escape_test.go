@@ -37,7 +37,8 @@ func lineOf(out, s string) string {
 // control character reaching the terminal; describe writes the name and
 // the annotation as kubectl describe does (issue 27.9).
 func TestE2EServerTextEscaped(t *testing.T) {
-	env := testenv.Require(t)
+	t.Parallel()
+	env := testenv.Alone(t)
 	ns := env.Namespace(t) // for a unique suffix
 	label := "kdx-esc=" + ns[len(ns)-6:]
 	red := "\x1b[31mkdx-esc-" + ns[len(ns)-6:] + "\x1b[0m"

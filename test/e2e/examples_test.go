@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -135,13 +136,45 @@ func helpSections(help string) (examples, commands []string) {
 // TestExamplesRun runs every command the README and the help show, as
 // written, with bash, against the demo data and testdata/examples, with
 // "demo" as the current namespace: each must exit 0. The lines of one
-// block run in order in one directory (an export, then an apply of it).
+// block run in order in one directory (an export, then an apply of it);
+// the blocks run beside each other, each on a control plane it has to
+// itself while it runs (testenv.Alone).
 func TestExamplesRun(t *testing.T) {
-	env := testenv.Require(t)
+	t.Parallel()
 	root, err := testenv.ModuleRoot()
 	if err != nil {
 		t.Fatal(err)
 	}
+	blocks := append(readmeExamples(t, root), helpExamples(t)...)
+	if len(blocks) < 10 {
+		t.Fatalf("found %d example blocks: the extraction is broken", len(blocks))
+	}
+	var mu sync.Mutex
+	checked := map[string]bool{}
+	t.Cleanup(func() { // once every block ran
+		for line := range exampleChecks {
+			if !checked[line] {
+				t.Errorf("no example runs %q (its check is in exampleChecks): was it changed?", line)
+			}
+		}
+	})
+	for _, block := range blocks {
+		t.Run(block[0].where, func(t *testing.T) {
+			t.Parallel()
+			runExampleBlock(t, root, block, func(line string) {
+				mu.Lock()
+				defer mu.Unlock()
+				checked[line] = true
+			})
+		})
+	}
+}
+
+// runExampleBlock runs the examples of one block in order, in one
+// directory, on a control plane of the test's own holding the demo data;
+// ran is told of each example that has a check in exampleChecks.
+func runExampleBlock(t *testing.T, root string, block []example, ran func(line string)) {
+	env := testenv.Alone(t)
 	env.ApplyFile(t, filepath.Join(root, "testdata", "demo", "00-namespace.yaml"))
 	applyDemoCRDs(t, env)
 	fixtures := []string{filepath.Join(root, "testdata", "demo", "20-objects.yaml"), filepath.Join(root, "testdata", "examples", "objects.yaml")}
@@ -165,57 +198,45 @@ func TestExamplesRun(t *testing.T) {
 		}
 	}
 	kdxDir := filepath.Dir(testenv.KdxBinary(t))
-	blocks := append(readmeExamples(t, root), helpExamples(t)...)
-	if len(blocks) < 10 {
-		t.Fatalf("found %d example blocks: the extraction is broken", len(blocks))
+	dir := t.TempDir()
+	home := t.TempDir()
+	copyExampleFiles(t, filepath.Join(root, "testdata", "examples"), dir)
+	// Where the fish example installs its script.
+	if err := os.MkdirAll(filepath.Join(home, ".config", "fish", "completions"), 0o755); err != nil {
+		t.Fatal(err)
 	}
-	checked := map[string]bool{}
-	for _, block := range blocks {
-		dir := t.TempDir()
-		home := t.TempDir()
-		copyExampleFiles(t, filepath.Join(root, "testdata", "examples"), dir)
-		// Where the fish example installs its script.
-		if err := os.MkdirAll(filepath.Join(home, ".config", "fish", "completions"), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		for _, ex := range block {
-			t.Run(ex.where+": "+ex.line, func(t *testing.T) {
-				if why, ok := exampleSkips[ex.line]; ok {
-					t.Skipf("not run: %s", why)
-				}
-				for _, f := range fixtures {
-					env.ApplyFile(t, f)
-				}
-				// app.yaml's objects exist for every example but those that create them.
-				verb := "apply"
-				if strings.Contains(ex.line, "kdx create") {
-					verb = "delete"
-				}
-				// (testdata's app.yaml: an example may overwrite the copy in dir).
-				if res := env.RunKubectlIn(t, nil, cfgEnv, verb, "-f", filepath.Join(root, "testdata", "examples", "app.yaml")); res.ExitCode != 0 && verb == "apply" {
-					t.Fatalf("kubectl apply -f app.yaml: %s", res.Stderr)
-				}
-				ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-				defer cancel()
-				cmd := exec.CommandContext(ctx, "bash", "-c", ex.line)
-				cmd.Dir = dir
-				cmd.Env = append(os.Environ(), "PATH="+kdxDir+":"+os.Getenv("PATH"), "KUBECONFIG="+kubeconfig,
-					"HOME="+home, "XDG_CACHE_HOME="+filepath.Join(home, ".cache"))
-				out, err := cmd.CombinedOutput()
-				if err != nil {
-					t.Errorf("%s\n%v\n%s", ex.line, err, out)
-				}
-				if check, ok := exampleChecks[ex.line]; ok {
-					checked[ex.line] = true
-					check(t, env)
-				}
-			})
-		}
-	}
-	for line := range exampleChecks {
-		if !checked[line] {
-			t.Errorf("no example runs %q (its check is in exampleChecks): was it changed?", line)
-		}
+	for _, ex := range block {
+		t.Run(ex.where+": "+ex.line, func(t *testing.T) {
+			if why, ok := exampleSkips[ex.line]; ok {
+				t.Skipf("not run: %s", why)
+			}
+			for _, f := range fixtures {
+				env.ApplyFile(t, f)
+			}
+			// app.yaml's objects exist for every example but those that create them.
+			verb := "apply"
+			if strings.Contains(ex.line, "kdx create") {
+				verb = "delete"
+			}
+			// (testdata's app.yaml: an example may overwrite the copy in dir).
+			if res := env.RunKubectlIn(t, nil, cfgEnv, verb, "-f", filepath.Join(root, "testdata", "examples", "app.yaml")); res.ExitCode != 0 && verb == "apply" {
+				t.Fatalf("kubectl apply -f app.yaml: %s", res.Stderr)
+			}
+			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+			defer cancel()
+			cmd := exec.CommandContext(ctx, "bash", "-c", ex.line)
+			cmd.Dir = dir
+			cmd.Env = append(os.Environ(), "PATH="+kdxDir+":"+os.Getenv("PATH"), "KUBECONFIG="+kubeconfig,
+				"HOME="+home, "XDG_CACHE_HOME="+filepath.Join(home, ".cache"))
+			out, err := cmd.CombinedOutput()
+			if err != nil {
+				t.Errorf("%s\n%v\n%s", ex.line, err, out)
+			}
+			if check, ok := exampleChecks[ex.line]; ok {
+				ran(ex.line)
+				check(t, env)
+			}
+		})
 	}
 }
 

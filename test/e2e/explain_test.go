@@ -101,7 +101,7 @@ spec:
 // demo CRDs and real-world ones (cert-manager, prometheus-operator).
 func explainSetup(t *testing.T) *testenv.Env {
 	t.Helper()
-	env := testenv.Require(t)
+	env := testenv.Alone(t)
 	env.Apply(t, explainCRD)
 	root, err := testenv.ModuleRoot()
 	if err != nil {
@@ -197,6 +197,7 @@ func withoutKdxLines(out string) string {
 // kubectl's text; the exit code and the error of a missing field are
 // kubectl's.
 func TestExplainMatchesKubectl(t *testing.T) {
+	t.Parallel()
 	env := explainSetup(t)
 	paths := []string{
 		"pods",
@@ -254,6 +255,7 @@ func TestExplainMatchesKubectl(t *testing.T) {
 // enums, CEL rules, int-or-string and preserve-unknown-fields, and on a
 // real-world CRD.
 func TestExplainExtras(t *testing.T) {
+	t.Parallel()
 	env := explainSetup(t)
 	cases := map[string][]string{
 		"explainprobes.spec": {
@@ -290,6 +292,7 @@ func TestExplainExtras(t *testing.T) {
 // its full path, type, -required- and default, bounded by --max-depth;
 // -o json|yaml prints the schema of the path.
 func TestExplainRecursiveAndData(t *testing.T) {
+	t.Parallel()
 	env := explainSetup(t)
 	res := env.Kdx(t, "explain", "explainprobes.spec", "--recursive")
 	for _, w := range []string{
@@ -323,6 +326,7 @@ func TestExplainRecursiveAndData(t *testing.T) {
 // type needs; a warm run reads no document (the index of a v1.37.2 server
 // carries no ETag, so it is read again) and no discovery.
 func TestExplainCache(t *testing.T) {
+	t.Parallel()
 	env := explainSetup(t)
 	env.Kdx(t, "api-resources") // discovery cached, as for any command before
 	requests := func(res testenv.Result) []string {
@@ -354,6 +358,7 @@ func TestExplainCache(t *testing.T) {
 // TestExplainErrors: the bad inputs a user can meet, each one line and
 // exit 1; an unknown type gets the error and suggestions of every command.
 func TestExplainErrors(t *testing.T) {
+	t.Parallel()
 	env := explainSetup(t)
 	get := env.Kdx(t, "get", "deploymentz")
 	cases := []struct {
@@ -386,6 +391,7 @@ func TestExplainErrors(t *testing.T) {
 // OpenAPI document finds (read with client-go's OpenAPI v3 client, as
 // kubectl reads them), full path for full path.
 func TestExplainFindBruteForce(t *testing.T) {
+	t.Parallel()
 	env := explainSetup(t)
 	cfg, err := clientcmd.BuildConfigFromFlags("", env.Kubeconfig)
 	if err != nil {
@@ -511,6 +517,7 @@ func asList(v any) []any { l, _ := v.([]any); return l }
 // deprecated one with its warning; --diff lists what changed between two
 // served versions.
 func TestExplainVersions(t *testing.T) {
+	t.Parallel()
 	env := explainSetup(t)
 	res := env.Kdx(t, "explain", "explainprobes", "--versions")
 	want := "VERSION   SERVED   STORAGE   DEPRECATED   WARNING\n" +
@@ -555,6 +562,7 @@ func TestExplainVersions(t *testing.T) {
 // server-side dry run of kdx apply. (A placeholder cannot match every
 // pattern: the test CRD's target has one, which the skeleton says.)
 func TestExplainSkeleton(t *testing.T) {
+	t.Parallel()
 	env := explainSetup(t)
 	dir := testenv.SharedCRDs(t)
 	files, err := filepath.Glob(filepath.Join(dir, "*", "*.yaml"))
@@ -603,6 +611,7 @@ func TestExplainSkeleton(t *testing.T) {
 
 // TestExplainCompletion: the shell completes field paths of explain.
 func TestExplainCompletion(t *testing.T) {
+	t.Parallel()
 	env := explainSetup(t)
 	res := env.Kdx(t, "__complete", "explain", "deployments.spec.te")
 	if res.ExitCode != 0 || res.Stdout != "deployments.spec.template\n:6\n" {
@@ -618,9 +627,11 @@ func TestExplainCompletion(t *testing.T) {
 // (its APIService points at a service that does not exist), --find
 // searches every other type and says, in one error line naming it, that
 // its group-version could not be searched; the exit code is 1. It breaks
-// an APIService every test sees, so it does not run in parallel.
+// an APIService every test sees, so it runs on a control plane of its own
+// (testenv.Alone).
 func TestExplainFindAggregatedAPIDown(t *testing.T) {
-	env := testenv.Require(t)
+	t.Parallel()
+	env := testenv.Alone(t)
 	ns := env.Namespace(t)
 	env.Apply(t, fmt.Sprintf(`apiVersion: apiregistration.k8s.io/v1
 kind: APIService

@@ -26,7 +26,8 @@ const exportRoundTripData = "../../testdata/export/roundtrip"
 // rule that applies to these objects is seen at work on a real server. The
 // fresh control plane's own export writes no object at all.
 func TestExportRoundTrip(t *testing.T) {
-	a := testenv.Require(t)
+	t.Parallel()
+	a := testenv.Alone(t)
 	ns := a.Namespace(t)
 	seedExportData(t, a, ns)
 

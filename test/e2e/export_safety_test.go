@@ -24,7 +24,8 @@ func writeTreeFiles(t *testing.T, dir string, files map[string]string) {
 // YAML in the tree (a chart's templates, a kustomize patch, a file at an
 // object's path holding another object), which -v names.
 func TestE2EExportPruneLeavesUserFiles(t *testing.T) {
-	env := testenv.Require(t)
+	t.Parallel()
+	env := testenv.Alone(t)
 	ns := env.Namespace(t)
 	exportConfigMaps(t, env, ns, 3)
 	user := map[string]string{
@@ -166,7 +167,8 @@ func TestE2EExportCommit(t *testing.T) {
 // takes the selection the tree was exported with (-l, --field-selector,
 // --where): a fresh tree shows nothing, an object deleted is gone.
 func TestE2EDiffDirTrees(t *testing.T) {
-	env := testenv.Require(t)
+	t.Parallel()
+	env := testenv.Alone(t)
 	ns := env.Namespace(t)
 	var b strings.Builder
 	for i, app := range []string{"web", "web", "db"} {

@@ -145,7 +145,8 @@ func TestExportFormats(t *testing.T) {
 }
 
 func TestExportBadInput(t *testing.T) {
-	env := testenv.Require(t)
+	t.Parallel()
+	env := testenv.Alone(t)
 	tests := []struct {
 		name string
 		args []string

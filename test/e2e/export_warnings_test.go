@@ -39,7 +39,8 @@ func TestExportNamedSkippedObject(t *testing.T) {
 // as kubectl words it, for --all-types and for one type; cluster-scoped
 // types ignore -n.
 func TestExportMissingNamespace(t *testing.T) {
-	env := testenv.Require(t)
+	t.Parallel()
+	env := testenv.Alone(t)
 	for _, args := range [][]string{{"--all-types"}, {"configmaps"}, {"cm", "x"}} {
 		res := env.Kdx(t, append([]string{"export", "-n", "nosuchns"}, args...)...)
 		if res.ExitCode != 1 || res.Stderr != "error: namespace \"nosuchns\" not found\n" || res.Stdout != "" {
@@ -82,7 +83,8 @@ func TestExportPruneNamesFiles(t *testing.T) {
 // export/RULES.md holds (export's unit tests keep RULES.md in step with the
 // rules data), without a cluster.
 func TestExportRulesFlag(t *testing.T) {
-	env := testenv.Require(t)
+	t.Parallel()
+	env := testenv.Alone(t)
 	doc, err := os.ReadFile(filepath.Join("..", "..", "export", "RULES.md"))
 	if err != nil {
 		t.Fatal(err)
@@ -150,7 +152,8 @@ spec:
 // TestExportTerminatingNamespace: objects of a namespace being deleted are
 // exported with one warning, with -n and with -A.
 func TestExportTerminatingNamespace(t *testing.T) {
-	env := testenv.Require(t)
+	t.Parallel()
+	env := testenv.Alone(t)
 	ns := env.Namespace(t)
 	env.Apply(t, fmt.Sprintf("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: held, namespace: %s, labels: {held: %[1]s}, finalizers: [example.com/hold]}\n", ns))
 	t.Cleanup(func() {

@@ -17,7 +17,8 @@ import (
 // and checks that the tree then equals a fresh export (kdx diff --dir
 // shows nothing) and that each batch of changes is a commit naming them.
 func TestExportWatchFollowsTheCluster(t *testing.T) {
-	env := testenv.Require(t)
+	t.Parallel()
+	env := testenv.Alone(t)
 	applyDemoCRDs(t, env)
 	ns := env.Namespace(t)
 	obj := newObjects(t, env.Config, ns)

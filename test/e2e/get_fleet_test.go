@@ -25,7 +25,8 @@ import (
 // and one that is down with one command: every format keeps each object's context recoverable, the down
 // cluster is one error line, and the exit code is 1.
 func TestE2EGetFleet(t *testing.T) {
-	env := testenv.Require(t)
+	t.Parallel()
+	env := testenv.Alone(t)
 	peer := testenv.StartPeer(t)
 	third := testenv.SharedPeer(t) // where the restricted user may list nothing
 	ns := env.Namespace(t)

@@ -29,7 +29,8 @@ subjects: [{kind: User, name: restricted, apiGroup: rbac.authorization.k8s.io}]
 // does not stop the others (issue 17 item 4): the readable types print,
 // each forbidden one is an error line, exit 1, as kubectl v1.37.2 does.
 func TestGetSeveralTypesGoesOnAfterForbidden(t *testing.T) {
-	env := testenv.Require(t)
+	t.Parallel()
+	env := testenv.Alone(t)
 	applyDemoCRDs(t, env)
 	ns := env.Namespace(t)
 	grantConfigMaps(t, env, ns)
@@ -87,7 +88,8 @@ func TestGetSeveralTypesKindColumn(t *testing.T) {
 // not one attempt (and one warning) per type, and exit 1 (issue 11: a
 // server gone in the middle printed a 40,000-character warning, exit 0).
 func TestGetAllTypesServerGone(t *testing.T) {
-	shared := testenv.Require(t)
+	t.Parallel()
+	shared := testenv.Alone(t)
 	env, err := testenv.Start(t.Context(), testenv.Options{BinDir: shared.BinDir, NoControllerManager: true})
 	if err != nil {
 		t.Fatalf("failed to start a control plane: %v", err)

@@ -231,7 +231,8 @@ func TestGetParityWithKubectl(t *testing.T) {
 }
 
 func TestGetAllNamespacesParity(t *testing.T) {
-	env := testenv.Require(t)
+	t.Parallel()
+	env := testenv.Alone(t)
 	applyDemoCRDs(t, env)
 	ns := env.Namespace(t)
 	env.Apply(t, getFixture(ns))
@@ -273,7 +274,8 @@ func TestGetPagesParity(t *testing.T) {
 }
 
 func TestGetSharedCRDs(t *testing.T) {
-	env := testenv.Require(t)
+	t.Parallel()
+	env := testenv.Alone(t)
 	dir := testenv.SharedCRDs(t)
 	for _, f := range []string{"cert-manager/cert-manager.io_certificates.yaml", "cert-manager/cert-manager.io_issuers.yaml", "prometheus-operator/monitoring.coreos.com_servicemonitors.yaml", "prometheus-operator/monitoring.coreos.com_prometheuses.yaml"} {
 		env.ApplyFile(t, filepath.Join(dir, f))
@@ -306,7 +308,8 @@ spec: {replicas: 2, version: v2.50.0}
 }
 
 func TestGetErrors(t *testing.T) {
-	env := testenv.Require(t)
+	t.Parallel()
+	env := testenv.Alone(t)
 	ns := env.Namespace(t)
 	cases := []struct {
 		args []string
@@ -343,7 +346,8 @@ func TestGetRaw(t *testing.T) {
 }
 
 func TestGetAllTypes(t *testing.T) {
-	env := testenv.Require(t)
+	t.Parallel()
+	env := testenv.Alone(t)
 	applyDemoCRDs(t, env)
 	ns := env.Namespace(t)
 	env.Apply(t, getFixture(ns))
@@ -374,7 +378,8 @@ func TestGetAllTypes(t *testing.T) {
 }
 
 func TestGetAllTypesForbiddenAndDown(t *testing.T) {
-	env := testenv.Require(t)
+	t.Parallel()
+	env := testenv.Alone(t)
 	ns := env.Namespace(t)
 	env.Apply(t, fmt.Sprintf(`apiVersion: rbac.authorization.k8s.io/v1
 kind: Role

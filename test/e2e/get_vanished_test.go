@@ -17,7 +17,8 @@ import (
 // kubectl's "no matches for kind" for each object of -f (the cache is
 // rechecked on the 404, never trusted).
 func TestGetDeletedCRDType(t *testing.T) {
-	env := testenv.Require(t)
+	t.Parallel()
+	env := testenv.Alone(t)
 	ns := env.Namespace(t)
 	crd, group := uniqueCRD(ns)
 	env.Apply(t, crd)

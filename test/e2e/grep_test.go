@@ -17,7 +17,8 @@ import (
 // object and field path, a Secret's value is never printed unless asked,
 // and the exit codes are grep's.
 func TestE2EGrep(t *testing.T) {
-	env := testenv.Require(t)
+	t.Parallel()
+	env := testenv.Alone(t)
 	env.ApplyFile(t, filepath.Join(testenv.SharedCRDs(t), "cert-manager/cert-manager.io_certificates.yaml"))
 	env.WaitForCRD(t, "certificates.cert-manager.io")
 	ns := env.Namespace(t)

@@ -140,8 +140,49 @@ func openWhenRead(t *testing.T, path string) *os.File {
 	}
 }
 
-// settle gives kdx the time to start and block on its input.
-func settle() { time.Sleep(time.Second) }
+// waitBlockedIn waits until a thread of kdx sleeps in the system call nr
+// (its first argument first, when first >= 0), seen twice 20 ms apart: kdx
+// then blocks on its input, its signal handling set up. (A fixed second was
+// too short for a race-built kdx on a busy machine: a signal before that
+// kills it, exit -1.) It fails t after a minute.
+func (r *hostileRun) waitBlockedIn(t *testing.T, nr uintptr, first int) {
+	t.Helper()
+	seen := 0
+	for deadline := time.Now().Add(time.Minute); seen < 2; time.Sleep(20 * time.Millisecond) {
+		if r.blockedIn(nr, first) {
+			seen++
+		} else {
+			seen = 0
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("kdx did not block in system call %d within a minute", nr)
+		}
+	}
+}
+
+// blockedIn reports whether a thread of kdx sleeps in the system call nr
+// (with first as its first argument, when first >= 0), as
+// /proc/PID/task/TID/stat and syscall say.
+func (r *hostileRun) blockedIn(nr uintptr, first int) bool {
+	tasks, _ := filepath.Glob(fmt.Sprintf("/proc/%d/task/*", r.cmd.Process.Pid))
+	for _, task := range tasks {
+		stat, err1 := os.ReadFile(filepath.Join(task, "stat"))
+		call, err2 := os.ReadFile(filepath.Join(task, "syscall"))
+		if err1 != nil || err2 != nil {
+			continue
+		}
+		// stat is "TID (comm) STATE ...": the state follows the last ')'.
+		i := strings.LastIndexByte(string(stat), ')')
+		f := strings.Fields(string(call))
+		if i < 0 || !strings.HasPrefix(string(stat[i+1:]), " S") || len(f) < 2 || f[0] != fmt.Sprint(nr) {
+			continue
+		}
+		if first < 0 || f[1] == fmt.Sprintf("0x%x", first) {
+			return true
+		}
+	}
+	return false
+}
 
 // TestSignalWhileReadingInput: SIGINT or SIGTERM ends kdx at once while it
 // reads -f from a FIFO that has no writer, or from a pipe whose writer
@@ -155,7 +196,7 @@ func TestSignalWhileReadingInput(t *testing.T) {
 				t.Skipf("no FIFO: %v", err)
 			}
 			r := startHostile(t, "", nil, "apply", "-f", fifo)
-			settle()
+			r.waitBlockedIn(t, syscall.SYS_OPENAT, -1) // the open of a FIFO waits for a writer
 			r.signal(t, sig)
 			r.checkOneLine(t, 1, r.wait(t, 10*time.Second), "error: interrupted while reading "+fifo)
 		})
@@ -167,7 +208,7 @@ func TestSignalWhileReadingInput(t *testing.T) {
 			defer pr.Close()
 			defer pw.Close() // the writer that sleeps
 			r := startHostile(t, "", pr, "apply", "-f", "-")
-			settle()
+			r.waitBlockedIn(t, syscall.SYS_READ, 0) // a read of stdin
 			r.signal(t, sig)
 			r.checkOneLine(t, 1, r.wait(t, 10*time.Second), "error: interrupted while reading STDIN")
 		})

@@ -65,7 +65,8 @@ func sortBlocks(s string) string {
 // after the other, and compares stdout and the exit code of each step; the
 // stderr of kdx holds what the case says.
 func TestLabelAnnotateAsKubectl(t *testing.T) {
-	env := testenv.Require(t)
+	t.Parallel()
+	env := testenv.Alone(t)
 	applyDemoCRDs(t, env)
 	kdxNS, kubectlNS := env.Namespace(t), env.Namespace(t)
 	env.Apply(t, labelFixture(kdxNS)+"---\n"+labelFixture(kubectlNS))
@@ -176,7 +177,8 @@ func TestLabelAnnotateAsKubectl(t *testing.T) {
 // equivalent), and --context a,b labels in both clusters, each line
 // naming its context; a context that fails is named and the exit code is 1.
 func TestLabelWhereAndFleet(t *testing.T) {
-	env := testenv.Require(t)
+	t.Parallel()
+	env := testenv.Alone(t)
 	peer := testenv.StartPeer(t)
 	ns := env.Namespace(t)
 	peer.Apply(t, fmt.Sprintf("apiVersion: v1\nkind: Namespace\nmetadata: {name: %s}\n", ns))

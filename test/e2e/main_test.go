@@ -3,13 +3,15 @@
 // servers on 127.0.0.1, and checks what a user sees: its output, its
 // files and its exit code, often against kubectl's.
 //
-// A test calls t.Parallel() unless it stops, restarts or starts a server,
-// changes what every test sees (CRDs, APIServices, cluster-scoped objects,
-// the real-world CRDs), or compares what the whole cluster holds (-A,
-// --all-types, api-resources, refs, tree, completions of namespaces, the
-// README's examples), which the tests running beside it would change: those
-// run alone, before the parallel ones (go test runs every sequential test
-// first). A parallel test keeps to its own namespace.
+// Every test that needs a server calls t.Parallel(). One that stops or
+// restarts a server, changes what every test sees (CRDs, APIServices,
+// cluster-scoped objects, the real-world CRDs), or compares what the whole
+// cluster holds (-A, --all-types, api-resources, refs, tree, completions of
+// namespaces, the README's examples), which the tests running beside it
+// would change, runs on a control plane it has to itself while it runs
+// (testenv.Alone), beside the others; one that breaks its server for good
+// starts its own (testenv.StartPeer). Every other test shares one control
+// plane (testenv.Require) and keeps to its own namespace.
 package e2e
 
 import (

@@ -38,7 +38,8 @@ const (
 // warning that objects changed meanwhile may show either state (kubectl
 // stops with an error and a document cut in the middle).
 func TestGetAcrossCompaction(t *testing.T) {
-	shared := testenv.Require(t)
+	t.Parallel()
+	shared := testenv.Alone(t)
 	env, err := testenv.Start(t.Context(), testenv.Options{BinDir: shared.BinDir, NoControllerManager: true, NoWatchCache: true})
 	if err != nil {
 		t.Fatalf("failed to start a control plane without the watch cache: %v", err)

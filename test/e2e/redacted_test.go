@@ -15,7 +15,8 @@ import (
 // written (exit 1; diff 2), the live Secrets keeping their values, until
 // --allow-redacted; a delete by that tree is a delete.
 func TestRedactedExportDoesNotRestoreSecrets(t *testing.T) {
-	env := testenv.Require(t)
+	t.Parallel()
+	env := testenv.Alone(t)
 	ns := env.Namespace(t)
 	// Made by kubectl apply, as most are: kdx apply takes them over with no
 	// conflict, so nothing but the refusal keeps the marker out.

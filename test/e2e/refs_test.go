@@ -223,7 +223,8 @@ func allMatch(got, patterns []string) bool {
 // TestE2ERefsBuiltin: refs for every built-in rule family, the Pods and
 // EndpointSlices made by kube-controller-manager, and a missing target.
 func TestE2ERefsBuiltin(t *testing.T) {
-	env := testenv.Require(t)
+	t.Parallel()
+	env := testenv.Alone(t)
 	ns := env.Namespace(t)
 	env.Apply(t, fmt.Sprintf(refsFixture, ns))
 	tmpl := "spec.template.spec."
@@ -315,7 +316,8 @@ func TestE2ERefsBuiltin(t *testing.T) {
 // name) and secretName, prometheus-operator's selectors, read from the
 // real CRDs and their schemas.
 func TestE2ERefsCRDs(t *testing.T) {
-	env := testenv.Require(t)
+	t.Parallel()
+	env := testenv.Alone(t)
 	dir := testenv.SharedCRDs(t)
 	for _, f := range []string{"cert-manager/cert-manager.io_certificates.yaml", "cert-manager/cert-manager.io_issuers.yaml",
 		"prometheus-operator/monitoring.coreos.com_servicemonitors.yaml", "prometheus-operator/monitoring.coreos.com_prometheuses.yaml"} {
@@ -373,7 +375,8 @@ spec:
 // TestE2ERefsForbidden: a type the user may not list, in the middle of the
 // types read for "used by", is one error line; the rest prints; exit 1.
 func TestE2ERefsForbidden(t *testing.T) {
-	env := testenv.Require(t)
+	t.Parallel()
+	env := testenv.Alone(t)
 	ns := env.Namespace(t)
 	env.Apply(t, fmt.Sprintf(`apiVersion: v1
 kind: ConfigMap
@@ -420,7 +423,8 @@ subjects: [{kind: User, name: restricted, apiGroup: rbac.authorization.k8s.io}]
 // TestE2ERefsRulesAndErrors: --rules prints the README's table without a
 // server; wrong arguments and a missing object are one error line, exit 1.
 func TestE2ERefsRulesAndErrors(t *testing.T) {
-	env := testenv.Require(t)
+	t.Parallel()
+	env := testenv.Alone(t)
 	var want bytes.Buffer
 	if err := refs.WriteRules(&want); err != nil {
 		t.Fatal(err)

@@ -73,7 +73,8 @@ spec: {size: 1, color: red}
 // resourceVersion (as export writes them): kdx, like kubectl, sends the live
 // object's resourceVersion, which custom resources require.
 func TestReplaceWithoutResourceVersion(t *testing.T) {
-	env := testenv.Require(t)
+	t.Parallel()
+	env := testenv.Alone(t)
 	applyDemoCRDs(t, env)
 	ns := env.Namespace(t)
 	env.Apply(t, fmt.Sprintf(`apiVersion: v1

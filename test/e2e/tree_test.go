@@ -61,7 +61,8 @@ func waitTree(t *testing.T, env *testenv.Env, want *regexp.Regexp, args ...strin
 // Deployment, its ReplicaSet and its Pods, READY from Available; then
 // --depth 1, --up from a Pod and -o json.
 func TestE2ETreeDeployment(t *testing.T) {
-	env := testenv.Require(t)
+	t.Parallel()
+	env := testenv.Alone(t)
 	ns := env.Namespace(t)
 	env.Apply(t, fmt.Sprintf(`apiVersion: apps/v1
 kind: Deployment
@@ -116,7 +117,8 @@ spec:
 // its Ready condition), a cluster-scoped one owning a ConfigMap with -A,
 // a dangling ownerReference and a cycle.
 func TestE2ETreeMarks(t *testing.T) {
-	env := testenv.Require(t)
+	t.Parallel()
+	env := testenv.Alone(t)
 	ns := env.Namespace(t)
 	env.Apply(t, treeCRDs)
 	objs := env.Apply(t, fmt.Sprintf(`apiVersion: tree.kdx.test/v1
@@ -180,7 +182,8 @@ metadata: {name: orphan, namespace: %[1]s, ownerReferences: [%[4]s]}
 // ReplicaSets: --up from a Pod shows its ReplicaSet as unknown, with one
 // warning, and the tree is printed.
 func TestE2ETreeForbidden(t *testing.T) {
-	env := testenv.Require(t)
+	t.Parallel()
+	env := testenv.Alone(t)
 	ns := env.Namespace(t)
 	env.Apply(t, fmt.Sprintf(`apiVersion: rbac.authorization.k8s.io/v1
 kind: Role
@@ -221,7 +224,8 @@ spec:
 // and namespace is one list of them, not a get of each; the stacks' Ready
 // conditions still show.
 func TestE2ETreeManyOfOneType(t *testing.T) {
-	env := testenv.Require(t)
+	t.Parallel()
+	env := testenv.Alone(t)
 	ns := env.Namespace(t)
 	env.Apply(t, treeCRDs)
 	root := env.Apply(t, fmt.Sprintf("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: root, namespace: %s}\n", ns))[0]

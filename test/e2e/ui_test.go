@@ -265,9 +265,11 @@ func TestUILabelSelectorAndWhere(t *testing.T) {
 
 // TestUISurvivesAPIServerRestart stops and starts the API server under a
 // live table: the last line says the watch is lost while it is, and the
-// table goes on once it is back. Not parallel: it stops the shared server.
+// table goes on once it is back. It stops its server, so it runs on a
+// control plane of its own (testenv.Alone).
 func TestUISurvivesAPIServerRestart(t *testing.T) {
-	env := testenv.Require(t)
+	t.Parallel()
+	env := testenv.Alone(t)
 	ns := env.Namespace(t)
 	kubectl(t, env, "create", "configmap", "before", "-n", ns)
 	term := startUI(t, env, 200, 20, "configmaps", "-n", ns)
@@ -296,9 +298,10 @@ func TestUISurvivesAPIServerRestart(t *testing.T) {
 	quit(t, term)
 }
 
-// Not parallel: it applies CRDs.
+// It applies CRDs, so it runs on a control plane of its own (testenv.Alone).
 func TestUICustomResourceByShortName(t *testing.T) {
-	env := testenv.Require(t)
+	t.Parallel()
+	env := testenv.Alone(t)
 	applyDemoCRDs(t, env)
 	ns := env.Namespace(t)
 	env.Apply(t, `apiVersion: multi.example.org/v2

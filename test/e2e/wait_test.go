@@ -216,7 +216,8 @@ func TestWaitFleetOneContextDown(t *testing.T) {
 // down, is met once the server is back: the watch resumes, no polling, no
 // failure.
 func TestWaitCELAcrossAPIServerRestart(t *testing.T) {
-	env := testenv.Require(t)
+	t.Parallel()
+	env := testenv.Alone(t)
 	ns := env.Namespace(t)
 	env.Apply(t, waitersCRD)
 	env.Apply(t, fmt.Sprintf("apiVersion: wait.example.org/v1\nkind: Waiter\nmetadata: {name: w, namespace: %s}\nspec: {size: 3}\n", ns))

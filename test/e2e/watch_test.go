@@ -364,7 +364,8 @@ subjects:
 }
 
 func TestWatchSurvivesAPIServerRestart(t *testing.T) {
-	env := testenv.Require(t)
+	t.Parallel()
+	env := testenv.Alone(t)
 	applyDemoCRDs(t, env)
 	ns := env.Namespace(t)
 	obj := newObjects(t, env.Config, ns)
@@ -408,7 +409,8 @@ func TestWatchSurvivesAPIServerRestart(t *testing.T) {
 // shown by a running watch within a second of their write (see
 // restartAndWrite).
 func TestWatchResumesFastAfterRestarts(t *testing.T) {
-	env := testenv.Require(t)
+	t.Parallel()
+	env := testenv.Alone(t)
 	p, obj := watchToRestart(t, env, "ADDED configmap/kube-root-ca.crt")
 	for i := range 3 {
 		restartAndWrite(t, env, p, obj, i)
@@ -422,7 +424,8 @@ func TestWatchResumesFastAfterRestarts(t *testing.T) {
 // again after its own short back-off, not 5 s later, so what is written
 // once the server is ready is shown within a second of its write.
 func TestWatchResumesFastAfterRestartWithManyCRDs(t *testing.T) {
-	testenv.Require(t)
+	t.Parallel()
+	testenv.Alone(t)
 	peer := testenv.StartPeer(t)
 	dc, err := dynamic.NewForConfig(peer.Config)
 	if err != nil {
@@ -603,7 +606,8 @@ func TestWatchMissingNameWaits(t *testing.T) {
 // the rest and exits 1 at the end; --ignore-forbidden leaves them out (exit
 // 0); a user who may watch nothing gets the report and exit 1 at once.
 func TestWatchAllTypesRestricted(t *testing.T) {
-	env := testenv.Require(t)
+	t.Parallel()
+	env := testenv.Alone(t)
 	applyDemoCRDs(t, env)
 	ns := env.Namespace(t)
 
@@ -705,7 +709,8 @@ func checkOneLinePerCause(t *testing.T, stderr string) {
 // created while it runs from its first object, and drops a type that goes
 // away without a word.
 func TestWatchAllTypesFollowsDiscovery(t *testing.T) {
-	env := testenv.Require(t)
+	t.Parallel()
+	env := testenv.Alone(t)
 	ns := env.Namespace(t)
 	crd := func(plural, kind string) string {
 		return fmt.Sprintf(`apiVersion: apiextensions.k8s.io/v1

@@ -180,7 +180,8 @@ var whereQuestions = []struct {
 }
 
 func TestWhereQuestions(t *testing.T) {
-	env := testenv.Require(t)
+	t.Parallel()
+	env := testenv.Alone(t)
 	ns := setupWhere(t, env)
 	for _, q := range whereQuestions {
 		t.Run(q.question, func(t *testing.T) {
@@ -194,7 +195,8 @@ func TestWhereQuestions(t *testing.T) {
 }
 
 func TestWhereGet(t *testing.T) {
-	env := testenv.Require(t)
+	t.Parallel()
+	env := testenv.Alone(t)
 	ns := setupWhere(t, env)
 	get := func(args ...string) testenv.Result {
 		return env.Kdx(t, append([]string{"get", "-n", ns}, args...)...)
@@ -366,7 +368,8 @@ func TestWhereGet(t *testing.T) {
 }
 
 func TestWhereExportAndDelete(t *testing.T) {
-	env := testenv.Require(t)
+	t.Parallel()
+	env := testenv.Alone(t)
 	ns := setupWhere(t, env)
 	t.Run("export writes the matches only", func(t *testing.T) {
 		res := env.Kdx(t, "export", "configmaps,fruits", "-n", ns, "-o", "jsonl", "-q", "--where", `has(object.metadata.labels) || object.kind == "Fruit" && object.spec.color == "green"`)
@@ -401,7 +404,8 @@ func TestWhereExportAndDelete(t *testing.T) {
 }
 
 func TestWhereWatch(t *testing.T) {
-	env := testenv.Require(t)
+	t.Parallel()
+	env := testenv.Alone(t)
 	ns := setupWhere(t, env)
 	web := `has(object.metadata.labels) && object.metadata.labels.tier == "web"`
 	p := startKdx(t, env, env.Kubeconfig, "watch", "configmaps", "-n", ns, "--output-watch-events", "--timeout", "20s", "--where", web)
