@@ -2,7 +2,6 @@ package cli
 
 import (
 	"bytes"
-	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -13,7 +12,6 @@ import (
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 
 	"github.com/kdxproject/kdx/internal/clientconfig"
-	"github.com/kdxproject/kdx/internal/cliutil"
 	"github.com/kdxproject/kdx/query"
 )
 
@@ -132,34 +130,6 @@ func (f *DefaultFactory) WriteContexts() ([]string, bool, error) {
 		f.flags.Context = names[0]
 	}
 	return names, len(names) > 1, nil
-}
-
-// EachContext runs read for each context with that context's factory,
-// --cluster-concurrency at a time, and returns the results and errors in
-// context order. A context whose read failed is written to errOut as one
-// line naming it; failed says whether any did.
-func EachContext[T any](ctx context.Context, f Factory, contexts []string, errOut io.Writer, read func(context.Context, Factory) (T, error)) (results []T, ok []bool, failed bool, err error) {
-	results, ok = make([]T, len(contexts)), make([]bool, len(contexts))
-	type res struct {
-		v   T
-		err error
-		log *ClusterLog
-	}
-	err = query.Ordered(ctx, len(contexts), f.ClusterConcurrency(), func(ctx context.Context, i int) res {
-		log := &ClusterLog{}
-		v, err := read(ctx, ForCluster(f, contexts[i], log))
-		return res{v, err, log}
-	}, func(i int, r res) error {
-		r.log.Replay(errOut, contexts[i])
-		if r.err != nil {
-			failed = true
-			ContextError(errOut, contexts[i], cliutil.Message(r.err))
-			return nil
-		}
-		results[i], ok[i] = r.v, true
-		return nil
-	})
-	return results, ok, failed, err
 }
 
 // ClusterLog holds what one cluster of a fleet writes to stderr while it is
