@@ -2,9 +2,6 @@ package apiresources
 
 import (
 	"net/http"
-	"net/http/httptest"
-	"net/http/httputil"
-	"net/url"
 	"strings"
 	"testing"
 
@@ -27,29 +24,11 @@ func TestAPIResourcesOutputs(t *testing.T) {
 	srv := api.URL
 	other := clitest.NewAPIServer(t, cm, widgets).URL
 	// forbidding: srv, where gadgets may not be listed
-	target, _ := url.Parse(srv)
-	proxy := httputil.NewSingleHostReverseProxy(target)
-	forbidding := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if strings.Contains(r.URL.Path, "/gadgets") {
-			w.Header().Set("Content-Type", "application/json")
-			w.WriteHeader(http.StatusForbidden)
-			_, _ = w.Write([]byte(`{"kind":"Status","apiVersion":"v1","status":"Failure","reason":"Forbidden","code":403,"message":"gadgets.shop.example.com is forbidden: User \"u\" cannot list resource \"gadgets\""}`))
-			return
-		}
-		proxy.ServeHTTP(w, r)
-	}))
-	t.Cleanup(forbidding.Close)
+	forbidding := clitest.Refusing(t, srv, func(r *http.Request) bool { return strings.Contains(r.URL.Path, "/gadgets") },
+		http.StatusForbidden, "Forbidden", `gadgets.shop.example.com is forbidden: User "u" cannot list resource "gadgets"`)
 	// refusing: srv, whose discovery answers but whose lists refuse the credentials
-	refusing := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Path != "/api" && r.URL.Path != "/apis" {
-			w.Header().Set("Content-Type", "application/json")
-			w.WriteHeader(http.StatusUnauthorized)
-			_, _ = w.Write([]byte(`{"kind":"Status","apiVersion":"v1","status":"Failure","reason":"Unauthorized","code":401,"message":"Unauthorized"}`))
-			return
-		}
-		proxy.ServeHTTP(w, r)
-	}))
-	t.Cleanup(refusing.Close)
+	refusing := clitest.Refusing(t, srv, func(r *http.Request) bool { return r.URL.Path != "/api" && r.URL.Path != "/apis" },
+		http.StatusUnauthorized, "Unauthorized", "Unauthorized")
 	cache := t.TempDir()
 	one := func(server string) func() *clitest.Factory {
 		return func() *clitest.Factory {
@@ -71,8 +50,8 @@ func TestAPIResourcesOutputs(t *testing.T) {
 		}
 	}
 	up, withDown, allDown := fleet(map[string]string{"b": other}), fleet(map[string]string{"b": ""}), fleet(map[string]string{"a": "", "b": "", "c": ""})
-	forbiddingFleet := fleet(map[string]string{"b": other, "c": forbidding.URL})
-	refusingFleet := fleet(map[string]string{"b": other, "c": refusing.URL})
+	forbiddingFleet := fleet(map[string]string{"b": other, "c": forbidding})
+	refusingFleet := fleet(map[string]string{"b": other, "c": refusing})
 	cases := []struct {
 		f    func() *clitest.Factory
 		args []string
@@ -95,9 +74,9 @@ func TestAPIResourcesOutputs(t *testing.T) {
 		{one(srv), []string{"--count", "-o", "json"}},
 		{one(srv), []string{"--count", "-o", "yaml"}},
 		{one(srv), []string{"--count", "-o", "name"}},
-		{one(forbidding.URL), []string{"--count"}},
-		{one(forbidding.URL), []string{"--count", "-o", "json"}},
-		{one(refusing.URL), []string{"--count"}},
+		{one(forbidding), []string{"--count"}},
+		{one(forbidding), []string{"--count", "-o", "json"}},
+		{one(refusing), []string{"--count"}},
 		{one(srv), []string{"--cached"}},
 		{one(srv), []string{"--refresh", "-o", "name"}},
 		{one(srv), []string{"--strict"}},
@@ -137,6 +116,6 @@ func TestAPIResourcesOutputs(t *testing.T) {
 		f := c.f()
 		b.WriteString(clitest.Run(f, NewCmd(f), c.args...))
 	}
-	got := strings.NewReplacer(srv, "SERVER", other, "OTHER", forbidding.URL, "FORBIDDING", refusing.URL, "REFUSING").Replace(b.String())
+	got := strings.NewReplacer(srv, "SERVER", other, "OTHER", forbidding, "FORBIDDING", refusing, "REFUSING").Replace(b.String())
 	clitest.Golden(t, "outputs", got)
 }

@@ -2,7 +2,12 @@ package clitest
 
 import (
 	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
 	"strings"
+	"testing"
 
 	"github.com/spf13/cobra"
 
@@ -40,4 +45,24 @@ func Run(f *Factory, cmd *cobra.Command, args ...string) string {
 	}
 	fmt.Fprintf(&b, "--- exit %d\n\n", code)
 	return b.String()
+}
+
+// Refusing is a server that answers as upstream does, except the requests
+// refuse picks, which get a Status of code, reason and message (a type
+// the user may not list, lists whose credentials are refused).
+func Refusing(t testing.TB, upstream string, refuse func(*http.Request) bool, code int, reason, message string) string {
+	target, err := url.Parse(upstream)
+	if err != nil {
+		t.Fatal(err)
+	}
+	proxy := httputil.NewSingleHostReverseProxy(target)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if refuse(r) {
+			writeStatus(w, code, reason, message)
+			return
+		}
+		proxy.ServeHTTP(w, r)
+	}))
+	t.Cleanup(srv.Close)
+	return srv.URL
 }

@@ -2,9 +2,6 @@ package grep
 
 import (
 	"net/http"
-	"net/http/httptest"
-	"net/http/httputil"
-	"net/url"
 	"strings"
 	"testing"
 
@@ -23,18 +20,8 @@ func TestGrepOutputs(t *testing.T) {
 	otherAPI.Put("/api/v1/namespaces/default/configmaps/d", `{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"d","namespace":"default"},"data":{"color":"blue"}}`)
 	other := otherAPI.URL
 	// forbidding: srv, where Secrets may not be listed
-	target, _ := url.Parse(srv)
-	proxy := httputil.NewSingleHostReverseProxy(target)
-	forbidding := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if strings.Contains(r.URL.Path, "/secrets") {
-			w.Header().Set("Content-Type", "application/json")
-			w.WriteHeader(http.StatusForbidden)
-			_, _ = w.Write([]byte(`{"kind":"Status","apiVersion":"v1","status":"Failure","reason":"Forbidden","code":403,"message":"secrets is forbidden: User \"u\" cannot list resource \"secrets\""}`))
-			return
-		}
-		proxy.ServeHTTP(w, r)
-	}))
-	t.Cleanup(forbidding.Close)
+	forbidding := clitest.Refusing(t, srv, func(r *http.Request) bool { return strings.Contains(r.URL.Path, "/secrets") },
+		http.StatusForbidden, "Forbidden", `secrets is forbidden: User "u" cannot list resource "secrets"`)
 	one := func(server string) func() *clitest.Factory {
 		return func() *clitest.Factory {
 			f := clitest.New()
@@ -50,7 +37,7 @@ func TestGrepOutputs(t *testing.T) {
 		}
 	}
 	up, withDown, allDown := fleet(map[string]string{"b": other}), fleet(map[string]string{"b": ""}), fleet(map[string]string{"a": "", "b": "", "c": ""})
-	forbiddingFleet := fleet(map[string]string{"b": other, "c": forbidding.URL})
+	forbiddingFleet := fleet(map[string]string{"b": other, "c": forbidding})
 	cases := []struct {
 		f    func() *clitest.Factory
 		args []string
@@ -68,9 +55,9 @@ func TestGrepOutputs(t *testing.T) {
 		{one(srv), []string{"blue", "--all-types", "-A"}},
 		{one(srv), []string{"blue", "cm/a", "cm/zz"}},
 		{one(srv), []string{"blue", "nosuch"}},
-		{one(forbidding.URL), []string{"blue", "cm,secrets"}},
-		{one(forbidding.URL), []string{"blue", "secrets"}},
-		{one(forbidding.URL), []string{"blue", "--all-types"}},
+		{one(forbidding), []string{"blue", "cm,secrets"}},
+		{one(forbidding), []string{"blue", "secrets"}},
+		{one(forbidding), []string{"blue", "--all-types"}},
 		{one(""), []string{"blue", "cm"}},
 		{one(srv), []string{"(", "cm"}},
 		{one(srv), []string{"blue"}},
@@ -100,6 +87,6 @@ func TestGrepOutputs(t *testing.T) {
 		f := c.f()
 		b.WriteString(clitest.Run(f, NewCmd(f), c.args...))
 	}
-	got := strings.NewReplacer(srv, "SERVER", other, "OTHER", forbidding.URL, "FORBIDDING").Replace(b.String())
+	got := strings.NewReplacer(srv, "SERVER", other, "OTHER", forbidding, "FORBIDDING").Replace(b.String())
 	clitest.Golden(t, "outputs", got)
 }
