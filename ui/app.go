@@ -55,6 +55,7 @@ type App struct {
 	hist          history      // every location shown (history.go)
 	input         *input       // the palette (:) or the filter (/) being typed
 	help          bool
+	helpTop       int    // the first line of the help shown (it scrolls)
 	status        string // one line: the last failure
 	warning       string // the last warning of the server
 	nextID        int
@@ -394,8 +395,26 @@ func (a *App) key(k tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		return a, a.inputKey(k)
 	}
 	if a.help {
-		a.help = false
-		if k.String() != "q" {
+		// the help scrolls (the key table is longer than 24 lines);
+		// any other key closes it
+		h, n := a.contentHeight(), len(helpLines())
+		switch k.String() {
+		case "up", "k":
+			a.helpTop--
+		case "down", "j":
+			a.helpTop++
+		case "pgup":
+			a.helpTop -= max(1, h-1)
+		case "pgdown", "space":
+			a.helpTop += max(1, h-1)
+		default:
+			a.help = false
+			if k.String() != "q" {
+				return a, nil
+			}
+		}
+		a.helpTop = max(0, min(a.helpTop, n-h))
+		if a.help {
 			return a, nil
 		}
 	}
@@ -418,7 +437,7 @@ func (a *App) key(k tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	case "q":
 		return a, a.quit()
 	case "?":
-		a.help = true
+		a.help, a.helpTop = true, 0
 	case ":":
 		a.input = &input{prompt: ":"}
 	case "/":
@@ -646,7 +665,7 @@ func (a *App) screen() string {
 	cursor := -1
 	switch t := a.table(); {
 	case a.help:
-		body = helpLines()
+		body = helpLines()[min(a.helpTop, len(helpLines())):]
 	case a.cx.view != nil:
 		body, cursor = a.cx.view.render(h)
 	case a.overlay != nil:
@@ -783,7 +802,7 @@ func helpLines() []string {
 	for _, k := range Keys {
 		w = max(w, len(k.Keys))
 	}
-	out := []string{"Keys (any key closes this help):", ""}
+	out := []string{"Keys (up, down, pgup, pgdown scroll; any other key closes this help):", ""}
 	for _, k := range Keys {
 		out = append(out, fmt.Sprintf("  %-*s  %s", w, k.Keys, k.Does))
 	}

@@ -252,6 +252,10 @@ func press(t *testing.T, a *App, keys ...string) (quit bool) {
 			msg = tea.KeyPressMsg{Code: 'd', Mod: tea.ModCtrl}
 		case "space":
 			msg = tea.KeyPressMsg{Code: tea.KeySpace, Text: " "}
+		case "pgdown":
+			msg = tea.KeyPressMsg{Code: tea.KeyPgDown}
+		case "pgup":
+			msg = tea.KeyPressMsg{Code: tea.KeyPgUp}
 		default:
 			for _, r := range k {
 				_, cmd := a.Update(tea.KeyPressMsg{Code: r, Text: string(r)})

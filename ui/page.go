@@ -175,7 +175,7 @@ func (a *App) pageKey(k tea.KeyPressMsg) tea.Cmd {
 	case "esc":
 		a.back()
 	case "?":
-		a.help = true
+		a.help, a.helpTop = true, 0
 	case ":":
 		a.input = &input{prompt: ":"}
 	case "left", "h":

@@ -131,7 +131,30 @@ func TestHelp(t *testing.T) {
 	press(t, a, "?")
 	golden(t, "help", a)
 	press(t, a, "x")
-	if strings.Contains(screen(a), "Keys (any key") {
+	if strings.Contains(screen(a), "Keys (") {
+		t.Errorf("a key did not close the help")
+	}
+}
+
+// TestHelpScrolls: the key table is longer than the screen; pgdown shows
+// its last lines, and a key that does not scroll closes it.
+func TestHelpScrolls(t *testing.T) {
+	a := start(t, newFake(), Options{Namespace: "team-a"}, 80, 24)
+	press(t, a, "?")
+	if strings.Contains(screen(a), "q, ctrl+c") {
+		t.Fatalf("the whole key table fits: this test needs a longer one")
+	}
+	press(t, a, "pgdown", "pgdown", "pgdown")
+	golden(t, "help-scrolled", a)
+	if !strings.Contains(screen(a), "q, ctrl+c") {
+		t.Errorf("the last key is not reachable")
+	}
+	press(t, a, "up")
+	if !strings.Contains(screen(a), "open a type") {
+		t.Errorf("up closed the help")
+	}
+	press(t, a, "x")
+	if strings.Contains(screen(a), "q, ctrl+c") {
 		t.Errorf("a key did not close the help")
 	}
 }
