@@ -55,8 +55,9 @@ var watchCases = [][]string{
 // TestWatchGolden pins watch's output in one context and over fleets of
 // two and three (one cluster refusing every request). A fleet's events
 // come in arrival order: their lines are sorted before the comparison.
+// Not parallel: its watches run at once, alone, not beside the timed
+// watches of TestWatch and TestWatchChanges.
 func TestWatchGolden(t *testing.T) {
-	t.Parallel()
 	servers := fleetServers(t)
 	fleets := map[string][]string{"one": nil, "two": {"east", "west"}, "three": {"east", "down", "west"}}
 	type run struct {
