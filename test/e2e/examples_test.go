@@ -33,6 +33,10 @@ var exampleSkips = map[string]string{
 	"kdx ui configmaps -A": "interactive",
 	"kdx ui deployments -l app=web --where 'object.spec.replicas > 1'":                           "interactive",
 	"kdx ui -n team-a                             # explore: the API surface, live tables, YAML": "interactive",
+	"kdx ui deployments --readonly                # ... and look only: no delete, edit or scale": "interactive",
+	"kdx ui configmaps --context 'prod-*' -A      # one live table over a fleet, CONTEXT first":  "interactive",
+	"kdx ui --readonly":                       "interactive",
+	"kdx ui configmaps -A --context 'prod-*'": "interactive",
 	// kdx edit opens the user's editor on a terminal (the scripted edit
 	// of the same block runs).
 	"kdx edit deployment/web": "opens an interactive editor",

@@ -80,6 +80,9 @@ func TestUIFleetOfThreeWithOneDown(t *testing.T) {
 		}
 	}
 	term.Send(ttytest.Esc)
+	// an escape followed at once by ":" reads as alt+: (one key): wait
+	// until the escape has closed the list
+	term.WaitFor("the contexts list to close", 0, func(s string) bool { return !strings.Contains(s, "contexts: 3") })
 	term.Type(":ctx b")
 	term.Send(ttytest.Enter)
 	term.WaitText("context: b | namespace: " + ns + " | api-resources: ")
