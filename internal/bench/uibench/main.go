@@ -190,7 +190,9 @@ func client(kubeconfig string) (*kubernetes.Clientset, error) {
 
 var (
 	kdxTitle = regexp.MustCompile(`configmaps: (\d+)( of \d+)?`)
-	k9sTitle = regexp.MustCompile(`(?i)configmaps\(all\)\[(\d+)\]`)
+	// k9s writes its count with thousands separators (configmaps(all)[10,025]),
+	// and a filter between the two (configmaps(all)</cm-00380>[1])
+	k9sTitle = regexp.MustCompile(`(?i)configmaps\(all\)(?:<[^>]*>)?\[([\d,]+)\]`)
 )
 
 func kdx(o options, d *data) *explorer {
@@ -215,6 +217,16 @@ func kdx(o options, d *data) *explorer {
 	}
 }
 
+// k9sCount is the count of k9s's title, if on screen.
+func k9sCount(screen string) (int, bool) {
+	m := k9sTitle.FindStringSubmatch(screen)
+	if m == nil {
+		return 0, false
+	}
+	n, err := strconv.Atoi(strings.ReplaceAll(m[1], ",", ""))
+	return n, err == nil
+}
+
 func k9s(o options, d *data) *explorer {
 	return &explorer{
 		name: "k9s",
@@ -222,16 +234,12 @@ func k9s(o options, d *data) *explorer {
 			return exec.Command(o.k9s, "--kubeconfig", o.kubeconfig, "-A", "-c", "configmaps")
 		},
 		count: func(s string) (int, bool, bool) {
-			m := k9sTitle.FindStringSubmatch(s)
-			if m == nil {
-				return 0, false, false
-			}
-			n, _ := strconv.Atoi(m[1])
-			return n, false, true
+			n, ok := k9sCount(s)
+			return n, false, ok
 		},
 		filtered: func(s string, n int) bool {
-			m := k9sTitle.FindStringSubmatch(s)
-			return m != nil && m[1] == strconv.Itoa(n)
+			got, ok := k9sCount(s)
+			return ok && got == n
 		},
 		last: lastByNamespace(o.kubeconfig), // k9s sorts by namespace, then name, too
 	}
