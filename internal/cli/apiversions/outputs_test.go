@@ -15,20 +15,8 @@ func TestAPIVersionsOutputs(t *testing.T) {
 	srv := clitest.NewAPIServer(t, resources[0], resources[1],
 		clitest.Resource{Group: "broken.example.com", Plural: "widgets", Kind: "Widget", Stale: true}).URL
 	other := clitest.NewAPIServer(t, resources[0], resources[2]).URL
-	one := func(server string) func() *clitest.Factory {
-		return func() *clitest.Factory {
-			f := clitest.New()
-			f.Server = server
-			return f
-		}
-	}
-	fleet := func(servers map[string]string) func() *clitest.Factory {
-		return func() *clitest.Factory {
-			f := clitest.New()
-			f.Server, f.ContextList, f.Servers = srv, []string{"a", "b", "c"}, servers
-			return f
-		}
-	}
+	one := clitest.ForServer
+	fleet := func(servers map[string]string) func() *clitest.Factory { return clitest.ForFleet(srv, servers) }
 	cases := []struct {
 		f    func() *clitest.Factory
 		args []string

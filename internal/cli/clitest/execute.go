@@ -29,3 +29,23 @@ func WriteFile(t testing.TB, name, content string) string {
 	}
 	return file
 }
+
+// ForServer makes the factories of one context served by server ("": a
+// server out of reach), one per run.
+func ForServer(server string) func() *Factory {
+	return func() *Factory {
+		f := New()
+		f.Server = server
+		return f
+	}
+}
+
+// ForFleet makes the factories of a fleet of the contexts a, b and c,
+// served by server unless servers names another for a context ("": down).
+func ForFleet(server string, servers map[string]string) func() *Factory {
+	return func() *Factory {
+		f := New()
+		f.Server, f.ContextList, f.Servers = server, []string{"a", "b", "c"}, servers
+		return f
+	}
+}

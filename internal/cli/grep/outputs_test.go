@@ -22,20 +22,8 @@ func TestGrepOutputs(t *testing.T) {
 	// forbidding: srv, where Secrets may not be listed
 	forbidding := clitest.Refusing(t, srv, func(r *http.Request) bool { return strings.Contains(r.URL.Path, "/secrets") },
 		http.StatusForbidden, "Forbidden", `secrets is forbidden: User "u" cannot list resource "secrets"`)
-	one := func(server string) func() *clitest.Factory {
-		return func() *clitest.Factory {
-			f := clitest.New()
-			f.Server = server
-			return f
-		}
-	}
-	fleet := func(servers map[string]string) func() *clitest.Factory {
-		return func() *clitest.Factory {
-			f := clitest.New()
-			f.Server, f.ContextList, f.Servers = srv, []string{"a", "b", "c"}, servers
-			return f
-		}
-	}
+	one := clitest.ForServer
+	fleet := func(servers map[string]string) func() *clitest.Factory { return clitest.ForFleet(srv, servers) }
 	up, withDown, allDown := fleet(map[string]string{"b": other}), fleet(map[string]string{"b": ""}), fleet(map[string]string{"a": "", "b": "", "c": ""})
 	forbiddingFleet := fleet(map[string]string{"b": other, "c": forbidding})
 	cases := []struct {

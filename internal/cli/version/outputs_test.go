@@ -13,20 +13,8 @@ import (
 // with a context down or all down, and bad flags (testdata/outputs.golden).
 func TestVersionOutputs(t *testing.T) {
 	srv := clitest.NewAPIServer(t).URL
-	one := func(server string) func() *clitest.Factory {
-		return func() *clitest.Factory {
-			f := clitest.New()
-			f.Server = server
-			return f
-		}
-	}
-	fleet := func(servers map[string]string) func() *clitest.Factory {
-		return func() *clitest.Factory {
-			f := clitest.New()
-			f.Server, f.ContextList, f.Servers = srv, []string{"a", "b", "c"}, servers
-			return f
-		}
-	}
+	one := clitest.ForServer
+	fleet := func(servers map[string]string) func() *clitest.Factory { return clitest.ForFleet(srv, servers) }
 	up, oneDown, allDown := fleet(nil), fleet(map[string]string{"b": ""}), fleet(map[string]string{"a": "", "b": "", "c": ""})
 	cases := []struct {
 		f    func() *clitest.Factory
