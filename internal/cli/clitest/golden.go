@@ -4,6 +4,8 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"slices"
+	"sort"
 	"strings"
 	"testing"
 )
@@ -41,4 +43,16 @@ func Golden(t *testing.T, name, got string) {
 	if got != string(want) {
 		t.Errorf("%s differs from %s:\n%s---want\n%s", name, path, got, want)
 	}
+}
+
+// SortedLines sorts the lines of s, each once: a fleet's events come in
+// the order they arrive, and how often a table's header (and the blank
+// line before it) comes depends on that order.
+func SortedLines(s string) string {
+	if s == "" {
+		return s
+	}
+	lines := strings.Split(strings.TrimSuffix(s, "\n"), "\n")
+	sort.Strings(lines)
+	return strings.Join(slices.Compact(lines), "\n") + "\n"
 }

@@ -4,8 +4,6 @@ import (
 	"context"
 	"net/http"
 	"net/http/httptest"
-	"slices"
-	"sort"
 	"strings"
 	"sync"
 	"testing"
@@ -152,7 +150,7 @@ func TestGetWatchGolden(t *testing.T) {
 				err := cmd.ExecuteContext(ctx)
 				out, errOut := f.Out.String(), f.ErrOut.String()
 				if fleet != "one" {
-					out, errOut = sortLines(out), sortLines(errOut)
+					out, errOut = clitest.SortedLines(out), clitest.SortedLines(errOut)
 				}
 				r.got = clitest.Transcript(args, out, errOut, err)
 			}()
@@ -162,15 +160,4 @@ func TestGetWatchGolden(t *testing.T) {
 	for _, r := range runs {
 		t.Run(r.name, func(t *testing.T) { clitest.Golden(t, r.name, r.got) })
 	}
-}
-
-// sortLines sorts the lines of s (a fleet's events in arrival order), each
-// once: how often a table's header comes depends on the order of arrival.
-func sortLines(s string) string {
-	if s == "" {
-		return s
-	}
-	lines := strings.Split(strings.TrimSuffix(s, "\n"), "\n")
-	sort.Strings(lines)
-	return strings.Join(slices.Compact(lines), "\n") + "\n"
 }

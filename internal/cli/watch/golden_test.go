@@ -3,8 +3,6 @@ package watch
 import (
 	"net/http"
 	"net/http/httptest"
-	"slices"
-	"sort"
 	"strings"
 	"sync"
 	"testing"
@@ -76,7 +74,7 @@ func TestWatchGolden(t *testing.T) {
 				f.Server, f.Context, f.ContextList, f.Servers = servers["east"], "east", fleets[fleet], servers
 				out, errOut, err := clitest.Execute(f, NewCmd(f), append(args, "--timeout", "8s")...)
 				if fleet != "one" {
-					out, errOut = sortLines(out), sortLines(errOut)
+					out, errOut = clitest.SortedLines(out), clitest.SortedLines(errOut)
 				}
 				r.got = clitest.Transcript(args, out, errOut, err)
 			}()
@@ -86,18 +84,6 @@ func TestWatchGolden(t *testing.T) {
 	for _, r := range runs {
 		t.Run(r.name, func(t *testing.T) { clitest.Golden(t, r.name, r.got) })
 	}
-}
-
-// sortLines sorts the lines of s (a fleet's events in arrival order), each
-// once: how often a table's header and blank line come depends on the order
-// in which the kinds of a fleet arrive.
-func sortLines(s string) string {
-	if s == "" {
-		return s
-	}
-	lines := strings.Split(strings.TrimSuffix(s, "\n"), "\n")
-	sort.Strings(lines)
-	return strings.Join(slices.Compact(lines), "\n") + "\n"
 }
 
 // goldenName is a file name for args.
