@@ -88,7 +88,7 @@ func Load(kubeconfig string, contexts []string, opts Options) (*Fleet, error) {
 		}
 		cfg.QPS = -1 // as kdx: pacing is left to the server's priority and fairness
 		cfg.UserAgent = version.UserAgent()
-		cfg.Wrap(clientconfig.RefuseCrossOriginRedirects) // credentials go to this server only
+		cfg.Wrap(clientconfig.Innermost) // credentials go to this server only; traces end with their request
 		f.Clusters = append(f.Clusters, New(name, cfg, ns, opts))
 	}
 	return f, nil

@@ -97,7 +97,7 @@ func Load(flags *Flags, opts Options) (*Config, error) {
 	}
 	cfg.UserAgent = version.UserAgent()
 	// Innermost, after every credential wrapper: see RedirectError.
-	cfg.Wrap(RefuseCrossOriginRedirects)
+	cfg.Wrap(Innermost)
 	return &Config{REST: cfg, Namespace: ns, ExplicitNamespace: explicit, Context: ctxName}, nil
 }
 
