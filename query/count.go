@@ -41,13 +41,6 @@ func (e *Engine) Count(ctx context.Context, req Request) ([]discovery.Count, err
 	return out, err
 }
 
-// FirstPager is a Lister that reads the first page of a list alone, with
-// no request for the page after it (which a Lister's pages may ask for
-// while the first is read): a count of limit=1 uses it when there.
-type FirstPager interface {
-	MetadataPage(ctx context.Context, m discovery.Mapping, namespace string, opts metav1.ListOptions) (*metav1.PartialObjectMetadataList, error)
-}
-
 // countOne counts the objects of one target.
 func (e *Engine) countOne(ctx context.Context, req Request, t discovery.Target) (int64, error) {
 	opts := metav1.ListOptions{LabelSelector: req.LabelSelector, FieldSelector: req.FieldSelector, Limit: 1}
@@ -64,14 +57,9 @@ func (e *Engine) countOne(ctx context.Context, req Request, t discovery.Target) 
 		}
 		return errCounted
 	}
-	var err error
-	if fp, ok := e.Lister.(FirstPager); ok {
-		var l *metav1.PartialObjectMetadataList
-		if l, err = fp.MetadataPage(ctx, t.Mapping, req.Namespace, opts); err == nil {
-			err = count(l)
-		}
-	} else {
-		err = e.Lister.MetadataPages(ctx, t.Mapping, req.Namespace, opts, count)
+	l, err := e.Lister.MetadataPage(ctx, t.Mapping, req.Namespace, opts)
+	if err == nil {
+		err = count(l)
 	}
 	if err != nil && !errors.Is(err, errCounted) {
 		return 0, err
