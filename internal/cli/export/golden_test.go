@@ -2,8 +2,6 @@ package export
 
 import (
 	"io/fs"
-	"net/http"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -20,13 +18,7 @@ func fleetServers(t *testing.T) map[string]string {
 	for _, name := range []string{"a", "b"} {
 		west.Put("/api/v1/namespaces/default/configmaps/"+name, `{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"`+name+`","namespace":"default","uid":"w","resourceVersion":"7"},"data":{"k":"w"}}`)
 	}
-	down := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
-		w.Header().Set("Content-Type", "application/json")
-		w.WriteHeader(http.StatusForbidden)
-		_, _ = w.Write([]byte(`{"kind":"Status","apiVersion":"v1","status":"Failure","message":"forbidden: the cluster is closed","reason":"Forbidden","code":403}`))
-	}))
-	t.Cleanup(down.Close)
-	return map[string]string{"east": newServer(t).URL, "west": west.URL, "down": down.URL}
+	return map[string]string{"east": newServer(t).URL, "west": west.URL, "down": clitest.ClosedServer(t)}
 }
 
 // exportCases are the exports whose output the golden files pin, in one
@@ -55,21 +47,19 @@ var exportCases = [][]string{
 // fleets of two and three (one cluster refusing every request).
 func TestExportGolden(t *testing.T) {
 	servers := fleetServers(t)
-	fleets := map[string][]string{"one": nil, "two": {"east", "west"}, "three": {"east", "down", "west"}}
-	for _, fleet := range []string{"one", "two", "three"} {
+	for _, fleet := range clitest.GoldenFleets {
 		for _, args := range exportCases {
-			name := fleet + "_" + goldenName(args)
+			name := fleet.Name + "_" + clitest.GoldenName(args)
 			t.Run(name, func(t *testing.T) {
 				dir := filepath.Join(t.TempDir(), "out")
-				if fleet == "one" && strings.Contains(name, "watch") {
+				if fleet.Contexts == nil && strings.Contains(name, "watch") {
 					t.Skip("a watch of one cluster runs until interrupted")
 				}
 				args := append([]string(nil), args...)
 				for i := range args {
 					args[i] = strings.ReplaceAll(args[i], "DIR", dir)
 				}
-				f := clitest.New()
-				f.Server, f.Context, f.ContextList, f.Servers = servers["east"], "east", fleets[fleet], servers
+				f := fleet.Factory(servers)
 				out, errOut, err := clitest.Execute(f, NewCmd(f), args...)
 				got := clitest.Transcript(args, out, errOut, err) + files(t, dir)
 				got = strings.ReplaceAll(strings.ReplaceAll(got, dir, "DIR"), filepath.Dir(dir), "TMP")
@@ -99,14 +89,4 @@ func files(t *testing.T, dir string) string {
 		return nil
 	})
 	return b.String()
-}
-
-// goldenName is a file name for args.
-func goldenName(args []string) string {
-	return strings.Map(func(r rune) rune {
-		if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '=' || r == ',' {
-			return r
-		}
-		return '_'
-	}, strings.Join(args, "_"))
 }

@@ -2,8 +2,6 @@ package get
 
 import (
 	"context"
-	"net/http"
-	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
@@ -22,13 +20,7 @@ func fleetServers(t *testing.T) map[string]string {
 	west.Put("/api/v1/namespaces/default/configmaps/a", `{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"a","namespace":"default","creationTimestamp":"2026-01-02T03:04:05Z","labels":{"app":"web"}},"data":{"k":"w"}}`)
 	west.Put("/api/v1/namespaces/shop/configmaps/d", `{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"d","namespace":"shop","creationTimestamp":"2026-01-02T03:04:05Z"}}`)
 	west.Put("/apis/shop.example.com/v1/namespaces/default/gadgets/g", `{"apiVersion":"shop.example.com/v1","kind":"Gadget","metadata":{"name":"g","namespace":"default","creationTimestamp":"2026-01-02T03:04:05Z"},"spec":{"size":2}}`)
-	down := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
-		w.Header().Set("Content-Type", "application/json")
-		w.WriteHeader(http.StatusForbidden)
-		_, _ = w.Write([]byte(`{"kind":"Status","apiVersion":"v1","status":"Failure","message":"forbidden: the cluster is closed","reason":"Forbidden","code":403}`))
-	}))
-	t.Cleanup(down.Close)
-	return map[string]string{"east": east.URL, "west": west.URL, "down": down.URL}
+	return map[string]string{"east": east.URL, "west": west.URL, "down": clitest.ClosedServer(t)}
 }
 
 // getCases are the runs of get whose output the golden files pin, in one
@@ -83,31 +75,19 @@ var getCases = [][]string{
 // cluster whose objects differ and one that refuses every request.
 func TestGetGolden(t *testing.T) {
 	servers := fleetServers(t)
-	fleets := map[string][]string{"one": nil, "two": {"east", "west"}, "three": {"east", "down", "west"}}
-	for _, fleet := range []string{"one", "two", "three"} {
+	for _, fleet := range clitest.GoldenFleets {
 		for _, args := range getCases {
-			name := fleet + " " + strings.Join(args, " ")
+			name := fleet.Name + " " + strings.Join(args, " ")
 			t.Run(name, func(t *testing.T) {
-				f := clitest.New()
-				f.Server, f.Context, f.ContextList, f.Servers = servers["east"], "east", fleets[fleet], servers
+				f := fleet.Factory(servers)
 				out, errOut, err := clitest.Execute(f, NewCmd(f), args...)
 				if args[0] == "--raw" { // the server's /version
 					out = strings.ReplaceAll(out, clitest.ServerVersion, "VERSION")
 				}
-				clitest.Golden(t, fleet+"_"+goldenName(args), clitest.Transcript(args, out, errOut, err))
+				clitest.Golden(t, fleet.Name+"_"+clitest.GoldenName(args), clitest.Transcript(args, out, errOut, err))
 			})
 		}
 	}
-}
-
-// goldenName is a file name for args.
-func goldenName(args []string) string {
-	return strings.Map(func(r rune) rune {
-		if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '=' || r == ',' {
-			return r
-		}
-		return '_'
-	}, strings.Join(args, "_"))
 }
 
 // getWatchCases are the runs of get -w whose output the golden files pin;
@@ -129,19 +109,17 @@ var getWatchCases = [][]string{
 // a fleet's events come in arrival order: their lines are sorted.
 func TestGetWatchGolden(t *testing.T) {
 	servers := fleetServers(t)
-	fleets := map[string][]string{"one": nil, "two": {"east", "west"}, "three": {"east", "down", "west"}}
 	type run struct{ name, got string }
 	var runs []*run
 	var wg sync.WaitGroup
-	for _, fleet := range []string{"one", "two", "three"} {
+	for _, fleet := range clitest.GoldenFleets {
 		for _, args := range getWatchCases {
-			r := &run{name: "watch_" + fleet + "_" + goldenName(args)}
+			r := &run{name: "watch_" + fleet.Name + "_" + clitest.GoldenName(args)}
 			runs = append(runs, r)
 			wg.Add(1)
 			go func() { // all at once, each long enough for its list on a busy machine
 				defer wg.Done()
-				f := clitest.New()
-				f.Server, f.Context, f.ContextList, f.Servers = servers["east"], "east", fleets[fleet], servers
+				f := fleet.Factory(servers)
 				cmd := NewCmd(f)
 				cmd.SetArgs(args)
 				cmd.SilenceErrors, cmd.SilenceUsage = true, true
@@ -149,7 +127,7 @@ func TestGetWatchGolden(t *testing.T) {
 				defer cancel()
 				err := cmd.ExecuteContext(ctx)
 				out, errOut := f.Out.String(), f.ErrOut.String()
-				if fleet != "one" {
+				if fleet.Contexts != nil {
 					out, errOut = clitest.SortedLines(out), clitest.SortedLines(errOut)
 				}
 				r.got = clitest.Transcript(args, out, errOut, err)

@@ -1,9 +1,6 @@
 package watch
 
 import (
-	"net/http"
-	"net/http/httptest"
-	"strings"
 	"sync"
 	"testing"
 
@@ -18,13 +15,7 @@ func fleetServers(t *testing.T) map[string]string {
 	for _, o := range []struct{ ns, name string }{{"default", "a"}, {"default", "b"}, {"shop", "c"}} {
 		west.Put("/api/v1/namespaces/"+o.ns+"/configmaps/"+o.name, `{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"`+o.name+`","namespace":"`+o.ns+`","resourceVersion":"7","creationTimestamp":"2026-01-02T03:04:05Z"},"data":{"k":"w"}}`)
 	}
-	down := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
-		w.Header().Set("Content-Type", "application/json")
-		w.WriteHeader(http.StatusForbidden)
-		_, _ = w.Write([]byte(`{"kind":"Status","apiVersion":"v1","status":"Failure","message":"forbidden: the cluster is closed","reason":"Forbidden","code":403}`))
-	}))
-	t.Cleanup(down.Close)
-	return map[string]string{"east": newServer(t).URL, "west": west.URL, "down": down.URL}
+	return map[string]string{"east": newServer(t).URL, "west": west.URL, "down": clitest.ClosedServer(t)}
 }
 
 // watchCases are the watches whose output the golden files pin, in one
@@ -57,23 +48,21 @@ var watchCases = [][]string{
 // watches of TestWatch and TestWatchChanges.
 func TestWatchGolden(t *testing.T) {
 	servers := fleetServers(t)
-	fleets := map[string][]string{"one": nil, "two": {"east", "west"}, "three": {"east", "down", "west"}}
 	type run struct {
 		name, got string
 	}
 	var runs []*run
 	var wg sync.WaitGroup
-	for _, fleet := range []string{"one", "two", "three"} {
+	for _, fleet := range clitest.GoldenFleets {
 		for _, args := range watchCases {
-			r := &run{name: fleet + "_" + goldenName(args)}
+			r := &run{name: fleet.Name + "_" + clitest.GoldenName(args)}
 			runs = append(runs, r)
 			wg.Add(1)
 			go func() { // all at once: each waits for its --timeout, long enough for its list on a busy machine
 				defer wg.Done()
-				f := clitest.New()
-				f.Server, f.Context, f.ContextList, f.Servers = servers["east"], "east", fleets[fleet], servers
+				f := fleet.Factory(servers)
 				out, errOut, err := clitest.Execute(f, NewCmd(f), append(args, "--timeout", "8s")...)
-				if fleet != "one" {
+				if fleet.Contexts != nil {
 					out, errOut = clitest.SortedLines(out), clitest.SortedLines(errOut)
 				}
 				r.got = clitest.Transcript(args, out, errOut, err)
@@ -84,14 +73,4 @@ func TestWatchGolden(t *testing.T) {
 	for _, r := range runs {
 		t.Run(r.name, func(t *testing.T) { clitest.Golden(t, r.name, r.got) })
 	}
-}
-
-// goldenName is a file name for args.
-func goldenName(args []string) string {
-	return strings.Map(func(r rune) rune {
-		if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '=' || r == ',' {
-			return r
-		}
-		return '_'
-	}, strings.Join(args, "_"))
 }
