@@ -76,6 +76,18 @@ func tableJSON(rv, cont string, names ...string) string {
 		`"columnDefinitions":[{"name":"Name","type":"string","format":"name"}],"rows":[%s]}`, rv, cont, strings.Join(rows, ","))
 }
 
+// newPagedServer starts a pagedServer and a client of it.
+func newPagedServer(t *testing.T) (*pagedServer, *Client) {
+	s := &pagedServer{release: make(chan struct{})}
+	server := httptest.NewServer(s)
+	t.Cleanup(server.Close)
+	c, err := New(&rest.Config{Host: server.URL})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s, c
+}
+
 func pagedSource() WatchSource {
 	return WatchSource{Namespace: "ns", Mapping: discovery.Mapping{
 		GVR: schema.GroupVersionResource{Version: "v1", Resource: "configmaps"},
@@ -89,13 +101,7 @@ func pagedSource() WatchSource {
 // piece), Synced comes after the last page, and the watch starts from the
 // list's resourceVersion.
 func TestWatchListPagesHandsOutEachPage(t *testing.T) {
-	s := &pagedServer{release: make(chan struct{})}
-	server := httptest.NewServer(s)
-	defer server.Close()
-	c, err := New(&rest.Config{Host: server.URL})
-	if err != nil {
-		t.Fatal(err)
-	}
+	s, c := newPagedServer(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	var mu sync.Mutex
@@ -103,7 +109,7 @@ func TestWatchListPagesHandsOutEachPage(t *testing.T) {
 	synced := false
 	opts := WatchOptions{Table: true, ListPages: true, SyncedEvent: true,
 		Synced: func() { mu.Lock(); synced = true; mu.Unlock() }}
-	err = c.Watch(ctx, []WatchSource{pagedSource()}, opts, func(ev WatchEvent) error {
+	err := c.Watch(ctx, []WatchSource{pagedSource()}, opts, func(ev WatchEvent) error {
 		mu.Lock()
 		defer mu.Unlock()
 		if ev.Type == Synced {
@@ -144,13 +150,7 @@ func TestWatchListPagesHandsOutEachPage(t *testing.T) {
 // the first list is asked at resourceVersion 0 as client-go's reflector
 // asks it, and nothing of it is handed out before its last page.
 func TestWatchWithoutListPagesListsAtOnce(t *testing.T) {
-	s := &pagedServer{release: make(chan struct{})}
-	server := httptest.NewServer(s)
-	defer server.Close()
-	c, err := New(&rest.Config{Host: server.URL})
-	if err != nil {
-		t.Fatal(err)
-	}
+	s, c := newPagedServer(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	go func() {
@@ -159,7 +159,7 @@ func TestWatchWithoutListPagesListsAtOnce(t *testing.T) {
 	}()
 	start := time.Now()
 	var got []string
-	err = c.Watch(ctx, []WatchSource{pagedSource()}, WatchOptions{Table: true}, func(ev WatchEvent) error {
+	err := c.Watch(ctx, []WatchSource{pagedSource()}, WatchOptions{Table: true}, func(ev WatchEvent) error {
 		if ev.Object.GetName() == "a" && time.Since(start) < 200*time.Millisecond {
 			t.Error("the first page was handed out before the whole list")
 		}
