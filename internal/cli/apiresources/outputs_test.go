@@ -30,25 +30,20 @@ func TestAPIResourcesOutputs(t *testing.T) {
 	refusing := clitest.Refusing(t, srv, func(r *http.Request) bool { return r.URL.Path != "/api" && r.URL.Path != "/apis" },
 		http.StatusUnauthorized, "Unauthorized", "Unauthorized")
 	cache := t.TempDir()
-	one := func(server string) func() *clitest.Factory {
+	withCache := func(mk func() *clitest.Factory) func() *clitest.Factory { // every run shares one discovery cache
 		return func() *clitest.Factory {
-			f := clitest.New()
-			f.Server, f.Cache = server, cache
+			f := mk()
+			f.Cache = cache
 			return f
 		}
 	}
+	one := func(server string) func() *clitest.Factory { return withCache(clitest.ForServer(server)) }
 	inShop := func() *clitest.Factory {
 		f := one(srv)()
 		f.Namespace, f.ExplicitNamespace = "shop", true
 		return f
 	}
-	fleet := func(servers map[string]string) func() *clitest.Factory {
-		return func() *clitest.Factory {
-			f := clitest.New()
-			f.Server, f.Cache, f.ContextList, f.Servers = srv, cache, []string{"a", "b", "c"}, servers
-			return f
-		}
-	}
+	fleet := func(servers map[string]string) func() *clitest.Factory { return withCache(clitest.ForFleet(srv, servers)) }
 	up, withDown, allDown := fleet(map[string]string{"b": other}), fleet(map[string]string{"b": ""}), fleet(map[string]string{"a": "", "b": "", "c": ""})
 	forbiddingFleet := fleet(map[string]string{"b": other, "c": forbidding})
 	refusingFleet := fleet(map[string]string{"b": other, "c": refusing})
