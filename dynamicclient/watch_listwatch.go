@@ -10,6 +10,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/apimachinery/pkg/watch"
 	"k8s.io/client-go/rest"
 	"k8s.io/client-go/tools/cache"
@@ -84,8 +85,14 @@ func (l *sourceListWatch) ListWithContext(ctx context.Context, opts metav1.ListO
 		return nil, err
 	}
 	if l.pages {
-		if err := l.source.store.page(obj); err != nil {
+		handed, err := l.source.store.page(obj)
+		if err != nil {
 			return nil, err
+		}
+		if handed {
+			// the reflector keeps every page until the end of the list
+			// (Replace): of a page handed out, only its keys
+			return listedKeys(obj), nil
 		}
 	}
 	return obj, nil
@@ -357,6 +364,55 @@ func (l *sourceListWatch) tableEvent(ev watch.Event) watch.Event {
 type rowObject struct {
 	*unstructured.Unstructured
 	row *TableRow
+}
+
+// listedKey is an object of a page of the first list that was already
+// handed out (ListPages): its key and resourceVersion, all that Replace
+// reads of it at the end of the list (it was recorded as shown), instead
+// of its row and metadata, which the reflector's pager would otherwise
+// hold for every page until the last arrives.
+type listedKey struct {
+	key, rv string
+}
+
+var _ runtime.Object = (*listedKey)(nil)
+
+// GetObjectKind implements runtime.Object.
+func (k *listedKey) GetObjectKind() schema.ObjectKind { return schema.EmptyObjectKind }
+
+// DeepCopyObject implements runtime.Object.
+func (k *listedKey) DeepCopyObject() runtime.Object { c := *k; return &c }
+
+// listedKeys is a page as the reflector keeps it once handed out: its list
+// metadata and its objects' keys.
+func listedKeys(page runtime.Object) runtime.Object {
+	list := &rowList{}
+	var items []*unstructured.Unstructured
+	switch l := page.(type) {
+	case *rowList:
+		list.ListMeta = l.ListMeta
+		for _, item := range l.Items {
+			if o, ok := item.(*rowObject); ok {
+				items = append(items, o.Unstructured)
+			}
+		}
+	case *unstructured.UnstructuredList:
+		list.ResourceVersion, list.Continue, list.RemainingItemCount = l.GetResourceVersion(), l.GetContinue(), l.GetRemainingItemCount()
+		for i := range l.Items {
+			items = append(items, &l.Items[i])
+		}
+	default:
+		return page
+	}
+	list.Items = make([]runtime.Object, 0, len(items))
+	for _, u := range items {
+		key, err := cache.MetaNamespaceKeyFunc(u)
+		if err != nil {
+			return page
+		}
+		list.Items = append(list.Items, &listedKey{key: key, rv: u.GetResourceVersion()})
+	}
+	return list
 }
 
 // rowList is a page of rowObjects, for the Reflector's pager.

@@ -98,6 +98,9 @@ func (s *rvStore) event(typ watch.EventType, obj any) (WatchEvent, string, strin
 		ev.Object, ev.Row = o.Unstructured, o.row
 	case *unstructured.Unstructured:
 		ev.Object = o
+	case *listedKey: // handed out by page, and recorded then
+		ev.Object = s.stub(o.key, o.rv)
+		return ev, o.key, o.rv, nil
 	default:
 		return ev, "", "", fmt.Errorf("unexpected object %T in the watch of %s", obj, s.resource)
 	}
@@ -146,8 +149,10 @@ func (s *rvStore) Replace(items []any, rv string) error {
 // the list and changed since as MODIFIED), recorded as shown, so that
 // Replace, at the end of the list, emits only what the pages did not: the
 // objects of pages held back, and the deletion of objects shown by an
-// attempt of the list that failed and gone since.
-func (s *rvStore) page(list runtime.Object) error {
+// attempt of the list that failed and gone since. handed says that the
+// page was handed out: Replace then needs only its objects' keys and
+// resourceVersions (listedKeys).
+func (s *rvStore) page(list runtime.Object) (handed bool, err error) {
 	var items []any
 	switch l := list.(type) {
 	case *rowList:
@@ -162,20 +167,20 @@ func (s *rvStore) page(list runtime.Object) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.synced || s.skipInitial || s.heldBack {
-		return nil // a relist shows its difference at its end
+		return false, nil // a relist shows its difference at its end
 	}
 	select {
 	case <-s.prev:
 	default:
 		s.heldBack = true
-		return nil
+		return false, nil
 	}
 	s.batch.Lock()
 	defer s.batch.Unlock()
 	for _, item := range items {
 		ev, key, rv, err := s.event(watch.Added, item)
 		if err != nil {
-			return err
+			return false, err
 		}
 		if old, known := s.rvs[key]; known {
 			if old == rv {
@@ -185,10 +190,10 @@ func (s *rvStore) page(list runtime.Object) error {
 		}
 		s.rvs[key] = rv
 		if err := s.emit(s.ctx, ev); err != nil {
-			return err
+			return false, err
 		}
 	}
-	return nil
+	return true, nil
 }
 
 // diff compares a list with what was shown: the events to emit, in key
