@@ -25,7 +25,8 @@ type row struct {
 	// its creation (zero: the cell is shown as the server wrote it).
 	created time.Time
 	// text is what the / filter reads (namespace and cells, lower case),
-	// made when first filtered.
+	// made when first filtered (not before: a table never filtered keeps
+	// no second copy of its cells).
 	text string
 	gone bool // deleted, waiting for compact
 }

@@ -108,7 +108,7 @@ func (t *tableView) rebuild() {
 	for i, s := range t.sections {
 		first := true
 		for _, r := range t.sorted(s) {
-			if !t.filter.match(r.searchText()) {
+			if t.filter.on() && !t.filter.match(r.searchText()) {
 				continue
 			}
 			if first && t.multi() {
