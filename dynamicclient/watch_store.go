@@ -267,7 +267,7 @@ func stubRow(cols []metav1.TableColumnDefinition, name string) *TableRow {
 	for i := range cells {
 		cells[i] = ""
 	}
-	cells[nameColumn(cols)] = name
+	cells[NameColumn(cols)] = name
 	return &TableRow{Columns: cols, Cells: cells}
 }
 
