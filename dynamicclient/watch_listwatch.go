@@ -7,6 +7,7 @@ import (
 	"time"
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime"
@@ -85,14 +86,14 @@ func (l *sourceListWatch) ListWithContext(ctx context.Context, opts metav1.ListO
 		return nil, err
 	}
 	if l.pages {
-		handed, err := l.source.store.page(obj)
+		keys, err := l.source.store.page(obj)
 		if err != nil {
 			return nil, err
 		}
-		if handed {
+		if keys != nil {
 			// the reflector keeps every page until the end of the list
 			// (Replace): of a page handed out, only its keys
-			return listedKeys(obj), nil
+			return keysPage(obj, keys)
 		}
 	}
 	return obj, nil
@@ -383,36 +384,16 @@ func (k *listedKey) GetObjectKind() schema.ObjectKind { return schema.EmptyObjec
 // DeepCopyObject implements runtime.Object.
 func (k *listedKey) DeepCopyObject() runtime.Object { c := *k; return &c }
 
-// listedKeys is a page as the reflector keeps it once handed out: its list
+// keysPage is a page as the reflector keeps it once handed out: its list
 // metadata and its objects' keys.
-func listedKeys(page runtime.Object) runtime.Object {
-	list := &rowList{}
-	var items []*unstructured.Unstructured
-	switch l := page.(type) {
-	case *rowList:
-		list.ListMeta = l.ListMeta
-		for _, item := range l.Items {
-			if o, ok := item.(*rowObject); ok {
-				items = append(items, o.Unstructured)
-			}
-		}
-	case *unstructured.UnstructuredList:
-		list.ResourceVersion, list.Continue, list.RemainingItemCount = l.GetResourceVersion(), l.GetContinue(), l.GetRemainingItemCount()
-		for i := range l.Items {
-			items = append(items, &l.Items[i])
-		}
-	default:
-		return page
+func keysPage(page runtime.Object, keys []runtime.Object) (runtime.Object, error) {
+	m, err := meta.ListAccessor(page)
+	if err != nil {
+		return nil, err
 	}
-	list.Items = make([]runtime.Object, 0, len(items))
-	for _, u := range items {
-		key, err := cache.MetaNamespaceKeyFunc(u)
-		if err != nil {
-			return page
-		}
-		list.Items = append(list.Items, &listedKey{key: key, rv: u.GetResourceVersion()})
-	}
-	return list
+	list := &rowList{Items: keys}
+	list.ResourceVersion, list.Continue, list.RemainingItemCount = m.GetResourceVersion(), m.GetContinue(), m.GetRemainingItemCount()
+	return list, nil
 }
 
 // rowList is a page of rowObjects, for the Reflector's pager.

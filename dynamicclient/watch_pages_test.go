@@ -196,16 +196,16 @@ func TestRVStorePagesThenReplace(t *testing.T) {
 		for _, o := range objs {
 			list.Items = append(list.Items, *o)
 		}
-		handed, err := s.page(list)
+		keys, err := s.page(list)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if !handed {
+		if keys == nil {
 			return items(objs...)
 		}
 		var kept []any
-		for _, item := range listedKeys(list).(*rowList).Items {
-			kept = append(kept, item)
+		for _, k := range keys {
+			kept = append(kept, k)
 		}
 		return kept
 	}
@@ -244,12 +244,12 @@ func TestRVStorePagesHeldBack(t *testing.T) {
 		}
 		return l
 	}
-	if handed, err := s.page(list(obj("a", "1"))); err != nil || handed {
-		t.Fatalf("page: handed %v, %v; want held back", handed, err)
+	if keys, err := s.page(list(obj("a", "1"))); err != nil || keys != nil {
+		t.Fatalf("page: keys %v, %v; want held back", keys, err)
 	}
 	close(prev)
-	if handed, err := s.page(list(obj("b", "1"))); err != nil || handed {
-		t.Fatalf("page: handed %v, %v; want held back", handed, err)
+	if keys, err := s.page(list(obj("b", "1"))); err != nil || keys != nil {
+		t.Fatalf("page: keys %v, %v; want held back", keys, err)
 	}
 	if len(*got) != 0 {
 		t.Fatalf("held-back pages handed out %q", *got)
