@@ -424,8 +424,9 @@ func (s *watchSource) setColumns(cols []metav1.TableColumnDefinition) []metav1.T
 // currentColumns returns the columns of the source's table.
 func (s *watchSource) currentColumns() []metav1.TableColumnDefinition { return s.setColumns(nil) }
 
-// nameColumn is the index of the name column ("" format name), or 0.
-func nameColumn(cols []metav1.TableColumnDefinition) int {
+// NameColumn is the index of a table's name column (format name, or
+// named Name), or 0.
+func NameColumn(cols []metav1.TableColumnDefinition) int {
 	for i, c := range cols {
 		if c.Format == "name" || strings.EqualFold(c.Name, "name") {
 			return i

@@ -7,9 +7,11 @@ import (
 	"time"
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/apimachinery/pkg/watch"
 	"k8s.io/client-go/rest"
 	"k8s.io/client-go/tools/cache"
@@ -84,8 +86,14 @@ func (l *sourceListWatch) ListWithContext(ctx context.Context, opts metav1.ListO
 		return nil, err
 	}
 	if l.pages {
-		if err := l.source.store.page(obj); err != nil {
+		keys, err := l.source.store.page(obj)
+		if err != nil {
 			return nil, err
+		}
+		if keys != nil {
+			// the reflector keeps every page until the end of the list
+			// (Replace): of a page handed out, only its keys
+			return keysPage(obj, keys)
 		}
 	}
 	return obj, nil
@@ -357,6 +365,35 @@ func (l *sourceListWatch) tableEvent(ev watch.Event) watch.Event {
 type rowObject struct {
 	*unstructured.Unstructured
 	row *TableRow
+}
+
+// listedKey is an object of a page of the first list that was already
+// handed out (ListPages): its key and resourceVersion, all that Replace
+// reads of it at the end of the list (it was recorded as shown), instead
+// of its row and metadata, which the reflector's pager would otherwise
+// hold for every page until the last arrives.
+type listedKey struct {
+	key, rv string
+}
+
+var _ runtime.Object = (*listedKey)(nil)
+
+// GetObjectKind implements runtime.Object.
+func (k *listedKey) GetObjectKind() schema.ObjectKind { return schema.EmptyObjectKind }
+
+// DeepCopyObject implements runtime.Object.
+func (k *listedKey) DeepCopyObject() runtime.Object { c := *k; return &c }
+
+// keysPage is a page as the reflector keeps it once handed out: its list
+// metadata and its objects' keys.
+func keysPage(page runtime.Object, keys []runtime.Object) (runtime.Object, error) {
+	m, err := meta.ListAccessor(page)
+	if err != nil {
+		return nil, err
+	}
+	list := &rowList{Items: keys}
+	list.ResourceVersion, list.Continue, list.RemainingItemCount = m.GetResourceVersion(), m.GetContinue(), m.GetRemainingItemCount()
+	return list, nil
 }
 
 // rowList is a page of rowObjects, for the Reflector's pager.

@@ -98,6 +98,8 @@ func (s *rvStore) event(typ watch.EventType, obj any) (WatchEvent, string, strin
 		ev.Object, ev.Row = o.Unstructured, o.row
 	case *unstructured.Unstructured:
 		ev.Object = o
+	case *listedKey: // handed out by page, and recorded then: no event
+		return ev, o.key, o.rv, nil
 	default:
 		return ev, "", "", fmt.Errorf("unexpected object %T in the watch of %s", obj, s.resource)
 	}
@@ -146,8 +148,10 @@ func (s *rvStore) Replace(items []any, rv string) error {
 // the list and changed since as MODIFIED), recorded as shown, so that
 // Replace, at the end of the list, emits only what the pages did not: the
 // objects of pages held back, and the deletion of objects shown by an
-// attempt of the list that failed and gone since.
-func (s *rvStore) page(list runtime.Object) error {
+// attempt of the list that failed and gone since. Of a page handed out,
+// it returns its objects' keys and resourceVersions, all that Replace
+// needs of them (nil for a page not handed out).
+func (s *rvStore) page(list runtime.Object) ([]runtime.Object, error) {
 	var items []any
 	switch l := list.(type) {
 	case *rowList:
@@ -162,21 +166,23 @@ func (s *rvStore) page(list runtime.Object) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.synced || s.skipInitial || s.heldBack {
-		return nil // a relist shows its difference at its end
+		return nil, nil // a relist shows its difference at its end
 	}
 	select {
 	case <-s.prev:
 	default:
 		s.heldBack = true
-		return nil
+		return nil, nil
 	}
 	s.batch.Lock()
 	defer s.batch.Unlock()
+	keys := make([]runtime.Object, 0, len(items))
 	for _, item := range items {
 		ev, key, rv, err := s.event(watch.Added, item)
 		if err != nil {
-			return err
+			return nil, err
 		}
+		keys = append(keys, &listedKey{key: key, rv: rv})
 		if old, known := s.rvs[key]; known {
 			if old == rv {
 				continue
@@ -185,10 +191,10 @@ func (s *rvStore) page(list runtime.Object) error {
 		}
 		s.rvs[key] = rv
 		if err := s.emit(s.ctx, ev); err != nil {
-			return err
+			return nil, err
 		}
 	}
-	return nil
+	return keys, nil
 }
 
 // diff compares a list with what was shown: the events to emit, in key
@@ -211,6 +217,9 @@ func (s *rvStore) diff(items []any) ([]WatchEvent, map[string]string, error) {
 				continue
 			}
 			ev.Type = watch.Modified
+		}
+		if ev.Object == nil { // a listedKey not shown: not expected
+			ev.Object = s.stub(key, rv)
 		}
 		ev.Relist = s.synced
 		listed = append(listed, keyed{key, ev})
@@ -262,7 +271,7 @@ func stubRow(cols []metav1.TableColumnDefinition, name string) *TableRow {
 	for i := range cells {
 		cells[i] = ""
 	}
-	cells[nameColumn(cols)] = name
+	cells[NameColumn(cols)] = name
 	return &TableRow{Columns: cols, Cells: cells}
 }
 

@@ -196,17 +196,23 @@ func (b *clusterBackend) Watch(ctx context.Context, targets []discovery.Target, 
 	}
 	opts := dynamicclient.WatchOptions{Table: true, ListPages: true, Notify: h.Notice, Synced: h.Synced}
 	return wr.Watch(ctx, client, targets, opts, func(ev dynamicclient.WatchEvent) error {
-		ch := Change{Type: ev.Type, Target: ofSource[ev.Source], Namespace: ev.Object.GetNamespace(), Name: ev.Object.GetName(),
-			Created: ev.Object.GetCreationTimestamp().Time}
-		if ev.Row != nil {
-			ch.Columns, ch.Cells = ev.Row.Columns, ev.Row.Cells
-		} else {
-			t := dynamicclient.NameAgeTable(ev.Object, time.Now())
-			ch.Columns, ch.Cells = t.ColumnDefinitions, t.Rows[0].Cells
-		}
-		h.Change(ch)
+		h.Change(changeOf(ev, ofSource[ev.Source], time.Now()))
 		return nil
 	})
+}
+
+// changeOf is the Change of a watch event of target, read at now: of its
+// object, only its namespace, name and creation.
+func changeOf(ev dynamicclient.WatchEvent, target int, now time.Time) Change {
+	ch := Change{Type: ev.Type, Target: target, Namespace: ev.Object.GetNamespace(), Name: ev.Object.GetName(),
+		Created: ev.Object.GetCreationTimestamp().Time}
+	if ev.Row != nil {
+		ch.Columns, ch.Cells = ev.Row.Columns, ev.Row.Cells
+	} else {
+		t := dynamicclient.NameAgeTable(ev.Object, now)
+		ch.Columns, ch.Cells = t.ColumnDefinitions, t.Rows[0].Cells
+	}
+	return ch
 }
 
 // targetOf is the target of every object of a resource.

@@ -13,6 +13,7 @@ import (
 	"k8s.io/apimachinery/pkg/util/duration"
 
 	"github.com/kdxproject/kdx/discovery"
+	"github.com/kdxproject/kdx/dynamicclient"
 )
 
 // row is one object of a live table: its name and its table cells, not
@@ -21,11 +22,13 @@ type row struct {
 	context         string // in a fleet's table
 	namespace, name string
 	cells           []any
-	// created is the object's creation when its Age cell is the age of
-	// its creation (zero: the cell is shown as the server wrote it).
-	created time.Time
+	// created is the object's creation, in Unix nanoseconds (8 bytes, not
+	// a time.Time's 24), when its Age cell is the age of its creation (0:
+	// the cell is shown as the server wrote it).
+	created int64
 	// text is what the / filter reads (namespace and cells, lower case),
-	// made when first filtered.
+	// made when first filtered (not before: a table never filtered keeps
+	// no second copy of its cells).
 	text string
 	gone bool // deleted, waiting for compact
 }
@@ -58,8 +61,11 @@ type section struct {
 	rows    []*row
 	// widths are the column widths printed so far (see render.TableWriter.SetWidths).
 	widths []int
-	// age is the index of the Age column, -1 for none.
-	age int
+	// age is the index of the Age column, -1 for none; name that of the
+	// name column.
+	age, name int
+	// namespaces are the namespaces of the rows, each string kept once.
+	namespaces map[string]string
 	// order is the order of a fleet's contexts (rows are in context
 	// order first); nil for one context.
 	order map[string]int
@@ -68,7 +74,7 @@ type section struct {
 }
 
 func newSection(t discovery.Target) *section {
-	return &section{target: t, byKey: map[rowKey]*row{}, age: -1}
+	return &section{target: t, byKey: map[rowKey]*row{}, age: -1, namespaces: map[string]string{}}
 }
 
 // ageColumn is the index of the server's Age column, or -1.
@@ -81,28 +87,29 @@ func ageColumn(cols []metav1.TableColumnDefinition) int {
 	return -1
 }
 
-// creation is c's creation when its Age cell says the age of it at now
-// (a custom resource's Age column may be of another date), else zero.
-func (s *section) creation(c Change, now time.Time) time.Time {
+// creation is c's creation (in Unix nanoseconds) when its Age cell says
+// the age of it at now (a custom resource's Age column may be of another
+// date), else 0.
+func (s *section) creation(c Change, now time.Time) int64 {
 	if s.age < 0 || s.age >= len(c.Cells) || c.Created.IsZero() {
-		return time.Time{}
+		return 0
 	}
 	cell, _ := c.Cells[s.age].(string)
 	// the server read it a moment ago: a second either way
 	for _, d := range []time.Duration{0, -time.Second, time.Second, -2 * time.Second} {
 		if cell == duration.HumanDuration(now.Add(d).Sub(c.Created)) {
-			return c.Created
+			return c.Created.UnixNano()
 		}
 	}
-	return time.Time{}
+	return 0
 }
 
 // cellsAt are the row's cells with its age at now, as the server words it
 // (the age in its cell is the age when the row was read).
 func (s *section) cellsAt(r *row, now time.Time) []any {
 	cells := slices.Clone(r.cells) // the printer writes kind/name into the name cell
-	if s.age >= 0 && s.age < len(cells) && !r.created.IsZero() {
-		cells[s.age] = duration.HumanDuration(now.Sub(r.created))
+	if s.age >= 0 && s.age < len(cells) && r.created != 0 {
+		cells[s.age] = duration.HumanDuration(now.Sub(time.Unix(0, r.created)))
 	}
 	return cells
 }
@@ -123,17 +130,36 @@ func (s *section) apply(c Change, now time.Time) {
 		s.columns = c.Columns
 		s.widths = nil
 		s.age = ageColumn(c.Columns)
+		s.name = dynamicclient.NameColumn(c.Columns)
 	}
 	if r := s.byKey[key]; r != nil {
-		r.cells, r.text, r.created = c.Cells, "", s.creation(c, now)
+		r.cells, r.text, r.created = s.cells(c.Cells, r.name), "", s.creation(c, now)
 		return
 	}
-	r := &row{context: c.Context, namespace: c.Namespace, name: c.Name, cells: c.Cells, created: s.creation(c, now)}
+	ns, ok := s.namespaces[c.Namespace]
+	if !ok {
+		ns = c.Namespace
+		s.namespaces[ns] = ns
+	}
+	r := &row{context: c.Context, namespace: ns, name: c.Name, cells: s.cells(c.Cells, c.Name), created: s.creation(c, now)}
 	s.byKey[key] = r
 	if n := len(s.rows); n > 0 && !s.before(s.rows[n-1], r) {
 		s.unsorted = true
 	}
 	s.rows = append(s.rows, r)
+}
+
+// cells are a row's cells as it keeps them: without the spare capacity of
+// the decoder's slice, the name cell sharing the row's name.
+func (s *section) cells(cells []any, name string) []any {
+	out := make([]any, len(cells))
+	copy(out, cells)
+	if s.name < len(out) {
+		if cell, ok := out[s.name].(string); ok && cell == name {
+			out[s.name] = name
+		}
+	}
+	return out
 }
 
 func (s *section) compact() {

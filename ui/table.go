@@ -108,7 +108,7 @@ func (t *tableView) rebuild() {
 	for i, s := range t.sections {
 		first := true
 		for _, r := range t.sorted(s) {
-			if !t.filter.match(r.searchText()) {
+			if t.filter.on() && !t.filter.match(r.searchText()) {
 				continue
 			}
 			if first && t.multi() {
@@ -158,8 +158,8 @@ func (t *tableView) sorted(s *section) []*row {
 // numbers, the Age column by creation (the youngest first), other cells
 // as text.
 func compareCells(s *section, col int, a, b *row) int {
-	if col == s.age && !a.created.IsZero() && !b.created.IsZero() {
-		return b.created.Compare(a.created)
+	if col == s.age && a.created != 0 && b.created != 0 {
+		return cmp.Compare(b.created, a.created)
 	}
 	x, y := cell(a, col), cell(b, col)
 	if fx, ok := number(x); ok {
