@@ -37,6 +37,12 @@ func (f *fakeServer) ListPages(_ context.Context, m discovery.Mapping, ns string
 	return fn(&unstructured.UnstructuredList{Items: f.objects[key(m)]})
 }
 
+func (f *fakeServer) MetadataPage(ctx context.Context, m discovery.Mapping, ns string, opts metav1.ListOptions) (*metav1.PartialObjectMetadataList, error) {
+	var first *metav1.PartialObjectMetadataList
+	err := f.MetadataPages(ctx, m, ns, opts, func(l *metav1.PartialObjectMetadataList) error { first = l; return nil })
+	return first, err
+}
+
 func (f *fakeServer) MetadataPages(_ context.Context, m discovery.Mapping, ns string, _ metav1.ListOptions, fn func(*metav1.PartialObjectMetadataList) error) error {
 	if err := f.fails[key(m)]; err != nil {
 		return err

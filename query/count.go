@@ -2,7 +2,6 @@ package query
 
 import (
 	"context"
-	"errors"
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -12,9 +11,6 @@ import (
 
 // countPage is the page size when a server does not say how many remain.
 const countPage = 500
-
-// errCounted ends a count's list once the first page told the total.
-var errCounted = errors.New("counted")
 
 // Count counts the objects of each target of req (in req.Namespace for the
 // namespaced ones, "" for all), req.Concurrency at a time, in target order.
@@ -41,45 +37,23 @@ func (e *Engine) Count(ctx context.Context, req Request) ([]discovery.Count, err
 	return out, err
 }
 
-// FirstPager is a Lister that reads the first page of a list alone, with
-// no request for the page after it (which a Lister's pages may ask for
-// while the first is read): a count of limit=1 uses it when there.
-type FirstPager interface {
-	MetadataPage(ctx context.Context, m discovery.Mapping, namespace string, opts metav1.ListOptions) (*metav1.PartialObjectMetadataList, error)
-}
-
 // countOne counts the objects of one target.
 func (e *Engine) countOne(ctx context.Context, req Request, t discovery.Target) (int64, error) {
 	opts := metav1.ListOptions{LabelSelector: req.LabelSelector, FieldSelector: req.FieldSelector, Limit: 1}
-	var n int64
-	paged := false
-	count := func(l *metav1.PartialObjectMetadataList) error {
-		n = int64(len(l.Items))
-		switch {
-		case l.Continue == "":
-		case l.RemainingItemCount != nil:
-			n += *l.RemainingItemCount
-		default:
-			paged = true
-		}
-		return errCounted
-	}
-	var err error
-	if fp, ok := e.Lister.(FirstPager); ok {
-		var l *metav1.PartialObjectMetadataList
-		if l, err = fp.MetadataPage(ctx, t.Mapping, req.Namespace, opts); err == nil {
-			err = count(l)
-		}
-	} else {
-		err = e.Lister.MetadataPages(ctx, t.Mapping, req.Namespace, opts, count)
-	}
-	if err != nil && !errors.Is(err, errCounted) {
+	first, err := e.Lister.MetadataPage(ctx, t.Mapping, req.Namespace, opts)
+	switch {
+	case err != nil:
 		return 0, err
+	case first == nil:
+		return 0, nil
+	case first.Continue == "":
+		return int64(len(first.Items)), nil
+	case first.RemainingItemCount != nil:
+		return int64(len(first.Items)) + *first.RemainingItemCount, nil
 	}
-	if !paged {
-		return n, nil
-	}
-	n = 0
+	// no remainingItemCount (a field or label selector, or an old
+	// server): every page is counted
+	var n int64
 	opts.Limit = countPage
 	err = e.Lister.MetadataPages(ctx, t.Mapping, req.Namespace, opts, func(l *metav1.PartialObjectMetadataList) error {
 		n += int64(len(l.Items))

@@ -20,6 +20,10 @@ import (
 type Lister interface {
 	ListPages(ctx context.Context, m discovery.Mapping, namespace string, opts metav1.ListOptions, fn func(*unstructured.UnstructuredList) error) error
 	MetadataPages(ctx context.Context, m discovery.Mapping, namespace string, opts metav1.ListOptions, fn func(*metav1.PartialObjectMetadataList) error) error
+	// MetadataPage reads the first page of a list alone, with no request
+	// for the page after it (which MetadataPages may send while the first
+	// is read): a count of limit=1 reads so.
+	MetadataPage(ctx context.Context, m discovery.Mapping, namespace string, opts metav1.ListOptions) (*metav1.PartialObjectMetadataList, error)
 	PrintablePages(ctx context.Context, m discovery.Mapping, namespace string, opts metav1.ListOptions, include metav1.IncludeObjectPolicy, fn func(runtime.Object) error) error
 	Get(ctx context.Context, m discovery.Mapping, namespace, name, subresource string) (*unstructured.Unstructured, error)
 	GetPrintable(ctx context.Context, m discovery.Mapping, namespace, name, subresource string, include metav1.IncludeObjectPolicy) (runtime.Object, error)

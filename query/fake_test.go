@@ -145,6 +145,22 @@ func (f *fakeLister) MetadataPages(ctx context.Context, m discovery.Mapping, nam
 	})
 }
 
+// MetadataPage plays a list of one page: its first.
+func (f *fakeLister) MetadataPage(ctx context.Context, m discovery.Mapping, namespace string, opts metav1.ListOptions) (*metav1.PartialObjectMetadataList, error) {
+	c := call{Method: "MetadataPage", Resource: m.GVR.Resource, Namespace: namespace, Opts: opts}
+	var first *metav1.PartialObjectMetadataList
+	err := f.list(ctx, c, func(i int) error {
+		if i == 0 {
+			first = &metav1.PartialObjectMetadataList{Items: []metav1.PartialObjectMetadata{{ObjectMeta: metav1.ObjectMeta{Name: fmt.Sprintf("%s-%d", m.GVR.Resource, i)}}}}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return first, nil
+}
+
 func (f *fakeLister) PrintablePages(ctx context.Context, m discovery.Mapping, namespace string, opts metav1.ListOptions, include metav1.IncludeObjectPolicy, fn func(runtime.Object) error) error {
 	c := call{Method: "PrintablePages", Resource: m.GVR.Resource, Namespace: namespace, Opts: opts, Include: include}
 	return f.list(ctx, c, func(i int) error {

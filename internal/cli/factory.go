@@ -57,6 +57,9 @@ type Factory interface {
 	// ForContext is the factory of one context of a fleet, with its own
 	// configuration, discovery cache and resolver.
 	ForContext(name string) Factory
+	// AllContexts are every context of the kubeconfig, in its order (the
+	// explorer's :ctx lists them).
+	AllContexts() ([]clientconfig.ContextInfo, error)
 	// WithStreams is the factory with other streams (a cluster of a fleet
 	// whose output is held until those before it are printed).
 	WithStreams(streams genericiooptions.IOStreams) Factory
@@ -96,6 +99,11 @@ func (f *DefaultFactory) AddFlags(fs *pflag.FlagSet) {
 
 // Streams are the command's streams.
 func (f *DefaultFactory) Streams() genericiooptions.IOStreams { return f.streams }
+
+// AllContexts are every context of the kubeconfig.
+func (f *DefaultFactory) AllContexts() ([]clientconfig.ContextInfo, error) {
+	return clientconfig.ListContexts(f.flags)
+}
 
 // KubeconfigFlags are the connection flags (for completing them).
 func (f *DefaultFactory) KubeconfigFlags() *clientconfig.Flags { return f.flags }

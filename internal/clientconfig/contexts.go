@@ -123,3 +123,37 @@ func globMatch(pattern, name string) bool {
 	ok, _ := path.Match(strings.ReplaceAll(pattern, "/", slash), strings.ReplaceAll(name, "/", slash))
 	return ok
 }
+
+// ContextInfo is one context of the kubeconfig, as kubectl config
+// get-contexts shows it (no credential).
+type ContextInfo struct {
+	Name, Cluster, User, Namespace string
+	// Current is the kubeconfig's current-context.
+	Current bool
+}
+
+// ListContexts is every context of the merged kubeconfig of flags, in
+// kubeconfig order (as --all-contexts runs them); --context does not change
+// which one is current.
+func ListContexts(flags *Flags) ([]ContextInfo, error) {
+	flags = flags.ForContext("")
+	raw, err := flags.ToRawKubeConfigLoader().RawConfig()
+	if err != nil {
+		return nil, kubeconfigError(flags, err)
+	}
+	ordered := contextOrder(flags)
+	for name := range raw.Contexts {
+		if !slices.Contains(ordered, name) {
+			ordered = append(ordered, name)
+		}
+	}
+	out := make([]ContextInfo, 0, len(ordered))
+	for _, name := range ordered {
+		c := raw.Contexts[name]
+		if c == nil {
+			continue
+		}
+		out = append(out, ContextInfo{Name: name, Cluster: c.Cluster, User: c.AuthInfo, Namespace: c.Namespace, Current: name == raw.CurrentContext})
+	}
+	return out, nil
+}

@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
 )
 
@@ -70,5 +71,32 @@ func TestSelectContexts(t *testing.T) {
 	flags.KubeConfig, flags.Context = path, "x,y"
 	if _, err := SelectContexts(flags, false); !errors.As(err, &ce) || !IsConfigError(err) {
 		t.Errorf("unknown context: got %v, want a *ContextError", err)
+	}
+}
+
+func TestListContexts(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "config")
+	kubeconfig := strings.Replace(fleetKubeconfig, "- name: prod-a\n  context: {cluster: c, user: u}", "- name: prod-a\n  context: {cluster: c, user: u, namespace: shop}", 1)
+	if err := os.WriteFile(path, []byte(kubeconfig), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	flags := NewFlags()
+	flags.KubeConfig, flags.Context = path, "prod-a" // --context changes nothing listed
+	got, err := ListContexts(flags)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []ContextInfo{
+		{Name: "prod-b", Cluster: "c", User: "u"},
+		{Name: "staging", Cluster: "c", User: "u", Current: true},
+		{Name: "prod-a", Cluster: "c", User: "u", Namespace: "shop"},
+		{Name: "arn:aws:eks:eu-west-1:1:cluster/prod", Cluster: "c", User: "u"},
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("ListContexts:\n got %+v\nwant %+v", got, want)
+	}
+	flags.KubeConfig = filepath.Join(t.TempDir(), "missing")
+	if _, err := ListContexts(flags); err == nil {
+		t.Error("ListContexts of a missing kubeconfig: no error")
 	}
 }

@@ -42,6 +42,9 @@ type Factory struct {
 	Servers map[string]string
 	// Cache is the cache directory ("" caches nothing).
 	Cache string
+	// Kubeconfig are the contexts AllContexts lists; when empty, those of
+	// ContextList (or Context), each its own cluster, the first current.
+	Kubeconfig []clientconfig.ContextInfo
 
 	streams *genericiooptions.IOStreams
 	cluster *cluster.Cluster
@@ -163,6 +166,22 @@ func (f *Factory) ForContext(name string) cli.Factory {
 		c.Server = url
 	}
 	return &c
+}
+
+// AllContexts is Kubeconfig, or ContextList's (Context's) contexts.
+func (f *Factory) AllContexts() ([]clientconfig.ContextInfo, error) {
+	if len(f.Kubeconfig) > 0 {
+		return f.Kubeconfig, nil
+	}
+	names := f.ContextList
+	if len(names) == 0 && f.Context != "" {
+		names = []string{f.Context}
+	}
+	out := make([]clientconfig.ContextInfo, len(names))
+	for i, name := range names {
+		out[i] = clientconfig.ContextInfo{Name: name, Cluster: name, User: name, Current: i == 0}
+	}
+	return out, nil
 }
 
 // WithStreams is a copy of f writing to streams.

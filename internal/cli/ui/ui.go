@@ -171,17 +171,17 @@ func (o *Options) connect(app *explorer.App, name string) (explorer.Backend, err
 }
 
 // allContexts are every context of the kubeconfig, for :ctx (those in
-// use when the factory cannot list them).
+// use when the kubeconfig cannot be read again).
 func (o *Options) allContexts(inUse []string) []string {
-	kf, ok := o.f.(interface{ KubeconfigFlags() *clientconfig.Flags })
-	if !ok {
-		return inUse
-	}
-	all, err := clientconfig.SelectContexts(kf.KubeconfigFlags().ForContext(""), true)
+	all, err := o.f.AllContexts()
 	if err != nil || len(all) == 0 {
 		return inUse
 	}
-	return all
+	names := make([]string, len(all))
+	for i, c := range all {
+		names[i] = c.Name
+	}
+	return names
 }
 
 // contextWarnings are the warnings of one context of a fleet, each line
