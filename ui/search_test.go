@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 
 	tea "charm.land/bubbletea/v2"
 
@@ -25,6 +26,16 @@ func until(t *testing.T, a *App, cmd tea.Cmd, done func() bool) {
 	driveUntil(t, a, cmd, done)
 	if !done() {
 		t.Fatalf("timed out; the screen:\n%s", screen(a))
+	}
+}
+
+// release lets the fake's Grep read its next type.
+func release(t *testing.T, f *fakeBackend) {
+	t.Helper()
+	select {
+	case f.release <- struct{}{}:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the search does not wait for the next type")
 	}
 }
 
@@ -64,7 +75,7 @@ func TestGrepMatchesArriveByType(t *testing.T) {
 	if s := screen(a); !strings.Contains(s, "Searching every type for (nginx|hunter)...") {
 		t.Errorf("before a match, the page does not say it searches:\n%s", s)
 	}
-	f.release <- struct{}{} // pods
+	release(t, f) // pods
 	until(t, a, nil, shows(a, "(2/5 types)"))
 	golden(t, "grep-partial", a)
 
@@ -77,7 +88,7 @@ func TestGrepMatchesArriveByType(t *testing.T) {
 	}
 	key(t, a, escKey, shows(a, "(2/5 types)"))
 	for range 3 { // secrets, deployments.apps, gadgets.example.com
-		f.release <- struct{}{}
+		release(t, f)
 	}
 	until(t, a, nil, func() bool { return a.search == nil })
 	a.Update(tea.WindowSizeMsg{Width: 100, Height: 10})
@@ -95,6 +106,18 @@ func (b grepCtxBackend) Grep(ctx context.Context, m *search.Matcher, targets []d
 	return b.fakeBackend.Grep(ctx, m, targets, ns, match, done)
 }
 
+// grepCtx is the context of b's last search.
+func grepCtx(t *testing.T, b grepCtxBackend) context.Context {
+	t.Helper()
+	select {
+	case ctx := <-b.ctxs:
+		return ctx
+	case <-time.After(10 * time.Second):
+		t.Fatal("no search")
+		return nil
+	}
+}
+
 // TestGrepStopsWhenLeft: esc leaves a search under way and ends its
 // context; the page, shown again (]), says what was found before it
 // stopped. Quitting stops one too.
@@ -105,7 +128,7 @@ func TestGrepStopsWhenLeft(t *testing.T) {
 	a := start(t, b, Options{Context: "kind-a", Namespace: "team-a"}, 120, 8)
 	typeText(a, ":grep (nginx|hunter)")
 	key(t, a, enterKey, read(a, 1))
-	ctx := <-b.ctxs
+	ctx := grepCtx(t, b)
 	r := a.search
 	key(t, a, escKey, func() bool { return r.ended })
 	if ctx.Err() == nil {
@@ -119,7 +142,7 @@ func TestGrepStopsWhenLeft(t *testing.T) {
 
 	typeText(a, ":grep nginx")
 	key(t, a, enterKey, read(a, 1))
-	ctx = <-b.ctxs
+	ctx = grepCtx(t, b)
 	if !press(t, a, "q") || ctx.Err() == nil {
 		t.Errorf("q did not end the search's context")
 	}
