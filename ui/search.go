@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"sync"
@@ -176,7 +177,7 @@ func (r *grepRun) apply(a *App, b grepBatch) tea.Cmd {
 	}
 	r.ended = true
 	r.cancel()
-	if r.stopped && b.err == nil && r.read == r.types {
+	if r.stopped && r.read == r.types && !errors.Is(b.err, context.Canceled) {
 		r.stopped = false // it ended before it was stopped
 	}
 	if r.stopped {
