@@ -64,8 +64,9 @@ type App struct {
 	now           func() time.Time
 	xoff          int // the first column shown (left, right)
 
-	act actions  // the actions (actions.go)
-	cx  contexts // the contexts, a fleet's (contexts.go, fleet.go)
+	act    actions  // the actions (actions.go)
+	cx     contexts // the contexts, a fleet's (contexts.go, fleet.go)
+	search *grepRun // the search under way (search.go)
 }
 
 // SetBackend sets the explorer's backend, before it runs (a backend whose
@@ -157,6 +158,7 @@ func (a *App) Update(msg tea.Msg) (m tea.Model, cmd tea.Cmd) {
 			m, cmd = a, nil
 		}
 	}()
+	defer a.settleSearch() // a search the user left stops
 	return a.update(msg)
 }
 
@@ -534,6 +536,7 @@ func (a *App) close() {
 }
 
 func (a *App) quit() tea.Cmd {
+	a.stopSearch()
 	a.closeAll()
 	for len(a.tables) > 0 {
 		a.close()

@@ -79,6 +79,7 @@ type fakeBackend struct {
 	rows    map[string][]Change // by qualified name, Target unset
 	watched chan string         // "<types> in <namespace>" of each watch started
 	acts    fakeActions         // actions_test.go
+	release chan struct{}       // related_test.go's Grep waits for it between types
 }
 
 func newFake() *fakeBackend {
@@ -224,6 +225,9 @@ func (a *App) idle() bool {
 	}
 	if p, ok := a.overlay.(*textPage); ok && p.waiting != "" {
 		return false // a page is read
+	}
+	if a.search != nil && !a.search.ended {
+		return false // a search runs
 	}
 	return a.snap != nil && a.home.counts != nil || a.status != ""
 }

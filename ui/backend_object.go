@@ -39,9 +39,12 @@ type ObjectBackend interface {
 	// type, with allNamespaces the cluster-scoped ones too.
 	AllTypes(ctx context.Context, allNamespaces bool) ([]discovery.Target, error)
 	// Grep searches the objects of targets in namespace ("" for all) as
-	// `kdx grep` does, calling match for each match, from the reading
-	// goroutines.
-	Grep(ctx context.Context, m *search.Matcher, targets []discovery.Target, namespace string, match func(GrepMatch)) error
+	// `kdx grep` does: match is called for each match, from the reading
+	// goroutines (the matches of one target from one goroutine, in the
+	// order read); done(i) once target i and every target before it are
+	// read, in target order, on one goroutine (when kdx grep prints the
+	// matches of a type).
+	Grep(ctx context.Context, m *search.Matcher, targets []discovery.Target, namespace string, match func(GrepMatch), done func(target int)) error
 }
 
 // GrepMatch is one match of a search.
@@ -135,7 +138,7 @@ func (b *clusterBackend) AllTypes(ctx context.Context, allNamespaces bool) ([]di
 	return b.f.AllTypes(ctx, resolver, allNamespaces)
 }
 
-func (b *clusterBackend) Grep(ctx context.Context, m *search.Matcher, targets []discovery.Target, namespace string, match func(GrepMatch)) error {
+func (b *clusterBackend) Grep(ctx context.Context, m *search.Matcher, targets []discovery.Target, namespace string, match func(GrepMatch), done func(target int)) error {
 	client, resolver, err := b.readers(ctx)
 	if err != nil {
 		return err
@@ -161,7 +164,13 @@ func (b *clusterBackend) Grep(ctx context.Context, m *search.Matcher, targets []
 			match(GrepMatch{Target: i, Object: obj, Match: sm, Secret: secret})
 		}}
 	}
-	if err := eng.Each(ctx, req, rep, open, func(discovery.Target, query.Sink) error { return nil }); err != nil {
+	next := 0 // Each calls read in target order
+	read := func(discovery.Target, query.Sink) error {
+		done(next)
+		next++
+		return nil
+	}
+	if err := eng.Each(ctx, req, rep, open, read); err != nil {
 		return err
 	}
 	return rep.Err()

@@ -1,13 +1,16 @@
 package ui
 
 import (
+	"bytes"
 	"fmt"
 	"slices"
 	"strings"
 
 	tea "charm.land/bubbletea/v2"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/kdxproject/kdx/query"
+	"github.com/kdxproject/kdx/render"
 )
 
 // The contexts: the explorer runs on one context or a fleet of them
@@ -22,7 +25,7 @@ type contexts struct {
 	// before SetContexts (one context, a.b, named by Options.Context).
 	inUse []string
 	// all are every context of the kubeconfig, for :ctx.
-	all      []string
+	all      []KubeContext
 	backends map[string]Backend
 	connect  func(name string) (Backend, error)
 	view     *contextsView // :ctx's list, shown over the rest
@@ -38,11 +41,19 @@ type switchedMsg struct {
 	snap snapshotMsg
 }
 
+// KubeContext is a context of the kubeconfig as :ctx lists it: the
+// columns of kubectl config get-contexts and of k9s's contexts view.
+type KubeContext struct {
+	Name, Cluster, User, Namespace string
+	// Current is the kubeconfig's current-context.
+	Current bool
+}
+
 // SetContexts sets the contexts the explorer runs on (several: a fleet;
 // the first is home's), every context of the kubeconfig (for :ctx), and
 // how to reach one; it connects the contexts in use, before the
 // explorer runs.
-func (a *App) SetContexts(inUse, all []string, connect func(name string) (Backend, error)) error {
+func (a *App) SetContexts(inUse []string, all []KubeContext, connect func(name string) (Backend, error)) error {
 	a.cx.connect, a.cx.all = connect, all
 	a.cx.backends = map[string]Backend{}
 	for _, c := range inUse {
@@ -155,10 +166,17 @@ func (a *App) contextCommand(args []string) (tea.Cmd, bool) {
 	}
 	if len(names) == 0 {
 		all := a.cx.all
-		if len(all) == 0 {
-			all = a.inUse()
+		if len(all) == 0 { // the kubeconfig could not be read: those in use
+			for _, n := range a.inUse() {
+				all = append(all, KubeContext{Name: n})
+			}
 		}
-		a.cx.view = newContextsView(all, a.inUse())
+		v, err := newContextsView(all, a.inUse())
+		if err != nil {
+			a.status = oneLine(err)
+			return nil, true
+		}
+		a.cx.view = v
 		return nil, true
 	}
 	return a.switchContexts(names), true
@@ -176,7 +194,7 @@ func (a *App) inUse() []string {
 // home is the first's API surface.
 func (a *App) switchContexts(names []string) tea.Cmd {
 	for _, n := range names {
-		if len(a.cx.all) > 0 && !slices.Contains(a.cx.all, n) {
+		if len(a.cx.all) > 0 && !slices.ContainsFunc(a.cx.all, func(c KubeContext) bool { return c.Name == n }) {
 			a.status = fmt.Sprintf("context %q not found in kubeconfig", n)
 			return nil
 		}
@@ -224,39 +242,73 @@ func (a *App) switchUpdate(msg tea.Msg) (tea.Cmd, bool) {
 	return nil, false
 }
 
-// contextsView is :ctx's list of the kubeconfig's contexts.
+// contextsView is :ctx's list of the kubeconfig's contexts, one row per
+// context with its cluster, user and namespace, as k9s's contexts view
+// shows them (kubectl config get-contexts's columns).
 type contextsView struct {
 	names  []string
+	header string
+	rows   []string // the printed row of each context
 	inUse  []string
 	marked []string
 	pos    scroller
 }
 
-func newContextsView(names, inUse []string) *contextsView {
-	v := &contextsView{names: names, inUse: slices.Clone(inUse)}
-	if i := slices.Index(names, inUse[0]); i >= 0 {
+// contextColumns are the columns of :ctx's list: k9s's (AUTHINFO is the
+// user, as kubectl config get-contexts names it).
+var contextColumns = []metav1.TableColumnDefinition{{Name: "Name", Type: "string"}, {Name: "Cluster", Type: "string"},
+	{Name: "AuthInfo", Type: "string"}, {Name: "Namespace", Type: "string"}}
+
+// newContextsView is the list of contexts, printed as kdx get prints a
+// table; the kubeconfig's current context is named with "(*)" after it,
+// as k9s marks it.
+func newContextsView(contexts []KubeContext, inUse []string) (*contextsView, error) {
+	v := &contextsView{inUse: slices.Clone(inUse)}
+	t := &metav1.Table{ColumnDefinitions: contextColumns}
+	for _, c := range contexts {
+		v.names = append(v.names, c.Name)
+		name := c.Name
+		if c.Current {
+			name += "(*)"
+		}
+		t.Rows = append(t.Rows, metav1.TableRow{Cells: []any{name, c.Cluster, c.User, c.Namespace}})
+	}
+	var buf bytes.Buffer
+	tw := render.NewTableWriter(&buf)
+	if err := render.NewTablePrinter(render.TableOptions{}).PrintObj(t, tw.Writer()); err != nil {
+		return nil, err
+	}
+	if err := tw.Flush(); err != nil {
+		return nil, err
+	}
+	lines := strings.Split(strings.TrimSuffix(buf.String(), "\n"), "\n")
+	v.header, v.rows = lines[0], lines[1:]
+	if len(v.rows) != len(v.names) {
+		return nil, fmt.Errorf("the contexts' table has %d rows for %d contexts", len(v.rows), len(v.names))
+	}
+	if i := slices.Index(v.names, inUse[0]); i >= 0 {
 		v.pos.cursor = i
 	}
-	return v
+	return v, nil
 }
 
-// render is the list in height lines: a header, then a line per context,
+// render is the list in height lines: a header, then a row per context,
 // "*" before those in use, "+" before those marked.
 func (v *contextsView) render(height int) ([]string, int) {
 	if height < 1 {
 		return nil, -1
 	}
-	out := []string{"   CONTEXT"}
+	out := []string{"   " + v.header}
 	v.pos.fit(len(v.names), height-1)
-	for _, n := range v.names[v.pos.top:min(len(v.names), v.pos.top+height-1)] {
+	for i := v.pos.top; i < min(len(v.names), v.pos.top+height-1); i++ {
 		mark := "   "
-		switch {
+		switch n := v.names[i]; {
 		case slices.Contains(v.marked, n):
 			mark = "+  "
 		case slices.Contains(v.inUse, n):
 			mark = "*  "
 		}
-		out = append(out, mark+n)
+		out = append(out, mark+v.rows[i])
 	}
 	return out, v.pos.cursor - v.pos.top + 1
 }
@@ -296,5 +348,5 @@ func (a *App) contextsKey(k tea.KeyPressMsg) tea.Cmd {
 
 // contextsFooter is the footer of :ctx's list.
 func (a *App) contextsFooter() string {
-	return "enter: use the context (or those marked)  space: mark  esc: back  (* in use)"
+	return "enter use it (or those marked)  space mark  esc back  * in use  (*) current"
 }

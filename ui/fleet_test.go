@@ -40,7 +40,7 @@ func fleetOf() (fa, fb *fakeBackend, backends map[string]Backend) {
 	return fa, fb, map[string]Backend{"a": fa, "b": fb, "c-down": downBackend{newFake()}, "d-lost": lostBackend{newFake()}}
 }
 
-func startFleet(t *testing.T, backends map[string]Backend, inUse, all []string, opts Options, w, h int) *App {
+func startFleet(t *testing.T, backends map[string]Backend, inUse []string, all []KubeContext, opts Options, w, h int) *App {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
@@ -110,7 +110,9 @@ func TestFleetActionsGoToTheRowsContext(t *testing.T) {
 
 func TestContextsList(t *testing.T) {
 	fa, fb, backends := fleetOf()
-	a := startFleet(t, backends, []string{"a"}, []string{"a", "b", "c-down"}, Options{Namespace: "team-a"}, 80, 8)
+	kubeconfig := []KubeContext{{Name: "a", Cluster: "kind-a", User: "admin-a", Namespace: "team-a"},
+		{Name: "b", Cluster: "kind-b", User: "admin-b", Current: true}, {Name: "c-down", Cluster: "gone", User: "admin-a", Namespace: "kube-system"}}
+	a := startFleet(t, backends, []string{"a"}, kubeconfig, Options{Namespace: "team-a"}, 80, 8)
 	press(t, a, ":", "ctx", "enter")
 	golden(t, "contexts", a)
 	press(t, a, "down", "enter") // b
@@ -132,6 +134,11 @@ func TestContextsList(t *testing.T) {
 	if s := screen(a); !strings.Contains(s, "context: a, b |") {
 		t.Errorf("the marked contexts are not in use:\n%s", s)
 	}
+	press(t, a, ":", "ctx", "enter")
+	if s := screen(a); !strings.Contains(s, "\n*  a        kind-a ") || !strings.Contains(s, "\n*  b(*)     kind-b ") || !strings.Contains(s, "\n   c-down   gone ") {
+		t.Errorf(":ctx does not mark the fleet in use:\n%s", s)
+	}
+	press(t, a, "esc")
 	press(t, a, ":", "cm", "enter")
 	select {
 	case <-fa.watched:

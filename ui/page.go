@@ -80,6 +80,25 @@ func (p *textPage) set(text string, links []*link) {
 	}
 }
 
+// add adds lines at the end of the page, as they are found: the cursor
+// stays where it is (on the first line that names an object, at first).
+func (p *textPage) add(lines []string, links []*link) {
+	if len(lines) == 0 {
+		return
+	}
+	if p.waiting != "" {
+		p.set(strings.Join(lines, "\n"), links)
+		return
+	}
+	for len(p.links) < len(p.lines) {
+		p.links = append(p.links, nil)
+	}
+	p.lines, p.links = append(p.lines, lines...), append(p.links, links...)
+	if !p.isLink(p.pos.cursor) {
+		p.pos.settle(len(p.body()), p.isLink, 1)
+	}
+}
+
 func (p *textPage) what() string { return p.title }
 
 func (p *textPage) hint() string {

@@ -103,9 +103,18 @@ func (f *fakeBackend) AllTypes(_ context.Context, allNamespaces bool) ([]discove
 	return query.SelectTypes(f.snap, query.AllTypes{ClusterScoped: allNamespaces}), nil
 }
 
-// Grep searches the objects of the rows with search's sink, as kdx grep does.
-func (f *fakeBackend) Grep(ctx context.Context, m *search.Matcher, targets []discovery.Target, ns string, match func(GrepMatch)) error {
+// Grep searches the objects of the rows with search's sink, as kdx grep
+// does, one type after the other; with f.release set, it waits for a
+// receive from it before each type but the first (or for ctx's end).
+func (f *fakeBackend) Grep(ctx context.Context, m *search.Matcher, targets []discovery.Target, ns string, match func(GrepMatch), done func(int)) error {
 	for i, t := range targets {
+		if i > 0 && f.release != nil {
+			select {
+			case <-f.release:
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+		}
 		page := &unstructured.UnstructuredList{}
 		for _, c := range f.rows[t.QualifiedName()] {
 			if ns != "" && c.Namespace != ns {
@@ -121,6 +130,7 @@ func (f *fakeBackend) Grep(ctx context.Context, m *search.Matcher, targets []dis
 		if err := s.Page(page); err != nil {
 			return err
 		}
+		done(i)
 	}
 	return nil
 }

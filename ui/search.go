@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"sync"
@@ -44,7 +46,10 @@ func (a *App) command(args []string) (tea.Cmd, bool) {
 
 // grep searches for pattern in the objects of types (every listable type
 // without), in the namespace shown, and shows each match with its field
-// path; enter opens the object's YAML at that field.
+// path as it is found: the matches of each type once it and every type
+// before it are read, in the order kdx grep prints them; enter opens the
+// object's YAML at that field. The search runs while its page is shown
+// (or the object opened from it): leaving it stops it (settleSearch).
 func (a *App) grep(pattern string, types []string) tea.Cmd {
 	m, err := search.New(search.Options{Pattern: pattern})
 	if err != nil {
@@ -55,7 +60,12 @@ func (a *App) grep(pattern string, types []string) tea.Cmd {
 	if len(types) > 0 {
 		what = strings.Join(types, " ")
 	}
-	p := &textPage{title: fmt.Sprintf("grep %s in %s", pattern, what), waiting: fmt.Sprintf("Searching %s for %s...", what, pattern)}
+	p := &textPage{waiting: fmt.Sprintf("Searching %s for %s...", what, pattern)}
+	ctx, cancel := context.WithCancel(a.ctx)
+	r := &grepRun{page: p, cancel: cancel, pattern: pattern, what: what, box: &grepBox{signal: make(chan struct{}, 1)}}
+	p.title = r.title()
+	a.stopSearch()
+	a.search = r
 	a.show(p)
 	namespace := a.opts.Namespace
 	if a.opts.AllNamespaces {
@@ -63,44 +73,248 @@ func (a *App) grep(pattern string, types []string) tea.Cmd {
 	}
 	allNamespaces := a.opts.AllNamespaces
 	lineOpts := search.LineOptions{Namespace: allNamespaces, Width: max(a.width, 80)}
-	return func() tea.Msg {
+	b := a.b
+	go func() {
 		var targets []discovery.Target
 		var err error
 		if len(types) == 0 {
-			targets, err = a.b.AllTypes(a.ctx, allNamespaces)
+			targets, err = b.AllTypes(ctx, allNamespaces)
 		} else {
-			targets, err = a.b.Resolve(a.ctx, types)
+			targets, err = b.Resolve(ctx, types)
 		}
 		if err != nil {
-			return fill(p, "", nil, err)
+			r.box.finish(err)
+			return
 		}
-		// each type is read by one goroutine, in the order of its list:
-		// its matches are kept in that order, then shown type by type
-		var mu sync.Mutex
-		found := make([][]GrepMatch, len(targets))
-		err = a.b.Grep(a.ctx, m, targets, namespace, func(gm GrepMatch) {
-			mu.Lock()
-			defer mu.Unlock()
-			found[gm.Target] = append(found[gm.Target], gm)
-		})
-		var lines []string
-		var links []*link
-		objects := map[string]bool{}
-		for _, ms := range found {
-			for _, gm := range ms {
-				t := &targets[gm.Target]
-				lines = append(lines, search.Line(gm.Object, gm.Match, gm.Secret, lineOpts))
-				links = append(links, &link{target: t, namespace: gm.Object.GetNamespace(), name: gm.Object.GetName(), path: gm.Match.Path})
-				objects[t.QualifiedName()+"/"+gm.Object.GetNamespace()+"/"+gm.Object.GetName()] = true
-			}
-		}
-		text := "No match."
-		if len(lines) > 0 {
-			text = strings.Join(lines, "\n")
-		}
-		title := fmt.Sprintf("grep %s in %s: %s in %s", pattern, what, plural(len(lines), "match", "matches"), plural(len(objects), "object", "objects"))
-		return retitled(p, title, false, fill(p, text, links, err))
+		c := newGrepCollector(r.box, targets, lineOpts)
+		r.box.finish(b.Grep(ctx, m, targets, namespace, c.match, c.done))
+	}()
+	return r.box.next(r)
+}
+
+// grepLimit is how many match lines a search holds: the matches past it
+// are counted, not kept (nor shown).
+var grepLimit = 10_000 // a variable for the tests
+
+// grepRun is a search and its page.
+type grepRun struct {
+	page          *textPage
+	cancel        context.CancelFunc
+	box           *grepBox
+	pattern, what string
+
+	types, read      int // the types to search, those read
+	matches, objects int // found so far
+	shown            int // the match lines on the page
+	ended, stopped   bool
+}
+
+// title names the search and what it found: so far while it runs, what
+// it had found when it was stopped.
+func (r *grepRun) title() string {
+	t := fmt.Sprintf("grep %s in %s", r.pattern, r.what)
+	found := plural(r.matches, "match", "matches") + " in " + plural(r.objects, "object", "objects")
+	switch {
+	case r.stopped:
+		return fmt.Sprintf("%s: stopped, %s (%d/%d types read)", t, found, r.read, r.types)
+	case r.ended:
+		return t + ": " + found
+	case r.types == 0: // resolving the types
+		return t + ": searching..."
 	}
+	return fmt.Sprintf("%s: searching... %s so far (%d/%d types)", t, found, r.read, r.types)
+}
+
+// stopSearch stops the search under way, if any.
+func (a *App) stopSearch() {
+	if r := a.search; r != nil && !r.ended {
+		r.cancel()
+		r.stopped = true
+		r.page.title = r.title()
+	}
+	a.search = nil
+}
+
+// settleSearch stops the search under way once the user has left it: it
+// runs while its page is shown, or the object opened from one of its
+// matches (enter, the next location), and stops on esc, on any other
+// view, on quit.
+func (a *App) settleSearch() {
+	r := a.search
+	if r == nil {
+		return
+	}
+	if r.ended {
+		a.search = nil
+		return
+	}
+	if a.overlay == r.page {
+		return
+	}
+	h := &a.hist
+	if a.overlay == nil && a.object != nil && h.at > 0 && h.at < len(h.entries) &&
+		h.entries[h.at].object == a.object && h.entries[h.at-1].overlay == r.page {
+		return
+	}
+	a.stopSearch()
+}
+
+// apply shows what the search found since its last batch.
+func (r *grepRun) apply(a *App, b grepBatch) tea.Cmd {
+	p := r.page
+	r.types = b.types
+	r.read += b.read
+	r.matches += b.matches
+	r.objects += b.objects
+	p.add(b.lines, b.links)
+	r.shown += len(b.lines)
+	if !b.done {
+		p.title = r.title()
+		return r.box.next(r)
+	}
+	if a.search == r {
+		a.search = nil
+	}
+	r.ended = true
+	r.cancel()
+	if r.stopped && r.read == r.types && !errors.Is(b.err, context.Canceled) {
+		r.stopped = false // it ended before it was stopped
+	}
+	if r.stopped {
+		if r.shown == 0 {
+			p.set("No match so far: the search was stopped.", nil)
+		}
+		p.title = r.title()
+		return nil
+	}
+	if b.err != nil && b.types == 0 { // the types could not be resolved
+		p.title = fmt.Sprintf("grep %s in %s", r.pattern, r.what)
+		return fill(p, "", nil, b.err).(navMsg)(a)
+	}
+	switch {
+	case r.shown == 0:
+		p.set("No match.", nil)
+	case r.matches > r.shown:
+		p.add([]string{fmt.Sprintf("... and %s, not shown (only the first %d are kept)", plural(r.matches-r.shown, "more match", "more matches"), r.shown)}, []*link{nil})
+	}
+	p.title = r.title()
+	return fill(p, "", nil, b.err).(navMsg)(a)
+}
+
+// grepBox carries what a search finds to its page in batches: the
+// searching goroutine posts the matches of each type read, in order, and
+// the page takes everything posted since its last batch.
+type grepBox struct {
+	signal chan struct{} // holds one wake-up while anything waits
+
+	mu    sync.Mutex
+	batch grepBatch
+}
+
+// grepBatch is what a search found since the last batch: the match lines
+// of the types read (in their order, with the objects they name), how
+// many matches and objects, and whether the search ended.
+type grepBatch struct {
+	lines            []string
+	links            []*link
+	types, read      int
+	matches, objects int
+	done             bool
+	err              error
+}
+
+func (x *grepBox) post(f func(b *grepBatch)) {
+	x.mu.Lock()
+	f(&x.batch)
+	x.mu.Unlock()
+	select {
+	case x.signal <- struct{}{}:
+	default:
+	}
+}
+
+func (x *grepBox) finish(err error) {
+	x.post(func(b *grepBatch) { b.done, b.err = true, err })
+}
+
+// next waits for the next batch, and shows it on r's page.
+func (x *grepBox) next(r *grepRun) tea.Cmd {
+	return func() tea.Msg {
+		<-x.signal
+		x.mu.Lock()
+		b := x.batch
+		x.batch = grepBatch{types: b.types}
+		x.mu.Unlock()
+		return navMsg(func(a *App) tea.Cmd { return r.apply(a, b) })
+	}
+}
+
+// grepCollector makes the match lines of each type as the reading
+// goroutines find them, and hands those of each type read on to the box
+// in type order, keeping at most grepLimit lines in all.
+type grepCollector struct {
+	box     *grepBox
+	targets []discovery.Target
+	opts    search.LineOptions
+
+	mu     sync.Mutex
+	found  []grepFound // by target, until read
+	passed int         // the lines handed on
+}
+
+// grepFound is what was found in one type.
+type grepFound struct {
+	lines            []string
+	links            []*link
+	matches, objects int
+	last             string // the namespace and name of the last object with a match
+}
+
+func newGrepCollector(box *grepBox, targets []discovery.Target, opts search.LineOptions) *grepCollector {
+	box.post(func(b *grepBatch) { b.types = len(targets) })
+	return &grepCollector{box: box, targets: targets, opts: opts, found: make([]grepFound, len(targets))}
+}
+
+// match keeps one match as its line (not its value), unless the lines
+// already held reach the limit.
+func (c *grepCollector) match(gm GrepMatch) {
+	if gm.Target < 0 || gm.Target >= len(c.targets) {
+		return
+	}
+	ns, name := gm.Object.GetNamespace(), gm.Object.GetName()
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	f := &c.found[gm.Target]
+	f.matches++
+	if key := ns + "/" + name; key != f.last { // an object's matches come in a row
+		f.objects++
+		f.last = key
+	}
+	if c.passed+len(f.lines) >= grepLimit {
+		return
+	}
+	f.lines = append(f.lines, search.Line(gm.Object, gm.Match, gm.Secret, c.opts))
+	f.links = append(f.links, &link{target: &c.targets[gm.Target], namespace: ns, name: name, path: gm.Match.Path})
+}
+
+// done hands the matches of target i on to the box: it and every target
+// before it are read.
+func (c *grepCollector) done(i int) {
+	if i < 0 || i >= len(c.targets) {
+		return
+	}
+	c.mu.Lock()
+	f := c.found[i]
+	c.found[i] = grepFound{}
+	n := min(len(f.lines), grepLimit-c.passed)
+	c.passed += n
+	c.mu.Unlock()
+	c.box.post(func(b *grepBatch) {
+		b.lines, b.links = append(b.lines, f.lines[:n]...), append(b.links, f.links[:n]...)
+		b.read++
+		b.matches += f.matches
+		b.objects += f.objects
+	})
 }
 
 func plural(n int, one, many string) string {

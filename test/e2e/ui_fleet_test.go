@@ -74,10 +74,29 @@ func TestUIFleetOfThreeWithOneDown(t *testing.T) {
 	term.Type(":ctx")
 	term.Send(ttytest.Enter)
 	screen = term.WaitText("contexts: 3")
-	for _, c := range []string{"*  a", "*  b", "*  c-down"} {
-		if !strings.Contains(screen, "\n"+c) {
-			t.Errorf(":ctx does not list %q:\n%s", c, screen)
+	// a row per context with kubectl config get-contexts's columns, the
+	// current one named with (*) as k9s does, those in use marked *
+	contexts := kubectl(t, env, "config", "get-contexts", "--kubeconfig", kc)
+	for _, c := range []string{"a", "b", "c-down"} {
+		var want []string
+		for _, l := range strings.Split(contexts, "\n")[1:] {
+			if f := strings.Fields(l); len(f) > 1 && (f[0] == c || f[0] == "*" && f[1] == c) {
+				want = f
+			}
 		}
+		if want == nil {
+			t.Fatalf("kubectl config get-contexts does not list %s:\n%s", c, contexts)
+		}
+		if want[0] == "*" { // kubectl's CURRENT
+			want = append([]string{want[1] + "(*)"}, want[2:]...)
+		}
+		row := lineStarting(screen, "*  "+want[0]+" ")
+		if got := strings.Fields(row); strings.Join(got, " ") != "* "+strings.Join(want, " ") {
+			t.Errorf(":ctx's row of %s is %q; kubectl config get-contexts says %q:\n%s", c, row, want, screen)
+		}
+	}
+	if got := strings.Join(strings.Fields(lineStarting(screen, "   NAME ")), " "); got != "NAME CLUSTER AUTHINFO NAMESPACE" {
+		t.Errorf(":ctx has no CLUSTER, AUTHINFO and NAMESPACE columns:\n%s", screen)
 	}
 	term.Send(ttytest.Esc)
 	// an escape followed at once by ":" reads as alt+: (one key): wait

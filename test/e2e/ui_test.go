@@ -418,7 +418,8 @@ func TestUIGrepMatchOpened(t *testing.T) {
 	term.WaitText("api-resources: ")
 	term.Type(":grep " + needle)
 	term.Send(ttytest.Enter)
-	screen := term.WaitText("2 matches in 2 objects")
+	// the final title (while it searches: "searching... N matches in M objects so far")
+	screen := term.WaitText("in every type: 2 matches in 2 objects")
 	if got := linesOf(tableOnScreen(screen)); got != strings.TrimRight(want.Stdout, "\n") {
 		t.Errorf("the matches on screen:\n%s\nkdx grep --all-types prints:\n%s", got, want.Stdout)
 	}

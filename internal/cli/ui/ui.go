@@ -170,18 +170,18 @@ func (o *Options) connect(app *explorer.App, name string) (explorer.Backend, err
 		}}), nil
 }
 
-// allContexts are every context of the kubeconfig, for :ctx (those in
-// use when the kubeconfig cannot be read again).
-func (o *Options) allContexts(inUse []string) []string {
+// allContexts are every context of the kubeconfig, for :ctx (none when
+// the kubeconfig cannot be read again: :ctx then lists those in use).
+func (o *Options) allContexts() []explorer.KubeContext {
 	all, err := o.f.AllContexts()
-	if err != nil || len(all) == 0 {
-		return inUse
+	if err != nil {
+		return nil
 	}
-	names := make([]string, len(all))
+	out := make([]explorer.KubeContext, len(all))
 	for i, c := range all {
-		names[i] = c.Name
+		out[i] = explorer.KubeContext{Name: c.Name, Cluster: c.Cluster, User: c.User, Namespace: c.Namespace, Current: c.Current}
 	}
-	return names
+	return out
 }
 
 // contextWarnings are the warnings of one context of a fleet, each line
@@ -214,7 +214,7 @@ func (o *Options) Run(ctx context.Context) error {
 	if inUse == nil {
 		inUse = []string{o.cfg.Context}
 	}
-	if err := app.SetContexts(inUse, o.allContexts(inUse), func(name string) (explorer.Backend, error) { return o.connect(app, name) }); err != nil {
+	if err := app.SetContexts(inUse, o.allContexts(), func(name string) (explorer.Backend, error) { return o.connect(app, name) }); err != nil {
 		return err
 	}
 

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/kdxproject/kdx/internal/cli/clitest"
+	"github.com/kdxproject/kdx/internal/clientconfig"
 	explorer "github.com/kdxproject/kdx/ui"
 )
 
@@ -94,5 +95,17 @@ func TestBadFilters(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), tt.want) || strings.Contains(err.Error(), "\n\n") {
 			t.Errorf("kdx ui %s: %v, want an error with %q", strings.Join(tt.args, " "), err, tt.want)
 		}
+	}
+}
+
+// TestAllContexts: :ctx lists the kubeconfig's contexts as the factory
+// reads them: cluster, user, namespace and the current one.
+func TestAllContexts(t *testing.T) {
+	f := clitest.New()
+	f.Kubeconfig = []clientconfig.ContextInfo{{Name: "a", Cluster: "c-a", User: "u-a", Namespace: "team-a"}, {Name: "b", Cluster: "c-b", User: "u-b", Current: true}}
+	o := &Options{f: f}
+	want := []explorer.KubeContext{{Name: "a", Cluster: "c-a", User: "u-a", Namespace: "team-a"}, {Name: "b", Cluster: "c-b", User: "u-b", Current: true}}
+	if got := o.allContexts(); !reflect.DeepEqual(got, want) {
+		t.Errorf("allContexts: %+v, want %+v", got, want)
 	}
 }
