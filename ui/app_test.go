@@ -212,11 +212,15 @@ func driveUntil(t *testing.T, a *App, cmd tea.Cmd, done func() bool) (quit bool)
 	}
 }
 
-// idle says whether every table has shown its first list, a page shown
-// is read, and home has its counts (or a failure is on the status line).
+// idle says whether the type of Options.Open was opened, every table has
+// shown its first list, a page shown is read, and home has its counts (or a
+// failure is on the status line).
 func (a *App) idle() bool {
 	if a.act.running > 0 {
 		return false
+	}
+	if len(a.opts.Open) > 0 && len(a.hist.entries) < 2 && a.status == "" {
+		return false // the type to open is being resolved (home may be counted before)
 	}
 	for _, t := range a.tables {
 		if !t.synced && t.err == nil {
