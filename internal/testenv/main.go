@@ -275,7 +275,7 @@ func (e *Env) waitNamespacesGone(t testing.TB) {
 		if err == nil {
 			for _, ns := range list.Items {
 				if ns.Status.Phase == corev1.NamespaceTerminating {
-					terminating = append(terminating, ns.Name)
+					terminating = append(terminating, ns.Name+heldBy(ns))
 				}
 			}
 			if len(terminating) == 0 {
@@ -289,4 +289,19 @@ func (e *Env) waitNamespacesGone(t testing.TB) {
 		case <-time.After(200 * time.Millisecond):
 		}
 	}
+}
+
+// heldBy says what holds the deletion of the namespace ns, from its
+// conditions (" (held by: ...)"), "" when they say nothing.
+func heldBy(ns corev1.Namespace) string {
+	var why []string
+	for _, c := range ns.Status.Conditions {
+		if c.Status == corev1.ConditionTrue && c.Message != "" {
+			why = append(why, c.Message)
+		}
+	}
+	if len(why) == 0 {
+		return ""
+	}
+	return " (held by: " + strings.Join(why, "; ") + ")"
 }
