@@ -39,6 +39,6 @@ func TestMain(m *testing.M) {
 // parallel and maxAlone are TestMain's testenv.Options.Parallel and
 // MaxAlone.
 const (
-	parallel = 6
-	maxAlone = 4
+	parallel = 4
+	maxAlone = 3
 )
