@@ -29,9 +29,17 @@ tidy-check:
 
 # The end-to-end tests need the control plane binaries: build them first (cached).
 # Tests that could not run here (testenv.SharedCRDs) are listed at the end.
+# The end-to-end package is the longest by far and mostly waits: it starts
+# first, beside the other packages (go test ./... would start it after most
+# of them, in import path order), and its lines are printed after theirs.
+E2E_PKG := ./test/e2e
 test: vet fmt-check tidy-check controlplane
-	@mkdir -p $(BIN) && rm -f $(BIN)/tests-not-run
-	@KDX_TESTS_NOT_RUN=$(BIN)/tests-not-run $(GO) test -race -count=1 -timeout $(TEST_TIMEOUT) ./...; status=$$?; \
+	@mkdir -p $(BIN) && rm -f $(BIN)/tests-not-run $(BIN)/e2e.out
+	@export KDX_TESTS_NOT_RUN=$(BIN)/tests-not-run; \
+	$(GO) test -race -count=1 -timeout $(TEST_TIMEOUT) $(E2E_PKG) >$(BIN)/e2e.out 2>&1 & e2e=$$!; \
+	pkgs=$$($(GO) list ./... | grep -vx '$(shell $(GO) list $(E2E_PKG))') || { kill $$e2e; exit 1; }; \
+	$(GO) test -race -count=1 -timeout $(TEST_TIMEOUT) $$pkgs; status=$$?; \
+	wait $$e2e || status=1; cat $(BIN)/e2e.out; \
 	if [ -s $(BIN)/tests-not-run ]; then cat $(BIN)/tests-not-run; fi; exit $$status
 
 # Unit tests only, no control plane.

@@ -70,7 +70,10 @@ func TestWatchUndecodableStream(t *testing.T) {
 				}
 				var mu sync.Mutex
 				var notices []string
-				ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+				// A bound, not a measure: under -race, beside the end-to-end
+				// tests on two cores, reading the endless event's 16 MiB took
+				// more than 30 s.
+				ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 				defer cancel()
 				err = c.Watch(ctx, []WatchSource{{Mapping: configMaps, Namespace: "ns"}}, WatchOptions{Table: table, Notify: func(n Notice) {
 					mu.Lock()

@@ -11,11 +11,15 @@ import (
 )
 
 // controllers are the kube-controller-manager controllers kdx's tests rely on:
-// namespaces that go away, service accounts and their CA, owners and their
-// dependents (deployments, replica sets, jobs, endpoints), aggregated roles.
+// namespaces that go away (with the PersistentVolumeClaims in them: the
+// API server's admission puts the kubernetes.io/pvc-protection finalizer on
+// each, which only its controller takes off), service accounts and their
+// CA, owners and their dependents (deployments, replica sets, jobs,
+// endpoints), aggregated roles.
 var controllers = []string{
 	"garbage-collector-controller",
 	"namespace-controller",
+	"persistentvolumeclaim-protection-controller",
 	"serviceaccount-controller",
 	"serviceaccount-token-controller",
 	"root-ca-certificate-publisher-controller",

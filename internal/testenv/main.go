@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/signal"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -32,8 +33,12 @@ var shared struct {
 	opts Options
 	// main and peer are the control planes, each started once.
 	primary, peer lazyEnv
-	// alone are the control planes of Alone: free ones, and all of them.
+	// alone are the control planes of Alone: free ones, and all of them;
+	// aloneStarting are being started. aloneFreed is signalled (with mu)
+	// when one is handed back or a start failed.
 	aloneFree, aloneAll []*Env
+	aloneStarting       int
+	aloneFreed          sync.Cond
 }
 
 // lazyEnv is a control plane started on first use.
@@ -74,7 +79,12 @@ func runMain(m *testing.M, opts Options) int {
 	defer stopSignals()
 	shared.mu.Lock()
 	shared.main, shared.ctx, shared.opts = true, ctx, opts
+	shared.aloneFreed.L = &shared.mu
 	shared.mu.Unlock()
+	if err := setParallel(opts.Parallel); err != nil {
+		fmt.Fprintf(os.Stderr, "testenv: %v\n", err)
+		return 2
+	}
 	code := m.Run()
 	reportNotRun()
 	if testing.Verbose() {
@@ -125,6 +135,21 @@ func (e *Env) stopIfSet() {
 	if e != nil {
 		e.Stop()
 	}
+}
+
+// setParallel sets go test's -parallel to n when n > 0 and the command
+// line did not set it: the end-to-end tests mostly wait (on servers, on
+// kdx, on controllers), so more of them than GOMAXPROCS can run at once.
+func setParallel(n int) error {
+	if n <= 0 {
+		return nil
+	}
+	given := false
+	flag.Visit(func(f *flag.Flag) { given = given || f.Name == "test.parallel" })
+	if given {
+		return nil
+	}
+	return flag.Set("test.parallel", strconv.Itoa(n))
 }
 
 // get returns l's control plane, started with opts on the first call.
@@ -202,7 +227,8 @@ func SharedPeer(t testing.TB) *Env {
 // they ran one after the other on the shared one, but no namespace still
 // being deleted: Alone waits for them); one more is started
 // when every one is held, so there are never more than the tests running
-// at once (-parallel). It skips the test under -short and fails it when the
+// at once (-parallel), nor more than Options.MaxAlone: beyond it, a test
+// waits until one is handed back. It skips the test under -short and fails it when the
 // control plane did not start.
 func Alone(t testing.TB) *Env {
 	t.Helper()
@@ -214,22 +240,30 @@ func Alone(t testing.TB) *Env {
 		t.Fatalf("a control plane of its own did not start: %v", err)
 	}
 	env.waitNamespacesGone(t)
-	t.Cleanup(func() {
-		shared.mu.Lock()
-		defer shared.mu.Unlock()
-		if slices.Contains(shared.aloneAll, env) { // not after Main stopped them
-			shared.aloneFree = append(shared.aloneFree, env)
-		}
-	})
+	t.Cleanup(func() { handBackAlone(env) })
 	return env
 }
 
-// takeAlone takes a free control plane of Alone, or starts one.
+// handBackAlone makes env, taken by takeAlone, free for the next test.
+func handBackAlone(env *Env) {
+	shared.mu.Lock()
+	defer shared.mu.Unlock()
+	if slices.Contains(shared.aloneAll, env) { // not after Main stopped them
+		shared.aloneFree = append(shared.aloneFree, env)
+		shared.aloneFreed.Signal()
+	}
+}
+
+// takeAlone takes a free control plane of Alone, or starts one, or waits
+// for one to be handed back when Options.MaxAlone are held or starting.
 func takeAlone() (*Env, error) {
 	shared.mu.Lock()
 	if !shared.main {
 		shared.mu.Unlock()
 		return nil, errNoMain
+	}
+	for limit := shared.opts.MaxAlone; limit > 0 && len(shared.aloneFree) == 0 && len(shared.aloneAll)+shared.aloneStarting >= limit; {
+		shared.aloneFreed.Wait()
 	}
 	if n := len(shared.aloneFree); n > 0 {
 		env := shared.aloneFree[n-1]
@@ -238,19 +272,23 @@ func takeAlone() (*Env, error) {
 		return env, nil
 	}
 	ctx, opts := shared.ctx, shared.opts
+	shared.aloneStarting++
 	shared.mu.Unlock()
 	// Started without the lock: the tests asking for the shared control
 	// planes meanwhile need not wait for this one.
 	begin := time.Now()
 	env, err := Start(ctx, opts)
+	shared.mu.Lock()
+	shared.aloneStarting--
 	if err != nil {
+		shared.aloneFreed.Signal() // another test may try
+		shared.mu.Unlock()
 		fmt.Fprintf(os.Stderr, "testenv: failed to start a control plane of its own: %v\n", err)
 		return nil, err
 	}
 	if testing.Verbose() {
 		fmt.Fprintf(os.Stderr, "testenv: control plane %s for tests alone ready at %s in %v\n", Version, env.URL, time.Since(begin).Round(time.Millisecond))
 	}
-	shared.mu.Lock()
 	defer shared.mu.Unlock()
 	if ctx.Err() != nil { // Main stopped the shared ones meanwhile
 		env.Stop()
@@ -275,7 +313,7 @@ func (e *Env) waitNamespacesGone(t testing.TB) {
 		if err == nil {
 			for _, ns := range list.Items {
 				if ns.Status.Phase == corev1.NamespaceTerminating {
-					terminating = append(terminating, ns.Name)
+					terminating = append(terminating, ns.Name+heldBy(ns))
 				}
 			}
 			if len(terminating) == 0 {
@@ -289,4 +327,19 @@ func (e *Env) waitNamespacesGone(t testing.TB) {
 		case <-time.After(200 * time.Millisecond):
 		}
 	}
+}
+
+// heldBy says what holds the deletion of the namespace ns, from its
+// conditions (" (held by: ...)"), "" when they say nothing.
+func heldBy(ns corev1.Namespace) string {
+	var why []string
+	for _, c := range ns.Status.Conditions {
+		if c.Status == corev1.ConditionTrue && c.Message != "" {
+			why = append(why, c.Message)
+		}
+	}
+	if len(why) == 0 {
+		return ""
+	}
+	return " (held by: " + strings.Join(why, "; ") + ")"
 }

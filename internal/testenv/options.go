@@ -36,6 +36,15 @@ type Options struct {
 	// run, for a package whose tests run it: no test then counts the build
 	// in the time it measures. Start ignores it.
 	BuildKdx bool
+	// Parallel, when positive, is how many of the package's parallel tests
+	// Main runs at once unless go test's -parallel is given (its default is
+	// GOMAXPROCS). Start ignores it.
+	Parallel int
+	// MaxAlone, when positive, bounds how many control planes Alone keeps:
+	// a test asking for one when that many are held waits for one to be
+	// handed back. Zero: as many as the tests asking at once. Start
+	// ignores it.
+	MaxAlone int
 	// BuildOutput receives the progress of testdata/controlplane/build.sh when
 	// binaries have to be built; nil means os.Stderr.
 	BuildOutput io.Writer

@@ -34,8 +34,12 @@ const (
 	PageUp    = "\x1b[5~"
 )
 
-// DefaultTimeout is how long WaitFor waits by default.
-const DefaultTimeout = 10 * time.Second
+// DefaultTimeout is how long WaitFor (and Wait) waits by default: a bound
+// on waiting for a screen, not a measure of speed (a test that times
+// something measures it). The end-to-end tests run the race-built kdx,
+// several at once, on machines of two cores that others share: there a
+// screen that comes in a second alone took more than 10 s.
+const DefaultTimeout = 30 * time.Second
 
 // TB is what a Term needs of its test: testing.TB has it, and so can a
 // program that is not a test (the bench of kdx ui, internal/bench/uibench),

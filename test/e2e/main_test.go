@@ -27,6 +27,18 @@ var update = flag.Bool("update", false, "rewrite golden files under testdata/")
 // TestMain builds kdx and sets up the control plane every end-to-end test
 // of the package shares, started when a test first asks for it. There is
 // one TestMain per package: add tests, not another TestMain.
+//
+// The tests mostly wait (on servers, on kdx, on controllers), so more run
+// at once than go test's default -parallel (GOMAXPROCS) unless -parallel is
+// given; at most maxAlone control planes of their own (testenv.Alone) run,
+// since each costs CPU to start and to keep.
 func TestMain(m *testing.M) {
-	testenv.Main(m, testenv.Options{BuildKdx: true})
+	testenv.Main(m, testenv.Options{BuildKdx: true, Parallel: parallel, MaxAlone: maxAlone})
 }
+
+// parallel and maxAlone are TestMain's testenv.Options.Parallel and
+// MaxAlone.
+const (
+	parallel = 4
+	maxAlone = 3
+)

@@ -156,6 +156,9 @@ func TestUICategoryAllNamespacesAndUnknownType(t *testing.T) {
 		t.Errorf("all on screen:\n%s\nkdx get all prints:\n%s", got, want.Stdout)
 	}
 	term.Send(ttytest.Esc)
+	// an escape followed at once by q reads as alt+q (one key): wait until
+	// the escape has left the view
+	term.WaitGone("service/web")
 	quit(t, term)
 
 	// -A opens a type with a NAMESPACE column
@@ -222,6 +225,7 @@ func TestUIObjectYAMLAndSecret(t *testing.T) {
 		t.Errorf("the description on screen:\n%s\nkdx describe prints:\n%s", got, want)
 	}
 	term.Send(ttytest.Esc)
+	term.WaitGone("describe configmap/alpha -n " + ns) // an escape at once followed by q reads as alt+q
 	quit(t, term)
 
 	term = startUI(t, env, 200, 40, "secrets", "-n", ns)
