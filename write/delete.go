@@ -7,7 +7,7 @@ import (
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/apimachinery/pkg/types"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 )
 
 // DeleteOptions are the settings of a delete.
@@ -48,7 +48,7 @@ func (w *Writer) Delete(ctx context.Context, t Task, o DeleteOptions) Result {
 		r.Action = ActionForceDeleted
 	}
 	if o.Wait && !w.Options.DryRun && pending(resp) {
-		if err := w.waitGone(ctx, t.Ref, resp.Object.GetUID(), o.PollInterval); err != nil {
+		if err := w.waitGone(ctx, t.Ref, resp.Object, o.PollInterval); err != nil {
 			return r.fail(err)
 		}
 	}
@@ -70,25 +70,34 @@ func policy(p metav1.DeletionPropagation) *metav1.DeletionPropagation {
 	return &p
 }
 
-// waitGone polls until the object with uid is gone (or replaced by another
-// object of the same name).
-func (w *Writer) waitGone(ctx context.Context, ref Ref, uid types.UID, interval time.Duration) error {
+// waitGone polls until the deleted object (as the server returned it) is
+// gone, or replaced by another object of the same name. When ctx ends, a
+// read under way included, it gave up waiting, naming the finalizers last
+// seen.
+func (w *Writer) waitGone(ctx context.Context, ref Ref, deleted *unstructured.Unstructured, interval time.Duration) error {
 	if interval <= 0 {
 		interval = 100 * time.Millisecond
+	}
+	uid, finalizers := deleted.GetUID(), deleted.GetFinalizers()
+	gaveUp := func() error {
+		return fmt.Errorf("gave up waiting for the deletion (%s): %w", finalizerNote(finalizers), ctx.Err())
 	}
 	for {
 		resp, err := w.Client.Get(ctx, ref, "")
 		switch {
 		case apierrors.IsNotFound(err):
 			return nil
+		case err != nil && ctx.Err() != nil:
+			return gaveUp()
 		case err != nil:
 			return fmt.Errorf("failed to wait for the deletion: %w", err)
 		case resp.Object == nil || resp.Object.GetUID() != uid:
 			return nil
 		}
+		finalizers = resp.Object.GetFinalizers()
 		select {
 		case <-ctx.Done():
-			return fmt.Errorf("gave up waiting for the deletion (%s): %w", finalizerNote(resp.Object.GetFinalizers()), ctx.Err())
+			return gaveUp()
 		case <-time.After(interval):
 		}
 		interval = min(2*interval, time.Second)

@@ -285,3 +285,36 @@ func TestNoNameNoCollectionRequest(t *testing.T) {
 		}
 	}
 }
+
+// TestDeleteWaitGivesUpDuringARead: a wait whose time runs out while a GET
+// is under way gave up waiting, naming the finalizers, as when it runs out
+// between two reads; not a bare "context deadline exceeded".
+func TestDeleteWaitGivesUpDuringARead(t *testing.T) {
+	held := `{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"a","namespace":"ns","uid":"u1","finalizers":["example.org/hold"],"deletionTimestamp":"2026-01-02T03:04:05Z"}}`
+	for _, slowFirstGet := range []bool{true, false} {
+		gets := 0
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "application/json")
+			if r.Method == http.MethodGet {
+				gets++
+				if slowFirstGet || gets > 1 {
+					<-r.Context().Done() // the read is under way when the time runs out
+					return
+				}
+			}
+			fmt.Fprint(w, held)
+		}))
+		c, err := NewClient(&rest.Config{Host: srv.URL})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+		r := (&Writer{Client: c}).Delete(ctx, Task{Ref: cmRef}, DeleteOptions{Wait: true, PollInterval: time.Millisecond})
+		cancel()
+		srv.Close()
+		want := "gave up waiting for the deletion (finalizers still set: [example.org/hold]): context deadline exceeded"
+		if r.Err == nil || r.Err.Error() != want {
+			t.Errorf("slow first GET %v: error %v, want %q", slowFirstGet, r.Err, want)
+		}
+	}
+}
