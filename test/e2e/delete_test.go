@@ -121,12 +121,27 @@ func TestDeleteWaitsForFinalizers(t *testing.T) {
 	}
 	res = env.Kdx(t, "delete", "cm", "held", "-n", ns, "--wait=false")
 	wantResult(t, res, 0)
-	go func() {
-		time.Sleep(time.Second)
-		env.RunKubectl(t, "patch", "cm", "held", "-n", ns, "--type", "merge", "-p", `{"metadata":{"finalizers":null}}`)
-	}()
-	res = env.Kdx(t, "delete", "cm", "held", "-n", ns, "--cascade=foreground")
-	wantResult(t, res, 0)
+	// the finalizer goes once kdx's DELETE was answered (its -v=6 log says
+	// so), not after a fixed time: a slow kdx found the object gone
+	p := startKdx(t, env, env.Kubeconfig, "-v=6", "delete", "cm", "held", "-n", ns, "--cascade=foreground")
+	deleted := func() bool {
+		for _, line := range strings.Split(p.errText(), "\n") {
+			if strings.Contains(line, `verb="DELETE"`) && strings.Contains(line, `status="200 OK"`) {
+				return true
+			}
+		}
+		return false
+	}
+	for deadline := time.Now().Add(watchTimeout); !deleted(); time.Sleep(20 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("kdx sent no DELETE; stderr:\n%s", p.errText())
+		}
+	}
+	env.RunKubectl(t, "patch", "cm", "held", "-n", ns, "--type", "merge", "-p", `{"metadata":{"finalizers":null}}`)
+	<-p.done
+	if err := p.cmd.Wait(); err != nil {
+		t.Errorf("delete --cascade=foreground waiting for the finalizer: %v\nstdout:\n%s\nstderr:\n%s", err, p.output(), p.errText())
+	}
 	if got := env.RunKubectl(t, "get", "cm", "held", "-n", ns, "--ignore-not-found", "-o", "name").Stdout; got != "" {
 		t.Errorf("delete --wait returned while the object exists")
 	}
