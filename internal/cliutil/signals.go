@@ -24,11 +24,15 @@ func NotifyContext(parent context.Context, exit func(code int)) (ctx context.Con
 }
 
 // cancelOnSignals cancels ctx at the first signal of ch and calls exit at
-// the second.
+// the second. A second signal that came while the command was ending (the
+// release function runs as it returns) still exits with its code: two
+// signals sent at once end kdx as the second says, however quickly the
+// first one's cancellation was done.
 func cancelOnSignals(parent context.Context, ch <-chan os.Signal, exit func(code int)) (context.Context, func()) {
 	ctx, cancel := context.WithCancel(parent)
-	done := make(chan struct{})
+	done, finished := make(chan struct{}), make(chan struct{})
 	go func() {
+		defer close(finished)
 		select {
 		case <-ch:
 			cancel()
@@ -39,10 +43,16 @@ func cancelOnSignals(parent context.Context, ch <-chan os.Signal, exit func(code
 		case sig := <-ch:
 			exit(SignalExitCode(sig))
 		case <-done:
+			select {
+			case sig := <-ch: // came as the command ended
+				exit(SignalExitCode(sig))
+			default:
+			}
 		}
 	}()
 	return ctx, func() {
 		close(done)
+		<-finished
 		cancel()
 	}
 }

@@ -37,3 +37,22 @@ func TestCancelOnSignals(t *testing.T) {
 		stop()
 	}
 }
+
+// TestSecondSignalAsTheCommandEnds: a second signal already sent when the
+// command, cancelled by the first, returns exits with the second's code:
+// SIGINT and SIGTERM sent at once end kdx with 143 however fast the
+// cancelled command returned (e2e TestSecondSignalExits saw 130 under load).
+func TestSecondSignalAsTheCommandEnds(t *testing.T) {
+	for range 200 {
+		ch := make(chan os.Signal, 2)
+		var code int
+		ctx, stop := cancelOnSignals(t.Context(), ch, func(c int) { code = c })
+		ch <- syscall.SIGINT
+		<-ctx.Done()
+		ch <- syscall.SIGTERM // pending as the command returns
+		stop()
+		if code != 143 {
+			t.Fatalf("exit code %d when the second signal came as the command ended, want 143", code)
+		}
+	}
+}
