@@ -61,6 +61,7 @@ type Term struct {
 	emu *vt.Emulator
 	out strings.Builder // every byte the program wrote, for failures
 
+	ttyOnce  sync.Once // closes tty
 	readDone chan struct{}
 	exited   chan struct{}
 	waitErr  error
@@ -139,7 +140,7 @@ func (t *Term) close() {
 		_ = t.cmd.Process.Kill()
 		<-t.exited
 	}
-	t.tty.Close()
+	t.closeTTY()
 	t.pty.Close()
 	<-t.readDone
 	// The emulator is left open: closing it races with answer's read of
@@ -299,17 +300,21 @@ func (t *Term) Wait(timeout time.Duration) error {
 	case <-time.After(orDefault(timeout)):
 		t.t.Fatalf("ttytest: the program did not exit within %s; the screen:\n%s", orDefault(timeout), t.Screen())
 	}
-	// what it wrote last has reached the emulator once nothing is left to read
-	deadline := time.Now().Add(time.Second)
-	for time.Now().Before(deadline) {
-		n, err := unix.IoctlGetInt(int(t.pty.Fd()), unix.TIOCINQ)
-		if err != nil || n == 0 {
-			break
-		}
-		time.Sleep(5 * time.Millisecond)
+	// What it wrote last has reached the emulator once the reader met the
+	// end: with the program gone, closing our end of the terminal leaves
+	// the master its last bytes and then EIO (a child of the program
+	// still holding the terminal would keep it open: give up then).
+	t.closeTTY()
+	select {
+	case <-t.readDone:
+	case <-time.After(orDefault(timeout)):
 	}
-	time.Sleep(20 * time.Millisecond)
 	return t.waitErr
+}
+
+// closeTTY closes the test's end of the terminal's slave side, once.
+func (t *Term) closeTTY() {
+	t.ttyOnce.Do(func() { _ = t.tty.Close() })
 }
 
 // Restored reports how the program left the terminal: "" when as a shell
@@ -317,7 +322,9 @@ func (t *Term) Wait(timeout time.Duration) error {
 // else what is wrong.
 func (t *Term) Restored() string {
 	var wrong []string
-	tio, err := unix.IoctlGetTermios(int(t.tty.Fd()), unix.TCGETS)
+	// the master answers with the slave's modes (Linux's pty driver), and
+	// stays open after Wait
+	tio, err := unix.IoctlGetTermios(int(t.pty.Fd()), unix.TCGETS)
 	switch {
 	case err != nil:
 		wrong = append(wrong, fmt.Sprintf("its modes cannot be read: %v", err))

@@ -103,8 +103,13 @@ func TestResize(t *testing.T) {
 		t.Fatalf("exit: %v", err)
 	}
 	// the program reads its size again: a second run sees the new one
+	tty, err := os.OpenFile(tt.tty.Name(), os.O_RDWR, 0) // Wait closed the test's own
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tty.Close()
 	cmd := exec.Command("stty", "size")
-	cmd.Stdin = tt.tty
+	cmd.Stdin = tty
 	out, err := cmd.Output()
 	if err != nil || strings.TrimSpace(string(out)) != "30 100" {
 		t.Errorf("stty size = %q (%v), want 30 100", out, err)
