@@ -43,7 +43,9 @@ func TestAPIResourcesOutputs(t *testing.T) {
 		f.Namespace, f.ExplicitNamespace = "shop", true
 		return f
 	}
-	fleet := func(servers map[string]string) func() *clitest.Factory { return withCache(clitest.ForFleet(srv, servers)) }
+	fleet := func(servers map[string]string) func() *clitest.Factory {
+		return withCache(clitest.ForFleet(srv, servers))
+	}
 	up, withDown, allDown := fleet(map[string]string{"b": other}), fleet(map[string]string{"b": ""}), fleet(map[string]string{"a": "", "b": "", "c": ""})
 	forbiddingFleet := fleet(map[string]string{"b": other, "c": forbidding})
 	refusingFleet := fleet(map[string]string{"b": other, "c": refusing})
