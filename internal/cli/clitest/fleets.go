@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -48,4 +49,32 @@ func GoldenName(args []string) string {
 		}
 		return '_'
 	}, strings.Join(args, "_"))
+}
+
+// GoldenAtOnce runs every case in every GoldenFleet at once (watches, each
+// waiting out its time), then compares each run's transcript with
+// testdata/PREFIX+FLEET_ARGS.golden. A fleet's lines come in the order its
+// clusters answer: they are sorted before the comparison.
+func GoldenAtOnce(t *testing.T, prefix string, cases [][]string, run func(fleet GoldenFleet, args []string) (stdout, stderr string, err error)) {
+	t.Helper()
+	type result struct{ name, got string }
+	var results []*result
+	var wg sync.WaitGroup
+	for _, fleet := range GoldenFleets {
+		for _, args := range cases {
+			r := &result{name: prefix + fleet.Name + "_" + GoldenName(args)}
+			results = append(results, r)
+			wg.Go(func() {
+				out, errOut, err := run(fleet, args)
+				if fleet.Contexts != nil {
+					out, errOut = SortedLines(out), SortedLines(errOut)
+				}
+				r.got = Transcript(args, out, errOut, err)
+			})
+		}
+	}
+	wg.Wait()
+	for _, r := range results {
+		t.Run(r.name, func(t *testing.T) { Golden(t, r.name, r.got) })
+	}
 }

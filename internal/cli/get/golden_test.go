@@ -3,7 +3,6 @@ package get
 import (
 	"context"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -109,33 +108,15 @@ var getWatchCases = [][]string{
 // a fleet's events come in arrival order: their lines are sorted.
 func TestGetWatchGolden(t *testing.T) {
 	servers := fleetServers(t)
-	type run struct{ name, got string }
-	var runs []*run
-	var wg sync.WaitGroup
-	for _, fleet := range clitest.GoldenFleets {
-		for _, args := range getWatchCases {
-			r := &run{name: "watch_" + fleet.Name + "_" + clitest.GoldenName(args)}
-			runs = append(runs, r)
-			wg.Add(1)
-			go func() { // all at once, each long enough for its list on a busy machine
-				defer wg.Done()
-				f := fleet.Factory(servers)
-				cmd := NewCmd(f)
-				cmd.SetArgs(args)
-				cmd.SilenceErrors, cmd.SilenceUsage = true, true
-				ctx, cancel := context.WithTimeout(context.Background(), 8*time.Second)
-				defer cancel()
-				err := cmd.ExecuteContext(ctx)
-				out, errOut := f.Out.String(), f.ErrOut.String()
-				if fleet.Contexts != nil {
-					out, errOut = clitest.SortedLines(out), clitest.SortedLines(errOut)
-				}
-				r.got = clitest.Transcript(args, out, errOut, err)
-			}()
-		}
-	}
-	wg.Wait()
-	for _, r := range runs {
-		t.Run(r.name, func(t *testing.T) { clitest.Golden(t, r.name, r.got) })
-	}
+	clitest.GoldenAtOnce(t, "watch_", getWatchCases, func(fleet clitest.GoldenFleet, args []string) (string, string, error) {
+		// all at once, each long enough for its list on a busy machine
+		ctx, cancel := context.WithTimeout(context.Background(), 8*time.Second)
+		defer cancel()
+		f := fleet.Factory(servers)
+		cmd := NewCmd(f)
+		cmd.SetArgs(args)
+		cmd.SilenceErrors, cmd.SilenceUsage = true, true
+		err := cmd.ExecuteContext(ctx)
+		return f.Out.String(), f.ErrOut.String(), err
+	})
 }

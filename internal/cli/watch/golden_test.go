@@ -1,7 +1,6 @@
 package watch
 
 import (
-	"sync"
 	"testing"
 
 	"github.com/kdxproject/kdx/internal/cli/clitest"
@@ -48,29 +47,9 @@ var watchCases = [][]string{
 // watches of TestWatch and TestWatchChanges.
 func TestWatchGolden(t *testing.T) {
 	servers := fleetServers(t)
-	type run struct {
-		name, got string
-	}
-	var runs []*run
-	var wg sync.WaitGroup
-	for _, fleet := range clitest.GoldenFleets {
-		for _, args := range watchCases {
-			r := &run{name: fleet.Name + "_" + clitest.GoldenName(args)}
-			runs = append(runs, r)
-			wg.Add(1)
-			go func() { // all at once: each waits for its --timeout, long enough for its list on a busy machine
-				defer wg.Done()
-				f := fleet.Factory(servers)
-				out, errOut, err := clitest.Execute(f, NewCmd(f), append(args, "--timeout", "8s")...)
-				if fleet.Contexts != nil {
-					out, errOut = clitest.SortedLines(out), clitest.SortedLines(errOut)
-				}
-				r.got = clitest.Transcript(args, out, errOut, err)
-			}()
-		}
-	}
-	wg.Wait()
-	for _, r := range runs {
-		t.Run(r.name, func(t *testing.T) { clitest.Golden(t, r.name, r.got) })
-	}
+	clitest.GoldenAtOnce(t, "", watchCases, func(fleet clitest.GoldenFleet, args []string) (string, string, error) {
+		// each waits for its --timeout, long enough for its list on a busy machine
+		f := fleet.Factory(servers)
+		return clitest.Execute(f, NewCmd(f), append(args, "--timeout", "8s")...)
+	})
 }
