@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"k8s.io/client-go/tools/clientcmd"
+	clientcmdapi "k8s.io/client-go/tools/clientcmd/api"
 	"sigs.k8s.io/yaml"
 )
 
@@ -32,15 +33,9 @@ func SelectContexts(flags *Flags, all bool) ([]string, error) {
 	if all && flags.Context != "" {
 		return nil, fmt.Errorf("--context and --all-contexts cannot be used together")
 	}
-	raw, err := flags.ToRawKubeConfigLoader().RawConfig()
+	_, ordered, err := readContexts(flags)
 	if err != nil {
-		return nil, kubeconfigError(flags, err)
-	}
-	ordered := contextOrder(flags)
-	for name := range raw.Contexts { // contexts the files did not show us (should not happen)
-		if !slices.Contains(ordered, name) {
-			ordered = append(ordered, name)
-		}
+		return nil, err
 	}
 	if all {
 		if len(ordered) == 0 {
@@ -73,6 +68,22 @@ func SelectContexts(flags *Flags, all bool) ([]string, error) {
 		return nil, fmt.Errorf("--context %q names no context", flags.Context)
 	}
 	return out, nil
+}
+
+// readContexts reads the merged kubeconfig of flags and the names of its
+// contexts in kubeconfig order (see contextOrder).
+func readContexts(flags *Flags) (*clientcmdapi.Config, []string, error) {
+	raw, err := flags.ToRawKubeConfigLoader().RawConfig()
+	if err != nil {
+		return nil, nil, kubeconfigError(flags, err)
+	}
+	ordered := contextOrder(flags)
+	for name := range raw.Contexts { // contexts the files did not show us (should not happen)
+		if !slices.Contains(ordered, name) {
+			ordered = append(ordered, name)
+		}
+	}
+	return &raw, ordered, nil
 }
 
 // contextOrder is the names of the contexts of the kubeconfig files in the
@@ -136,16 +147,9 @@ type ContextInfo struct {
 // kubeconfig order (as --all-contexts runs them); --context does not change
 // which one is current.
 func ListContexts(flags *Flags) ([]ContextInfo, error) {
-	flags = flags.ForContext("")
-	raw, err := flags.ToRawKubeConfigLoader().RawConfig()
+	raw, ordered, err := readContexts(flags.ForContext(""))
 	if err != nil {
-		return nil, kubeconfigError(flags, err)
-	}
-	ordered := contextOrder(flags)
-	for name := range raw.Contexts {
-		if !slices.Contains(ordered, name) {
-			ordered = append(ordered, name)
-		}
+		return nil, err
 	}
 	out := make([]ContextInfo, 0, len(ordered))
 	for _, name := range ordered {
