@@ -39,6 +39,17 @@ type Options struct {
 	// read (-v): by default a skipped group is named only where the answer
 	// may be incomplete because of it (see WarnSkipped).
 	WarnAllSkipped bool
+
+	// documentMax replaces MaxDocumentBytes when positive (tests).
+	documentMax int64
+}
+
+// documentCap is the cap of each discovery document read.
+func (o Options) documentCap() int64 {
+	if o.documentMax > 0 {
+		return o.documentMax
+	}
+	return MaxDocumentBytes
 }
 
 // Client discovers what a server serves, through a disk cache that it
@@ -69,7 +80,7 @@ func NewClient(cfg *rest.Config, opts Options) (*Client, error) {
 	cfg = rest.CopyConfig(cfg)
 	cfg.Wrap(func(rt http.RoundTripper) http.RoundTripper {
 		return readcap.Transport(rt, func(*http.Request, *http.Response) readcap.Limit {
-			return readcap.Limit{Cap: MaxDocumentBytes, What: "kdx's cap for a discovery document"}
+			return readcap.Limit{Cap: opts.documentCap(), What: "kdx's cap for a discovery document"}
 		})
 	})
 	hc, err := rest.HTTPClientFor(cfg)

@@ -217,7 +217,12 @@ func TestSignalWhileReadingInput(t *testing.T) {
 
 // TestSecondSignalExits: a second signal exits at once with 128+signal,
 // whatever the first one's cancellation still does. The two arrive while
-// kdx is stopped, so that both are pending when it resumes.
+// kdx is stopped, so that both are pending when it resumes. The kernel
+// does not keep the order in which two different signals were sent: each
+// may go to another of kdx's threads, and SIGTERM can reach kdx's handler
+// first (seen once in a few hundred runs). So the code is that of either
+// signal, never the 1 of an interrupted apply that ignored the second.
+// Which one kdx saw second is unit-tested (cliutil's signal tests).
 func TestSecondSignalExits(t *testing.T) {
 	t.Parallel()
 	fifo := filepath.Join(t.TempDir(), "in.yaml")
@@ -234,8 +239,8 @@ func TestSecondSignalExits(t *testing.T) {
 	r.signal(t, syscall.SIGINT)
 	r.signal(t, syscall.SIGTERM)
 	r.signal(t, syscall.SIGCONT)
-	if code := r.wait(t, 10*time.Second); code != 143 {
-		t.Errorf("exit %d after SIGINT then SIGTERM, want 143; stderr:\n%s", code, r.stderr.String())
+	if code := r.wait(t, 10*time.Second); code != 143 && code != 130 {
+		t.Errorf("exit %d after SIGINT then SIGTERM, want 143 (or 130 if SIGTERM came first); stderr:\n%s", code, r.stderr.String())
 	}
 }
 
