@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
@@ -59,6 +60,44 @@ func (e *Env) ApplyFile(t testing.TB, path string) []*unstructured.Unstructured 
 		t.Fatalf("failed to decode %s: %v", path, err)
 	}
 	return e.applyObjects(t, objs)
+}
+
+// DeleteFile deletes, as the admin user, the objects of the manifest in the
+// file at path that exist, and waits until they are gone (as kubectl
+// delete -f --ignore-not-found does). It fails t on any other error.
+func (e *Env) DeleteFile(t testing.TB, path string) {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatalf("failed to open manifest: %v", err)
+	}
+	defer f.Close()
+	objs, err := decodeObjects(f)
+	if err != nil {
+		t.Fatalf("failed to decode %s: %v", path, err)
+	}
+	a, err := e.newApplier()
+	if err != nil {
+		t.Fatalf("failed to create clients: %v", err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), applyTimeout)
+	defer cancel()
+	for _, obj := range objs {
+		ri, err := a.resource(obj)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := ri.Delete(ctx, obj.GetName(), metav1.DeleteOptions{}); err != nil && !apierrors.IsNotFound(err) {
+			t.Fatalf("failed to delete %s %s: %v", obj.GetKind(), obj.GetName(), err)
+		}
+		err = wait.PollUntilContextCancel(ctx, pollInterval, true, func(ctx context.Context) (bool, error) {
+			_, err := ri.Get(ctx, obj.GetName(), metav1.GetOptions{})
+			return apierrors.IsNotFound(err), nil
+		})
+		if err != nil {
+			t.Fatalf("%s %s is not gone: %v", obj.GetKind(), obj.GetName(), err)
+		}
+	}
 }
 
 // applyObjects applies objs in order, waiting for each CRD.
@@ -142,18 +181,27 @@ func (e *Env) newApplier() (*applier, error) {
 
 // apply server-side applies obj and returns the stored object.
 func (a *applier) apply(ctx context.Context, obj *unstructured.Unstructured) (*unstructured.Unstructured, error) {
+	ri, err := a.resource(obj)
+	if err != nil {
+		return nil, err
+	}
+	return ri.Apply(ctx, obj.GetName(), obj, metav1.ApplyOptions{FieldManager: fieldManager, Force: true})
+}
+
+// resource is the client of obj's resource, in its namespace if the
+// resource is namespaced ("default" when obj names none: it is set).
+func (a *applier) resource(obj *unstructured.Unstructured) (dynamic.ResourceInterface, error) {
 	mapping, err := a.mapping(obj.GroupVersionKind())
 	if err != nil {
 		return nil, err
 	}
-	var ri dynamic.ResourceInterface = a.client.Resource(mapping.Resource)
-	if mapping.Scope.Name() == meta.RESTScopeNameNamespace {
-		if obj.GetNamespace() == "" {
-			obj.SetNamespace("default")
-		}
-		ri = a.client.Resource(mapping.Resource).Namespace(obj.GetNamespace())
+	if mapping.Scope.Name() != meta.RESTScopeNameNamespace {
+		return a.client.Resource(mapping.Resource), nil
 	}
-	return ri.Apply(ctx, obj.GetName(), obj, metav1.ApplyOptions{FieldManager: fieldManager, Force: true})
+	if obj.GetNamespace() == "" {
+		obj.SetNamespace("default")
+	}
+	return a.client.Resource(mapping.Resource).Namespace(obj.GetNamespace()), nil
 }
 
 // mapping maps gvk to its resource, refreshing discovery once on a miss.

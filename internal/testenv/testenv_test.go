@@ -167,6 +167,12 @@ func TestApplyFileDefaultsNamespace(t *testing.T) {
 	t.Cleanup(func() {
 		_ = clientset(t, env.Config).CoreV1().ConfigMaps("default").Delete(context.Background(), "testenv-applyfile", metav1.DeleteOptions{})
 	})
+	// DeleteFile deletes what exists, and again finds nothing to delete.
+	env.DeleteFile(t, path)
+	if _, err := clientset(t, env.Config).CoreV1().ConfigMaps("default").Get(context.Background(), "testenv-applyfile", metav1.GetOptions{}); !apierrors.IsNotFound(err) {
+		t.Errorf("after DeleteFile, the ConfigMap: %v, want not found", err)
+	}
+	env.DeleteFile(t, path)
 }
 
 // TestAPIServerRestart is not parallel: it stops the shared apiserver.

@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"sync"
@@ -209,23 +210,29 @@ func runExampleBlock(t *testing.T, root string, block []example, ran func(line s
 	if err := os.MkdirAll(filepath.Join(home, ".config", "fish", "completions"), 0o755); err != nil {
 		t.Fatal(err)
 	}
+	// (testdata's app.yaml: an example may overwrite the copy in dir).
+	app := filepath.Join(root, "testdata", "examples", "app.yaml")
+	// written: an example may have changed the objects since the fixtures
+	// were last applied (the control plane's last test too).
+	written := true
 	for _, ex := range block {
 		t.Run(ex.where+": "+ex.line, func(t *testing.T) {
 			if why, ok := exampleSkips[ex.line]; ok {
 				t.Skipf("not run: %s", why)
 			}
-			for _, f := range fixtures {
-				env.ApplyFile(t, f)
+			creates := strings.Contains(ex.line, "kdx create")
+			if written || creates {
+				for _, f := range fixtures {
+					env.ApplyFile(t, f)
+				}
+				// app.yaml's objects exist for every example but those that create them.
+				if creates {
+					env.DeleteFile(t, app)
+				} else {
+					env.ApplyFile(t, app)
+				}
 			}
-			// app.yaml's objects exist for every example but those that create them.
-			verb := "apply"
-			if strings.Contains(ex.line, "kdx create") {
-				verb = "delete"
-			}
-			// (testdata's app.yaml: an example may overwrite the copy in dir).
-			if res := env.RunKubectlIn(t, nil, cfgEnv, verb, "-f", filepath.Join(root, "testdata", "examples", "app.yaml")); res.ExitCode != 0 && verb == "apply" {
-				t.Fatalf("kubectl apply -f app.yaml: %s", res.Stderr)
-			}
+			written = writeVerb.MatchString(ex.line)
 			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 			defer cancel()
 			cmd := exec.CommandContext(ctx, "bash", "-c", ex.line)
@@ -243,6 +250,10 @@ func runExampleBlock(t *testing.T, root string, block []example, ran func(line s
 		})
 	}
 }
+
+// writeVerb matches an example line that runs a command that may change
+// objects: the fixtures are applied again before the next example.
+var writeVerb = regexp.MustCompile(`(^|\s)(annotate|apply|create|delete|edit|label|patch|replace|scale)(\s|$)`)
 
 // copyExampleFiles copies the files of testdata/examples into dir.
 func copyExampleFiles(t *testing.T, from, to string) {
