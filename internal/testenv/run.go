@@ -27,6 +27,14 @@ var kdxBuild struct {
 	err  error
 }
 
+// plainBuild is the kdx binary built without -race by PlainKdxBinary, in
+// kdxBuild.dir.
+var plainBuild struct {
+	once sync.Once
+	path string
+	err  error
+}
+
 // Result is what a run of kdx or kubectl printed and how it exited.
 type Result struct {
 	Stdout, Stderr string
@@ -44,15 +52,31 @@ func KdxBinary(t testing.TB) string {
 	return kdxBuild.path
 }
 
+// PlainKdxBinary is KdxBinary built without -race even when the tests are
+// (RaceBuild): for the tests that feed kdx tens of MiB to check a cap and
+// the memory it took, where the race detector multiplies the CPU time
+// several times over and its shadow memory hides kdx's own. Every other
+// test runs KdxBinary.
+func PlainKdxBinary(t testing.TB) string {
+	t.Helper()
+	bin := KdxBinary(t) // its directory, and the environment of a cover build
+	if !RaceBuild {
+		return bin
+	}
+	plainBuild.once.Do(func() {
+		path := filepath.Join(filepath.Dir(bin), "kdx-plain")
+		plainBuild.err = goBuildKdx(path, false, os.Getenv(CoverDirEnv) != "")
+		plainBuild.path = path
+	})
+	if plainBuild.err != nil {
+		t.Fatalf("failed to build kdx without -race: %v", plainBuild.err)
+	}
+	return plainBuild.path
+}
+
 // buildKdx runs go build for cmd/kdx into a new temporary directory.
 func buildKdx() {
-	root, err := ModuleRoot()
-	if err != nil {
-		kdxBuild.err = err
-		return
-	}
-	if kdxBuild.dir, err = makeOwnedTemp("", "kdx-bin-"); err != nil {
-		kdxBuild.err = err
+	if kdxBuild.dir, kdxBuild.err = makeOwnedTemp("", "kdx-bin-"); kdxBuild.err != nil {
 		return
 	}
 	path := filepath.Join(kdxBuild.dir, "kdx")
@@ -73,13 +97,23 @@ func buildKdx() {
 			return
 		}
 	}
-	cmd := exec.Command("go", kdxBuildArgs(path, RaceBuild, coverDir != "")...)
+	if kdxBuild.err = goBuildKdx(path, RaceBuild, coverDir != ""); kdxBuild.err == nil {
+		kdxBuild.path = path
+	}
+}
+
+// goBuildKdx runs go build for cmd/kdx into path (see kdxBuildArgs).
+func goBuildKdx(path string, race, cover bool) error {
+	root, err := ModuleRoot()
+	if err != nil {
+		return err
+	}
+	cmd := exec.Command("go", kdxBuildArgs(path, race, cover)...)
 	cmd.Dir = root
 	if out, err := cmd.CombinedOutput(); err != nil {
-		kdxBuild.err = errors.Join(err, errors.New(strings.TrimSpace(string(out))))
-		return
+		return errors.Join(err, errors.New(strings.TrimSpace(string(out))))
 	}
-	kdxBuild.path = path
+	return nil
 }
 
 // raceOptions returns the GORACE options of the race-built kdx, given the
@@ -105,7 +139,8 @@ const CoverDirEnv = "KDX_E2E_COVERDIR"
 // when the tests are (RaceBuild), with coverage of every kdx package when
 // cover is set.
 func kdxBuildArgs(path string, race, cover bool) []string {
-	args := []string{"build", "-o", path}
+	// -w: no DWARF, linked faster; panics and race reports keep their lines.
+	args := []string{"build", "-o", path, "-ldflags=-w"}
 	if race {
 		args = append(args, "-race")
 	}
