@@ -22,16 +22,23 @@ const (
 	// answer whole, resourceVersion=0): the most etcd holds by default
 	// (its 2 GiB quota).
 	MaxListBytes = 2 * readcap.GiB
+)
+
+// The caps tests lower: reading 16 MiB or more under -race takes seconds.
+// TestBodyLimit checks these values.
+var (
 	// pageObjectBytes is what a page may hold per object of its limit: an
 	// object etcd's default stores, in JSON.
-	pageObjectBytes = 2 * readcap.MiB
+	pageObjectBytes int64 = 2 * readcap.MiB
+	// objectBytes caps one object, one watch event or an error answer.
+	objectBytes int64 = readcap.MaxObjectBytes
 )
 
 // PageBytes caps a page of limit objects: 2 MiB an object, and 16 MiB for
 // the rest (a table's columns), at most MaxListBytes (1016 MiB for
 // kdx's default --chunk-size of 500).
 func PageBytes(limit int64) int64 {
-	return min(limit*pageObjectBytes+readcap.MaxObjectBytes, MaxListBytes)
+	return min(limit*pageObjectBytes+objectBytes, MaxListBytes)
 }
 
 // bodyLimit is the cap of the body of resp, the answer to req:
@@ -41,7 +48,7 @@ func PageBytes(limit int64) int64 {
 // rest.
 func bodyLimit(req *http.Request, resp *http.Response) readcap.Limit {
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		return readcap.Limit{Cap: readcap.MaxObjectBytes, What: "kdx's cap for an error answer"}
+		return readcap.Limit{Cap: objectBytes, What: "kdx's cap for an error answer"}
 	}
 	if l, ok := readcap.LimitOf(req.Context()); ok {
 		return l
@@ -62,7 +69,7 @@ func bodyLimit(req *http.Request, resp *http.Response) readcap.Limit {
 
 // objectLimit is the cap of a request for one object.
 func objectLimit(ctx context.Context) context.Context {
-	return readcap.WithLimit(ctx, readcap.Limit{Cap: readcap.MaxObjectBytes, What: "kdx's cap for one object"})
+	return readcap.WithLimit(ctx, readcap.Limit{Cap: objectBytes, What: "kdx's cap for one object"})
 }
 
 // capError is the cap error err wraps, said alone: client-go adds "Please
@@ -104,9 +111,9 @@ type eventFramer struct {
 
 func (f eventFramer) NewFrameReader(r io.ReadCloser) io.ReadCloser {
 	tooLarge := func(int) error {
-		return &readcap.Error{Source: "an event", Cap: readcap.MaxObjectBytes, What: "kdx's cap for one watch event"}
+		return &readcap.Error{Source: "an event", Cap: objectBytes, What: "kdx's cap for one watch event"}
 	}
-	return &eventReader{ReadCloser: r, events: readcap.NewJSONValues(r, readcap.MaxObjectBytes, 1, tooLarge)}
+	return &eventReader{ReadCloser: r, events: readcap.NewJSONValues(r, objectBytes, 1, tooLarge)}
 }
 
 func (f eventFramer) NewFrameWriter(w io.Writer) io.Writer { return f.next.NewFrameWriter(w) }

@@ -29,9 +29,19 @@ func endlessBody(w http.ResponseWriter, r *http.Request, head, filler string) {
 	}
 }
 
+// smallCaps lowers the caps for t to 256 KiB an object and 64 KiB a
+// page's object (tests of this package are not parallel).
+func smallCaps(t *testing.T) {
+	page, object := pageObjectBytes, objectBytes
+	pageObjectBytes, objectBytes = 64*readcap.KiB, 256*readcap.KiB
+	t.Cleanup(func() { pageObjectBytes, objectBytes = page, object })
+}
+
 // TestBodyCaps: a server that streams an endless answer fails each read
-// with the cap's one line, having sent little more than the cap.
+// with the cap's one line, having sent little more than the cap. The caps
+// are lowered (smallCaps); TestBodyLimit checks the real ones.
 func TestBodyCaps(t *testing.T) {
+	smallCaps(t)
 	var sent atomic.Int64
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		cw := &countingWriter{ResponseWriter: w, n: &sent}
@@ -52,21 +62,21 @@ func TestBodyCaps(t *testing.T) {
 	}{
 		{"ListPages", func() error {
 			return c.ListPages(ctx, configMaps, "ns", metav1.ListOptions{Limit: 1}, func(*unstructured.UnstructuredList) error { return nil })
-		}, 18 * readcap.MiB, "the response to GET " + path + " is larger than 18 MiB, kdx's cap for a page of 1 object"},
+		}, 320 * readcap.KiB, "the response to GET " + path + " is larger than 320 KiB, kdx's cap for a page of 1 object"},
 		{"MetadataPages", func() error {
 			return c.MetadataPages(ctx, configMaps, "ns", metav1.ListOptions{Limit: 3}, func(*metav1.PartialObjectMetadataList) error { return nil })
-		}, 22 * readcap.MiB, "the response to GET " + path + " is larger than 22 MiB, kdx's cap for a page of 3 objects"},
+		}, 448 * readcap.KiB, "the response to GET " + path + " is larger than 448 KiB, kdx's cap for a page of 3 objects"},
 		{"TablePages", func() error {
 			return c.TablePages(ctx, configMaps, "ns", metav1.ListOptions{Limit: 2}, "", func(*metav1.Table) error { return nil })
-		}, 20 * readcap.MiB, "the response to GET " + path + " is larger than 20 MiB, kdx's cap for a page of 2 objects"},
+		}, 384 * readcap.KiB, "the response to GET " + path + " is larger than 384 KiB, kdx's cap for a page of 2 objects"},
 		{"Get", func() error {
 			_, err := c.Get(ctx, configMaps, "ns", "a", "")
 			return err
-		}, 16 * readcap.MiB, "the response to GET " + path + "/a is larger than 16 MiB, kdx's cap for one object"},
+		}, 256 * readcap.KiB, "the response to GET " + path + "/a is larger than 256 KiB, kdx's cap for one object"},
 		{"GetTable", func() error {
 			_, err := c.GetTable(ctx, configMaps, "ns", "a", "", "")
 			return err
-		}, 16 * readcap.MiB, "the response to GET " + path + "/a is larger than 16 MiB, kdx's cap for one object"},
+		}, 256 * readcap.KiB, "the response to GET " + path + "/a is larger than 256 KiB, kdx's cap for one object"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -79,7 +89,7 @@ func TestBodyCaps(t *testing.T) {
 			// The server may have sent what the connection buffers beyond
 			// the cap, not more.
 			if n := sent.Load(); n > tc.cap+16*readcap.MiB {
-				t.Errorf("the server sent %d MiB for a cap of %d MiB", n/readcap.MiB, tc.cap/readcap.MiB)
+				t.Errorf("the server sent %d KiB for a cap of %d KiB", n/readcap.KiB, tc.cap/readcap.KiB)
 			}
 		})
 	}
