@@ -16,6 +16,7 @@ package e2e
 
 import (
 	"flag"
+	"os"
 	"testing"
 
 	"github.com/kdxproject/kdx/internal/testenv"
@@ -33,6 +34,9 @@ var update = flag.Bool("update", false, "rewrite golden files under testdata/")
 // given; at most maxAlone control planes of their own (testenv.Alone) run,
 // since each costs CPU to start and to keep.
 func TestMain(m *testing.M) {
+	if path := os.Getenv(rssFileEnv); path != "" { // started by startHuge
+		os.Exit(rssHelper(path, os.Args[1:]))
+	}
 	testenv.Main(m, testenv.Options{BuildKdx: true, Parallel: parallel, MaxAlone: maxAlone})
 }
 
