@@ -33,9 +33,11 @@ tidy-check:
 
 # The end-to-end tests need the control plane binaries: build them first (cached).
 # Tests that could not run here (testenv.SharedCRDs) are listed at the end.
-# The end-to-end package is the longest by far and mostly waits: it starts
-# first, beside the other packages (go test ./... would start it after most
-# of them, in import path order), and its lines are printed after theirs.
+# The end-to-end package is the longest by far: it starts first, beside the
+# other packages (go test ./... would start it after most of them, in import
+# path order), and its lines are printed after theirs. The run is bound by
+# CPU (both cores busy): a test made cheaper shortens it, more parallelism
+# does not.
 E2E_PKG := ./test/e2e
 test: vet fmt-check tidy-check controlplane
 	@mkdir -p $(BIN) && rm -f $(BIN)/tests-not-run $(BIN)/e2e.out
