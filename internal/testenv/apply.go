@@ -50,22 +50,12 @@ func (e *Env) Apply(t testing.TB, manifest string) []*unstructured.Unstructured 
 // ApplyFile is Apply for the manifest in the file at path.
 func (e *Env) ApplyFile(t testing.TB, path string) []*unstructured.Unstructured {
 	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatalf("failed to open manifest: %v", err)
-	}
-	defer f.Close()
-	objs, err := decodeObjects(f)
-	if err != nil {
-		t.Fatalf("failed to decode %s: %v", path, err)
-	}
-	return e.applyObjects(t, objs)
+	return e.applyObjects(t, readManifest(t, path))
 }
 
-// DeleteFile deletes, as the admin user, the objects of the manifest in the
-// file at path that exist, and waits until they are gone (as kubectl
-// delete -f --ignore-not-found does). It fails t on any other error.
-func (e *Env) DeleteFile(t testing.TB, path string) {
+// readManifest returns the objects of the manifest in the file at path,
+// failing t when it cannot be read.
+func readManifest(t testing.TB, path string) []*unstructured.Unstructured {
 	t.Helper()
 	f, err := os.Open(path)
 	if err != nil {
@@ -76,6 +66,15 @@ func (e *Env) DeleteFile(t testing.TB, path string) {
 	if err != nil {
 		t.Fatalf("failed to decode %s: %v", path, err)
 	}
+	return objs
+}
+
+// DeleteFile deletes, as the admin user, the objects of the manifest in the
+// file at path that exist, and waits until they are gone (as kubectl
+// delete -f --ignore-not-found does). It fails t on any other error.
+func (e *Env) DeleteFile(t testing.TB, path string) {
+	t.Helper()
+	objs := readManifest(t, path)
 	a, err := e.newApplier()
 	if err != nil {
 		t.Fatalf("failed to create clients: %v", err)
