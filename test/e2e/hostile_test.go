@@ -232,6 +232,31 @@ func (r *hostileRun) waitBlockedIn(t *testing.T, nr uintptr, first int) {
 	}
 }
 
+// waitState waits until every thread of kdx is in state (as
+// /proc/PID/task/TID/stat says: 'T' is stopped); it fails t after a minute.
+func (r *hostileRun) waitState(t *testing.T, state byte) {
+	t.Helper()
+	for deadline := time.Now().Add(time.Minute); !r.inState(state); time.Sleep(5 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("the threads of kdx are not all in state %c after a minute", state)
+		}
+	}
+}
+
+// inState reports whether every thread of kdx is in state.
+func (r *hostileRun) inState(state byte) bool {
+	tasks, _ := filepath.Glob(fmt.Sprintf("/proc/%d/task/*", r.cmd.Process.Pid))
+	for _, task := range tasks {
+		stat, err := os.ReadFile(filepath.Join(task, "stat"))
+		// stat is "TID (comm) STATE ...": the state follows the last ')'.
+		i := strings.LastIndexByte(string(stat), ')')
+		if err != nil || i < 0 || i+2 >= len(stat) || stat[i+2] != state {
+			return false
+		}
+	}
+	return len(tasks) > 0
+}
+
 // blockedIn reports whether a thread of kdx sleeps in the system call nr
 // (with first as its first argument, when first >= 0), as
 // /proc/PID/task/TID/stat and syscall say.
@@ -308,6 +333,10 @@ func TestSecondSignalExits(t *testing.T) {
 	w := openWhenRead(t, fifo)
 	defer w.Close()
 	r.signal(t, syscall.SIGSTOP)
+	// Both signals must wait for SIGCONT: a SIGINT sent before every thread
+	// of kdx has stopped was handled at once, the apply ended, and the
+	// SIGTERM came too late to matter (exit 1, seen in CI under load).
+	r.waitState(t, 'T')
 	r.signal(t, syscall.SIGINT)
 	r.signal(t, syscall.SIGTERM)
 	r.signal(t, syscall.SIGCONT)
