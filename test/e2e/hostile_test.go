@@ -245,33 +245,45 @@ func (r *hostileRun) waitState(t *testing.T, state byte) {
 
 // inState reports whether every thread of kdx is in state.
 func (r *hostileRun) inState(state byte) bool {
-	tasks, _ := filepath.Glob(fmt.Sprintf("/proc/%d/task/*", r.cmd.Process.Pid))
+	tasks := r.tasks()
 	for _, task := range tasks {
-		stat, err := os.ReadFile(filepath.Join(task, "stat"))
-		// stat is "TID (comm) STATE ...": the state follows the last ')'.
-		i := strings.LastIndexByte(string(stat), ')')
-		if err != nil || i < 0 || i+2 >= len(stat) || stat[i+2] != state {
+		if s, ok := taskState(task); !ok || s != state {
 			return false
 		}
 	}
 	return len(tasks) > 0
 }
 
+// tasks are the /proc directories of kdx's threads.
+func (r *hostileRun) tasks() []string {
+	tasks, _ := filepath.Glob(fmt.Sprintf("/proc/%d/task/*", r.cmd.Process.Pid))
+	return tasks
+}
+
+// taskState is the state of the thread whose /proc directory is task ('S'
+// sleeping, 'T' stopped), false when it cannot be read.
+func taskState(task string) (byte, bool) {
+	stat, err := os.ReadFile(filepath.Join(task, "stat"))
+	// stat is "TID (comm) STATE ...": the state follows the last ') '.
+	i := bytes.LastIndexByte(stat, ')')
+	if err != nil || i < 0 || i+2 >= len(stat) {
+		return 0, false
+	}
+	return stat[i+2], true
+}
+
 // blockedIn reports whether a thread of kdx sleeps in the system call nr
 // (with first as its first argument, when first >= 0), as
 // /proc/PID/task/TID/stat and syscall say.
 func (r *hostileRun) blockedIn(nr uintptr, first int) bool {
-	tasks, _ := filepath.Glob(fmt.Sprintf("/proc/%d/task/*", r.cmd.Process.Pid))
-	for _, task := range tasks {
-		stat, err1 := os.ReadFile(filepath.Join(task, "stat"))
-		call, err2 := os.ReadFile(filepath.Join(task, "syscall"))
-		if err1 != nil || err2 != nil {
+	for _, task := range r.tasks() {
+		state, ok := taskState(task)
+		call, err := os.ReadFile(filepath.Join(task, "syscall"))
+		if !ok || err != nil {
 			continue
 		}
-		// stat is "TID (comm) STATE ...": the state follows the last ')'.
-		i := strings.LastIndexByte(string(stat), ')')
 		f := strings.Fields(string(call))
-		if i < 0 || !strings.HasPrefix(string(stat[i+1:]), " S") || len(f) < 2 || f[0] != fmt.Sprint(nr) {
+		if state != 'S' || len(f) < 2 || f[0] != fmt.Sprint(nr) {
 			continue
 		}
 		if first < 0 || f[1] == fmt.Sprintf("0x%x", first) {
