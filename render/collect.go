@@ -10,37 +10,12 @@ import (
 // objects) until its turn to be printed. It is a query.Sink.
 type Collector struct {
 	Items []unstructured.Unstructured
-	// NamesOnly keeps of each object only what a NamePrinter prints
-	// (apiVersion, kind, name, namespace): the types read at once by
-	// `get --all-types -o name` then wait for their turn in a tenth of
-	// the memory.
-	NamesOnly bool
 }
 
 // Page adds the objects of obj.
 func (c *Collector) Page(obj runtime.Object) error {
-	items := Items(obj)
-	if !c.NamesOnly {
-		c.Items = append(c.Items, items...)
-		return nil
-	}
-	for i := range items {
-		c.Items = append(c.Items, nameFields(&items[i]))
-	}
+	c.Items = append(c.Items, Items(obj)...)
 	return nil
-}
-
-// nameFields is obj with only the fields a NamePrinter reads.
-func nameFields(obj *unstructured.Unstructured) unstructured.Unstructured {
-	meta := map[string]any{"name": obj.GetName()}
-	if ns := obj.GetNamespace(); ns != "" {
-		meta["namespace"] = ns
-	}
-	return unstructured.Unstructured{Object: map[string]any{
-		"apiVersion": obj.GetAPIVersion(),
-		"kind":       obj.GetKind(),
-		"metadata":   meta,
-	}}
 }
 
 // Pages keeps the pages read of one type (tables, say) as they came, until

@@ -2,7 +2,6 @@ package render
 
 import (
 	"slices"
-	"strings"
 	"testing"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -102,40 +101,5 @@ func TestCollectorItems(t *testing.T) {
 	}
 	if want := []string{"ConfigMap//a", "ConfigMap//b", "Secret/ns/s", "ConfigMap//o"}; !slices.Equal(got, want) {
 		t.Errorf("items %v, want %v", got, want)
-	}
-}
-
-// TestCollectorNamesOnly: with NamesOnly, the objects held are printed by
-// a NamePrinter as the whole ones are, one context's or not, and keep
-// nothing else (labels, managed fields).
-func TestCollectorNamesOnly(t *testing.T) {
-	full := &metav1.PartialObjectMetadataList{Items: []metav1.PartialObjectMetadata{
-		{TypeMeta: metav1.TypeMeta{APIVersion: "apps/v1", Kind: "Deployment"}, ObjectMeta: metav1.ObjectMeta{Name: "web", Namespace: "ns",
-			Labels: map[string]string{"app": "web"}, ManagedFields: []metav1.ManagedFieldsEntry{{Manager: "kubectl"}}}},
-		{TypeMeta: metav1.TypeMeta{APIVersion: "v1", Kind: "Namespace"}, ObjectMeta: metav1.ObjectMeta{Name: "ns", UID: "u"}},
-	}}
-	whole, slim := Collector{}, Collector{NamesOnly: true}
-	for _, c := range []*Collector{&whole, &slim} {
-		if err := c.Page(full); err != nil {
-			t.Fatal(err)
-		}
-	}
-	for _, context := range []string{"", "prod"} {
-		var a, b strings.Builder
-		p := &NamePrinter{Context: context}
-		if err := p.PrintObj(NewList(whole.Items), &a); err != nil {
-			t.Fatal(err)
-		}
-		if err := p.PrintObj(NewList(slim.Items), &b); err != nil {
-			t.Fatal(err)
-		}
-		if a.String() != b.String() || a.Len() == 0 {
-			t.Errorf("context %q: names only print\n%s\nwhole objects\n%s", context, b.String(), a.String())
-		}
-	}
-	for _, it := range slim.Items {
-		if it.GetLabels() != nil || it.GetManagedFields() != nil || it.GetUID() != "" {
-			t.Errorf("%s keeps more than its name: %v", it.GetName(), it.Object)
-		}
 	}
 }

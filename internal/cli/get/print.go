@@ -148,10 +148,7 @@ func (r *getRun) objects(ctx context.Context, eng *query.Engine, req query.Reque
 		}
 		err = eng.Each(ctx, req, r.report, open, func(discovery.Target, query.Sink) error { r.progress.TypeDone(); return nil })
 	} else {
-		// Names need four fields of each object held (not with --sort-by,
-		// whose key may be any field).
-		_, names := r.o.printer.(*render.NamePrinter)
-		open := func(discovery.Target) query.Sink { return &render.Collector{NamesOnly: names && r.o.sortBy == ""} }
+		open := func(discovery.Target) query.Sink { return &render.Collector{} }
 		done := func(_ discovery.Target, c query.Sink) error {
 			r.progress.TypeDone()
 			return s.Add(c.(*render.Collector).Items)
