@@ -30,6 +30,10 @@ echo "KUBECONFIG=$KUBECONFIG"
 
 say "Loading the demo CRDs and objects (testdata/demo)"
 run apply -f testdata/demo/ -R
+# The API server publishes a new CRD's OpenAPI document a few seconds after
+# the CRD is established; until then explain says the server lists none.
+# The explain steps wait for the demo's documents (at most 30 s).
+for _ in $(seq 60); do "$KDX" explain --find widgetClass >/dev/null 2>&1 && break; sleep 0.5; done
 
 source scripts/demo-steps.sh
 
