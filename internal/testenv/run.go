@@ -219,7 +219,7 @@ func (e *Env) commandEnv(t testing.TB) []string {
 	env := make([]string, 0, len(os.Environ())+4)
 	for _, kv := range os.Environ() {
 		switch strings.SplitN(kv, "=", 2)[0] {
-		case "KUBECONFIG", "HOME", "XDG_CACHE_HOME", "XDG_CONFIG_HOME", "KUBECACHEDIR":
+		case "KUBECONFIG", "HOME", "XDG_CACHE_HOME", "XDG_CONFIG_HOME", "KUBECACHEDIR", "TMPDIR":
 			continue
 		}
 		env = append(env, kv)
@@ -228,7 +228,11 @@ func (e *Env) commandEnv(t testing.TB) []string {
 		"KUBECONFIG="+e.Kubeconfig,
 		"HOME="+home,
 		"XDG_CACHE_HOME="+filepath.Join(home, ".cache"),
-		"KUBECACHEDIR="+filepath.Join(home, ".kube", "cache"))
+		"KUBECACHEDIR="+filepath.Join(home, ".kube", "cache"),
+		// What a command leaves in its temporary directory (the copy
+		// `edit` keeps of a change it could not apply, as kubectl's does)
+		// goes with the test's directory, not into the machine's /tmp.
+		"TMPDIR="+filepath.Join(home, "tmp"))
 }
 
 // home returns the HOME directory private to t, created on first use.
@@ -239,6 +243,9 @@ func (e *Env) home(t testing.TB) string {
 		return home
 	}
 	home := t.TempDir()
+	if err := os.Mkdir(filepath.Join(home, "tmp"), 0o700); err != nil {
+		t.Fatal(err)
+	}
 	e.homes[t] = home
 	t.Cleanup(func() {
 		e.homesMu.Lock()

@@ -1,6 +1,8 @@
 package testenv
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -30,5 +32,28 @@ func TestRaceOptions(t *testing.T) {
 		if got := raceOptions(c.user); got != c.want {
 			t.Errorf("raceOptions(%q) = %q, want %q", c.user, got, c.want)
 		}
+	}
+}
+
+// TestCommandEnvTempDir: a command run for a test has its own HOME and a
+// TMPDIR inside it, made, so what the command leaves there (kdx edit's copy
+// of a change it could not apply) goes when the test ends.
+func TestCommandEnvTempDir(t *testing.T) {
+	t.Setenv("TMPDIR", t.TempDir()) // the one a command must not inherit
+	e := &Env{Kubeconfig: "kc", homes: map[testing.TB]string{}}
+	vars := map[string][]string{}
+	for _, kv := range e.commandEnv(t) {
+		k, v, _ := strings.Cut(kv, "=")
+		vars[k] = append(vars[k], v)
+	}
+	home, tmp := vars["HOME"], vars["TMPDIR"]
+	if len(home) != 1 || len(tmp) != 1 {
+		t.Fatalf("HOME %q, TMPDIR %q; want one of each", home, tmp)
+	}
+	if tmp[0] != filepath.Join(home[0], "tmp") {
+		t.Errorf("TMPDIR = %q, want HOME/tmp (%q)", tmp[0], filepath.Join(home[0], "tmp"))
+	}
+	if st, err := os.Stat(tmp[0]); err != nil || !st.IsDir() {
+		t.Errorf("TMPDIR %q is not a directory: %v", tmp[0], err)
 	}
 }
