@@ -75,7 +75,7 @@ func (a *App) SetBackend(b Backend) { a.b = b }
 
 // New is the explorer over b; ctx ends every read it starts.
 func New(ctx context.Context, b Backend, opts Options) *App {
-	return &App{ctx: ctx, b: b, opts: opts, home: &homeView{}, width: 80, height: 24, now: time.Now, warn: &warnings{signal: make(chan struct{}, 1)}}
+	return &App{ctx: ctx, b: b, opts: opts, home: &homeView{}, width: 80, height: 24, now: time.Now, warn: &warnings{handoff: newHandoff()}}
 }
 
 // The messages of reads.

@@ -158,7 +158,7 @@ func (m *mailbox) contextHandlers(c string, sections []int) WatchHandlers {
 }
 
 // settle says that context c listed, or cannot: once every context has,
-// the table is synced. Called with m.mu held.
+// the table is synced. Called within m.post.
 func (m *mailbox) settle(c string) {
 	if m.settled == nil {
 		m.settled = map[string]bool{}

@@ -1,8 +1,6 @@
 package ui
 
 import (
-	"sync"
-
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/kdxproject/kdx/dynamicclient"
@@ -13,10 +11,9 @@ import (
 // its last batch, so that a list of 10,000 objects is a few updates of the
 // screen, not 10,000.
 type mailbox struct {
-	id     int
-	signal chan struct{} // holds one wake-up while anything waits
+	id      int
+	handoff // guards what follows
 
-	mu      sync.Mutex
 	changes []Change
 	notices []dynamicclient.Notice
 	synced  bool
@@ -30,17 +27,7 @@ type mailbox struct {
 	settled    map[string]bool
 }
 
-func newMailbox(id int) *mailbox { return &mailbox{id: id, signal: make(chan struct{}, 1)} }
-
-func (m *mailbox) post(f func()) {
-	m.mu.Lock()
-	f()
-	m.mu.Unlock()
-	select {
-	case m.signal <- struct{}{}:
-	default:
-	}
-}
+func newMailbox(id int) *mailbox { return &mailbox{id: id, handoff: newHandoff()} }
 
 func (m *mailbox) handlers() WatchHandlers {
 	return WatchHandlers{
@@ -67,11 +54,10 @@ type batchMsg struct {
 // next waits for the next batch.
 func (m *mailbox) next() tea.Cmd {
 	return func() tea.Msg {
-		<-m.signal
-		m.mu.Lock()
-		defer m.mu.Unlock()
-		b := batchMsg{id: m.id, changes: m.changes, notices: m.notices, synced: m.synced, done: m.done, err: m.err, ctxNotices: m.ctxNotices}
-		m.changes, m.notices, m.ctxNotices = nil, nil, nil
-		return b
+		return m.take(func() tea.Msg {
+			b := batchMsg{id: m.id, changes: m.changes, notices: m.notices, synced: m.synced, done: m.done, err: m.err, ctxNotices: m.ctxNotices}
+			m.changes, m.notices, m.ctxNotices = nil, nil, nil
+			return b
+		})
 	}
 }

@@ -62,7 +62,7 @@ func (a *App) grep(pattern string, types []string) tea.Cmd {
 	}
 	p := &textPage{waiting: fmt.Sprintf("Searching %s for %s...", what, pattern)}
 	ctx, cancel := context.WithCancel(a.ctx)
-	r := &grepRun{page: p, cancel: cancel, pattern: pattern, what: what, box: &grepBox{signal: make(chan struct{}, 1)}}
+	r := &grepRun{page: p, cancel: cancel, pattern: pattern, what: what, box: &grepBox{handoff: newHandoff()}}
 	p.title = r.title()
 	a.stopSearch()
 	a.search = r
@@ -205,10 +205,8 @@ func (r *grepRun) apply(a *App, b grepBatch) tea.Cmd {
 // searching goroutine posts the matches of each type read, in order, and
 // the page takes everything posted since its last batch.
 type grepBox struct {
-	signal chan struct{} // holds one wake-up while anything waits
-
-	mu    sync.Mutex
-	batch grepBatch
+	handoff // guards batch
+	batch   grepBatch
 }
 
 // grepBatch is what a search found since the last batch: the match lines
@@ -223,29 +221,20 @@ type grepBatch struct {
 	err              error
 }
 
-func (x *grepBox) post(f func(b *grepBatch)) {
-	x.mu.Lock()
-	f(&x.batch)
-	x.mu.Unlock()
-	select {
-	case x.signal <- struct{}{}:
-	default:
-	}
-}
+func (x *grepBox) add(f func(b *grepBatch)) { x.post(func() { f(&x.batch) }) }
 
 func (x *grepBox) finish(err error) {
-	x.post(func(b *grepBatch) { b.done, b.err = true, err })
+	x.add(func(b *grepBatch) { b.done, b.err = true, err })
 }
 
 // next waits for the next batch, and shows it on r's page.
 func (x *grepBox) next(r *grepRun) tea.Cmd {
 	return func() tea.Msg {
-		<-x.signal
-		x.mu.Lock()
-		b := x.batch
-		x.batch = grepBatch{types: b.types}
-		x.mu.Unlock()
-		return navMsg(func(a *App) tea.Cmd { return r.apply(a, b) })
+		return x.take(func() tea.Msg {
+			b := x.batch
+			x.batch = grepBatch{types: b.types}
+			return navMsg(func(a *App) tea.Cmd { return r.apply(a, b) })
+		})
 	}
 }
 
@@ -271,7 +260,7 @@ type grepFound struct {
 }
 
 func newGrepCollector(box *grepBox, targets []discovery.Target, opts search.LineOptions) *grepCollector {
-	box.post(func(b *grepBatch) { b.types = len(targets) })
+	box.add(func(b *grepBatch) { b.types = len(targets) })
 	return &grepCollector{box: box, targets: targets, opts: opts, found: make([]grepFound, len(targets))}
 }
 
@@ -309,7 +298,7 @@ func (c *grepCollector) done(i int) {
 	n := min(len(f.lines), grepLimit-c.passed)
 	c.passed += n
 	c.mu.Unlock()
-	c.box.post(func(b *grepBatch) {
+	c.box.add(func(b *grepBatch) {
 		b.lines, b.links = append(b.lines, f.lines[:n]...), append(b.links, f.links[:n]...)
 		b.read++
 		b.matches += f.matches

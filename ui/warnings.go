@@ -3,7 +3,6 @@ package ui
 import (
 	"io"
 	"strings"
-	"sync"
 
 	tea "charm.land/bubbletea/v2"
 )
@@ -11,9 +10,8 @@ import (
 // warnings take what would go to stderr (the server's warnings, the
 // watch's), which would tear the screen, to the status line.
 type warnings struct {
-	signal chan struct{}
-	mu     sync.Mutex
-	last   string
+	handoff // guards last
+	last    string
 }
 
 // Warnings is where the cluster's warnings go while the explorer runs:
@@ -28,21 +26,12 @@ func (w *warnings) Write(p []byte) (int, error) {
 	if i := strings.LastIndexByte(line, '\n'); i >= 0 {
 		line = line[i+1:]
 	}
-	w.mu.Lock()
-	w.last = line
-	w.mu.Unlock()
-	select {
-	case w.signal <- struct{}{}:
-	default:
-	}
+	w.post(func() { w.last = line })
 	return len(p), nil
 }
 
 type warningMsg string
 
 func (w *warnings) next() tea.Msg {
-	<-w.signal
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	return warningMsg(w.last)
+	return w.take(func() tea.Msg { return warningMsg(w.last) })
 }
