@@ -2,9 +2,7 @@ package describe
 
 import (
 	"bytes"
-	"flag"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -13,9 +11,9 @@ import (
 
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"sigs.k8s.io/yaml"
-)
 
-var update = flag.Bool("update", false, "rewrite the golden files in testdata/describe")
+	"github.com/kdxproject/kdx/internal/golden"
+)
 
 // now is the clock of every golden file.
 var now = time.Date(2026, 12, 3, 8, 0, 0, 0, time.UTC)
@@ -23,19 +21,7 @@ var now = time.Date(2026, 12, 3, 8, 0, 0, 0, time.UTC)
 // checkGolden compares got with ../testdata/describe/name.
 func checkGolden(t *testing.T, name string, got []byte) {
 	t.Helper()
-	path := filepath.Join("..", "testdata", "describe", name)
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("failed to read golden file (go test ./describe -update writes it): %v", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("output differs from %s (go test ./describe -update rewrites it)\ngot:\n%s\nwant:\n%s", path, got, want)
-	}
+	golden.Check(t, filepath.Join("..", "testdata", "describe", name), got)
 }
 
 func object(t *testing.T, doc string) *unstructured.Unstructured {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"os"
 	"path/filepath"
 	"regexp"
 	"sort"
@@ -18,6 +17,7 @@ import (
 	"k8s.io/apimachinery/pkg/util/wait"
 	"k8s.io/client-go/rest"
 
+	"github.com/kdxproject/kdx/internal/golden"
 	"github.com/kdxproject/kdx/internal/testenv"
 )
 
@@ -170,26 +170,10 @@ func gvrString(gvr schema.GroupVersionResource) string {
 	return gvr.Group + "/" + gvr.Version + "/" + gvr.Resource
 }
 
-// golden compares got with testdata/discovery/name, rewriting it under -update.
-func golden(t *testing.T, name, got string) {
+// checkGolden compares got with testdata/discovery/name, rewriting it under -update.
+func checkGolden(t *testing.T, name, got string) {
 	t.Helper()
-	path := filepath.Join(repoRoot(t), "testdata", "discovery", name)
-	if *update {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("failed to read the golden file (create it with: go test ./discovery/ -run %s -update): %v", t.Name(), err)
-	}
-	if got != string(want) {
-		t.Errorf("output differs from %s (if the change is intended: go test ./discovery/ -run %s -update)\ngot:\n%s\nwant:\n%s", path, t.Name(), got, want)
-	}
+	golden.Check(t, filepath.Join(repoRoot(t), "testdata", "discovery", name), []byte(got))
 }
 
 // newCRD is a minimal namespaced CRD served as v1.

@@ -107,7 +107,7 @@ func TestE2EDemoCRDs(t *testing.T) {
 			if res.ExitCode != 0 {
 				t.Fatalf("kdx %v: exit %d: %s", c.args, res.ExitCode, res.Stderr)
 			}
-			golden(t, c.name, res.Stdout)
+			checkGolden(t, c.name, res.Stdout)
 		})
 	}
 }

@@ -34,7 +34,7 @@ func TestPrintGolden(t *testing.T) {
 			if err := tt.print(&b); err != nil {
 				t.Fatal(err)
 			}
-			golden(t, tt.name, b.String())
+			checkGolden(t, tt.name, b.String())
 		})
 	}
 }

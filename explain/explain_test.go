@@ -2,16 +2,15 @@ package explain
 
 import (
 	"bytes"
-	"flag"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"k8s.io/apimachinery/pkg/runtime/schema"
-)
 
-var update = flag.Bool("update", false, "rewrite the golden files")
+	"github.com/kdxproject/kdx/internal/golden"
+)
 
 var widgetGVK = schema.GroupVersionKind{Group: "example.io", Version: "v1", Kind: "Widget"}
 
@@ -77,22 +76,7 @@ func TestPrintGolden(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			file := filepath.Join("testdata", "golden", tc.name+".txt")
-			if *update {
-				if err := os.MkdirAll(filepath.Dir(file), 0o755); err != nil {
-					t.Fatal(err)
-				}
-				if err := os.WriteFile(file, []byte(got), 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(file)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if got != string(want) {
-				t.Errorf("explain %s:\n%s\nwant:\n%s", tc.path, got, want)
-			}
+			golden.Check(t, filepath.Join("testdata", "golden", tc.name+".txt"), []byte(got))
 		})
 	}
 }

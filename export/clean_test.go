@@ -1,7 +1,6 @@
 package export
 
 import (
-	"flag"
 	"reflect"
 	"slices"
 	"testing"
@@ -9,8 +8,6 @@ import (
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"sigs.k8s.io/yaml"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files and export/RULES.md")
 
 // obj parses a YAML object.
 func obj(t *testing.T, doc string) *unstructured.Unstructured {

@@ -20,6 +20,7 @@ import (
 	"k8s.io/apimachinery/pkg/runtime/schema"
 
 	"github.com/kdxproject/kdx/discovery"
+	"github.com/kdxproject/kdx/internal/golden"
 )
 
 // fakeLister serves objects per resource, in pages of opts.Limit.
@@ -170,23 +171,7 @@ func TestRunCancelledLeavesNoPartialFiles(t *testing.T) {
 // checkGolden compares got with testdata/export/<name>, rewriting it under -update.
 func checkGolden(t *testing.T, name string, got []byte) {
 	t.Helper()
-	path := filepath.Join("..", "testdata", "export", name)
-	if *update {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test ./export -update to create it)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs (go test ./export -update rewrites it):\ngot:\n%s\nwant:\n%s", path, got, want)
-	}
+	golden.Check(t, filepath.Join("..", "testdata", "export", name), got)
 }
 
 func TestRulesDoc(t *testing.T) {
@@ -194,15 +179,10 @@ func TestRulesDoc(t *testing.T) {
 	if err := WriteRulesDoc(&b, DefaultRules(), DefaultSkipRules()); err != nil {
 		t.Fatal(err)
 	}
-	if *update {
-		if err := os.WriteFile("RULES.md", b.Bytes(), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
+	golden.Check(t, "RULES.md", b.Bytes())
 	want, err := os.ReadFile("RULES.md")
-	if err != nil || !bytes.Equal(b.Bytes(), want) {
-		t.Errorf("export/RULES.md does not match the rules (go test ./export -update rewrites it): %v", err)
+	if err != nil {
+		t.Fatal(err)
 	}
 	for _, r := range DefaultRules() {
 		if !bytes.Contains(want, []byte("| `"+r.ID+"` |")) {
@@ -218,25 +198,7 @@ func TestReadmeRulesTable(t *testing.T) {
 	if err := WriteRulesDoc(&b, DefaultRules(), DefaultSkipRules()); err != nil {
 		t.Fatal(err)
 	}
-	readme, err := os.ReadFile("../README.md")
-	if err != nil {
-		t.Fatal(err)
-	}
-	i, j := bytes.Index(readme, []byte(begin)), bytes.Index(readme, []byte(end))
-	if i < 0 || j < i {
-		t.Fatalf("README.md lacks the %q ... %q section", begin, end)
-	}
-	section := readme[i+len(begin) : j]
-	if bytes.Equal(section, b.Bytes()) {
-		return
-	}
-	if !*update {
-		t.Fatal("README.md's export rules differ from the rules (go test ./export -update rewrites them)")
-	}
-	out := append(append(append([]byte{}, readme[:i+len(begin)]...), b.Bytes()...), readme[j:]...)
-	if err := os.WriteFile("../README.md", out, 0o644); err != nil {
-		t.Fatal(err)
-	}
+	golden.CheckSection(t, "../README.md", begin, end, b.Bytes())
 }
 
 // failingSink fails the write of one object and counts the others.

@@ -2,12 +2,10 @@ package refs
 
 import (
 	"bytes"
-	"flag"
-	"os"
 	"testing"
-)
 
-var update = flag.Bool("update", false, "rewrite the refs rules section of README.md")
+	"github.com/kdxproject/kdx/internal/golden"
+)
 
 // TestReadmeRulesTable checks that the README shows the rules as they are.
 func TestReadmeRulesTable(t *testing.T) {
@@ -17,24 +15,7 @@ func TestReadmeRulesTable(t *testing.T) {
 	if err := WriteRules(&b); err != nil {
 		t.Fatal(err)
 	}
-	readme, err := os.ReadFile("../README.md")
-	if err != nil {
-		t.Fatal(err)
-	}
-	i, j := bytes.Index(readme, []byte(begin)), bytes.Index(readme, []byte(end))
-	if i < 0 || j < i {
-		t.Fatalf("README.md lacks the %q ... %q section", begin, end)
-	}
-	if bytes.Equal(readme[i+len(begin):j], b.Bytes()) {
-		return
-	}
-	if !*update {
-		t.Fatal("README.md's refs rules differ from the rules (go test ./refs -update rewrites them)")
-	}
-	out := append(append(append([]byte{}, readme[:i+len(begin)]...), b.Bytes()...), readme[j:]...)
-	if err := os.WriteFile("../README.md", out, 0o644); err != nil {
-		t.Fatal(err)
-	}
+	golden.CheckSection(t, "../README.md", begin, end, b.Bytes())
 }
 
 // TestRuleIDsUnique: every rule of the table has its own ID, so that a

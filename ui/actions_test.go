@@ -95,7 +95,7 @@ func TestDeleteConfirmed(t *testing.T) {
 	f := newFake()
 	a := start(t, f, Options{Context: "kind-a", Namespace: "team-a", Open: []string{"configmaps"}}, 80, 14)
 	press(t, a, "down", "ctrl+d")
-	golden(t, "delete-dialog", a)
+	goldenScreen(t, "delete-dialog", a)
 	if len(f.acts.done) != 0 {
 		t.Fatalf("deleted before the confirmation: %q", f.acts.done)
 	}
@@ -131,7 +131,7 @@ func TestReadOnlyRefusesEveryAction(t *testing.T) {
 	a := start(t, f, Options{Context: "kind-a", Namespace: "team-a", ReadOnly: true, Open: []string{"deployments"}}, 80, 8)
 	runEditors(a, "false")
 	press(t, a, "ctrl+d")
-	golden(t, "read-only-delete", a)
+	goldenScreen(t, "read-only-delete", a)
 	for _, k := range []string{"e", "s"} {
 		press(t, a, k)
 		if a.act.dialog != nil || !strings.HasPrefix(footer(a), "read-only: ") {
@@ -173,14 +173,14 @@ func TestEditConflict(t *testing.T) {
 	a := start(t, f, Options{Context: "kind-a", Namespace: "team-a", Open: []string{"configmaps"}}, 160, 6)
 	runEditors(a, editorScript(t, `sed -i 's/blue/red/' "$1"`))
 	press(t, a, "down", "e")
-	golden(t, "edit-conflict", a)
+	goldenScreen(t, "edit-conflict", a)
 }
 
 func TestScale(t *testing.T) {
 	f := newFake()
 	a := start(t, f, Options{Context: "kind-a", Namespace: "team-a", Open: []string{"deployments"}}, 80, 14)
 	press(t, a, "s")
-	golden(t, "scale-dialog", a)
+	goldenScreen(t, "scale-dialog", a)
 	press(t, a, "x", "backspace", "5", "enter")
 	if got := strings.Join(f.acts.done, "; "); got != "scale deployments.apps team-a/web 5" {
 		t.Errorf("done %q", got)

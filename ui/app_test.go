@@ -2,9 +2,7 @@ package ui
 
 import (
 	"context"
-	"flag"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -18,9 +16,8 @@ import (
 
 	"github.com/kdxproject/kdx/describe"
 	"github.com/kdxproject/kdx/discovery"
+	"github.com/kdxproject/kdx/internal/golden"
 )
-
-var update = flag.Bool("update", false, "write the golden screens")
 
 const rw = "get,list,watch,create,delete"
 
@@ -304,23 +301,8 @@ func screen(a *App) string {
 	return strings.Join(lines, "\n") + "\n"
 }
 
-func golden(t *testing.T, name string, a *App) {
+func goldenScreen(t *testing.T, name string, a *App) {
 	t.Helper()
 	got := screen(a)
-	path := filepath.Join("testdata", name+".golden")
-	if *update {
-		if err := os.MkdirAll("testdata", 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run with -update to write it)", err)
-	}
-	if got != string(want) {
-		t.Errorf("screen %s:\n%s\nwant:\n%s", name, got, want)
-	}
+	golden.Check(t, filepath.Join("testdata", name+".golden"), []byte(got))
 }

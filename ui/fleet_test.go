@@ -65,7 +65,7 @@ func TestFleetTable(t *testing.T) {
 	if got, got2 := <-fa.watched, <-fb.watched; got != `configmaps in "team-a"` || got2 != got {
 		t.Errorf("watched %s and %s", got, got2)
 	}
-	golden(t, "fleet-configmaps", a)
+	goldenScreen(t, "fleet-configmaps", a)
 	// home is a's API surface
 	press(t, a, "esc")
 	if s := screen(a); !strings.Contains(s, "| api-resources of a: 7") {
@@ -76,7 +76,7 @@ func TestFleetTable(t *testing.T) {
 func TestFleetAllNamespacesAndALostWatch(t *testing.T) {
 	_, _, backends := fleetOf()
 	a := startFleet(t, backends, []string{"a", "b", "d-lost"}, nil, Options{Namespace: "team-a", AllNamespaces: true, Open: []string{"cm"}}, 100, 10)
-	golden(t, "fleet-configmaps-all-namespaces", a)
+	goldenScreen(t, "fleet-configmaps-all-namespaces", a)
 	if tbl := a.table(); !tbl.synced {
 		t.Errorf("a fleet's table waits for a cluster that is down")
 	}
@@ -86,7 +86,7 @@ func TestFleetActionsGoToTheRowsContext(t *testing.T) {
 	fa, fb, backends := fleetOf()
 	a := startFleet(t, backends, []string{"a", "b"}, nil, Options{Namespace: "team-a", Open: []string{"cm"}}, 100, 14)
 	press(t, a, "down", "down", "ctrl+d") // b's only-in-b
-	golden(t, "fleet-delete-dialog", a)
+	goldenScreen(t, "fleet-delete-dialog", a)
 	press(t, a, "y")
 	if len(fa.acts.done) != 0 || strings.Join(fb.acts.done, ";") != "delete configmaps team-a/only-in-b" {
 		t.Errorf("done in a %q, in b %q", fa.acts.done, fb.acts.done)
@@ -114,7 +114,7 @@ func TestContextsList(t *testing.T) {
 		{Name: "b", Cluster: "kind-b", User: "admin-b", Current: true}, {Name: "c-down", Cluster: "gone", User: "admin-a", Namespace: "kube-system"}}
 	a := startFleet(t, backends, []string{"a"}, kubeconfig, Options{Namespace: "team-a"}, 80, 8)
 	press(t, a, ":", "ctx", "enter")
-	golden(t, "contexts", a)
+	goldenScreen(t, "contexts", a)
 	press(t, a, "down", "enter") // b
 	if s := screen(a); !strings.Contains(s, "context: b | namespace: team-a | api-resources: 7") || strings.Contains(s, "CONTEXT") {
 		t.Errorf("enter on b did not switch to b's home:\n%s", s)

@@ -2,8 +2,9 @@ package ui
 
 import (
 	"bytes"
-	"os"
 	"testing"
+
+	"github.com/kdxproject/kdx/internal/golden"
 )
 
 // TestReadmeKeys checks that the README's key table is Keys, as the help
@@ -15,22 +16,5 @@ func TestReadmeKeys(t *testing.T) {
 	if err := WriteKeys(&b); err != nil {
 		t.Fatal(err)
 	}
-	readme, err := os.ReadFile("../README.md")
-	if err != nil {
-		t.Fatal(err)
-	}
-	i, j := bytes.Index(readme, []byte(begin)), bytes.Index(readme, []byte(end))
-	if i < 0 || j < i {
-		t.Fatalf("README.md lacks the %q ... %q section", begin, end)
-	}
-	if bytes.Equal(readme[i+len(begin):j], b.Bytes()) {
-		return
-	}
-	if !*update {
-		t.Fatal("README.md's key table differs from ui.Keys (go test ./ui -update rewrites it)")
-	}
-	out := append(append(append([]byte{}, readme[:i+len(begin)]...), b.Bytes()...), readme[j:]...)
-	if err := os.WriteFile("../README.md", out, 0o644); err != nil {
-		t.Fatal(err)
-	}
+	golden.CheckSection(t, "../README.md", begin, end, b.Bytes())
 }

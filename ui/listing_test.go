@@ -42,7 +42,7 @@ func TestRowsBeforeTheWholeList(t *testing.T) {
 	a := New(ctx, b, Options{Context: "kind-a", AllNamespaces: true, Open: []string{"configmaps"}})
 	a.Update(tea.WindowSizeMsg{Width: 100, Height: 8})
 	driveUntil(t, a, a.Init(), func() bool { tb := a.table(); return tb != nil && tb.total() == 2 })
-	golden(t, "listing-first-page", a)
+	goldenScreen(t, "listing-first-page", a)
 	close(b.more)
 	drive(t, a, nil)
 	s := screen(a)

@@ -149,7 +149,7 @@ func startAt(t *testing.T, opts Options, w, h int) (*App, *fakeBackend) {
 func TestTreeJump(t *testing.T) {
 	a, _ := startAt(t, Options{Context: "kind-a", Namespace: "team-a", Open: []string{"deploy"}}, 100, 10)
 	press(t, a, "t")
-	golden(t, "deployment-tree", a)
+	goldenScreen(t, "deployment-tree", a)
 	press(t, a, "down", "enter")
 	if s := screen(a); !strings.Contains(s, "| pod/web-0 -n team-a\n") || !strings.Contains(s, "kind: Pod") {
 		t.Fatalf("enter did not open the pod:\n%s", s)
@@ -167,7 +167,7 @@ func TestTreeJump(t *testing.T) {
 func TestOwners(t *testing.T) {
 	a, _ := startAt(t, Options{Context: "kind-a", Namespace: "team-a", Open: []string{"pods"}}, 100, 10)
 	press(t, a, "enter", "T") // from the pod's YAML
-	golden(t, "pod-owners", a)
+	goldenScreen(t, "pod-owners", a)
 	press(t, a, "down", "down") // the missing ReplicaSet names nothing to open: the cursor stays
 	if s := screen(a); !regexp.MustCompile(`deployment.apps/web .*<- cursor`).MatchString(s) {
 		t.Errorf("the cursor left the deployment for a missing owner:\n%s", s)
@@ -177,7 +177,7 @@ func TestOwners(t *testing.T) {
 func TestRefs(t *testing.T) {
 	a, _ := startAt(t, Options{Context: "kind-a", Namespace: "team-a", Open: []string{"deploy"}}, 110, 10)
 	press(t, a, "r")
-	golden(t, "deployment-refs", a)
+	goldenScreen(t, "deployment-refs", a)
 	press(t, a, "enter")
 	if s := screen(a); !strings.Contains(s, "configmap/settings -n team-a") || !strings.Contains(s, "color: blue") {
 		t.Errorf("enter on the config map used did not open it:\n%s", s)
@@ -187,7 +187,7 @@ func TestRefs(t *testing.T) {
 func TestEvents(t *testing.T) {
 	a, _ := startAt(t, Options{Context: "kind-a", Namespace: "team-a", Open: []string{"deploy"}}, 100, 8)
 	press(t, a, "E")
-	golden(t, "deployment-events", a)
+	goldenScreen(t, "deployment-events", a)
 }
 
 // TestExplainField: i on a line of the YAML explains its field; a map's
@@ -195,9 +195,9 @@ func TestEvents(t *testing.T) {
 func TestExplainField(t *testing.T) {
 	a, _ := startAt(t, Options{Context: "kind-a", Namespace: "team-a", Open: []string{"deploy"}}, 80, 12)
 	press(t, a, "enter", "down", "down", "down", "down", "down", "down", "down", "down", "down", "down", "down", "down")
-	golden(t, "deployment-yaml-cursor", a)
+	goldenScreen(t, "deployment-yaml-cursor", a)
 	press(t, a, "i")
-	golden(t, "explain-field", a)
+	goldenScreen(t, "explain-field", a)
 	press(t, a, "esc", ":", "cm", "enter", "enter", "G", "up", "up", "up", "up", "up", "i") // data.color
 	if s := screen(a); !strings.Contains(s, "explain configmaps data\n") || !strings.Contains(s, "FIELD: data\n") {
 		t.Errorf("a key of a map did not explain the map:\n%s", s)
@@ -282,7 +282,7 @@ func TestAllTypes(t *testing.T) {
 	if got := <-f.watched; got != `configmaps, pods, secrets and 2 more in "team-a"` {
 		t.Errorf("watched %s", got)
 	}
-	golden(t, "all-types", a)
+	goldenScreen(t, "all-types", a)
 }
 
 // TestGrepMatchOpened: :grep searches every type; each match says its
@@ -291,9 +291,9 @@ func TestAllTypes(t *testing.T) {
 func TestGrepMatchOpened(t *testing.T) {
 	a, _ := startAt(t, Options{Context: "kind-a", Namespace: "team-a"}, 100, 10)
 	press(t, a, ":", "grep (nginx|hunter)", "enter")
-	golden(t, "grep", a)
+	goldenScreen(t, "grep", a)
 	press(t, a, "enter")
-	golden(t, "grep-opened", a)
+	goldenScreen(t, "grep-opened", a)
 	press(t, a, "esc", "down", "enter")
 	if s := screen(a); !strings.Contains(s, "secret/token -n team-a (values hidden)") || !regexp.MustCompile(`password: '\*\*\*'  <- cursor`).MatchString(s) {
 		t.Errorf("the Secret's match did not open its YAML, values hidden, at the field:\n%s", s)

@@ -77,7 +77,7 @@ func TestGrepMatchesArriveByType(t *testing.T) {
 	}
 	release(t, f) // pods
 	until(t, a, nil, shows(a, "(2/5 types)"))
-	golden(t, "grep-partial", a)
+	goldenScreen(t, "grep-partial", a)
 
 	key(t, a, enterKey, shows(a, "pod/web-0 -n team-a"))
 	if s := screen(a); !strings.Contains(s, "- image: nginx:1.27  <- cursor") {
@@ -92,7 +92,7 @@ func TestGrepMatchesArriveByType(t *testing.T) {
 	}
 	until(t, a, nil, func() bool { return a.search == nil })
 	a.Update(tea.WindowSizeMsg{Width: 100, Height: 10})
-	golden(t, "grep", a)
+	goldenScreen(t, "grep", a)
 }
 
 // grepCtxBackend hands the context of each search to ctxs.
@@ -138,7 +138,7 @@ func TestGrepStopsWhenLeft(t *testing.T) {
 		t.Errorf("esc did not go back home:\n%s", s)
 	}
 	press(t, a, "]")
-	golden(t, "grep-stopped", a)
+	goldenScreen(t, "grep-stopped", a)
 
 	typeText(a, ":grep nginx")
 	key(t, a, enterKey, read(a, 1))
@@ -155,7 +155,7 @@ func TestGrepLinesBounded(t *testing.T) {
 	grepLimit = 2
 	a, _ := startAt(t, Options{Context: "kind-a", Namespace: "team-a"}, 100, 10)
 	press(t, a, ":", "grep (nginx|hunter)", "enter")
-	golden(t, "grep-bounded", a)
+	goldenScreen(t, "grep-bounded", a)
 	if p := a.overlay.(*textPage); len(p.lines) != 3 || p.links[2] != nil {
 		t.Errorf("%d lines held, want the limit's 2 and the line that says the rest", len(p.lines))
 	}

@@ -14,13 +14,13 @@ import (
 
 func TestHome(t *testing.T) {
 	a := start(t, newFake(), Options{Context: "kind-a", Namespace: "team-a"}, 100, 14)
-	golden(t, "home-100x14", a)
+	goldenScreen(t, "home-100x14", a)
 }
 
 func TestHomeSmall(t *testing.T) {
 	a := start(t, newFake(), Options{Context: "kind-a", Namespace: "team-a"}, 80, 6)
 	press(t, a, "down", "down")
-	golden(t, "home-80x6-scrolled", a)
+	goldenScreen(t, "home-80x6-scrolled", a)
 }
 
 func TestHomeEnterOpensTheType(t *testing.T) {
@@ -30,7 +30,7 @@ func TestHomeEnterOpensTheType(t *testing.T) {
 	if got := <-f.watched; got != `configmaps in "team-a"` {
 		t.Errorf("watched %s", got)
 	}
-	golden(t, "configmaps-team-a", a)
+	goldenScreen(t, "configmaps-team-a", a)
 	press(t, a, "esc")
 	if !strings.Contains(screen(a), "api-resources: 7") {
 		t.Errorf("esc did not go back home:\n%s", screen(a))
@@ -43,7 +43,7 @@ func TestAllNamespaces(t *testing.T) {
 	if got := <-f.watched; got != `configmaps in ""` {
 		t.Errorf("watched %s", got)
 	}
-	golden(t, "configmaps-all-namespaces", a)
+	goldenScreen(t, "configmaps-all-namespaces", a)
 }
 
 func TestPaletteCategory(t *testing.T) {
@@ -57,7 +57,7 @@ func TestPaletteCategory(t *testing.T) {
 	if got := <-f.watched; got != `pods, deployments.apps in "team-a"` {
 		t.Errorf("watched %s", got)
 	}
-	golden(t, "all-team-a", a)
+	goldenScreen(t, "all-team-a", a)
 }
 
 func TestPaletteCompletes(t *testing.T) {
@@ -75,13 +75,13 @@ func TestPaletteCompletes(t *testing.T) {
 func TestPaletteUnknownType(t *testing.T) {
 	a := start(t, newFake(), Options{Context: "kind-a", Namespace: "team-a"}, 100, 8)
 	press(t, a, ":", "nosuch", "enter")
-	golden(t, "unknown-type", a)
+	goldenScreen(t, "unknown-type", a)
 }
 
 func TestFilter(t *testing.T) {
 	a := start(t, newFake(), Options{Context: "kind-a", Namespace: "team-a", AllNamespaces: true, Open: []string{"configmaps"}}, 100, 10)
 	press(t, a, "/", "TEAM-B")
-	golden(t, "filter-typed", a)
+	goldenScreen(t, "filter-typed", a)
 	press(t, a, "enter")
 	if s := screen(a); !strings.Contains(s, "filter: /TEAM-B") || strings.Contains(s, "settings") {
 		t.Errorf("the filter is not kept:\n%s", s)
@@ -105,7 +105,7 @@ func TestLiveRows(t *testing.T) {
 		{Type: watch.Deleted, Namespace: "team-a", Name: "kube-root-ca.crt"},
 		cm("team-a", "settings", 3, "5m"),
 	}})
-	golden(t, "live-rows", a)
+	goldenScreen(t, "live-rows", a)
 	a.Update(batchMsg{id: id, notices: nil, done: true})
 }
 
@@ -129,7 +129,7 @@ func TestQuit(t *testing.T) {
 func TestHelp(t *testing.T) {
 	a := start(t, newFake(), Options{Namespace: "team-a"}, 100, 14)
 	press(t, a, "?")
-	golden(t, "help", a)
+	goldenScreen(t, "help", a)
 	press(t, a, "x")
 	if strings.Contains(screen(a), "Keys (") {
 		t.Errorf("a key did not close the help")
@@ -145,7 +145,7 @@ func TestHelpScrolls(t *testing.T) {
 		t.Fatalf("the whole key table fits: this test needs a longer one")
 	}
 	press(t, a, "pgdown", "pgdown", "pgdown")
-	golden(t, "help-scrolled", a)
+	goldenScreen(t, "help-scrolled", a)
 	if !strings.Contains(screen(a), "q, ctrl+c") {
 		t.Errorf("the last key is not reachable")
 	}
@@ -162,7 +162,7 @@ func TestHelpScrolls(t *testing.T) {
 func TestScrollSideways(t *testing.T) {
 	a := start(t, newFake(), Options{Namespace: "team-a"}, 40, 6)
 	press(t, a, "l", "l")
-	golden(t, "home-40x6-right", a)
+	goldenScreen(t, "home-40x6-right", a)
 	press(t, a, "h", "h")
 	if !strings.HasPrefix(strings.Split(screen(a), "\n")[1], "NAME ") {
 		t.Errorf("h did not scroll back:\n%s", screen(a))
@@ -191,7 +191,7 @@ func TestAgesGoOn(t *testing.T) {
 func TestObjectYAML(t *testing.T) {
 	a := start(t, newFake(), Options{Context: "kind-a", Namespace: "team-a", Open: []string{"configmaps"}}, 80, 14)
 	press(t, a, "down", "enter")
-	golden(t, "configmap-yaml", a)
+	goldenScreen(t, "configmap-yaml", a)
 	press(t, a, "esc")
 	if s := screen(a); !strings.Contains(s, "configmaps: 2") || !regexp.MustCompile(`\nsettings +2 +5m  <- cursor`).MatchString(s) {
 		t.Errorf("esc did not go back to the table, on the row:\n%s", s)
@@ -201,7 +201,7 @@ func TestObjectYAML(t *testing.T) {
 func TestSecretValuesHidden(t *testing.T) {
 	a := start(t, newFake(), Options{Context: "kind-a", Namespace: "team-a", Open: []string{"secrets"}}, 80, 12)
 	press(t, a, "enter")
-	golden(t, "secret-yaml-hidden", a)
+	goldenScreen(t, "secret-yaml-hidden", a)
 	if s := screen(a); strings.Contains(s, "aHVudGVyMg==") {
 		t.Errorf("a Secret's value is on screen:\n%s", s)
 	}
@@ -217,14 +217,14 @@ func TestSecretValuesHidden(t *testing.T) {
 
 func TestFiltersShown(t *testing.T) {
 	a := start(t, newFake(), Options{Context: "kind-a", Namespace: "team-a", LabelSelector: "app=web", Where: []string{"object.data.a == '1'"}, Open: []string{"cm"}}, 100, 6)
-	golden(t, "filters-shown", a)
+	goldenScreen(t, "filters-shown", a)
 }
 
 func TestDescribe(t *testing.T) {
 	a := start(t, newFake(), Options{Context: "kind-a", Namespace: "team-a", Open: []string{"configmaps"}}, 80, 20)
 	a.now = func() time.Time { return time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC) }
 	press(t, a, "down", "d")
-	golden(t, "configmap-describe", a)
+	goldenScreen(t, "configmap-describe", a)
 	press(t, a, "y")
 	if s := screen(a); !strings.Contains(s, "apiVersion: v1") {
 		t.Errorf("y did not show the YAML:\n%s", s)
@@ -238,7 +238,7 @@ func TestDescribe(t *testing.T) {
 func TestSort(t *testing.T) {
 	a := start(t, newFake(), Options{Namespace: "team-a", AllNamespaces: true, Open: []string{"configmaps"}}, 100, 8)
 	press(t, a, "o", "o") // NAME, then DATA
-	golden(t, "sort-data", a)
+	goldenScreen(t, "sort-data", a)
 	press(t, a, "O")
 	if s := screen(a); !regexp.MustCompile(`DATA descending\n.*\nteam-a +settings +2`).MatchString(s) {
 		t.Errorf("O did not reverse the sort:\n%s", s)

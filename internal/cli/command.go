@@ -191,7 +191,7 @@ func Execute(ctx context.Context, root *cobra.Command, args []string, stderr io.
 			code = 2
 		}
 	}()
-	root.SetArgs(args)
+	root.SetArgs(append([]string{}, args...)) // never nil: cobra reads os.Args for nil
 	cmd, err := root.ExecuteContextC(cliutil.QuietAfterCancel(ctx))
 	if msg := cliutil.Message(err); msg != "" {
 		fmt.Fprintf(stderr, "error: %s\n", msg)

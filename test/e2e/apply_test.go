@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/kdxproject/kdx/internal/golden"
 	"github.com/kdxproject/kdx/internal/testenv"
 )
 
@@ -38,20 +39,7 @@ func checkGolden(t *testing.T, name, got string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := filepath.Join(root, "testdata", "write", name+".golden")
-	if *update {
-		if err := os.WriteFile(p, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(p)
-	if err != nil {
-		t.Fatalf("failed to read golden file (run go test ./test/e2e -run %s -update): %v", t.Name(), err)
-	}
-	if got != string(want) {
-		t.Errorf("output differs from %s (run go test ./test/e2e -run %s -update if the change is right)\ngot:\n%s\nwant:\n%s", p, t.Name(), got, want)
-	}
+	golden.Check(t, filepath.Join(root, "testdata", "write", name+".golden"), []byte(got))
 }
 
 // wantResult fails t unless res exited with code and its stderr holds every one of wants.

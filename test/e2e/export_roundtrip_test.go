@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/kdxproject/kdx/internal/golden"
 	"github.com/kdxproject/kdx/internal/testenv"
 )
 
@@ -228,18 +229,5 @@ func diffTrees(t *testing.T, a, b string) string {
 func checkExportTreeGolden(t *testing.T, dir, ns, name string) {
 	t.Helper()
 	got := strings.ReplaceAll(treeText(t, dir), ns, "NAMESPACE")
-	path := filepath.Join("..", "..", "testdata", "export", name)
-	if *update {
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (go test ./test/e2e -run %s -update creates it)", err, t.Name())
-	}
-	if got != string(want) {
-		t.Errorf("exported tree differs from %s (go test ./test/e2e -run %s -update rewrites it):\ngot:\n%s", path, t.Name(), got)
-	}
+	golden.Check(t, filepath.Join("..", "..", "testdata", "export", name), []byte(got))
 }

@@ -15,15 +15,11 @@
 package e2e
 
 import (
-	"flag"
 	"os"
 	"testing"
 
 	"github.com/kdxproject/kdx/internal/testenv"
 )
-
-// update rewrites golden files: go test ./test/e2e/ -update.
-var update = flag.Bool("update", false, "rewrite golden files under testdata/")
 
 // TestMain builds kdx and sets up the control plane every end-to-end test
 // of the package shares, started when a test first asks for it. There is

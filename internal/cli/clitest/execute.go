@@ -13,7 +13,9 @@ import (
 // would but without printing the error, and returns what f's stdout and
 // stderr got and the error.
 func Execute(f *Factory, cmd *cobra.Command, args ...string) (stdout, stderr string, err error) {
-	cmd.SetArgs(args)
+	// Never nil: cobra reads os.Args for nil, the test binary's own flags
+	// (-update, -run) then.
+	cmd.SetArgs(append([]string{}, args...))
 	cmd.SilenceErrors, cmd.SilenceUsage = true, true
 	err = cmd.ExecuteContext(context.Background())
 	return f.Out.String(), f.ErrOut.String(), err

@@ -1,16 +1,14 @@
 package clitest
 
 import (
-	"flag"
-	"os"
 	"path/filepath"
 	"slices"
 	"sort"
 	"strings"
 	"testing"
-)
 
-var update = flag.Bool("update", false, "rewrite the golden transcripts of testdata/")
+	"github.com/kdxproject/kdx/internal/golden"
+)
 
 // Transcript is a command's run as a golden file holds it: the arguments,
 // stdout, stderr and the error (the exit status).
@@ -26,23 +24,7 @@ func Transcript(args []string, stdout, stderr string, err error) string {
 // rewrites it).
 func Golden(t *testing.T, name, got string) {
 	t.Helper()
-	path := filepath.Join("testdata", strings.NewReplacer("/", "_", " ", "_").Replace(name)+".golden")
-	if *update {
-		if err := os.MkdirAll("testdata", 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (go test -update writes it)", err)
-	}
-	if got != string(want) {
-		t.Errorf("%s differs from %s:\n%s---want\n%s", name, path, got, want)
-	}
+	golden.Check(t, filepath.Join("testdata", strings.NewReplacer("/", "_", " ", "_").Replace(name)+".golden"), []byte(got))
 }
 
 // SortedLines sorts the lines of s, each once: a fleet's events come in

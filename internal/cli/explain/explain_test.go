@@ -85,7 +85,7 @@ func run(t *testing.T, args ...string) (stdout, stderr string, err error) {
 	f.Server = srv.URL
 	f.Cache = t.TempDir()
 	cmd := NewCmd(f)
-	cmd.SetArgs(args)
+	cmd.SetArgs(append([]string{}, args...)) // never nil: cobra reads os.Args for nil
 	cmd.SetOut(f.Out)
 	cmd.SetErr(f.ErrOut)
 	cmd.SilenceUsage, cmd.SilenceErrors = true, true

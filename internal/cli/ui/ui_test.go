@@ -13,7 +13,7 @@ import (
 
 func run(f *clitest.Factory, args ...string) error {
 	cmd := NewCmd(f)
-	cmd.SetArgs(args)
+	cmd.SetArgs(append([]string{}, args...)) // never nil: cobra reads os.Args for nil
 	cmd.SetOut(f.Out)
 	cmd.SetErr(f.ErrOut)
 	cmd.SilenceErrors, cmd.SilenceUsage = true, true
