@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"sort"
 	"strings"
 	"sync"
 
@@ -139,7 +140,12 @@ func (d *DirSink) Update(ctx context.Context, obj *unstructured.Unstructured) (s
 // there. A link, in place of the file or on the way to it, is left alone
 // and is an error. As Update, it walks the path from the root anew.
 func (d *DirSink) Remove(obj *unstructured.Unstructured) (string, bool, error) {
-	rel := d.relPath(obj)
+	return d.RemoveFile(d.relPath(obj))
+}
+
+// RemoveFile is Remove for the file at rel, a path relative to the root
+// (one of Stored's).
+func (d *DirSink) RemoveFile(rel string) (string, bool, error) {
 	dirRel, name := filepath.Dir(rel), filepath.Base(rel)
 	refs, err := walkFrom(d.top, dirRel, false, nil)
 	defer closeAll(refs[1:])
@@ -372,6 +378,19 @@ func (d *DirSink) Close(context.Context) error {
 	d.closeIdleLocked(0)
 	clear(d.made)
 	return nil
+}
+
+// Stored returns the relative paths of the files this run wrote or found
+// already right, sorted.
+func (d *DirSink) Stored() []string {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	paths := make([]string, 0, len(d.stored))
+	for rel := range d.stored {
+		paths = append(paths, rel)
+	}
+	sort.Strings(paths)
+	return paths
 }
 
 // Written returns the number of files claimed by this run.

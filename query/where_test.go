@@ -112,11 +112,15 @@ func TestSelectableFieldsOfCRD(t *testing.T) {
 }
 
 // TestWhereWatchEvents: the events of matching objects only, as a
-// server-side selector sends them.
+// server-side selector sends them, and the Synced event, which has none.
 func TestWhereWatchEvents(t *testing.T) {
 	w := where(t, `object.metadata.labels.tier == "web"`)
 	var got []string
 	handle := w.watchEvents(func(ev dynamicclient.WatchEvent) error {
+		if ev.Type == dynamicclient.Synced {
+			got = append(got, string(ev.Type))
+			return nil
+		}
 		got = append(got, string(ev.Type)+" "+ev.Object.GetName())
 		return nil
 	})
@@ -132,6 +136,7 @@ func TestWhereWatchEvents(t *testing.T) {
 	}
 	for _, e := range []dynamicclient.WatchEvent{
 		ev(watch.Added, "a", "web"), ev(watch.Added, "b", "db"),
+		{Type: dynamicclient.Synced, Source: -1},                       // no object: passed on as it is
 		ev(watch.Modified, "a", "web"), ev(watch.Modified, "b", "web"), // b starts to match
 		ev(watch.Modified, "a", ""),                             // a stops matching
 		ev(watch.Modified, "a", ""), ev(watch.Deleted, "a", ""), // not shown any more
@@ -141,7 +146,7 @@ func TestWhereWatchEvents(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	want := []string{"ADDED a", "MODIFIED a", "ADDED b", "DELETED a", "DELETED b"}
+	want := []string{"ADDED a", "SYNCED", "MODIFIED a", "ADDED b", "DELETED a", "DELETED b"}
 	if !slices.Equal(got, want) {
 		t.Errorf("events %q, want %q", got, want)
 	}

@@ -25,6 +25,9 @@ func (w *Where) watchEvents(handle func(dynamicclient.WatchEvent) error) func(dy
 	var mu sync.Mutex // guards shown
 	shown := map[watchKey]bool{}
 	return func(ev dynamicclient.WatchEvent) error {
+		if ev.Type == dynamicclient.Synced { // no object: the first lists are in
+			return handle(ev)
+		}
 		o := ev.Object
 		k := watchKey{o.GetAPIVersion(), o.GetKind(), o.GetNamespace(), o.GetName()}
 		mu.Lock()

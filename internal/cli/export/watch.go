@@ -7,6 +7,7 @@ import (
 	"io"
 	"slices"
 	"strings"
+	"sync/atomic"
 
 	"k8s.io/apimachinery/pkg/watch"
 
@@ -31,6 +32,13 @@ type treeWatch struct {
 	targets []discovery.Target
 	// batch are the changes since the last commit: "wrote PATH", "removed PATH".
 	batch []string
+	// exported are the files of the export, sorted; listed, those of the
+	// objects of the watch's first lists (nil once they are all in).
+	exported []string
+	listed   map[string]bool
+	// stopped is set (from the watching goroutines) when a source stops:
+	// what its first list did not show is then unknown.
+	stopped atomic.Bool
 }
 
 // watchTree runs after the export of --dir --watch until the timeout or an
@@ -38,7 +46,8 @@ type treeWatch struct {
 // alone), then follows every change, resuming after a lost connection or an
 // API server restart without losing or repeating one.
 func (o *exportOptions) watchTree(ctx context.Context, lister cli.ExportLister, opts export.Options, sink *export.DirSink) error {
-	w := &treeWatch{o: o, sink: sink, cleaner: opts.Cleaner, out: o.F.Streams().Out}
+	w := &treeWatch{o: o, sink: sink, cleaner: opts.Cleaner, out: o.F.Streams().Out,
+		exported: sink.Stored(), listed: map[string]bool{}}
 	var targets []discovery.Target
 	for _, t := range opts.Types {
 		targets = append(targets, discovery.Target{Mapping: lister.Mappings[t.String()]})
@@ -60,8 +69,14 @@ func (o *exportOptions) watchTree(ctx context.Context, lister cli.ExportLister, 
 	if !o.quiet {
 		fmt.Fprintf(o.F.Streams().ErrOut, "Watching %d types: the tree follows every change.\n", len(targets))
 	}
-	wopts := dynamicclient.WatchOptions{Concurrency: o.Concurrency, Notify: report.Notify, Synced: report.Synced,
-		Idle: func() error { return w.flush(ctx) }}
+	notify := func(n dynamicclient.Notice) {
+		if n.Kind == dynamicclient.NoticeStopped {
+			w.stopped.Store(true)
+		}
+		report.Notify(n)
+	}
+	wopts := dynamicclient.WatchOptions{Concurrency: o.Concurrency, Notify: notify, Synced: report.Synced,
+		SyncedEvent: true, Idle: func() error { return w.flush(ctx) }}
 	err = wr.Watch(ctx, client, targets, wopts, w.handle(ctx))
 	if ferr := w.flush(context.WithoutCancel(ctx)); err == nil {
 		err = ferr
@@ -76,6 +91,9 @@ func (o *exportOptions) watchTree(ctx context.Context, lister cli.ExportLister, 
 // of the type watched whatever kind it says (export.AsListed).
 func (w *treeWatch) handle(ctx context.Context) func(dynamicclient.WatchEvent) error {
 	return func(ev dynamicclient.WatchEvent) error {
+		if ev.Type == dynamicclient.Synced {
+			return w.removeUnlisted()
+		}
 		obj := ev.Object.DeepCopy()
 		if ev.Source < len(w.targets) {
 			export.AsListed(obj, w.targets[ev.Source].GVK)
@@ -83,6 +101,7 @@ func (w *treeWatch) handle(ctx context.Context) func(dynamicclient.WatchEvent) e
 		if ev.Type != watch.Deleted && w.cleaner.Skip(obj, false) == nil {
 			w.cleaner.Clean(obj)
 			rel, changed, err := w.sink.Update(ctx, obj)
+			w.list(rel)
 			if changed {
 				w.batch = append(w.batch, "wrote "+rel)
 			}
@@ -90,11 +109,44 @@ func (w *treeWatch) handle(ctx context.Context) func(dynamicclient.WatchEvent) e
 		}
 		// Deleted, or now left out by a rule (owned by a controller, ...).
 		rel, removed, err := w.sink.Remove(obj)
+		w.list(rel)
 		if removed {
 			w.batch = append(w.batch, "removed "+rel)
 		}
 		return err
 	}
+}
+
+// list notes that the first lists showed the object of the file rel.
+func (w *treeWatch) list(rel string) {
+	if w.listed != nil {
+		w.listed[rel] = true
+	}
+}
+
+// removeUnlisted runs once the watch's first lists are all in: the watch
+// lists the types again after the export, and an object deleted in
+// between is in neither that list nor any event, so its file is removed
+// here. Nothing is removed when a source stopped before its list.
+func (w *treeWatch) removeUnlisted() error {
+	listed := w.listed
+	w.listed = nil
+	if listed == nil || w.stopped.Load() {
+		return nil
+	}
+	for _, rel := range w.exported {
+		if listed[rel] {
+			continue
+		}
+		_, removed, err := w.sink.RemoveFile(rel)
+		if removed {
+			w.batch = append(w.batch, "removed "+rel)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // flush ends a batch of changes: printed, synced and, with --commit, committed.
