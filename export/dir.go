@@ -6,10 +6,11 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
 	"runtime"
-	"sort"
+	"slices"
 	"strings"
 	"sync"
 
@@ -140,24 +141,26 @@ func (d *DirSink) Update(ctx context.Context, obj *unstructured.Unstructured) (s
 // there. A link, in place of the file or on the way to it, is left alone
 // and is an error. As Update, it walks the path from the root anew.
 func (d *DirSink) Remove(obj *unstructured.Unstructured) (string, bool, error) {
-	return d.RemoveFile(d.relPath(obj))
+	rel := d.relPath(obj)
+	removed, err := d.RemoveFile(rel)
+	return rel, removed, err
 }
 
 // RemoveFile is Remove for the file at rel, a path relative to the root
-// (one of Stored's).
-func (d *DirSink) RemoveFile(rel string) (string, bool, error) {
+// (one of Stored's); it reports whether the file was there.
+func (d *DirSink) RemoveFile(rel string) (bool, error) {
 	dirRel, name := filepath.Dir(rel), filepath.Base(rel)
 	refs, err := walkFrom(d.top, dirRel, false, nil)
 	defer closeAll(refs[1:])
 	if errors.Is(err, fs.ErrNotExist) {
-		return rel, false, nil
+		return false, nil
 	}
 	if err != nil {
-		return rel, false, err
+		return false, err
 	}
 	removed, err := removeFileIn(refs[len(refs)-1], name)
 	if err != nil || !removed {
-		return rel, false, err
+		return false, err
 	}
 	d.mu.Lock()
 	defer d.mu.Unlock()
@@ -172,7 +175,7 @@ func (d *DirSink) RemoveFile(rel string) (string, bool, error) {
 	}
 	left := removeEmptyDirs(refs, dirRel)
 	d.changed = append(d.changed, joinPath(d.root, left))
-	return rel, true, nil
+	return true, nil
 }
 
 // relPath is obj's file in the tree.
@@ -385,12 +388,7 @@ func (d *DirSink) Close(context.Context) error {
 func (d *DirSink) Stored() []string {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	paths := make([]string, 0, len(d.stored))
-	for rel := range d.stored {
-		paths = append(paths, rel)
-	}
-	sort.Strings(paths)
-	return paths
+	return slices.Sorted(maps.Keys(d.stored))
 }
 
 // Written returns the number of files claimed by this run.

@@ -138,7 +138,7 @@ func (w *treeWatch) removeUnlisted() error {
 		if listed[rel] {
 			continue
 		}
-		_, removed, err := w.sink.RemoveFile(rel)
+		removed, err := w.sink.RemoveFile(rel)
 		if removed {
 			w.batch = append(w.batch, "removed "+rel)
 		}
