@@ -11,11 +11,13 @@ import (
 
 // Execute runs cmd (a command's NewCmd over f) with args, as the root
 // would but without printing the error, and returns what f's stdout and
-// stderr got and the error.
+// stderr got (cobra's own output, help and usage, included) and the error.
 func Execute(f *Factory, cmd *cobra.Command, args ...string) (stdout, stderr string, err error) {
 	// Never nil: cobra reads os.Args for nil, the test binary's own flags
 	// (-update, -run) then.
 	cmd.SetArgs(append([]string{}, args...))
+	cmd.SetOut(f.Out)
+	cmd.SetErr(f.ErrOut)
 	cmd.SilenceErrors, cmd.SilenceUsage = true, true
 	err = cmd.ExecuteContext(context.Background())
 	return f.Out.String(), f.ErrOut.String(), err

@@ -84,13 +84,7 @@ func run(t *testing.T, args ...string) (stdout, stderr string, err error) {
 	f := clitest.New()
 	f.Server = srv.URL
 	f.Cache = t.TempDir()
-	cmd := NewCmd(f)
-	cmd.SetArgs(append([]string{}, args...)) // never nil: cobra reads os.Args for nil
-	cmd.SetOut(f.Out)
-	cmd.SetErr(f.ErrOut)
-	cmd.SilenceUsage, cmd.SilenceErrors = true, true
-	err = cmd.ExecuteContext(context.Background())
-	return f.Out.String(), f.ErrOut.String(), err
+	return clitest.Execute(f, NewCmd(f), args...)
 }
 
 func TestValidate(t *testing.T) {

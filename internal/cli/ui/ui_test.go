@@ -12,12 +12,8 @@ import (
 )
 
 func run(f *clitest.Factory, args ...string) error {
-	cmd := NewCmd(f)
-	cmd.SetArgs(append([]string{}, args...)) // never nil: cobra reads os.Args for nil
-	cmd.SetOut(f.Out)
-	cmd.SetErr(f.ErrOut)
-	cmd.SilenceErrors, cmd.SilenceUsage = true, true
-	return cmd.Execute()
+	_, _, err := clitest.Execute(f, NewCmd(f), args...)
+	return err
 }
 
 func TestNeedsATerminal(t *testing.T) {
