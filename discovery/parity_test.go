@@ -71,11 +71,11 @@ func paritySnapshot() *Snapshot {
 // parityQueries are every name of every resource, in every form kubectl
 // accepts, and near misses.
 func parityQueries(s *Snapshot) []string {
-	qs := []string{"", "all", "kdxdemo", "nothing", "po.odd", "hpa.autoscal", "hpa.autoscaling.example", "sc.autoscal", "th.odd", "th.v2.odd.example.org", "List", "PodList", "pods.v9", "Pod.v1.", "pods..", "."}
+	qs := []string{"", "all", "kdxdemo", "nothing", "po.odd", "hpa.autoscal", "hpa.autoscaling.example", "sc.autoscal", "th.odd", "th.v2.odd.example.org", "List", "list", "lists", "LIST", "Lists.v1", "PodList", "podlist", "podlists", "pods.v9", "Pod.v1.", "pods..", "."}
 	for _, l := range s.lists {
 		gv, _ := schema.ParseGroupVersion(l.GroupVersion)
 		for _, r := range l.APIResources {
-			names := append([]string{r.Name, r.SingularName, r.Kind, strings.ToLower(r.Kind), strings.ToUpper(r.Name), r.Kind + "List"}, r.ShortNames...)
+			names := append([]string{r.Name, r.SingularName, r.Kind, strings.ToLower(r.Kind), strings.ToUpper(r.Name), r.Kind + "List", strings.ToLower(r.Kind) + "lists", r.Kind[:len(r.Kind)-1]}, r.ShortNames...)
 			for _, n := range names {
 				qs = append(qs, n, n+"."+gv.Group, n+"."+gv.Version+"."+gv.Group, n+"."+gv.Version, n+"."+strings.SplitN(gv.Group, ".", 2)[0])
 				if len(gv.Group) > 3 {
@@ -139,7 +139,7 @@ func TestMapperParityWithClientGo(t *testing.T) {
 	for name, s := range map[string]*Snapshot{"fake": fakeSnapshot(), "odd": paritySnapshot(), "empty": NewSnapshot(nil, nil, nil)} {
 		t.Run(name, func(t *testing.T) {
 			wantMapper, wantCats := clientGoMappers(t, s)
-			gotMapper, gotCats := newShortcutMapper(newDiscoveryMapper(s), s), newCategories(s.lists)
+			gotMapper, gotCats := newShortcutMapper(newNameMapper(s), s), newCategories(s.lists)
 			for _, q := range parityQueries(s) {
 				got, want := mapperAnswers(ctx, gotMapper, q), mapperAnswers(ctx, wantMapper, q)
 				if !reflect.DeepEqual(got, want) {

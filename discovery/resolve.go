@@ -105,7 +105,7 @@ func (r *Resolver) Snapshot() *Snapshot {
 
 func (r *Resolver) setSnapshot(s *Snapshot) {
 	r.snap = s
-	r.mapper = newShortcutMapper(newDiscoveryMapper(s), s)
+	r.mapper = newShortcutMapper(newNameMapper(s), s)
 	r.cats = newCategories(s.lists)
 }
 
