@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"net/url"
 	"os"
@@ -182,8 +183,12 @@ func (c *Client) readIndex(ctx context.Context) (map[string]string, error) {
 	for p, v := range idx.Paths {
 		paths[p] = v.ServerRelativeURL
 	}
-	if c.dir != "" {
-		if err := writeAtomic(filepath.Join(c.dir, indexFile), mustJSON(cachedIndex{ETag: resp.Header.Get("ETag"), Paths: paths})); err != nil {
+	// A server that sends no ETag (kube-apiserver's /openapi/v3 sends
+	// none) answers in full each time: the cache is written only when the
+	// answer changed.
+	etag = resp.Header.Get("ETag")
+	if c.dir != "" && (cached == nil || cached.ETag != etag || !maps.Equal(cached.Paths, paths)) {
+		if err := writeAtomic(filepath.Join(c.dir, indexFile), mustJSON(cachedIndex{ETag: etag, Paths: paths})); err != nil {
 			fmt.Fprintf(c.warnings, "Warning: failed to write the OpenAPI cache: %v\n", err)
 		}
 	}

@@ -40,13 +40,15 @@ func (f *fakeServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	switch r.URL.Path {
 	case "/openapi/v3":
-		if r.Header.Get("If-None-Match") == f.etag {
+		if f.etag != "" && r.Header.Get("If-None-Match") == f.etag {
 			f.requests = append(f.requests, "/openapi/v3 304")
 			w.WriteHeader(http.StatusNotModified)
 			return
 		}
 		f.requests = append(f.requests, "/openapi/v3 200")
-		w.Header().Set("ETag", f.etag)
+		if f.etag != "" {
+			w.Header().Set("ETag", f.etag)
+		}
 		fmt.Fprintf(w, `{"paths":{"apis/example.io/v1":{"serverRelativeURL":"/openapi/v3/apis/example.io/v1?hash=%s"},"apis/down.io/v1":{"serverRelativeURL":"/openapi/v3/apis/down.io/v1?hash=X"}}}`, f.hash)
 	case "/openapi/v3/apis/example.io/v1":
 		f.requests = append(f.requests, r.URL.Path+"?"+r.URL.RawQuery+" 200")
@@ -152,6 +154,47 @@ func TestClientCache(t *testing.T) {
 	}
 	if got := strings.Join(f.took(), ", "); got != "/openapi/v3 200, /openapi/v3/apis/example.io/v1?hash=H2 200" {
 		t.Errorf("requests after a change: %s", got)
+	}
+}
+
+// TestClientIndexWithoutETag: a server that sends no ETag for the index
+// (kube-apiserver sends none) answers each run in full; the cached index
+// is rewritten only when the answer changed.
+func TestClientIndexWithoutETag(t *testing.T) {
+	f, srv := newFake(t)
+	f.etag = ""
+	dir := t.TempDir()
+	ctx := context.Background()
+	if _, err := clientOf(t, srv, dir, nil).Document(ctx, exampleGV); err != nil {
+		t.Fatal(err)
+	}
+	index, _ := filepath.Glob(filepath.Join(dir, "openapi", "*", indexFile))
+	if len(index) != 1 {
+		t.Fatalf("cached index: %v", index)
+	}
+	b, err := os.ReadFile(index[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	marked := append(b, '\n') // the same index; a rewrite would drop the newline
+	if err := os.WriteFile(index[0], marked, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := clientOf(t, srv, dir, nil).Document(ctx, exampleGV); err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(f.took(), ", "); got != "/openapi/v3 200, /openapi/v3/apis/example.io/v1?hash=H1 200, /openapi/v3 200" {
+		t.Errorf("requests: %s", got)
+	}
+	if now, _ := os.ReadFile(index[0]); !bytes.Equal(now, marked) {
+		t.Errorf("the unchanged index was written again:\n%s", now)
+	}
+	f.hash = "H2"
+	if _, err := clientOf(t, srv, dir, nil).Document(ctx, exampleGV); err != nil {
+		t.Fatal(err)
+	}
+	if now, _ := os.ReadFile(index[0]); !strings.Contains(string(now), "hash=H2") {
+		t.Errorf("the changed index was not cached:\n%s", now)
 	}
 }
 
