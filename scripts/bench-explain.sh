@@ -31,6 +31,16 @@ bench_row "explain TYPE.path warm" 0.7 0.5 \
   "$KDX" --cache-dir "$explain_cache/kdx" explain "$path" \
   --vs "$KUBECTL" --cache-dir "$explain_cache/kubectl" explain "$path"
 
+# The explain rows' memory floor: kdx started, doing no work. Most of
+# explain's RSS is the binary's own pages, which every kdx run maps (package
+# init touches code all over it); this row shows that floor beside the
+# kubectl explain above, with no budget of its own.
+kubectl_warm_rss=$_bc_rss
+if bench_measure _ev -- "$KDX" version --client; then
+  bench_print_row "kdx version --client (floor)" "$_ev_time" - - - "$_ev_rss" "$kubectl_warm_rss" - \
+    "$(bench_ratio "$_ev_rss" "$kubectl_warm_rss")" - "info: kdx's RSS before any work"
+fi
+
 # explain_abs_row NAME SECONDS CMD... measures CMD and prints a row with an
 # absolute time budget.
 explain_abs_row() {
