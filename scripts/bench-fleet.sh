@@ -65,7 +65,10 @@ done
 
 cache=$fleet_dir/cache
 loop='for c in a b c; do "$@" --context "$c" get configmaps -A || exit 1; done'
-parallel='for c in a b c; do "$@" --context "$c" get configmaps -A & done; fail=0; for j in 1 2 3; do wait -n || fail=1; done; exit $fail'
+# Each job is waited for by its pid: `wait -n` in a non-interactive bash
+# misses a job that ended before it was called (exit 127), which failed the
+# row whenever two of the three ended together.
+parallel='pids=(); for c in a b c; do "$@" --context "$c" get configmaps -A & pids+=($!); done; fail=0; for p in "${pids[@]}"; do wait "$p" || fail=1; done; exit $fail'
 bench_row "kdx get configmaps -A, 1 cluster" - - \
   "$KDX" --cache-dir "$cache/kdx" --context a get configmaps -A \
   --vs "$KUBECTL" --cache-dir "$cache/kubectl" --context a get configmaps -A
