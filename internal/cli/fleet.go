@@ -44,6 +44,7 @@ func (f *DefaultFactory) Contexts() ([]string, error) {
 	if f.fleet.literal || !f.fleet.allContexts && !clientconfig.IsFleet(f.flags.Context) {
 		return nil, nil
 	}
+	f.flags.Preload() // read once for the selection and every cluster of the fleet
 	return clientconfig.SelectContexts(f.flags, f.fleet.allContexts)
 }
 

@@ -100,3 +100,68 @@ func TestListContexts(t *testing.T) {
 		t.Error("ListContexts of a missing kubeconfig: no error")
 	}
 }
+
+// TestPreload: after Preload, the Flags of every context load what the
+// files held when it ran (they are not read again), each as its own copy,
+// and as they would have without Preload; a failed read is not kept.
+func TestPreload(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "config")
+	kubeconfig := `apiVersion: v1
+kind: Config
+clusters:
+- name: one
+  cluster: {server: "https://127.0.0.1:1"}
+- name: two
+  cluster: {server: "https://127.0.0.1:2"}
+users:
+- name: u
+  user: {token: t}
+contexts:
+- name: a
+  context: {cluster: one, user: u, namespace: shop}
+- name: b
+  context: {cluster: two, user: u}
+current-context: a
+`
+	if err := os.WriteFile(path, []byte(kubeconfig), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	load := func(f *Flags) string {
+		t.Helper()
+		c, err := Load(f, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c.REST.Host + " " + c.REST.BearerToken + " " + c.Namespace + " " + c.Context
+	}
+	fresh := &Flags{KubeConfig: path, Namespace: ""}
+	want := map[string]string{"a": load(fresh.ForContext("a")), "b": load(fresh.ForContext("b"))}
+	if want["a"] != "https://127.0.0.1:1 t shop a" || want["b"] != "https://127.0.0.1:2 t default b" {
+		t.Fatalf("without Preload: %q", want)
+	}
+
+	f := &Flags{KubeConfig: path}
+	f.Preload()
+	if err := os.WriteFile(path, []byte(strings.ReplaceAll(kubeconfig, "127.0.0.1", "10.9.9.9")), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"a", "b"} {
+		if got := load(f.ForContext(name)); got != want[name] {
+			t.Errorf("context %s after Preload: %q, want %q", name, got, want[name])
+		}
+	}
+	raw, err := f.ForContext("a").ToRawKubeConfigLoader().RawConfig()
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw.Contexts["a"].Namespace = "changed"
+	if got := load(f.ForContext("a")); got != want["a"] {
+		t.Errorf("a loader changed what the next one loads: %q", got)
+	}
+
+	missing := &Flags{KubeConfig: filepath.Join(t.TempDir(), "none")}
+	missing.Preload()
+	if _, err := Load(missing, Options{}); err == nil {
+		t.Error("a kubeconfig that is not there loaded after Preload")
+	}
+}

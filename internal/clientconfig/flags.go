@@ -5,6 +5,7 @@ import (
 
 	"github.com/spf13/pflag"
 	"k8s.io/client-go/tools/clientcmd"
+	clientcmdapi "k8s.io/client-go/tools/clientcmd/api"
 )
 
 // Flags are kubectl's flags for reaching a cluster, with kubectl's names,
@@ -24,6 +25,10 @@ type Flags struct {
 	ProxyURL                               string
 	ImpersonateGroup, ImpersonateUserExtra []string
 	Insecure, DisableCompression           bool
+
+	// loaded is the merged kubeconfig Preload read, shared by the Flags
+	// that ForContext makes; nil: each loader reads the files.
+	loaded *clientcmdapi.Config
 }
 
 // NewFlags returns Flags with kubectl's defaults.
@@ -59,11 +64,44 @@ func (f *Flags) AddFlags(fs *pflag.FlagSet) {
 // loading rules (--kubeconfig, else $KUBECONFIG merged, else ~/.kube/config,
 // else the in-cluster service account) with the flags as overrides.
 func (f *Flags) ToRawKubeConfigLoader() clientcmd.ClientConfig {
+	rules := f.rules()
+	if f.loaded != nil {
+		return clientcmd.NewNonInteractiveDeferredLoadingClientConfig(preloaded{rules, f.loaded}, f.overrides())
+	}
+	return clientcmd.NewNonInteractiveDeferredLoadingClientConfig(rules, f.overrides())
+}
+
+func (f *Flags) rules() *clientcmd.ClientConfigLoadingRules {
 	rules := clientcmd.NewDefaultClientConfigLoadingRules()
 	rules.DefaultClientConfig = &clientcmd.DefaultClientConfig
 	rules.ExplicitPath = f.KubeConfig
-	return clientcmd.NewNonInteractiveDeferredLoadingClientConfig(rules, f.overrides())
+	return rules
 }
+
+// Preload reads and merges the kubeconfig files now, once, for f and the
+// Flags that ForContext makes of it afterwards: the clusters of a fleet
+// then each load a copy instead of reading and parsing every file again
+// (five times for three contexts). A read that fails is not kept: each
+// loader then reads, and reports the error, as without Preload.
+func (f *Flags) Preload() {
+	if f.loaded != nil {
+		return
+	}
+	if raw, err := f.rules().Load(); err == nil {
+		f.loaded = raw
+	}
+}
+
+// preloaded is loading rules whose files were read once (Preload): each
+// Load is a copy of what they held, so that no loader shares maps that
+// another may change (a refreshed token is written back into its config).
+type preloaded struct {
+	*clientcmd.ClientConfigLoadingRules
+	config *clientcmdapi.Config
+}
+
+// Load implements clientcmd.ClientConfigLoader.
+func (p preloaded) Load() (*clientcmdapi.Config, error) { return p.config.DeepCopy(), nil }
 
 func (f *Flags) overrides() *clientcmd.ConfigOverrides {
 	o := &clientcmd.ConfigOverrides{ClusterDefaults: clientcmd.ClusterDefaults}
