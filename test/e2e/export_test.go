@@ -210,8 +210,10 @@ func TestExportInterrupted(t *testing.T) {
 	t.Fatal("the export always finished before it could be interrupted")
 }
 
-// interruptExport runs kdx with args, sends SIGINT once a file appears in
-// dir and returns its stderr and exit code.
+// interruptExport runs kdx with args, sends SIGINT once a complete file
+// appears in dir (not only the temporary file one is written to: stopped
+// then, the export has written nothing, and keeps no record of it) and
+// returns its stderr and exit code.
 func interruptExport(t *testing.T, env *testenv.Env, dir string, args ...string) (string, int) {
 	t.Helper()
 	cmd := exec.Command(testenv.KdxBinary(t), args...)
@@ -222,7 +224,7 @@ func interruptExport(t *testing.T, env *testenv.Env, dir string, args ...string)
 		t.Fatal(err)
 	}
 	deadline := time.Now().Add(time.Minute)
-	for len(treeFilesIfAny(dir)) == 0 && time.Now().Before(deadline) {
+	for len(completeFiles(dir)) == 0 && time.Now().Before(deadline) {
 		time.Sleep(time.Millisecond)
 	}
 	_ = cmd.Process.Signal(syscall.SIGINT)
@@ -230,11 +232,13 @@ func interruptExport(t *testing.T, env *testenv.Env, dir string, args ...string)
 	return stderr.String(), cmd.ProcessState.ExitCode()
 }
 
-// treeFilesIfAny is treeFiles without failing on a directory being written.
-func treeFilesIfAny(dir string) []string {
+// completeFiles are the files of an export tree being written, without its
+// temporary files and its record (treeFiles without failing on a directory
+// being written).
+func completeFiles(dir string) []string {
 	var out []string
 	_ = filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
-		if err == nil && !d.IsDir() {
+		if err == nil && !d.IsDir() && !strings.Contains(d.Name(), ".kdx-tmp-") && d.Name() != export.RecordFile {
 			out = append(out, p)
 		}
 		return nil
