@@ -223,15 +223,15 @@ func (c *Client) Document(ctx context.Context, gv schema.GroupVersion) (*Documen
 }
 
 // readDocument reads the document at rel: the cached copy of its hash URL
-// (a copy that does not parse is read again from the server), or the
+// (a copy that does not decode is read again from the server), or the
 // server's, whose schemas alone are then cached (the paths, half of it,
-// are never read).
+// are never read; see encodeSchemas).
 func (c *Client) readDocument(ctx context.Context, gv, name, rel string) (*Document, error) {
 	file := c.docFile(name, rel)
 	if file != "" {
 		if b, err := os.ReadFile(file); err == nil {
-			if doc, err := ParseDocument(gv, b); err == nil {
-				return doc, nil
+			if schemas, err := decodeSchemas(b); err == nil {
+				return NewDocument(gv, schemas), nil
 			}
 		}
 	}
@@ -244,16 +244,15 @@ func (c *Client) readDocument(ctx context.Context, gv, name, rel string) (*Docum
 		return nil, fmt.Errorf("failed to decode the OpenAPI document of %s: %w", gv, err)
 	}
 	if file != "" {
-		if b, err := json.Marshal(o); err != nil {
-			fmt.Fprintf(c.warnings, "Warning: failed to write the OpenAPI cache: %v\n", err)
-		} else if err := writeAtomic(file, b); err != nil {
+		if err := writeAtomic(file, encodeSchemas(o.Components.Schemas)); err != nil {
 			fmt.Fprintf(c.warnings, "Warning: failed to write the OpenAPI cache: %v\n", err)
 		}
 	}
 	return NewDocument(gv, o.Components.Schemas), nil
 }
 
-// documentSchemas is what kdx reads of a document, and caches.
+// documentSchemas is what kdx reads of a document; the schemas are
+// cached (see encodeSchemas).
 type documentSchemas struct {
 	Components struct {
 		Schemas map[string]json.RawMessage `json:"schemas"`
@@ -309,7 +308,7 @@ func (c *Client) docFile(name, rel string) string {
 	if hash == "" {
 		return ""
 	}
-	return filepath.Join(c.dir, unsafeChars.ReplaceAllString(name, "_")+"-"+unsafeChars.ReplaceAllString(hash, "_")+".json")
+	return filepath.Join(c.dir, unsafeChars.ReplaceAllString(name, "_")+"-"+unsafeChars.ReplaceAllString(hash, "_")+".schemas")
 }
 
 func querySuffix(u *url.URL) string {
