@@ -172,16 +172,17 @@ func preferredResources(groups []metav1.APIGroup, lists []*metav1.APIResourceLis
 		byGV[l.GroupVersion] = l
 	}
 	var out []APIResource
+	index := map[string]int{} // plural -> position in out, for the group at hand
 	for _, g := range groups {
-		out = append(out, groupResources(g, byGV)...)
+		out = appendGroupResources(out, g, byGV, index)
+		clear(index)
 	}
-	return out
+	return slices.Clip(out)
 }
 
-// groupResources flattens the versions of one group.
-func groupResources(g metav1.APIGroup, byGV map[string]*metav1.APIResourceList) []APIResource {
-	var out []APIResource
-	index := map[string]int{} // plural -> position in out
+// appendGroupResources appends the resources of one group to out, its
+// versions flattened; index is empty scratch space.
+func appendGroupResources(out []APIResource, g metav1.APIGroup, byGV map[string]*metav1.APIResourceList, index map[string]int) []APIResource {
 	for _, v := range g.Versions {
 		l, ok := byGV[v.GroupVersion]
 		if !ok {
