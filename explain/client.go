@@ -239,20 +239,19 @@ func (c *Client) readDocument(ctx context.Context, gv, name, rel string) (*Docum
 	if err != nil {
 		return nil, err
 	}
-	var o documentSchemas
-	if err := json.Unmarshal(body, &o); err != nil {
-		return nil, fmt.Errorf("failed to decode the OpenAPI document of %s: %w", gv, err)
+	doc, err := ParseDocument(gv, body)
+	if err != nil {
+		return nil, err
 	}
 	if file != "" {
-		if err := writeAtomic(file, encodeSchemas(o.Components.Schemas)); err != nil {
+		if err := writeAtomic(file, encodeSchemas(doc.raw)); err != nil {
 			fmt.Fprintf(c.warnings, "Warning: failed to write the OpenAPI cache: %v\n", err)
 		}
 	}
-	return NewDocument(gv, o.Components.Schemas), nil
+	return doc, nil
 }
 
-// documentSchemas is what kdx reads of a document; the schemas are
-// cached (see encodeSchemas).
+// documentSchemas is what kdx reads of a document.
 type documentSchemas struct {
 	Components struct {
 		Schemas map[string]json.RawMessage `json:"schemas"`
